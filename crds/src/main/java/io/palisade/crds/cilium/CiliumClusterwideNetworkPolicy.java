@@ -1,0 +1,33 @@
+package io.palisade.crds.cilium;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+import io.palisade.crds.api.Rule;
+import java.util.List;
+
+/** A cluster-scoped Cilium policy; it may select nodes as well as pods. */
+@Group("cilium.io")
+@Version("v2")
+@Kind("CiliumClusterwideNetworkPolicy")
+@Plural("ciliumclusterwidenetworkpolicies")
+@ShortNames({"ccnp"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CiliumClusterwideNetworkPolicy extends CustomResource<Rule, PolicyStatus> {
+
+  @JsonProperty("specs")
+  private List<Rule> specs;
+
+  public List<Rule> getSpecs() {
+    return specs;
+  }
+
+  public void setSpecs(List<Rule> specs) {
+    this.specs = specs;
+  }
+}

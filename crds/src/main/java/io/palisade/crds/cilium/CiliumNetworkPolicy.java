@@ -1,0 +1,34 @@
+package io.palisade.crds.cilium;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+import io.palisade.crds.api.Rule;
+import java.util.List;
+
+/** A namespaced Cilium policy: {@code spec} and {@code specs} together are its rules. */
+@Group("cilium.io")
+@Version("v2")
+@Kind("CiliumNetworkPolicy")
+@Plural("ciliumnetworkpolicies")
+@ShortNames({"cnp", "ciliumnp"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CiliumNetworkPolicy extends CustomResource<Rule, PolicyStatus> implements Namespaced {
+
+  @JsonProperty("specs")
+  private List<Rule> specs;
+
+  public List<Rule> getSpecs() {
+    return specs;
+  }
+
+  public void setSpecs(List<Rule> specs) {
+    this.specs = specs;
+  }
+}
