@@ -1,0 +1,168 @@
+package io.palisade.policy.identity;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
+/** An IPv4 or IPv6 prefix in canonical form (host bits cleared). */
+public record CidrPrefix(byte[] address, int length) implements Comparable<CidrPrefix> {
+
+  public CidrPrefix {
+    if (address.length != 4 && address.length != 16) {
+      throw new IllegalArgumentException("address must be 4 or 16 bytes");
+    }
+    if (length < 0 || length > address.length * 8) {
+      throw new IllegalArgumentException("prefix length out of range: " + length);
+    }
+    address = masked(address, length);
+  }
+
+  /**
+   * Parses {@code 10.0.0.0/8}, {@code fd00::/64}, or a bare address as a host prefix. Returns empty
+   * for anything else, including host names (never resolved).
+   */
+  public static Optional<CidrPrefix> parse(String text) {
+    if (text == null || text.isBlank()) {
+      return Optional.empty();
+    }
+    String s = text.trim();
+    int slash = s.indexOf('/');
+    String addr = slash < 0 ? s : s.substring(0, slash);
+    Optional<byte[]> bytes = parseAddress(addr);
+    if (bytes.isEmpty()) {
+      return Optional.empty();
+    }
+    int max = bytes.get().length * 8;
+    int len = max;
+    if (slash >= 0) {
+      String lenText = s.substring(slash + 1);
+      if (!lenText.matches("[0-9]{1,3}")) {
+        return Optional.empty();
+      }
+      len = Integer.parseInt(lenText);
+      if (len > max) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new CidrPrefix(bytes.get(), len));
+  }
+
+  /** Parses a literal IPv4 or IPv6 address without any name lookup. */
+  public static Optional<byte[]> parseAddress(String addr) {
+    boolean v4 = addr.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    boolean v6 = addr.contains(":") && addr.matches("[0-9a-fA-F:.]+");
+    if (!v4 && !v6) {
+      return Optional.empty();
+    }
+    if (v4) {
+      for (String part : addr.split("\\.")) {
+        if (Integer.parseInt(part) > 255) {
+          return Optional.empty();
+        }
+      }
+    }
+    try {
+      byte[] b = InetAddress.getByName(addr).getAddress();
+      if (v6 && b.length == 4) {
+        return Optional.empty();
+      }
+      return Optional.of(b);
+    } catch (UnknownHostException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The host prefix (/32 or /128) of an address. */
+  public static CidrPrefix host(byte[] address) {
+    return new CidrPrefix(address, address.length * 8);
+  }
+
+  public boolean isIpv4() {
+    return address.length == 4;
+  }
+
+  /** Whether {@code other} lies inside this prefix. */
+  public boolean contains(CidrPrefix other) {
+    if (other.address.length != address.length || other.length < length) {
+      return false;
+    }
+    byte[] cut = masked(other.address, length);
+    return java.util.Arrays.equals(cut, address);
+  }
+
+  public boolean containsAddress(byte[] addr) {
+    return contains(host(addr));
+  }
+
+  private static byte[] masked(byte[] address, int length) {
+    byte[] out = address.clone();
+    for (int i = 0; i < out.length; i++) {
+      int bits = Math.max(0, Math.min(8, length - i * 8));
+      out[i] &= (byte) (0xFF << (8 - bits));
+    }
+    return out;
+  }
+
+  /** Cilium's label form: IPv6 colons become dashes ({@code cidr:fd00--/64}). */
+  public String labelKey() {
+    return toString().replace(':', '-');
+  }
+
+  public static Optional<CidrPrefix> fromLabelKey(String key) {
+    return parse(key.indexOf('.') < 0 ? key.replace('-', ':') : key);
+  }
+
+  @Override
+  public int compareTo(CidrPrefix o) {
+    int c = Integer.compare(address.length, o.address.length);
+    if (c == 0) {
+      c = new BigInteger(1, address).compareTo(new BigInteger(1, o.address));
+    }
+    return c == 0 ? Integer.compare(length, o.length) : c;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CidrPrefix p
+        && p.length == length
+        && java.util.Arrays.equals(p.address, address);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Arrays.hashCode(address) * 31 + length;
+  }
+
+  @Override
+  public String toString() {
+    try {
+      String a = InetAddress.getByAddress(address).getHostAddress();
+      if (!isIpv4()) {
+        a = compressIpv6(a);
+      }
+      return a + "/" + length;
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String compressIpv6(String full) {
+    String s = full.replaceAll("(^|:)0+([0-9a-f])", "$1$2");
+    String best = null;
+    for (String run :
+        new String[] {
+          "0:0:0:0:0:0:0:0", "0:0:0:0:0:0:0", "0:0:0:0:0:0", "0:0:0:0:0", "0:0:0:0", "0:0:0", "0:0"
+        }) {
+      if (s.contains(run)) {
+        best = run;
+        break;
+      }
+    }
+    if (best == null) {
+      return s;
+    }
+    String r = s.replaceFirst("(^|:)" + best + "(:|$)", "::");
+    return r;
+  }
+}

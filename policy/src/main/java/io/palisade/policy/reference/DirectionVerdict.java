@@ -1,0 +1,27 @@
+package io.palisade.policy.reference;
+
+import io.palisade.policy.Direction;
+import io.palisade.policy.mapstate.Verdict;
+import java.util.List;
+
+/**
+ * The verdict of one side of a flow: the source's egress or the destination's ingress. {@code
+ * enforced} is false when no rule selects the endpoint in that direction; {@code defaultDeny} says
+ * whether unmatched traffic is dropped.
+ */
+public record DirectionVerdict(
+    Direction direction,
+    Verdict verdict,
+    boolean enforced,
+    boolean defaultDeny,
+    List<Contribution> matched) {
+
+  public DirectionVerdict {
+    matched = List.copyOf(matched);
+  }
+
+  /** The side of a flow no policy can touch: the endpoint is not local (world, CIDR). */
+  public static DirectionVerdict notLocal(Direction direction) {
+    return new DirectionVerdict(direction, Verdict.ALLOW, false, false, List.of());
+  }
+}

@@ -1,0 +1,143 @@
+package io.palisade.policy.reference;
+
+import io.palisade.policy.Direction;
+import io.palisade.policy.Protocol;
+import io.palisade.policy.identity.Identity;
+import io.palisade.policy.mapstate.Verdict;
+import io.palisade.policy.resolve.NamedPort;
+import io.palisade.policy.rules.PolicyRule;
+import io.palisade.policy.rules.PortMatch;
+import io.palisade.policy.rules.RuleSection;
+import io.palisade.policy.selector.IdentitySelector;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides one side of a flow straight from the rules: no rule selecting the subject in the
+ * direction allows; otherwise a matching deny denies, a matching allow with L7 rules redirects, a
+ * matching allow allows, and what nothing matches is dropped if any selecting rule is default-deny.
+ */
+public final class ReferenceEvaluator {
+
+  private final List<PolicyRule> rules;
+  private final Map<Long, Set<NamedPort>> namedPorts;
+
+  /** {@code namedPorts}: the container ports of the pods of each identity. */
+  public ReferenceEvaluator(List<PolicyRule> rules, Map<Long, Set<NamedPort>> namedPorts) {
+    this.rules = List.copyOf(rules);
+    this.namedPorts = namedPorts;
+  }
+
+  public DirectionVerdict evaluate(
+      Direction direction, Identity subject, Identity peer, int protocol, int port) {
+    boolean selected = false;
+    boolean defaultDeny = false;
+    List<Contribution> matched = new ArrayList<>();
+    for (PolicyRule rule : rules) {
+      if (!rule.appliesIn(direction) || !rule.selects(subject)) {
+        continue;
+      }
+      selected = true;
+      defaultDeny |= rule.defaultDenies(direction);
+      for (RuleSection s : rule.sections(direction)) {
+        if (peerMatches(s, peer)) {
+          PortMatch hit = portMatch(s, direction, subject, peer, protocol, port);
+          if (s.allPorts() || hit != null) {
+            Verdict v =
+                s.deny()
+                    ? Verdict.DENY
+                    : hit != null && hit.l7().isPresent() ? Verdict.REDIRECT : Verdict.ALLOW;
+            matched.add(new Contribution(s, v));
+          }
+        }
+      }
+    }
+    if (!selected) {
+      return new DirectionVerdict(direction, Verdict.ALLOW, false, false, matched);
+    }
+    Verdict verdict = null;
+    for (Contribution c : matched) {
+      if (verdict == null || c.verdict().outranks(verdict)) {
+        verdict = c.verdict();
+      }
+    }
+    if (verdict == null) {
+      verdict = defaultDeny ? Verdict.DENY : Verdict.ALLOW;
+    }
+    return new DirectionVerdict(direction, verdict, true, defaultDeny, matched);
+  }
+
+  private static boolean peerMatches(RuleSection s, Identity peer) {
+    if (s.anyPeer()) {
+      return true;
+    }
+    for (IdentitySelector sel : s.peerSelectors()) {
+      if (sel.selects(peer)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The first port entry of the section matching the packet, with L7 entries preferred. */
+  private PortMatch portMatch(
+      RuleSection s, Direction d, Identity subject, Identity peer, int protocol, int port) {
+    PortMatch found = null;
+    for (PortMatch pm : s.ports()) {
+      if (portMatches(s, pm, d, subject, peer, protocol, port)
+          && (found == null || (found.l7().isEmpty() && pm.l7().isPresent()))) {
+        found = pm;
+      }
+    }
+    return found;
+  }
+
+  private boolean portMatches(
+      RuleSection s,
+      PortMatch pm,
+      Direction d,
+      Identity subject,
+      Identity peer,
+      int protocol,
+      int port) {
+    boolean protoOk = false;
+    for (Protocol p : pm.protocols()) {
+      protoOk |= p.number() == protocol;
+    }
+    if (!protoOk) {
+      return false;
+    }
+    if (pm.name().isPresent()) {
+      for (NamedPort np : portsFor(s, d, subject, peer)) {
+        if (np.name().equals(pm.name().get())
+            && np.protocol().number() == protocol
+            && np.port() == port) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return pm.port() == 0 || (port >= pm.port() && port <= pm.endPort());
+  }
+
+  /**
+   * A named port means the subject's own container port on ingress, and the peer's on egress; for
+   * an any-peer rule on egress, any pod's.
+   */
+  private Collection<NamedPort> portsFor(
+      RuleSection s, Direction d, Identity subject, Identity peer) {
+    if (d == Direction.INGRESS) {
+      return namedPorts.getOrDefault(subject.id(), Set.of());
+    }
+    if (!s.anyPeer()) {
+      return namedPorts.getOrDefault(peer.id(), Set.of());
+    }
+    Set<NamedPort> all = new HashSet<>();
+    namedPorts.values().forEach(all::addAll);
+    return all;
+  }
+}

@@ -1,0 +1,40 @@
+package io.palisade.policy.resolve;
+
+import io.palisade.policy.Direction;
+import io.palisade.policy.Protocol;
+import io.palisade.policy.mapstate.MapStateKey;
+import io.palisade.policy.rules.PortMatch;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** The MapState keys of one port entry toward one peer identity. */
+final class PortKeys {
+
+  private PortKeys() {}
+
+  /**
+   * Keys for {@code match}: ANY expands to TCP, UDP and SCTP; port 0 covers the protocol; ranges
+   * become prefixes; a named port becomes every number {@code namedPorts} gives that name.
+   */
+  static List<MapStateKey> keys(
+      Direction d, long peer, PortMatch match, Collection<NamedPort> namedPorts) {
+    List<MapStateKey> out = new ArrayList<>();
+    for (Protocol proto : match.protocols()) {
+      if (match.name().isPresent()) {
+        for (NamedPort np : namedPorts) {
+          if (np.name().equals(match.name().get()) && np.protocol() == proto) {
+            out.add(MapStateKey.port(d, peer, proto, np.port()));
+          }
+        }
+      } else if (match.port() == 0) {
+        out.add(MapStateKey.protocol(d, peer, proto));
+      } else {
+        for (PortPrefixes.Block b : PortPrefixes.of(match.port(), match.endPort())) {
+          out.add(new MapStateKey(d, peer, proto.number(), b.port(), b.bits()));
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,275 @@
+package io.palisade.policy.rules;
+
+import io.palisade.crds.api.CIDRRule;
+import io.palisade.crds.api.EgressDenyRule;
+import io.palisade.crds.api.EgressRule;
+import io.palisade.crds.api.ICMPRule;
+import io.palisade.crds.api.IngressDenyRule;
+import io.palisade.crds.api.IngressRule;
+import io.palisade.crds.api.LabelSelector;
+import io.palisade.crds.api.PortDenyRule;
+import io.palisade.crds.api.PortRule;
+import io.palisade.crds.api.Rule;
+import io.palisade.policy.Direction;
+import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.selector.CidrSelector;
+import io.palisade.policy.selector.IdentitySelector;
+import io.palisade.policy.selector.NoIdentities;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Rewrites one validated Cilium rule (of a CNP when {@code namespace} is set, of a CCNP otherwise)
+ * into a {@link PolicyRule}.
+ */
+public final class CiliumRuleTranslator {
+
+  private final String kind;
+  private final String namespace;
+  private final String name;
+  private final CidrGroups cidrGroups;
+
+  public CiliumRuleTranslator(String kind, String namespace, String name, CidrGroups cidrGroups) {
+    this.kind = kind;
+    this.namespace = namespace == null ? "" : namespace;
+    this.name = name;
+    this.cidrGroups = cidrGroups;
+  }
+
+  public PolicyRule translate(Rule rule, String rulePath) {
+    RuleOrigin origin = new RuleOrigin(kind, namespace, name, rulePath);
+    IdentitySelector subject =
+        rule.endpointSelector() != null
+            ? PeerInjection.subject(rule.endpointSelector(), namespace)
+            : new NoIdentities("host policies select nodes, which Palisade does not model");
+    List<RuleSection> sections = new ArrayList<>();
+    forEach(rule.ingress(), rulePath + ".ingress", (r, p) -> sections.add(ingress(origin, p, r)));
+    forEach(
+        rule.ingressDeny(),
+        rulePath + ".ingressDeny",
+        (r, p) -> sections.add(ingressDeny(origin, p, r)));
+    forEach(rule.egress(), rulePath + ".egress", (r, p) -> sections.add(egress(origin, p, r)));
+    forEach(
+        rule.egressDeny(),
+        rulePath + ".egressDeny",
+        (r, p) -> sections.add(egressDeny(origin, p, r)));
+    Set<Direction> directions = EnumSet.noneOf(Direction.class);
+    Set<Direction> defaultDeny = EnumSet.noneOf(Direction.class);
+    boolean hasIngress = nonEmpty(rule.ingress()) || nonEmpty(rule.ingressDeny());
+    boolean hasEgress = nonEmpty(rule.egress()) || nonEmpty(rule.egressDeny());
+    Boolean ddIngress =
+        rule.enableDefaultDeny() == null ? null : rule.enableDefaultDeny().ingress();
+    Boolean ddEgress = rule.enableDefaultDeny() == null ? null : rule.enableDefaultDeny().egress();
+    decide(Direction.INGRESS, hasIngress, ddIngress, directions, defaultDeny);
+    decide(Direction.EGRESS, hasEgress, ddEgress, directions, defaultDeny);
+    return new PolicyRule(origin, subject, directions, defaultDeny, sections);
+  }
+
+  /** A direction is enforced by a rule with sections there; an absent flag defaults to that. */
+  private static void decide(
+      Direction d, boolean has, Boolean flag, Set<Direction> directions, Set<Direction> dd) {
+    if (has || Boolean.TRUE.equals(flag)) {
+      directions.add(d);
+    }
+    if (flag == null ? has : flag) {
+      dd.add(d);
+    }
+  }
+
+  private RuleSection ingress(RuleOrigin o, String path, IngressRule r) {
+    Optional<List<IdentitySelector>> peers =
+        peers(
+            r.fromEndpoints(),
+            r.fromCIDR(),
+            r.fromCIDRSet(),
+            r.fromEntities(),
+            r.fromGroups(),
+            r.fromNodes(),
+            null,
+            null);
+    return section(o, path, Direction.INGRESS, false, peers, allowPorts(r.toPorts()), r.icmps());
+  }
+
+  private RuleSection ingressDeny(RuleOrigin o, String path, IngressDenyRule r) {
+    Optional<List<IdentitySelector>> peers =
+        peers(
+            r.fromEndpoints(),
+            r.fromCIDR(),
+            r.fromCIDRSet(),
+            r.fromEntities(),
+            r.fromGroups(),
+            r.fromNodes(),
+            null,
+            null);
+    return section(o, path, Direction.INGRESS, true, peers, denyPorts(r.toPorts()), r.icmps());
+  }
+
+  private RuleSection egress(RuleOrigin o, String path, EgressRule r) {
+    Optional<List<IdentitySelector>> peers =
+        peers(
+            r.toEndpoints(),
+            r.toCIDR(),
+            r.toCIDRSet(),
+            r.toEntities(),
+            r.toGroups(),
+            r.toNodes(),
+            r.toServices(),
+            r.toFQDNs());
+    return section(o, path, Direction.EGRESS, false, peers, allowPorts(r.toPorts()), r.icmps());
+  }
+
+  private RuleSection egressDeny(RuleOrigin o, String path, EgressDenyRule r) {
+    Optional<List<IdentitySelector>> peers =
+        peers(
+            r.toEndpoints(),
+            r.toCIDR(),
+            r.toCIDRSet(),
+            r.toEntities(),
+            r.toGroups(),
+            r.toNodes(),
+            r.toServices(),
+            null);
+    return section(o, path, Direction.EGRESS, true, peers, denyPorts(r.toPorts()), r.icmps());
+  }
+
+  private static RuleSection section(
+      RuleOrigin o,
+      String path,
+      Direction d,
+      boolean deny,
+      Optional<List<IdentitySelector>> peers,
+      Optional<List<PortMatch>> ports,
+      List<ICMPRule> icmps) {
+    List<PortMatch> all = new ArrayList<>(ports.orElse(List.of()));
+    all.addAll(PortTranslator.icmps(icmps));
+    boolean l4Given = ports.isPresent() || nonEmpty(icmps);
+    if (peers == null) {
+      // No L3 at all: ports alone select any peer; an element with nothing selects nothing.
+      peers = l4Given ? Optional.empty() : Optional.of(List.of());
+    }
+    return new RuleSection(o, path, d, deny, peers, !l4Given, all);
+  }
+
+  private static Optional<List<PortMatch>> allowPorts(List<PortRule> toPorts) {
+    if (!nonEmpty(toPorts)) {
+      return Optional.empty();
+    }
+    List<PortMatch> out = new ArrayList<>();
+    for (PortRule pr : toPorts) {
+      out.addAll(PortTranslator.ports(pr.ports(), PortTranslator.l7(pr.rules())));
+    }
+    return Optional.of(out);
+  }
+
+  private static Optional<List<PortMatch>> denyPorts(List<PortDenyRule> toPorts) {
+    if (!nonEmpty(toPorts)) {
+      return Optional.empty();
+    }
+    List<PortMatch> out = new ArrayList<>();
+    for (PortDenyRule pr : toPorts) {
+      out.addAll(PortTranslator.ports(pr.ports(), Optional.empty()));
+    }
+    return Optional.of(out);
+  }
+
+  /**
+   * The L3 peers of an element, or null when it names none at all. A present list, even empty,
+   * replaces the wildcard, so {@code fromEndpoints: []} selects nothing.
+   */
+  private List<IdentitySelector> peersOrNull(
+      List<LabelSelector> endpoints,
+      List<String> cidrs,
+      List<CIDRRule> cidrSets,
+      List<String> entities,
+      List<?> groups,
+      List<LabelSelector> nodes,
+      List<?> services,
+      List<?> fqdns) {
+    if (endpoints == null
+        && cidrs == null
+        && cidrSets == null
+        && entities == null
+        && groups == null
+        && nodes == null
+        && services == null
+        && fqdns == null) {
+      return null;
+    }
+    List<IdentitySelector> out = new ArrayList<>();
+    if (endpoints != null) {
+      endpoints.forEach(s -> out.add(PeerInjection.peer(s, namespace)));
+    }
+    if (cidrs != null) {
+      cidrs.forEach(
+          c -> CidrPrefix.parse(c).ifPresent(p -> out.add(new CidrSelector(p, List.of()))));
+    }
+    if (cidrSets != null) {
+      cidrSets.forEach(c -> out.addAll(cidrSet(c)));
+    }
+    if (entities != null) {
+      entities.forEach(e -> Entities.selectors(e).ifPresent(out::addAll));
+    }
+    addNone(out, groups, "cloud provider groups are not resolved");
+    addNone(out, nodes, "node selectors need node identities");
+    addNone(out, services, "services are resolved when a Service inventory is present");
+    addNone(out, fqdns, "FQDN peers need a DNS proxy");
+    return out;
+  }
+
+  private Optional<List<IdentitySelector>> peers(
+      List<LabelSelector> endpoints,
+      List<String> cidrs,
+      List<CIDRRule> cidrSets,
+      List<String> entities,
+      List<?> groups,
+      List<LabelSelector> nodes,
+      List<?> services,
+      List<?> fqdns) {
+    List<IdentitySelector> p =
+        peersOrNull(endpoints, cidrs, cidrSets, entities, groups, nodes, services, fqdns);
+    return p == null ? null : Optional.of(p);
+  }
+
+  private static void addNone(List<IdentitySelector> out, List<?> list, String reason) {
+    if (list != null && !list.isEmpty()) {
+      out.add(new NoIdentities(reason));
+    }
+  }
+
+  private List<IdentitySelector> cidrSet(CIDRRule c) {
+    List<IdentitySelector> out = new ArrayList<>();
+    if (c.cidr() != null) {
+      List<CidrPrefix> except = new ArrayList<>();
+      if (c.except() != null) {
+        c.except().forEach(e -> CidrPrefix.parse(e).ifPresent(except::add));
+      }
+      CidrPrefix.parse(c.cidr()).ifPresent(p -> out.add(new CidrSelector(p, except)));
+    } else if (c.cidrGroupRef() != null) {
+      cidrGroups.byName(c.cidrGroupRef()).forEach(p -> out.add(new CidrSelector(p, List.of())));
+    } else if (c.cidrGroupSelector() != null) {
+      cidrGroups
+          .bySelector(c.cidrGroupSelector())
+          .forEach(p -> out.add(new CidrSelector(p, List.of())));
+    }
+    return out;
+  }
+
+  private static boolean nonEmpty(List<?> list) {
+    return list != null && !list.isEmpty();
+  }
+
+  private interface IndexedConsumer<T> {
+    void accept(T item, String path);
+  }
+
+  private static <T> void forEach(List<T> list, String path, IndexedConsumer<T> consumer) {
+    if (list != null) {
+      for (int i = 0; i < list.size(); i++) {
+        consumer.accept(list.get(i), path + "[" + i + "]");
+      }
+    }
+  }
+}

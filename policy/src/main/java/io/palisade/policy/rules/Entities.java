@@ -1,0 +1,64 @@
+package io.palisade.policy.rules;
+
+import io.palisade.policy.identity.ReservedIdentity;
+import io.palisade.policy.labels.Label;
+import io.palisade.policy.selector.IdentitySelector;
+import io.palisade.policy.selector.LabelSelectorMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Cilium's entities ({@code world}, {@code cluster}, {@code host}, ...) as selectors. */
+public final class Entities {
+
+  private Entities() {}
+
+  /** The selectors of an entity, or empty if the name is not an entity. */
+  public static Optional<List<IdentitySelector>> selectors(String entity) {
+    List<IdentitySelector> out = new ArrayList<>();
+    switch (entity.toLowerCase(Locale.ROOT)) {
+      case "all" -> out.add(LabelSelectorMatcher.of(List.of()));
+      case "world" -> {
+        out.add(reserved("world"));
+        out.add(reserved(ReservedIdentity.WORLD_IPV4.labelName()));
+        out.add(reserved(ReservedIdentity.WORLD_IPV6.labelName()));
+      }
+      case "world-ipv4",
+          "world-ipv6",
+          "host",
+          "remote-node",
+          "kube-apiserver",
+          "init",
+          "ingress",
+          "health",
+          "unmanaged",
+          "none" ->
+          out.add(reserved(entity.toLowerCase(Locale.ROOT)));
+      case "cluster" -> {
+        for (String r :
+            List.of(
+                "host",
+                "remote-node",
+                "init",
+                "ingress",
+                "health",
+                "unmanaged",
+                "kube-apiserver")) {
+          out.add(reserved(r));
+        }
+        out.add(
+            LabelSelectorMatcher.matchingLabel(
+                Label.k8s(ClusterLabels.CLUSTER, ClusterLabels.DEFAULT_CLUSTER)));
+      }
+      default -> {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(out);
+  }
+
+  private static IdentitySelector reserved(String name) {
+    return LabelSelectorMatcher.matchingLabel(Label.reserved(name));
+  }
+}

@@ -1,0 +1,42 @@
+package io.palisade.policy.rules;
+
+import io.palisade.policy.Direction;
+import io.palisade.policy.identity.Identity;
+import io.palisade.policy.selector.IdentitySelector;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One rule in the internal form: whom it applies to, the directions it applies in (selecting an
+ * endpoint in a direction enforces that direction), which of them it puts into default deny, and
+ * its sections.
+ */
+public record PolicyRule(
+    RuleOrigin origin,
+    IdentitySelector subject,
+    Set<Direction> directions,
+    Set<Direction> defaultDeny,
+    List<RuleSection> sections) {
+
+  public PolicyRule {
+    directions = Set.copyOf(directions);
+    defaultDeny = Set.copyOf(defaultDeny);
+    sections = List.copyOf(sections);
+  }
+
+  public boolean selects(Identity identity) {
+    return subject.selects(identity);
+  }
+
+  public boolean appliesIn(Direction direction) {
+    return directions.contains(direction);
+  }
+
+  public boolean defaultDenies(Direction direction) {
+    return defaultDeny.contains(direction);
+  }
+
+  public List<RuleSection> sections(Direction direction) {
+    return sections.stream().filter(s -> s.direction() == direction).toList();
+  }
+}

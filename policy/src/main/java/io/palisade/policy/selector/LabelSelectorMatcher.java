@@ -1,0 +1,129 @@
+package io.palisade.policy.selector;
+
+import io.palisade.crds.api.LabelSelector;
+import io.palisade.crds.api.LabelSelectorRequirement;
+import io.palisade.policy.identity.Identity;
+import io.palisade.policy.labels.Label;
+import io.palisade.policy.labels.Labels;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * A compiled label selector: every requirement must hold. No requirements selects every identity
+ * (Cilium's wildcard {@code {}}).
+ */
+public record LabelSelectorMatcher(SortedSet<Requirement> requirements)
+    implements IdentitySelector {
+
+  public LabelSelectorMatcher {
+    requirements = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(requirements));
+  }
+
+  /** Compiles a validated selector; keys without a source get {@code any:}. */
+  public static LabelSelectorMatcher compile(LabelSelector selector) {
+    List<Requirement> reqs = new ArrayList<>();
+    if (selector.matchLabels() != null) {
+      for (Map.Entry<String, String> e : selector.matchLabels().entrySet()) {
+        reqs.add(
+            new Requirement(
+                Label.ofSelectorKey(e.getKey(), ""),
+                Requirement.Operator.IN,
+                new TreeSet<>(List.of(e.getValue() == null ? "" : e.getValue()))));
+      }
+    }
+    if (selector.matchExpressions() != null) {
+      for (LabelSelectorRequirement r : selector.matchExpressions()) {
+        reqs.add(
+            new Requirement(
+                Label.ofSelectorKey(r.key(), ""),
+                operator(r.operator()),
+                new TreeSet<>(r.values() == null ? List.of() : r.values())));
+      }
+    }
+    return new LabelSelectorMatcher(new TreeSet<>(reqs));
+  }
+
+  private static Requirement.Operator operator(String op) {
+    return switch (op) {
+      case "In" -> Requirement.Operator.IN;
+      case "NotIn" -> Requirement.Operator.NOT_IN;
+      case "Exists" -> Requirement.Operator.EXISTS;
+      case "DoesNotExist" -> Requirement.Operator.DOES_NOT_EXIST;
+      default -> throw new IllegalArgumentException("unknown selector operator " + op);
+    };
+  }
+
+  public static LabelSelectorMatcher of(Collection<Requirement> requirements) {
+    return new LabelSelectorMatcher(new TreeSet<>(requirements));
+  }
+
+  public static LabelSelectorMatcher matchingLabel(Label label) {
+    return of(
+        List.of(
+            new Requirement(
+                label, Requirement.Operator.IN, new TreeSet<>(List.of(label.value())))));
+  }
+
+  /** This selector with one more requirement ANDed in. */
+  public LabelSelectorMatcher and(Requirement extra) {
+    TreeSet<Requirement> all = new TreeSet<>(requirements);
+    all.add(extra);
+    return new LabelSelectorMatcher(all);
+  }
+
+  /** Whether any requirement names {@code key} (any source) with a source in {@code sources}. */
+  public boolean hasKey(String key, Collection<String> sources) {
+    for (Requirement r : requirements) {
+      if (r.key().key().equals(key) && sources.contains(r.key().source())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public boolean hasKeyWithPrefix(String prefix, Collection<String> sources) {
+    for (Requirement r : requirements) {
+      if (r.key().key().startsWith(prefix) && sources.contains(r.key().source())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public boolean hasSource(String source) {
+    for (Requirement r : requirements) {
+      if (r.key().source().equals(source)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public boolean matches(Labels labels) {
+    for (Requirement r : requirements) {
+      if (!r.matches(labels)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public boolean selects(Identity identity) {
+    return matches(identity.labels());
+  }
+
+  @Override
+  public boolean isWildcard() {
+    return requirements.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    return requirements.isEmpty() ? "{}" : requirements.toString();
+  }
+}

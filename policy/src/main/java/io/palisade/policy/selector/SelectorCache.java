@@ -1,0 +1,154 @@
+package io.palisade.policy.selector;
+
+import io.palisade.policy.identity.Identity;
+import io.palisade.policy.labels.Label;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Each distinct selector with the identities it selects, kept up to date incrementally. Selectors
+ * that require one label value are indexed by it, and identities by their labels, so a new identity
+ * is tested only against the selectors that could match it and a new selector only against the
+ * identities that could match it.
+ */
+public final class SelectorCache {
+
+  private final Map<IdentitySelector, Set<Long>> selected = new HashMap<>();
+  private final Map<String, List<IdentitySelector>> anchoredSelectors = new HashMap<>();
+  private final List<IdentitySelector> unanchoredSelectors = new ArrayList<>();
+  private final Map<Long, Identity> identities = new HashMap<>();
+  private final Map<String, Set<Long>> identitiesByLabel = new HashMap<>();
+
+  /** Registers a selector and computes its selection over the known identities. */
+  public Set<Long> register(IdentitySelector selector) {
+    Set<Long> ids = selected.get(selector);
+    if (ids != null) {
+      return Collections.unmodifiableSet(ids);
+    }
+    ids = new HashSet<>();
+    String anchor = anchor(selector);
+    Collection<Long> candidates =
+        anchor == null ? identities.keySet() : identitiesByLabel.getOrDefault(anchor, Set.of());
+    for (Long id : candidates) {
+      if (selector.selects(identities.get(id))) {
+        ids.add(id);
+      }
+    }
+    selected.put(selector, ids);
+    if (anchor == null) {
+      unanchoredSelectors.add(selector);
+    } else {
+      anchoredSelectors.computeIfAbsent(anchor, a -> new ArrayList<>()).add(selector);
+    }
+    return Collections.unmodifiableSet(ids);
+  }
+
+  /**
+   * Adds (or relabels) an identity and returns the selectors whose selection changed because of it.
+   */
+  public List<IdentitySelector> upsert(Identity identity) {
+    Identity previous = identities.put(identity.id(), identity);
+    Set<IdentitySelector> candidates = new LinkedHashSet<>(unanchoredSelectors);
+    if (previous != null) {
+      unindex(previous);
+      candidates.addAll(selectorsOf(previous.id()));
+    }
+    for (Label l : identity.labels()) {
+      String key = labelAnchor(l.key(), l.value());
+      identitiesByLabel.computeIfAbsent(key, k -> new HashSet<>()).add(identity.id());
+      candidates.addAll(anchoredSelectors.getOrDefault(key, List.of()));
+    }
+    List<IdentitySelector> changed = new ArrayList<>();
+    for (IdentitySelector s : candidates) {
+      Set<Long> ids = selected.get(s);
+      boolean now = s.selects(identity);
+      if (now ? ids.add(identity.id()) : ids.remove(identity.id())) {
+        changed.add(s);
+      }
+    }
+    return changed;
+  }
+
+  /** Removes an identity and returns the selectors that had selected it. */
+  public List<IdentitySelector> remove(long id) {
+    Identity previous = identities.remove(id);
+    if (previous == null) {
+      return List.of();
+    }
+    unindex(previous);
+    List<IdentitySelector> changed = selectorsOf(id);
+    for (IdentitySelector s : changed) {
+      selected.get(s).remove(id);
+    }
+    return changed;
+  }
+
+  private List<IdentitySelector> selectorsOf(long id) {
+    List<IdentitySelector> out = new ArrayList<>();
+    for (Map.Entry<IdentitySelector, Set<Long>> e : selected.entrySet()) {
+      if (e.getValue().contains(id)) {
+        out.add(e.getKey());
+      }
+    }
+    return out;
+  }
+
+  private void unindex(Identity identity) {
+    for (Label l : identity.labels()) {
+      Set<Long> ids = identitiesByLabel.get(labelAnchor(l.key(), l.value()));
+      if (ids != null) {
+        ids.remove(identity.id());
+      }
+    }
+  }
+
+  /** The label value a selector requires, if it requires exactly one for some key. */
+  private static String anchor(IdentitySelector selector) {
+    if (selector instanceof LabelSelectorMatcher m) {
+      for (Requirement r : m.requirements()) {
+        if (r.operator() == Requirement.Operator.IN && r.values().size() == 1) {
+          return labelAnchor(r.key().key(), r.values().first());
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String labelAnchor(String key, String value) {
+    return key + '\u0000' + value;
+  }
+
+  /** The identities {@code selector} selects, registering it on first use. */
+  public Set<Long> selections(IdentitySelector selector) {
+    Set<Long> ids = selected.get(selector);
+    return ids == null ? register(selector) : Collections.unmodifiableSet(ids);
+  }
+
+  /** The union of the selections of several selectors. */
+  public Set<Long> selections(Collection<IdentitySelector> selectors) {
+    Set<Long> union = new LinkedHashSet<>();
+    for (IdentitySelector s : selectors) {
+      union.addAll(selections(s));
+    }
+    return union;
+  }
+
+  public Collection<Identity> identities() {
+    return Collections.unmodifiableCollection(identities.values());
+  }
+
+  public Identity identity(long id) {
+    return identities.get(id);
+  }
+
+  public int selectorCount() {
+    return selected.size();
+  }
+}
