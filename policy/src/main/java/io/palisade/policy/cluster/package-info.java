@@ -1,0 +1,2 @@
+/** The workloads policies apply to: namespaces and pods, their security labels and identities. */
+package io.palisade.policy.cluster;

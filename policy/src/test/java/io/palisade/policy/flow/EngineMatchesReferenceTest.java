@@ -1,0 +1,107 @@
+package io.palisade.policy.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.palisade.crds.api.Rule;
+import io.palisade.policy.Direction;
+import io.palisade.policy.Protocol;
+import io.palisade.policy.cluster.Cluster;
+import io.palisade.policy.identity.InMemoryIdentityAllocator;
+import io.palisade.policy.mapstate.Verdict;
+import io.palisade.policy.reference.DirectionVerdict;
+import io.palisade.policy.rules.CidrGroups;
+import io.palisade.policy.rules.CiliumRuleTranslator;
+import io.palisade.policy.rules.PolicyRule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's MapState lookup gives the reference evaluator's verdict on random policies, random
+ * clusters and random flows. The seed is printed on failure; {@code -Dpalisade.seed=N} replays it.
+ */
+class EngineMatchesReferenceTest {
+
+  private static final int POLICY_SETS = 1_000;
+  private static final int FLOWS_PER_SET = 100;
+  private static final List<Integer> PORTS = List.of(0, 53, 80, 81, 85, 90, 180, 443, 8080);
+
+  @Test
+  void mapStateLookupEqualsTheReferenceOnOneHundredThousandCases() throws Exception {
+    long seed = Long.getLong("palisade.seed", new Random().nextLong());
+    Random random = new Random(seed);
+    RandomPolicies gen = new RandomPolicies(random);
+    int cases = 0;
+    int[] outcomes = new int[Verdict.values().length];
+    for (int set = 0; set < POLICY_SETS; set++) {
+      Cluster cluster = gen.cluster();
+      List<Rule> raw = new ArrayList<>();
+      List<PolicyRule> rules = new ArrayList<>();
+      int n = 1 + random.nextInt(4);
+      for (int i = 0; i < n; i++) {
+        Rule rule = gen.rule();
+        raw.add(rule);
+        String ns = random.nextInt(4) == 0 ? "" : gen.pick(RandomPolicies.NAMESPACES);
+        String kind = ns.isEmpty() ? "CiliumClusterwideNetworkPolicy" : "CiliumNetworkPolicy";
+        rules.add(
+            new CiliumRuleTranslator(kind, ns, "p" + i, CidrGroups.none()).translate(rule, "spec"));
+      }
+      ClusterPolicy cp = new ClusterPolicy(cluster, rules, new InMemoryIdentityAllocator());
+      List<FlowEndpoint> ends = new ArrayList<>(cp.pods());
+      for (String a : RandomPolicies.OUTSIDE) {
+        ends.add(cp.endpoint(a).orElseThrow());
+      }
+      for (int f = 0; f < FLOWS_PER_SET; f++) {
+        FlowEndpoint src = gen.pick(ends);
+        FlowEndpoint dst =
+            src.isLocal() && random.nextInt(4) == 0 ? gen.pick(ends) : gen.pick(cp.pods());
+        Protocol proto =
+            gen.pick(List.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP, Protocol.ICMP));
+        int port = proto == Protocol.ICMP ? gen.pick(List.of(0, 8)) : gen.pick(PORTS);
+        Verdict engine = cp.decide(src, dst, proto.number(), port).verdict();
+        DirectionVerdict eg = cp.explain(Direction.EGRESS, src, dst, proto.number(), port);
+        DirectionVerdict in = cp.explain(Direction.INGRESS, dst, src, proto.number(), port);
+        Verdict expected = eg.verdict().outranks(in.verdict()) ? eg.verdict() : in.verdict();
+        if (engine != expected) {
+          throw new AssertionError(
+              String.format(
+                  "seed %d (replay with -Dpalisade.seed=%d), policy set %d: %s -> %s %s/%d:"
+                      + " engine %s, reference %s (egress %s, ingress %s)%nrules:%n%s%ncluster: %s%n"
+                      + "source policy:%n%s%ndestination policy:%n%s",
+                  seed,
+                  seed,
+                  set,
+                  src,
+                  dst,
+                  proto,
+                  port,
+                  engine,
+                  expected,
+                  eg.verdict(),
+                  in.verdict(),
+                  yaml(raw),
+                  cluster,
+                  src.isLocal() ? cp.engine().policyFor(src.identity().id()) : "-",
+                  cp.engine().policyFor(dst.identity().id())));
+        }
+        outcomes[engine.ordinal()]++;
+        cases++;
+      }
+    }
+    System.out.printf(
+        "engine = reference on %d cases (seed %d): %d allowed, %d redirected, %d denied%n",
+        cases, seed, outcomes[0], outcomes[1], outcomes[2]);
+    assertThat(cases).isGreaterThanOrEqualTo(100_000);
+    // Random policies must exercise every verdict, or the comparison proves little.
+    for (int count : outcomes) {
+      assertThat(count).isGreaterThan(cases / 1000);
+    }
+  }
+
+  private static String yaml(List<Rule> rules) throws Exception {
+    return new ObjectMapper(new YAMLFactory()).writeValueAsString(rules);
+  }
+}
