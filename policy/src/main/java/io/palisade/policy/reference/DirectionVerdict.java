@@ -2,6 +2,7 @@ package io.palisade.policy.reference;
 
 import io.palisade.policy.Direction;
 import io.palisade.policy.mapstate.Verdict;
+import io.palisade.policy.rules.RuleOrigin;
 import java.util.List;
 
 /**
@@ -14,14 +15,16 @@ public record DirectionVerdict(
     Verdict verdict,
     boolean enforced,
     boolean defaultDeny,
+    List<RuleOrigin> selectedBy,
     List<Contribution> matched) {
 
   public DirectionVerdict {
+    selectedBy = List.copyOf(selectedBy);
     matched = List.copyOf(matched);
   }
 
   /** The side of a flow no policy can touch: the endpoint is not local (world, CIDR). */
   public static DirectionVerdict notLocal(Direction direction) {
-    return new DirectionVerdict(direction, Verdict.ALLOW, false, false, List.of());
+    return new DirectionVerdict(direction, Verdict.ALLOW, false, false, List.of(), List.of());
   }
 }

@@ -7,6 +7,7 @@ import io.palisade.policy.mapstate.Verdict;
 import io.palisade.policy.resolve.NamedPort;
 import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.rules.PortMatch;
+import io.palisade.policy.rules.RuleOrigin;
 import io.palisade.policy.rules.RuleSection;
 import io.palisade.policy.selector.IdentitySelector;
 import java.util.ArrayList;
@@ -37,11 +38,13 @@ public final class ReferenceEvaluator {
     boolean selected = false;
     boolean defaultDeny = false;
     List<Contribution> matched = new ArrayList<>();
+    List<RuleOrigin> selectedBy = new ArrayList<>();
     for (PolicyRule rule : rules) {
       if (!rule.appliesIn(direction) || !rule.selects(subject)) {
         continue;
       }
       selected = true;
+      selectedBy.add(rule.origin());
       defaultDeny |= rule.defaultDenies(direction);
       for (RuleSection s : rule.sections(direction)) {
         if (peerMatches(s, peer)) {
@@ -57,7 +60,7 @@ public final class ReferenceEvaluator {
       }
     }
     if (!selected) {
-      return new DirectionVerdict(direction, Verdict.ALLOW, false, false, matched);
+      return new DirectionVerdict(direction, Verdict.ALLOW, false, false, selectedBy, matched);
     }
     Verdict verdict = null;
     for (Contribution c : matched) {
@@ -68,7 +71,7 @@ public final class ReferenceEvaluator {
     if (verdict == null) {
       verdict = defaultDeny ? Verdict.DENY : Verdict.ALLOW;
     }
-    return new DirectionVerdict(direction, verdict, true, defaultDeny, matched);
+    return new DirectionVerdict(direction, verdict, true, defaultDeny, selectedBy, matched);
   }
 
   private static boolean peerMatches(RuleSection s, Identity peer) {

@@ -1,0 +1,116 @@
+package io.palisade.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.palisade.policy.flow.ClusterPolicy;
+import io.palisade.policy.flow.FlowEndpoint;
+import io.palisade.policy.flow.Outcome;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code palisade matrix}: the verdict of every pod to every other pod on every port. */
+@Command(
+    name = "matrix",
+    mixinStandardHelpOptions = true,
+    description = "Print the pod x pod x port reachability table.")
+final class MatrixCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin PolicyInputs inputs;
+
+  @Option(
+      names = "--ports",
+      required = true,
+      paramLabel = "N/PROTO,...",
+      description = "e.g. 80/TCP,81/TCP,53/UDP.")
+  String ports;
+
+  @Option(names = "--output", defaultValue = "text", description = "text or json.")
+  OutputFormat output;
+
+  @Override
+  public Integer call() throws Exception {
+    List<PortSpec> portList = PortSpec.parseList(ports);
+    ClusterPolicy cp = inputs.load(spec.commandLine().getErr());
+    if (cp == null) {
+      return 1;
+    }
+    List<FlowEndpoint> pods = cp.pods();
+    PrintWriter out = spec.commandLine().getOut();
+    if (output == OutputFormat.json) {
+      List<Map<String, String>> rows = new ArrayList<>();
+      for (PortSpec p : portList) {
+        for (FlowEndpoint from : pods) {
+          for (FlowEndpoint to : pods) {
+            if (from != to) {
+              Map<String, String> row = new LinkedHashMap<>();
+              row.put("from", from.name());
+              row.put("to", to.name());
+              row.put("port", p.toString());
+              row.put("verdict", verdict(cp, from, to, p).name());
+              rows.add(row);
+            }
+          }
+        }
+      }
+      out.println(new ObjectMapper().writeValueAsString(rows));
+      return 0;
+    }
+    for (PortSpec p : portList) {
+      table(out, cp, pods, p);
+    }
+    out.println("legend: . allowed, R redirected to the L7 proxy, X denied, - a pod to itself");
+    return 0;
+  }
+
+  private static Outcome verdict(ClusterPolicy cp, FlowEndpoint from, FlowEndpoint to, PortSpec p) {
+    return cp.decide(from, to, p.protocol().number(), p.port()).outcome();
+  }
+
+  /**
+   * One truth table per port, sources down, destinations across, as the Kubernetes e2e suite prints
+   * them.
+   */
+  private static void table(
+      PrintWriter out, ClusterPolicy cp, List<FlowEndpoint> pods, PortSpec p) {
+    int width = 4;
+    for (FlowEndpoint e : pods) {
+      width = Math.max(width, e.name().length());
+    }
+    out.println(p + " (from \\ to)");
+    StringBuilder header = new StringBuilder(pad("", width));
+    for (FlowEndpoint to : pods) {
+      header.append(' ').append(pad(to.name(), width));
+    }
+    out.println(header.toString().stripTrailing());
+    for (FlowEndpoint from : pods) {
+      StringBuilder row = new StringBuilder(pad(from.name(), width));
+      for (FlowEndpoint to : pods) {
+        String cell =
+            from == to
+                ? "-"
+                : switch (verdict(cp, from, to, p)) {
+                  case ALLOWED -> ".";
+                  case REDIRECTED -> "R";
+                  case DENIED -> "X";
+                };
+        row.append(' ').append(pad(cell, width));
+      }
+      out.println(row.toString().stripTrailing());
+    }
+    out.println();
+  }
+
+  private static String pad(String s, int width) {
+    return String.format("%-" + width + "s", s);
+  }
+}

@@ -1,0 +1,33 @@
+package io.palisade.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code palisade}: validate policies, trace a flow, print who may reach whom. */
+@Command(
+    name = "palisade",
+    mixinStandardHelpOptions = true,
+    version = "palisade 0.1.0",
+    description = "Cilium-language network policies: validate, trace, matrix.",
+    subcommands = {ValidateCommand.class, TraceCommand.class, MatrixCommand.class})
+public final class Palisade {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code; usage errors are 2, never a stack trace. */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Palisade());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr()
+              .println("palisade: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+          return 2;
+        });
+    int code = cli.execute(args);
+    cli.getOut().flush();
+    cli.getErr().flush();
+    return code;
+  }
+}

@@ -1,0 +1,158 @@
+package io.palisade.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.palisade.policy.Direction;
+import io.palisade.policy.flow.ClusterPolicy;
+import io.palisade.policy.flow.FlowEndpoint;
+import io.palisade.policy.flow.FlowVerdict;
+import io.palisade.policy.flow.Outcome;
+import io.palisade.policy.flow.SideVerdict;
+import io.palisade.policy.identity.Identity;
+import io.palisade.policy.reference.Contribution;
+import io.palisade.policy.reference.DirectionVerdict;
+import io.palisade.policy.rules.RuleOrigin;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One traced flow: the datapath's verdict (MapState lookups) with the reference evaluator's account
+ * of which rules matched on each side.
+ */
+record TraceReport(
+    FlowEndpoint src,
+    FlowEndpoint dst,
+    PortSpec port,
+    FlowVerdict verdict,
+    DirectionVerdict egress,
+    DirectionVerdict ingress) {
+
+  static TraceReport of(ClusterPolicy cp, FlowEndpoint src, FlowEndpoint dst, PortSpec p) {
+    int proto = p.protocol().number();
+    return new TraceReport(
+        src,
+        dst,
+        p,
+        cp.decide(src, dst, proto, p.port()),
+        cp.explain(Direction.EGRESS, src, dst, proto, p.port()),
+        cp.explain(Direction.INGRESS, dst, src, proto, p.port()));
+  }
+
+  String text() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(verdict.outcome()).append('\n');
+    sb.append("flow: ")
+        .append(src)
+        .append(" -> ")
+        .append(dst)
+        .append(' ')
+        .append(port)
+        .append('\n');
+    side(sb, src, verdict.egress(), egress);
+    side(sb, dst, verdict.ingress(), ingress);
+    sb.append("identities:\n");
+    identity(sb, src);
+    if (dst.identity().id() != src.identity().id()) {
+      identity(sb, dst);
+    }
+    return sb.toString();
+  }
+
+  private static void side(
+      StringBuilder sb, FlowEndpoint who, SideVerdict dp, DirectionVerdict why) {
+    String dir = dp.direction().lowerName();
+    sb.append(dir).append(" of ").append(who).append(": ").append(Outcome.of(dp.verdict()));
+    if (!who.isLocal()) {
+      sb.append(" (outside the cluster: no policy of its own)\n");
+      return;
+    }
+    if (!dp.enforced()) {
+      sb.append(" (no policy selects it for ").append(dir).append(")\n");
+      return;
+    }
+    sb.append(
+        why.matched().isEmpty() && why.defaultDeny() ? " (default deny: no rule matches)" : "");
+    sb.append('\n');
+    for (RuleOrigin o : why.selectedBy()) {
+      sb.append("  selected by ")
+          .append(o.kind())
+          .append(' ')
+          .append(o.qualifiedName())
+          .append(' ')
+          .append(o.rulePath())
+          .append('\n');
+    }
+    for (Contribution c : why.matched()) {
+      sb.append("  matched ").append(c.section()).append(' ').append(verb(c)).append('\n');
+    }
+    sb.append("  datapath: ")
+        .append(
+            dp.match().map(m -> m.key() + " -> " + m.entry().verdict()).orElse("no entry, dropped"))
+        .append('\n');
+  }
+
+  private static String verb(Contribution c) {
+    return switch (c.verdict()) {
+      case ALLOW -> "allow";
+      case DENY -> "deny";
+      case REDIRECT -> "allow, redirect to proxy";
+    };
+  }
+
+  private static void identity(StringBuilder sb, FlowEndpoint e) {
+    Identity id = e.identity();
+    sb.append("  ")
+        .append(e)
+        .append(": ")
+        .append(id.id())
+        .append(' ')
+        .append(id.labels())
+        .append('\n');
+  }
+
+  String json() throws JsonProcessingException {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("verdict", verdict.outcome().name());
+    out.put("from", endpoint(src));
+    out.put("to", endpoint(dst));
+    out.put("port", port.toString());
+    out.put("egress", sideJson(verdict.egress(), egress));
+    out.put("ingress", sideJson(verdict.ingress(), ingress));
+    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out)
+        + "\n";
+  }
+
+  private static Map<String, Object> endpoint(FlowEndpoint e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", e.name());
+    m.put("identity", e.identity().id());
+    m.put("labels", e.identity().labels().asList().stream().map(Object::toString).toList());
+    return m;
+  }
+
+  private static Map<String, Object> sideJson(SideVerdict dp, DirectionVerdict why) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("verdict", Outcome.of(dp.verdict()).name());
+    m.put("enforced", dp.enforced());
+    m.put("defaultDeny", why.defaultDeny());
+    List<Map<String, Object>> matched = new ArrayList<>();
+    for (Contribution c : why.matched()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      RuleOrigin o = c.section().origin();
+      r.put("kind", o.kind());
+      r.put("namespace", o.namespace());
+      r.put("name", o.name());
+      r.put("direction", c.section().direction().lowerName());
+      r.put("rule", c.section().path());
+      r.put("verdict", verb(c));
+      matched.add(r);
+    }
+    m.put("matched", matched);
+    m.put(
+        "datapathEntry", dp.match().map(x -> x.key() + " -> " + x.entry().verdict()).orElse(null));
+    return m;
+  }
+}
