@@ -1,5 +1,6 @@
 package io.palisade.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +19,12 @@ public final class Palisade {
 
   /** Runs a command line and returns its exit code; usage errors are 2, never a stack trace. */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new Palisade());
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs a command line writing to {@code out} and {@code err}. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Palisade()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr()

@@ -138,6 +138,16 @@ record TraceReport(
     m.put("verdict", Outcome.of(dp.verdict()).name());
     m.put("enforced", dp.enforced());
     m.put("defaultDeny", why.defaultDeny());
+    List<Map<String, Object>> selectedBy = new ArrayList<>();
+    for (RuleOrigin o : why.selectedBy()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("kind", o.kind());
+      r.put("namespace", o.namespace());
+      r.put("name", o.name());
+      r.put("rule", o.rulePath());
+      selectedBy.add(r);
+    }
+    m.put("selectedBy", selectedBy);
     List<Map<String, Object>> matched = new ArrayList<>();
     for (Contribution c : why.matched()) {
       Map<String, Object> r = new LinkedHashMap<>();

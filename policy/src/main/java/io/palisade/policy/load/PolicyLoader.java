@@ -1,53 +1,175 @@
 package io.palisade.policy.load;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.palisade.crds.cilium.CiliumCIDRGroup;
 import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.policy.parse.FieldError;
 import io.palisade.policy.rules.PolicySet;
+import io.palisade.policy.validate.DocumentValidator;
+import io.palisade.policy.validate.PolicyKind;
+import io.palisade.policy.validate.ValidatedDocument;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Reads policy files and directories into a validated policy set. */
+/**
+ * Reads policy files and directories into a validated policy set. Every document is validated on
+ * its own; an invalid one is reported with all its errors and contributes nothing, while the valid
+ * ones around it still load.
+ */
 public final class PolicyLoader {
 
-  private final ObjectMapper yaml =
-      new ObjectMapper(new YAMLFactory())
-          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+  private final YamlDocuments yaml = new YamlDocuments();
+  private final DocumentValidator validator;
 
-  public LoadResult load(List<Path> paths) throws IOException {
-    PolicySet set = new PolicySet();
-    List<DocumentError> errors = new ArrayList<>();
-    int count = 0;
-    for (Path file : PolicyFiles.expand(paths)) {
+  public PolicyLoader() {
+    this.validator = new DocumentValidator(yaml.mapper(), KubernetesPolicies::validate);
+  }
+
+  public LoadResult load(List<Path> paths) {
+    Batch batch = new Batch();
+    for (Path path : paths) {
+      List<Path> files;
       try {
-        Iterator<JsonNode> docs = yaml.readerFor(JsonNode.class).readValues(file.toFile());
-        while (docs.hasNext()) {
-          JsonNode doc = docs.next();
-          String kind = doc.path("kind").asText("");
-          switch (kind) {
-            case "CiliumNetworkPolicy" -> set.add(yaml.treeToValue(doc, CiliumNetworkPolicy.class));
-            case "CiliumClusterwideNetworkPolicy" ->
-                set.add(yaml.treeToValue(doc, CiliumClusterwideNetworkPolicy.class));
-            case "CiliumCIDRGroup" -> set.add(yaml.treeToValue(doc, CiliumCIDRGroup.class));
-            default -> {
-              continue;
-            }
-          }
-          count++;
-        }
-      } catch (IOException | RuntimeException e) {
-        errors.add(
-            new DocumentError(file.toString(), "", "", "", new FieldError("", e.getMessage())));
+        files = PolicyFiles.expand(List.of(path));
+      } catch (IOException e) {
+        batch.fileError(path.toString(), "cannot be read: " + e.getMessage());
+        continue;
+      }
+      for (Path file : files) {
+        read(file, batch).ifPresent(text -> loadText(file.toString(), text, batch));
       }
     }
-    return new LoadResult(set, errors, count);
+    return batch.result();
+  }
+
+  /** Loads the documents of one file's text, e.g. a manifest fetched from Git. */
+  public LoadResult load(String file, String text) {
+    Batch batch = new Batch();
+    loadText(file, text, batch);
+    return batch.result();
+  }
+
+  /** The file's text, or empty after recording why it cannot be used. */
+  private static Optional<String> read(Path file, Batch batch) {
+    try {
+      long size = Files.size(file);
+      if (size > YamlDocuments.MAX_BYTES) {
+        batch.fileError(
+            file.toString(),
+            "is " + size + " bytes; a policy file may hold at most " + YamlDocuments.MAX_BYTES);
+        return Optional.empty();
+      }
+      ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+      return Optional.of(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(bytes)
+              .toString());
+    } catch (CharacterCodingException e) {
+      batch.fileError(file.toString(), "is not UTF-8 text");
+    } catch (IOException e) {
+      batch.fileError(file.toString(), "cannot be read: " + e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  private void loadText(String file, String text, Batch batch) {
+    YamlDocuments.Split split = yaml.split(text);
+    for (JsonNode doc : split.documents()) {
+      document(file, doc, batch);
+    }
+    split.problem().ifPresent(p -> batch.fileError(file, p));
+  }
+
+  private void document(String file, JsonNode doc, Batch batch) {
+    if (doc == null || doc.isNull() || doc.isMissingNode()) {
+      return;
+    }
+    if (!doc.isObject()) {
+      batch.fileError(file, "a document is not a Kubernetes object (expected a mapping)");
+      return;
+    }
+    String kind = doc.path("kind").asText("");
+    if (kind.equals("List") && doc.path("items").isArray()) {
+      doc.path("items").forEach(item -> document(file, item, batch));
+      return;
+    }
+    Optional<PolicyKind> policyKind = DocumentValidator.kindOf(doc);
+    if (policyKind.isEmpty()) {
+      unsupported(file, doc, kind, batch);
+      return;
+    }
+    batch.add(file, validator.validate(doc, policyKind.get()));
+  }
+
+  /** Other Kubernetes objects are left alone, but policies Palisade cannot enforce are not. */
+  private static void unsupported(String file, JsonNode doc, String kind, Batch batch) {
+    String apiVersion = doc.path("apiVersion").asText("");
+    if (apiVersion.startsWith("policy.networking.k8s.io/")) {
+      batch.errors.add(
+          new DocumentError(
+              file,
+              kind,
+              doc.path("metadata").path("namespace").asText(""),
+              doc.path("metadata").path("name").asText(""),
+              new FieldError("kind", apiVersion + " " + kind + " is not supported by Palisade")));
+    }
+  }
+
+  /** What one call to load gathers. */
+  private final class Batch {
+    final PolicySet set = new PolicySet();
+    final List<DocumentError> errors = new ArrayList<>();
+    final List<ValidatedDocument> documents = new ArrayList<>();
+    final Map<String, String> seen = new HashMap<>();
+
+    void fileError(String file, String message) {
+      errors.add(new DocumentError(file, "", "", "", new FieldError("", message)));
+    }
+
+    void add(String file, ValidatedDocument doc) {
+      documents.add(doc);
+      String key = doc.kind().kind() + " " + doc.namespace() + "/" + doc.name();
+      String first = seen.putIfAbsent(key, file);
+      List<FieldError> problems = new ArrayList<>(doc.errors());
+      if (first != null && !doc.name().isEmpty()) {
+        problems.add(new FieldError("metadata.name", "duplicates the object defined in " + first));
+      }
+      for (FieldError e : problems) {
+        errors.add(new DocumentError(file, doc.kind().kind(), doc.namespace(), doc.name(), e));
+      }
+      if (problems.isEmpty()) {
+        doc.object().ifPresent(this::addToSet);
+      }
+    }
+
+    private void addToSet(HasMetadata object) {
+      switch (object) {
+        case CiliumNetworkPolicy cnp -> set.add(cnp);
+        case CiliumClusterwideNetworkPolicy ccnp -> set.add(ccnp);
+        case CiliumCIDRGroup group -> set.add(group);
+        case NetworkPolicy knp -> set.add(KubernetesPolicies.translate(knp));
+        default -> throw new IllegalStateException("no policy kind for " + object.getKind());
+      }
+    }
+
+    LoadResult result() {
+      return new LoadResult(set, errors, documents);
+    }
   }
 }

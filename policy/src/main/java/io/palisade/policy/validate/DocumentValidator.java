@@ -1,0 +1,136 @@
+package io.palisade.policy.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.palisade.crds.api.Rule;
+import io.palisade.crds.cilium.CiliumCIDRGroup;
+import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
+import io.palisade.crds.cilium.CiliumNetworkPolicy;
+import io.palisade.policy.parse.FieldError;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Validates one document of a policy file: its kind and API version, its metadata, the shape of
+ * every field ({@link SchemaCheck}) and then the meaning of every rule. Documents that are not
+ * policies (a Deployment beside a policy) are not this class's concern.
+ */
+public final class DocumentValidator {
+
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+  private final ObjectMapper mapper;
+  private final SchemaCheck schema;
+  private final Function<HasMetadata, List<FieldError>> networkPolicyChecks;
+
+  /**
+   * {@code networkPolicyChecks} validates the meaning of a bound Kubernetes NetworkPolicy; its
+   * shape is checked here like every other kind's.
+   */
+  public DocumentValidator(
+      ObjectMapper mapper, Function<HasMetadata, List<FieldError>> networkPolicyChecks) {
+    this.mapper = mapper;
+    this.schema = new SchemaCheck(mapper);
+    this.networkPolicyChecks = networkPolicyChecks;
+  }
+
+  /** The policy kind a document claims to be, if it claims one Palisade reads. */
+  public static Optional<PolicyKind> kindOf(JsonNode doc) {
+    return PolicyKind.ofKind(doc.path("kind").asText(""));
+  }
+
+  public ValidatedDocument validate(JsonNode doc, PolicyKind kind) {
+    String namespace = doc.path("metadata").path("namespace").asText("");
+    String name = doc.path("metadata").path("name").asText("");
+    FieldErrors errors = new FieldErrors();
+    String apiVersion = doc.path("apiVersion").asText("");
+    if (!kind.accepts(apiVersion)) {
+      errors.add(
+          "apiVersion",
+          Quote.of(apiVersion)
+              + " is not served for "
+              + kind.kind()
+              + "; use "
+              + kind.apiVersions());
+    }
+    metadata(doc.path("metadata"), kind, errors);
+    errors.addAll(schema.check(doc, kind.type()));
+    if (!errors.isEmpty()) {
+      return invalid(kind, namespace, name, errors);
+    }
+    HasMetadata object;
+    try {
+      object = mapper.treeToValue(doc, kind.type());
+    } catch (Exception e) {
+      // The schema check admits only what binds; this is a last line, not a path taken.
+      errors.add("", "cannot be read: " + e.getMessage());
+      return invalid(kind, namespace, name, errors);
+    }
+    meaning(object, errors);
+    if (!errors.isEmpty()) {
+      return invalid(kind, namespace, name, errors);
+    }
+    return new ValidatedDocument(kind, namespace, name, Optional.of(object), List.of());
+  }
+
+  private static ValidatedDocument invalid(
+      PolicyKind kind, String namespace, String name, FieldErrors errors) {
+    return new ValidatedDocument(kind, namespace, name, Optional.empty(), errors.list());
+  }
+
+  private static void metadata(JsonNode meta, PolicyKind kind, FieldErrors out) {
+    JsonNode name = meta.path("name");
+    if (!name.isTextual() || name.asText().isEmpty()) {
+      out.add("metadata.name", "must be set");
+    } else if (name.asText().length() > 253 || !DNS_SUBDOMAIN.matcher(name.asText()).matches()) {
+      out.add(
+          "metadata.name",
+          Quote.of(name.asText())
+              + " is not a valid name: lower-case alphanumerics, '-' and '.', at most 253");
+    }
+    JsonNode ns = meta.path("namespace");
+    if (ns.isTextual() && !kind.namespaced()) {
+      out.add("metadata.namespace", kind.kind() + " is cluster-scoped and has no namespace");
+    } else if (ns.isTextual()
+        && (ns.asText().length() > 63 || !DNS_LABEL.matcher(ns.asText()).matches())) {
+      out.add(
+          "metadata.namespace",
+          Quote.of(ns.asText())
+              + " is not a valid namespace: lower-case alphanumerics and '-', at most 63");
+    }
+  }
+
+  private void meaning(HasMetadata object, FieldErrors out) {
+    switch (object) {
+      case CiliumNetworkPolicy cnp -> rules(cnp.getSpec(), cnp.getSpecs(), false, out);
+      case CiliumClusterwideNetworkPolicy ccnp -> rules(ccnp.getSpec(), ccnp.getSpecs(), true, out);
+      case CiliumCIDRGroup group -> cidrGroup(group, out);
+      default -> out.addAll(networkPolicyChecks.apply(object));
+    }
+  }
+
+  private static void rules(Rule spec, List<Rule> specs, boolean clusterwide, FieldErrors out) {
+    if (spec == null && (specs == null || specs.isEmpty())) {
+      out.add("", "spec or specs must be provided");
+      return;
+    }
+    RuleValidator rules = new RuleValidator(clusterwide);
+    if (spec != null) {
+      rules.validate(spec, "spec", out);
+    }
+    Each.forEach(specs, "specs", rules::validate, out);
+  }
+
+  private static void cidrGroup(CiliumCIDRGroup group, FieldErrors out) {
+    if (group.getSpec() == null || group.getSpec().externalCIDRs() == null) {
+      out.add("spec.externalCIDRs", "must be set");
+      return;
+    }
+    CidrValidator.cidrs(group.getSpec().externalCIDRs(), "spec.externalCIDRs", out);
+  }
+}
