@@ -7,6 +7,7 @@ import io.palisade.crds.cilium.CiliumCIDRGroup;
 import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.policy.parse.FieldError;
+import io.palisade.policy.rules.KubernetesPolicyTranslator;
 import io.palisade.policy.rules.PolicySet;
 import io.palisade.policy.validate.DocumentValidator;
 import io.palisade.policy.validate.PolicyKind;
@@ -163,7 +164,7 @@ public final class PolicyLoader {
         case CiliumNetworkPolicy cnp -> set.add(cnp);
         case CiliumClusterwideNetworkPolicy ccnp -> set.add(ccnp);
         case CiliumCIDRGroup group -> set.add(group);
-        case NetworkPolicy knp -> set.add(KubernetesPolicies.translate(knp));
+        case NetworkPolicy knp -> set.add(KubernetesPolicyTranslator.translate(knp));
         default -> throw new IllegalStateException("no policy kind for " + object.getKind());
       }
     }

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * io.cilium.k8s.namespace.labels.} labels pods carry, and a pod selector without a namespace
  * selector stays in the policy's namespace.
  */
-final class KubernetesSelectors {
+public final class KubernetesSelectors {
 
   private static final NoIdentities INVALID =
       new NoIdentities("the selector is invalid; see the validator's errors");
@@ -92,7 +92,7 @@ final class KubernetesSelectors {
   }
 
   /** A CIDR as Kubernetes writes it: always with a prefix length. */
-  static Optional<CidrPrefix> cidr(String text) {
+  public static Optional<CidrPrefix> cidr(String text) {
     return text == null || !text.contains("/") ? Optional.empty() : CidrPrefix.parse(text);
   }
 
@@ -115,7 +115,8 @@ final class KubernetesSelectors {
       }
     }
     for (LabelSelectorRequirement r : nullToEmpty(selector.getMatchExpressions())) {
-      Optional<Requirement.Operator> op = r == null ? Optional.empty() : operator(r.getOperator());
+      Optional<Requirement.Operator> op =
+          r == null ? Optional.empty() : Requirement.Operator.ofName(r.getOperator());
       if (op.isEmpty() || r.getKey() == null) {
         return Optional.empty();
       }
@@ -124,18 +125,6 @@ final class KubernetesSelectors {
       out.add(new Requirement(Label.k8s(prefix + r.getKey(), ""), op.get(), values));
     }
     return Optional.of(out);
-  }
-
-  /** A Kubernetes selector operator, spelled exactly as the API defines it. */
-  static Optional<Requirement.Operator> operator(String name) {
-    return Optional.ofNullable(
-        switch (name == null ? "" : name) {
-          case "In" -> Requirement.Operator.IN;
-          case "NotIn" -> Requirement.Operator.NOT_IN;
-          case "Exists" -> Requirement.Operator.EXISTS;
-          case "DoesNotExist" -> Requirement.Operator.DOES_NOT_EXIST;
-          default -> null;
-        });
   }
 
   static <T> List<T> nullToEmpty(List<T> list) {

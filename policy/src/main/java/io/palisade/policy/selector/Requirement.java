@@ -2,6 +2,7 @@ package io.palisade.policy.selector;
 
 import io.palisade.policy.labels.Label;
 import io.palisade.policy.labels.Labels;
+import java.util.Optional;
 import java.util.SortedSet;
 
 /** One term of a label selector, over a source-qualified key. */
@@ -10,10 +11,26 @@ public record Requirement(Label key, Operator operator, SortedSet<String> values
 
   /** The set-based operators of Kubernetes label selectors. */
   public enum Operator {
-    IN,
-    NOT_IN,
-    EXISTS,
-    DOES_NOT_EXIST
+    IN("In"),
+    NOT_IN("NotIn"),
+    EXISTS("Exists"),
+    DOES_NOT_EXIST("DoesNotExist");
+
+    private final String spelling;
+
+    Operator(String spelling) {
+      this.spelling = spelling;
+    }
+
+    /** The operator spelled exactly as Kubernetes' API defines it ({@code NotIn}). */
+    public static Optional<Operator> ofName(String name) {
+      for (Operator o : values()) {
+        if (o.spelling.equals(name)) {
+          return Optional.of(o);
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   public boolean matches(Labels labels) {

@@ -14,6 +14,7 @@ import io.palisade.policy.cluster.Pod;
 import io.palisade.policy.flow.ClusterPolicy;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.policy.parse.FieldError;
+import io.palisade.policy.validate.KubernetesPolicyValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class KubernetesPolicyCorpusTest {
 
-  private static final Path CORPUS = Path.of("../../shared/corpus/cilium-examples");
+  private static final Path CORPUS = Path.of("../corpus/cilium-examples");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** Sample values for the cilium-cli connectivity templates. */

@@ -178,9 +178,9 @@ class ValidationTest {
                 + " In",
             "spec.endpointSelector.matchExpressions[1].values: must be empty when operator is"
                 + " Exists",
-            "spec.endpointSelector.matchExpressions[2].key: \"-bad\" is not a valid label key: a"
-                + " name of at most 63 characters, alphanumeric, '-', '_' or '.', starting and"
-                + " ending alphanumeric"));
+            "spec.endpointSelector.matchExpressions[2].key: \"-bad\" is not a valid label key (an"
+                + " optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' or"
+                + " '.')"));
   }
 
   @ParameterizedTest(name = "{0}")

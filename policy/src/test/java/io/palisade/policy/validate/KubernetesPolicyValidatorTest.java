@@ -1,11 +1,13 @@
-package io.palisade.policy.rules;
+package io.palisade.policy.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.palisade.policy.load.PolicyLoader;
 import io.palisade.policy.parse.FieldError;
+import io.palisade.policy.rules.KubernetesPolicyTranslator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -110,9 +112,10 @@ class KubernetesPolicyValidatorTest {
             "unknown fields are errors, not silently dropped",
             "podSelector: {}\ningres: [{}]\negress: [{too: [{podSelector: {}}],"
                 + " ports: [{port: 80, protocl: UDP}]}]",
-            "spec: unknown field \"ingres\"",
-            "spec.egress[0]: unknown field \"too\"",
-            "spec.egress[0].ports[0]: unknown field \"protocl\""));
+            "spec.ingres: unknown field \"ingres\" (did you mean \"ingress\"?)",
+            "spec.egress[0].too: unknown field \"too\" (did you mean \"to\"?)",
+            "spec.egress[0].ports[0].protocl: unknown field \"protocl\" (did you mean"
+                + " \"protocol\"?)"));
   }
 
   private static Arguments row(String name, String spec, String... errors) {
@@ -122,33 +125,36 @@ class KubernetesPolicyValidatorTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
   void errors(String name, String spec, List<String> expected) throws Exception {
-    NetworkPolicy np =
-        parse(
-            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"
-                + "spec:\n"
-                + spec.indent(2));
-    assertThat(messages(np)).containsExactlyElementsOf(expected);
-    // Whatever the validator says, translation still produces a rule.
-    assertThat(KubernetesPolicyTranslator.rule(np).origin().kind()).isEqualTo("NetworkPolicy");
+    String doc =
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"
+            + "spec:\n"
+            + spec.indent(2);
+    assertThat(loaded(doc)).containsExactlyElementsOf(expected);
+    if (!name.startsWith("unknown fields")) {
+      // Whatever the validator says, translation still produces a rule.
+      assertThat(KubernetesPolicyTranslator.rule(parse(doc)).origin().kind())
+          .isEqualTo("NetworkPolicy");
+    }
   }
 
   @Test
   void everyErrorOfTheObjectAtOnce() throws Exception {
-    NetworkPolicy np =
-        parse(
-            "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata: {namespace: prod}\n"
-                + "spec:\n  podSelector: {}\n  ingress: [{ports: [{port: 99999}]}]");
-    assertThat(messages(np))
+    String doc =
+        "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata: {namespace: prod}\n"
+            + "spec:\n  podSelector: {}\n  ingress: [{ports: [{port: 99999}]}]";
+    assertThat(loaded(doc))
         .containsExactly(
-            "apiVersion: \"extensions/v1beta1\" is not networking.k8s.io/v1",
-            "metadata.name: NetworkPolicy must have a name",
+            "apiVersion: \"extensions/v1beta1\" is not served for NetworkPolicy; use"
+                + " networking.k8s.io/v1",
+            "metadata.name: must be set",
             "spec.ingress[0].ports[0].port: \"99999\" is not a port number (1-65535)");
   }
 
   @Test
   void anInvalidObjectNameIsNamed() throws Exception {
-    NetworkPolicy np = parse("kind: NetworkPolicy\nmetadata: {name: Bad_Name}\n");
-    assertThat(messages(np))
+    String doc =
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: Bad_Name}\n";
+    assertThat(loaded(doc))
         .containsExactly(
             "metadata.name: \"Bad_Name\" is not a DNS subdomain: at most 253 lowercase letters,"
                 + " digits, '-' and '.'");
@@ -157,7 +163,7 @@ class KubernetesPolicyValidatorTest {
   @Test
   void neverThrowsOnEmptyOrNullParts() throws Exception {
     NetworkPolicy empty = new NetworkPolicy();
-    assertThat(messages(empty)).containsExactly("metadata.name: NetworkPolicy must have a name");
+    assertThat(messages(empty)).isEmpty();
     assertThat(KubernetesPolicyTranslator.rule(empty).origin().namespace()).isEqualTo("default");
     NetworkPolicy nulls =
         parse(
@@ -174,6 +180,12 @@ class KubernetesPolicyValidatorTest {
 
   private static NetworkPolicy parse(String yaml) throws Exception {
     return YAML.readValue(yaml, NetworkPolicy.class);
+  }
+
+  /** The errors of a document as the loader reports them: shape, metadata and meaning. */
+  private static List<String> loaded(String doc) {
+    return new PolicyLoader()
+        .load("np.yaml", doc).errors().stream().map(e -> e.error().toString()).toList();
   }
 
   private static List<String> messages(NetworkPolicy np) {

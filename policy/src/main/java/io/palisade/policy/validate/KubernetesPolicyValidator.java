@@ -1,11 +1,8 @@
-package io.palisade.policy.rules;
-
-import static io.palisade.policy.rules.KubernetesSelectors.nullToEmpty;
+package io.palisade.policy.validate;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
@@ -15,6 +12,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.parse.FieldError;
+import io.palisade.policy.rules.KubernetesSelectors;
 import io.palisade.policy.selector.Requirement;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,13 +22,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks a Kubernetes NetworkPolicy as the API server would, and for fields it does not know, and
- * reports every problem at once as a field path and a message quoting the offending value. It never
- * throws.
+ * Checks the meaning of a Kubernetes NetworkPolicy as the API server would, reporting every problem
+ * at once as a field path and a message quoting the offending value; its shape, metadata and API
+ * version are {@link DocumentValidator}'s. It never throws.
  */
 public final class KubernetesPolicyValidator {
 
-  private static final String API_VERSION = "networking.k8s.io/v1";
   private static final String PROTOCOLS = "(TCP, UDP, SCTP)";
   private static final String OPERATORS = "(In, NotIn, Exists, DoesNotExist)";
   private static final String PORT_RANGE = "is not a port number (1-65535)";
@@ -46,35 +43,13 @@ public final class KubernetesPolicyValidator {
       v.error("", "no NetworkPolicy given");
       return List.copyOf(v.errors);
     }
-    v.unknown(policy.getAdditionalProperties(), "");
-    if (policy.getApiVersion() != null && !API_VERSION.equals(policy.getApiVersion())) {
-      v.error("apiVersion", quote(policy.getApiVersion()) + " is not " + API_VERSION);
-    }
-    v.metadata(policy.getMetadata());
     if (policy.getSpec() != null) {
       v.spec(policy.getSpec());
     }
     return List.copyOf(v.errors);
   }
 
-  private void metadata(ObjectMeta meta) {
-    String name = meta == null ? null : meta.getName();
-    if (name == null || name.isBlank()) {
-      error("metadata.name", "NetworkPolicy must have a name");
-    } else if (!KubernetesNames.isDnsSubdomain(name)) {
-      error("metadata.name", quote(name) + " is not " + KubernetesNames.OBJECT_NAME_RULE);
-    }
-    if (meta != null) {
-      unknown(meta.getAdditionalProperties(), "metadata");
-      String ns = meta.getNamespace();
-      if (ns != null && !KubernetesNames.isDnsSubdomain(ns)) {
-        error("metadata.namespace", quote(ns) + " is not a namespace name");
-      }
-    }
-  }
-
   private void spec(NetworkPolicySpec spec) {
-    unknown(spec.getAdditionalProperties(), "spec");
     selector(spec.getPodSelector(), "spec.podSelector");
     policyTypes(nullToEmpty(spec.getPolicyTypes()));
     List<NetworkPolicyIngressRule> ingress = nullToEmpty(spec.getIngress());
@@ -82,7 +57,6 @@ public final class KubernetesPolicyValidator {
       NetworkPolicyIngressRule r = ingress.get(i);
       if (r != null) {
         String path = "spec.ingress[" + i + "]";
-        unknown(r.getAdditionalProperties(), path);
         peers(r.getFrom(), path + ".from");
         ports(r.getPorts(), path + ".ports");
       }
@@ -92,7 +66,6 @@ public final class KubernetesPolicyValidator {
       NetworkPolicyEgressRule r = egress.get(i);
       if (r != null) {
         String path = "spec.egress[" + i + "]";
-        unknown(r.getAdditionalProperties(), path);
         peers(r.getTo(), path + ".to");
         ports(r.getPorts(), path + ".ports");
       }
@@ -123,7 +96,6 @@ public final class KubernetesPolicyValidator {
         error(at, "must name a podSelector, namespaceSelector or ipBlock");
         continue;
       }
-      unknown(p.getAdditionalProperties(), at);
       if (selectors && p.getIpBlock() != null) {
         error(at, "ipBlock cannot be combined with podSelector or namespaceSelector");
       }
@@ -136,7 +108,6 @@ public final class KubernetesPolicyValidator {
   }
 
   private void ipBlock(IPBlock block, String path) {
-    unknown(block.getAdditionalProperties(), path);
     Optional<CidrPrefix> cidr = cidr(block.getCidr(), path + ".cidr");
     List<String> except = nullToEmpty(block.getExcept());
     for (int i = 0; i < except.size(); i++) {
@@ -177,7 +148,6 @@ public final class KubernetesPolicyValidator {
   }
 
   private void port(NetworkPolicyPort p, String path) {
-    unknown(p.getAdditionalProperties(), path);
     String proto = p.getProtocol();
     if (proto != null && !List.of("TCP", "UDP", "SCTP").contains(proto)) {
       error(path + ".protocol", quote(proto) + " is not a supported protocol " + PROTOCOLS);
@@ -214,7 +184,6 @@ public final class KubernetesPolicyValidator {
     if (selector == null) {
       return;
     }
-    unknown(selector.getAdditionalProperties(), path);
     if (selector.getMatchLabels() != null) {
       for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
         labelKey(e.getKey(), path + ".matchLabels");
@@ -232,10 +201,9 @@ public final class KubernetesPolicyValidator {
       error(path + ".key", "must be given");
       return;
     }
-    unknown(r.getAdditionalProperties(), path);
     labelKey(r.getKey(), path + ".key");
     List<String> values = nullToEmpty(r.getValues());
-    Optional<Requirement.Operator> op = KubernetesSelectors.operator(r.getOperator());
+    Optional<Requirement.Operator> op = Requirement.Operator.ofName(r.getOperator());
     if (r.getOperator() == null) {
       error(path + ".operator", "must be given " + OPERATORS);
     } else if (op.isEmpty()) {
@@ -272,11 +240,8 @@ public final class KubernetesPolicyValidator {
     }
   }
 
-  /** Fields the schema does not have: a typo must not silently widen or drop a rule. */
-  private void unknown(Map<String, Object> extra, String path) {
-    if (extra != null) {
-      extra.keySet().stream().sorted().forEach(k -> error(path, "unknown field " + quote(k)));
-    }
+  private static <T> List<T> nullToEmpty(List<T> list) {
+    return list == null ? List.of() : list;
   }
 
   private void error(String path, String message) {
