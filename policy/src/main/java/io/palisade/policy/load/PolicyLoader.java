@@ -13,11 +13,6 @@ import io.palisade.policy.validate.DocumentValidator;
 import io.palisade.policy.validate.PolicyKind;
 import io.palisade.policy.validate.ValidatedDocument;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,27 +61,11 @@ public final class PolicyLoader {
   /** The file's text, or empty after recording why it cannot be used. */
   private static Optional<String> read(Path file, Batch batch) {
     try {
-      long size = Files.size(file);
-      if (size > YamlDocuments.MAX_BYTES) {
-        batch.fileError(
-            file.toString(),
-            "is " + size + " bytes; a policy file may hold at most " + YamlDocuments.MAX_BYTES);
-        return Optional.empty();
-      }
-      ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
-      return Optional.of(
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(bytes)
-              .toString());
-    } catch (CharacterCodingException e) {
-      batch.fileError(file.toString(), "is not UTF-8 text");
-    } catch (IOException e) {
-      batch.fileError(file.toString(), "cannot be read: " + e.getMessage());
+      return Optional.of(YamlDocuments.readText(file));
+    } catch (YamlDocuments.UnreadableFileException e) {
+      batch.fileError(file.toString(), e.getMessage());
+      return Optional.empty();
     }
-    return Optional.empty();
   }
 
   private void loadText(String file, String text, Batch batch) {
