@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SequencedMap;
 
 /**
  * Reads policy files and directories into a validated policy set. Every document is validated on
@@ -55,6 +56,17 @@ public final class PolicyLoader {
   public LoadResult load(String file, String text) {
     Batch batch = new Batch();
     loadText(file, text, batch);
+    return batch.result();
+  }
+
+  /**
+   * Loads several files' texts as one batch, in the map's order, e.g. every manifest of a revision
+   * fetched from Git: an object defined twice across the files is an error, as with {@link
+   * #load(List)}.
+   */
+  public LoadResult load(SequencedMap<String, String> files) {
+    Batch batch = new Batch();
+    files.forEach((file, text) -> loadText(file, text, batch));
     return batch.result();
   }
 
