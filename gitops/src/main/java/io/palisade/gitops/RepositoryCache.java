@@ -43,6 +43,9 @@ public final class RepositoryCache implements AutoCloseable {
   private final Map<String, Repository> open = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
+  /** Per URL, the credentials' digest and the transports built for them (SSH clients are costly). */
+  private final Map<String, Map.Entry<String, Transports>> transports = new ConcurrentHashMap<>();
+
   public RepositoryCache(Path directory) {
     this.directory = directory;
   }
@@ -66,8 +69,7 @@ public final class RepositoryCache implements AutoCloseable {
     synchronized (locks.computeIfAbsent(source.url(), u -> new Object())) {
       Repository repo = repository(source.url());
       FetchResult result;
-      try (Transports transports = Transports.forSource(source, directory.resolve(".ssh-home"));
-          Git git = new Git(repo)) {
+      try (Git git = new Git(repo)) {
         FetchCommand fetch =
             git.fetch()
                 .setRemote(source.url())
@@ -75,7 +77,7 @@ public final class RepositoryCache implements AutoCloseable {
                 .setRemoveDeletedRefs(true)
                 .setTagOpt(TagOpt.NO_TAGS)
                 .setTimeout(Math.toIntExact(Math.max(1, source.timeout().toSeconds())));
-        transports.configure(fetch);
+        transportsFor(source).configure(fetch);
         result = fetch.call();
       } catch (GitAPIException | RuntimeException e) {
         throw new FetchException("fetch of " + source.url() + " failed: " + rootMessage(e), e);
@@ -84,6 +86,30 @@ public final class RepositoryCache implements AutoCloseable {
       boolean changed = !result.getTrackingRefUpdates().isEmpty();
       return new Fetched(repo, resolved, Duration.ofNanos(System.nanoTime() - start), changed);
     }
+  }
+
+  /** The transports for the source, reused while its URL's credentials stay the same. */
+  private Transports transportsFor(GitSource source) throws FetchException {
+    String key = digest(String.valueOf(source.credentials().map(RepositoryCache::secretKey).orElse("")));
+    Map.Entry<String, Transports> current = transports.get(source.url());
+    if (current != null && current.getKey().equals(key)) {
+      return current.getValue();
+    }
+    Transports t = Transports.forSource(source, directory.resolve(".ssh-home"));
+    Map.Entry<String, Transports> old = transports.put(source.url(), Map.entry(key, t));
+    if (old != null) {
+      old.getValue().close();
+    }
+    return t;
+  }
+
+  /** What identifies credentials, secrets included (only ever digested). */
+  private static String secretKey(Credentials c) {
+    return switch (c) {
+      case Credentials.Basic b -> "basic\0" + b.username() + "\0" + b.password();
+      case Credentials.Token t -> "token\0" + t.token();
+      case Credentials.SshKey k -> "ssh\0" + k.identity() + "\0" + k.passphrase().orElse("") + "\0" + k.knownHosts();
+    };
   }
 
   /**
@@ -203,6 +229,8 @@ public final class RepositoryCache implements AutoCloseable {
 
   @Override
   public void close() {
+    transports.values().forEach(e -> e.getValue().close());
+    transports.clear();
     open.values().forEach(Repository::close);
     open.clear();
   }
