@@ -41,7 +41,7 @@ final class Policies {
         """.formatted(name);
   }
 
-  /** Valid YAML, invalid policy: a typo'd field and a bad CIDR, two errors in one document. */
+  /** Valid YAML, invalid policy: a bad CIDR and a bad port, two errors in one document. */
   static String invalidCnp(String namespace, String name) {
     return """
         apiVersion: cilium.io/v2
@@ -57,9 +57,13 @@ final class Policies {
             - toCIDR:
                 - 10.0.0.0/33
           ingress:
-            - fromEndpoint:
+            - fromEndpoints:
                 - matchLabels:
                     role: client
+              toPorts:
+                - ports:
+                    - port: "70000"
+                      protocol: TCP
         """.formatted(name, namespace);
   }
 
