@@ -42,7 +42,7 @@ public final class SemVerRange implements Predicate<SemVer> {
       throw new IllegalArgumentException("is empty");
     }
     List<List<Bound>> alternatives = new ArrayList<>();
-    for (String alternative : range.split("\\|\\|")) {
+    for (String alternative : range.split("\\|\\|", -1)) {
       List<Bound> all = new ArrayList<>();
       String normalized = alternative.trim().replaceAll("(=|!=|>=|<=|>|<|~>?|\\^)\\s+", "$1");
       for (String token : normalized.split("[\\s,]+")) {
