@@ -21,7 +21,8 @@ public sealed interface Credentials {
     public List<SpecError> validate(String scheme) {
       List<SpecError> errors = new ArrayList<>();
       if (!scheme.startsWith("http")) {
-        errors.add(new SpecError("spec.secretRef.username", "applies to http(s) URLs, not " + scheme));
+        errors.add(
+            new SpecError("spec.secretRef.username", "applies to http(s) URLs, not " + scheme));
       }
       if (username == null || username.isEmpty()) {
         errors.add(new SpecError("spec.secretRef.username", "must not be empty"));
@@ -44,10 +45,12 @@ public sealed interface Credentials {
     public List<SpecError> validate(String scheme) {
       List<SpecError> errors = new ArrayList<>();
       if (!scheme.startsWith("http")) {
-        errors.add(new SpecError("spec.secretRef.bearerToken", "applies to http(s) URLs, not " + scheme));
+        errors.add(
+            new SpecError("spec.secretRef.bearerToken", "applies to http(s) URLs, not " + scheme));
       }
       if (token == null || token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-        errors.add(new SpecError("spec.secretRef.bearerToken", "must be non-empty printable ASCII"));
+        errors.add(
+            new SpecError("spec.secretRef.bearerToken", "must be non-empty printable ASCII"));
       }
       return errors;
     }
@@ -68,13 +71,15 @@ public sealed interface Credentials {
     public List<SpecError> validate(String scheme) {
       List<SpecError> errors = new ArrayList<>();
       if (!scheme.equals("ssh")) {
-        errors.add(new SpecError("spec.secretRef.identity", "applies to ssh:// URLs, not " + scheme));
+        errors.add(
+            new SpecError("spec.secretRef.identity", "applies to ssh:// URLs, not " + scheme));
       }
       if (identity == null || !identity.strip().startsWith("-----BEGIN ")) {
         errors.add(
             new SpecError("spec.secretRef.identity", "must be a PEM or OpenSSH private key"));
       }
-      if (knownHosts == null || knownHosts.lines().noneMatch(l -> !l.isBlank() && !l.startsWith("#"))) {
+      if (knownHosts == null
+          || knownHosts.lines().noneMatch(l -> !l.isBlank() && !l.startsWith("#"))) {
         errors.add(
             new SpecError("spec.secretRef.known_hosts", "must hold the server's host key line(s)"));
       }
@@ -97,18 +102,22 @@ public sealed interface Credentials {
     Optional<String> password = Optional.ofNullable(data.get("password"));
     Optional<String> token = Optional.ofNullable(data.get("bearerToken"));
     Optional<String> identity = Optional.ofNullable(data.get("identity"));
-    int kinds = (user.isPresent() ? 1 : 0) + (token.isPresent() ? 1 : 0) + (identity.isPresent() ? 1 : 0);
+    int kinds =
+        (user.isPresent() ? 1 : 0) + (token.isPresent() ? 1 : 0) + (identity.isPresent() ? 1 : 0);
     if (kinds != 1) {
       throw new InvalidSourceException(
           List.of(
               new SpecError(
                   "spec.secretRef",
                   "must hold exactly one of username/password, bearerToken, identity/known_hosts;"
-                      + " found " + data.keySet().stream().sorted().toList())));
+                      + " found "
+                      + data.keySet().stream().sorted().toList())));
     }
     if (identity.isPresent()) {
       return new SshKey(identity.get(), password, data.getOrDefault("known_hosts", ""));
     }
-    return token.<Credentials>map(Token::new).orElseGet(() -> new Basic(user.get(), password.orElse("")));
+    return token
+        .<Credentials>map(Token::new)
+        .orElseGet(() -> new Basic(user.get(), password.orElse("")));
   }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where policies live in Git: the spec of a PolicySource (and of standalone {@code --policies
- * URL}) without the Kubernetes parts. {@link #validate()} reports every error at its field path.
+ * Where policies live in Git: the spec of a PolicySource (and of standalone {@code --policies URL})
+ * without the Kubernetes parts. {@link #validate()} reports every error at its field path.
  */
 public record GitSource(
     String url,
@@ -95,7 +95,8 @@ public record GitSource(
       return Optional.empty();
     }
     if (url.matches("[\\w.-]+@[\\w.-]+:.*")) {
-      errors.add(new SpecError("spec.url", '"' + url + "\" is scp-like: write ssh://user@host/path"));
+      errors.add(
+          new SpecError("spec.url", '"' + url + "\" is scp-like: write ssh://user@host/path"));
       return Optional.empty();
     }
     URI uri;
@@ -108,11 +109,16 @@ public record GitSource(
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
     Optional<String> problem =
         switch (scheme) {
-          case "https", "ssh" -> uri.getHost() == null ? Optional.of("has no host") : Optional.empty();
-          case "http" -> loopback(uri.getHost()) ? Optional.empty()
-              : Optional.of("uses http://, accepted only for a loopback host: use https://");
-          case "file" -> uri.getPath() == null || !uri.getPath().startsWith("/")
-              ? Optional.of("needs an absolute path") : Optional.empty();
+          case "https", "ssh" ->
+              uri.getHost() == null ? Optional.of("has no host") : Optional.empty();
+          case "http" ->
+              loopback(uri.getHost())
+                  ? Optional.empty()
+                  : Optional.of("uses http://, accepted only for a loopback host: use https://");
+          case "file" ->
+              uri.getPath() == null || !uri.getPath().startsWith("/")
+                  ? Optional.of("needs an absolute path")
+                  : Optional.empty();
           default -> Optional.of("must start with https://, ssh:// or file://");
         };
     if (problem.isEmpty() && uri.getUserInfo() != null && uri.getUserInfo().contains(":")) {
@@ -133,7 +139,8 @@ public record GitSource(
   private void validatePath(List<SpecError> errors) {
     String p = normalizedPath();
     if (path != null && path.strip().startsWith("/")) {
-      errors.add(new SpecError("spec.path", '"' + path + "\" must be relative to the repository root"));
+      errors.add(
+          new SpecError("spec.path", '"' + path + "\" must be relative to the repository root"));
     } else if (List.of(p.split("/")).contains("..")) {
       errors.add(new SpecError("spec.path", '"' + path + "\" must not contain '..'"));
     } else if (p.contains("\\") || p.contains("//")) {

@@ -45,7 +45,8 @@ final class KnownHosts implements ServerKeyDatabase {
   }
 
   @Override
-  public List<PublicKey> lookup(String connectAddress, InetSocketAddress remote, Configuration config) {
+  public List<PublicKey> lookup(
+      String connectAddress, InetSocketAddress remote, Configuration config) {
     List<String> names = names(connectAddress, remote);
     return entries.stream().filter(e -> matches(e, names)).map(Entry::key).toList();
   }

@@ -79,10 +79,12 @@ final class OpenPgpKeys {
       sig.init(new BcPGPContentVerifierBuilderProvider(), k);
       sig.update(message);
       if (!sig.verify()) {
-        throw new VerificationException("OpenPGP signature by " + id + " does not match the signed object");
+        throw new VerificationException(
+            "OpenPGP signature by " + id + " does not match the signed object");
       }
     } catch (PGPException e) {
-      throw new VerificationException("OpenPGP signature by " + id + " cannot be checked: " + e.getMessage());
+      throw new VerificationException(
+          "OpenPGP signature by " + id + " cannot be checked: " + e.getMessage());
     }
     String fingerprint = HexFormat.of().withUpperCase().formatHex(k.getFingerprint());
     return new Signer(id, fingerprint, primaryUserId(trusted, keyId));

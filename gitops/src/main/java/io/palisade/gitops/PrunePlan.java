@@ -102,26 +102,47 @@ public final class PrunePlan {
   }
 
   private static Optional<String> refusal(
-      boolean applied, int inventorySize, List<ObjectRef> gone, List<String> unreadable, Budget budget) {
+      boolean applied,
+      int inventorySize,
+      List<ObjectRef> gone,
+      List<String> unreadable,
+      Budget budget) {
     if (gone.isEmpty()) {
       return Optional.empty();
     }
     if (!applied) {
-      return Optional.of("the revision was not applied successfully; pruning runs only after a successful apply");
+      return Optional.of(
+          "the revision was not applied successfully; pruning runs only after a successful apply");
     }
     if (!unreadable.isEmpty()) {
-      return Optional.of("files " + unreadable + " could not be read, so the objects they hold are unknown");
+      return Optional.of(
+          "files " + unreadable + " could not be read, so the objects they hold are unknown");
     }
     List<ObjectRef> clusterwide = gone.stream().filter(ObjectRef::clusterwide).toList();
     if (!clusterwide.isEmpty() && !budget.clusterwide()) {
-      return Optional.of("would delete clusterwide " + clusterwide + "; annotate the source "
-          + BUDGET_ANNOTATION + ": " + BUDGET_UNLIMITED + " to allow it");
+      return Optional.of(
+          "would delete clusterwide "
+              + clusterwide
+              + "; annotate the source "
+              + BUDGET_ANNOTATION
+              + ": "
+              + BUDGET_UNLIMITED
+              + " to allow it");
     }
     // gone / inventory > percent / 100, in integers
     if ((long) gone.size() * 100 > (long) budget.percent() * inventorySize) {
-      return Optional.of("would delete " + gone.size() + " of " + inventorySize + " objects, over the budget of "
-          + budget.percent() + "%; annotate the source " + BUDGET_ANNOTATION + ": " + BUDGET_UNLIMITED
-          + " to allow it");
+      return Optional.of(
+          "would delete "
+              + gone.size()
+              + " of "
+              + inventorySize
+              + " objects, over the budget of "
+              + budget.percent()
+              + "%; annotate the source "
+              + BUDGET_ANNOTATION
+              + ": "
+              + BUDGET_UNLIMITED
+              + " to allow it");
     }
     return Optional.empty();
   }

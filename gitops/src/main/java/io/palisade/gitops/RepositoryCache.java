@@ -37,13 +37,16 @@ import org.eclipse.jgit.transport.TagOpt;
 public final class RepositoryCache implements AutoCloseable {
 
   /** A fetch that succeeded: the repository, what the ref resolved to, and how long it took. */
-  public record Fetched(Repository repository, Resolved resolved, Duration took, boolean changedRefs) {}
+  public record Fetched(
+      Repository repository, Resolved resolved, Duration took, boolean changedRefs) {}
 
   private final Path directory;
   private final Map<String, Repository> open = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-  /** Per URL, the credentials' digest and the transports built for them (SSH clients are costly). */
+  /**
+   * Per URL, the credentials' digest and the transports built for them (SSH clients are costly).
+   */
   private final Map<String, Map.Entry<String, Transports>> transports = new ConcurrentHashMap<>();
 
   public RepositoryCache(Path directory) {
@@ -90,7 +93,8 @@ public final class RepositoryCache implements AutoCloseable {
 
   /** The transports for the source, reused while its URL's credentials stay the same. */
   private Transports transportsFor(GitSource source) throws FetchException {
-    String key = digest(String.valueOf(source.credentials().map(RepositoryCache::secretKey).orElse("")));
+    String key =
+        digest(String.valueOf(source.credentials().map(RepositoryCache::secretKey).orElse("")));
     Map.Entry<String, Transports> current = transports.get(source.url());
     if (current != null && current.getKey().equals(key)) {
       return current.getValue();
@@ -108,7 +112,8 @@ public final class RepositoryCache implements AutoCloseable {
     return switch (c) {
       case Credentials.Basic b -> "basic\0" + b.username() + "\0" + b.password();
       case Credentials.Token t -> "token\0" + t.token();
-      case Credentials.SshKey k -> "ssh\0" + k.identity() + "\0" + k.passphrase().orElse("") + "\0" + k.knownHosts();
+      case Credentials.SshKey k ->
+          "ssh\0" + k.identity() + "\0" + k.passphrase().orElse("") + "\0" + k.knownHosts();
     };
   }
 
@@ -120,13 +125,19 @@ public final class RepositoryCache implements AutoCloseable {
   public Resolved resolve(Repository repo, GitRef ref) throws FetchException {
     try (RevWalk walk = new RevWalk(repo)) {
       return switch (ref) {
-        case GitRef.Branch b -> new Resolved(b.name(), commitOf(walk, exact(repo, Constants.R_HEADS + b.name())), Optional.empty());
+        case GitRef.Branch b ->
+            new Resolved(
+                b.name(),
+                commitOf(walk, exact(repo, Constants.R_HEADS + b.name())),
+                Optional.empty());
         case GitRef.Tag t -> tag(walk, t.name(), exact(repo, Constants.R_TAGS + t.name()));
         case GitRef.SemVer s -> highest(repo, walk, SemVerRange.parse(s.range()));
-        case GitRef.Commit c -> new Resolved(c.sha(), commitOf(walk, ObjectId.fromString(c.sha())), Optional.empty());
+        case GitRef.Commit c ->
+            new Resolved(c.sha(), commitOf(walk, ObjectId.fromString(c.sha())), Optional.empty());
       };
     } catch (IOException e) {
-      throw new FetchException("cannot resolve " + ref.field() + " " + ref.name() + ": " + e.getMessage(), e);
+      throw new FetchException(
+          "cannot resolve " + ref.field() + " " + ref.name() + ": " + e.getMessage(), e);
     }
   }
 
@@ -136,7 +147,9 @@ public final class RepositoryCache implements AutoCloseable {
     SemVer bestVersion = null;
     for (Ref r : repo.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
       Optional<SemVer> v = SemVer.parse(r.getName().substring(Constants.R_TAGS.length()));
-      if (v.isPresent() && range.test(v.get()) && (bestVersion == null || v.get().compareTo(bestVersion) > 0)) {
+      if (v.isPresent()
+          && range.test(v.get())
+          && (bestVersion == null || v.get().compareTo(bestVersion) > 0)) {
         best = r;
         bestVersion = v.get();
       }
@@ -147,7 +160,8 @@ public final class RepositoryCache implements AutoCloseable {
     return tag(walk, best.getName().substring(Constants.R_TAGS.length()), best.getObjectId());
   }
 
-  private static Resolved tag(RevWalk walk, String name, ObjectId id) throws IOException, FetchException {
+  private static Resolved tag(RevWalk walk, String name, ObjectId id)
+      throws IOException, FetchException {
     RevObject o = walk.parseAny(id);
     Optional<ObjectId> tagObject = o instanceof RevTag ? Optional.of(o.copy()) : Optional.empty();
     return new Resolved(name, commitOf(walk, id), tagObject);
@@ -169,13 +183,17 @@ public final class RepositoryCache implements AutoCloseable {
     return r.getObjectId();
   }
 
-  /** Only what the ref needs: one branch, one tag, every tag for a range, heads and tags for a commit. */
+  /**
+   * Only what the ref needs: one branch, one tag, every tag for a range, heads and tags for a
+   * commit.
+   */
   private static List<RefSpec> refSpecs(GitRef ref) {
     return switch (ref) {
       case GitRef.Branch b -> List.of(mirror(Constants.R_HEADS + b.name()));
       case GitRef.Tag t -> List.of(mirror(Constants.R_TAGS + t.name()));
       case GitRef.SemVer s -> List.of(mirror(Constants.R_TAGS + "*"));
-      case GitRef.Commit c -> List.of(mirror(Constants.R_HEADS + "*"), mirror(Constants.R_TAGS + "*"));
+      case GitRef.Commit c ->
+          List.of(mirror(Constants.R_HEADS + "*"), mirror(Constants.R_TAGS + "*"));
     };
   }
 
@@ -186,24 +204,28 @@ public final class RepositoryCache implements AutoCloseable {
   /** The URL's repository, created bare on first use and kept open. */
   public Repository repository(String url) throws FetchException {
     try {
-      return open.computeIfAbsent(url, u -> {
-        try {
-          Path dir = directoryOf(u);
-          boolean exists = Files.isRegularFile(dir.resolve("HEAD"));
-          Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
-          if (!exists) {
-            Files.createDirectories(dir.getParent());
-            repo.create(true);
-            repo.getConfig().setString("palisade", null, "url", u);
-            repo.getConfig().save();
-          }
-          return repo;
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      return open.computeIfAbsent(
+          url,
+          u -> {
+            try {
+              Path dir = directoryOf(u);
+              boolean exists = Files.isRegularFile(dir.resolve("HEAD"));
+              Repository repo =
+                  new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
+              if (!exists) {
+                Files.createDirectories(dir.getParent());
+                repo.create(true);
+                repo.getConfig().setString("palisade", null, "url", u);
+                repo.getConfig().save();
+              }
+              return repo;
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
     } catch (java.io.UncheckedIOException e) {
-      throw new FetchException("cannot open the cache for " + url + ": " + e.getCause().getMessage(), e);
+      throw new FetchException(
+          "cannot open the cache for " + url + ": " + e.getCause().getMessage(), e);
     }
   }
 
@@ -221,7 +243,9 @@ public final class RepositoryCache implements AutoCloseable {
 
   static String digest(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

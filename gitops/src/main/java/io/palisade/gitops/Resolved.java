@@ -5,8 +5,8 @@ import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * What a {@link GitRef} pointed at after a fetch: the ref's name, the commit, the annotated tag
- * object when the ref is one, and the artifact revision {@code <name>@sha1:<sha>} (Flux's format;
- * a commit ref gives just {@code sha1:<sha>}).
+ * object when the ref is one, and the artifact revision {@code <name>@sha1:<sha>} (Flux's format; a
+ * commit ref gives just {@code sha1:<sha>}).
  */
 public record Resolved(String name, ObjectId commit, Optional<ObjectId> tag) {
 

@@ -44,6 +44,10 @@ public record RevisionContent(
 
   /** Files whose objects cannot be named because the file did not parse. */
   public List<String> unreadableFiles() {
-    return quarantined.stream().filter(q -> q.object().isEmpty()).map(Quarantined::file).distinct().toList();
+    return quarantined.stream()
+        .filter(q -> q.object().isEmpty())
+        .map(Quarantined::file)
+        .distinct()
+        .toList();
   }
 }

@@ -29,9 +29,9 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * Reads the {@code .yaml}/{@code .yml} files under a source's path at a resolved commit straight
- * from the object store (no work tree), and validates them as one revision with the policy
- * engine's {@link PolicyLoader}: an object defined in two files is an error, and every error of
- * every document is reported at once.
+ * from the object store (no work tree), and validates them as one revision with the policy engine's
+ * {@link PolicyLoader}: an object defined in two files is an error, and every error of every
+ * document is reported at once.
  */
 public final class RevisionReader {
 
@@ -56,9 +56,11 @@ public final class RevisionReader {
             if (tree.getFileMode(0) == FileMode.SYMLINK) {
               quarantined.add(fileProblem(file, "is a symbolic link, which is not followed"));
             } else {
-              text(repo, tree.getObjectId(0)).ifPresentOrElse(
-                  t -> texts.put(file, t),
-                  () -> quarantined.add(fileProblem(file, "is larger than 8 MiB or not UTF-8")));
+              text(repo, tree.getObjectId(0))
+                  .ifPresentOrElse(
+                      t -> texts.put(file, t),
+                      () ->
+                          quarantined.add(fileProblem(file, "is larger than 8 MiB or not UTF-8")));
             }
           }
         }
@@ -67,7 +69,11 @@ public final class RevisionReader {
     LoadResult result = loader.load(texts);
     quarantined.addAll(group(result.errors()));
     return new RevisionContent(
-        resolved.revision(), result.policySet(), firstValid(result), quarantined, List.copyOf(texts.keySet()));
+        resolved.revision(),
+        result.policySet(),
+        firstValid(result),
+        quarantined,
+        List.copyOf(texts.keySet()));
   }
 
   /** The object an inventory records for a valid document. */
@@ -125,24 +131,33 @@ public final class RevisionReader {
   private static List<RevisionContent.Quarantined> group(List<DocumentError> errors) {
     SequencedMap<List<String>, List<DocumentError>> byDoc = new LinkedHashMap<>();
     for (DocumentError e : errors) {
-      byDoc.computeIfAbsent(List.of(e.file(), e.kind(), e.namespace(), e.name()), k -> new ArrayList<>()).add(e);
+      byDoc
+          .computeIfAbsent(
+              List.of(e.file(), e.kind(), e.namespace(), e.name()), k -> new ArrayList<>())
+          .add(e);
     }
     List<RevisionContent.Quarantined> out = new ArrayList<>();
-    byDoc.forEach((key, errs) -> {
-      DocumentError first = errs.getFirst();
-      Optional<ObjectRef> object =
-          PolicyKind.ofKind(first.kind())
-              .filter(k -> !first.name().isEmpty())
-              .map(k -> new ObjectRef(group(k), k.kind(), first.namespace(), first.name()));
-      out.add(new RevisionContent.Quarantined(first.file(), object, errs.stream().map(DocumentError::format).toList()));
-    });
+    byDoc.forEach(
+        (key, errs) -> {
+          DocumentError first = errs.getFirst();
+          Optional<ObjectRef> object =
+              PolicyKind.ofKind(first.kind())
+                  .filter(k -> !first.name().isEmpty())
+                  .map(k -> new ObjectRef(group(k), k.kind(), first.namespace(), first.name()));
+          out.add(
+              new RevisionContent.Quarantined(
+                  first.file(), object, errs.stream().map(DocumentError::format).toList()));
+        });
     return out;
   }
 
   /** The valid documents that made it into the policy set: the first of each name. */
   private static List<ValidatedDocument> firstValid(LoadResult result) {
     Set<ObjectRef> seen = new HashSet<>();
-    return result.documents().stream().filter(ValidatedDocument::valid).filter(d -> seen.add(ref(d))).toList();
+    return result.documents().stream()
+        .filter(ValidatedDocument::valid)
+        .filter(d -> seen.add(ref(d)))
+        .toList();
   }
 
   private static String group(PolicyKind kind) {

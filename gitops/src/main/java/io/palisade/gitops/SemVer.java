@@ -46,7 +46,11 @@ public record SemVer(
 
   public static SemVer of(long major, long minor, long patch) {
     return new SemVer(
-        BigInteger.valueOf(major), BigInteger.valueOf(minor), BigInteger.valueOf(patch), List.of(), "");
+        BigInteger.valueOf(major),
+        BigInteger.valueOf(minor),
+        BigInteger.valueOf(patch),
+        List.of(),
+        "");
   }
 
   public boolean isPreRelease() {

@@ -67,8 +67,7 @@ public final class SemVerRange implements Predicate<SemVer> {
     if (!all.stream().allMatch(b -> b.test().test(v))) {
       return false;
     }
-    return !v.isPreRelease()
-        || all.stream().anyMatch(b -> v.release().equals(b.preReleaseOf()));
+    return !v.isPreRelease() || all.stream().anyMatch(b -> v.release().equals(b.preReleaseOf()));
   }
 
   private static Bound comparator(String token) {
@@ -84,7 +83,8 @@ public final class SemVerRange implements Predicate<SemVer> {
     }
     List<String> pre = m.group(5) == null ? List.of() : List.of(m.group(5).split("\\."));
     if (!pre.isEmpty() && given < 3) {
-      throw new IllegalArgumentException("has '" + token + "': a pre-release needs major.minor.patch");
+      throw new IllegalArgumentException(
+          "has '" + token + "': a pre-release needs major.minor.patch");
     }
     SemVer low = new SemVer(p[0], p[1], p[2], pre, "");
     SemVer preOf = pre.isEmpty() ? null : low.release();
@@ -99,7 +99,8 @@ public final class SemVerRange implements Predicate<SemVer> {
         for (int j = i + 1; j < 3; j++) {
           String later = m.group(j + 2);
           if (later != null && !later.equalsIgnoreCase("x") && !later.equals("*")) {
-            throw new IllegalArgumentException("has a number after a wildcard in '" + m.group() + "'");
+            throw new IllegalArgumentException(
+                "has a number after a wildcard in '" + m.group() + "'");
           }
         }
         return i;
@@ -143,9 +144,14 @@ public final class SemVerRange implements Predicate<SemVer> {
   /** The lowest release above every version sharing {@code v}'s parts up to {@code part}. */
   private static SemVer bump(SemVer v, int part) {
     return switch (part) {
-      case -1 -> new SemVer(BigInteger.valueOf(Long.MAX_VALUE), BigInteger.ZERO, BigInteger.ZERO, List.of(), "");
-      case 0 -> new SemVer(v.major().add(BigInteger.ONE), BigInteger.ZERO, BigInteger.ZERO, List.of(), "");
-      case 1 -> new SemVer(v.major(), v.minor().add(BigInteger.ONE), BigInteger.ZERO, List.of(), "");
+      case -1 ->
+          new SemVer(
+              BigInteger.valueOf(Long.MAX_VALUE), BigInteger.ZERO, BigInteger.ZERO, List.of(), "");
+      case 0 ->
+          new SemVer(
+              v.major().add(BigInteger.ONE), BigInteger.ZERO, BigInteger.ZERO, List.of(), "");
+      case 1 ->
+          new SemVer(v.major(), v.minor().add(BigInteger.ONE), BigInteger.ZERO, List.of(), "");
       default -> new SemVer(v.major(), v.minor(), v.patch().add(BigInteger.ONE), List.of(), "");
     };
   }

@@ -52,23 +52,32 @@ public final class SignatureVerifier {
   /**
    * Verifies what the mode names in {@code resolved}.
    *
-   * @throws VerificationException when it is unsigned, signed by an untrusted key, or the
-   *     signature does not match
+   * @throws VerificationException when it is unsigned, signed by an untrusted key, or the signature
+   *     does not match
    * @throws IOException when the object cannot be read from the repository
    */
   public VerifiedSignature verify(Repository repo, Resolved resolved)
       throws VerificationException, IOException {
     if (mode == Verification.Mode.TAG) {
       ObjectId tag =
-          resolved.tag().orElseThrow(() -> new VerificationException(
-              "tag " + resolved.name() + " is a lightweight tag, which cannot be signed"));
+          resolved
+              .tag()
+              .orElseThrow(
+                  () ->
+                      new VerificationException(
+                          "tag "
+                              + resolved.name()
+                              + " is a lightweight tag, which cannot be signed"));
       String what = "tag " + resolved.name();
       Optional<SignedPayload> signed = SignedPayload.ofTag(read(repo, tag, Constants.OBJ_TAG));
-      return check(what, signed.orElseThrow(() -> new VerificationException(what + " is not signed")));
+      return check(
+          what, signed.orElseThrow(() -> new VerificationException(what + " is not signed")));
     }
     String what = "commit " + resolved.sha();
-    Optional<SignedPayload> signed = SignedPayload.ofCommit(read(repo, resolved.commit(), Constants.OBJ_COMMIT));
-    return check(what, signed.orElseThrow(() -> new VerificationException(what + " is not signed")));
+    Optional<SignedPayload> signed =
+        SignedPayload.ofCommit(read(repo, resolved.commit(), Constants.OBJ_COMMIT));
+    return check(
+        what, signed.orElseThrow(() -> new VerificationException(what + " is not signed")));
   }
 
   private VerifiedSignature check(String what, SignedPayload signed) throws VerificationException {
@@ -76,16 +85,19 @@ public final class SignatureVerifier {
     try {
       if (sig.startsWith(OpenPgpKeys.ARMOR_BEGIN)) {
         OpenPgpKeys.Signer s = OpenPgpKeys.verify(sig, signed.payload(), openPgp);
-        return new VerifiedSignature(what, VerifiedSignature.Format.OPENPGP, s.keyId(), s.fingerprint(), s.userId());
+        return new VerifiedSignature(
+            what, VerifiedSignature.Format.OPENPGP, s.keyId(), s.fingerprint(), s.userId());
       }
       if (sig.startsWith(SshSignatures.ARMOR_BEGIN)) {
         SshPublicKey k = SshSignatures.verify(sig, signed.payload(), ssh).key();
-        return new VerifiedSignature(what, VerifiedSignature.Format.SSH, k.fingerprint(), k.fingerprint(), k.comment());
+        return new VerifiedSignature(
+            what, VerifiedSignature.Format.SSH, k.fingerprint(), k.fingerprint(), k.comment());
       }
     } catch (VerificationException e) {
       throw new VerificationException(what + ": " + e.getMessage());
     }
-    throw new VerificationException(what + " has a signature that is neither OpenPGP nor SSH (x509 is not supported)");
+    throw new VerificationException(
+        what + " has a signature that is neither OpenPGP nor SSH (x509 is not supported)");
   }
 
   private static byte[] read(Repository repo, ObjectId id, int type) throws IOException {

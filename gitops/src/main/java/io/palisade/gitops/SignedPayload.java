@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * A signed Git object split into what was signed and the signature, as git computes it: a commit's
- * {@code gpgsig} header is cut out of the object; a tag's signature is the message's trailing
- * armor block (or, in newer git, also a {@code gpgsig} header).
+ * {@code gpgsig} header is cut out of the object; a tag's signature is the message's trailing armor
+ * block (or, in newer git, also a {@code gpgsig} header).
  */
 record SignedPayload(byte[] payload, String signature) {
 
@@ -26,7 +26,10 @@ record SignedPayload(byte[] payload, String signature) {
     }
     String text = new String(raw, StandardCharsets.ISO_8859_1); // byte offsets stay char offsets
     int at = -1;
-    for (String armor : new String[] {OpenPgpKeys.ARMOR_BEGIN, SshSignatures.ARMOR_BEGIN, "-----BEGIN SIGNED MESSAGE-----"}) {
+    for (String armor :
+        new String[] {
+          OpenPgpKeys.ARMOR_BEGIN, SshSignatures.ARMOR_BEGIN, "-----BEGIN SIGNED MESSAGE-----"
+        }) {
       int i = text.lastIndexOf("\n" + armor);
       if (i >= 0 && i > at) at = i + 1;
     }
@@ -55,7 +58,9 @@ record SignedPayload(byte[] payload, String signature) {
       if (inHeaders && !found && startsWith(raw, pos, HEADER)) {
         inSig = true;
         found = true;
-        sig.append(new String(raw, pos + HEADER.length, next - pos - HEADER.length, StandardCharsets.UTF_8));
+        sig.append(
+            new String(
+                raw, pos + HEADER.length, next - pos - HEADER.length, StandardCharsets.UTF_8));
       } else if (inHeaders && inSig && raw[pos] == ' ') {
         sig.append(new String(raw, pos + 1, next - pos - 1, StandardCharsets.UTF_8));
       } else {
@@ -64,7 +69,9 @@ record SignedPayload(byte[] payload, String signature) {
       }
       pos = next;
     }
-    return found ? Optional.of(new SignedPayload(payload.toByteArray(), sig.toString())) : Optional.empty();
+    return found
+        ? Optional.of(new SignedPayload(payload.toByteArray(), sig.toString()))
+        : Optional.empty();
   }
 
   private static boolean startsWith(byte[] raw, int at, byte[] prefix) {

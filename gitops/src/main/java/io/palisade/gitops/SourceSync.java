@@ -22,7 +22,8 @@ public final class SourceSync {
   /** What one poll produced. */
   public sealed interface Outcome {
     /** A revision read and validated; {@code signature} is present when the source verifies. */
-    record Fetched(RevisionContent content, Optional<VerifiedSignature> signature, Duration fetchTook)
+    record Fetched(
+        RevisionContent content, Optional<VerifiedSignature> signature, Duration fetchTook)
         implements Outcome {}
 
     /** Nothing new can be used: the stage (fetch, verify, read) and why. Means "no change". */
@@ -50,13 +51,18 @@ public final class SourceSync {
     Optional<VerifiedSignature> signature = Optional.empty();
     try {
       if (source.verify().isPresent()) {
-        signature = Optional.of(new SignatureVerifier(source.verify().get()).verify(fetched.repository(), fetched.resolved()));
+        signature =
+            Optional.of(
+                new SignatureVerifier(source.verify().get())
+                    .verify(fetched.repository(), fetched.resolved()));
       }
     } catch (VerificationException | IOException e) {
-      return new Outcome.Failed(Stage.VERIFY, fetched.resolved().revision() + ": " + e.getMessage());
+      return new Outcome.Failed(
+          Stage.VERIFY, fetched.resolved().revision() + ": " + e.getMessage());
     }
     try {
-      RevisionContent content = reader.read(fetched.repository(), fetched.resolved(), source.normalizedPath());
+      RevisionContent content =
+          reader.read(fetched.repository(), fetched.resolved(), source.normalizedPath());
       return new Outcome.Fetched(content, signature, fetched.took());
     } catch (RevisionException | IOException e) {
       return new Outcome.Failed(Stage.READ, e.getMessage());

@@ -31,7 +31,8 @@ final class SshPublicKeys {
           "ecdsa-sha2-nistp521");
 
   /** The X.509 SubjectPublicKeyInfo prefix of an Ed25519 key (RFC 8410), before its 32 bytes. */
-  private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+  private static final byte[] ED25519_SPKI_PREFIX =
+      HexFormat.of().parseHex("302a300506032b6570032100");
 
   private SshPublicKeys() {}
 
@@ -68,18 +69,21 @@ final class SshPublicKeys {
       int at = 0;
       while (at < f.length && !TYPES.contains(f[at])) at++;
       if (at + 1 >= f.length) {
-        throw new IllegalArgumentException("line " + lineNo + " has no supported key type " + TYPES);
+        throw new IllegalArgumentException(
+            "line " + lineNo + " has no supported key type " + TYPES);
       }
       byte[] blob;
       try {
         blob = Base64.getDecoder().decode(f[at + 1]);
         String inner = new SshWire(blob).string();
         if (!inner.equals(f[at])) {
-          throw new IllegalArgumentException("line " + lineNo + " says " + f[at] + " but holds " + inner);
+          throw new IllegalArgumentException(
+              "line " + lineNo + " says " + f[at] + " but holds " + inner);
         }
         toJca(blob);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("line " + lineNo + " is not a valid key: " + e.getMessage());
+        throw new IllegalArgumentException(
+            "line " + lineNo + " is not a valid key: " + e.getMessage());
       }
       String comment = String.join(" ", Arrays.copyOfRange(f, at + 2, f.length));
       keys.add(new SshPublicKey(f[at], blob, comment));

@@ -50,17 +50,21 @@ final class SshSignatures {
       byte[] signature = w.bytes();
       String fingerprint = new SshPublicKey("", publicKey, "").fingerprint();
       if (!namespace.equals(GIT_NAMESPACE)) {
-        throw new VerificationException("SSH signature is for namespace '" + namespace + "', not git");
+        throw new VerificationException(
+            "SSH signature is for namespace '" + namespace + "', not git");
       }
       Optional<SshPublicKey> key = trusted.stream().filter(k -> k.sameKey(publicKey)).findFirst();
       if (key.isEmpty()) {
-        throw new VerificationException("signed by SSH key " + fingerprint + ", which is not trusted");
+        throw new VerificationException(
+            "signed by SSH key " + fingerprint + ", which is not trusted");
       }
       String digest =
           switch (hashAlgorithm) {
             case "sha256" -> "SHA-256";
             case "sha512" -> "SHA-512";
-            default -> throw new VerificationException("SSH signature hash " + hashAlgorithm + " is not sha256/sha512");
+            default ->
+                throw new VerificationException(
+                    "SSH signature hash " + hashAlgorithm + " is not sha256/sha512");
           };
       byte[] signed =
           new SshWire.Writer()
@@ -71,7 +75,8 @@ final class SshSignatures {
               .string(MessageDigest.getInstance(digest).digest(message))
               .toByteArray();
       if (!check(publicKey, signature, signed)) {
-        throw new VerificationException("SSH signature by " + fingerprint + " does not match the signed object");
+        throw new VerificationException(
+            "SSH signature by " + fingerprint + " does not match the signed object");
       }
       return new Signer(key.get());
     } catch (IllegalArgumentException | GeneralSecurityException e) {
@@ -93,12 +98,15 @@ final class SshSignatures {
           case "ecdsa-sha2-nistp256" -> "SHA256withECDSAinP1363Format";
           case "ecdsa-sha2-nistp384" -> "SHA384withECDSAinP1363Format";
           case "ecdsa-sha2-nistp521" -> "SHA512withECDSAinP1363Format";
-          default -> throw new VerificationException("SSH signature algorithm " + format + " is not supported");
+          default ->
+              throw new VerificationException(
+                  "SSH signature algorithm " + format + " is not supported");
         };
     boolean matchesKey =
         keyType.equals(format) || (keyType.equals("ssh-rsa") && format.startsWith("rsa-sha2-"));
     if (!matchesKey) {
-      throw new VerificationException("SSH signature algorithm " + format + " does not fit a " + keyType + " key");
+      throw new VerificationException(
+          "SSH signature algorithm " + format + " does not fit a " + keyType + " key");
     }
     if (format.startsWith("ecdsa-")) {
       value = p1363(value, SshPublicKeys.ecdsaFieldBytes(format));
@@ -110,7 +118,9 @@ final class SshSignatures {
     return verifier.verify(value);
   }
 
-  /** SSH's ECDSA signature (mpint r, mpint s) as the fixed-width r||s the JDK's P1363 form takes. */
+  /**
+   * SSH's ECDSA signature (mpint r, mpint s) as the fixed-width r||s the JDK's P1363 form takes.
+   */
   private static byte[] p1363(byte[] sshSignature, int n) {
     SshWire w = new SshWire(sshSignature);
     byte[] out = new byte[2 * n];

@@ -48,7 +48,8 @@ final class Transports implements AutoCloseable {
   void configure(TransportCommand<?, ?> command) {
     switch (credentials.orElse(null)) {
       case Credentials.Basic b ->
-          command.setCredentialsProvider(new UsernamePasswordCredentialsProvider(b.username(), b.password()));
+          command.setCredentialsProvider(
+              new UsernamePasswordCredentialsProvider(b.username(), b.password()));
       case Credentials.Token t ->
           command.setTransportConfigCallback(
               transport -> {
@@ -67,7 +68,8 @@ final class Transports implements AutoCloseable {
     }
   }
 
-  private static SshdSessionFactory sshFactory(Credentials.SshKey key, Path home) throws FetchException {
+  private static SshdSessionFactory sshFactory(Credentials.SshKey key, Path home)
+      throws FetchException {
     List<KeyPair> identities = identities(key);
     try {
       Files.createDirectories(home);

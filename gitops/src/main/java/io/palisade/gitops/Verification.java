@@ -7,8 +7,8 @@ import java.util.TreeMap;
 
 /**
  * Which signature must hold and whose keys are trusted: like Flux's {@code spec.verify}, a Secret
- * whose {@code *.asc} entries are armored OpenPGP public keys and whose {@code *.sshpub} entries are
- * SSH public keys in authorized_keys format.
+ * whose {@code *.asc} entries are armored OpenPGP public keys and whose {@code *.sshpub} entries
+ * are SSH public keys in authorized_keys format.
  */
 public record Verification(Mode mode, Map<String, String> keys) {
 

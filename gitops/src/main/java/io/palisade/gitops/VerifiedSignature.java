@@ -4,7 +4,8 @@ package io.palisade.gitops;
  * A signature that verified: on what (a commit or a tag), in which format, and by which key
  * (OpenPGP: the 16-hex key id and the fingerprint; SSH: the {@code SHA256:} fingerprint).
  */
-public record VerifiedSignature(String object, Format format, String keyId, String fingerprint, String signer) {
+public record VerifiedSignature(
+    String object, Format format, String keyId, String fingerprint, String signer) {
 
   /** The signature formats Palisade verifies. */
   public enum Format {

@@ -57,7 +57,9 @@ public final class WebhookVerifier {
   /** Flux's receiver path: {@code /hook/<hex sha256(token + name + namespace)>}. */
   public static String webhookPath(String token, String name, String namespace) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest((token + name + namespace).getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest((token + name + namespace).getBytes(StandardCharsets.UTF_8));
       return "/hook/" + HexFormat.of().formatHex(d);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
@@ -71,26 +73,33 @@ public final class WebhookVerifier {
     }
     String value = headerValue.get().strip();
     return switch (provider) {
-      case GITLAB -> MessageDigest.isEqual(token, value.getBytes(StandardCharsets.UTF_8))
-          ? Verdict.accept() : Verdict.refuse("X-Gitlab-Token does not match");
+      case GITLAB ->
+          MessageDigest.isEqual(token, value.getBytes(StandardCharsets.UTF_8))
+              ? Verdict.accept()
+              : Verdict.refuse("X-Gitlab-Token does not match");
       case GITHUB -> hmac(value, body, "sha256", provider.header());
       case GENERIC_HMAC -> {
         int eq = value.indexOf('=');
-        yield eq < 0 ? Verdict.refuse("X-Signature is not <algorithm>=<hex>")
+        yield eq < 0
+            ? Verdict.refuse("X-Signature is not <algorithm>=<hex>")
             : hmac(value, body, value.substring(0, eq).toLowerCase(Locale.ROOT), provider.header());
       }
     };
   }
 
   private Verdict hmac(String value, byte[] body, String algorithm, String header) {
-    String jdk = switch (algorithm) {
-      case "sha256" -> "HmacSHA256";
-      case "sha512" -> "HmacSHA512";
-      default -> null;
-    };
+    String jdk =
+        switch (algorithm) {
+          case "sha256" -> "HmacSHA256";
+          case "sha512" -> "HmacSHA512";
+          default -> null;
+        };
     String prefix = algorithm + "=";
     if (jdk == null || !value.toLowerCase(Locale.ROOT).startsWith(prefix)) {
-      return Verdict.refuse(header + " must be sha256=<hex>" + (header.equals("X-Signature") ? " or sha512=<hex>" : ""));
+      return Verdict.refuse(
+          header
+              + " must be sha256=<hex>"
+              + (header.equals("X-Signature") ? " or sha512=<hex>" : ""));
     }
     byte[] given;
     try {
@@ -102,7 +111,8 @@ public final class WebhookVerifier {
       Mac mac = Mac.getInstance(jdk);
       mac.init(new SecretKeySpec(token, jdk));
       return MessageDigest.isEqual(mac.doFinal(body), given)
-          ? Verdict.accept() : Verdict.refuse(header + " does not match the body");
+          ? Verdict.accept()
+          : Verdict.refuse(header + " does not match the body");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -12,7 +12,11 @@ final class Gpg implements AutoCloseable {
   private final Path home;
 
   Gpg() throws IOException {
-    this.home = Files.createTempDirectory(Path.of("/tmp"), "pg", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    this.home =
+        Files.createTempDirectory(
+            Path.of("/tmp"),
+            "pg",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
   }
 
   Path home() {

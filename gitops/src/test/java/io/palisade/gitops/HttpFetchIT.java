@@ -13,7 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Fetching from git's smart HTTP backend: incremental fetches, refs, force pushes, a dead server. */
+/**
+ * Fetching from git's smart HTTP backend: incremental fetches, refs, force pushes, a dead server.
+ */
 class HttpFetchIT {
 
   @TempDir Path dir;
@@ -35,7 +37,8 @@ class HttpFetchIT {
   }
 
   GitSource main() {
-    return GitSource.of(server.url("policies.git"), GitRef.branch("main")).withTimeout(Duration.ofSeconds(10));
+    return GitSource.of(server.url("policies.git"), GitRef.branch("main"))
+        .withTimeout(Duration.ofSeconds(10));
   }
 
   @Test
@@ -49,15 +52,20 @@ class HttpFetchIT {
     long best = Long.MAX_VALUE;
     String sha = "";
     for (int i = 0; i < 5; i++) {
-      sha = upstream.write("policies/b" + i + ".yaml", Policies.cnp("prod", "b" + i, 81 + i)).commit("b" + i);
+      sha =
+          upstream
+              .write("policies/b" + i + ".yaml", Policies.cnp("prod", "b" + i, 81 + i))
+              .commit("b" + i);
       upstream.push();
       RepositoryCache.Fetched next = cache.fetch(main());
       assertThat(next.resolved().sha()).isEqualTo(sha);
       assertThat(next.changedRefs()).isTrue();
       best = Math.min(best, next.took().toNanos());
-      System.out.printf("incremental fetch over smart HTTP after a push: %.1f ms%n", next.took().toNanos() / 1e6);
+      System.out.printf(
+          "incremental fetch over smart HTTP after a push: %.1f ms%n", next.took().toNanos() / 1e6);
     }
-    System.out.printf("incremental fetch over smart HTTP, best of 5: %.1f ms (first fetch %.1f ms)%n",
+    System.out.printf(
+        "incremental fetch over smart HTTP, best of 5: %.1f ms (first fetch %.1f ms)%n",
         best / 1e6, first.took().toNanos() / 1e6);
 
     assertThat(gitDir.resolve("palisade-marker")).exists(); // the same repository, not a re-clone
@@ -87,13 +95,17 @@ class HttpFetchIT {
     assertThat(cache.fetch(main()).resolved().sha()).isEqualTo(old);
 
     upstream.git("reset", "-q", "--hard", "HEAD~1");
-    String rewritten = upstream.write("c.yaml", Policies.cnp("prod", "c", 82)).commit("c instead of b");
+    String rewritten =
+        upstream.write("c.yaml", Policies.cnp("prod", "c", 82)).commit("c instead of b");
     upstream.push();
 
     RepositoryCache.Fetched after = cache.fetch(main());
     assertThat(after.resolved().sha()).isEqualTo(rewritten);
     try (RevWalk walk = new RevWalk(after.repository())) {
-      assertThat(walk.isMergedInto(walk.parseCommit(after.resolved().commit()), walk.parseCommit(org.eclipse.jgit.lib.ObjectId.fromString(old))))
+      assertThat(
+              walk.isMergedInto(
+                  walk.parseCommit(after.resolved().commit()),
+                  walk.parseCommit(org.eclipse.jgit.lib.ObjectId.fromString(old))))
           .isFalse();
     }
     RevisionContent content = new RevisionReader().read(after.repository(), after.resolved(), "");
@@ -140,10 +152,13 @@ class HttpFetchIT {
 
     server.close();
     SourceSync.Outcome down = sync.sync(source.withTimeout(Duration.ofSeconds(3)));
-    assertThat(down).isInstanceOfSatisfying(SourceSync.Outcome.Failed.class, f -> {
-      assertThat(f.stage()).isEqualTo(SourceSync.Stage.FETCH);
-      assertThat(f.reason()).contains("fetch of " + source.url() + " failed");
-    });
+    assertThat(down)
+        .isInstanceOfSatisfying(
+            SourceSync.Outcome.Failed.class,
+            f -> {
+              assertThat(f.stage()).isEqualTo(SourceSync.Stage.FETCH);
+              assertThat(f.reason()).contains("fetch of " + source.url() + " failed");
+            });
     Repository repo = cache.repository(source.url());
     assertThat(cache.resolve(repo, source.ref()).sha()).isEqualTo(sha); // nothing was emptied
   }
@@ -167,11 +182,14 @@ class HttpFetchIT {
         HttpGitServer bearer = HttpGitServer.bearer(upstream.root, "tok-123")) {
       GitSource b = GitSource.of(basic.url("policies.git"), GitRef.branch("main"));
       assertThatThrownBy(() -> cache.fetch(b)).isInstanceOf(FetchException.class);
-      assertThat(cache.fetch(b.withCredentials(new Credentials.Basic("bot", "s3cret"))).resolved()).isNotNull();
-      assertThatThrownBy(() -> cache.fetch(b.withCredentials(new Credentials.Basic("bot", "wrong"))))
+      assertThat(cache.fetch(b.withCredentials(new Credentials.Basic("bot", "s3cret"))).resolved())
+          .isNotNull();
+      assertThatThrownBy(
+              () -> cache.fetch(b.withCredentials(new Credentials.Basic("bot", "wrong"))))
           .isInstanceOf(FetchException.class);
       GitSource t = GitSource.of(bearer.url("policies.git"), GitRef.branch("main"));
-      assertThat(cache.fetch(t.withCredentials(new Credentials.Token("tok-123"))).resolved()).isNotNull();
+      assertThat(cache.fetch(t.withCredentials(new Credentials.Token("tok-123"))).resolved())
+          .isNotNull();
     }
   }
 }

@@ -43,7 +43,9 @@ final class HttpGitServer implements AutoCloseable {
   }
 
   static HttpGitServer basicAuth(Path root, String user, String password) throws IOException {
-    String v = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    String v =
+        Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     return new HttpGitServer(root, Optional.of("Basic " + v));
   }
 
@@ -58,13 +60,15 @@ final class HttpGitServer implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     requests.incrementAndGet();
     try (ex) {
-      if (authorization.isPresent() && !authorization.get().equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+      if (authorization.isPresent()
+          && !authorization.get().equals(ex.getRequestHeaders().getFirst("Authorization"))) {
         ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"git\"");
         ex.sendResponseHeaders(401, -1);
         return;
       }
       byte[] body = ex.getRequestBody().readAllBytes();
-      ProcessBuilder pb = new ProcessBuilder("git", "http-backend").redirectError(ProcessBuilder.Redirect.DISCARD);
+      ProcessBuilder pb =
+          new ProcessBuilder("git", "http-backend").redirectError(ProcessBuilder.Redirect.DISCARD);
       Map<String, String> env = pb.environment();
       env.keySet().removeIf(k -> k.startsWith("GIT_"));
       env.put("GIT_PROJECT_ROOT", root.toString());
@@ -80,13 +84,16 @@ final class HttpGitServer implements AutoCloseable {
       header(ex, "Content-Encoding").ifPresent(v -> env.put("HTTP_CONTENT_ENCODING", v));
       header(ex, "Git-Protocol").ifPresent(v -> env.put("GIT_PROTOCOL", v));
       Process p = pb.start();
-      Thread writer = Thread.ofVirtual().start(() -> {
-        try (OutputStream in = p.getOutputStream()) {
-          in.write(body);
-        } catch (IOException e) {
-          // the backend stopped reading
-        }
-      });
+      Thread writer =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try (OutputStream in = p.getOutputStream()) {
+                      in.write(body);
+                    } catch (IOException e) {
+                      // the backend stopped reading
+                    }
+                  });
       respond(ex, p.getInputStream());
       writer.join();
       p.waitFor();
@@ -109,7 +116,8 @@ final class HttpGitServer implements AutoCloseable {
       skip = 2;
     }
     int status = 200;
-    for (String line : new String(all, 0, Math.max(split, 0), StandardCharsets.ISO_8859_1).split("\r?\n")) {
+    for (String line :
+        new String(all, 0, Math.max(split, 0), StandardCharsets.ISO_8859_1).split("\r?\n")) {
       int colon = line.indexOf(':');
       if (colon <= 0) continue;
       String name = line.substring(0, colon).strip();

@@ -24,7 +24,8 @@ final class Policies {
                 - ports:
                     - port: "%d"
                       protocol: TCP
-        """.formatted(name, namespace, name, port);
+        """
+        .formatted(name, namespace, name, port);
   }
 
   static String ccnp(String name) {
@@ -38,7 +39,8 @@ final class Policies {
           ingress:
             - fromEntities:
                 - cluster
-        """.formatted(name);
+        """
+        .formatted(name);
   }
 
   /** Valid YAML, invalid policy: a bad CIDR and a bad port, two errors in one document. */
@@ -64,7 +66,8 @@ final class Policies {
                 - ports:
                     - port: "70000"
                       protocol: TCP
-        """.formatted(name, namespace);
+        """
+        .formatted(name, namespace);
   }
 
   static final String NOT_YAML = "apiVersion: cilium.io/v2\nkind: [unclosed\n  - : :\n";

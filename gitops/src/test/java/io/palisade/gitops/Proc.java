@@ -23,13 +23,17 @@ final class Proc {
       Process p = pb.start();
       p.getOutputStream().close();
       var err = new StringBuilder();
-      Thread t = Thread.ofVirtual().start(() -> {
-        try {
-          err.append(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-          err.append(e);
-        }
-      });
+      Thread t =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      err.append(
+                          new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                      err.append(e);
+                    }
+                  });
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -37,7 +41,8 @@ final class Proc {
       }
       t.join();
       if (p.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + err);
+        throw new IllegalStateException(
+            String.join(" ", command) + " exited " + p.exitValue() + ": " + err);
       }
       return out;
     } catch (IOException e) {

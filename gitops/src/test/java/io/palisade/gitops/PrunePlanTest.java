@@ -15,7 +15,8 @@ class PrunePlanTest {
     return new ObjectRef("cilium.io", "CiliumNetworkPolicy", "prod", name);
   }
 
-  static final ObjectRef CCNP = new ObjectRef("cilium.io", "CiliumClusterwideNetworkPolicy", "", "default-deny");
+  static final ObjectRef CCNP =
+      new ObjectRef("cilium.io", "CiliumClusterwideNetworkPolicy", "", "default-deny");
 
   static List<InventoryEntry> inventory(ObjectRef... refs) {
     return java.util.Arrays.stream(refs).map(r -> new InventoryEntry(r, Map.of())).toList();
@@ -32,30 +33,52 @@ class PrunePlanTest {
   void refusesMoreThanHalfOrAnEmptyRevisionUnlessUnlimited() {
     var inv = inventory(cnp("a"), cnp("b"), cnp("c"), cnp("d"));
     assertThat(PrunePlan.plan(true, inv, List.of(cnp("a")), List.of(), Budget.DEFAULT))
-        .isInstanceOfSatisfying(Decision.Refused.class, r -> assertThat(r.reason()).contains("3 of 4").contains("palisade.io/prune-budget: unlimited"));
-    assertThat(PrunePlan.plan(true, inv, List.of(), List.of(), Budget.DEFAULT)).isInstanceOf(Decision.Refused.class);
+        .isInstanceOfSatisfying(
+            Decision.Refused.class,
+            r ->
+                assertThat(r.reason())
+                    .contains("3 of 4")
+                    .contains("palisade.io/prune-budget: unlimited"));
+    assertThat(PrunePlan.plan(true, inv, List.of(), List.of(), Budget.DEFAULT))
+        .isInstanceOf(Decision.Refused.class);
     Budget unlimited = Budget.fromAnnotations(Map.of("palisade.io/prune-budget", "unlimited"));
-    assertThat(PrunePlan.plan(true, inv, List.of(), List.of(), unlimited)).isInstanceOfSatisfying(Decision.Prune.class,
-        p -> assertThat(p.delete()).hasSize(4));
+    assertThat(PrunePlan.plan(true, inv, List.of(), List.of(), unlimited))
+        .isInstanceOfSatisfying(Decision.Prune.class, p -> assertThat(p.delete()).hasSize(4));
     Budget most = Budget.fromAnnotations(Map.of("palisade.io/prune-budget", "75%"));
-    assertThat(PrunePlan.plan(true, inv, List.of(cnp("a")), List.of(), most)).isInstanceOf(Decision.Prune.class);
+    assertThat(PrunePlan.plan(true, inv, List.of(cnp("a")), List.of(), most))
+        .isInstanceOf(Decision.Prune.class);
   }
 
   @Test
   void refusesAClusterwidePolicyEvenWithinTheShare() {
     var inv = inventory(cnp("a"), cnp("b"), cnp("c"), CCNP);
-    assertThat(PrunePlan.plan(true, inv, List.of(cnp("a"), cnp("b"), cnp("c")), List.of(), Budget.DEFAULT))
-        .isInstanceOfSatisfying(Decision.Refused.class, r -> assertThat(r.reason()).contains("clusterwide"));
-    assertThat(PrunePlan.plan(true, inv, List.of(cnp("a"), cnp("b"), cnp("c")), List.of(), Budget.fromAnnotations(Map.of("palisade.io/prune-budget", "90%"))))
+    assertThat(
+            PrunePlan.plan(
+                true, inv, List.of(cnp("a"), cnp("b"), cnp("c")), List.of(), Budget.DEFAULT))
+        .isInstanceOfSatisfying(
+            Decision.Refused.class, r -> assertThat(r.reason()).contains("clusterwide"));
+    assertThat(
+            PrunePlan.plan(
+                true,
+                inv,
+                List.of(cnp("a"), cnp("b"), cnp("c")),
+                List.of(),
+                Budget.fromAnnotations(Map.of("palisade.io/prune-budget", "90%"))))
         .isInstanceOf(Decision.Refused.class);
-    assertThat(PrunePlan.plan(true, inv, List.of(cnp("a"), cnp("b"), cnp("c")), List.of(), Budget.UNLIMITED))
+    assertThat(
+            PrunePlan.plan(
+                true, inv, List.of(cnp("a"), cnp("b"), cnp("c")), List.of(), Budget.UNLIMITED))
         .isEqualTo(new Decision.Prune(List.of(CCNP), List.of()));
   }
 
   @Test
   void anOptedOutObjectIsKeptAndDoesNotCountAgainstTheBudget() {
-    var inv = List.of(new InventoryEntry(cnp("a"), Map.of("palisade.io/prune", "disabled")),
-        new InventoryEntry(cnp("b"), Map.of()), new InventoryEntry(cnp("c"), Map.of()), new InventoryEntry(cnp("d"), Map.of()));
+    var inv =
+        List.of(
+            new InventoryEntry(cnp("a"), Map.of("palisade.io/prune", "disabled")),
+            new InventoryEntry(cnp("b"), Map.of()),
+            new InventoryEntry(cnp("c"), Map.of()),
+            new InventoryEntry(cnp("d"), Map.of()));
     assertThat(PrunePlan.plan(true, inv, List.of(cnp("c"), cnp("d")), List.of(), Budget.DEFAULT))
         .isEqualTo(new Decision.Prune(List.of(cnp("b")), List.of(cnp("a"))));
   }
@@ -63,11 +86,28 @@ class PrunePlanTest {
   @Test
   void nothingIsPrunedAfterAFailedApplyOrWhenAFileCouldNotBeRead() {
     var inv = inventory(cnp("a"), cnp("b"), cnp("c"), cnp("d"));
-    assertThat(PrunePlan.plan(false, inv, List.of(cnp("a"), cnp("b"), cnp("c")), List.of(), Budget.UNLIMITED))
-        .isInstanceOfSatisfying(Decision.Refused.class, r -> assertThat(r.reason()).contains("only after a successful apply"));
-    assertThat(PrunePlan.plan(true, inv, List.of(cnp("a"), cnp("b"), cnp("c")), List.of("p/x.yaml"), Budget.UNLIMITED))
-        .isInstanceOfSatisfying(Decision.Refused.class, r -> assertThat(r.reason()).contains("p/x.yaml"));
-    assertThat(PrunePlan.plan(false, inv, List.of(cnp("a"), cnp("b"), cnp("c"), cnp("d")), List.of(), Budget.DEFAULT))
+    assertThat(
+            PrunePlan.plan(
+                false, inv, List.of(cnp("a"), cnp("b"), cnp("c")), List.of(), Budget.UNLIMITED))
+        .isInstanceOfSatisfying(
+            Decision.Refused.class,
+            r -> assertThat(r.reason()).contains("only after a successful apply"));
+    assertThat(
+            PrunePlan.plan(
+                true,
+                inv,
+                List.of(cnp("a"), cnp("b"), cnp("c")),
+                List.of("p/x.yaml"),
+                Budget.UNLIMITED))
+        .isInstanceOfSatisfying(
+            Decision.Refused.class, r -> assertThat(r.reason()).contains("p/x.yaml"));
+    assertThat(
+            PrunePlan.plan(
+                false,
+                inv,
+                List.of(cnp("a"), cnp("b"), cnp("c"), cnp("d")),
+                List.of(),
+                Budget.DEFAULT))
         .isEqualTo(new Decision.Prune(List.of(), List.of()));
   }
 }

@@ -66,31 +66,43 @@ class SignatureIT {
   }
 
   Verification trust(Verification.Mode mode) throws Exception {
-    return new Verification(mode, Map.of(
-        "trusted.asc", gpg.exportArmored(trustedPgp),
-        "trusted.sshpub", SshKeys.publicKey(trustedSsh)));
+    return new Verification(
+        mode,
+        Map.of(
+            "trusted.asc", gpg.exportArmored(trustedPgp),
+            "trusted.sshpub", SshKeys.publicKey(trustedSsh)));
   }
 
   VerifiedSignature verifyHead() throws Exception {
-    RepositoryCache.Fetched f = cache.fetch(GitSource.of(server.url("policies.git"), GitRef.branch("main")));
-    return new SignatureVerifier(trust(Verification.Mode.HEAD)).verify(f.repository(), f.resolved());
+    RepositoryCache.Fetched f =
+        cache.fetch(GitSource.of(server.url("policies.git"), GitRef.branch("main")));
+    return new SignatureVerifier(trust(Verification.Mode.HEAD))
+        .verify(f.repository(), f.resolved());
   }
 
   @Test
   void aCommitSignedWithATrustedOpenPgpKeyVerifiesAndNamesTheKey() throws Exception {
-    String sha = upstream.signWithGpg(gpg, trustedPgp).write("a.yaml", Policies.cnp("prod", "a", 80)).commit("signed");
+    String sha =
+        upstream
+            .signWithGpg(gpg, trustedPgp)
+            .write("a.yaml", Policies.cnp("prod", "a", 80))
+            .commit("signed");
     upstream.push();
     VerifiedSignature sig = verifyHead();
     assertThat(sig.format()).isEqualTo(VerifiedSignature.Format.OPENPGP);
     assertThat(sig.fingerprint()).isEqualTo(trustedPgp);
     assertThat(sig.keyId()).isEqualTo(trustedPgp.substring(24));
     assertThat(sig.signer()).contains("trusted@palisade.io");
-    assertThat(sig.describe()).startsWith("commit " + sha + " signed by OpenPGP key " + trustedPgp.substring(24));
+    assertThat(sig.describe())
+        .startsWith("commit " + sha + " signed by OpenPGP key " + trustedPgp.substring(24));
   }
 
   @Test
   void aCommitSignedWithATrustedSshKeyVerifiesAndNamesTheFingerprint() throws Exception {
-    upstream.signWithSsh(trustedSsh).write("a.yaml", Policies.cnp("prod", "a", 80)).commit("ssh-signed");
+    upstream
+        .signWithSsh(trustedSsh)
+        .write("a.yaml", Policies.cnp("prod", "a", 80))
+        .commit("ssh-signed");
     upstream.push();
     VerifiedSignature sig = verifyHead();
     assertThat(sig.format()).isEqualTo(VerifiedSignature.Format.SSH);
@@ -99,23 +111,32 @@ class SignatureIT {
 
   @Test
   void anUnsignedCommitIsRefused() throws Exception {
-    String sha = upstream.unsigned().write("a.yaml", Policies.cnp("prod", "a", 80)).commit("unsigned");
+    String sha =
+        upstream.unsigned().write("a.yaml", Policies.cnp("prod", "a", 80)).commit("unsigned");
     upstream.push();
-    assertThatThrownBy(this::verifyHead).isInstanceOf(VerificationException.class)
+    assertThatThrownBy(this::verifyHead)
+        .isInstanceOf(VerificationException.class)
         .hasMessage("commit " + sha + " is not signed");
   }
 
   @Test
   void commitsSignedByUntrustedKeysAreRefused() throws Exception {
-    upstream.signWithGpg(gpg, untrustedPgp).write("a.yaml", Policies.cnp("prod", "a", 80)).commit("pgp");
+    upstream
+        .signWithGpg(gpg, untrustedPgp)
+        .write("a.yaml", Policies.cnp("prod", "a", 80))
+        .commit("pgp");
     upstream.push();
-    assertThatThrownBy(this::verifyHead).isInstanceOf(VerificationException.class)
-        .hasMessageContaining("signed by OpenPGP key " + untrustedPgp.substring(24) + ", which is not trusted");
+    assertThatThrownBy(this::verifyHead)
+        .isInstanceOf(VerificationException.class)
+        .hasMessageContaining(
+            "signed by OpenPGP key " + untrustedPgp.substring(24) + ", which is not trusted");
 
     upstream.signWithSsh(untrustedSsh).write("b.yaml", Policies.cnp("prod", "b", 80)).commit("ssh");
     upstream.push();
-    assertThatThrownBy(this::verifyHead).isInstanceOf(VerificationException.class)
-        .hasMessageContaining("signed by SSH key " + SshKeys.fingerprint(untrustedSsh) + ", which is not trusted");
+    assertThatThrownBy(this::verifyHead)
+        .isInstanceOf(VerificationException.class)
+        .hasMessageContaining(
+            "signed by SSH key " + SshKeys.fingerprint(untrustedSsh) + ", which is not trusted");
   }
 
   @Test
@@ -129,7 +150,8 @@ class SignatureIT {
       ObjectId forged = forgeWithSameSignature(bare);
       upstream.git("fetch", "-q", "origin", "main");
       upstream.git("reset", "-q", "--hard", forged.name());
-      assertThatThrownBy(this::verifyHead).isInstanceOf(VerificationException.class)
+      assertThatThrownBy(this::verifyHead)
+          .isInstanceOf(VerificationException.class)
           .hasMessageContaining("does not match the signed object");
     }
   }
@@ -148,11 +170,15 @@ class SignatureIT {
     assertThat(tags.verify(ssh.repository(), ssh.resolved()).describe())
         .startsWith("tag v1.0.0 signed by SSH key " + SshKeys.fingerprint(trustedSsh));
     RepositoryCache.Fetched pgp = cache.fetch(GitSource.of(url, GitRef.tag("v1.1.0")));
-    assertThat(tags.verify(pgp.repository(), pgp.resolved()).keyId()).isEqualTo(trustedPgp.substring(24));
+    assertThat(tags.verify(pgp.repository(), pgp.resolved()).keyId())
+        .isEqualTo(trustedPgp.substring(24));
     RepositoryCache.Fetched light = cache.fetch(GitSource.of(url, GitRef.semver("~1.2")));
     assertThatThrownBy(() -> tags.verify(light.repository(), light.resolved()))
         .hasMessageContaining("lightweight tag");
-    assertThatThrownBy(() -> new SignatureVerifier(trust(Verification.Mode.HEAD)).verify(ssh.repository(), ssh.resolved()))
+    assertThatThrownBy(
+            () ->
+                new SignatureVerifier(trust(Verification.Mode.HEAD))
+                    .verify(ssh.repository(), ssh.resolved()))
         .hasMessageContaining("is not signed");
   }
 
@@ -160,14 +186,21 @@ class SignatureIT {
   void sourceSyncReportsAVerificationFailureAsNoChange() throws Exception {
     upstream.unsigned().write("a.yaml", Policies.cnp("prod", "a", 80)).commit("unsigned");
     upstream.push();
-    GitSource source = GitSource.of(server.url("policies.git"), GitRef.branch("main")).withVerify(trust(Verification.Mode.HEAD));
-    assertThat(new SourceSync(cache).sync(source)).isInstanceOfSatisfying(SourceSync.Outcome.Failed.class,
-        f -> assertThat(f.stage()).isEqualTo(SourceSync.Stage.VERIFY));
+    GitSource source =
+        GitSource.of(server.url("policies.git"), GitRef.branch("main"))
+            .withVerify(trust(Verification.Mode.HEAD));
+    assertThat(new SourceSync(cache).sync(source))
+        .isInstanceOfSatisfying(
+            SourceSync.Outcome.Failed.class,
+            f -> assertThat(f.stage()).isEqualTo(SourceSync.Stage.VERIFY));
   }
 
   /** A commit whose message differs from the signed HEAD but carries HEAD's signature. */
   private static ObjectId forgeWithSameSignature(Path bare) throws Exception {
-    try (Repository repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder().setGitDir(bare.toFile()).build();
+    try (Repository repo =
+            new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                .setGitDir(bare.toFile())
+                .build();
         RevWalk walk = new RevWalk(repo);
         ObjectInserter ins = repo.newObjectInserter()) {
       RevCommit head = walk.parseCommit(repo.resolve("refs/heads/main"));

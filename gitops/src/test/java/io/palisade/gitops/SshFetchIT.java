@@ -44,7 +44,8 @@ class SshFetchIT {
   GitSource source(String knownHosts, Path identity) throws Exception {
     return GitSource.of(server.url("policies.git"), GitRef.branch("main"))
         .withTimeout(Duration.ofSeconds(10))
-        .withCredentials(new Credentials.SshKey(Files.readString(identity), Optional.empty(), knownHosts));
+        .withCredentials(
+            new Credentials.SshKey(Files.readString(identity), Optional.empty(), knownHosts));
   }
 
   @Test
@@ -53,18 +54,22 @@ class SshFetchIT {
     upstream.push();
     GitSource source = source(server.knownHostsLine(), client).withPath("policies");
     RepositoryCache.Fetched first = cache.fetch(source);
-    assertThat(new RevisionReader().read(first.repository(), first.resolved(), "policies").valid()).hasSize(1);
+    assertThat(new RevisionReader().read(first.repository(), first.resolved(), "policies").valid())
+        .hasSize(1);
 
     long best = Long.MAX_VALUE;
     for (int i = 0; i < 3; i++) {
-      String sha = upstream.write("policies/b" + i + ".yaml", Policies.cnp("prod", "b" + i, 81)).commit("b");
+      String sha =
+          upstream.write("policies/b" + i + ".yaml", Policies.cnp("prod", "b" + i, 81)).commit("b");
       upstream.push();
       RepositoryCache.Fetched next = cache.fetch(source);
       assertThat(next.resolved().sha()).isEqualTo(sha);
       best = Math.min(best, next.took().toNanos());
-      System.out.printf("incremental fetch over SSH after a push: %.1f ms%n", next.took().toNanos() / 1e6);
+      System.out.printf(
+          "incremental fetch over SSH after a push: %.1f ms%n", next.took().toNanos() / 1e6);
     }
-    System.out.printf("incremental fetch over SSH, best of 3: %.1f ms (first fetch %.1f ms)%n",
+    System.out.printf(
+        "incremental fetch over SSH, best of 3: %.1f ms (first fetch %.1f ms)%n",
         best / 1e6, first.took().toNanos() / 1e6);
   }
 
@@ -74,7 +79,8 @@ class SshFetchIT {
     upstream.push();
     Path other = SshKeys.generate(dir.resolve("keys"), "impostor", "ed25519");
     String wrongHost = "[127.0.0.1]:" + server.port() + " " + SshKeys.publicKey(other);
-    assertThatThrownBy(() -> cache.fetch(source(wrongHost, client))).isInstanceOf(FetchException.class);
+    assertThatThrownBy(() -> cache.fetch(source(wrongHost, client)))
+        .isInstanceOf(FetchException.class);
   }
 
   @Test
@@ -82,6 +88,7 @@ class SshFetchIT {
     upstream.write("a.yaml", Policies.cnp("prod", "a", 80)).commit("a");
     upstream.push();
     Path stranger = SshKeys.generate(dir.resolve("keys"), "stranger", "ed25519");
-    assertThatThrownBy(() -> cache.fetch(source(server.knownHostsLine(), stranger))).isInstanceOf(FetchException.class);
+    assertThatThrownBy(() -> cache.fetch(source(server.knownHostsLine(), stranger)))
+        .isInstanceOf(FetchException.class);
   }
 }

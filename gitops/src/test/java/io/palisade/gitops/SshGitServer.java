@@ -109,16 +109,20 @@ final class SshGitServer implements AutoCloseable {
       if (protocol != null) pb.environment().put("GIT_PROTOCOL", protocol);
       process = pb.start();
       Thread.ofPlatform().daemon().start(() -> pump(in, process.getOutputStream(), true));
-      Thread errors = Thread.ofPlatform().daemon().start(() -> pump(process.getErrorStream(), err, false));
-      Thread.ofPlatform().daemon().start(() -> {
-        pump(process.getInputStream(), out, false);
-        try {
-          errors.join();
-          exit.onExit(process.waitFor());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      Thread errors =
+          Thread.ofPlatform().daemon().start(() -> pump(process.getErrorStream(), err, false));
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                pump(process.getInputStream(), out, false);
+                try {
+                  errors.join();
+                  exit.onExit(process.waitFor());
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
     }
 
     private static void pump(InputStream from, OutputStream to, boolean closeTo) {

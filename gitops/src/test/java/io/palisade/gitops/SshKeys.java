@@ -10,14 +10,42 @@ final class SshKeys {
 
   private SshKeys() {}
 
-  /** Generates a key of {@code type} (ed25519, rsa, ecdsa) at {@code dir/name}; returns its path. */
+  /**
+   * Generates a key of {@code type} (ed25519, rsa, ecdsa) at {@code dir/name}; returns its path.
+   */
   static Path generate(Path dir, String name, String type) {
     Path key = dir.resolve(name);
     String bits = type.equals("rsa") ? "3072" : type.equals("ecdsa") ? "256" : "";
     if (bits.isEmpty()) {
-      Proc.run(dir, Map.of(), "ssh-keygen", "-q", "-t", type, "-N", "", "-C", name + "@palisade", "-f", key.toString());
+      Proc.run(
+          dir,
+          Map.of(),
+          "ssh-keygen",
+          "-q",
+          "-t",
+          type,
+          "-N",
+          "",
+          "-C",
+          name + "@palisade",
+          "-f",
+          key.toString());
     } else {
-      Proc.run(dir, Map.of(), "ssh-keygen", "-q", "-t", type, "-b", bits, "-N", "", "-C", name + "@palisade", "-f", key.toString());
+      Proc.run(
+          dir,
+          Map.of(),
+          "ssh-keygen",
+          "-q",
+          "-t",
+          type,
+          "-b",
+          bits,
+          "-N",
+          "",
+          "-C",
+          name + "@palisade",
+          "-f",
+          key.toString());
     }
     return key;
   }
@@ -27,14 +55,26 @@ final class SshKeys {
   }
 
   static String fingerprint(Path key) {
-    return Proc.run(key.getParent(), Map.of(), "ssh-keygen", "-l", "-E", "sha256", "-f", key + ".pub").split("\\s+")[1];
+    return Proc.run(
+            key.getParent(), Map.of(), "ssh-keygen", "-l", "-E", "sha256", "-f", key + ".pub")
+        .split("\\s+")[1];
   }
 
   /** Signs {@code message} in namespace {@code git} and returns the armored signature. */
   static String sign(Path key, byte[] message) throws IOException {
     Path file = Files.createTempFile(key.getParent(), "msg", ".txt");
     Files.write(file, message);
-    Proc.run(key.getParent(), Map.of(), "ssh-keygen", "-Y", "sign", "-n", "git", "-f", key.toString(), file.toString());
+    Proc.run(
+        key.getParent(),
+        Map.of(),
+        "ssh-keygen",
+        "-Y",
+        "sign",
+        "-n",
+        "git",
+        "-f",
+        key.toString(),
+        file.toString());
     return Files.readString(Path.of(file + ".sig"));
   }
 }

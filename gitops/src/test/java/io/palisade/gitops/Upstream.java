@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The repository users push to: a bare repository under {@code root} (what the test servers
- * serve) and a work tree that commits with the real git CLI, signed with gpg or ssh-keygen when
- * asked, and pushes to it.
+ * The repository users push to: a bare repository under {@code root} (what the test servers serve)
+ * and a work tree that commits with the real git CLI, signed with gpg or ssh-keygen when asked, and
+ * pushes to it.
  */
 final class Upstream {
 

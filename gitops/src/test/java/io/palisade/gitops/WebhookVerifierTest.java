@@ -18,23 +18,41 @@ class WebhookVerifierTest {
     WebhookVerifier v = new WebhookVerifier("It's a Secret to Everybody");
     String sig = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
     assertThat(v.verify(Provider.GITHUB, Optional.of(sig), HELLO).accepted()).isTrue();
-    assertThat(v.verify(Provider.GITHUB, Optional.of(sig.toUpperCase().replace("SHA256", "sha256")), HELLO).accepted()).isTrue();
-    assertThat(v.verify(Provider.GITHUB, Optional.of(sig), "Hello, World?".getBytes(StandardCharsets.UTF_8)))
-        .isEqualTo(new WebhookVerifier.Verdict(false, "X-Hub-Signature-256 does not match the body"));
-    assertThat(v.verify(Provider.GITHUB, Optional.empty(), HELLO).reason()).isEqualTo("missing header X-Hub-Signature-256");
+    assertThat(
+            v.verify(
+                    Provider.GITHUB,
+                    Optional.of(sig.toUpperCase().replace("SHA256", "sha256")),
+                    HELLO)
+                .accepted())
+        .isTrue();
+    assertThat(
+            v.verify(
+                Provider.GITHUB,
+                Optional.of(sig),
+                "Hello, World?".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(
+            new WebhookVerifier.Verdict(false, "X-Hub-Signature-256 does not match the body"));
+    assertThat(v.verify(Provider.GITHUB, Optional.empty(), HELLO).reason())
+        .isEqualTo("missing header X-Hub-Signature-256");
     assertThat(v.verify(Provider.GITHUB, Optional.of("sha1=0123"), HELLO).accepted()).isFalse();
-    assertThat(v.verify(Provider.GITHUB, Optional.of("sha256=zz"), HELLO).reason()).contains("not hex");
+    assertThat(v.verify(Provider.GITHUB, Optional.of("sha256=zz"), HELLO).reason())
+        .contains("not hex");
   }
 
   @Test
   void gitlabTokenAndGenericHmac() {
     WebhookVerifier v = new WebhookVerifier("It's a Secret to Everybody");
-    assertThat(v.verify(Provider.GITLAB, Optional.of("It's a Secret to Everybody"), HELLO).accepted()).isTrue();
-    assertThat(v.verify(Provider.GITLAB, Optional.of("It's a Secret to Everybod"), HELLO).accepted()).isFalse();
+    assertThat(
+            v.verify(Provider.GITLAB, Optional.of("It's a Secret to Everybody"), HELLO).accepted())
+        .isTrue();
+    assertThat(
+            v.verify(Provider.GITLAB, Optional.of("It's a Secret to Everybod"), HELLO).accepted())
+        .isFalse();
     String sig = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
     assertThat(v.verify(Provider.GENERIC_HMAC, Optional.of(sig), HELLO).accepted()).isTrue();
     assertThat(v.verify(Provider.GENERIC_HMAC, Optional.of("md5=00"), HELLO).accepted()).isFalse();
-    assertThat(v.verify(Provider.GENERIC_HMAC, Optional.of("nonsense"), HELLO).accepted()).isFalse();
+    assertThat(v.verify(Provider.GENERIC_HMAC, Optional.of("nonsense"), HELLO).accepted())
+        .isFalse();
   }
 
   @Test
