@@ -184,4 +184,25 @@ class RevisionIT {
         .isInstanceOfSatisfying(
             Decision.Refused.class, r -> assertThat(r.reason()).contains("clusters/prod/b.yaml"));
   }
+
+  @Test
+  void anObjectDefinedInTwoFilesIsQuarantinedOnceAndTheFirstKept() throws Exception {
+    upstream
+        .write("clusters/prod/a.yaml", Policies.cnp("prod", "web", 80))
+        .write("clusters/prod/b.yaml", Policies.cnp("prod", "web", 443))
+        .commit("twice");
+    upstream.push();
+    RevisionContent content = poll();
+    assertThat(content.valid()).hasSize(1);
+    assertThat(content.quarantined())
+        .singleElement()
+        .satisfies(
+            q -> {
+              assertThat(q.file()).isEqualTo("clusters/prod/b.yaml");
+              assertThat(q.errors())
+                  .singleElement()
+                  .asString()
+                  .contains("duplicates the object defined in clusters/prod/a.yaml");
+            });
+  }
 }

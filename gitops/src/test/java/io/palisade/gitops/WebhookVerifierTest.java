@@ -81,4 +81,33 @@ class WebhookVerifierTest {
     while (bucket.tryAcquire()) burst++;
     assertThat(burst).isEqualTo(3);
   }
+
+  @Test
+  void theReceiverChecksPathMethodSizeSignatureThenRate() {
+    AtomicLong now = new AtomicLong();
+    WebhookReceiver r =
+        new WebhookReceiver(
+            "It's a Secret to Everybody",
+            "policies",
+            "prod",
+            Provider.GITHUB,
+            new TokenBucket(1, 0.1, now::get));
+    String sig = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+    java.util.function.Function<String, Optional<String>> good =
+        h -> h.equals("X-Hub-Signature-256") ? Optional.of(sig) : Optional.empty();
+    assertThat(r.receive("POST", "/hook/other", good, HELLO).status()).isEqualTo(404);
+    assertThat(r.receive("GET", r.path(), good, HELLO).status()).isEqualTo(405);
+    assertThat(
+            r.receive("POST", r.path(), good, new byte[WebhookReceiver.MAX_BODY_BYTES + 1])
+                .status())
+        .isEqualTo(413);
+    assertThat(r.receive("POST", r.path(), h -> Optional.of("sha256=00"), HELLO))
+        .isEqualTo(
+            new WebhookReceiver.Answer(401, "X-Hub-Signature-256 does not match the body", false));
+    assertThat(r.receive("POST", r.path(), good, HELLO))
+        .isEqualTo(new WebhookReceiver.Answer(202, "", true));
+    assertThat(r.receive("POST", r.path(), good, HELLO).status()).isEqualTo(429);
+    now.addAndGet(10_000_000_000L);
+    assertThat(r.receive("POST", r.path(), good, HELLO).sync()).isTrue();
+  }
 }
