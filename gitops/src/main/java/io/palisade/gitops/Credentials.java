@@ -88,7 +88,9 @@ public sealed interface Credentials {
 
     @Override
     public String toString() {
-      return "SshKey[identity=***, knownHosts=" + knownHosts.lines().count() + " line(s)]";
+      return "SshKey[identity=***, knownHosts="
+          + (knownHosts == null ? 0 : knownHosts.lines().count())
+          + " line(s)]";
     }
   }
 

@@ -3,7 +3,6 @@ package io.palisade.gitops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jgit.lib.CommitBuilder;
@@ -216,7 +215,6 @@ class SignatureIT {
       var update = repo.updateRef("refs/heads/main");
       update.setNewObjectId(forged);
       update.forceUpdate();
-      Files.writeString(bare.resolve("forged"), forged.name());
       return forged;
     }
   }
