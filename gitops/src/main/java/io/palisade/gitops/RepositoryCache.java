@@ -216,6 +216,7 @@ public final class RepositoryCache implements AutoCloseable {
                 Files.createDirectories(dir.getParent());
                 repo.create(true);
                 repo.getConfig().setString("palisade", null, "url", u);
+                repo.getConfig().setBoolean("core", null, "logAllRefUpdates", false);
                 repo.getConfig().save();
               }
               return repo;
@@ -226,6 +227,29 @@ public final class RepositoryCache implements AutoCloseable {
     } catch (java.io.UncheckedIOException e) {
       throw new FetchException(
           "cannot open the cache for " + url + ": " + e.getCause().getMessage(), e);
+    }
+  }
+
+  /**
+   * Repacks the URL's repository and drops objects no ref reaches any more (history replaced by a
+   * force push), under the same lock as fetches. Run it now and then, e.g. every hundred fetches.
+   *
+   * @throws FetchException when the repository cannot be repacked; it stays usable
+   */
+  public void gc(String url) throws FetchException {
+    synchronized (locks.computeIfAbsent(url, u -> new Object())) {
+      Repository repo = repository(url);
+      try (Git git = new Git(repo)) {
+        // A cache needs no grace period: nothing else writes to it while the lock is held.
+        repo.getConfig().setString("gc", null, "prunePackExpire", "now");
+        repo.getConfig().setBoolean("core", null, "logAllRefUpdates", false);
+        repo.getConfig().save();
+        // GC turns unreachable packed objects into loose ones before pruning loose objects older
+        // than the expiry: an expiry just ahead of now drops them in this same run.
+        git.gc().setExpire(java.time.Instant.now().plusSeconds(60)).call();
+      } catch (GitAPIException | IOException | RuntimeException e) {
+        throw new FetchException("gc of " + url + " failed: " + rootMessage(e), e);
+      }
     }
   }
 

@@ -192,4 +192,25 @@ class HttpFetchIT {
           .isNotNull();
     }
   }
+
+  @Test
+  void gcDropsForcePushedHistoryAndFetchingGoesOn() throws Exception {
+    upstream.write("a.yaml", Policies.cnp("prod", "a", 80)).commit("a");
+    String dropped = upstream.write("b.yaml", Policies.cnp("prod", "b", 81)).commit("b");
+    upstream.push();
+    Repository repo = cache.fetch(main()).repository();
+    upstream.git("reset", "-q", "--hard", "HEAD~1");
+    upstream.write("c.yaml", Policies.cnp("prod", "c", 82)).commit("c");
+    upstream.push();
+    cache.fetch(main());
+    assertThat(repo.getObjectDatabase().has(org.eclipse.jgit.lib.ObjectId.fromString(dropped)))
+        .isTrue();
+
+    cache.gc(main().url());
+    assertThat(repo.getObjectDatabase().has(org.eclipse.jgit.lib.ObjectId.fromString(dropped)))
+        .isFalse();
+    String next = upstream.write("d.yaml", Policies.cnp("prod", "d", 83)).commit("d");
+    upstream.push();
+    assertThat(cache.fetch(main()).resolved().sha()).isEqualTo(next);
+  }
 }
