@@ -7,11 +7,13 @@ import java.util.Optional;
 
 /**
  * One revision of a source read and validated as a whole: the artifact revision {@code
- * <ref>@sha1:<sha>}, the policies of its valid documents, and every quarantined document with all
- * its errors. Quarantined documents contribute nothing, and nothing is pruned because of them.
+ * <ref>@sha1:<sha>}, the digest of its manifests (for deduplicating history), the policies of its
+ * valid documents, and every quarantined document with all its errors. Quarantined documents
+ * contribute nothing, and nothing is pruned because of them.
  */
 public record RevisionContent(
     String revision,
+    String digest,
     PolicySet policies,
     List<ValidatedDocument> valid,
     List<Quarantined> quarantined,

@@ -11,8 +11,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +23,6 @@ import java.util.Optional;
 import java.util.SequencedMap;
 import java.util.Set;
 import org.eclipse.jgit.lib.FileMode;
-import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -35,12 +37,30 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  */
 public final class RevisionReader {
 
+  /**
+   * Bounds on one revision, so that a hostile or mistaken repository cannot exhaust memory: the
+   * number of manifests and their total size. A revision over either is refused as a whole.
+   */
+  public record Limits(int maxFiles, long maxTotalBytes) {
+    public static final Limits DEFAULT = new Limits(5_000, 64L * 1024 * 1024);
+  }
+
   private final PolicyLoader loader = new PolicyLoader();
+  private final Limits limits;
+
+  public RevisionReader() {
+    this(Limits.DEFAULT);
+  }
+
+  public RevisionReader(Limits limits) {
+    this.limits = limits;
+  }
 
   /**
    * The revision's policies and quarantined documents.
    *
-   * @throws RevisionException when {@code path} does not name a directory at that commit
+   * @throws RevisionException when {@code path} does not name a directory at that commit, or the
+   *     revision exceeds the {@link Limits}
    * @throws IOException when the repository cannot be read
    */
   public RevisionContent read(Repository repo, Resolved resolved, String path)
@@ -50,30 +70,78 @@ public final class RevisionReader {
     try (RevWalk walk = new RevWalk(repo)) {
       RevCommit commit = walk.parseCommit(resolved.commit());
       try (TreeWalk tree = subtree(repo, commit, path, resolved)) {
-        while (tree.next()) {
-          String file = path.isEmpty() ? tree.getPathString() : path + "/" + tree.getPathString();
-          if (isManifest(file) && tree.getFileMode(0) != FileMode.GITLINK) {
-            if (tree.getFileMode(0) == FileMode.SYMLINK) {
-              quarantined.add(fileProblem(file, "is a symbolic link, which is not followed"));
-            } else {
-              text(repo, tree.getObjectId(0))
-                  .ifPresentOrElse(
-                      t -> texts.put(file, t),
-                      () ->
-                          quarantined.add(fileProblem(file, "is larger than 8 MiB or not UTF-8")));
-            }
-          }
-        }
+        collect(repo, tree, path, resolved, texts, quarantined);
       }
     }
     LoadResult result = loader.load(texts);
     quarantined.addAll(group(result.errors()));
     return new RevisionContent(
         resolved.revision(),
+        digest(texts),
         result.policySet(),
         firstValid(result),
         quarantined,
         List.copyOf(texts.keySet()));
+  }
+
+  /** Reads each manifest under the tree into {@code texts}, or quarantines it as a file. */
+  private void collect(
+      Repository repo,
+      TreeWalk tree,
+      String path,
+      Resolved resolved,
+      SequencedMap<String, String> texts,
+      List<RevisionContent.Quarantined> quarantined)
+      throws IOException, RevisionException {
+    int files = 0;
+    long total = 0;
+    while (tree.next()) {
+      String file = path.isEmpty() ? tree.getPathString() : path + "/" + tree.getPathString();
+      if (!isManifest(file) || tree.getFileMode(0) == FileMode.GITLINK) {
+        continue;
+      }
+      if (++files > limits.maxFiles()) {
+        throw new RevisionException(
+            resolved.revision()
+                + " has more than "
+                + limits.maxFiles()
+                + " manifests under the path");
+      }
+      if (tree.getFileMode(0) == FileMode.SYMLINK) {
+        quarantined.add(fileProblem(file, "is a symbolic link, which is not followed"));
+        continue;
+      }
+      ObjectLoader blob = repo.open(tree.getObjectId(0));
+      total += blob.getSize();
+      if (total > limits.maxTotalBytes()) {
+        throw new RevisionException(
+            resolved.revision()
+                + " has more than "
+                + limits.maxTotalBytes()
+                + " bytes of manifests");
+      }
+      text(blob)
+          .ifPresentOrElse(
+              t -> texts.put(file, t),
+              () -> quarantined.add(fileProblem(file, "is larger than 8 MiB or not UTF-8")));
+    }
+  }
+
+  /** Flux-style content digest: {@code sha256:<hex>} over every path and text, in order. */
+  private static String digest(SequencedMap<String, String> texts) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      texts.forEach(
+          (file, text) -> {
+            d.update(file.getBytes(StandardCharsets.UTF_8));
+            d.update((byte) 0);
+            d.update(text.getBytes(StandardCharsets.UTF_8));
+            d.update((byte) 0);
+          });
+      return "sha256:" + HexFormat.of().formatHex(d.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The object an inventory records for a valid document. */
@@ -105,8 +173,7 @@ public final class RevisionReader {
     return f.endsWith(".yaml") || f.endsWith(".yml");
   }
 
-  private static Optional<String> text(Repository repo, ObjectId blob) throws IOException {
-    ObjectLoader loader = repo.open(blob);
+  private static Optional<String> text(ObjectLoader loader) throws IOException {
     if (loader.getSize() > YamlDocuments.MAX_BYTES) {
       return Optional.empty();
     }

@@ -1,6 +1,7 @@
 package io.palisade.gitops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.palisade.gitops.PrunePlan.Decision;
 import io.palisade.gitops.PrunePlan.InventoryEntry;
@@ -204,5 +205,37 @@ class RevisionIT {
                   .asString()
                   .contains("duplicates the object defined in clusters/prod/a.yaml");
             });
+  }
+
+  @Test
+  void aRevisionOverTheLimitsIsRefusedWholeAndTheDigestFollowsTheContent() throws Exception {
+    upstream
+        .write("clusters/prod/a.yaml", Policies.cnp("prod", "a", 80))
+        .write("clusters/prod/b.yaml", Policies.cnp("prod", "b", 80))
+        .commit("two");
+    upstream.push();
+    RepositoryCache.Fetched f =
+        cache.fetch(GitSource.of(server.url("policies.git"), GitRef.branch("main")));
+    assertThatThrownBy(
+            () ->
+                new RevisionReader(new RevisionReader.Limits(1, 1 << 20))
+                    .read(f.repository(), f.resolved(), ""))
+        .isInstanceOf(RevisionException.class)
+        .hasMessageContaining("more than 1 manifests");
+    assertThatThrownBy(
+            () ->
+                new RevisionReader(new RevisionReader.Limits(10, 100))
+                    .read(f.repository(), f.resolved(), ""))
+        .isInstanceOf(RevisionException.class)
+        .hasMessageContaining("more than 100 bytes");
+
+    String digest = poll().digest();
+    assertThat(digest).startsWith("sha256:");
+    upstream.write("README.md", "docs only").commit("docs");
+    upstream.push();
+    assertThat(poll().digest()).isEqualTo(digest);
+    upstream.write("clusters/prod/b.yaml", Policies.cnp("prod", "b", 81)).commit("port");
+    upstream.push();
+    assertThat(poll().digest()).isNotEqualTo(digest);
   }
 }
