@@ -91,4 +91,16 @@ class SshFetchIT {
     assertThatThrownBy(() -> cache.fetch(source(server.knownHostsLine(), stranger)))
         .isInstanceOf(FetchException.class);
   }
+
+  @Test
+  void hashedKnownHostsAsWrittenBySshKeygenAreAccepted() throws Exception {
+    upstream.write("a.yaml", Policies.cnp("prod", "a", 80)).commit("a");
+    upstream.push();
+    Path file = dir.resolve("keys/known_hosts");
+    Files.writeString(file, server.knownHostsLine() + "\n");
+    Proc.run(dir, java.util.Map.of(), "ssh-keygen", "-H", "-f", file.toString());
+    String hashed = Files.readString(file);
+    assertThat(hashed).startsWith("|1|").doesNotContain("127.0.0.1");
+    assertThat(cache.fetch(source(hashed, client)).resolved()).isNotNull();
+  }
 }
