@@ -14,10 +14,11 @@ import org.eclipse.jgit.lib.Repository;
 
 /**
  * Checks that the commit a source resolved to (mode HEAD), or its annotated tag (mode Tag), carries
- * a valid OpenPGP or SSH signature by a trusted key. Unsigned, untrusted and non-matching
- * signatures are refused with a reason. JGit 7.8 verifies OpenPGP against a GnuPG keyring and SSH
- * against git's allowed-signers file; neither fits keys from a Secret, so the checks here read the
- * trusted keys directly (BouncyCastle for OpenPGP, the JDK for SSHSIG).
+ * a valid OpenPGP or SSH signature by one of the source's trusted keys. Unsigned, untrusted and
+ * non-matching signatures are refused with a reason. JGit 7.8 does verify both formats, but it
+ * trusts OpenPGP keys from a GnuPG keyring and SSH keys from git's allowed-signers file or one
+ * process-wide {@code SigningKeyDatabase}; trusted keys per source, from a Secret, fit neither, so
+ * the checks here read the keys directly (BouncyCastle for OpenPGP, the JDK for SSHSIG).
  */
 public final class SignatureVerifier {
 
