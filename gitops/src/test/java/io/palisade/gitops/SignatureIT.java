@@ -3,6 +3,7 @@ package io.palisade.gitops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jgit.lib.CommitBuilder;
@@ -192,6 +193,45 @@ class SignatureIT {
         .isInstanceOfSatisfying(
             SourceSync.Outcome.Failed.class,
             f -> assertThat(f.stage()).isEqualTo(SourceSync.Stage.VERIFY));
+  }
+
+  @Test
+  void jgitsOwnSshVerifierAgreesOnGenuineAndForgedCommits() throws Exception {
+    upstream
+        .signWithSsh(trustedSsh)
+        .write("a.yaml", Policies.cnp("prod", "a", 80))
+        .commit("genuine");
+    upstream.push();
+    RepositoryCache.Fetched genuine =
+        cache.fetch(GitSource.of(server.url("policies.git"), GitRef.branch("main")));
+    Path allowed = dir.resolve("allowed_signers");
+    Files.writeString(
+        allowed, "author@palisade.io namespaces=\"git\" " + SshKeys.publicKey(trustedSsh));
+    Repository repo = genuine.repository();
+    repo.getConfig().setString("gpg", "ssh", "allowedSignersFile", allowed.toString());
+    repo.getConfig().setString("gpg", null, "format", "ssh");
+    assertThat(jgitVerifies(repo, genuine.resolved().sha())).isTrue();
+    assertThat(
+            new SignatureVerifier(trust(Verification.Mode.HEAD)).verify(repo, genuine.resolved()))
+        .isNotNull();
+
+    ObjectId forged = forgeWithSameSignature(upstream.bare);
+    RepositoryCache.Fetched after =
+        cache.fetch(GitSource.of(server.url("policies.git"), GitRef.branch("main")));
+    assertThat(after.resolved().commit()).isEqualTo(forged);
+    assertThat(jgitVerifies(repo, forged.name())).isFalse();
+    assertThatThrownBy(
+            () ->
+                new SignatureVerifier(trust(Verification.Mode.HEAD)).verify(repo, after.resolved()))
+        .isInstanceOf(VerificationException.class);
+  }
+
+  private static boolean jgitVerifies(Repository repo, String sha) throws Exception {
+    var results = new org.eclipse.jgit.api.Git(repo).verifySignature().addName(sha).call();
+    var r = results.get(sha);
+    return r.getException() == null
+        && r.getVerification() != null
+        && r.getVerification().verified();
   }
 
   /** A commit whose message differs from the signed HEAD but carries HEAD's signature. */
