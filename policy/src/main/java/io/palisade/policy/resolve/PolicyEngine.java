@@ -12,9 +12,12 @@ import io.palisade.policy.selector.IdentitySelector;
 import io.palisade.policy.selector.SelectorCache;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +38,27 @@ public final class PolicyEngine {
   private final Map<Long, SubjectRules> subjects = new HashMap<>();
   private final Map<Long, EndpointPolicy> policies = new HashMap<>();
 
+  // Rules and sections are compared by identity: they are the engine's own objects, and hashing
+  // a whole rule record on every identity change was most of the cost of an update.
+  private final Map<PolicyRule, Integer> ruleIndex = new IdentityHashMap<>();
+  private final Map<RuleSection, PolicyRule> ruleBySection = new IdentityHashMap<>();
+  private final Map<IdentitySelector, List<PolicyRule>> rulesBySubject = new HashMap<>();
+
+  /** For each rule, the subjects with a computed policy that the rule selects. */
+  private final Map<PolicyRule, Set<Long>> subjectsByRule = new IdentityHashMap<>();
+
+  private final Set<Long> namedPortPeerSubjects = new HashSet<>();
+  private final Set<Long> anyPeerNamedPortSubjects = new HashSet<>();
+
   public PolicyEngine(List<PolicyRule> rules) {
     this.rules = List.copyOf(rules);
-    for (PolicyRule rule : this.rules) {
+    for (int i = 0; i < this.rules.size(); i++) {
+      PolicyRule rule = this.rules.get(i);
+      ruleIndex.put(rule, i);
+      cache.register(rule.subject());
+      rulesBySubject.computeIfAbsent(rule.subject(), k -> new ArrayList<>()).add(rule);
       for (RuleSection section : rule.sections()) {
+        ruleBySection.put(section, rule);
         for (IdentitySelector s : section.peerSelectors()) {
           cache.register(s);
           sectionsBySelector.computeIfAbsent(s, k -> new ArrayList<>()).add(section);
@@ -63,8 +83,7 @@ public final class PolicyEngine {
     Set<NamedPort> before = namedPorts.put(identity.id(), Set.copyOf(ports));
     boolean portsChanged = before == null ? !ports.isEmpty() : !before.equals(Set.copyOf(ports));
     Set<Long> relabelled = subjects.containsKey(identity.id()) ? Set.of(identity.id()) : Set.of();
-    subjects.remove(identity.id());
-    policies.remove(identity.id());
+    forget(identity.id());
     List<IdentitySelector> changed = cache.upsert(identity);
     return refresh(identity.id(), changed, portsChanged, relabelled);
   }
@@ -72,51 +91,66 @@ public final class PolicyEngine {
   /** Removes an identity and updates every computed policy it appeared in. */
   public Set<Long> removeIdentity(long id) {
     Set<NamedPort> before = namedPorts.remove(id);
-    subjects.remove(id);
-    policies.remove(id);
+    forget(id);
     List<IdentitySelector> changed = cache.remove(id);
     return refresh(id, changed, before != null && !before.isEmpty(), Set.of());
   }
 
+  /** Drops the computed policy of a subject and its place in the indexes. */
+  private void forget(long subject) {
+    SubjectRules sr = subjects.remove(subject);
+    policies.remove(subject);
+    if (sr != null) {
+      for (PolicyRule r : sr.rules()) {
+        Set<Long> users = subjectsByRule.get(r);
+        if (users != null) {
+          users.remove(subject);
+        }
+      }
+    }
+    namedPortPeerSubjects.remove(subject);
+    anyPeerNamedPortSubjects.remove(subject);
+  }
+
+  /**
+   * Rebuilds the {@code peer} groups of the computed policies whose rules have a selector whose
+   * selection changed, found through the indexes rather than by visiting every policy.
+   */
   private Set<Long> refresh(
       long peer, List<IdentitySelector> changed, boolean portsChanged, Set<Long> relabelled) {
     Set<Long> affected = new LinkedHashSet<>(relabelled);
-    Set<PolicyRule> touchedRules = new HashSet<>();
+    Set<PolicyRule> touchedRules = Collections.newSetFromMap(new IdentityHashMap<>());
     for (IdentitySelector s : changed) {
       for (RuleSection section : sectionsBySelector.getOrDefault(s, List.of())) {
-        touchedRules.add(ruleOf(section));
+        touchedRules.add(ruleBySection.get(section));
       }
     }
-    for (Map.Entry<Long, EndpointPolicy> e : policies.entrySet()) {
-      SubjectRules sr = subjects.get(e.getKey());
-      boolean uses = false;
-      for (PolicyRule r : touchedRules) {
-        uses |= sr.contains(r);
+    Set<Long> rebuild = new LinkedHashSet<>();
+    for (PolicyRule r : touchedRules) {
+      rebuild.addAll(subjectsByRule.getOrDefault(r, Set.of()));
+    }
+    if (portsChanged) {
+      rebuild.addAll(namedPortPeerSubjects);
+    }
+    for (long subject : rebuild) {
+      MapState ms = policies.get(subject).mapState();
+      MapState fresh = build(subject, subjects.get(subject), peer);
+      for (Direction d : Direction.values()) {
+        ms.replaceGroup(d, peer, fresh);
       }
-      MapState ms = e.getValue().mapState();
-      if (uses || (portsChanged && sr.hasNamedPortPeers())) {
-        for (Direction d : Direction.values()) {
-          ms.replaceGroup(d, peer, build(e.getKey(), sr, peer));
-        }
-        affected.add(e.getKey());
-      }
-      if (portsChanged && sr.hasAnyPeerNamedPorts()) {
-        ms.replaceGroup(Direction.EGRESS, MapStateKey.ANY_IDENTITY, build(e.getKey(), sr, 0L));
-        affected.add(e.getKey());
+      affected.add(subject);
+    }
+    if (portsChanged) {
+      for (long subject : anyPeerNamedPortSubjects) {
+        MapState fresh = build(subject, subjects.get(subject), MapStateKey.ANY_IDENTITY);
+        policies
+            .get(subject)
+            .mapState()
+            .replaceGroup(Direction.EGRESS, MapStateKey.ANY_IDENTITY, fresh);
+        affected.add(subject);
       }
     }
     return affected;
-  }
-
-  private final Map<RuleSection, PolicyRule> ruleBySection = new HashMap<>();
-
-  private PolicyRule ruleOf(RuleSection section) {
-    if (ruleBySection.isEmpty()) {
-      for (PolicyRule r : rules) {
-        r.sections().forEach(s -> ruleBySection.put(s, r));
-      }
-    }
-    return ruleBySection.get(section);
   }
 
   /** The policy of {@code subject}, computed on first request. */
@@ -132,6 +166,15 @@ public final class PolicyEngine {
       }
       p = new EndpointPolicy(subject, enforced, build(subject, sr, null));
       policies.put(subject, p);
+      for (PolicyRule r : sr.rules()) {
+        subjectsByRule.computeIfAbsent(r, k -> new HashSet<>()).add(subject);
+      }
+      if (sr.hasNamedPortPeers()) {
+        namedPortPeerSubjects.add(subject);
+      }
+      if (sr.hasAnyPeerNamedPorts()) {
+        anyPeerNamedPortSubjects.add(subject);
+      }
     }
     return p;
   }
@@ -144,8 +187,18 @@ public final class PolicyEngine {
           if (identity == null) {
             throw new IllegalArgumentException("unknown identity " + id);
           }
-          return SubjectRules.of(rules, identity);
+          return SubjectRules.of(rulesSelecting(identity), identity);
         });
+  }
+
+  /** The rules whose subject selector selects {@code identity}, in their original order. */
+  private List<PolicyRule> rulesSelecting(Identity identity) {
+    List<PolicyRule> out = new ArrayList<>();
+    for (IdentitySelector s : cache.selectorsSelecting(identity)) {
+      out.addAll(rulesBySubject.getOrDefault(s, List.of()));
+    }
+    out.sort(Comparator.comparingInt(ruleIndex::get));
+    return out;
   }
 
   /** Builds the MapState of a subject, or only its groups for {@code onlyPeer} when given. */
@@ -165,10 +218,15 @@ public final class PolicyEngine {
 
   private void addSection(
       MapState ms, long subject, RuleSection section, boolean defaultDeny, Long onlyPeer) {
-    Collection<Long> peers =
-        section.anyPeer()
-            ? List.of(MapStateKey.ANY_IDENTITY)
-            : cache.selections(section.peerSelectors());
+    Collection<Long> peers;
+    if (section.anyPeer()) {
+      peers = List.of(MapStateKey.ANY_IDENTITY);
+    } else if (onlyPeer != null) {
+      // One peer's group: ask whether the section selects it instead of copying its selection.
+      peers = selectsPeer(section, onlyPeer) ? List.of(onlyPeer) : List.of();
+    } else {
+      peers = cache.selections(section.peerSelectors());
+    }
     Direction d = section.direction();
     for (long peer : peers) {
       if (onlyPeer != null && onlyPeer != peer) {
@@ -189,6 +247,15 @@ public final class PolicyEngine {
         }
       }
     }
+  }
+
+  private boolean selectsPeer(RuleSection section, long peer) {
+    for (IdentitySelector s : section.peerSelectors()) {
+      if (cache.selections(s).contains(peer)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static MapStateEntry entryFor(RuleSection section, PortMatch pm, boolean defaultDeny) {

@@ -125,6 +125,28 @@ public final class SelectorCache {
     return key + '\u0000' + value;
   }
 
+  /**
+   * The registered selectors that select {@code identity}, which must be known: found through the
+   * label index, so only selectors that could match are tested.
+   */
+  public List<IdentitySelector> selectorsSelecting(Identity identity) {
+    List<IdentitySelector> out = new ArrayList<>();
+    for (IdentitySelector s : unanchoredSelectors) {
+      if (selected.get(s).contains(identity.id())) {
+        out.add(s);
+      }
+    }
+    for (Label l : identity.labels()) {
+      for (IdentitySelector s :
+          anchoredSelectors.getOrDefault(labelAnchor(l.key(), l.value()), List.of())) {
+        if (selected.get(s).contains(identity.id())) {
+          out.add(s);
+        }
+      }
+    }
+    return out;
+  }
+
   /** The identities {@code selector} selects, registering it on first use. */
   public Set<Long> selections(IdentitySelector selector) {
     Set<Long> ids = selected.get(selector);
@@ -133,6 +155,9 @@ public final class SelectorCache {
 
   /** The union of the selections of several selectors. */
   public Set<Long> selections(Collection<IdentitySelector> selectors) {
+    if (selectors.size() == 1) {
+      return selections(selectors.iterator().next());
+    }
     Set<Long> union = new LinkedHashSet<>();
     for (IdentitySelector s : selectors) {
       union.addAll(selections(s));
