@@ -42,6 +42,10 @@ public final class PolicyEngine {
   // a whole rule record on every identity change was most of the cost of an update.
   private final Map<PolicyRule, Integer> ruleIndex = new IdentityHashMap<>();
   private final Map<RuleSection, PolicyRule> ruleBySection = new IdentityHashMap<>();
+
+  /** Each section's peer selections: live views into the selector cache, looked up once. */
+  private final Map<RuleSection, List<Set<Long>>> peerSelections = new IdentityHashMap<>();
+
   private final Map<IdentitySelector, List<PolicyRule>> rulesBySubject = new HashMap<>();
 
   /** For each rule, the subjects with a computed policy that the rule selects. */
@@ -59,10 +63,12 @@ public final class PolicyEngine {
       rulesBySubject.computeIfAbsent(rule.subject(), k -> new ArrayList<>()).add(rule);
       for (RuleSection section : rule.sections()) {
         ruleBySection.put(section, rule);
+        List<Set<Long>> selections = new ArrayList<>();
         for (IdentitySelector s : section.peerSelectors()) {
-          cache.register(s);
+          selections.add(cache.register(s));
           sectionsBySelector.computeIfAbsent(s, k -> new ArrayList<>()).add(section);
         }
+        peerSelections.put(section, List.copyOf(selections));
       }
     }
   }
@@ -153,18 +159,12 @@ public final class PolicyEngine {
     return affected;
   }
 
-  /** The policy of {@code subject}, computed on first request. */
+  /** The policy of {@code subject}, computed on first request and kept current after. */
   public EndpointPolicy policyFor(long subject) {
     EndpointPolicy p = policies.get(subject);
     if (p == null) {
       SubjectRules sr = subjectRules(subject);
-      Set<Direction> enforced = EnumSet.noneOf(Direction.class);
-      for (Direction d : Direction.values()) {
-        if (sr.enforces(d)) {
-          enforced.add(d);
-        }
-      }
-      p = new EndpointPolicy(subject, enforced, build(subject, sr, null));
+      p = resolve(subject, sr);
       policies.put(subject, p);
       for (PolicyRule r : sr.rules()) {
         subjectsByRule.computeIfAbsent(r, k -> new HashSet<>()).add(subject);
@@ -177,6 +177,28 @@ public final class PolicyEngine {
       }
     }
     return p;
+  }
+
+  /**
+   * The policy of {@code subject} computed from scratch over the current identities, neither taken
+   * from nor kept in the engine's store: what an endpoint's regeneration costs.
+   */
+  public EndpointPolicy resolve(long subject) {
+    Identity identity = cache.identity(subject);
+    if (identity == null) {
+      throw new IllegalArgumentException("unknown identity " + subject);
+    }
+    return resolve(subject, SubjectRules.of(rulesSelecting(identity), identity));
+  }
+
+  private EndpointPolicy resolve(long subject, SubjectRules sr) {
+    Set<Direction> enforced = EnumSet.noneOf(Direction.class);
+    for (Direction d : Direction.values()) {
+      if (sr.enforces(d)) {
+        enforced.add(d);
+      }
+    }
+    return new EndpointPolicy(subject, enforced, build(subject, sr, null));
   }
 
   private SubjectRules subjectRules(long subject) {
@@ -225,7 +247,7 @@ public final class PolicyEngine {
       // One peer's group: ask whether the section selects it instead of copying its selection.
       peers = selectsPeer(section, onlyPeer) ? List.of(onlyPeer) : List.of();
     } else {
-      peers = cache.selections(section.peerSelectors());
+      peers = peersOf(section);
     }
     Direction d = section.direction();
     for (long peer : peers) {
@@ -250,12 +272,22 @@ public final class PolicyEngine {
   }
 
   private boolean selectsPeer(RuleSection section, long peer) {
-    for (IdentitySelector s : section.peerSelectors()) {
-      if (cache.selections(s).contains(peer)) {
+    for (Set<Long> selection : peerSelections.get(section)) {
+      if (selection.contains(peer)) {
         return true;
       }
     }
     return false;
+  }
+
+  private Collection<Long> peersOf(RuleSection section) {
+    List<Set<Long>> selections = peerSelections.get(section);
+    if (selections.size() == 1) {
+      return selections.get(0);
+    }
+    Set<Long> union = new LinkedHashSet<>();
+    selections.forEach(union::addAll);
+    return union;
   }
 
   private static MapStateEntry entryFor(RuleSection section, PortMatch pm, boolean defaultDeny) {
