@@ -138,9 +138,11 @@ public final class PolicyEngine {
     if (portsChanged) {
       rebuild.addAll(namedPortPeerSubjects);
     }
+    Identity current = cache.identity(peer);
+    List<RuleSection> selecting = current == null ? List.of() : sectionsSelecting(current);
     for (long subject : rebuild) {
       MapState ms = policies.get(subject).mapState();
-      MapState fresh = build(subject, subjects.get(subject), peer);
+      MapState fresh = peerGroup(subject, subjects.get(subject), peer, selecting);
       for (Direction d : Direction.values()) {
         ms.replaceGroup(d, peer, fresh);
       }
@@ -157,6 +159,31 @@ public final class PolicyEngine {
       }
     }
     return affected;
+  }
+
+  /** The sections with a peer selector that selects {@code identity}, each once. */
+  private List<RuleSection> sectionsSelecting(Identity identity) {
+    Set<RuleSection> out = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (IdentitySelector s : cache.selectorsSelecting(identity)) {
+      out.addAll(sectionsBySelector.getOrDefault(s, List.of()));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The {@code peer} groups of a subject's MapState, from the sections that select the peer: only
+   * those can put entries there, so the subject's other sections are not visited.
+   */
+  private MapState peerGroup(
+      long subject, SubjectRules sr, long peer, List<RuleSection> selecting) {
+    MapState ms = new MapState();
+    for (RuleSection section : selecting) {
+      Set<Long> users = subjectsByRule.get(ruleBySection.get(section));
+      if (users != null && users.contains(subject)) {
+        addSection(ms, subject, section, sr.defaultDenies(section.direction()), peer);
+      }
+    }
+    return ms;
   }
 
   /** The policy of {@code subject}, computed on first request and kept current after. */
