@@ -2,6 +2,7 @@ package io.palisade.policy.selector;
 
 import io.palisade.policy.labels.Label;
 import io.palisade.policy.labels.Labels;
+import java.util.Iterator;
 import java.util.Optional;
 import java.util.SortedSet;
 
@@ -44,7 +45,25 @@ public record Requirement(Label key, Operator operator, SortedSet<String> values
 
   @Override
   public int compareTo(Requirement o) {
-    return toString().compareTo(o.toString());
+    // Field by field: selectors are kept in sorted sets, so this runs on every selector hash or
+    // comparison and must not build strings.
+    int c = key.compareTo(o.key);
+    if (c != 0) {
+      return c;
+    }
+    c = operator.compareTo(o.operator);
+    if (c != 0) {
+      return c;
+    }
+    Iterator<String> a = values.iterator();
+    Iterator<String> b = o.values.iterator();
+    while (a.hasNext() && b.hasNext()) {
+      c = a.next().compareTo(b.next());
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Boolean.compare(a.hasNext(), b.hasNext());
   }
 
   @Override

@@ -38,7 +38,7 @@ class ValidationTest {
                 toPorts: [{ports: [{port: "80", protocol: TCP}]}]
             """),
         row(
-            "the issue's example: a /33",
+            "a prefix longer than 32 bits",
             """
             spec:
               endpointSelector: {}
