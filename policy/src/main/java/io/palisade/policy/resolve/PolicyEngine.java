@@ -138,11 +138,13 @@ public final class PolicyEngine {
     if (portsChanged) {
       rebuild.addAll(namedPortPeerSubjects);
     }
-    Identity current = cache.identity(peer);
-    List<RuleSection> selecting = current == null ? List.of() : sectionsSelecting(current);
+    Map<Long, List<RuleSection>> selecting = sectionsSelecting(peer);
+    rebuild.addAll(selecting.keySet());
     for (long subject : rebuild) {
       MapState ms = policies.get(subject).mapState();
-      MapState fresh = peerGroup(subject, subjects.get(subject), peer, selecting);
+      MapState fresh =
+          peerGroup(
+              subject, subjects.get(subject), peer, selecting.getOrDefault(subject, List.of()));
       for (Direction d : Direction.values()) {
         ms.replaceGroup(d, peer, fresh);
       }
@@ -161,27 +163,33 @@ public final class PolicyEngine {
     return affected;
   }
 
-  /** The sections with a peer selector that selects {@code identity}, each once. */
-  private List<RuleSection> sectionsSelecting(Identity identity) {
-    Set<RuleSection> out = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (IdentitySelector s : cache.selectorsSelecting(identity)) {
-      out.addAll(sectionsBySelector.getOrDefault(s, List.of()));
+  /**
+   * For each subject with a computed policy, its sections whose peer selectors select {@code peer}:
+   * the only sections that can put entries in the peer's groups.
+   */
+  private Map<Long, List<RuleSection>> sectionsSelecting(long peer) {
+    Identity current = cache.identity(peer);
+    if (current == null) {
+      return Map.of();
     }
-    return List.copyOf(out);
+    Set<RuleSection> sections = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (IdentitySelector s : cache.selectorsSelecting(current)) {
+      sections.addAll(sectionsBySelector.getOrDefault(s, List.of()));
+    }
+    Map<Long, List<RuleSection>> bySubject = new HashMap<>();
+    for (RuleSection section : sections) {
+      for (long subject : subjectsByRule.getOrDefault(ruleBySection.get(section), Set.of())) {
+        bySubject.computeIfAbsent(subject, k -> new ArrayList<>()).add(section);
+      }
+    }
+    return bySubject;
   }
 
-  /**
-   * The {@code peer} groups of a subject's MapState, from the sections that select the peer: only
-   * those can put entries there, so the subject's other sections are not visited.
-   */
-  private MapState peerGroup(
-      long subject, SubjectRules sr, long peer, List<RuleSection> selecting) {
+  /** The {@code peer} groups of a subject's MapState, built from the sections that select it. */
+  private MapState peerGroup(long subject, SubjectRules sr, long peer, List<RuleSection> sections) {
     MapState ms = new MapState();
-    for (RuleSection section : selecting) {
-      Set<Long> users = subjectsByRule.get(ruleBySection.get(section));
-      if (users != null && users.contains(subject)) {
-        addSection(ms, subject, section, sr.defaultDenies(section.direction()), peer);
-      }
+    for (RuleSection section : sections) {
+      addSection(ms, subject, section, sr.defaultDenies(section.direction()), peer);
     }
     return ms;
   }
