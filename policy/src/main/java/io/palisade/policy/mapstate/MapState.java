@@ -89,13 +89,16 @@ public final class MapState {
     groups.get(direction).remove(identity);
   }
 
-  /** Replaces one (direction, identity) group with the entries of {@code source} for it. */
-  public void replaceGroup(Direction direction, long identity, MapState source) {
-    Map<MapStateKey, MapStateEntry> group = source.groups.get(direction).get(identity);
+  /**
+   * Replaces one (direction, identity) group with {@code source}'s, moved rather than copied:
+   * {@code source} gives the group up.
+   */
+  public void moveGroup(Direction direction, long identity, MapState source) {
+    Map<MapStateKey, MapStateEntry> group = source.groups.get(direction).remove(identity);
     if (group == null || group.isEmpty()) {
       groups.get(direction).remove(identity);
     } else {
-      groups.get(direction).put(identity, new LinkedHashMap<>(group));
+      groups.get(direction).put(identity, group);
     }
   }
 

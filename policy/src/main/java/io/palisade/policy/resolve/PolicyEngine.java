@@ -146,7 +146,7 @@ public final class PolicyEngine {
           peerGroup(
               subject, subjects.get(subject), peer, selecting.getOrDefault(subject, List.of()));
       for (Direction d : Direction.values()) {
-        ms.replaceGroup(d, peer, fresh);
+        ms.moveGroup(d, peer, fresh);
       }
       affected.add(subject);
     }
@@ -156,7 +156,7 @@ public final class PolicyEngine {
         policies
             .get(subject)
             .mapState()
-            .replaceGroup(Direction.EGRESS, MapStateKey.ANY_IDENTITY, fresh);
+            .moveGroup(Direction.EGRESS, MapStateKey.ANY_IDENTITY, fresh);
         affected.add(subject);
       }
     }
