@@ -1,5 +1,6 @@
 package io.palisade.cli;
 
+import io.palisade.cli.standalone.StandaloneCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "palisade 0.1.0",
     description = "Cilium-language network policies: validate, trace, matrix.",
-    subcommands = {ValidateCommand.class, TraceCommand.class, MatrixCommand.class})
+    subcommands = {
+      ValidateCommand.class,
+      TraceCommand.class,
+      MatrixCommand.class,
+      StandaloneCommand.class
+    })
 public final class Palisade {
 
   public static void main(String[] args) {

@@ -1,13 +1,7 @@
 package io.palisade.policy.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.palisade.crds.cilium.CiliumCIDRGroup;
-import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
-import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.policy.parse.FieldError;
-import io.palisade.policy.rules.KubernetesPolicyTranslator;
 import io.palisade.policy.rules.PolicySet;
 import io.palisade.policy.validate.DocumentValidator;
 import io.palisade.policy.validate.PolicyKind;
@@ -146,17 +140,7 @@ public final class PolicyLoader {
         errors.add(new DocumentError(file, doc.kind().kind(), doc.namespace(), doc.name(), e));
       }
       if (problems.isEmpty()) {
-        doc.object().ifPresent(this::addToSet);
-      }
-    }
-
-    private void addToSet(HasMetadata object) {
-      switch (object) {
-        case CiliumNetworkPolicy cnp -> set.add(cnp);
-        case CiliumClusterwideNetworkPolicy ccnp -> set.add(ccnp);
-        case CiliumCIDRGroup group -> set.add(group);
-        case NetworkPolicy knp -> set.add(KubernetesPolicyTranslator.translate(knp));
-        default -> throw new IllegalStateException("no policy kind for " + object.getKind());
+        doc.object().ifPresent(set::add);
       }
     }
 

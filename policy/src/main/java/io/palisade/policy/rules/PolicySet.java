@@ -1,5 +1,7 @@
 package io.palisade.policy.rules;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.palisade.crds.api.Rule;
 import io.palisade.crds.cilium.CiliumCIDRGroup;
 import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
@@ -39,6 +41,17 @@ public final class PolicySet {
   public PolicySet add(KubernetesPolicy knp) {
     knps.add(knp);
     return this;
+  }
+
+  /** Adds a validated policy object of any kind the loader reads. */
+  public PolicySet add(HasMetadata object) {
+    return switch (object) {
+      case CiliumNetworkPolicy cnp -> add(cnp);
+      case CiliumClusterwideNetworkPolicy ccnp -> add(ccnp);
+      case CiliumCIDRGroup group -> add(group);
+      case NetworkPolicy knp -> add(KubernetesPolicyTranslator.translate(knp));
+      default -> throw new IllegalArgumentException("not a policy kind: " + object.getKind());
+    };
   }
 
   public PolicySet add(CiliumCIDRGroup group) {

@@ -1,0 +1,227 @@
+package io.palisade.cli.standalone;
+
+import io.palisade.gitops.GitRef;
+import io.palisade.gitops.GitSource;
+import io.palisade.gitops.RepositoryCache;
+import io.palisade.gitops.SourceSync;
+import io.palisade.policy.cluster.Cluster;
+import io.palisade.policy.cluster.ClusterParser;
+import io.palisade.policy.flow.ClusterPolicy;
+import io.palisade.policy.identity.InMemoryIdentityAllocator;
+import io.palisade.policy.parse.FieldError;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code palisade standalone}: the whole pipeline without a Kubernetes API. Policies come from
+ * files or a Git repository and are re-read when they change; the cluster file is re-read too; each
+ * change is validated, resolved, and reported over HTTP.
+ */
+@Command(
+    name = "standalone",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the policy pipeline from files or Git, re-reading on change; serve /readyz and"
+            + " /api/policies on loopback.")
+public final class StandaloneCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--policies",
+      required = true,
+      arity = "1..*",
+      paramLabel = "PATH|URL",
+      description = "Policy files or directories, or one Git URL (https://, ssh://, file://).")
+  List<String> policies;
+
+  @Option(names = "--ref", defaultValue = "main", description = "Git branch (default main).")
+  String branch;
+
+  @Option(names = "--tag", description = "Git tag, instead of a branch.")
+  String tag;
+
+  @Option(names = "--semver", description = "Git semver range over tags, instead of a branch.")
+  String semver;
+
+  @Option(names = "--path", defaultValue = "", description = "Folder of the Git repository.")
+  String path;
+
+  @Option(
+      names = "--cluster",
+      required = true,
+      paramLabel = "FILE",
+      description = "Namespaces and Pods.")
+  Path cluster;
+
+  @Option(names = "--http-port", defaultValue = "9876", description = "Loopback port (0: any).")
+  int httpPort;
+
+  @Option(
+      names = "--interval",
+      defaultValue = "1s",
+      description = "How often to look for changes (e.g. 1s, 500ms, 1m).")
+  String interval;
+
+  @Option(
+      names = "--cache",
+      defaultValue = "${java.io.tmpdir}/palisade-git",
+      description = "Where Git repositories are kept between polls.")
+  Path cache;
+
+  @Option(names = "--once", description = "Read once, print each policy's status, and exit.")
+  boolean once;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Duration every = Durations.parse(interval);
+    try (RepositoryCache repos = isGit() ? new RepositoryCache(cache) : null) {
+      SnapshotSource source = isGit() ? gitSource(repos) : new FileSnapshots(paths());
+      Pipeline pipeline = new Pipeline(source, cluster, out);
+      if (once) {
+        pipeline.step();
+        pipeline.printStatuses();
+        return pipeline.allValid() ? 0 : 1;
+      }
+      try (StatusServer server =
+          new StatusServer(httpPort, pipeline.state(), pipeline::readiness)) {
+        out.println("palisade: standalone on http://127.0.0.1:" + server.port() + "/readyz");
+        out.flush();
+        while (!Thread.currentThread().isInterrupted()) {
+          pipeline.step();
+          Thread.sleep(every.toMillis());
+        }
+      }
+    }
+    return 0;
+  }
+
+  private boolean isGit() {
+    if (policies.size() != 1) {
+      return false;
+    }
+    String p = policies.get(0);
+    return p.startsWith("https://")
+        || p.startsWith("http://")
+        || p.startsWith("ssh://")
+        || p.startsWith("file://");
+  }
+
+  private List<Path> paths() {
+    return policies.stream().map(Path::of).toList();
+  }
+
+  private SnapshotSource gitSource(RepositoryCache repos) {
+    GitRef ref =
+        tag != null
+            ? GitRef.tag(tag)
+            : semver != null ? GitRef.semver(semver) : GitRef.branch(branch);
+    GitSource source = GitSource.of(policies.get(0), ref).withPath(path);
+    return new GitSnapshots(new SourceSync(repos), source);
+  }
+
+  /** One source, one cluster file, and what was last made of them. */
+  static final class Pipeline {
+    private final SnapshotSource source;
+    private final Path clusterFile;
+    private final PrintWriter out;
+    private final PolicyState state = new PolicyState();
+    private Cluster cluster = new Cluster(List.of(), List.of());
+    private String clusterStamp = "";
+    private volatile long applied;
+    private volatile ClusterPolicy current;
+
+    Pipeline(SnapshotSource source, Path clusterFile, PrintWriter out) {
+      this.source = source;
+      this.clusterFile = clusterFile;
+      this.out = out;
+    }
+
+    PolicyState state() {
+      return state;
+    }
+
+    /** Reads what changed, and applies it. */
+    void step() throws Exception {
+      boolean clusterChanged = readCluster();
+      Optional<Snapshot> snapshot = source.poll();
+      source.problem().ifPresent(p -> out.println("palisade: " + p + " (nothing changes)"));
+      snapshot.ifPresent(state::accept);
+      if (snapshot.isPresent() || clusterChanged) {
+        long generation = state.generation();
+        current =
+            new ClusterPolicy(cluster, state.policySet().rules(), new InMemoryIdentityAllocator());
+        applied = generation;
+        report(generation);
+      }
+      out.flush();
+    }
+
+    private boolean readCluster() throws Exception {
+      String stamp =
+          Files.exists(clusterFile)
+              ? Files.size(clusterFile) + "@" + Files.getLastModifiedTime(clusterFile).toMillis()
+              : "missing";
+      if (stamp.equals(clusterStamp)) {
+        return false;
+      }
+      clusterStamp = stamp;
+      ClusterParser.Result parsed = new ClusterParser().parse(clusterFile);
+      if (!parsed.errors().isEmpty()) {
+        for (FieldError e : parsed.errors()) {
+          out.println("palisade: " + clusterFile + ": " + e + " (the last good cluster stays)");
+        }
+        return false;
+      }
+      cluster = parsed.cluster();
+      return true;
+    }
+
+    private void report(long generation) {
+      long invalid = state.statuses().stream().filter(s -> !s.valid()).count();
+      out.printf(
+          "palisade: generation %d at %s: %d policies, %d invalid, %d pods%n",
+          generation, state.revision(), state.statuses().size(), invalid, cluster.pods().size());
+      for (PolicyStatus s : state.statuses()) {
+        for (String e : s.errors()) {
+          out.println(
+              "palisade:   " + s.key() + ": " + e + (s.inForce() ? " (last good copy kept)" : ""));
+        }
+      }
+      state.fileErrors().forEach(e -> out.println("palisade:   " + e));
+    }
+
+    StatusServer.Readiness readiness() {
+      long generation = state.generation();
+      boolean ready = generation > 0 && applied == generation && current != null;
+      String message =
+          ready
+              ? "ready: generation " + generation + " at " + state.revision()
+              : "not ready: generation " + generation + " not applied yet";
+      return new StatusServer.Readiness(
+          ready, message, "Resolved", "resolved into MapState at " + state.revision());
+    }
+
+    boolean allValid() {
+      return state.statuses().stream().allMatch(PolicyStatus::valid)
+          && state.fileErrors().isEmpty();
+    }
+
+    void printStatuses() {
+      for (PolicyStatus s : state.statuses()) {
+        out.println(
+            s.key() + ": " + (s.valid() ? "Valid" : "Invalid: " + String.join("; ", s.errors())));
+      }
+    }
+  }
+}

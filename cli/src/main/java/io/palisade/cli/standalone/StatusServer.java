@@ -1,0 +1,118 @@
+package io.palisade.cli.standalone;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Standalone mode's HTTP face on loopback: {@code GET /readyz} answers 200 once the current
+ * generation of policies is applied (and, with enforcement, in the datapath), and {@code GET
+ * /api/policies} lists each policy with conditions in the kstatus shape.
+ */
+public final class StatusServer implements AutoCloseable {
+
+  private final HttpServer server;
+  private final ObjectMapper json = new ObjectMapper();
+
+  /** {@code ready} says whether the current generation is in force, and at which revision. */
+  public StatusServer(int port, PolicyState state, Supplier<Readiness> ready) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    server.createContext(
+        "/readyz",
+        ex -> {
+          Readiness r = ready.get();
+          send(ex, r.ready() ? 200 : 503, r.message() + "\n", "text/plain");
+        });
+    server.createContext(
+        "/api/policies",
+        ex ->
+            send(
+                ex,
+                200,
+                json.writeValueAsString(policies(state, ready.get())),
+                "application/json"));
+    server.start();
+  }
+
+  /** Whether the current generation is in force, with a line saying so. */
+  public record Readiness(boolean ready, String message, String reason, String detail) {}
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static List<Map<String, Object>> policies(PolicyState state, Readiness r) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (PolicyStatus p : state.statuses()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", p.kind());
+      m.put("namespace", p.namespace());
+      m.put("name", p.name());
+      m.put("revision", p.revision());
+      m.put("errors", p.errors());
+      List<Map<String, String>> conditions = new ArrayList<>();
+      conditions.add(
+          condition(
+              "Valid",
+              p.valid(),
+              p.valid() ? "Valid" : "Invalid",
+              p.valid() ? "the policy is valid" : String.join("; ", p.errors())));
+      boolean current = p.valid() && r.ready();
+      conditions.add(
+          condition(
+              "Ready",
+              current,
+              current
+                  ? "Enforced"
+                  : p.inForce() ? "LastGoodKept" : p.valid() ? "Progressing" : "Invalid",
+              current
+                  ? r.detail()
+                  : p.inForce()
+                      ? "the last valid copy stays in force"
+                      : p.valid() ? "being applied" : "not in force"));
+      conditions.add(
+          condition(
+              "Stalled",
+              !p.valid(),
+              p.valid() ? "Valid" : "Invalid",
+              p.valid() ? "" : "fix the errors and commit again"));
+      m.put("conditions", conditions);
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static Map<String, String> condition(
+      String type, boolean status, String reason, String message) {
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put("type", type);
+    c.put("status", status ? "True" : "False");
+    c.put("reason", reason);
+    c.put("message", message);
+    return c;
+  }
+
+  private static void send(HttpExchange ex, int code, String body, String type) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(code, bytes.length);
+    try (OutputStream os = ex.getResponseBody()) {
+      os.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
