@@ -151,6 +151,11 @@ public final class StandaloneCommand implements Callable<Integer> {
       return state;
     }
 
+    /** The cluster policy of the generation last applied. */
+    ClusterPolicy clusterPolicy() {
+      return current;
+    }
+
     /** Reads what changed, and applies it. */
     void step() throws Exception {
       boolean clusterChanged = readCluster();

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks a JSON tree against the Java type it will bind to before it is bound, so that every
@@ -31,7 +32,8 @@ public final class SchemaCheck {
   private static final Set<String> SKIPPED = Set.of("status");
 
   private final ObjectMapper mapper;
-  private final Map<JavaType, Map<String, JavaType>> properties = new HashMap<>();
+  // Shared by threads that validate at once (the operator validates on several).
+  private final Map<JavaType, Map<String, JavaType>> properties = new ConcurrentHashMap<>();
 
   public SchemaCheck(ObjectMapper mapper) {
     this.mapper = mapper;

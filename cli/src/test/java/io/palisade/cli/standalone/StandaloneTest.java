@@ -1,0 +1,179 @@
+package io.palisade.cli.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.palisade.gitops.GitRef;
+import io.palisade.gitops.GitSource;
+import io.palisade.gitops.RepositoryCache;
+import io.palisade.gitops.SourceSync;
+import io.palisade.policy.mapstate.Verdict;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Standalone mode's pipeline on real files, a real Git repository (file://, through JGit) and its
+ * real HTTP server: changes are picked up, an invalid copy never replaces a good one, and status
+ * says which is which.
+ */
+class StandaloneTest {
+
+  private static final Path CLUSTER = Path.of("../config/samples/cluster.yaml");
+  private static final String L3 = readSample("policies/deathstar-l3-l4.yaml");
+
+  @TempDir Path dir;
+
+  private final StringWriter log = new StringWriter();
+
+  private static String readSample(String name) {
+    try {
+      return Files.readString(Path.of("../config/samples").resolve(name));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private StandaloneCommand.Pipeline pipeline(SnapshotSource source) {
+    return new StandaloneCommand.Pipeline(source, CLUSTER, new PrintWriter(log, true));
+  }
+
+  @Test
+  void anInvalidEditKeepsTheLastGoodCopyInForce() throws Exception {
+    Path file = dir.resolve("rule1.yaml");
+    Files.writeString(file, L3);
+    StandaloneCommand.Pipeline p = pipeline(new FileSnapshots(List.of(dir)));
+    p.step();
+    assertThat(p.readiness().ready()).isTrue();
+    assertThat(xwingToDeathstar(p)).isEqualTo(Verdict.DENY);
+
+    // A typo that would drop the peer list, and so widen nothing but break the rule.
+    write(file, L3.replace("fromEndpoints:", "fromEndpoint:"));
+    p.step();
+    PolicyStatus s = p.state().statuses().get(0);
+    assertThat(s.valid()).isFalse();
+    assertThat(s.inForce()).isTrue();
+    assertThat(s.errors()).singleElement().asString().contains("unknown field \"fromEndpoint\"");
+    assertThat(xwingToDeathstar(p)).as("the last good copy still denies").isEqualTo(Verdict.DENY);
+
+    Files.delete(file);
+    p.step();
+    assertThat(p.state().statuses()).isEmpty();
+    assertThat(xwingToDeathstar(p)).as("a deleted policy is gone").isEqualTo(Verdict.ALLOW);
+  }
+
+  @Test
+  void statusIsServedOverHttp() throws Exception {
+    Files.writeString(dir.resolve("rule1.yaml"), L3);
+    Files.writeString(
+        dir.resolve("bad.yaml"), L3.replace("rule1", "bad").replace("\"80\"", "\"99999\""));
+    StandaloneCommand.Pipeline p = pipeline(new FileSnapshots(List.of(dir)));
+    try (StatusServer server = new StatusServer(0, p.state(), p::readiness)) {
+      HttpClient http = HttpClient.newHttpClient();
+      URI base = URI.create("http://127.0.0.1:" + server.port());
+      assertThat(get(http, base.resolve("/readyz")).statusCode()).isEqualTo(503);
+      p.step();
+      HttpResponse<String> ready = get(http, base.resolve("/readyz"));
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).startsWith("ready: generation 1 at files@sha256:");
+      JsonNode policies =
+          new ObjectMapper().readTree(get(http, base.resolve("/api/policies")).body());
+      assertThat(policies.size()).isEqualTo(2);
+      for (JsonNode policy : policies) {
+        JsonNode valid = policy.path("conditions").get(0);
+        assertThat(valid.path("type").asText()).isEqualTo("Valid");
+        if (policy.path("name").asText().equals("bad")) {
+          assertThat(valid.path("status").asText()).isEqualTo("False");
+          assertThat(valid.path("message").asText())
+              .isEqualTo(
+                  "spec.ingress[0].toPorts[0].ports[0].port: \"99999\" is out of range (0-65535)");
+          assertThat(policy.path("conditions").get(2).path("status").asText()).isEqualTo("True");
+        } else {
+          assertThat(valid.path("status").asText()).isEqualTo("True");
+          assertThat(policy.path("conditions").get(1).path("status").asText()).isEqualTo("True");
+        }
+      }
+    }
+  }
+
+  @Test
+  void aGitRepositoryIsFollowedCommitByCommit() throws Exception {
+    Path repo = dir.resolve("repo");
+    Files.createDirectories(repo.resolve("policies"));
+    git(repo, "init", "-q", "-b", "main");
+    Files.writeString(repo.resolve("policies/rule1.yaml"), L3);
+    git(repo, "add", ".");
+    git(repo, "commit", "-q", "-m", "deathstar: empire only");
+    GitSource source =
+        GitSource.of(repo.toUri().toString(), GitRef.branch("main")).withPath("policies");
+    try (RepositoryCache cache = new RepositoryCache(dir.resolve("cache"))) {
+      StandaloneCommand.Pipeline p = pipeline(new GitSnapshots(new SourceSync(cache), source));
+      p.step();
+      assertThat(p.state().revision()).startsWith("main@sha1:");
+      assertThat(xwingToDeathstar(p)).isEqualTo(Verdict.DENY);
+      String first = p.state().revision();
+
+      p.step();
+      assertThat(p.state().generation()).as("no new commit, no new generation").isEqualTo(1);
+
+      Files.writeString(
+          repo.resolve("policies/rule1.yaml"),
+          L3.replace("org: empire\n      toPorts", "org: alliance\n      toPorts"));
+      git(repo, "commit", "-q", "-am", "deathstar: alliance welcome");
+      p.step();
+      assertThat(p.state().revision()).isNotEqualTo(first);
+      assertThat(xwingToDeathstar(p)).isEqualTo(Verdict.ALLOW);
+    }
+  }
+
+  private Verdict xwingToDeathstar(StandaloneCommand.Pipeline p) {
+    var cp = p.clusterPolicy();
+    return cp.decide(
+            cp.endpoint("default/xwing").orElseThrow(),
+            cp.endpoint("default/deathstar").orElseThrow(),
+            6,
+            80)
+        .verdict();
+  }
+
+  /** Rewrites a file so that its modification time surely moves. */
+  private static void write(Path file, String text) throws IOException {
+    FileTime before = Files.getLastModifiedTime(file);
+    Files.writeString(file, text);
+    Files.setLastModifiedTime(file, FileTime.from(before.toInstant().plusSeconds(2)));
+  }
+
+  private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void git(Path repo, String... args) throws Exception {
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                "git",
+                "-C",
+                repo.toString(),
+                "-c",
+                "user.name=Palisade Test",
+                "-c",
+                "user.email=test@palisade.invalid",
+                "-c",
+                "commit.gpgsign=false"));
+    cmd.addAll(List.of(args));
+    Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(proc.getInputStream().readAllBytes());
+    assertThat(proc.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
+  }
+}
