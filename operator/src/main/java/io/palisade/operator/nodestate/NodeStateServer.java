@@ -1,0 +1,51 @@
+package io.palisade.operator.nodestate;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** The gRPC server the node daemons connect to; plain gRPC over Netty, one port. */
+public final class NodeStateServer implements AutoCloseable {
+
+  private final Server server;
+  private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+  private final NodeStateService service;
+
+  private NodeStateServer(InetSocketAddress address, NodeStateStore store) {
+    this.service = new NodeStateService(store, senders);
+    this.server =
+        NettyServerBuilder.forAddress(address)
+            .addService(service)
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .build();
+  }
+
+  /** Starts serving {@code store} on {@code address} (port 0 picks a free port). */
+  public static NodeStateServer start(InetSocketAddress address, NodeStateStore store)
+      throws IOException {
+    NodeStateServer s = new NodeStateServer(address, store);
+    s.server.start();
+    return s;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public NodeStateService service() {
+    return service;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    server.shutdown();
+    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+      server.shutdownNow();
+    }
+    senders.shutdownNow();
+  }
+}
