@@ -41,10 +41,15 @@ public final class NodeStateServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     server.shutdown();
-    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
       server.shutdownNow();
+      Thread.currentThread().interrupt();
     }
     senders.shutdownNow();
   }
