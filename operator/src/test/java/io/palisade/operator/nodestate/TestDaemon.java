@@ -14,9 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** A node daemon's side of the stream over a real loopback connection, for tests. */
-final class TestDaemon implements AutoCloseable {
+public final class TestDaemon implements AutoCloseable {
 
-  final List<OperatorMessage> received = new CopyOnWriteArrayList<>();
+  public final List<OperatorMessage> received = new CopyOnWriteArrayList<>();
   volatile Throwable error;
   volatile boolean completed;
   private final ManagedChannel channel;
@@ -25,13 +25,13 @@ final class TestDaemon implements AutoCloseable {
   private volatile ClientCallStreamObserver<NodeMessage> requests;
 
   /** A daemon that reads as fast as it can, acking every revision when {@code autoAck}. */
-  TestDaemon(int port, boolean autoAck, boolean slow) {
+  public TestDaemon(int port, boolean autoAck, boolean slow) {
     this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     this.autoAck = autoAck;
     this.slow = slow;
   }
 
-  TestDaemon hello(String node, String epoch, long lastApplied) {
+  public TestDaemon hello(String node, String epoch, long lastApplied) {
     NodeStateGrpc.newStub(channel).stream(new Observer());
     requests.onNext(
         NodeMessage.newBuilder()
@@ -44,7 +44,7 @@ final class TestDaemon implements AutoCloseable {
     return this;
   }
 
-  void ack(long revision, String error) {
+  public void ack(long revision, String error) {
     synchronized (this) {
       requests.onNext(
           NodeMessage.newBuilder()
@@ -54,15 +54,15 @@ final class TestDaemon implements AutoCloseable {
   }
 
   /** Lets a slow daemon read on, from now at full speed. */
-  void readOn() {
+  public void readOn() {
     requests.request(Integer.MAX_VALUE);
   }
 
-  long lastRevision() {
+  public long lastRevision() {
     return received.isEmpty() ? -1 : received.getLast().getRevision();
   }
 
-  void disconnect() {
+  public void disconnect() {
     requests.onCompleted();
   }
 

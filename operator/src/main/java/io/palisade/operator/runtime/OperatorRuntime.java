@@ -1,0 +1,84 @@
+package io.palisade.operator.runtime;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.palisade.operator.inventory.ClusterInventory;
+import io.palisade.operator.inventory.ClusterWatch;
+import io.palisade.operator.inventory.Pipeline;
+import io.palisade.operator.inventory.PolicyValidation;
+import io.palisade.operator.nodestate.NodeStateServer;
+import io.palisade.operator.nodestate.NodeStateStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts what runs beside the reconcilers: the watches, the pipeline loop and the node-state
+ * server; and stops them.
+ */
+@ApplicationScoped
+public class OperatorRuntime {
+
+  private static final Logger LOG = Logger.getLogger(OperatorRuntime.class);
+
+  @Inject KubernetesClient client;
+  @Inject ClusterInventory inventory;
+  @Inject PolicyValidation validation;
+  @Inject Pipeline pipeline;
+  @Inject NodeStateStore store;
+
+  @ConfigProperty(name = "palisade.node-state.port", defaultValue = "9870")
+  int port;
+
+  @ConfigProperty(name = "palisade.runtime.enabled", defaultValue = "true")
+  boolean enabled;
+
+  private ClusterWatch watch;
+  private NodeStateServer server;
+  private ScheduledExecutorService loop;
+
+  void start(@Observes StartupEvent event) {
+    if (!enabled) {
+      return;
+    }
+    try {
+      server = NodeStateServer.start(new InetSocketAddress(port), store);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve node state on port " + port, e);
+    }
+    watch = new ClusterWatch(client, inventory, validation).start();
+    loop =
+        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pipeline").factory());
+    loop.scheduleWithFixedDelay(this::runPipeline, 0, 50, TimeUnit.MILLISECONDS);
+    LOG.infof("node-state server on port %d, epoch %s", server.port(), store.epoch());
+  }
+
+  private void runPipeline() {
+    try {
+      pipeline.run();
+    } catch (RuntimeException e) {
+      LOG.error("computing node state failed; the last published revision stays", e);
+    }
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (loop != null) {
+      loop.shutdownNow();
+    }
+    if (watch != null) {
+      watch.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+}
