@@ -45,7 +45,8 @@ public final class PolicyValidation {
     return Optional.ofNullable(object.getMetadata().getGeneration()).orElse(0L);
   }
 
-  public Checked check(HasMetadata object) {
+  /** Validates one object; serialized, because the engine's loader caches schemas unguarded. */
+  public synchronized Checked check(HasMetadata object) {
     PolicyRef ref = refOf(object);
     String json;
     try {
