@@ -5,7 +5,9 @@ import io.palisade.operator.model.NodeStateComputer;
 import io.palisade.operator.model.PolicyRef;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.status.Enforcement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -60,6 +62,21 @@ public final class Pipeline {
             });
     computedVersion = s.version();
     return revision;
+  }
+
+  /** The policies that must be enforced on {@code node}. */
+  public List<PolicyRef> policiesOn(String node) {
+    List<PolicyRef> out = new ArrayList<>();
+    store
+        .desired()
+        .policyNodes()
+        .forEach(
+            (ref, nodes) -> {
+              if (nodes.contains(node)) {
+                out.add(ref);
+              }
+            });
+    return out;
   }
 
   /**

@@ -30,7 +30,7 @@ public class CiliumClusterwideNetworkPolicyReconciler
 
   public CiliumClusterwideNetworkPolicyReconciler(
       Pipeline pipeline, PolicyValidation validation, Clock clock) {
-    super(pipeline, validation, clock);
+    super(CiliumClusterwideNetworkPolicy.class, pipeline, validation, clock);
   }
 
   @Override

@@ -29,7 +29,7 @@ public class CiliumNetworkPolicyReconciler extends PolicyStatusReconciler<Cilium
 
   public CiliumNetworkPolicyReconciler(
       Pipeline pipeline, PolicyValidation validation, Clock clock) {
-    super(pipeline, validation, clock);
+    super(CiliumNetworkPolicy.class, pipeline, validation, clock);
   }
 
   @Override

@@ -39,7 +39,7 @@ public class NetworkPolicyReconciler extends PolicyStatusReconciler<NetworkPolic
   }
 
   public NetworkPolicyReconciler(Pipeline pipeline, PolicyValidation validation, Clock clock) {
-    super(pipeline, validation, clock);
+    super(NetworkPolicy.class, pipeline, validation, clock);
   }
 
   /** The status kept on a NetworkPolicy, if it has a readable one. */
