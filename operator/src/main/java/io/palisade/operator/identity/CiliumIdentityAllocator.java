@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -188,9 +189,14 @@ public final class CiliumIdentityAllocator implements IdentityAllocator {
     return i != null ? Optional.of(i) : local.lookup(labels);
   }
 
+  /** The cluster identities this allocator knows of: its own and those read at resync. */
+  public Set<Long> allocated() {
+    return Set.copyOf(byId.keySet());
+  }
+
   /** Deletes the identity object; for identities no endpoint has used for the grace period. */
   @Override
-  public void release(long id) {
+  public synchronized void release(long id) {
     if (id < Identity.MIN_CLUSTER_IDENTITY || (id & Identity.LOCAL_SCOPE) != 0) {
       local.release(id);
       return;

@@ -1,6 +1,8 @@
 package io.palisade.operator.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.palisade.operator.identity.CiliumIdentityAllocator;
+import io.palisade.operator.identity.IdentityGarbageCollector;
 import io.palisade.operator.inventory.ClusterInventory;
 import io.palisade.operator.inventory.ClusterWatch;
 import io.palisade.operator.inventory.Pipeline;
@@ -15,6 +17,9 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +40,10 @@ public class OperatorRuntime {
   @Inject PolicyValidation validation;
   @Inject Pipeline pipeline;
   @Inject NodeStateStore store;
+  @Inject CiliumIdentityAllocator allocator;
+
+  @ConfigProperty(name = "palisade.identity.gc-grace", defaultValue = "PT15M")
+  Duration identityGrace;
 
   @ConfigProperty(name = "palisade.node-state.port", defaultValue = "9870")
   int port;
@@ -45,6 +54,7 @@ public class OperatorRuntime {
   private ClusterWatch watch;
   private NodeStateServer server;
   private ScheduledExecutorService loop;
+  private IdentityGarbageCollector identityGc;
 
   void start(@Observes StartupEvent event) {
     if (!enabled) {
@@ -55,6 +65,7 @@ public class OperatorRuntime {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve node state on port " + port, e);
     }
+    identityGc = new IdentityGarbageCollector(identityGrace);
     watch = new ClusterWatch(client, inventory, validation).start();
     loop =
         Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pipeline").factory());
@@ -62,9 +73,15 @@ public class OperatorRuntime {
     LOG.infof("node-state server on port %d, epoch %s", server.port(), store.epoch());
   }
 
+  /** One turn of the loop: publish what changed, then give back identities long unused. */
   private void runPipeline() {
     try {
       pipeline.run();
+      Set<Long> inUse = IdentityGarbageCollector.inUse(store.desired());
+      for (long id : identityGc.collect(allocator.allocated(), inUse, Instant.now())) {
+        LOG.infof("identity %d unused for %s: deleting it", id, identityGrace);
+        allocator.release(id);
+      }
     } catch (RuntimeException e) {
       LOG.error("computing node state failed; the last published revision stays", e);
     }
