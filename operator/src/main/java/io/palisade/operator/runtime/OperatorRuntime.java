@@ -41,6 +41,7 @@ public class OperatorRuntime {
   @Inject Pipeline pipeline;
   @Inject NodeStateStore store;
   @Inject CiliumIdentityAllocator allocator;
+  @Inject Leadership leadership;
 
   @ConfigProperty(name = "palisade.identity.gc-grace", defaultValue = "PT15M")
   Duration identityGrace;
@@ -77,6 +78,9 @@ public class OperatorRuntime {
   private void runPipeline() {
     try {
       pipeline.run();
+      if (!leadership.leading()) {
+        return;
+      }
       Set<Long> inUse = IdentityGarbageCollector.inUse(store.desired());
       for (long id : identityGc.collect(allocator.allocated(), inUse, Instant.now())) {
         LOG.infof("identity %d unused for %s: deleting it", id, identityGrace);
