@@ -7,6 +7,7 @@ import io.palisade.proto.nodestate.v1.NodeMessage;
 import io.palisade.proto.nodestate.v1.NodeStateGrpc;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -21,11 +22,18 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
 
   private final NodeStateStore store;
   private final Executor executor;
+  private final boolean pinNodes;
   private final Map<String, Set<Session>> sessions = new ConcurrentHashMap<>();
 
   public NodeStateService(NodeStateStore store, Executor executor) {
+    this(store, executor, false);
+  }
+
+  /** With {@code pinNodes}, a daemon may say hello only as the node its certificate names. */
+  public NodeStateService(NodeStateStore store, Executor executor, boolean pinNodes) {
     this.store = store;
     this.executor = executor;
+    this.pinNodes = pinNodes;
     store.addListener(this);
   }
 
@@ -33,7 +41,7 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
   public StreamObserver<NodeMessage> stream(StreamObserver<OperatorMessage> responses) {
     ServerCallStreamObserver<OperatorMessage> out =
         (ServerCallStreamObserver<OperatorMessage>) responses;
-    Session session = new Session(out);
+    Session session = new Session(out, PeerNode.NODE.get());
     out.setOnReadyHandler(session::schedule);
     out.setOnCancelHandler(session::close);
     return session;
@@ -53,12 +61,14 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
 
   private final class Session implements StreamObserver<NodeMessage> {
     private final ServerCallStreamObserver<OperatorMessage> out;
+    private final Optional<String> certifiedNode;
     private String node;
     private long held = -1;
     private boolean closed;
 
-    Session(ServerCallStreamObserver<OperatorMessage> out) {
+    Session(ServerCallStreamObserver<OperatorMessage> out, Optional<String> certifiedNode) {
       this.out = out;
+      this.certifiedNode = certifiedNode == null ? Optional.empty() : certifiedNode;
     }
 
     @Override
@@ -83,6 +93,15 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
       }
       if (hello.getNodeName().isEmpty()) {
         fail("hello must name the node");
+        return;
+      }
+      if (pinNodes && !certifiedNode.equals(Optional.of(hello.getNodeName()))) {
+        fail(
+            Status.PERMISSION_DENIED,
+            "the certificate of "
+                + certifiedNode.orElse("an unnamed peer")
+                + " does not speak for node "
+                + hello.getNodeName());
         return;
       }
       synchronized (this) {
@@ -113,11 +132,15 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
     }
 
     private void fail(String why) {
+      fail(Status.INVALID_ARGUMENT, why);
+    }
+
+    private void fail(Status status, String why) {
       synchronized (this) {
         if (closed) {
           return;
         }
-        out.onError(Status.INVALID_ARGUMENT.withDescription(why).asRuntimeException());
+        out.onError(status.withDescription(why).asRuntimeException());
       }
       close();
     }

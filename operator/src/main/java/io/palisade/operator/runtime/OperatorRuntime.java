@@ -9,6 +9,7 @@ import io.palisade.operator.inventory.Pipeline;
 import io.palisade.operator.inventory.PolicyValidation;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.operator.nodestate.NodeTls;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,8 +18,10 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +52,17 @@ public class OperatorRuntime {
   @ConfigProperty(name = "palisade.node-state.port", defaultValue = "9870")
   int port;
 
+  /** PEM files of the node-state server's certificate and key; absent: plain text. */
+  @ConfigProperty(name = "palisade.node-state.tls.cert")
+  Optional<String> tlsCert;
+
+  @ConfigProperty(name = "palisade.node-state.tls.key")
+  Optional<String> tlsKey;
+
+  /** PEM file of the CA that signs the daemons' certificates; set: mutual TLS. */
+  @ConfigProperty(name = "palisade.node-state.tls.client-ca")
+  Optional<String> tlsClientCa;
+
   @ConfigProperty(name = "palisade.runtime.enabled", defaultValue = "true")
   boolean enabled;
 
@@ -62,7 +76,7 @@ public class OperatorRuntime {
       return;
     }
     try {
-      server = NodeStateServer.start(new InetSocketAddress(port), store);
+      server = NodeStateServer.start(new InetSocketAddress(port), store, tls());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve node state on port " + port, e);
     }
@@ -71,7 +85,23 @@ public class OperatorRuntime {
     loop =
         Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pipeline").factory());
     loop.scheduleWithFixedDelay(this::runPipeline, 0, 50, TimeUnit.MILLISECONDS);
-    LOG.infof("node-state server on port %d, epoch %s", server.port(), store.epoch());
+    LOG.infof(
+        "node-state server on port %d (%s), epoch %s",
+        server.port(),
+        tlsClientCa.isPresent() ? "mutual TLS" : tlsCert.isPresent() ? "TLS" : "plain text",
+        store.epoch());
+  }
+
+  private Optional<NodeTls> tls() {
+    if (tlsCert.isEmpty() || tlsKey.isEmpty()) {
+      if (tlsClientCa.isPresent()) {
+        throw new IllegalStateException(
+            "palisade.node-state.tls.client-ca needs tls.cert and tls.key as well");
+      }
+      return Optional.empty();
+    }
+    return Optional.of(
+        new NodeTls(Path.of(tlsCert.get()), Path.of(tlsKey.get()), tlsClientCa.map(Path::of)));
   }
 
   /** One turn of the loop: publish what changed, then give back identities long unused. */

@@ -26,7 +26,12 @@ public final class TestDaemon implements AutoCloseable {
 
   /** A daemon that reads as fast as it can, acking every revision when {@code autoAck}. */
   public TestDaemon(int port, boolean autoAck, boolean slow) {
-    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    this(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build(), autoAck, slow);
+  }
+
+  /** A daemon on a channel of the test's making (TLS, say). */
+  public TestDaemon(ManagedChannel channel, boolean autoAck, boolean slow) {
+    this.channel = channel;
     this.autoAck = autoAck;
     this.slow = slow;
   }
