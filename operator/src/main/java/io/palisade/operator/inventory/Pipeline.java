@@ -45,10 +45,10 @@ public final class Pipeline {
    * Computes and publishes the inventory if it changed since the last run; returns the revision.
    */
   public synchronized long run() {
-    ClusterInventory.Snapshot s = inventory.snapshot();
-    if (s.version() == computedVersion) {
-      return store.revision();
+    if (inventory.version() == computedVersion) {
+      return store.revision(); // Nothing new: no copy of the inventory, no computation.
     }
+    ClusterInventory.Snapshot s = inventory.snapshot();
     DesiredState desired = computer.compute(s.cluster());
     long revision = store.publish(desired);
     applied.keySet().retainAll(s.generations().keySet());
