@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Inventory in, node state out: computes the desired state of the inventory's current version,
@@ -89,7 +90,15 @@ public final class Pipeline {
       return Optional.empty();
     }
     Set<String> nodes = store.desired().nodesOf(policy);
+    List<String> failures = new ArrayList<>();
+    for (String node : new TreeSet<>(nodes)) {
+      store
+          .status(node)
+          .filter(s -> !s.lastError().isEmpty() && store.effectiveRevision(node) < a.revision())
+          .ifPresent(s -> failures.add(node + ": " + s.lastError()));
+    }
     return Optional.of(
-        new Enforcement(nodes.size(), store.enforcedCount(nodes, a.revision()), a.revision()));
+        new Enforcement(
+            nodes.size(), store.enforcedCount(nodes, a.revision()), a.revision(), failures));
   }
 }

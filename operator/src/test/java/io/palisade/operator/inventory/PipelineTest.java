@@ -46,6 +46,9 @@ class PipelineTest {
     assertThat(pipeline.policiesOn("node-b")).isEmpty();
 
     store.connect("node-a", "", 0);
+    store.ack("node-a", store.status("node-a").orElseThrow().revision(), "policy map full");
+    assertThat(pipeline.enforcement(rule1, 1).orElseThrow().message())
+        .isEqualTo("enforced on 0/1 node at revision " + r1 + "; node-a: policy map full");
     store.ack("node-a", store.status("node-a").orElseThrow().revision(), "");
     assertThat(pipeline.enforcement(rule1, 1).orElseThrow().complete()).isTrue();
     assertThat(pipeline.enforcement(rule1, 2)).isEmpty();
