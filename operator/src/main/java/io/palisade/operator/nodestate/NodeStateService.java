@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The node-state stream: one session per connected daemon. A session sends only while its stream is
@@ -113,7 +114,11 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
     }
 
     void schedule() {
-      executor.execute(this::pump);
+      try {
+        executor.execute(this::pump);
+      } catch (RejectedExecutionException e) {
+        // The server is shutting down: nothing more goes out.
+      }
     }
 
     /** Sends what the node lacks while its stream takes more. */
