@@ -115,6 +115,8 @@ class NodeStateServerTest {
     TestDaemon slow = daemon(true, true).hello("slow", "", 0);
     TestDaemon fast = daemon(true, false).hello("fast", "", 0);
     await().until(() -> server.service().openStreams() == 2);
+    // Both hold the empty revision-0 snapshot before the flood starts.
+    await().until(() -> slow.received.size() == 1 && fast.received.size() == 1);
 
     // Each revision rewrites 2,000 ipcache entries: far more than the slow stream's window.
     long last = 0;

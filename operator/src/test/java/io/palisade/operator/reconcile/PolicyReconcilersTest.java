@@ -244,17 +244,16 @@ class PolicyReconcilersTest {
     await().until(() -> cnpStatus("rule1") != null);
     CiliumNetworkPolicy changed =
         parse(StarWars.RULE1.replace("\"80\"", "\"8080\""), CiliumNetworkPolicy.class);
-    changed
-        .getMetadata()
-        .setResourceVersion(
-            client
-                .resources(CiliumNetworkPolicy.class)
-                .inNamespace("default")
-                .withName("rule1")
-                .get()
-                .getMetadata()
-                .getResourceVersion());
-    client.resources(CiliumNetworkPolicy.class).resource(changed).update();
+    // A patch, not a PUT: the reconciler's status writes move the resourceVersion meanwhile.
+    client
+        .resources(CiliumNetworkPolicy.class)
+        .inNamespace("default")
+        .withName("rule1")
+        .edit(
+            p -> {
+              p.setSpec(changed.getSpec());
+              return p;
+            });
     await().until(() -> cnpStatus("rule1").observedGeneration() == 2);
     assertThat(
             PolicyConditions.condition(cnpStatus("rule1"), "Valid")
