@@ -27,7 +27,7 @@ class GeneratedCrdsTest {
   private static final Path GENERATED = Path.of("target/classes/META-INF/fabric8");
   private static final Path CHECKED_IN = Path.of(".");
   private static final Path CILIUM_CRDS =
-      Path.of("../../shared/corpus/cilium-examples/pkg/k8s/apis/cilium.io/client/crds/v2");
+      Path.of("../corpus/cilium-examples/pkg/k8s/apis/cilium.io/client/crds/v2");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** Schema keywords that narrow what a schema accepts. */

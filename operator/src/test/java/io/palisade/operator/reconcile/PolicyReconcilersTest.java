@@ -351,5 +351,22 @@ class PolicyReconcilersTest {
                 .get());
     assertThat(condition(ks.orElseThrow(), "Valid")).isEqualTo("True");
     assertThat(ks.get().observedGeneration()).isEqualTo(1);
+    // The engine translates it: deny-all ingress selects every pod of default, on both nodes.
+    await()
+        .until(
+            () ->
+                NetworkPolicyReconciler.statusOf(
+                        client
+                            .network()
+                            .v1()
+                            .networkPolicies()
+                            .inNamespace("default")
+                            .withName("deny-all")
+                            .get())
+                    .map(s -> Integer.valueOf(2).equals(s.desiredNodes()))
+                    .orElse(false));
+    await()
+        .until(
+            () -> store.desired().node("node-b").endpoints().get("default/xwing").enforceIngress());
   }
 }

@@ -1,19 +1,13 @@
 package io.palisade.policy.cluster;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.palisade.policy.Protocol;
+import io.palisade.policy.load.YamlDocuments;
 import io.palisade.policy.parse.FieldError;
 import io.palisade.policy.resolve.NamedPort;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,25 +21,16 @@ import java.util.TreeMap;
  */
 public final class ClusterParser {
 
-  private static final long MAX_BYTES = 64L << 20;
-
   /** The cluster, or every problem found in the inventory. */
   public record Result(Cluster cluster, List<FieldError> errors) {}
 
-  private final ObjectMapper yaml =
-      new ObjectMapper(
-          YAMLFactory.builder()
-              .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
-              .build());
+  private final YamlDocuments yaml = new YamlDocuments();
 
   public Result parse(Path file) {
     try {
-      if (Files.size(file) > MAX_BYTES) {
-        return failed(file + " is larger than " + (MAX_BYTES >> 20) + " MiB");
-      }
-      return parse(Files.readString(file));
-    } catch (IOException | RuntimeException e) {
-      return failed("cannot read " + file + ": " + e.getMessage());
+      return parse(YamlDocuments.readText(file));
+    } catch (YamlDocuments.UnreadableFileException e) {
+      return failed(e.getMessage());
     }
   }
 
@@ -53,16 +38,12 @@ public final class ClusterParser {
     List<Namespace> namespaces = new ArrayList<>();
     List<Pod> pods = new ArrayList<>();
     List<FieldError> errors = new ArrayList<>();
-    try (JsonParser p = yaml.getFactory().createParser(text)) {
-      Iterator<JsonNode> docs = yaml.readValues(p, JsonNode.class);
-      int index = 0;
-      while (docs.hasNext()) {
-        JsonNode doc = docs.next();
-        collect(doc, "document " + index++, namespaces, pods, errors);
-      }
-    } catch (IOException | RuntimeException e) {
-      errors.add(new FieldError("", "not valid YAML: " + firstLine(e.getMessage())));
+    YamlDocuments.Split split = yaml.split(text);
+    int index = 0;
+    for (JsonNode doc : split.documents()) {
+      collect(doc, "document " + index++, namespaces, pods, errors);
     }
+    split.problem().ifPresent(p -> errors.add(new FieldError("", p)));
     return new Result(new Cluster(namespaces, pods), errors);
   }
 
@@ -152,13 +133,5 @@ public final class ClusterParser {
 
   private static Result failed(String message) {
     return new Result(new Cluster(List.of(), List.of()), List.of(new FieldError("", message)));
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "unreadable input";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

@@ -7,22 +7,19 @@ import io.palisade.crds.cilium.CiliumCIDRGroup;
 import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.policy.parse.FieldError;
+import io.palisade.policy.rules.KubernetesPolicyTranslator;
 import io.palisade.policy.rules.PolicySet;
 import io.palisade.policy.validate.DocumentValidator;
 import io.palisade.policy.validate.PolicyKind;
 import io.palisade.policy.validate.ValidatedDocument;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SequencedMap;
 
 /**
  * Reads policy files and directories into a validated policy set. Every document is validated on
@@ -62,30 +59,25 @@ public final class PolicyLoader {
     return batch.result();
   }
 
+  /**
+   * Loads several files' texts as one batch, in the map's order, e.g. every manifest of a revision
+   * fetched from Git: an object defined twice across the files is an error, as with {@link
+   * #load(List)}.
+   */
+  public LoadResult load(SequencedMap<String, String> files) {
+    Batch batch = new Batch();
+    files.forEach((file, text) -> loadText(file, text, batch));
+    return batch.result();
+  }
+
   /** The file's text, or empty after recording why it cannot be used. */
   private static Optional<String> read(Path file, Batch batch) {
     try {
-      long size = Files.size(file);
-      if (size > YamlDocuments.MAX_BYTES) {
-        batch.fileError(
-            file.toString(),
-            "is " + size + " bytes; a policy file may hold at most " + YamlDocuments.MAX_BYTES);
-        return Optional.empty();
-      }
-      ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
-      return Optional.of(
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(bytes)
-              .toString());
-    } catch (CharacterCodingException e) {
-      batch.fileError(file.toString(), "is not UTF-8 text");
-    } catch (IOException e) {
-      batch.fileError(file.toString(), "cannot be read: " + e.getMessage());
+      return Optional.of(YamlDocuments.readText(file));
+    } catch (YamlDocuments.UnreadableFileException e) {
+      batch.fileError(file.toString(), e.getMessage());
+      return Optional.empty();
     }
-    return Optional.empty();
   }
 
   private void loadText(String file, String text, Batch batch) {
@@ -163,7 +155,7 @@ public final class PolicyLoader {
         case CiliumNetworkPolicy cnp -> set.add(cnp);
         case CiliumClusterwideNetworkPolicy ccnp -> set.add(ccnp);
         case CiliumCIDRGroup group -> set.add(group);
-        case NetworkPolicy knp -> set.add(KubernetesPolicies.translate(knp));
+        case NetworkPolicy knp -> set.add(KubernetesPolicyTranslator.translate(knp));
         default -> throw new IllegalStateException("no policy kind for " + object.getKind());
       }
     }

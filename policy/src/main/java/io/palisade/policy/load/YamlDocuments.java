@@ -13,6 +13,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,6 +61,41 @@ public final class YamlDocuments {
     this.mapper =
         new ObjectMapper(factory)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+  }
+
+  /** A file that cannot be used as YAML text, with the reason. */
+  public static final class UnreadableFileException extends IOException {
+    public UnreadableFileException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The text of a YAML file: refused when it is larger than {@link #MAX_BYTES}, checked to be UTF-8
+   * before it is parsed, so that binary junk gets one clear line.
+   */
+  public static String readText(Path file) throws UnreadableFileException {
+    try {
+      long size = Files.size(file);
+      if (size > MAX_BYTES) {
+        throw new UnreadableFileException(
+            "is " + size + " bytes; a file may hold at most " + MAX_BYTES);
+      }
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new UnreadableFileException("is not UTF-8 text");
+    } catch (UnreadableFileException e) {
+      throw e;
+    } catch (NoSuchFileException e) {
+      throw new UnreadableFileException("does not exist");
+    } catch (IOException e) {
+      throw new UnreadableFileException("cannot be read: " + e.getMessage());
+    }
   }
 
   /** The mapper that binds the trees; it has the same bounds. */

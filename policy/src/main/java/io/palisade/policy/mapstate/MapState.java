@@ -18,9 +18,9 @@ import java.util.Optional;
  * the longest among the any-peer keys, and of the two the higher verdict, then the longer prefix,
  * then the peer's own. {@link #insert} keeps each (direction, identity) group conflict-free so that
  * a longest-prefix match inside a group is also its highest verdict: a deny swallows every narrower
- * key, a redirect every narrower allow, and a key already covered by a deny (or an allow by a
- * redirect) is not stored. Groups never interact, so adding or removing a peer identity touches
- * only its own group.
+ * key, a redirect or an allow every narrower allow, and a key already covered by a deny (or an
+ * allow by a redirect) is not stored. Groups never interact, so adding or removing a peer identity
+ * touches only its own group.
  */
 public final class MapState {
 
@@ -43,9 +43,7 @@ public final class MapState {
     } else if (isShadowed(group, key, entry)) {
       return;
     }
-    if (entry.verdict() != Verdict.ALLOW) {
-      removeNarrowerBelow(group, key, entry.verdict());
-    }
+    removeNarrowerBelow(group, key, entry.verdict());
     group.put(key, entry);
   }
 
@@ -67,7 +65,9 @@ public final class MapState {
   }
 
   /**
-   * Drops the keys inside {@code key} whose verdict is below {@code verdict} (or any, for deny).
+   * Drops the keys inside {@code key} that it makes redundant: every one under a deny, those of a
+   * lower verdict, and allows under an allow. The last changes no verdict, but keeps the group the
+   * same whatever order its entries arrive in.
    */
   private static void removeNarrowerBelow(
       Map<MapStateKey, MapStateEntry> group, MapStateKey key, Verdict verdict) {
@@ -76,7 +76,9 @@ public final class MapState {
       Map.Entry<MapStateKey, MapStateEntry> e = it.next();
       if (!e.getKey().equals(key)
           && e.getKey().isWithin(key)
-          && (verdict == Verdict.DENY || verdict.outranks(e.getValue().verdict()))) {
+          && (verdict == Verdict.DENY
+              || verdict.outranks(e.getValue().verdict())
+              || (verdict == Verdict.ALLOW && e.getValue().verdict() == Verdict.ALLOW))) {
         it.remove();
       }
     }

@@ -12,9 +12,12 @@ import io.palisade.policy.selector.IdentitySelector;
 import io.palisade.policy.selector.SelectorCache;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +38,37 @@ public final class PolicyEngine {
   private final Map<Long, SubjectRules> subjects = new HashMap<>();
   private final Map<Long, EndpointPolicy> policies = new HashMap<>();
 
+  // Rules and sections are compared by identity: they are the engine's own objects, and hashing
+  // a whole rule record on every identity change was most of the cost of an update.
+  private final Map<PolicyRule, Integer> ruleIndex = new IdentityHashMap<>();
+  private final Map<RuleSection, PolicyRule> ruleBySection = new IdentityHashMap<>();
+
+  /** Each section's peer selections: live views into the selector cache, looked up once. */
+  private final Map<RuleSection, List<Set<Long>>> peerSelections = new IdentityHashMap<>();
+
+  private final Map<IdentitySelector, List<PolicyRule>> rulesBySubject = new HashMap<>();
+
+  /** For each rule, the subjects with a computed policy that the rule selects. */
+  private final Map<PolicyRule, Set<Long>> subjectsByRule = new IdentityHashMap<>();
+
+  private final Set<Long> namedPortPeerSubjects = new HashSet<>();
+  private final Set<Long> anyPeerNamedPortSubjects = new HashSet<>();
+
   public PolicyEngine(List<PolicyRule> rules) {
     this.rules = List.copyOf(rules);
-    for (PolicyRule rule : this.rules) {
+    for (int i = 0; i < this.rules.size(); i++) {
+      PolicyRule rule = this.rules.get(i);
+      ruleIndex.put(rule, i);
+      cache.register(rule.subject());
+      rulesBySubject.computeIfAbsent(rule.subject(), k -> new ArrayList<>()).add(rule);
       for (RuleSection section : rule.sections()) {
+        ruleBySection.put(section, rule);
+        List<Set<Long>> selections = new ArrayList<>();
         for (IdentitySelector s : section.peerSelectors()) {
-          cache.register(s);
+          selections.add(cache.register(s));
           sectionsBySelector.computeIfAbsent(s, k -> new ArrayList<>()).add(section);
         }
+        peerSelections.put(section, List.copyOf(selections));
       }
     }
   }
@@ -63,8 +89,7 @@ public final class PolicyEngine {
     Set<NamedPort> before = namedPorts.put(identity.id(), Set.copyOf(ports));
     boolean portsChanged = before == null ? !ports.isEmpty() : !before.equals(Set.copyOf(ports));
     Set<Long> relabelled = subjects.containsKey(identity.id()) ? Set.of(identity.id()) : Set.of();
-    subjects.remove(identity.id());
-    policies.remove(identity.id());
+    forget(identity.id());
     List<IdentitySelector> changed = cache.upsert(identity);
     return refresh(identity.id(), changed, portsChanged, relabelled);
   }
@@ -72,68 +97,135 @@ public final class PolicyEngine {
   /** Removes an identity and updates every computed policy it appeared in. */
   public Set<Long> removeIdentity(long id) {
     Set<NamedPort> before = namedPorts.remove(id);
-    subjects.remove(id);
-    policies.remove(id);
+    forget(id);
     List<IdentitySelector> changed = cache.remove(id);
     return refresh(id, changed, before != null && !before.isEmpty(), Set.of());
   }
 
+  /** Drops the computed policy of a subject and its place in the indexes. */
+  private void forget(long subject) {
+    SubjectRules sr = subjects.remove(subject);
+    policies.remove(subject);
+    if (sr != null) {
+      for (PolicyRule r : sr.rules()) {
+        Set<Long> users = subjectsByRule.get(r);
+        if (users != null) {
+          users.remove(subject);
+        }
+      }
+    }
+    namedPortPeerSubjects.remove(subject);
+    anyPeerNamedPortSubjects.remove(subject);
+  }
+
+  /**
+   * Rebuilds the {@code peer} groups of the computed policies whose rules have a selector whose
+   * selection changed, found through the indexes rather than by visiting every policy.
+   */
   private Set<Long> refresh(
       long peer, List<IdentitySelector> changed, boolean portsChanged, Set<Long> relabelled) {
     Set<Long> affected = new LinkedHashSet<>(relabelled);
-    Set<PolicyRule> touchedRules = new HashSet<>();
+    Set<PolicyRule> touchedRules = Collections.newSetFromMap(new IdentityHashMap<>());
     for (IdentitySelector s : changed) {
       for (RuleSection section : sectionsBySelector.getOrDefault(s, List.of())) {
-        touchedRules.add(ruleOf(section));
+        touchedRules.add(ruleBySection.get(section));
       }
     }
-    for (Map.Entry<Long, EndpointPolicy> e : policies.entrySet()) {
-      SubjectRules sr = subjects.get(e.getKey());
-      boolean uses = false;
-      for (PolicyRule r : touchedRules) {
-        uses |= sr.contains(r);
+    Set<Long> rebuild = new LinkedHashSet<>();
+    for (PolicyRule r : touchedRules) {
+      rebuild.addAll(subjectsByRule.getOrDefault(r, Set.of()));
+    }
+    if (portsChanged) {
+      rebuild.addAll(namedPortPeerSubjects);
+    }
+    Identity current = cache.identity(peer);
+    List<RuleSection> selecting = current == null ? List.of() : sectionsSelecting(current);
+    for (long subject : rebuild) {
+      MapState ms = policies.get(subject).mapState();
+      MapState fresh = peerGroup(subject, subjects.get(subject), peer, selecting);
+      for (Direction d : Direction.values()) {
+        ms.replaceGroup(d, peer, fresh);
       }
-      MapState ms = e.getValue().mapState();
-      if (uses || (portsChanged && sr.hasNamedPortPeers())) {
-        for (Direction d : Direction.values()) {
-          ms.replaceGroup(d, peer, build(e.getKey(), sr, peer));
-        }
-        affected.add(e.getKey());
-      }
-      if (portsChanged && sr.hasAnyPeerNamedPorts()) {
-        ms.replaceGroup(Direction.EGRESS, MapStateKey.ANY_IDENTITY, build(e.getKey(), sr, 0L));
-        affected.add(e.getKey());
+      affected.add(subject);
+    }
+    if (portsChanged) {
+      for (long subject : anyPeerNamedPortSubjects) {
+        MapState fresh = build(subject, subjects.get(subject), MapStateKey.ANY_IDENTITY);
+        policies
+            .get(subject)
+            .mapState()
+            .replaceGroup(Direction.EGRESS, MapStateKey.ANY_IDENTITY, fresh);
+        affected.add(subject);
       }
     }
     return affected;
   }
 
-  private final Map<RuleSection, PolicyRule> ruleBySection = new HashMap<>();
-
-  private PolicyRule ruleOf(RuleSection section) {
-    if (ruleBySection.isEmpty()) {
-      for (PolicyRule r : rules) {
-        r.sections().forEach(s -> ruleBySection.put(s, r));
-      }
+  /** The sections with a peer selector that selects {@code identity}, each once. */
+  private List<RuleSection> sectionsSelecting(Identity identity) {
+    Set<RuleSection> out = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (IdentitySelector s : cache.selectorsSelecting(identity)) {
+      out.addAll(sectionsBySelector.getOrDefault(s, List.of()));
     }
-    return ruleBySection.get(section);
+    return List.copyOf(out);
   }
 
-  /** The policy of {@code subject}, computed on first request. */
+  /**
+   * The {@code peer} groups of a subject's MapState, from the sections that select the peer: only
+   * those can put entries there, so the subject's other sections are not visited.
+   */
+  private MapState peerGroup(
+      long subject, SubjectRules sr, long peer, List<RuleSection> selecting) {
+    MapState ms = new MapState();
+    for (RuleSection section : selecting) {
+      Set<Long> users = subjectsByRule.get(ruleBySection.get(section));
+      if (users != null && users.contains(subject)) {
+        addSection(ms, subject, section, sr.defaultDenies(section.direction()), peer);
+      }
+    }
+    return ms;
+  }
+
+  /** The policy of {@code subject}, computed on first request and kept current after. */
   public EndpointPolicy policyFor(long subject) {
     EndpointPolicy p = policies.get(subject);
     if (p == null) {
       SubjectRules sr = subjectRules(subject);
-      Set<Direction> enforced = EnumSet.noneOf(Direction.class);
-      for (Direction d : Direction.values()) {
-        if (sr.enforces(d)) {
-          enforced.add(d);
-        }
-      }
-      p = new EndpointPolicy(subject, enforced, build(subject, sr, null));
+      p = resolve(subject, sr);
       policies.put(subject, p);
+      for (PolicyRule r : sr.rules()) {
+        subjectsByRule.computeIfAbsent(r, k -> new HashSet<>()).add(subject);
+      }
+      if (sr.hasNamedPortPeers()) {
+        namedPortPeerSubjects.add(subject);
+      }
+      if (sr.hasAnyPeerNamedPorts()) {
+        anyPeerNamedPortSubjects.add(subject);
+      }
     }
     return p;
+  }
+
+  /**
+   * The policy of {@code subject} computed from scratch over the current identities, neither taken
+   * from nor kept in the engine's store: what an endpoint's regeneration costs.
+   */
+  public EndpointPolicy resolve(long subject) {
+    Identity identity = cache.identity(subject);
+    if (identity == null) {
+      throw new IllegalArgumentException("unknown identity " + subject);
+    }
+    return resolve(subject, SubjectRules.of(rulesSelecting(identity), identity));
+  }
+
+  private EndpointPolicy resolve(long subject, SubjectRules sr) {
+    Set<Direction> enforced = EnumSet.noneOf(Direction.class);
+    for (Direction d : Direction.values()) {
+      if (sr.enforces(d)) {
+        enforced.add(d);
+      }
+    }
+    return new EndpointPolicy(subject, enforced, build(subject, sr, null));
   }
 
   private SubjectRules subjectRules(long subject) {
@@ -144,8 +236,18 @@ public final class PolicyEngine {
           if (identity == null) {
             throw new IllegalArgumentException("unknown identity " + id);
           }
-          return SubjectRules.of(rules, identity);
+          return SubjectRules.of(rulesSelecting(identity), identity);
         });
+  }
+
+  /** The rules whose subject selector selects {@code identity}, in their original order. */
+  private List<PolicyRule> rulesSelecting(Identity identity) {
+    List<PolicyRule> out = new ArrayList<>();
+    for (IdentitySelector s : cache.selectorsSelecting(identity)) {
+      out.addAll(rulesBySubject.getOrDefault(s, List.of()));
+    }
+    out.sort(Comparator.comparingInt(ruleIndex::get));
+    return out;
   }
 
   /** Builds the MapState of a subject, or only its groups for {@code onlyPeer} when given. */
@@ -165,10 +267,15 @@ public final class PolicyEngine {
 
   private void addSection(
       MapState ms, long subject, RuleSection section, boolean defaultDeny, Long onlyPeer) {
-    Collection<Long> peers =
-        section.anyPeer()
-            ? List.of(MapStateKey.ANY_IDENTITY)
-            : cache.selections(section.peerSelectors());
+    Collection<Long> peers;
+    if (section.anyPeer()) {
+      peers = List.of(MapStateKey.ANY_IDENTITY);
+    } else if (onlyPeer != null) {
+      // One peer's group: ask whether the section selects it instead of copying its selection.
+      peers = selectsPeer(section, onlyPeer) ? List.of(onlyPeer) : List.of();
+    } else {
+      peers = peersOf(section);
+    }
     Direction d = section.direction();
     for (long peer : peers) {
       if (onlyPeer != null && onlyPeer != peer) {
@@ -189,6 +296,25 @@ public final class PolicyEngine {
         }
       }
     }
+  }
+
+  private boolean selectsPeer(RuleSection section, long peer) {
+    for (Set<Long> selection : peerSelections.get(section)) {
+      if (selection.contains(peer)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Collection<Long> peersOf(RuleSection section) {
+    List<Set<Long>> selections = peerSelections.get(section);
+    if (selections.size() == 1) {
+      return selections.get(0);
+    }
+    Set<Long> union = new LinkedHashSet<>();
+    selections.forEach(union::addAll);
+    return union;
   }
 
   private static MapStateEntry entryFor(RuleSection section, PortMatch pm, boolean defaultDeny) {

@@ -6,21 +6,20 @@ import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.rules.RuleSection;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The rules that select one subject identity, grouped by direction. */
 final class SubjectRules {
 
-  private final Set<PolicyRule> rules = new HashSet<>();
+  private final List<PolicyRule> rules = new ArrayList<>();
   private final Map<Direction, List<RuleSection>> sections = new EnumMap<>(Direction.class);
   private final Map<Direction, Boolean> enforced = new EnumMap<>(Direction.class);
   private final Map<Direction, Boolean> defaultDeny = new EnumMap<>(Direction.class);
   private boolean namedPortPeers;
   private boolean anyPeerNamedPorts;
 
+  /** {@code all} holds at least the rules that select {@code subject}; others are skipped. */
   static SubjectRules of(List<PolicyRule> all, Identity subject) {
     SubjectRules sr = new SubjectRules();
     for (Direction d : Direction.values()) {
@@ -50,8 +49,8 @@ final class SubjectRules {
     return sr;
   }
 
-  boolean contains(PolicyRule rule) {
-    return rules.contains(rule);
+  List<PolicyRule> rules() {
+    return rules;
   }
 
   List<RuleSection> sections(Direction d) {

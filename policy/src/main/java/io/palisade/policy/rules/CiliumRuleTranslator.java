@@ -1,13 +1,8 @@
 package io.palisade.policy.rules;
 
 import io.palisade.crds.api.CIDRRule;
-import io.palisade.crds.api.EgressDenyRule;
-import io.palisade.crds.api.EgressRule;
 import io.palisade.crds.api.ICMPRule;
-import io.palisade.crds.api.IngressDenyRule;
-import io.palisade.crds.api.IngressRule;
-import io.palisade.crds.api.LabelSelector;
-import io.palisade.crds.api.PortDenyRule;
+import io.palisade.crds.api.PortProtocol;
 import io.palisade.crds.api.PortRule;
 import io.palisade.crds.api.Rule;
 import io.palisade.policy.Direction;
@@ -18,6 +13,7 @@ import io.palisade.policy.selector.NoIdentities;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -46,16 +42,22 @@ public final class CiliumRuleTranslator {
             ? PeerInjection.subject(rule.endpointSelector(), namespace)
             : new NoIdentities("host policies select nodes, which Palisade does not model");
     List<RuleSection> sections = new ArrayList<>();
-    forEach(rule.ingress(), rulePath + ".ingress", (r, p) -> sections.add(ingress(origin, p, r)));
+    forEach(
+        rule.ingress(),
+        rulePath + ".ingress",
+        (r, p) -> sections.add(section(origin, p, PeerElement.of(r))));
     forEach(
         rule.ingressDeny(),
         rulePath + ".ingressDeny",
-        (r, p) -> sections.add(ingressDeny(origin, p, r)));
-    forEach(rule.egress(), rulePath + ".egress", (r, p) -> sections.add(egress(origin, p, r)));
+        (r, p) -> sections.add(section(origin, p, PeerElement.of(r))));
+    forEach(
+        rule.egress(),
+        rulePath + ".egress",
+        (r, p) -> sections.add(section(origin, p, PeerElement.of(r))));
     forEach(
         rule.egressDeny(),
         rulePath + ".egressDeny",
-        (r, p) -> sections.add(egressDeny(origin, p, r)));
+        (r, p) -> sections.add(section(origin, p, PeerElement.of(r))));
     Set<Direction> directions = EnumSet.noneOf(Direction.class);
     Set<Direction> defaultDeny = EnumSet.noneOf(Direction.class);
     boolean hasIngress = nonEmpty(rule.ingress()) || nonEmpty(rule.ingressDeny());
@@ -79,60 +81,9 @@ public final class CiliumRuleTranslator {
     }
   }
 
-  private RuleSection ingress(RuleOrigin o, String path, IngressRule r) {
-    Optional<List<IdentitySelector>> peers =
-        peers(
-            r.fromEndpoints(),
-            r.fromCIDR(),
-            r.fromCIDRSet(),
-            r.fromEntities(),
-            r.fromGroups(),
-            r.fromNodes(),
-            null,
-            null);
-    return section(o, path, Direction.INGRESS, false, peers, allowPorts(r.toPorts()), r.icmps());
-  }
-
-  private RuleSection ingressDeny(RuleOrigin o, String path, IngressDenyRule r) {
-    Optional<List<IdentitySelector>> peers =
-        peers(
-            r.fromEndpoints(),
-            r.fromCIDR(),
-            r.fromCIDRSet(),
-            r.fromEntities(),
-            r.fromGroups(),
-            r.fromNodes(),
-            null,
-            null);
-    return section(o, path, Direction.INGRESS, true, peers, denyPorts(r.toPorts()), r.icmps());
-  }
-
-  private RuleSection egress(RuleOrigin o, String path, EgressRule r) {
-    Optional<List<IdentitySelector>> peers =
-        peers(
-            r.toEndpoints(),
-            r.toCIDR(),
-            r.toCIDRSet(),
-            r.toEntities(),
-            r.toGroups(),
-            r.toNodes(),
-            r.toServices(),
-            r.toFQDNs());
-    return section(o, path, Direction.EGRESS, false, peers, allowPorts(r.toPorts()), r.icmps());
-  }
-
-  private RuleSection egressDeny(RuleOrigin o, String path, EgressDenyRule r) {
-    Optional<List<IdentitySelector>> peers =
-        peers(
-            r.toEndpoints(),
-            r.toCIDR(),
-            r.toCIDRSet(),
-            r.toEntities(),
-            r.toGroups(),
-            r.toNodes(),
-            r.toServices(),
-            null);
-    return section(o, path, Direction.EGRESS, true, peers, denyPorts(r.toPorts()), r.icmps());
+  private RuleSection section(RuleOrigin o, String path, PeerElement e) {
+    Optional<List<PortMatch>> ports = e.deny() ? denyPorts(e.denyPorts()) : allowPorts(e.ports());
+    return section(o, path, e.direction(), e.deny(), peers(e), ports, e.icmps());
   }
 
   private static RuleSection section(
@@ -164,13 +115,13 @@ public final class CiliumRuleTranslator {
     return Optional.of(out);
   }
 
-  private static Optional<List<PortMatch>> denyPorts(List<PortDenyRule> toPorts) {
+  private static Optional<List<PortMatch>> denyPorts(List<List<PortProtocol>> toPorts) {
     if (!nonEmpty(toPorts)) {
       return Optional.empty();
     }
     List<PortMatch> out = new ArrayList<>();
-    for (PortDenyRule pr : toPorts) {
-      out.addAll(PortTranslator.ports(pr.ports(), Optional.empty()));
+    for (List<PortProtocol> ports : toPorts) {
+      out.addAll(PortTranslator.ports(ports, Optional.empty()));
     }
     return Optional.of(out);
   }
@@ -179,57 +130,34 @@ public final class CiliumRuleTranslator {
    * The L3 peers of an element, or null when it names none at all. A present list, even empty,
    * replaces the wildcard, so {@code fromEndpoints: []} selects nothing.
    */
-  private List<IdentitySelector> peersOrNull(
-      List<LabelSelector> endpoints,
-      List<String> cidrs,
-      List<CIDRRule> cidrSets,
-      List<String> entities,
-      List<?> groups,
-      List<LabelSelector> nodes,
-      List<?> services,
-      List<?> fqdns) {
-    if (endpoints == null
-        && cidrs == null
-        && cidrSets == null
-        && entities == null
-        && groups == null
-        && nodes == null
-        && services == null
-        && fqdns == null) {
+  private List<IdentitySelector> peersOrNull(PeerElement e) {
+    if (e.l3().values().stream().noneMatch(Objects::nonNull)) {
       return null;
     }
     List<IdentitySelector> out = new ArrayList<>();
-    if (endpoints != null) {
-      endpoints.forEach(s -> out.add(PeerInjection.peer(s, namespace)));
+    if (e.endpoints() != null) {
+      e.endpoints().forEach(s -> out.add(PeerInjection.peer(s, namespace)));
     }
-    if (cidrs != null) {
-      cidrs.forEach(
-          c -> CidrPrefix.parse(c).ifPresent(p -> out.add(new CidrSelector(p, List.of()))));
+    if (e.cidr() != null) {
+      e.cidr()
+          .forEach(
+              c -> CidrPrefix.parse(c).ifPresent(p -> out.add(new CidrSelector(p, List.of()))));
     }
-    if (cidrSets != null) {
-      cidrSets.forEach(c -> out.addAll(cidrSet(c)));
+    if (e.cidrSet() != null) {
+      e.cidrSet().forEach(c -> out.addAll(cidrSet(c)));
     }
-    if (entities != null) {
-      entities.forEach(e -> Entities.selectors(e).ifPresent(out::addAll));
+    if (e.entities() != null) {
+      e.entities().forEach(x -> Entities.selectors(x).ifPresent(out::addAll));
     }
-    addNone(out, groups, "cloud provider groups are not resolved");
-    addNone(out, nodes, "node selectors need node identities");
-    addNone(out, services, "services are resolved when a Service inventory is present");
-    addNone(out, fqdns, "FQDN peers need a DNS proxy");
+    addNone(out, e.groups(), "cloud provider groups are not resolved");
+    addNone(out, e.nodes(), "node selectors need node identities");
+    addNone(out, e.services(), "services are resolved when a Service inventory is present");
+    addNone(out, e.fqdns(), "FQDN peers need a DNS proxy");
     return out;
   }
 
-  private Optional<List<IdentitySelector>> peers(
-      List<LabelSelector> endpoints,
-      List<String> cidrs,
-      List<CIDRRule> cidrSets,
-      List<String> entities,
-      List<?> groups,
-      List<LabelSelector> nodes,
-      List<?> services,
-      List<?> fqdns) {
-    List<IdentitySelector> p =
-        peersOrNull(endpoints, cidrs, cidrSets, entities, groups, nodes, services, fqdns);
+  private Optional<List<IdentitySelector>> peers(PeerElement e) {
+    List<IdentitySelector> p = peersOrNull(e);
     return p == null ? null : Optional.of(p);
   }
 

@@ -2,6 +2,8 @@ package io.palisade.policy.selector;
 
 import io.palisade.policy.labels.Label;
 import io.palisade.policy.labels.Labels;
+import java.util.Iterator;
+import java.util.Optional;
 import java.util.SortedSet;
 
 /** One term of a label selector, over a source-qualified key. */
@@ -10,10 +12,26 @@ public record Requirement(Label key, Operator operator, SortedSet<String> values
 
   /** The set-based operators of Kubernetes label selectors. */
   public enum Operator {
-    IN,
-    NOT_IN,
-    EXISTS,
-    DOES_NOT_EXIST
+    IN("In"),
+    NOT_IN("NotIn"),
+    EXISTS("Exists"),
+    DOES_NOT_EXIST("DoesNotExist");
+
+    private final String spelling;
+
+    Operator(String spelling) {
+      this.spelling = spelling;
+    }
+
+    /** The operator spelled exactly as Kubernetes' API defines it ({@code NotIn}). */
+    public static Optional<Operator> ofName(String name) {
+      for (Operator o : values()) {
+        if (o.spelling.equals(name)) {
+          return Optional.of(o);
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   public boolean matches(Labels labels) {
@@ -27,7 +45,25 @@ public record Requirement(Label key, Operator operator, SortedSet<String> values
 
   @Override
   public int compareTo(Requirement o) {
-    return toString().compareTo(o.toString());
+    // Field by field: selectors are kept in sorted sets, so this runs on every selector hash or
+    // comparison and must not build strings.
+    int c = key.compareTo(o.key);
+    if (c != 0) {
+      return c;
+    }
+    c = operator.compareTo(o.operator);
+    if (c != 0) {
+      return c;
+    }
+    Iterator<String> a = values.iterator();
+    Iterator<String> b = o.values.iterator();
+    while (a.hasNext() && b.hasNext()) {
+      c = a.next().compareTo(b.next());
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Boolean.compare(a.hasNext(), b.hasNext());
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +21,24 @@ import java.util.Set;
  */
 public final class SelectorCache {
 
-  private final Map<IdentitySelector, Set<Long>> selected = new HashMap<>();
-  private final Map<String, List<IdentitySelector>> anchoredSelectors = new HashMap<>();
-  private final List<IdentitySelector> unanchoredSelectors = new ArrayList<>();
+  // Selectors are deep records: they are hashed once, when registered, and their selection is
+  // reached through these entries afterwards.
+  private final Map<IdentitySelector, Entry> selected = new HashMap<>();
+  private final Map<String, List<Entry>> anchoredSelectors = new HashMap<>();
+  private final List<Entry> unanchoredSelectors = new ArrayList<>();
+
+  private record Entry(IdentitySelector selector, Set<Long> ids) {}
+
   private final Map<Long, Identity> identities = new HashMap<>();
   private final Map<String, Set<Long>> identitiesByLabel = new HashMap<>();
 
   /** Registers a selector and computes its selection over the known identities. */
   public Set<Long> register(IdentitySelector selector) {
-    Set<Long> ids = selected.get(selector);
-    if (ids != null) {
-      return Collections.unmodifiableSet(ids);
+    Entry existing = selected.get(selector);
+    if (existing != null) {
+      return Collections.unmodifiableSet(existing.ids());
     }
-    ids = new HashSet<>();
+    Set<Long> ids = new HashSet<>();
     String anchor = anchor(selector);
     Collection<Long> candidates =
         anchor == null ? identities.keySet() : identitiesByLabel.getOrDefault(anchor, Set.of());
@@ -41,11 +47,12 @@ public final class SelectorCache {
         ids.add(id);
       }
     }
-    selected.put(selector, ids);
+    Entry entry = new Entry(selector, ids);
+    selected.put(selector, entry);
     if (anchor == null) {
-      unanchoredSelectors.add(selector);
+      unanchoredSelectors.add(entry);
     } else {
-      anchoredSelectors.computeIfAbsent(anchor, a -> new ArrayList<>()).add(selector);
+      anchoredSelectors.computeIfAbsent(anchor, a -> new ArrayList<>()).add(entry);
     }
     return Collections.unmodifiableSet(ids);
   }
@@ -55,7 +62,8 @@ public final class SelectorCache {
    */
   public List<IdentitySelector> upsert(Identity identity) {
     Identity previous = identities.put(identity.id(), identity);
-    Set<IdentitySelector> candidates = new LinkedHashSet<>(unanchoredSelectors);
+    Set<Entry> candidates = Collections.newSetFromMap(new IdentityHashMap<>());
+    candidates.addAll(unanchoredSelectors);
     if (previous != null) {
       unindex(previous);
       candidates.addAll(selectorsOf(previous.id()));
@@ -66,11 +74,10 @@ public final class SelectorCache {
       candidates.addAll(anchoredSelectors.getOrDefault(key, List.of()));
     }
     List<IdentitySelector> changed = new ArrayList<>();
-    for (IdentitySelector s : candidates) {
-      Set<Long> ids = selected.get(s);
-      boolean now = s.selects(identity);
-      if (now ? ids.add(identity.id()) : ids.remove(identity.id())) {
-        changed.add(s);
+    for (Entry e : candidates) {
+      boolean now = e.selector().selects(identity);
+      if (now ? e.ids().add(identity.id()) : e.ids().remove(identity.id())) {
+        changed.add(e.selector());
       }
     }
     return changed;
@@ -83,18 +90,19 @@ public final class SelectorCache {
       return List.of();
     }
     unindex(previous);
-    List<IdentitySelector> changed = selectorsOf(id);
-    for (IdentitySelector s : changed) {
-      selected.get(s).remove(id);
+    List<IdentitySelector> changed = new ArrayList<>();
+    for (Entry e : selectorsOf(id)) {
+      e.ids().remove(id);
+      changed.add(e.selector());
     }
     return changed;
   }
 
-  private List<IdentitySelector> selectorsOf(long id) {
-    List<IdentitySelector> out = new ArrayList<>();
-    for (Map.Entry<IdentitySelector, Set<Long>> e : selected.entrySet()) {
-      if (e.getValue().contains(id)) {
-        out.add(e.getKey());
+  private List<Entry> selectorsOf(long id) {
+    List<Entry> out = new ArrayList<>();
+    for (Entry e : selected.values()) {
+      if (e.ids().contains(id)) {
+        out.add(e);
       }
     }
     return out;
@@ -125,14 +133,38 @@ public final class SelectorCache {
     return key + '\u0000' + value;
   }
 
+  /**
+   * The registered selectors that select {@code identity}, which must be known: found through the
+   * label index, so only selectors that could match are tested.
+   */
+  public List<IdentitySelector> selectorsSelecting(Identity identity) {
+    List<IdentitySelector> out = new ArrayList<>();
+    for (Entry e : unanchoredSelectors) {
+      if (e.ids().contains(identity.id())) {
+        out.add(e.selector());
+      }
+    }
+    for (Label l : identity.labels()) {
+      for (Entry e : anchoredSelectors.getOrDefault(labelAnchor(l.key(), l.value()), List.of())) {
+        if (e.ids().contains(identity.id())) {
+          out.add(e.selector());
+        }
+      }
+    }
+    return out;
+  }
+
   /** The identities {@code selector} selects, registering it on first use. */
   public Set<Long> selections(IdentitySelector selector) {
-    Set<Long> ids = selected.get(selector);
-    return ids == null ? register(selector) : Collections.unmodifiableSet(ids);
+    Entry e = selected.get(selector);
+    return e == null ? register(selector) : Collections.unmodifiableSet(e.ids());
   }
 
   /** The union of the selections of several selectors. */
   public Set<Long> selections(Collection<IdentitySelector> selectors) {
+    if (selectors.size() == 1) {
+      return selections(selectors.iterator().next());
+    }
     Set<Long> union = new LinkedHashSet<>();
     for (IdentitySelector s : selectors) {
       union.addAll(selections(s));

@@ -20,8 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class DocumentValidator {
 
-  private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   private final ObjectMapper mapper;
@@ -59,8 +57,10 @@ public final class DocumentValidator {
               + kind.apiVersions());
     }
     metadata(doc.path("metadata"), kind, errors);
-    errors.addAll(schema.check(doc, kind.type()));
-    if (!errors.isEmpty()) {
+    List<FieldError> shape = schema.check(doc, kind.type());
+    if (!shape.isEmpty()) {
+      // A value of the wrong shape cannot be bound, so its meaning cannot be checked.
+      errors.addAll(shape);
       return invalid(kind, namespace, name, errors);
     }
     HasMetadata object;
@@ -87,11 +87,9 @@ public final class DocumentValidator {
     JsonNode name = meta.path("name");
     if (!name.isTextual() || name.asText().isEmpty()) {
       out.add("metadata.name", "must be set");
-    } else if (name.asText().length() > 253 || !DNS_SUBDOMAIN.matcher(name.asText()).matches()) {
+    } else if (!KubernetesNames.isDnsSubdomain(name.asText())) {
       out.add(
-          "metadata.name",
-          Quote.of(name.asText())
-              + " is not a valid name: lower-case alphanumerics, '-' and '.', at most 253");
+          "metadata.name", Quote.of(name.asText()) + " is not " + KubernetesNames.OBJECT_NAME_RULE);
     }
     JsonNode ns = meta.path("namespace");
     if (ns.isTextual() && !kind.namespaced()) {

@@ -5,6 +5,7 @@ import io.palisade.crds.api.PortProtocol;
 import io.palisade.crds.api.Rule;
 import io.palisade.crds.api.Service;
 import io.palisade.policy.rules.Entities;
+import io.palisade.policy.rules.PeerElement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

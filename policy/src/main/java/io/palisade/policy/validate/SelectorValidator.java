@@ -5,7 +5,6 @@ import io.palisade.crds.api.LabelSelectorRequirement;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Validates label selectors as Kubernetes does ({@code ValidateLabelSelector}), with Cilium's
@@ -16,9 +15,6 @@ public final class SelectorValidator {
   private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
   private static final Set<String> SOURCES =
       Set.of("k8s", "reserved", "cidr", "any", "unspec", "container", "cilium-generated", "fqdn");
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
-  private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   private SelectorValidator() {}
 
@@ -84,36 +80,24 @@ public final class SelectorValidator {
       }
       k = k.substring(colon + 1);
     }
-    String name = k;
-    int slash = k.lastIndexOf('/');
-    if (slash >= 0) {
-      String prefix = k.substring(0, slash);
-      name = k.substring(slash + 1);
-      if (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matcher(prefix).matches()) {
-        out.add(path, Quote.of(key) + " has a prefix that is not a DNS subdomain");
-        return;
-      }
-    }
-    if (name.isEmpty() || name.length() > 63 || !NAME.matcher(name).matches()) {
+    if (!KubernetesNames.isLabelKey(k)) {
       out.add(
           path,
-          Quote.of(key)
-              + " is not a valid label key: a name of at most 63 characters, alphanumeric, '-',"
-              + " '_' or '.', starting and ending alphanumeric");
+          Quote.of(key) + " is not a valid label key (" + KubernetesNames.LABEL_KEY_RULE + ")");
     }
   }
 
-  /** A label value: empty, or at most 63 characters of the name alphabet. */
   static void value(String value, String path, FieldErrors out) {
-    if (value == null || value.isEmpty()) {
+    if (value == null) {
       return;
     }
-    if (value.length() > 63 || !NAME.matcher(value).matches()) {
+    if (!KubernetesNames.isLabelValue(value)) {
       out.add(
           path,
           Quote.of(value)
-              + " is not a valid label value: at most 63 characters, alphanumeric, '-', '_' or"
-              + " '.', starting and ending alphanumeric");
+              + " is not a valid label value ("
+              + KubernetesNames.LABEL_VALUE_RULE
+              + ")");
     }
   }
 }

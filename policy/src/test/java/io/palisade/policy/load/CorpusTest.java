@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  */
 class CorpusTest {
 
-  private static final Path CORPUS = Path.of("src/test/resources/corpus/cilium-examples");
+  private static final Path CORPUS = Path.of("../corpus/cilium-examples");
   private static final Path EXPECTED = Path.of("src/test/resources/corpus-expected.tsv");
   private static final Path ACTUAL = Path.of("target/corpus-actual.tsv");
   private static final List<int[]> PROBES =

@@ -46,7 +46,7 @@ class HostileInputTest {
         .satisfies(
             e -> {
               assertThat(e.format()).startsWith(big + ": is ");
-              assertThat(e.format()).contains("a policy file may hold at most 8388608");
+              assertThat(e.format()).contains("a file may hold at most 8388608");
             });
   }
 

@@ -38,7 +38,7 @@ class ValidationTest {
                 toPorts: [{ports: [{port: "80", protocol: TCP}]}]
             """),
         row(
-            "the issue's example: a /33",
+            "a prefix longer than 32 bits",
             """
             spec:
               endpointSelector: {}
@@ -178,9 +178,9 @@ class ValidationTest {
                 + " In",
             "spec.endpointSelector.matchExpressions[1].values: must be empty when operator is"
                 + " Exists",
-            "spec.endpointSelector.matchExpressions[2].key: \"-bad\" is not a valid label key: a"
-                + " name of at most 63 characters, alphanumeric, '-', '_' or '.', starting and"
-                + " ending alphanumeric"));
+            "spec.endpointSelector.matchExpressions[2].key: \"-bad\" is not a valid label key (an"
+                + " optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' or"
+                + " '.')"));
   }
 
   @ParameterizedTest(name = "{0}")

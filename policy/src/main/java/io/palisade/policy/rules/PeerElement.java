@@ -1,4 +1,4 @@
-package io.palisade.policy.validate;
+package io.palisade.policy.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.palisade.crds.api.Authentication;
@@ -26,7 +26,7 @@ import java.util.Map;
  * through the fields the four share, so that one validator serves all of them. Absent lists stay
  * null: an absent list and an empty one mean different things.
  */
-record PeerElement(
+public record PeerElement(
     Direction direction,
     boolean deny,
     List<LabelSelector> endpoints,
@@ -43,7 +43,7 @@ record PeerElement(
     List<ICMPRule> icmps,
     Authentication authentication) {
 
-  static PeerElement of(IngressRule r) {
+  public static PeerElement of(IngressRule r) {
     return new PeerElement(
         Direction.INGRESS,
         false,
@@ -62,7 +62,7 @@ record PeerElement(
         r.authentication());
   }
 
-  static PeerElement of(IngressDenyRule r) {
+  public static PeerElement of(IngressDenyRule r) {
     return new PeerElement(
         Direction.INGRESS,
         true,
@@ -81,7 +81,7 @@ record PeerElement(
         null);
   }
 
-  static PeerElement of(EgressRule r) {
+  public static PeerElement of(EgressRule r) {
     return new PeerElement(
         Direction.EGRESS,
         false,
@@ -100,7 +100,7 @@ record PeerElement(
         r.authentication());
   }
 
-  static PeerElement of(EgressDenyRule r) {
+  public static PeerElement of(EgressDenyRule r) {
     return new PeerElement(
         Direction.EGRESS,
         true,
@@ -129,12 +129,12 @@ record PeerElement(
   }
 
   /** {@code from} on ingress, {@code to} on egress. */
-  String prefix() {
+  public String prefix() {
     return direction == Direction.INGRESS ? "from" : "to";
   }
 
   /** The L3 peer lists by field name, in Cilium's order, for the one-kind-per-element check. */
-  Map<String, List<?>> l3() {
+  public Map<String, List<?>> l3() {
     String p = prefix();
     Map<String, List<?>> out = new LinkedHashMap<>();
     out.put(p + "Endpoints", endpoints);
@@ -150,7 +150,7 @@ record PeerElement(
     return out;
   }
 
-  boolean hasPorts() {
-    return Each.nonEmpty(ports) || Each.nonEmpty(denyPorts);
+  public boolean hasPorts() {
+    return (ports != null && !ports.isEmpty()) || (denyPorts != null && !denyPorts.isEmpty());
   }
 }
