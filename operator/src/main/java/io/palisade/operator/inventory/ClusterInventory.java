@@ -6,6 +6,7 @@ import io.palisade.operator.model.Workload;
 import io.palisade.policy.cluster.Namespace;
 import io.palisade.policy.rules.PolicyRule;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +25,7 @@ public final class ClusterInventory {
   private final Map<String, Namespace> namespaces = new TreeMap<>();
   private final Map<String, Workload> workloads = new TreeMap<>();
   private final Map<PolicyRef, PolicyValidation.Checked> policies =
-      new TreeMap<>(java.util.Comparator.comparing(PolicyRef::toString));
+      new TreeMap<>(Comparator.comparing(PolicyRef::toString));
   private long version;
 
   public synchronized long version() {
@@ -61,8 +62,7 @@ public final class ClusterInventory {
 
   public synchronized Snapshot snapshot() {
     List<PolicyRule> rules = new ArrayList<>();
-    Map<PolicyRef, Long> generations =
-        new TreeMap<>(java.util.Comparator.comparing(PolicyRef::toString));
+    Map<PolicyRef, Long> generations = new TreeMap<>(Comparator.comparing(PolicyRef::toString));
     for (PolicyValidation.Checked c : policies.values()) {
       if (c.valid()) {
         rules.addAll(c.rules());
