@@ -1,0 +1,109 @@
+package io.palisade.operator.inventory;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
+import io.palisade.crds.cilium.CiliumNetworkPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Informers that keep the inventory current: pods and namespaces, and the policy kinds (whose
+ * reconcilers write status, but whose deletion only a watch sees).
+ */
+public final class ClusterWatch implements AutoCloseable {
+
+  private static final long RESYNC_MILLIS = 0;
+
+  private final KubernetesClient client;
+  private final ClusterInventory inventory;
+  private final PolicyValidation validation;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+  public ClusterWatch(
+      KubernetesClient client, ClusterInventory inventory, PolicyValidation validation) {
+    this.client = client;
+    this.inventory = inventory;
+    this.validation = validation;
+  }
+
+  public ClusterWatch start() {
+    informers.add(
+        client
+            .pods()
+            .inAnyNamespace()
+            .inform(
+                handler(
+                    p ->
+                        PodMapping.workload(p)
+                            .ifPresentOrElse(
+                                inventory::putWorkload, () -> inventory.removeWorkload(id(p))),
+                    p -> inventory.removeWorkload(id(p))),
+                RESYNC_MILLIS));
+    informers.add(
+        client
+            .namespaces()
+            .inform(
+                handler(
+                    (Namespace n) -> inventory.putNamespace(PodMapping.namespace(n)),
+                    n -> inventory.removeNamespace(n.getMetadata().getName())),
+                RESYNC_MILLIS));
+    informers.add(
+        client
+            .resources(CiliumNetworkPolicy.class)
+            .inAnyNamespace()
+            .inform(policyHandler(), RESYNC_MILLIS));
+    informers.add(
+        client
+            .resources(CiliumClusterwideNetworkPolicy.class)
+            .inform(policyHandler(), RESYNC_MILLIS));
+    informers.add(
+        client
+            .network()
+            .v1()
+            .networkPolicies()
+            .inAnyNamespace()
+            .inform(policyHandler(), RESYNC_MILLIS));
+    return this;
+  }
+
+  private static String id(Pod p) {
+    return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+  }
+
+  private <T extends HasMetadata> ResourceEventHandler<T> policyHandler() {
+    return handler(
+        p -> inventory.putPolicy(validation.check(p)),
+        p -> inventory.removePolicy(PolicyValidation.refOf(p)));
+  }
+
+  private static <T> ResourceEventHandler<T> handler(Consumer<T> upsert, Consumer<T> delete) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        upsert.accept(obj);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        upsert.accept(newObj);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        delete.accept(obj);
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+    informers.clear();
+  }
+}

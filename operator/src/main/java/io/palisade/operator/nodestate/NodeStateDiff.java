@@ -1,0 +1,106 @@
+package io.palisade.operator.nodestate;
+
+import io.palisade.operator.model.EndpointState;
+import io.palisade.operator.model.IdentityPolicy;
+import io.palisade.operator.model.LocalState;
+import io.palisade.policy.Direction;
+import io.palisade.policy.mapstate.MapStateEntry;
+import io.palisade.policy.mapstate.MapStateKey;
+import io.palisade.proto.nodestate.v1.Delta;
+import io.palisade.proto.nodestate.v1.PolicyChange;
+import io.palisade.proto.nodestate.v1.Snapshot;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Pure functions from desired states to the snapshot and delta messages a node receives. */
+public final class NodeStateDiff {
+
+  private NodeStateDiff() {}
+
+  public static Snapshot snapshot(Map<String, Long> ipcache, LocalState local) {
+    Snapshot.Builder b = Snapshot.newBuilder();
+    new TreeMap<>(ipcache).forEach((p, id) -> b.addIpcache(ProtoMapping.ipcache(p, id)));
+    new TreeMap<>(local.endpoints())
+        .values()
+        .forEach(e -> b.addEndpoints(ProtoMapping.endpoint(e)));
+    new TreeMap<>(local.policies()).values().forEach(p -> b.addPolicies(ProtoMapping.policy(p)));
+    return b.build();
+  }
+
+  /** The ipcache part of a delta, computed once for every node. */
+  public static Delta ipcache(Map<String, Long> before, Map<String, Long> after) {
+    Delta.Builder b = Delta.newBuilder();
+    for (Map.Entry<String, Long> e : new TreeMap<>(after).entrySet()) {
+      if (!e.getValue().equals(before.get(e.getKey()))) {
+        b.addIpcacheUpserts(ProtoMapping.ipcache(e.getKey(), e.getValue()));
+      }
+    }
+    new TreeMap<>(before)
+        .keySet().stream().filter(p -> !after.containsKey(p)).forEach(b::addIpcacheDeletes);
+    return b.build();
+  }
+
+  /** The ipcache part merged with what changed in one node's local state. */
+  public static Delta delta(Delta ipcache, LocalState before, LocalState after) {
+    Delta.Builder b = ipcache.toBuilder();
+    for (EndpointState e : new TreeMap<>(after.endpoints()).values()) {
+      if (!e.equals(before.endpoints().get(e.id()))) {
+        b.addEndpointUpserts(ProtoMapping.endpoint(e));
+      }
+    }
+    new TreeMap<>(before.endpoints())
+        .keySet().stream()
+            .filter(id -> !after.endpoints().containsKey(id))
+            .forEach(b::addEndpointDeletes);
+    for (IdentityPolicy p : new TreeMap<>(after.policies()).values()) {
+      IdentityPolicy old = before.policies().get(p.identity());
+      if (old == null) {
+        b.addPolicyChanges(replace(p));
+      } else if (!old.equals(p)) {
+        b.addPolicyChanges(change(old, p));
+      }
+    }
+    new TreeMap<>(before.policies())
+        .keySet().stream()
+            .filter(id -> !after.policies().containsKey(id))
+            .forEach(b::addPolicyDeletes);
+    return b.build();
+  }
+
+  public static boolean isEmpty(Delta d) {
+    return d.getIpcacheUpsertsCount() == 0
+        && d.getIpcacheDeletesCount() == 0
+        && d.getEndpointUpsertsCount() == 0
+        && d.getEndpointDeletesCount() == 0
+        && d.getPolicyChangesCount() == 0
+        && d.getPolicyDeletesCount() == 0;
+  }
+
+  private static PolicyChange.Builder header(IdentityPolicy p) {
+    return PolicyChange.newBuilder()
+        .setIdentity(p.identity())
+        .setEnforceIngress(p.enforces(Direction.INGRESS))
+        .setEnforceEgress(p.enforces(Direction.EGRESS));
+  }
+
+  private static PolicyChange replace(IdentityPolicy p) {
+    PolicyChange.Builder b = header(p).setReplace(true);
+    p.entries().forEach((k, v) -> b.addUpserts(ProtoMapping.entry(k, v)));
+    return b.build();
+  }
+
+  private static PolicyChange change(IdentityPolicy old, IdentityPolicy p) {
+    PolicyChange.Builder b = header(p);
+    for (Map.Entry<MapStateKey, MapStateEntry> e : p.entries().entrySet()) {
+      if (!e.getValue().equals(old.entries().get(e.getKey()))) {
+        b.addUpserts(ProtoMapping.entry(e.getKey(), e.getValue()));
+      }
+    }
+    for (MapStateKey k : old.entries().keySet()) {
+      if (!p.entries().containsKey(k)) {
+        b.addDeletes(ProtoMapping.key(k));
+      }
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,66 @@
+package io.palisade.operator.nodestate;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** The gRPC server the node daemons connect to: gRPC over Netty, one port, TLS when configured. */
+public final class NodeStateServer implements AutoCloseable {
+
+  private final Server server;
+  private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+  private final NodeStateService service;
+
+  private NodeStateServer(InetSocketAddress address, NodeStateStore store, Optional<NodeTls> tls) {
+    boolean pinNodes = tls.map(NodeTls::requiresClientCertificates).orElse(false);
+    this.service = new NodeStateService(store, senders, pinNodes);
+    NettyServerBuilder b =
+        NettyServerBuilder.forAddress(address)
+            .addService(ServerInterceptors.intercept(service, new PeerNode()))
+            .permitKeepAliveTime(10, TimeUnit.SECONDS);
+    tls.ifPresent(t -> b.sslContext(t.serverContext()));
+    this.server = b.build();
+  }
+
+  /** Starts serving {@code store} in plain text on {@code address} (port 0: a free port). */
+  public static NodeStateServer start(InetSocketAddress address, NodeStateStore store)
+      throws IOException {
+    return start(address, store, Optional.empty());
+  }
+
+  /** Starts serving {@code store}, over TLS (mutual when {@code tls} has a client CA). */
+  public static NodeStateServer start(
+      InetSocketAddress address, NodeStateStore store, Optional<NodeTls> tls) throws IOException {
+    NodeStateServer s = new NodeStateServer(address, store, tls);
+    s.server.start();
+    return s;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public NodeStateService service() {
+    return service;
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    senders.shutdownNow();
+  }
+}

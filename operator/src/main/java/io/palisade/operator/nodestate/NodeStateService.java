@@ -1,0 +1,184 @@
+package io.palisade.operator.nodestate;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.palisade.proto.nodestate.v1.NodeMessage;
+import io.palisade.proto.nodestate.v1.NodeStateGrpc;
+import io.palisade.proto.nodestate.v1.OperatorMessage;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The node-state stream: one session per connected daemon. A session sends only while its stream is
+ * ready and pulls what its node lacks from the store, so a slow node falls behind (and later gets a
+ * snapshot) without holding up anyone else.
+ */
+public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
+    implements NodeStateStore.Listener {
+
+  private final NodeStateStore store;
+  private final Executor executor;
+  private final boolean pinNodes;
+  private final Map<String, Set<Session>> sessions = new ConcurrentHashMap<>();
+
+  public NodeStateService(NodeStateStore store, Executor executor) {
+    this(store, executor, false);
+  }
+
+  /** With {@code pinNodes}, a daemon may say hello only as the node its certificate names. */
+  public NodeStateService(NodeStateStore store, Executor executor, boolean pinNodes) {
+    this.store = store;
+    this.executor = executor;
+    this.pinNodes = pinNodes;
+    store.addListener(this);
+  }
+
+  @Override
+  public StreamObserver<NodeMessage> stream(StreamObserver<OperatorMessage> responses) {
+    ServerCallStreamObserver<OperatorMessage> out =
+        (ServerCallStreamObserver<OperatorMessage>) responses;
+    Session session = new Session(out, PeerNode.NODE.get());
+    out.setOnReadyHandler(session::schedule);
+    out.setOnCancelHandler(session::close);
+    return session;
+  }
+
+  @Override
+  public void published(long revision, Set<String> changedNodes) {
+    for (String node : changedNodes) {
+      sessions.getOrDefault(node, Set.of()).forEach(Session::schedule);
+    }
+  }
+
+  /** How many streams are open, over all nodes. */
+  public int openStreams() {
+    return sessions.values().stream().mapToInt(Set::size).sum();
+  }
+
+  private final class Session implements StreamObserver<NodeMessage> {
+    private final ServerCallStreamObserver<OperatorMessage> out;
+    private final Optional<String> certifiedNode;
+    private String node;
+    private long held = -1;
+    private boolean closed;
+
+    Session(ServerCallStreamObserver<OperatorMessage> out, Optional<String> certifiedNode) {
+      this.out = out;
+      this.certifiedNode = certifiedNode == null ? Optional.empty() : certifiedNode;
+    }
+
+    @Override
+    public void onNext(NodeMessage message) {
+      switch (message.getKindCase()) {
+        case HELLO -> hello(message.getHello());
+        case ACK -> {
+          if (node == null) {
+            fail("the first message must be a hello");
+            return;
+          }
+          store.ack(node, message.getAck().getRevision(), message.getAck().getError());
+        }
+        default -> fail("a message must be a hello or an ack");
+      }
+    }
+
+    private void hello(io.palisade.proto.nodestate.v1.Hello hello) {
+      if (node != null) {
+        fail("hello was already said on this stream");
+        return;
+      }
+      if (hello.getNodeName().isEmpty()) {
+        fail("hello must name the node");
+        return;
+      }
+      if (pinNodes && !certifiedNode.equals(Optional.of(hello.getNodeName()))) {
+        fail(
+            Status.PERMISSION_DENIED,
+            "the certificate of "
+                + certifiedNode.orElse("an unnamed peer")
+                + " does not speak for node "
+                + hello.getNodeName());
+        return;
+      }
+      synchronized (this) {
+        node = hello.getNodeName();
+        held = store.connect(node, hello.getEpoch(), hello.getLastAppliedRevision());
+      }
+      sessions.computeIfAbsent(node, n -> ConcurrentHashMap.newKeySet()).add(this);
+      schedule();
+    }
+
+    void schedule() {
+      try {
+        executor.execute(this::pump);
+      } catch (RejectedExecutionException e) {
+        // The server is shutting down: nothing more goes out.
+      }
+    }
+
+    /** Sends what the node lacks while its stream takes more. */
+    private synchronized void pump() {
+      if (closed || node == null) {
+        return;
+      }
+      while (out.isReady()) {
+        var next = store.next(node, held);
+        if (next.isEmpty()) {
+          return;
+        }
+        out.onNext(next.get());
+        held = next.get().getRevision();
+      }
+    }
+
+    private void fail(String why) {
+      fail(Status.INVALID_ARGUMENT, why);
+    }
+
+    private void fail(Status status, String why) {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        out.onError(status.withDescription(why).asRuntimeException());
+      }
+      close();
+    }
+
+    synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (node != null) {
+        Set<Session> mine = sessions.get(node);
+        if (mine != null) {
+          mine.remove(this);
+        }
+        store.disconnect(node);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      close();
+    }
+
+    @Override
+    public void onCompleted() {
+      boolean wasOpen;
+      synchronized (this) {
+        wasOpen = !closed;
+      }
+      close();
+      if (wasOpen) {
+        out.onCompleted();
+      }
+    }
+  }
+}

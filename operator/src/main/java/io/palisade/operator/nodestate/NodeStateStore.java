@@ -1,0 +1,231 @@
+package io.palisade.operator.nodestate;
+
+import io.palisade.operator.model.DesiredState;
+import io.palisade.operator.model.LocalState;
+import io.palisade.proto.nodestate.v1.Delta;
+import io.palisade.proto.nodestate.v1.OperatorMessage;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The revisioned desired state of every node and what each node has acknowledged. Each publish that
+ * changes anything is one new revision; a node's messages are its deltas between the revisions at
+ * which its own state changed, kept for a while so a node that reconnects can catch up, or else a
+ * snapshot. It never blocks on a node: senders pull from here at their own pace.
+ */
+public final class NodeStateStore {
+
+  /** Told when nodes have a new revision to fetch, and when a node acks one. */
+  public interface Listener {
+    default void published(long revision, Set<String> changedNodes) {}
+
+    default void acked(String node, long revision) {}
+  }
+
+  /** How one node stands: desired nodes, connected nodes, and what they acked. */
+  public record NodeStatus(
+      String node, long revision, long ackedRevision, boolean connected, String lastError) {}
+
+  private final String epoch;
+  private final int historyLimit;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, NodeRecord> nodes = new HashMap<>();
+  private DesiredState desired = DesiredState.EMPTY;
+  private long revision;
+
+  private static final class NodeRecord {
+    LocalState local = LocalState.EMPTY;
+    long lastChanged;
+    long acked;
+    int sessions;
+    String lastError = "";
+    final ArrayDeque<OperatorMessage> history = new ArrayDeque<>();
+  }
+
+  public NodeStateStore() {
+    this(UUID.randomUUID().toString(), 64);
+  }
+
+  public NodeStateStore(String epoch, int historyLimit) {
+    this.epoch = epoch;
+    this.historyLimit = historyLimit;
+  }
+
+  public String epoch() {
+    return epoch;
+  }
+
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
+
+  public synchronized long revision() {
+    return revision;
+  }
+
+  public synchronized DesiredState desired() {
+    return desired;
+  }
+
+  /**
+   * Makes {@code next} the desired state. Returns the revision that holds it: a new one if any
+   * node's state changed, the current one otherwise.
+   */
+  public long publish(DesiredState next) {
+    Set<String> changed = new HashSet<>();
+    long published;
+    synchronized (this) {
+      long r = revision + 1;
+      Delta ipcache = NodeStateDiff.ipcache(desired.ipcache(), next.ipcache());
+      Set<String> names = new HashSet<>(nodes.keySet());
+      names.addAll(next.nodes().keySet());
+      for (String name : names) {
+        NodeRecord rec = nodes.get(name);
+        LocalState local = next.node(name);
+        if (rec == null) {
+          rec = new NodeRecord();
+          rec.local = local;
+          rec.lastChanged = r;
+          nodes.put(name, rec);
+          changed.add(name);
+          continue;
+        }
+        Delta d = NodeStateDiff.delta(ipcache, rec.local, local);
+        if (!NodeStateDiff.isEmpty(d)) {
+          rec.history.addLast(message(r, d.toBuilder().setBaseRevision(rec.lastChanged).build()));
+          while (rec.history.size() > historyLimit) {
+            rec.history.removeFirst();
+          }
+          rec.local = local;
+          rec.lastChanged = r;
+          changed.add(name);
+        }
+        if (rec.sessions == 0 && !next.nodes().containsKey(name)) {
+          nodes.remove(name);
+          changed.remove(name);
+        }
+      }
+      desired = next;
+      if (!changed.isEmpty()) {
+        revision = r;
+      }
+      published = revision;
+    }
+    if (!changed.isEmpty()) {
+      listeners.forEach(l -> l.published(published, Set.copyOf(changed)));
+    }
+    return published;
+  }
+
+  /**
+   * A node's stream opened with a hello. Returns the revision the node is known to hold, from which
+   * its messages start: -1 when it must get a snapshot.
+   */
+  public synchronized long connect(String node, String helloEpoch, long lastApplied) {
+    NodeRecord rec = nodes.computeIfAbsent(node, n -> fresh());
+    rec.sessions++;
+    if (!epoch.equals(helloEpoch) || lastApplied <= 0 || lastApplied > rec.lastChanged) {
+      return -1;
+    }
+    rec.acked = Math.max(rec.acked, lastApplied);
+    return lastApplied;
+  }
+
+  private NodeRecord fresh() {
+    NodeRecord rec = new NodeRecord();
+    rec.lastChanged = revision;
+    return rec;
+  }
+
+  public synchronized void disconnect(String node) {
+    NodeRecord rec = nodes.get(node);
+    if (rec != null) {
+      rec.sessions--;
+      if (rec.sessions <= 0 && !desired.nodes().containsKey(node)) {
+        nodes.remove(node);
+      }
+    }
+  }
+
+  /**
+   * The message that takes a node from {@code held} (-1: nothing) towards its current state, if it
+   * lags: the delta based on {@code held} when still kept, else a snapshot.
+   */
+  public synchronized Optional<OperatorMessage> next(String node, long held) {
+    NodeRecord rec = nodes.get(node);
+    if (rec == null || held == rec.lastChanged) {
+      return Optional.empty();
+    }
+    if (held >= 0) {
+      for (OperatorMessage m : rec.history) {
+        if (m.getDelta().getBaseRevision() == held) {
+          return Optional.of(m);
+        }
+      }
+    }
+    return Optional.of(
+        OperatorMessage.newBuilder()
+            .setEpoch(epoch)
+            .setRevision(rec.lastChanged)
+            .setSnapshot(NodeStateDiff.snapshot(desired.ipcache(), rec.local))
+            .build());
+  }
+
+  /** A node applied {@code ackedRevision} (error empty) or failed to (error says why). */
+  public void ack(String node, long ackedRevision, String error) {
+    synchronized (this) {
+      NodeRecord rec = nodes.get(node);
+      if (rec == null || ackedRevision > rec.lastChanged) {
+        return;
+      }
+      if (!error.isEmpty()) {
+        rec.lastError = error;
+        return;
+      }
+      rec.lastError = "";
+      rec.acked = Math.max(rec.acked, ackedRevision);
+    }
+    listeners.forEach(l -> l.acked(node, ackedRevision));
+  }
+
+  /**
+   * The revision a node is consistent with: every revision since its last change once it has acked
+   * that change, else what it acked; -1 for a node never seen.
+   */
+  public synchronized long effectiveRevision(String node) {
+    NodeRecord rec = nodes.get(node);
+    if (rec == null) {
+      return -1;
+    }
+    return rec.acked >= rec.lastChanged ? revision : rec.acked;
+  }
+
+  /** How many of {@code desiredNodes} hold revision {@code since} or a later one. */
+  public synchronized int enforcedCount(Collection<String> desiredNodes, long since) {
+    int n = 0;
+    for (String node : desiredNodes) {
+      if (effectiveRevision(node) >= since) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  public synchronized Optional<NodeStatus> status(String node) {
+    NodeRecord rec = nodes.get(node);
+    return Optional.ofNullable(rec)
+        .map(r -> new NodeStatus(node, r.lastChanged, r.acked, r.sessions > 0, r.lastError));
+  }
+
+  private OperatorMessage message(long r, Delta d) {
+    return OperatorMessage.newBuilder().setEpoch(epoch).setRevision(r).setDelta(d).build();
+  }
+}

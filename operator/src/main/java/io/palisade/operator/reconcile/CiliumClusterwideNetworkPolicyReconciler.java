@@ -1,0 +1,47 @@
+package io.palisade.operator.reconcile;
+
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
+import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.operator.inventory.Pipeline;
+import io.palisade.operator.inventory.PolicyValidation;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Status of CiliumClusterwideNetworkPolicy objects, on their status subresource. */
+// A singleton, not a proxied bean: the reconciler takes its parts in its constructor.
+@Singleton
+@ControllerConfiguration(
+    name = "ciliumclusterwidenetworkpolicy",
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
+public class CiliumClusterwideNetworkPolicyReconciler
+    extends PolicyStatusReconciler<CiliumClusterwideNetworkPolicy> {
+
+  @Inject
+  public CiliumClusterwideNetworkPolicyReconciler(Pipeline pipeline, PolicyValidation validation) {
+    this(pipeline, validation, Clock.systemUTC());
+  }
+
+  public CiliumClusterwideNetworkPolicyReconciler(
+      Pipeline pipeline, PolicyValidation validation, Clock clock) {
+    super(CiliumClusterwideNetworkPolicy.class, pipeline, validation, clock);
+  }
+
+  @Override
+  protected Optional<PolicyStatus> currentStatus(CiliumClusterwideNetworkPolicy policy) {
+    return Optional.ofNullable(policy.getStatus());
+  }
+
+  @Override
+  protected UpdateControl<CiliumClusterwideNetworkPolicy> write(
+      CiliumClusterwideNetworkPolicy policy, PolicyStatus status) {
+    policy.setStatus(status);
+    return UpdateControl.patchStatus(policy);
+  }
+}

@@ -1,0 +1,106 @@
+package io.palisade.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.operator.inventory.Pipeline;
+import io.palisade.operator.inventory.PolicyValidation;
+import io.palisade.operator.model.PolicyRef;
+import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.operator.status.Enforcement;
+import io.palisade.operator.status.PolicyConditions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What every policy kind's reconciler does: validate the generation, hand it to the pipeline, read
+ * how far it is enforced, and write the status only when it says something new. A node's ack or new
+ * revision wakes the policies on that node; a generation not yet enforced everywhere is also looked
+ * at again shortly, in case a wake-up came before the reconciler ran.
+ */
+public abstract class PolicyStatusReconciler<P extends HasMetadata> implements Reconciler<P> {
+
+  static final Duration RECHECK = Duration.ofSeconds(1);
+
+  private final Pipeline pipeline;
+  private final PolicyValidation validation;
+  private final Clock clock;
+  private final String kind;
+  private final SimpleInboundEventSource<P> nodeEvents = new SimpleInboundEventSource<>("nodes");
+
+  protected PolicyStatusReconciler(
+      Class<P> type, Pipeline pipeline, PolicyValidation validation, Clock clock) {
+    this.kind = HasMetadata.getKind(type);
+    this.pipeline = pipeline;
+    this.validation = validation;
+    this.clock = clock;
+    pipeline
+        .store()
+        .addListener(
+            new NodeStateStore.Listener() {
+              @Override
+              public void published(long revision, Set<String> changedNodes) {
+                changedNodes.forEach(PolicyStatusReconciler.this::wake);
+              }
+
+              @Override
+              public void acked(String node, long revision) {
+                wake(node);
+              }
+            });
+  }
+
+  @Override
+  public List<EventSource<?, P>> prepareEventSources(EventSourceContext<P> context) {
+    return List.of(nodeEvents);
+  }
+
+  /** Reconciles this kind's policies that must be enforced on {@code node}. */
+  private void wake(String node) {
+    for (PolicyRef ref : pipeline.policiesOn(node)) {
+      if (ref.kind().equals(kind)) {
+        try {
+          nodeEvents.propagateEvent(
+              new ResourceID(ref.name(), ref.namespace().isEmpty() ? null : ref.namespace()));
+        } catch (RuntimeException e) {
+          // Not started yet: the first reconcile reads the current state anyway.
+        }
+      }
+    }
+  }
+
+  @Override
+  public UpdateControl<P> reconcile(P policy, Context<P> context) {
+    PolicyValidation.Checked checked = validation.check(policy);
+    pipeline.inventory().putPolicy(checked);
+    Optional<Enforcement> enforcement =
+        checked.valid()
+            ? pipeline.enforcement(checked.ref(), checked.generation())
+            : Optional.empty();
+    Optional<PolicyStatus> previous = currentStatus(policy);
+    PolicyStatus next =
+        PolicyConditions.build(
+            checked.generation(), checked.errors(), enforcement, previous, clock.instant());
+    UpdateControl<P> control =
+        previous.isPresent() && PolicyConditions.same(previous.get(), next)
+            ? UpdateControl.noUpdate()
+            : write(policy, next);
+    boolean settled = !checked.valid() || enforcement.map(Enforcement::complete).orElse(false);
+    return settled ? control : control.rescheduleAfter(RECHECK);
+  }
+
+  /** The status the object carries now, if any. */
+  protected abstract Optional<PolicyStatus> currentStatus(P policy);
+
+  /** Puts {@code status} on the object and says how to patch it. */
+  protected abstract UpdateControl<P> write(P policy, PolicyStatus status);
+}

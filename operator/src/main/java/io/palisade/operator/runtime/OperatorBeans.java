@@ -1,0 +1,78 @@
+package io.palisade.operator.runtime;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.palisade.operator.identity.CiliumIdentityAllocator;
+import io.palisade.operator.inventory.ClusterInventory;
+import io.palisade.operator.inventory.Pipeline;
+import io.palisade.operator.inventory.PolicyValidation;
+import io.palisade.operator.model.NodeStateComputer;
+import io.palisade.operator.nodestate.NodeStateStore;
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** The operator's parts as CDI beans; the parts themselves know nothing of CDI. */
+@ApplicationScoped
+public class OperatorBeans {
+
+  @Produces
+  @Singleton
+  Leadership leadership() {
+    return new Leadership();
+  }
+
+  /**
+   * Leader election by the Lease {@code palisade-operator} in the operator's namespace, so that two
+   * replicas never both write status or collect identities; QOSDK turns it on in production.
+   */
+  @Produces
+  @Singleton
+  @Unremovable
+  LeaderElectionConfiguration leaderElection(Leadership leadership) {
+    return new LeaderElectionConfiguration(
+        "palisade-operator",
+        null,
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        null,
+        new LeaderCallbacks(leadership::started, leadership::stopped, leader -> {}),
+        true);
+  }
+
+  @Produces
+  @Singleton
+  NodeStateStore nodeStateStore() {
+    return new NodeStateStore();
+  }
+
+  @Produces
+  @Singleton
+  CiliumIdentityAllocator identityAllocator(KubernetesClient client) {
+    CiliumIdentityAllocator allocator = new CiliumIdentityAllocator(client);
+    allocator.resync();
+    return allocator;
+  }
+
+  @Produces
+  @Singleton
+  ClusterInventory inventory() {
+    return new ClusterInventory();
+  }
+
+  @Produces
+  @Singleton
+  PolicyValidation validation() {
+    return new PolicyValidation();
+  }
+
+  @Produces
+  @Singleton
+  Pipeline pipeline(
+      ClusterInventory inventory, CiliumIdentityAllocator allocator, NodeStateStore store) {
+    return new Pipeline(inventory, new NodeStateComputer(allocator), store);
+  }
+}

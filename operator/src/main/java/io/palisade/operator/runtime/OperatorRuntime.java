@@ -1,0 +1,135 @@
+package io.palisade.operator.runtime;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.palisade.operator.identity.CiliumIdentityAllocator;
+import io.palisade.operator.identity.IdentityGarbageCollector;
+import io.palisade.operator.inventory.ClusterInventory;
+import io.palisade.operator.inventory.ClusterWatch;
+import io.palisade.operator.inventory.Pipeline;
+import io.palisade.operator.inventory.PolicyValidation;
+import io.palisade.operator.nodestate.NodeStateServer;
+import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.operator.nodestate.NodeTls;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts what runs beside the reconcilers: the watches, the pipeline loop and the node-state
+ * server; and stops them.
+ */
+@ApplicationScoped
+public class OperatorRuntime {
+
+  private static final Logger LOG = Logger.getLogger(OperatorRuntime.class);
+
+  @Inject KubernetesClient client;
+  @Inject ClusterInventory inventory;
+  @Inject PolicyValidation validation;
+  @Inject Pipeline pipeline;
+  @Inject NodeStateStore store;
+  @Inject CiliumIdentityAllocator allocator;
+  @Inject Leadership leadership;
+
+  @ConfigProperty(name = "palisade.identity.gc-grace", defaultValue = "PT15M")
+  Duration identityGrace;
+
+  @ConfigProperty(name = "palisade.node-state.port", defaultValue = "9870")
+  int port;
+
+  /** PEM files of the node-state server's certificate and key; absent: plain text. */
+  @ConfigProperty(name = "palisade.node-state.tls.cert")
+  Optional<String> tlsCert;
+
+  @ConfigProperty(name = "palisade.node-state.tls.key")
+  Optional<String> tlsKey;
+
+  /** PEM file of the CA that signs the daemons' certificates; set: mutual TLS. */
+  @ConfigProperty(name = "palisade.node-state.tls.client-ca")
+  Optional<String> tlsClientCa;
+
+  @ConfigProperty(name = "palisade.runtime.enabled", defaultValue = "true")
+  boolean enabled;
+
+  private ClusterWatch watch;
+  private NodeStateServer server;
+  private ScheduledExecutorService loop;
+  private IdentityGarbageCollector identityGc;
+
+  void start(@Observes StartupEvent event) {
+    if (!enabled) {
+      return;
+    }
+    try {
+      server = NodeStateServer.start(new InetSocketAddress(port), store, tls());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve node state on port " + port, e);
+    }
+    identityGc = new IdentityGarbageCollector(identityGrace);
+    watch = new ClusterWatch(client, inventory, validation).start();
+    loop =
+        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pipeline").factory());
+    loop.scheduleWithFixedDelay(this::runPipeline, 0, 50, TimeUnit.MILLISECONDS);
+    LOG.infof(
+        "node-state server on port %d (%s), epoch %s",
+        server.port(),
+        tlsClientCa.isPresent() ? "mutual TLS" : tlsCert.isPresent() ? "TLS" : "plain text",
+        store.epoch());
+  }
+
+  private Optional<NodeTls> tls() {
+    if (tlsCert.isEmpty() || tlsKey.isEmpty()) {
+      if (tlsClientCa.isPresent()) {
+        throw new IllegalStateException(
+            "palisade.node-state.tls.client-ca needs tls.cert and tls.key as well");
+      }
+      return Optional.empty();
+    }
+    return Optional.of(
+        new NodeTls(Path.of(tlsCert.get()), Path.of(tlsKey.get()), tlsClientCa.map(Path::of)));
+  }
+
+  /** One turn of the loop: publish what changed, then give back identities long unused. */
+  private void runPipeline() {
+    try {
+      pipeline.run();
+      if (!leadership.leading()) {
+        return;
+      }
+      Set<Long> inUse = IdentityGarbageCollector.inUse(store.desired());
+      for (long id : identityGc.collect(allocator.allocated(), inUse, Instant.now())) {
+        LOG.infof("identity %d unused for %s: deleting it", id, identityGrace);
+        allocator.release(id);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("computing node state failed; the last published revision stays", e);
+    }
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (loop != null) {
+      loop.shutdownNow();
+    }
+    if (watch != null) {
+      watch.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+}

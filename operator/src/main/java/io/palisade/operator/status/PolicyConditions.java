@@ -1,0 +1,113 @@
+package io.palisade.operator.status;
+
+import io.palisade.crds.cilium.PolicyCondition;
+import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.policy.parse.FieldError;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds a policy's status from what is known of it, without I/O: {@code Valid} with every
+ * validation error, the kstatus trio {@code Ready}, {@code Reconciling} and {@code Stalled}, and
+ * {@code Enforced} from the nodes' acks. A condition keeps its transition time while its status
+ * stays, so an unchanged policy yields an equal status and needs no patch.
+ */
+public final class PolicyConditions {
+
+  public static final String VALID = "Valid";
+  public static final String READY = "Ready";
+  public static final String RECONCILING = "Reconciling";
+  public static final String STALLED = "Stalled";
+  public static final String ENFORCED = "Enforced";
+
+  private PolicyConditions() {}
+
+  /**
+   * The status of generation {@code generation}: invalid when {@code errors} is not empty; else
+   * enforced as {@code enforcement} says, or still on its way to the nodes when that is empty.
+   */
+  public static PolicyStatus build(
+      long generation,
+      List<FieldError> errors,
+      Optional<Enforcement> enforcement,
+      Optional<PolicyStatus> previous,
+      Instant now) {
+    Builder b = new Builder(generation, previous, now);
+    if (!errors.isEmpty()) {
+      String why = errors.stream().map(FieldError::toString).reduce((x, y) -> x + "; " + y).get();
+      b.add(VALID, "False", "Invalid", why);
+      b.add(READY, "False", "Invalid", "the policy is invalid and enforced nowhere");
+      b.add(RECONCILING, "False", "Invalid", "nothing to do until the policy is fixed");
+      b.add(STALLED, "True", "Invalid", why);
+      b.add(ENFORCED, "False", "Invalid", "the policy is invalid and enforced nowhere");
+      return b.status(null);
+    }
+    b.add(VALID, "True", "Valid", "the policy is valid");
+    b.add(STALLED, "False", "Valid", "the policy is valid");
+    if (enforcement.isEmpty()) {
+      String msg = "generation " + generation + " is on its way to the nodes";
+      b.add(READY, "Unknown", "Progressing", msg);
+      b.add(RECONCILING, "True", "Progressing", msg);
+      b.add(ENFORCED, "Unknown", "Pending", msg);
+      return b.status(null);
+    }
+    Enforcement e = enforcement.get();
+    if (e.complete()) {
+      b.add(READY, "True", "Enforced", e.message());
+      b.add(RECONCILING, "False", "Enforced", e.message());
+      b.add(ENFORCED, "True", "Enforced", e.message());
+    } else {
+      b.add(READY, "Unknown", "Progressing", e.message());
+      b.add(RECONCILING, "True", "Progressing", e.message());
+      b.add(ENFORCED, "False", "Enforcing", e.message());
+    }
+    return b.status(e);
+  }
+
+  /** Whether two statuses say the same, so that the newer need not be written. */
+  public static boolean same(PolicyStatus a, PolicyStatus b) {
+    return Objects.equals(a, b);
+  }
+
+  /** The condition of {@code type}, if the status has one. */
+  public static Optional<PolicyCondition> condition(PolicyStatus status, String type) {
+    if (status == null || status.conditions() == null) {
+      return Optional.empty();
+    }
+    return status.conditions().stream().filter(c -> type.equals(c.type())).findFirst();
+  }
+
+  private static final class Builder {
+    private final long generation;
+    private final Optional<PolicyStatus> previous;
+    private final String now;
+    private final List<PolicyCondition> conditions = new ArrayList<>();
+
+    Builder(long generation, Optional<PolicyStatus> previous, Instant now) {
+      this.generation = generation;
+      this.previous = previous;
+      this.now = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    void add(String type, String status, String reason, String message) {
+      String since =
+          previous
+              .flatMap(p -> condition(p, type))
+              .filter(c -> status.equals(c.status()) && c.lastTransitionTime() != null)
+              .map(PolicyCondition::lastTransitionTime)
+              .orElse(now);
+      conditions.add(new PolicyCondition(type, status, reason, message, since, generation));
+    }
+
+    PolicyStatus status(Enforcement e) {
+      return e == null
+          ? new PolicyStatus(generation, List.copyOf(conditions))
+          : new PolicyStatus(
+              generation, List.copyOf(conditions), e.desired(), e.enforced(), e.revision());
+    }
+  }
+}

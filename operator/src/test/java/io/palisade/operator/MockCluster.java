@@ -1,0 +1,28 @@
+package io.palisade.operator;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.InputStream;
+
+/** Helpers for tests on the fabric8 mock API server in CRUD mode. */
+public final class MockCluster {
+
+  private MockCluster() {}
+
+  /** Registers the Cilium CRDs the crds module generates, so the mock serves their semantics. */
+  public static void installCrds(KubernetesClient client) {
+    for (String plural :
+        new String[] {
+          "ciliumidentities", "ciliumnetworkpolicies", "ciliumclusterwidenetworkpolicies"
+        }) {
+      String resource = "META-INF/fabric8/" + plural + ".cilium.io-v1.yml";
+      try (InputStream in = MockCluster.class.getClassLoader().getResourceAsStream(resource)) {
+        CustomResourceDefinition crd =
+            client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(resource, e);
+      }
+    }
+  }
+}

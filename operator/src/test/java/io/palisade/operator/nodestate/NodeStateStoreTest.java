@@ -1,0 +1,116 @@
+package io.palisade.operator.nodestate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.palisade.operator.StarWars;
+import io.palisade.operator.model.DesiredState;
+import io.palisade.operator.model.NodeStateComputer;
+import io.palisade.operator.model.Workload;
+import io.palisade.policy.identity.InMemoryIdentityAllocator;
+import io.palisade.proto.nodestate.v1.OperatorMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class NodeStateStoreTest {
+
+  private final NodeStateComputer computer = new NodeStateComputer(new InMemoryIdentityAllocator());
+  private final NodeStateStore store = new NodeStateStore("epoch-1", 4);
+
+  private DesiredState state(List<Workload> workloads, String... policies) {
+    return computer.compute(StarWars.snapshot(workloads, policies));
+  }
+
+  @Test
+  void aNewNodeGetsASnapshotThenDeltasBasedOnWhatItHolds() {
+    assertThat(store.publish(state(StarWars.workloads()))).isEqualTo(1);
+    OperatorMessage first = store.next("node-a", -1).orElseThrow();
+    assertThat(first.getKindCase()).isEqualTo(OperatorMessage.KindCase.SNAPSHOT);
+    assertThat(first.getRevision()).isEqualTo(1);
+    assertThat(first.getSnapshot().getIpcacheCount()).isEqualTo(3);
+    assertThat(first.getSnapshot().getEndpoints(0).getEnforceIngress()).isFalse();
+    assertThat(store.next("node-a", 1)).isEmpty();
+
+    assertThat(store.publish(state(StarWars.workloads(), StarWars.RULE1))).isEqualTo(2);
+    OperatorMessage delta = store.next("node-a", 1).orElseThrow();
+    assertThat(delta.getRevision()).isEqualTo(2);
+    assertThat(delta.getDelta().getBaseRevision()).isEqualTo(1);
+    assertThat(delta.getDelta().getEndpointUpserts(0).getEnforceIngress()).isTrue();
+    assertThat(delta.getDelta().getPolicyChangesCount()).isEqualTo(1);
+    assertThat(delta.getDelta().getPolicyChanges(0).getReplace()).isFalse();
+    assertThat(delta.getDelta().getIpcacheUpsertsCount()).isZero();
+  }
+
+  @Test
+  void anUnchangedStateIsNoNewRevisionAndOnlyChangedNodesMove() {
+    store.publish(state(StarWars.workloads()));
+    assertThat(store.publish(state(StarWars.workloads()))).isEqualTo(1);
+    // rule1 selects only the deathstar: node-b's state is unchanged.
+    assertThat(store.publish(state(StarWars.workloads(), StarWars.RULE1))).isEqualTo(2);
+    assertThat(store.next("node-b", 1)).isEmpty();
+    assertThat(store.status("node-b").orElseThrow().revision()).isEqualTo(1);
+  }
+
+  @Test
+  void aNodeTooFarBehindGetsASnapshot() {
+    List<Workload> w = new ArrayList<>(StarWars.workloads());
+    store.publish(state(w));
+    for (int i = 0; i < 6; i++) {
+      w.add(StarWars.workload("pod" + i, "node-a", "10.42.1." + i, Map.of("n", "" + i)));
+      store.publish(state(w));
+    }
+    assertThat(store.revision()).isEqualTo(7);
+    assertThat(store.next("node-a", 1).orElseThrow().getKindCase())
+        .isEqualTo(OperatorMessage.KindCase.SNAPSHOT);
+    assertThat(store.next("node-a", 5).orElseThrow().getDelta().getBaseRevision()).isEqualTo(5);
+  }
+
+  @Test
+  void acksMakeANodeEnforceEveryRevisionSinceItsLastChange() {
+    store.publish(state(StarWars.workloads()));
+    long r2 = store.publish(state(StarWars.workloads(), StarWars.RULE1));
+    assertThat(store.enforcedCount(Set.of("node-a", "node-b"), r2)).isZero();
+    store.ack("node-a", 2, "");
+    store.ack("node-b", 1, "");
+    // node-b's state did not change at revision 2, so holding revision 1 it holds revision 2.
+    assertThat(store.effectiveRevision("node-b")).isEqualTo(2);
+    assertThat(store.enforcedCount(Set.of("node-a", "node-b"), r2)).isEqualTo(2);
+    assertThat(store.effectiveRevision("node-z")).isEqualTo(-1);
+  }
+
+  @Test
+  void aNackIsRecordedAndAFutureRevisionIsIgnored() {
+    store.publish(state(StarWars.workloads()));
+    store.ack("node-a", 1, "map full");
+    assertThat(store.status("node-a").orElseThrow().lastError()).isEqualTo("map full");
+    assertThat(store.effectiveRevision("node-a")).isZero();
+    store.ack("node-a", 9, "");
+    assertThat(store.status("node-a").orElseThrow().ackedRevision()).isZero();
+  }
+
+  @Test
+  void helloFromAnotherEpochOrAnUnknownRevisionMeansSnapshot() {
+    store.publish(state(StarWars.workloads()));
+    assertThat(store.connect("node-a", "epoch-0", 1)).isEqualTo(-1);
+    assertThat(store.connect("node-a", "epoch-1", 5)).isEqualTo(-1);
+    assertThat(store.connect("node-a", "epoch-1", 1)).isEqualTo(1);
+    assertThat(store.status("node-a").orElseThrow().ackedRevision()).isEqualTo(1);
+  }
+
+  @Test
+  void aConnectedNodeWithoutEndpointsStillGetsTheIpcache() {
+    store.publish(state(StarWars.workloads()));
+    store.connect("node-c", "", 0);
+    OperatorMessage m = store.next("node-c", -1).orElseThrow();
+    assertThat(m.getSnapshot().getIpcacheCount()).isEqualTo(3);
+    assertThat(m.getSnapshot().getEndpointsCount()).isZero();
+    List<Workload> more = new ArrayList<>(StarWars.workloads());
+    more.add(StarWars.workload("probe", "node-a", "10.42.0.99", Map.of("a", "b")));
+    long r = store.publish(state(more));
+    OperatorMessage d = store.next("node-c", m.getRevision()).orElseThrow();
+    assertThat(d.getRevision()).isEqualTo(r);
+    assertThat(d.getDelta().getIpcacheUpserts(0).getPrefix()).isEqualTo("10.42.0.99/32");
+  }
+}

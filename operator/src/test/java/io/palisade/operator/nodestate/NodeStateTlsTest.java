@@ -1,0 +1,95 @@
+package io.palisade.operator.nodestate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.palisade.operator.StarWars;
+import io.palisade.operator.model.NodeStateComputer;
+import io.palisade.policy.identity.InMemoryIdentityAllocator;
+import io.palisade.proto.nodestate.v1.OperatorMessage;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The node-state stream over mutual TLS: only daemons with a certificate, each for its node. */
+class NodeStateTlsTest {
+
+  @TempDir static Path dir;
+  static TestCertificates certs;
+
+  private final NodeStateStore store = new NodeStateStore("epoch-1", 64);
+  private final List<TestDaemon> daemons = new ArrayList<>();
+  private NodeStateServer server;
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    certs = new TestCertificates(dir).issue("operator").issue("node-a");
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    store.publish(
+        new NodeStateComputer(new InMemoryIdentityAllocator())
+            .compute(StarWars.snapshot(StarWars.workloads(), StarWars.RULE1)));
+    NodeTls tls =
+        new NodeTls(
+            certs.certificate("operator"),
+            certs.key("operator"),
+            Optional.of(certs.certificate("ca")));
+    server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store, Optional.of(tls));
+  }
+
+  @AfterEach
+  void stop() {
+    daemons.forEach(TestDaemon::close);
+    server.close();
+  }
+
+  private TestDaemon daemon(boolean withCertificate) throws Exception {
+    SslContextBuilder ssl =
+        GrpcSslContexts.forClient().trustManager(certs.certificate("ca").toFile());
+    if (withCertificate) {
+      ssl.keyManager(certs.certificate("node-a").toFile(), certs.key("node-a").toFile());
+    }
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.port()).sslContext(ssl.build()).build();
+    TestDaemon d = new TestDaemon(channel, true, false);
+    daemons.add(d);
+    return d;
+  }
+
+  @Test
+  void aDaemonWithItsNodesCertificateGetsItsState() throws Exception {
+    TestDaemon d = daemon(true).hello("node-a", "", 0);
+    await().until(() -> d.received.size() == 1);
+    OperatorMessage m = d.received.getFirst();
+    assertThat(m.getSnapshot().getEndpoints(0).getId()).isEqualTo("default/deathstar");
+    await().until(() -> store.effectiveRevision("node-a") == store.revision());
+  }
+
+  @Test
+  void aCertificateSpeaksOnlyForItsOwnNode() throws Exception {
+    TestDaemon d = daemon(true).hello("node-b", "", 0);
+    await().until(() -> d.error != null);
+    assertThat(d.error).hasMessageContaining("PERMISSION_DENIED").hasMessageContaining("node-b");
+    assertThat(d.received).isEmpty();
+  }
+
+  @Test
+  void aDaemonWithoutACertificateIsRefused() throws Exception {
+    TestDaemon d = daemon(false).hello("node-a", "", 0);
+    await().until(() -> d.error != null);
+    assertThat(d.received).isEmpty();
+  }
+}

@@ -1,0 +1,372 @@
+package io.palisade.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
+import io.palisade.crds.cilium.CiliumNetworkPolicy;
+import io.palisade.crds.cilium.PolicyCondition;
+import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.operator.MockCluster;
+import io.palisade.operator.StarWars;
+import io.palisade.operator.identity.CiliumIdentityAllocator;
+import io.palisade.operator.inventory.ClusterInventory;
+import io.palisade.operator.inventory.ClusterWatch;
+import io.palisade.operator.inventory.Pipeline;
+import io.palisade.operator.inventory.PolicyValidation;
+import io.palisade.operator.model.NodeStateComputer;
+import io.palisade.operator.nodestate.NodeStateServer;
+import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.operator.nodestate.TestDaemon;
+import io.palisade.operator.status.PolicyConditions;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconcilers under plain JOSDK against the mock API server, with the real pipeline, watches,
+ * identity allocator and node-state server: a policy created through the API reaches a daemon over
+ * gRPC, and its ack reaches the policy's status.
+ */
+@EnableKubernetesMockClient(crud = true)
+class PolicyReconcilersTest {
+
+  KubernetesClient client;
+
+  private final NodeStateStore store = new NodeStateStore("epoch-1", 64);
+  private final ClusterInventory inventory = new ClusterInventory();
+  private final PolicyValidation validation = new PolicyValidation();
+  private Pipeline pipeline;
+  private ClusterWatch watch;
+  private NodeStateServer server;
+  private ScheduledExecutorService loop;
+  private Operator operator;
+  private TestDaemon daemon;
+
+  @BeforeEach
+  void start() throws Exception {
+    MockCluster.installCrds(client);
+    pipeline =
+        new Pipeline(inventory, new NodeStateComputer(new CiliumIdentityAllocator(client)), store);
+    watch = new ClusterWatch(client, inventory, validation).start();
+    loop = Executors.newSingleThreadScheduledExecutor();
+    loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
+    server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store);
+    operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withCloseClientOnStop(false));
+    operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation));
+    operator.register(new CiliumClusterwideNetworkPolicyReconciler(pipeline, validation));
+    operator.register(new NetworkPolicyReconciler(pipeline, validation));
+    operator.start();
+    for (var w : StarWars.workloads()) {
+      client
+          .pods()
+          .resource(pod(w.pod().name(), w.node().get(), w.addresses().getFirst(), w.pod().labels()))
+          .create();
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    operator.stop();
+    if (daemon != null) {
+      daemon.close();
+    }
+    server.close();
+    loop.shutdownNow();
+    watch.close();
+  }
+
+  private static Pod pod(String name, String node, String ip, Map<String, String> labels) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("default")
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .addNewContainer()
+        .withName("c")
+        .withImage("i")
+        .endContainer()
+        .endSpec()
+        .withNewStatus()
+        .withPodIP(ip)
+        .withPhase("Running")
+        .endStatus()
+        .build();
+  }
+
+  private <T> T parse(String yaml, Class<T> type) {
+    return client.getKubernetesSerialization().unmarshal(yaml, type);
+  }
+
+  private PolicyStatus cnpStatus(String name) {
+    CiliumNetworkPolicy p =
+        client.resources(CiliumNetworkPolicy.class).inNamespace("default").withName(name).get();
+    return p == null ? null : p.getStatus();
+  }
+
+  private static String condition(PolicyStatus s, String type) {
+    return PolicyConditions.condition(s, type).map(PolicyCondition::status).orElse("");
+  }
+
+  private static String message(PolicyStatus s, String type) {
+    return PolicyConditions.condition(s, type).map(PolicyCondition::message).orElse("");
+  }
+
+  @Test
+  void aNewPolicyIsReconcilingAtOnceAndEnforcedOnceItsNodeAcks() {
+    client
+        .resources(CiliumNetworkPolicy.class)
+        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
+        .create();
+
+    await()
+        .until(() -> cnpStatus("rule1") != null && cnpStatus("rule1").enforcedRevision() != null);
+    PolicyStatus pending = cnpStatus("rule1");
+    assertThat(pending.observedGeneration()).isEqualTo(1);
+    assertThat(condition(pending, "Valid")).isEqualTo("True");
+    assertThat(condition(pending, "Reconciling")).isEqualTo("True");
+    assertThat(condition(pending, "Ready")).isEqualTo("Unknown");
+    assertThat(condition(pending, "Stalled")).isEqualTo("False");
+    assertThat(message(pending, "Enforced")).startsWith("enforced on 0/1 node at revision ");
+    assertThat(pending.desiredNodes()).isEqualTo(1);
+
+    // The deathstar's node connects over gRPC, applies what it gets and acks it.
+    daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> "True".equals(condition(cnpStatus("rule1"), "Ready")));
+    PolicyStatus done = cnpStatus("rule1");
+    assertThat(condition(done, "Enforced")).isEqualTo("True");
+    assertThat(condition(done, "Reconciling")).isEqualTo("False");
+    assertThat(message(done, "Enforced"))
+        .isEqualTo("enforced on 1/1 node at revision " + done.enforcedRevision());
+    assertThat(done.enforcedNodes()).isEqualTo(1);
+    // What the daemon got: the deathstar enforcing ingress, the tiefighter allowed on port 80.
+    var endpoint =
+        daemon.received.stream()
+            .flatMap(
+                m ->
+                    m.hasSnapshot()
+                        ? m.getSnapshot().getEndpointsList().stream()
+                        : m.getDelta().getEndpointUpsertsList().stream())
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    assertThat(endpoint.getId()).isEqualTo("default/deathstar");
+    assertThat(endpoint.getEnforceIngress()).isTrue();
+  }
+
+  @Test
+  void anInvalidPolicyReportsEveryErrorAndIsStalled() {
+    String bad =
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: bad, namespace: default}
+        spec:
+          endpointSelector: {matchLabels: {org: empire}}
+          egress:
+            - toCIDR: ["10.0.0.0/33"]
+            - toPorts:
+                - ports: [{port: "99999", protocol: TCP}]
+        """;
+    client
+        .resources(CiliumNetworkPolicy.class)
+        .resource(parse(bad, CiliumNetworkPolicy.class))
+        .create();
+
+    await().until(() -> cnpStatus("bad") != null);
+    PolicyStatus s = cnpStatus("bad");
+    assertThat(condition(s, "Valid")).isEqualTo("False");
+    assertThat(message(s, "Valid")).contains("spec.egress[0]").contains("spec.egress[1]");
+    assertThat(condition(s, "Stalled")).isEqualTo("True");
+    assertThat(condition(s, "Ready")).isEqualTo("False");
+    assertThat(condition(s, "Reconciling")).isEqualTo("False");
+    assertThat(s.observedGeneration()).isEqualTo(1);
+  }
+
+  @Test
+  void statusIsPatchedOnlyWhenItChanges() throws Exception {
+    client
+        .resources(CiliumNetworkPolicy.class)
+        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
+        .create();
+    await()
+        .until(() -> cnpStatus("rule1") != null && cnpStatus("rule1").enforcedRevision() != null);
+    String version =
+        client
+            .resources(CiliumNetworkPolicy.class)
+            .inNamespace("default")
+            .withName("rule1")
+            .get()
+            .getMetadata()
+            .getResourceVersion();
+    // Not enforced anywhere yet: the reconciler looks again every second, and writes nothing new.
+    Thread.sleep(2500);
+    assertThat(
+            client
+                .resources(CiliumNetworkPolicy.class)
+                .inNamespace("default")
+                .withName("rule1")
+                .get()
+                .getMetadata()
+                .getResourceVersion())
+        .isEqualTo(version);
+  }
+
+  @Test
+  void aNewGenerationIsObservedAndADeletedPolicyLeavesTheNodes() {
+    client
+        .resources(CiliumNetworkPolicy.class)
+        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
+        .create();
+    await().until(() -> cnpStatus("rule1") != null);
+    CiliumNetworkPolicy changed =
+        parse(StarWars.RULE1.replace("\"80\"", "\"8080\""), CiliumNetworkPolicy.class);
+    // A patch, not a PUT: the reconciler's status writes move the resourceVersion meanwhile.
+    client
+        .resources(CiliumNetworkPolicy.class)
+        .inNamespace("default")
+        .withName("rule1")
+        .edit(
+            p -> {
+              p.setSpec(changed.getSpec());
+              return p;
+            });
+    await().until(() -> cnpStatus("rule1").observedGeneration() == 2);
+    assertThat(
+            PolicyConditions.condition(cnpStatus("rule1"), "Valid")
+                .orElseThrow()
+                .observedGeneration())
+        .isEqualTo(2);
+    await()
+        .until(
+            () ->
+                store
+                    .desired()
+                    .node("node-a")
+                    .endpoints()
+                    .get("default/deathstar")
+                    .enforceIngress());
+
+    client.resources(CiliumNetworkPolicy.class).inNamespace("default").withName("rule1").delete();
+    await()
+        .until(
+            () ->
+                !store
+                    .desired()
+                    .node("node-a")
+                    .endpoints()
+                    .get("default/deathstar")
+                    .enforceIngress());
+  }
+
+  @Test
+  void clusterwideAndKubernetesPoliciesGetStatusToo() {
+    String ccnp =
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumClusterwideNetworkPolicy
+        metadata: {name: empire-only}
+        spec:
+          endpointSelector: {matchLabels: {org: empire}}
+          ingress:
+            - fromEndpoints: [{matchLabels: {org: empire}}]
+        """;
+    client
+        .resources(CiliumClusterwideNetworkPolicy.class)
+        .resource(parse(ccnp, CiliumClusterwideNetworkPolicy.class))
+        .create();
+    String knp =
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny-all, namespace: default}
+        spec:
+          podSelector: {}
+          policyTypes: [Ingress]
+        """;
+    client.network().v1().networkPolicies().resource(parse(knp, NetworkPolicy.class)).create();
+
+    await()
+        .until(
+            () -> {
+              var p =
+                  client
+                      .resources(CiliumClusterwideNetworkPolicy.class)
+                      .withName("empire-only")
+                      .get();
+              return p.getStatus() != null && p.getStatus().desiredNodes() != null;
+            });
+    PolicyStatus cs =
+        client
+            .resources(CiliumClusterwideNetworkPolicy.class)
+            .withName("empire-only")
+            .get()
+            .getStatus();
+    assertThat(condition(cs, "Valid")).isEqualTo("True");
+    assertThat(cs.desiredNodes()).isEqualTo(2);
+
+    await()
+        .until(
+            () ->
+                NetworkPolicyReconciler.statusOf(
+                        client
+                            .network()
+                            .v1()
+                            .networkPolicies()
+                            .inNamespace("default")
+                            .withName("deny-all")
+                            .get())
+                    .isPresent());
+    Optional<PolicyStatus> ks =
+        NetworkPolicyReconciler.statusOf(
+            client
+                .network()
+                .v1()
+                .networkPolicies()
+                .inNamespace("default")
+                .withName("deny-all")
+                .get());
+    assertThat(condition(ks.orElseThrow(), "Valid")).isEqualTo("True");
+    assertThat(ks.get().observedGeneration()).isEqualTo(1);
+    // The engine translates it: deny-all ingress selects every pod of default, on both nodes.
+    await()
+        .until(
+            () ->
+                NetworkPolicyReconciler.statusOf(
+                        client
+                            .network()
+                            .v1()
+                            .networkPolicies()
+                            .inNamespace("default")
+                            .withName("deny-all")
+                            .get())
+                    .map(s -> Integer.valueOf(2).equals(s.desiredNodes()))
+                    .orElse(false));
+    await()
+        .until(
+            () -> store.desired().node("node-b").endpoints().get("default/xwing").enforceIngress());
+  }
+}

@@ -1,0 +1,90 @@
+package io.palisade.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.palisade.crds.cilium.PolicyCondition;
+import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.policy.parse.FieldError;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PolicyConditionsTest {
+
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Instant T1 = Instant.parse("2026-01-01T00:05:00Z");
+
+  private static PolicyCondition c(PolicyStatus s, String type) {
+    return PolicyConditions.condition(s, type).orElseThrow();
+  }
+
+  @Test
+  void firstSightIsReconcilingWithReadyUnknown() {
+    PolicyStatus s = PolicyConditions.build(3, List.of(), Optional.empty(), Optional.empty(), T0);
+    assertThat(s.observedGeneration()).isEqualTo(3);
+    assertThat(c(s, "Ready").status()).isEqualTo("Unknown");
+    assertThat(c(s, "Reconciling").status()).isEqualTo("True");
+    assertThat(c(s, "Reconciling").reason()).isEqualTo("Progressing");
+    assertThat(c(s, "Stalled").status()).isEqualTo("False");
+    assertThat(c(s, "Valid").status()).isEqualTo("True");
+    assertThat(s.conditions()).allMatch(x -> x.observedGeneration() == 3);
+    assertThat(s.desiredNodes()).isNull();
+  }
+
+  @Test
+  void everyErrorIsInValidAndStalled() {
+    List<FieldError> errors =
+        List.of(
+            new FieldError("spec.egress[0].toCIDR[0]", "\"10.0.0.0/33\" is not a CIDR"),
+            new FieldError("spec.ingress[0].toPorts[0].ports[0].port", "\"99999\" is no port"));
+    PolicyStatus s = PolicyConditions.build(1, errors, Optional.empty(), Optional.empty(), T0);
+    assertThat(c(s, "Valid").status()).isEqualTo("False");
+    assertThat(c(s, "Valid").message())
+        .isEqualTo(
+            "spec.egress[0].toCIDR[0]: \"10.0.0.0/33\" is not a CIDR; "
+                + "spec.ingress[0].toPorts[0].ports[0].port: \"99999\" is no port");
+    assertThat(c(s, "Stalled").status()).isEqualTo("True");
+    assertThat(c(s, "Ready").status()).isEqualTo("False");
+    assertThat(c(s, "Reconciling").status()).isEqualTo("False");
+  }
+
+  @Test
+  void enforcementCountsNodesAndReadyFollowsIt() {
+    PolicyStatus partial =
+        PolicyConditions.build(
+            1, List.of(), Optional.of(new Enforcement(12, 5, 4711)), Optional.empty(), T0);
+    assertThat(c(partial, "Enforced").status()).isEqualTo("False");
+    assertThat(c(partial, "Enforced").message())
+        .isEqualTo("enforced on 5/12 nodes at revision 4711");
+    assertThat(c(partial, "Ready").status()).isEqualTo("Unknown");
+    assertThat(partial.desiredNodes()).isEqualTo(12);
+    assertThat(partial.enforcedNodes()).isEqualTo(5);
+    assertThat(partial.enforcedRevision()).isEqualTo(4711);
+
+    PolicyStatus full =
+        PolicyConditions.build(
+            1, List.of(), Optional.of(new Enforcement(12, 12, 4711)), Optional.of(partial), T1);
+    assertThat(c(full, "Ready").status()).isEqualTo("True");
+    assertThat(c(full, "Enforced").message()).isEqualTo("enforced on 12/12 nodes at revision 4711");
+    assertThat(c(full, "Reconciling").status()).isEqualTo("False");
+  }
+
+  @Test
+  void aConditionKeepsItsTransitionTimeWhileItsStatusStays() {
+    PolicyStatus first =
+        PolicyConditions.build(
+            1, List.of(), Optional.of(new Enforcement(2, 1, 7)), Optional.empty(), T0);
+    PolicyStatus again =
+        PolicyConditions.build(
+            1, List.of(), Optional.of(new Enforcement(2, 1, 7)), Optional.of(first), T1);
+    assertThat(PolicyConditions.same(first, again)).isTrue();
+
+    PolicyStatus done =
+        PolicyConditions.build(
+            1, List.of(), Optional.of(new Enforcement(2, 2, 7)), Optional.of(first), T1);
+    assertThat(c(done, "Valid").lastTransitionTime()).isEqualTo(T0.toString());
+    assertThat(c(done, "Ready").lastTransitionTime()).isEqualTo(T1.toString());
+    assertThat(PolicyConditions.same(first, done)).isFalse();
+  }
+}
