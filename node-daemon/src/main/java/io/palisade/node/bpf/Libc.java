@@ -28,6 +28,8 @@ public final class Libc {
               C_POINTER));
   private static final MethodHandle SETNS =
       Native.functionWithErrno(LIBC, "setns", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+  private static final MethodHandle OPEN =
+      Native.functionWithErrno(LIBC, "open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
   private static final MethodHandle CLOSE =
       Native.function(LIBC, "close", FunctionDescriptor.of(C_INT, C_INT));
 
@@ -83,7 +85,22 @@ public final class Libc {
     }
   }
 
-  static void close(int fd) {
+  /** Opens {@code path} read-only (O_RDONLY | O_CLOEXEC) and returns the descriptor. */
+  public static int openReadOnly(String path) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.CALL_STATE);
+      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), 0x80000);
+      if (fd < 0) {
+        throw new BpfException("open(" + path + ")", Native.errno(state));
+      }
+      return fd;
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  /** Closes a descriptor this process opened. */
+  public static void close(int fd) {
     try {
       int rc = (int) CLOSE.invokeExact(fd);
       if (rc != 0) {
