@@ -33,11 +33,8 @@ public final class TcAttachment {
   /** Attaches (or replaces) {@code progFd} on {@code hook} of {@code ifindex}; returns its id. */
   public static int attach(int ifindex, Hook hook, int progFd) {
     try (Arena arena = Arena.ofConfined()) {
+      ensureClsact(arena, ifindex);
       MemorySegment h = hook(arena, ifindex, hook);
-      int rc = (int) LibBpf.TC_HOOK_CREATE.invokeExact(h);
-      if (rc < 0 && rc != -Errno.EEXIST) {
-        BpfException.check("bpf_tc_hook_create(ifindex " + ifindex + ")", rc);
-      }
       MemorySegment o = opts(arena);
       LibBpf.setInt(o, LibBpf.TC_OPTS, "prog_fd", progFd);
       LibBpf.setInt(o, LibBpf.TC_OPTS, "flags", LibBpf.BPF_TC_F_REPLACE);
@@ -47,6 +44,24 @@ public final class TcAttachment {
       return LibBpf.getInt(o, LibBpf.TC_OPTS, "prog_id");
     } catch (Throwable t) {
       throw Native.rethrow(t);
+    }
+  }
+
+  /**
+   * Creates the clsact qdisc unless it is there. Asking tc first keeps the kernel from logging an
+   * exclusivity error for every attach to an interface that already has one.
+   */
+  private static void ensureClsact(Arena arena, int ifindex) throws Throwable {
+    if (query(ifindex, Hook.INGRESS) != 0 || query(ifindex, Hook.EGRESS) != 0) {
+      return;
+    }
+    MemorySegment both = LibBpf.opts(arena, LibBpf.TC_HOOK);
+    LibBpf.setInt(both, LibBpf.TC_HOOK, "ifindex", ifindex);
+    LibBpf.setInt(
+        both, LibBpf.TC_HOOK, "attach_point", LibBpf.BPF_TC_INGRESS | LibBpf.BPF_TC_EGRESS);
+    int rc = (int) LibBpf.TC_HOOK_CREATE.invokeExact(both);
+    if (rc < 0 && rc != -Errno.EEXIST) {
+      BpfException.check("bpf_tc_hook_create(ifindex " + ifindex + ")", rc);
     }
   }
 
