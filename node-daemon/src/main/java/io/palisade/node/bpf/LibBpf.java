@@ -23,6 +23,11 @@ final class LibBpf {
 
   private static final SymbolLookup LIB = Native.library("libbpf.so.1");
 
+  static {
+    LibBpfLog.install(
+        Native.function(LIB, "libbpf_set_print", FunctionDescriptor.of(C_POINTER, C_POINTER)));
+  }
+
   private static MethodHandle fn(String name, MemoryLayout ret, MemoryLayout... args) {
     return Native.function(LIB, name, FunctionDescriptor.of(ret, args));
   }

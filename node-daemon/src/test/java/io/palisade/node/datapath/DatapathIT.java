@@ -260,4 +260,40 @@ class DatapathIT {
       assertMatchesEngine(List.of(Flow.tcp(FRONTEND, BACKEND, 80)));
     }
   }
+
+  @Test
+  void daemonClosedAndReopenedWhileProbesRunKeepsEnforcing() throws Exception {
+    node.enforce(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: backend-ingress, namespace: app}
+        spec:
+          endpointSelector: {matchLabels: {app: backend}}
+          ingress:
+            - fromEndpoints: [{matchLabels: {app: frontend}}]
+              toPorts: [{ports: [{port: "80", protocol: TCP}]}]
+        """);
+    List<Flow> flows =
+        List.of(
+            Flow.tcp(FRONTEND, BACKEND, 80),
+            Flow.tcp(DB, BACKEND, 80),
+            Flow.udp(FRONTEND, BACKEND, 53),
+            Flow.icmp(DB, BACKEND),
+            Flow.tcp(BACKEND, DB, 80));
+    ProbeLoop loop = ProbeLoop.start(node, flows);
+    try {
+      loop.awaitRounds(1);
+      node.killDaemon();
+      int before = loop.rounds();
+      loop.awaitRounds(before + 2); // enforcement with no daemon at all
+      node.startDaemon();
+      ApplyResult again = node.apply(node.desired());
+      assertThat(again.totalWrites()).as("a restarted daemon finds its state pinned").isZero();
+      loop.awaitRounds(loop.rounds() + 1);
+    } finally {
+      loop.stop();
+    }
+    assertThat(loop.mismatches()).as("probes that disagreed with the engine at any time").isEmpty();
+  }
 }
