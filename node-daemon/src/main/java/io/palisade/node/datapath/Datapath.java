@@ -45,6 +45,7 @@ public final class Datapath implements AutoCloseable {
   private final TypedMap<PolicyKey, PolicyValue> policy;
   private final BpfMap config;
   private final BpfMap counters;
+  private final BpfMap events;
   private final Map<String, Integer> attached = new HashMap<>();
   private final int fromPod;
   private final int toPod;
@@ -58,6 +59,7 @@ public final class Datapath implements AutoCloseable {
     this.policy = typed(MapNames.POLICY, PolicyKey.CODEC);
     this.config = object.map(MapNames.CONFIG, 4, Layouts.CONFIG_VALUE.byteSize(), false);
     this.counters = object.map(MapNames.COUNTERS, 4, Layouts.COUNTER.byteSize(), true);
+    this.events = object.map(MapNames.EVENTS, 0, 0, false);
     this.fromPod = object.programFd(MapNames.PROG_FROM_POD);
     this.toPod = object.programFd(MapNames.PROG_TO_POD);
   }
@@ -164,6 +166,11 @@ public final class Datapath implements AutoCloseable {
     TcAttachment.detach(ifindex, TcAttachment.Hook.INGRESS);
     TcAttachment.detach(ifindex, TcAttachment.Hook.EGRESS);
     attached.remove(hostInterface);
+  }
+
+  /** The ring buffer of verdict events, for a {@code FlowLog}. */
+  public int eventsFd() {
+    return events.fd();
   }
 
   /** The policy generation tracked flows are checked against. */
