@@ -2,6 +2,7 @@ package io.palisade.node.datapath;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.node.harness.DaemonProcess;
 import io.palisade.node.harness.DatapathFixture;
 import io.palisade.node.harness.Flow;
 import io.palisade.node.harness.PodSpec;
@@ -360,5 +361,66 @@ class DatapathIT {
     return events.stream()
             .anyMatch(e -> e.verdict().equals("allowed") && e.direction().equals("ingress"))
         && events.stream().anyMatch(FlowEvent::isDrop);
+  }
+
+  @Test
+  void daemonProcessKilledAndRestartedWhileProbesRun() throws Exception {
+    node.enforce(""); // the maps start from no policy at all
+    node.prepare(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: backend-ingress, namespace: app}
+        spec:
+          endpointSelector: {matchLabels: {app: backend}}
+          ingress:
+            - fromEndpoints: [{matchLabels: {app: frontend}}]
+              toPorts: [{ports: [{port: "80", protocol: TCP}]}]
+          egress:
+            - toEndpoints: [{matchLabels: {app: db}}]
+        """);
+    List<String> args = new ArrayList<>();
+    args.addAll(List.of("--policies", node.policyDir().resolve("policy.yaml").toString()));
+    args.addAll(List.of("--cluster", node.policyDir().resolve("cluster.yaml.txt").toString()));
+    args.addAll(List.of("--pin-root", node.pinRoot().toString()));
+    node.topology()
+        .veths()
+        .forEach((pod, veth) -> args.addAll(List.of("--veth", pod + "=" + veth)));
+    List<Flow> flows =
+        List.of(
+            Flow.tcp(FRONTEND, BACKEND, 80),
+            Flow.tcp(DB, BACKEND, 80),
+            Flow.udp(FRONTEND, BACKEND, 53),
+            Flow.tcp(BACKEND, DB, 80),
+            Flow.tcp(BACKEND, FRONTEND, 80),
+            Flow.icmp(STRANGER, BACKEND));
+    ProbeLoop loop = null;
+    try {
+      String first;
+      try (DaemonProcess daemon = DaemonProcess.start(node.topology().node(), args)) {
+        first = daemon.await("palisade-node: applied");
+        loop = ProbeLoop.start(node, flows);
+        loop.awaitRounds(2);
+        daemon.kill();
+      }
+      int down = loop.rounds();
+      loop.awaitRounds(down + 2); // no daemon at all: the kernel keeps enforcing
+      String second;
+      try (DaemonProcess daemon = DaemonProcess.start(node.topology().node(), args)) {
+        second = daemon.await("palisade-node: applied");
+        loop.awaitRounds(loop.rounds() + 2);
+      }
+      System.out.println("daemon restart: first start: " + first);
+      System.out.println("daemon restart: after kill -9: " + second);
+      System.out.println("daemon restart: probe rounds " + loop.rounds() + ", down from " + down);
+      assertThat(first).doesNotContain("writes=0 ");
+      assertThat(second).as("the restarted daemon converged by difference").contains("writes=0 ");
+    } finally {
+      if (loop != null) {
+        loop.stop();
+      }
+      node.restartDaemon(); // the in-test datapath re-reads what the daemon wrote
+    }
+    assertThat(loop.mismatches()).as("probes that disagreed with the engine at any time").isEmpty();
   }
 }

@@ -86,6 +86,11 @@ public final class DatapathFixture implements AutoCloseable {
     return datapath;
   }
 
+  /** Where {@link #prepare} wrote the policy (policy.yaml) and the inventory (cluster.yaml.txt). */
+  public Path policyDir() {
+    return policyDir;
+  }
+
   public Path pinRoot() {
     return pinRoot;
   }
@@ -100,6 +105,14 @@ public final class DatapathFixture implements AutoCloseable {
 
   /** Loads {@code yaml} (empty for no policy), resolves it and applies it to the datapath. */
   public ApplyResult enforce(String yaml) {
+    return apply(prepare(yaml));
+  }
+
+  /**
+   * Resolves {@code yaml} into the engine's verdicts and a desired state without applying it; also
+   * writes it to {@link #policyDir()}, where a daemon process can read it.
+   */
+  public DesiredState prepare(String yaml) {
     try {
       try (var files = Files.list(policyDir)) {
         for (Path f : files.toList()) {
@@ -118,7 +131,8 @@ public final class DatapathFixture implements AutoCloseable {
       var allocator = new InMemoryIdentityAllocator();
       policy = new ClusterPolicy(inventory.cluster(), loaded.policySet().rules(), allocator);
       desired = ClusterState.of(policy, allocator, topology.veths());
-      return apply(desired);
+      Files.writeString(policyDir.resolve("cluster.yaml.txt"), topology.clusterYaml());
+      return desired;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
