@@ -168,6 +168,16 @@ public final class Datapath implements AutoCloseable {
     attached.remove(hostInterface);
   }
 
+  /** The program on the host veth's tc ingress (the pod's egress), for test runs. */
+  public int fromPodProgram() {
+    return fromPod;
+  }
+
+  /** The program on the host veth's tc egress (the pod's ingress), for test runs. */
+  public int toPodProgram() {
+    return toPod;
+  }
+
   /** The ring buffer of verdict events, for a {@code FlowLog}. */
   public int eventsFd() {
     return events.fd();

@@ -39,7 +39,7 @@ public final class DatapathFixture implements AutoCloseable {
 
   private final String run = UUID.randomUUID().toString().substring(0, 6);
   private final Path pinRoot = Path.of("/sys/fs/bpf/palisade-test-" + run);
-  private final boolean mountedBpfFs;
+  private final BpfFsGuard bpfFs = new BpfFsGuard();
   private final Topology topology;
   private final List<EchoServers> servers = new ArrayList<>();
   private final Path policyDir;
@@ -48,7 +48,6 @@ public final class DatapathFixture implements AutoCloseable {
   private DesiredState desired;
 
   public DatapathFixture(List<PodSpec> pods, List<String> outside) {
-    mountedBpfFs = !isBpfFsMounted();
     Topology t = null;
     try {
       policyDir = Files.createTempDirectory("palisade-policies");
@@ -65,16 +64,8 @@ public final class DatapathFixture implements AutoCloseable {
       if (t != null) {
         t.close();
       }
+      bpfFs.close();
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-    }
-  }
-
-  private static boolean isBpfFsMounted() {
-    try {
-      return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
-          .anyMatch(l -> l.split(" ")[1].equals("/sys/fs/bpf") && l.split(" ")[2].equals("bpf"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -247,9 +238,7 @@ public final class DatapathFixture implements AutoCloseable {
     // Deleting the namespaces deletes the veths and with them the tc filters.
     topology.close();
     Datapath.unpinAll(pinRoot);
-    if (mountedBpfFs) {
-      Sh.run("umount", "/sys/fs/bpf");
-    }
+    bpfFs.close();
     try (var files = Files.list(policyDir)) {
       for (Path f : files.toList()) {
         Files.delete(f);
