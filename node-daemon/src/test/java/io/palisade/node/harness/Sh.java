@@ -20,11 +20,12 @@ public final class Sh {
   public static Result run(List<String> command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      // Read before waiting: a full pipe would otherwise block the command forever.
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return new Result(-1, "timed out: " + command);
       }
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       return new Result(p.exitValue(), out);
     } catch (IOException e) {
       return new Result(-1, e.toString());
