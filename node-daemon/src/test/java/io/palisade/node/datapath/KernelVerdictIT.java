@@ -44,9 +44,13 @@ class KernelVerdictIT {
         NetNs ns = NetNs.create("pal-" + run + "-kv")) {
       Datapath dp = ns.call(() -> Datapath.open(pins));
       try {
+        int passed = 0;
         for (long seed = 1; seed <= 8; seed++) {
-          checkSeed(ns, dp, seed);
+          passed += checkSeed(ns, dp, seed);
         }
+        assertThat(passed)
+            .as("packets passed out of 12000: both verdicts exercised")
+            .isBetween(1000, 11000);
       } finally {
         dp.close();
         Datapath.unpinAll(pins);
@@ -56,7 +60,8 @@ class KernelVerdictIT {
 
   private record Peer(byte[] address, long identity) {}
 
-  private static void checkSeed(NetNs ns, Datapath dp, long seed) {
+  /** Checks one random policy; returns how many of its packets the engine lets through. */
+  private static int checkSeed(NetNs ns, Datapath dp, long seed) {
     Random rnd = new Random(seed);
     Map<CidrPrefix, Long> ipcache = new HashMap<>();
     List<Peer> peers = new ArrayList<>();
@@ -138,7 +143,7 @@ class KernelVerdictIT {
                 + want);
       }
     }
-    assertThat(passed).as("both verdicts are exercised").isBetween(100, 1400);
     assertThat(wrong).as("kernel verdicts that differ from MapState.lookup\n" + ms).isEmpty();
+    return passed;
   }
 }

@@ -83,13 +83,17 @@ public final class DaemonProcess implements AutoCloseable {
   }
 
   /** SIGKILL: no shutdown hook, no cleanup; what a crash or OOM kill does. */
-  public void kill() throws InterruptedException {
+  public void kill() {
     process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
       kill();
     }

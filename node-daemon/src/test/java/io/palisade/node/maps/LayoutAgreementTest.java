@@ -63,7 +63,7 @@ class LayoutAgreementTest {
 
     Sh.Result cc =
         Sh.run(
-            "cc",
+            compiler(),
             "-Wall",
             "-Werror",
             "-I" + dir,
@@ -90,8 +90,13 @@ class LayoutAgreementTest {
         .append("));\n");
   }
 
+  /** clang, which CI installs for the BPF programs anyway, else the system's cc. */
+  private static String compiler() {
+    return Sh.run("clang", "--version").ok() ? "clang" : "cc";
+  }
+
   private static void requireCompiler() {
-    if (Sh.run("cc", "--version").ok()) {
+    if (Sh.run(compiler(), "--version").ok()) {
       return;
     }
     if (System.getenv("CI") != null) {
