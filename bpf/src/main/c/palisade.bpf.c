@@ -72,6 +72,14 @@ struct {
 } pal_policy SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_POLICY_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct pal_policy_key);
+	__type(value, struct pal_policy_value);
+} pal_policy_exact SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, PAL_CT_MAX);
 	__type(key, struct pal_ct_key);
@@ -270,13 +278,22 @@ static __always_inline __u32 peer_identity(__u8 family, const __u8 *addr)
 	return family == PAL_FAMILY_IPV4 ? PAL_ID_WORLD_IPV4 : PAL_ID_WORLD_IPV6;
 }
 
+/* The longest match of one (subject, direction, peer) group: the exact hash, else the trie. */
+static __always_inline struct pal_policy_value *group_match(struct pal_policy_key *k)
+{
+	struct pal_policy_value *v = bpf_map_lookup_elem(&pal_policy_exact, k);
+	if (v)
+		return v;
+	return bpf_map_lookup_elem(&pal_policy, k);
+}
+
 /*
  * The engine's MapState lookup: longest prefix among the peer's keys and among
  * the any-peer keys; the higher verdict wins, then the longer prefix, then the
  * peer's own. Returns the chosen entry's verdict and proxy port.
  */
 static __always_inline __u8 policy_verdict(__u32 subject, __u32 peer, __u8 dir, __u8 proto,
-					   __u16 port, __be16 *proxy_port)
+					   __u16 port, __u8 any_peer_keys, __be16 *proxy_port)
 {
 	struct pal_policy_key k = {
 		.prefixlen = PAL_POLICY_FULL_PREFIX,
@@ -286,11 +303,14 @@ static __always_inline __u8 policy_verdict(__u32 subject, __u32 peer, __u8 dir, 
 		.protocol = proto,
 		.dport = bpf_htons(port),
 	};
-	struct pal_policy_value *l3 = bpf_map_lookup_elem(&pal_policy, &k);
+	struct pal_policy_value *l3 = group_match(&k);
 	if (l3 && l3->verdict == PAL_VERDICT_DENY)
 		return PAL_VERDICT_DENY; /* nothing outranks a deny */
-	k.peer = PAL_ID_ANY;
-	struct pal_policy_value *l4 = bpf_map_lookup_elem(&pal_policy, &k);
+	struct pal_policy_value *l4 = 0;
+	if (any_peer_keys && peer != PAL_ID_ANY) {
+		k.peer = PAL_ID_ANY;
+		l4 = group_match(&k);
+	}
 	struct pal_policy_value *chosen = l3;
 	if (!l3 || (l4 && (l4->verdict > l3->verdict ||
 			   (l4->verdict == l3->verdict && l4->prefix_len > l3->prefix_len))))
@@ -340,8 +360,9 @@ static __always_inline void decide(const struct pal_ct_key *t, __u16 policy_port
 		return;
 	}
 	__be16 proxy = 0;
+	__u32 any_peer = egress ? PAL_EP_ANY_PEER_EGRESS : PAL_EP_ANY_PEER_INGRESS;
 	d->verdict = policy_verdict(d->subject, d->peer, t->direction, t->protocol, policy_port,
-				    &proxy);
+				    (ep->flags & any_peer) != 0, &proxy);
 	switch (d->verdict) {
 	case PAL_VERDICT_ALLOW:
 		d->reason = PAL_FWD_POLICY;

@@ -35,6 +35,9 @@
 /* endpoint_value.flags: which directions the endpoint's policy enforces. */
 #define PAL_EP_ENFORCE_INGRESS (1u << 0)
 #define PAL_EP_ENFORCE_EGRESS (1u << 1)
+/* ... and whether its policy has any-peer keys in a direction (else that lookup is skipped). */
+#define PAL_EP_ANY_PEER_INGRESS (1u << 2)
+#define PAL_EP_ANY_PEER_EGRESS (1u << 3)
 
 /* Counter slots (and event reasons): why a packet was forwarded or dropped. */
 #define PAL_FWD_CT_ESTABLISHED 0
@@ -120,7 +123,13 @@ struct pal_policy_key {
 	__be16 dport;
 };
 
-/* Value of pal_policy; prefix_len repeats the key's proto/port prefix, which LPM does not return. */
+/*
+ * pal_policy_exact holds the keys with an exact port (prefix PAL_POLICY_FULL_PREFIX) in a hash,
+ * the LPM trie all others: an exact key is always a group's longest match, so a hash hit answers
+ * for its group without walking the trie.
+ */
+
+/* Value of pal_policy and pal_policy_exact; prefix_len repeats the key's proto/port prefix, which LPM does not return. */
 struct pal_policy_value {
 	__u8 verdict;
 	__u8 prefix_len;

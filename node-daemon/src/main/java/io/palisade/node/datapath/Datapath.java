@@ -43,6 +43,7 @@ public final class Datapath implements AutoCloseable {
   private final TypedMap<CidrPrefix, Long> cidrs;
   private final TypedMap<CidrPrefix, EndpointValue> endpoints;
   private final TypedMap<PolicyKey, PolicyValue> policy;
+  private final TypedMap<PolicyKey, PolicyValue> policyExact;
   private final BpfMap config;
   private final BpfMap counters;
   private final BpfMap events;
@@ -57,6 +58,7 @@ public final class Datapath implements AutoCloseable {
     this.cidrs = typed(MapNames.IPCACHE_LPM, IpcacheCodecs.CIDRS);
     this.endpoints = typed(MapNames.ENDPOINTS, EndpointValue.CODEC);
     this.policy = typed(MapNames.POLICY, PolicyKey.CODEC);
+    this.policyExact = typed(MapNames.POLICY_EXACT, PolicyKey.CODEC);
     this.config = object.map(MapNames.CONFIG, 4, Layouts.CONFIG_VALUE.byteSize(), false);
     this.counters = object.map(MapNames.COUNTERS, 4, Layouts.COUNTER.byteSize(), true);
     this.events = object.map(MapNames.EVENTS, 0, 0, false);
@@ -114,17 +116,20 @@ public final class Datapath implements AutoCloseable {
     MapDiff<CidrPrefix, Long> h = MapDiff.between(hosts.contents(), want.hosts());
     MapDiff<CidrPrefix, Long> c = MapDiff.between(cidrs.contents(), want.cidrs());
     MapDiff<PolicyKey, PolicyValue> p = MapDiff.between(policy.contents(), want.policy());
+    MapDiff<PolicyKey, PolicyValue> x = MapDiff.between(policyExact.contents(), want.policyExact());
     MapDiff<CidrPrefix, EndpointValue> e = MapDiff.between(endpoints.contents(), want.endpoints());
     hosts.apply(upsertsOnly(h));
     cidrs.apply(upsertsOnly(c));
     policy.apply(upsertsOnly(p));
+    policyExact.apply(upsertsOnly(x));
     endpoints.apply(upsertsOnly(e));
     endpoints.apply(deletesOnly(e));
+    policyExact.apply(deletesOnly(x));
     policy.apply(deletesOnly(p));
     cidrs.apply(deletesOnly(c));
     hosts.apply(deletesOnly(h));
     long generation = generation();
-    if (!(h.isEmpty() && c.isEmpty() && p.isEmpty() && e.isEmpty())) {
+    if (!(h.isEmpty() && c.isEmpty() && p.isEmpty() && x.isEmpty() && e.isEmpty())) {
       generation = bumpGeneration();
     }
     Set<String> newlyAttached = new LinkedHashSet<>();
@@ -134,7 +139,8 @@ public final class Datapath implements AutoCloseable {
         newlyAttached.add(ep.hostInterface());
       }
     }
-    return new ApplyResult(h.size(), c.size(), e.size(), p.size(), newlyAttached, generation);
+    return new ApplyResult(
+        h.size(), c.size(), e.size(), p.size() + x.size(), newlyAttached, generation);
   }
 
   private static <K, V> MapDiff<K, V> upsertsOnly(MapDiff<K, V> d) {
@@ -229,12 +235,15 @@ public final class Datapath implements AutoCloseable {
         MapNames.IPCACHE, hosts.size(),
         MapNames.IPCACHE_LPM, cidrs.size(),
         MapNames.ENDPOINTS, endpoints.size(),
-        MapNames.POLICY, policy.size());
+        MapNames.POLICY, policy.size(),
+        MapNames.POLICY_EXACT, policyExact.size());
   }
 
-  /** What the policy map holds, as read back from the kernel at open and kept since. */
+  /** What both policy maps hold, as read back from the kernel at open and kept since. */
   public synchronized Map<PolicyKey, PolicyValue> policyEntries() {
-    return policy.contents();
+    Map<PolicyKey, PolicyValue> all = new HashMap<>(policy.contents());
+    all.putAll(policyExact.contents());
+    return all;
   }
 
   /** Closes this process's handles; programs stay attached and maps stay pinned. */

@@ -14,16 +14,21 @@ import java.util.Map;
 import java.util.function.ToIntFunction;
 
 /**
- * The exact contents of the four state maps for a desired state. Pure: host addresses go to the
- * ipcache hash and other prefixes to the LPM trie; each local identity's MapState becomes policy
- * keys behind that identity; an endpoint whose identity has no policy enforces both directions (and
- * so drops everything), which is the safe reading of "no policy computed yet".
+ * The exact contents of the state maps for a desired state. Pure: host addresses go to the ipcache
+ * hash and other prefixes to the LPM trie; each local identity's MapState becomes policy keys
+ * behind that identity, exact-port keys in the policy hash and the others in the policy trie; an
+ * endpoint whose identity has no policy enforces both directions (and so drops everything), which
+ * is the safe reading of "no policy computed yet".
  */
 public record MapContents(
     Map<CidrPrefix, Long> hosts,
     Map<CidrPrefix, Long> cidrs,
     Map<CidrPrefix, EndpointValue> endpoints,
-    Map<PolicyKey, PolicyValue> policy) {
+    Map<PolicyKey, PolicyValue> policy,
+    Map<PolicyKey, PolicyValue> policyExact) {
+
+  /** The protocol/port prefix of a key that names one port of one protocol. */
+  static final int EXACT_PREFIX = 24;
 
   public static MapContents of(DesiredState desired, ToIntFunction<String> ifindexOf) {
     Map<CidrPrefix, Long> hosts = new HashMap<>();
@@ -42,7 +47,9 @@ public record MapContents(
       if (p != null) {
         flags =
             (p.enforces(Direction.INGRESS) ? Layouts.EP_ENFORCE_INGRESS : 0)
-                | (p.enforces(Direction.EGRESS) ? Layouts.EP_ENFORCE_EGRESS : 0);
+                | (p.enforces(Direction.EGRESS) ? Layouts.EP_ENFORCE_EGRESS : 0)
+                | (hasAnyPeerKeys(p, Direction.INGRESS) ? Layouts.EP_ANY_PEER_INGRESS : 0)
+                | (hasAnyPeerKeys(p, Direction.EGRESS) ? Layouts.EP_ANY_PEER_EGRESS : 0);
       }
       endpoints.put(
           ep.address(),
@@ -51,12 +58,24 @@ public record MapContents(
       hosts.putIfAbsent(ep.address(), ep.identity());
     }
     Map<PolicyKey, PolicyValue> policy = new HashMap<>();
+    Map<PolicyKey, PolicyValue> exact = new HashMap<>();
     for (EndpointPolicy p : desired.policies().values()) {
       for (Map.Entry<MapStateKey, MapStateEntry> e : p.mapState().entries().entrySet()) {
         MapStateKey k = e.getKey();
-        policy.put(new PolicyKey(p.identity(), k), PolicyValue.of(k, e.getValue(), k.direction()));
+        (k.prefixLength() == EXACT_PREFIX ? exact : policy)
+            .put(new PolicyKey(p.identity(), k), PolicyValue.of(k, e.getValue(), k.direction()));
       }
     }
-    return new MapContents(hosts, cidrs, endpoints, policy);
+    return new MapContents(hosts, cidrs, endpoints, policy, exact);
+  }
+
+  /** Whether the datapath must look at the any-peer group of {@code direction} at all. */
+  private static boolean hasAnyPeerKeys(EndpointPolicy p, Direction direction) {
+    for (MapStateKey k : p.mapState().entries().keySet()) {
+      if (k.direction() == direction && k.identity() == MapStateKey.ANY_IDENTITY) {
+        return true;
+      }
+    }
+    return false;
   }
 }

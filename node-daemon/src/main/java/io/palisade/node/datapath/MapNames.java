@@ -9,6 +9,7 @@ public final class MapNames {
   public static final String IPCACHE_LPM = "pal_ipcache_lpm";
   public static final String ENDPOINTS = "pal_endpoints";
   public static final String POLICY = "pal_policy";
+  public static final String POLICY_EXACT = "pal_policy_exact";
   public static final String CT = "pal_ct";
   public static final String CONFIG = "pal_config";
   public static final String COUNTERS = "pal_counters";
@@ -16,7 +17,7 @@ public final class MapNames {
 
   /** Every map, all pinned: state must survive the daemon. */
   public static final List<String> ALL =
-      List.of(IPCACHE, IPCACHE_LPM, ENDPOINTS, POLICY, CT, CONFIG, COUNTERS, EVENTS);
+      List.of(IPCACHE, IPCACHE_LPM, ENDPOINTS, POLICY, POLICY_EXACT, CT, CONFIG, COUNTERS, EVENTS);
 
   /** The programs: tc ingress of the host veth (pod egress) and tc egress (pod ingress). */
   public static final String PROG_FROM_POD = "palisade_from_pod";

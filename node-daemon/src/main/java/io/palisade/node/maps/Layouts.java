@@ -32,6 +32,8 @@ public final class Layouts {
   public static final int ID_WORLD_IPV6 = 10;
   public static final int EP_ENFORCE_INGRESS = 1;
   public static final int EP_ENFORCE_EGRESS = 2;
+  public static final int EP_ANY_PEER_INGRESS = 4;
+  public static final int EP_ANY_PEER_EGRESS = 8;
   public static final int POLICY_STATIC_PREFIX = 72;
   public static final int POLICY_FULL_PREFIX = 96;
   public static final int IPCACHE_STATIC_PREFIX = 32;
@@ -57,6 +59,8 @@ public final class Layouts {
           Map.entry("PAL_ID_WORLD_IPV6", (long) ID_WORLD_IPV6),
           Map.entry("PAL_EP_ENFORCE_INGRESS", (long) EP_ENFORCE_INGRESS),
           Map.entry("PAL_EP_ENFORCE_EGRESS", (long) EP_ENFORCE_EGRESS),
+          Map.entry("PAL_EP_ANY_PEER_INGRESS", (long) EP_ANY_PEER_INGRESS),
+          Map.entry("PAL_EP_ANY_PEER_EGRESS", (long) EP_ANY_PEER_EGRESS),
           Map.entry("PAL_POLICY_STATIC_PREFIX", (long) POLICY_STATIC_PREFIX),
           Map.entry("PAL_POLICY_FULL_PREFIX", (long) POLICY_FULL_PREFIX),
           Map.entry("PAL_IPCACHE_STATIC_PREFIX", (long) IPCACHE_STATIC_PREFIX),

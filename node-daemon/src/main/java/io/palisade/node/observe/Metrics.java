@@ -17,7 +17,8 @@ public final class Metrics {
           MapNames.IPCACHE, Layouts.IPCACHE_MAX,
           MapNames.IPCACHE_LPM, Layouts.IPCACHE_MAX,
           MapNames.ENDPOINTS, Layouts.ENDPOINTS_MAX,
-          MapNames.POLICY, Layouts.POLICY_MAX);
+          MapNames.POLICY, Layouts.POLICY_MAX,
+          MapNames.POLICY_EXACT, Layouts.POLICY_MAX);
 
   private Metrics() {}
 
