@@ -13,6 +13,7 @@ public record DaemonOptions(
     List<Path> policies,
     Path cluster,
     Map<String, String> veths,
+    List<String> routedPods,
     Path pinRoot,
     Optional<Path> flowLog,
     int metricsPort,
@@ -20,10 +21,12 @@ public record DaemonOptions(
 
   public static final String USAGE =
       """
-      usage: palisade-node --policies PATH... --cluster FILE --veth NS/POD=IFNAME...
+      usage: palisade-node --policies PATH... --cluster FILE
+                           (--veth NS/POD=IFNAME | --pod NS/POD)...
                            [--pin-root DIR] [--flow-log FILE|-] [--metrics-port N] [--once]
-        Enforces the policies for the pods given by --veth, whose host-side veths are the only
-        interfaces the datapath attaches to. Re-applies by difference when a file changes.
+        Enforces the policies for the pods of this node: --veth names a pod's host-side veth,
+        --pod finds it from the pod's address (a host route without gateway). Those veths are
+        the only interfaces the datapath attaches to. Re-applies by difference on file changes.
       """;
 
   /** Parses {@code args}, or throws with every problem found. */
@@ -31,6 +34,7 @@ public record DaemonOptions(
     List<Path> policies = new ArrayList<>();
     Path cluster = null;
     Map<String, String> veths = new LinkedHashMap<>();
+    List<String> routedPods = new ArrayList<>();
     Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
     Optional<Path> flowLog = Optional.empty();
     int metricsPort = 0;
@@ -45,6 +49,7 @@ public record DaemonOptions(
         case "--pin-root" -> pinRoot = Path.of(need(a, v, errors));
         case "--flow-log" -> flowLog = Optional.of(Path.of(need(a, v, errors)));
         case "--metrics-port" -> metricsPort = Integer.parseInt(need(a, v, errors));
+        case "--pod" -> routedPods.add(need(a, v, errors));
         case "--veth" -> {
           String spec = need(a, v, errors);
           int eq = spec.indexOf('=');
@@ -74,7 +79,8 @@ public record DaemonOptions(
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", errors) + "\n" + USAGE);
     }
-    return new DaemonOptions(policies, cluster, veths, pinRoot, flowLog, metricsPort, once);
+    return new DaemonOptions(
+        policies, cluster, veths, routedPods, pinRoot, flowLog, metricsPort, once);
   }
 
   private static String need(String option, String value, List<String> errors) {

@@ -5,10 +5,14 @@ import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.ClusterState;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.RouteLookup;
 import io.palisade.node.observe.FlowLog;
 import io.palisade.node.observe.Metrics;
+import io.palisade.policy.cluster.Cluster;
 import io.palisade.policy.cluster.ClusterParser;
+import io.palisade.policy.cluster.Pod;
 import io.palisade.policy.flow.ClusterPolicy;
+import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
@@ -20,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -119,7 +125,27 @@ public final class NodeDaemon {
     var allocator = new InMemoryIdentityAllocator();
     ClusterPolicy policy =
         new ClusterPolicy(inventory.cluster(), loaded.policySet().rules(), allocator);
-    return Optional.of(ClusterState.of(policy, allocator, options.veths()));
+    return Optional.of(ClusterState.of(policy, allocator, localVeths(inventory.cluster())));
+  }
+
+  /** The --veth pods, plus each --pod whose veth a host route names. */
+  private Map<String, String> localVeths(Cluster cluster) {
+    Map<String, String> veths = new LinkedHashMap<>(options.veths());
+    for (String name : options.routedPods()) {
+      int slash = name.indexOf('/');
+      Optional<String> veth =
+          cluster
+              .pod(name.substring(0, slash), name.substring(slash + 1))
+              .flatMap(Pod::ip)
+              .flatMap(CidrPrefix::parse)
+              .flatMap(RouteLookup::hostVeth);
+      if (veth.isPresent()) {
+        veths.put(name, veth.get());
+      } else {
+        out.println("palisade-node: no host route to pod " + name + "; not enforcing it yet");
+      }
+    }
+    return veths;
   }
 
   private String fingerprint() throws IOException {

@@ -383,9 +383,14 @@ class DatapathIT {
     args.addAll(List.of("--policies", node.policyDir().resolve("policy.yaml").toString()));
     args.addAll(List.of("--cluster", node.policyDir().resolve("cluster.yaml.txt").toString()));
     args.addAll(List.of("--pin-root", node.pinRoot().toString()));
+    // Half the pods by name of veth, half found by the daemon from their host routes.
+    int[] i = {0};
     node.topology()
         .veths()
-        .forEach((pod, veth) -> args.addAll(List.of("--veth", pod + "=" + veth)));
+        .forEach(
+            (pod, veth) ->
+                args.addAll(
+                    i[0]++ % 2 == 0 ? List.of("--veth", pod + "=" + veth) : List.of("--pod", pod)));
     List<Flow> flows =
         List.of(
             Flow.tcp(FRONTEND, BACKEND, 80),
