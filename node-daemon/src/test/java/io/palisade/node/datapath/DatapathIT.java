@@ -428,4 +428,67 @@ class DatapathIT {
     }
     assertThat(loop.mismatches()).as("probes that disagreed with the engine at any time").isEmpty();
   }
+
+  @Test
+  void reapplyingWritesOnlyTheDifference() {
+    String yaml =
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: backend-ingress, namespace: app}
+        spec:
+          endpointSelector: {matchLabels: {app: backend}}
+          ingress:
+            - fromEndpoints: [{matchLabels: {app: frontend}}]
+              toPorts: [{ports: [{port: "80", protocol: TCP}]}]
+        """;
+    node.enforce(yaml);
+    ApplyResult same = node.enforce(yaml);
+    assertThat(same.totalWrites()).as("the same state again").isZero();
+    ApplyResult onePort = node.enforce(yaml.replace("port: \"80\"", "port: \"8080\""));
+    assertThat(onePort.policyWrites()).as("one key replaced by another").isEqualTo(2);
+    assertThat(onePort.endpointWrites() + onePort.ipcacheWrites() + onePort.cidrWrites()).isZero();
+    assertMatchesEngine(
+        List.of(Flow.tcp(FRONTEND, BACKEND, 80), Flow.tcp(FRONTEND, BACKEND, 8080)));
+  }
+
+  @Test
+  void detachingAVethRemovesEnforcementThereOnly() {
+    node.enforce(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: stranger-closed, namespace: other}
+        spec:
+          endpointSelector: {}
+          ingress: [{}]
+        """);
+    Flow toStranger = Flow.tcp(DB, STRANGER, 80);
+    assertThat(node.expected(toStranger)).isEqualTo(Outcome.DENIED);
+    assertThat(node.reachable(toStranger)).isFalse();
+    String veth = node.topology().pod(STRANGER).hostVeth();
+    var nodeNs = node.topology().node();
+    try {
+      nodeNs.call(
+          () -> {
+            node.datapath().detach(veth);
+            return null;
+          });
+      int ifindex = nodeNs.call(() -> io.palisade.node.bpf.Libc.ifNameToIndex(veth));
+      assertThat(
+              nodeNs.call(
+                  () ->
+                      io.palisade.node.bpf.TcAttachment.query(
+                          ifindex, io.palisade.node.bpf.TcAttachment.Hook.EGRESS)))
+          .isZero();
+      assertThat(node.reachable(toStranger)).as("no program on the veth any more").isTrue();
+    } finally {
+      nodeNs.call(
+          () -> {
+            node.datapath().attach(veth);
+            return null;
+          });
+    }
+    assertThat(node.reachable(toStranger)).isFalse();
+  }
 }
