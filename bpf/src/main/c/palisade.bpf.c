@@ -23,6 +23,11 @@
 /* linux/icmp.h pulls in libc headers that do not exist for -target bpf. */
 #define ICMP_ECHOREPLY 0
 #define ICMP_DEST_UNREACH 3
+#define ICMP_TIME_EXCEEDED 11
+#define ICMP_PARAMETERPROB 12
+#define ICMPV6_DEST_UNREACH 1
+#define ICMPV6_TIME_EXCEED 3
+#define ICMPV6_PARAMPROB 4
 #define ICMP_FRAG_NEEDED 4
 #define ICMP_ECHO 8
 #define ICMPV6_PKT_TOOBIG 2
@@ -112,6 +117,8 @@ struct flow {
 	__u8 tcp_flags;         /* FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10 */
 	__u8 trackable;         /* whether a conntrack entry may be made */
 	__u8 control;           /* ND/MLD and similar: always forwarded */
+	__u8 related;           /* an ICMP error quoting a TCP/UDP packet: see related_key */
+	struct pal_ct_key related_key; /* the quoted packet's flow, as its sender's side saw it */
 };
 
 #define TCP_FIN 0x01
@@ -127,8 +134,8 @@ static __always_inline void count(__u32 slot, __u64 bytes)
 	}
 }
 
-static __always_inline void emit(struct __sk_buff *skb, const struct flow *f, __u32 src_id,
-				 __u32 dst_id, __u8 verdict, __u8 reason)
+static __always_inline void emit(const struct flow *f, __u32 src_id, __u32 dst_id, __u8 verdict,
+				 __u8 reason)
 {
 	struct pal_event *e = bpf_ringbuf_reserve(&pal_events, sizeof(*e), 0);
 	if (!e) {
@@ -140,7 +147,7 @@ static __always_inline void emit(struct __sk_buff *skb, const struct flow *f, __
 	__builtin_memcpy(e->daddr, f->ct.daddr, 16);
 	e->src_identity = src_id;
 	e->dst_identity = dst_id;
-	e->ifindex = skb->ifindex;
+	e->ifindex = f->ct.ifindex;
 	e->sport = f->ct.sport;
 	e->dport = f->ct.dport;
 	e->family = f->ct.family;
@@ -150,6 +157,46 @@ static __always_inline void emit(struct __sk_buff *skb, const struct flow *f, __
 	e->reason = reason;
 	e->pad[0] = e->pad[1] = e->pad[2] = 0;
 	bpf_ringbuf_submit(e, 0);
+}
+
+/*
+ * Reads the packet an ICMP error quotes (its IP header and the first 4 bytes of TCP/UDP) into
+ * f->related_key, so the error can pass as related to a tracked flow. Returns 1 when it did.
+ */
+static __always_inline int parse_quoted(struct __sk_buff *skb, __u32 off, struct flow *f)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+	__u8 proto;
+	__u32 l4;
+
+	if (f->ct.family == PAL_FAMILY_IPV4) {
+		struct iphdr *ip = data + off;
+		if ((void *)(ip + 1) > end || ip->ihl < 5)
+			return 0;
+		proto = ip->protocol;
+		__builtin_memcpy(f->related_key.saddr, &ip->saddr, 4);
+		__builtin_memcpy(f->related_key.daddr, &ip->daddr, 4);
+		l4 = off + ip->ihl * 4;
+	} else {
+		struct ipv6hdr *ip6 = data + off;
+		if ((void *)(ip6 + 1) > end)
+			return 0;
+		proto = ip6->nexthdr;
+		__builtin_memcpy(f->related_key.saddr, &ip6->saddr, 16);
+		__builtin_memcpy(f->related_key.daddr, &ip6->daddr, 16);
+		l4 = off + sizeof(*ip6);
+	}
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return 0;
+	__be16 *ports = data + l4;
+	if ((void *)(ports + 2) > end)
+		return 0;
+	f->related_key.sport = ports[0];
+	f->related_key.dport = ports[1];
+	f->related_key.protocol = proto;
+	f->related_key.family = f->ct.family;
+	return 1;
 }
 
 /* Parses the L4 header at off; returns 0, or -1 when the packet is too short. */
@@ -193,6 +240,14 @@ static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct flo
 		/* IPv6 cannot work without neighbour discovery and MLD; never policy them. */
 		if (proto == IPPROTO_ICMPV6 && ((type >= 130 && type <= 137) || type == 143))
 			f->control = 1;
+		/* Errors about a packet of a tracked flow pass as related to that flow. */
+		if ((proto == IPPROTO_ICMP &&
+		     (type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED ||
+		      type == ICMP_PARAMETERPROB)) ||
+		    (proto == IPPROTO_ICMPV6 &&
+		     (type == ICMPV6_DEST_UNREACH || type == ICMPV6_TIME_EXCEED ||
+		      type == ICMPV6_PARAMPROB)))
+			f->related = parse_quoted(skb, off + 8, f);
 		/* Path MTU discovery must keep working whatever the policy. */
 		if ((proto == IPPROTO_ICMP && type == ICMP_DEST_UNREACH && ih->code == ICMP_FRAG_NEEDED) ||
 		    (proto == IPPROTO_ICMPV6 && type == ICMPV6_PKT_TOOBIG))
@@ -409,11 +464,11 @@ static __always_inline __u16 tracked_policy_port(const struct pal_ct_key *k)
 	return bpf_ntohs(k->dport);
 }
 
-static __always_inline int drop(struct __sk_buff *skb, struct flow *f, struct decision *d)
+static __always_inline int drop(__u32 len, struct flow *f, struct decision *d)
 {
-	count(d->reason, skb->len);
+	count(d->reason, len);
 	__u8 egress = f->ct.direction == PAL_DIR_EGRESS;
-	emit(skb, f, egress ? d->subject : d->peer, egress ? d->peer : d->subject,
+	emit(f, egress ? d->subject : d->peer, egress ? d->peer : d->subject,
 	     d->verdict == PAL_VERDICT_DENY ? PAL_VERDICT_DENY : PAL_VERDICT_NONE, d->reason);
 	return TC_ACT_SHOT;
 }
@@ -441,19 +496,22 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 {
 	struct flow f = {};
 	struct decision d = {};
+	/* Read the context once: clang may otherwise keep a ctx pointer the verifier rejects. */
+	__u32 len = skb->len;
+	__u32 ifindex = skb->ifindex;
 	int rc = parse(skb, &f);
 	if (rc == 1) {
-		count(PAL_FWD_CONTROL, skb->len);
+		count(PAL_FWD_CONTROL, len);
 		return TC_ACT_OK;
 	}
 	f.ct.direction = dir;
-	f.ct.ifindex = skb->ifindex;
+	f.ct.ifindex = ifindex;
 	if (rc) {
 		d.reason = rc;
-		return drop(skb, &f, &d);
+		return drop(len, &f, &d);
 	}
 	if (f.control) {
-		count(PAL_FWD_CONTROL, skb->len);
+		count(PAL_FWD_CONTROL, len);
 		return TC_ACT_OK;
 	}
 
@@ -464,9 +522,9 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 		struct pal_ct_value *v = bpf_map_lookup_elem(&pal_ct, &f.ct);
 		if (v && v->expires_ns > now) {
 			if (v->generation != gen && !revalidate(&f.ct, v, gen, &d))
-				return drop(skb, &f, &d);
+				return drop(len, &f, &d);
 			refresh(v, f.ct.protocol, f.tcp_flags, now, 0);
-			count(PAL_FWD_CT_ESTABLISHED, skb->len);
+			count(PAL_FWD_CT_ESTABLISHED, len);
 			return TC_ACT_OK;
 		}
 		/* 2. A reply: the reversed tuple was started from the other hook of this veth. */
@@ -483,17 +541,31 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 		v = bpf_map_lookup_elem(&pal_ct, &r);
 		if (v && v->expires_ns > now) {
 			if (v->generation != gen && !revalidate(&r, v, gen, &d))
-				return drop(skb, &f, &d);
+				return drop(len, &f, &d);
 			refresh(v, f.ct.protocol, f.tcp_flags, now, 1);
-			count(PAL_FWD_CT_REPLY, skb->len);
+			count(PAL_FWD_CT_REPLY, len);
+			return TC_ACT_OK;
+		}
+	}
+
+	/*
+	 * An ICMP error quoting a packet of a flow tracked on this veth (started from the other
+	 * hook, since the quoted packet travelled the other way) is related to it.
+	 */
+	if (f.related) {
+		f.related_key.direction = dir == PAL_DIR_EGRESS ? PAL_DIR_INGRESS : PAL_DIR_EGRESS;
+		f.related_key.ifindex = f.ct.ifindex;
+		struct pal_ct_value *v = bpf_map_lookup_elem(&pal_ct, &f.related_key);
+		if (v && v->expires_ns > now) {
+			count(PAL_FWD_CT_RELATED, len);
 			return TC_ACT_OK;
 		}
 	}
 
 	/* 3. A new flow: endpoint, identities, policy. */
-	decide(&f.ct, f.policy_port, skb->ifindex, &d);
+	decide(&f.ct, f.policy_port, ifindex, &d);
 	if (d.verdict != PAL_VERDICT_ALLOW && d.verdict != PAL_VERDICT_REDIRECT)
-		return drop(skb, &f, &d);
+		return drop(len, &f, &d);
 	if (f.trackable) {
 		struct pal_ct_value nv = {
 			.created_ns = now,
@@ -505,9 +577,9 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 		refresh(&nv, f.ct.protocol, f.tcp_flags, now, 0);
 		bpf_map_update_elem(&pal_ct, &f.ct, &nv, BPF_ANY);
 	}
-	count(d.reason, skb->len);
+	count(d.reason, len);
 	__u8 egress = dir == PAL_DIR_EGRESS;
-	emit(skb, &f, egress ? d.subject : d.peer, egress ? d.peer : d.subject, d.verdict, d.reason);
+	emit(&f, egress ? d.subject : d.peer, egress ? d.peer : d.subject, d.verdict, d.reason);
 	/* No L7 proxy exists yet: a redirect is forwarded, and counted and logged as one. */
 	return TC_ACT_OK;
 }

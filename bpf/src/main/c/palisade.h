@@ -53,6 +53,7 @@
 #define PAL_DROP_MALFORMED 10
 #define PAL_DROP_FRAGMENT 11
 #define PAL_EVENTS_LOST 12
+#define PAL_FWD_CT_RELATED 13
 #define PAL_COUNTER_SLOTS 16
 
 /* Conntrack lifetimes, in seconds. */

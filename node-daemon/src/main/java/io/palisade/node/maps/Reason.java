@@ -19,7 +19,8 @@ public enum Reason {
   DROP_SPOOFED(9, "PAL_DROP_SPOOFED", "spoofed_source", true),
   DROP_MALFORMED(10, "PAL_DROP_MALFORMED", "malformed", true),
   DROP_FRAGMENT(11, "PAL_DROP_FRAGMENT", "fragment", true),
-  EVENTS_LOST(12, "PAL_EVENTS_LOST", "events_lost", false);
+  EVENTS_LOST(12, "PAL_EVENTS_LOST", "events_lost", false),
+  FWD_CT_RELATED(13, "PAL_FWD_CT_RELATED", "ct_related", false);
 
   private final int slot;
   private final String cName;

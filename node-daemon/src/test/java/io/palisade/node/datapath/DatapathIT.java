@@ -491,4 +491,31 @@ class DatapathIT {
     }
     assertThat(node.reachable(toStranger)).isFalse();
   }
+
+  @Test
+  void icmpErrorsOfATrackedFlowPassAsRelated() {
+    node.enforce(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: backend-udp, namespace: app}
+        spec:
+          endpointSelector: {matchLabels: {app: backend}}
+          ingress:
+            - fromEndpoints: [{matchLabels: {app: frontend}}]
+              toPorts: [{ports: [{port: "5353", protocol: UDP}]}]
+          egress:
+            - toEndpoints: [{matchLabels: {app: db}}]
+        """);
+    // The backend may not send anything to the frontend, except what belongs to its flows.
+    assertThat(node.expected(Flow.udp(BACKEND, FRONTEND, 53))).isEqualTo(Outcome.DENIED);
+    assertThat(node.expected(Flow.udp(FRONTEND, BACKEND, 5353))).isEqualTo(Outcome.ALLOWED);
+    long before = node.datapath().counters().getOrDefault(13, new long[2])[0];
+    var frontend = node.topology().pod(FRONTEND).netns();
+    assertThat(Probes.udpRefused(frontend, node.address(BACKEND), 5353, DatapathFixture.TIMEOUT))
+        .as("the port-unreachable error of an allowed flow reaches the client")
+        .isTrue();
+    long after = node.datapath().counters().getOrDefault(13, new long[2])[0];
+    assertThat(after - before).as("packets forwarded as related").isPositive();
+  }
 }

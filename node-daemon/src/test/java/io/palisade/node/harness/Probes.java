@@ -72,6 +72,24 @@ public final class Probes {
     }
   }
 
+  /**
+   * Whether a datagram to a port nobody listens on comes back as "port unreachable" (the ICMP error
+   * reached the sender) rather than as silence.
+   */
+  public static boolean udpRefused(NetNs from, String address, int port, Duration timeout) {
+    try (DatagramChannel ch = from.call(DatagramChannel::open)) {
+      ch.connect(new InetSocketAddress(address, port));
+      ch.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
+      ch.socket().setSoTimeout((int) timeout.toMillis());
+      ch.socket().receive(new DatagramPacket(new byte[64], 64));
+      return false;
+    } catch (java.net.PortUnreachableException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   public static boolean icmp(NetNs from, String address, Duration timeout) {
     long seconds = Math.max(1, timeout.toSeconds());
     return from.exec("ping", "-n", "-q", "-c", "1", "-W", Long.toString(seconds), address).ok();
