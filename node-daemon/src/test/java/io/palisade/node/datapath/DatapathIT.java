@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.palisade.node.harness.DaemonProcess;
 import io.palisade.node.harness.DatapathFixture;
 import io.palisade.node.harness.Flow;
+import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.PodSpec;
 import io.palisade.node.harness.Privileges;
 import io.palisade.node.harness.Probes;
@@ -13,6 +14,9 @@ import io.palisade.node.observe.FlowLog;
 import io.palisade.node.observe.Metrics;
 import io.palisade.policy.flow.Outcome;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -357,6 +361,18 @@ class DatapathIT {
         .contains("palisade_map_entries{map=\"pal_endpoints\"} 6");
   }
 
+  /** A plain HTTP/1.0 GET from inside {@code ns}, where the daemon's metrics server listens. */
+  private static String httpGet(NetNs ns, int port, String path) throws Exception {
+    try (SocketChannel ch = ns.call(SocketChannel::open)) {
+      ch.socket().connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+      ch.socket().setSoTimeout(5000);
+      ch.socket()
+          .getOutputStream()
+          .write(("GET " + path + " HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      return new String(ch.socket().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   private static boolean hasBoth(List<FlowEvent> events) {
     return events.stream()
             .anyMatch(e -> e.verdict().equals("allowed") && e.direction().equals("ingress"))
@@ -411,10 +427,24 @@ class DatapathIT {
       int down = loop.rounds();
       loop.awaitRounds(down + 2); // no daemon at all: the kernel keeps enforcing
       String second;
-      try (DaemonProcess daemon = DaemonProcess.start(node.topology().node(), args)) {
+      Path flowLog = node.policyDir().resolve("flows.jsonl");
+      List<String> observed = new ArrayList<>(args);
+      observed.addAll(List.of("--flow-log", flowLog.toString(), "--metrics-port", "19963"));
+      String metrics;
+      try (DaemonProcess daemon = DaemonProcess.start(node.topology().node(), observed)) {
         second = daemon.await("palisade-node: applied");
         loop.awaitRounds(loop.rounds() + 2);
+        metrics = httpGet(node.topology().node(), 19963, "/metrics");
       }
+      assertThat(metrics)
+          .containsPattern("palisade_dropped_packets_total\\{reason=\"policy_denied\"} [1-9]")
+          .contains("palisade_map_entries{map=\"pal_endpoints\"} 6");
+      assertThat(Files.readAllLines(flowLog))
+          .as("the daemon's flow log")
+          .anyMatch(
+              l ->
+                  l.contains("\"verdict\":\"dropped\"") && l.contains("\"source\":\"10.200.0.13\""))
+          .anyMatch(l -> l.contains("\"verdict\":\"allowed\""));
       System.out.println("daemon restart: first start: " + first);
       System.out.println("daemon restart: after kill -9: " + second);
       System.out.println("daemon restart: probe rounds " + loop.rounds() + ", down from " + down);
