@@ -433,11 +433,13 @@ static __always_inline void decide(const struct pal_ct_key *t, __u16 policy_port
 	}
 }
 
-static __always_inline __u64 lifetime_ns(__u8 proto, __u8 closing)
+static __always_inline __u64 lifetime_ns(__u8 proto, __u8 flags)
 {
 	__u64 s = PAL_CT_UDP_LIFETIME;
 	if (proto == IPPROTO_TCP)
-		s = closing ? PAL_CT_TCP_CLOSING : PAL_CT_TCP_LIFETIME;
+		s = (flags & PAL_CT_CLOSING)	     ? PAL_CT_TCP_CLOSING
+		    : (flags & PAL_CT_SEEN_REPLY) ? PAL_CT_TCP_LIFETIME
+						  : PAL_CT_TCP_UNANSWERED;
 	else if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)
 		s = PAL_CT_ICMP_LIFETIME;
 	return s * 1000000000ull;
@@ -450,7 +452,7 @@ static __always_inline void refresh(struct pal_ct_value *v, __u8 proto, __u8 tcp
 		v->flags |= PAL_CT_CLOSING;
 	if (reply)
 		v->flags |= PAL_CT_SEEN_REPLY;
-	v->expires_ns = now + lifetime_ns(proto, v->flags & PAL_CT_CLOSING);
+	v->expires_ns = now + lifetime_ns(proto, v->flags);
 	v->packets++;
 }
 

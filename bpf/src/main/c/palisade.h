@@ -58,6 +58,7 @@
 
 /* Conntrack lifetimes, in seconds. */
 #define PAL_CT_TCP_LIFETIME 21600
+#define PAL_CT_TCP_UNANSWERED 60 /* no reply seen yet: a SYN flood cannot pin entries for hours */
 #define PAL_CT_TCP_CLOSING 10
 #define PAL_CT_UDP_LIFETIME 60
 #define PAL_CT_ICMP_LIFETIME 30

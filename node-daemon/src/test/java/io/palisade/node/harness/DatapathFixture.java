@@ -35,7 +35,7 @@ public final class DatapathFixture implements AutoCloseable {
 
   public static final List<Integer> TCP_PORTS = List.of(80, 8080, 8999, 9000, 9003, 9005, 9006);
   public static final List<Integer> UDP_PORTS = List.of(53);
-  public static final Duration TIMEOUT = Duration.ofMillis(1200);
+  public static final Duration TIMEOUT = Duration.ofMillis(2000);
 
   private final String run = UUID.randomUUID().toString().substring(0, 6);
   private final Path pinRoot = Path.of("/sys/fs/bpf/palisade-test-" + run);
