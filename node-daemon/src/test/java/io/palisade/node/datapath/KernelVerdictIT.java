@@ -26,14 +26,66 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The kernel's verdict equals the engine's MapState lookup on random policies: random keys (port
- * prefixes, any-peer and any-protocol keys, deny and allow), random packets from pods, CIDRs and
- * the world, run through the real programs with BPF_PROG_TEST_RUN.
+ * prefixes, any-peer and any-protocol keys, deny and allow), random IPv4 and IPv6 packets from
+ * pods, nested CIDRs and the world, run through the real programs with BPF_PROG_TEST_RUN.
  */
 class KernelVerdictIT {
 
   static final long SUBJECT = 1000;
-  static final byte[] POD = {10, 1, 0, 1};
-  static final int[] PROTOCOLS = {6, 17, 1};
+
+  /** The addresses of one family: the local pod, peer pods, two nested CIDRs, the world. */
+  private record Family(
+      byte[] pod,
+      List<byte[]> hosts,
+      CidrPrefix wide,
+      CidrPrefix narrow,
+      byte[] inWide,
+      byte[] inNarrow,
+      byte[] world,
+      long worldId,
+      int icmp,
+      int echo) {
+
+    static Family ipv4() {
+      List<byte[]> hosts = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        hosts.add(new byte[] {10, 2, 0, (byte) (10 + i)});
+      }
+      return new Family(
+          new byte[] {10, 1, 0, 1},
+          hosts,
+          CidrPrefix.parse("10.3.0.0/16").orElseThrow(),
+          CidrPrefix.parse("10.3.5.0/24").orElseThrow(),
+          new byte[] {10, 3, 9, 9},
+          new byte[] {10, 3, 5, 7},
+          new byte[] {8, 8, 8, 8},
+          9,
+          1,
+          8);
+    }
+
+    static Family ipv6() {
+      List<byte[]> hosts = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        hosts.add(v6("fd00:2::" + Integer.toHexString(0x10 + i)));
+      }
+      return new Family(
+          v6("fd00:1::1"),
+          hosts,
+          CidrPrefix.parse("fd00:3::/32").orElseThrow(),
+          CidrPrefix.parse("fd00:3:5::/48").orElseThrow(),
+          v6("fd00:3:9::9"),
+          v6("fd00:3:5::7"),
+          v6("2001:db8::8"),
+          10,
+          58,
+          128);
+    }
+
+    private static byte[] v6(String a) {
+      return CidrPrefix.parseAddress(a).orElseThrow();
+    }
+  }
 
   @Test
   void kernelVerdictsMatchTheEngineOnRandomPolicies() {
@@ -63,28 +115,31 @@ class KernelVerdictIT {
   /** Checks one random policy; returns how many of its packets the engine lets through. */
   private static int checkSeed(NetNs ns, Datapath dp, long seed) {
     Random rnd = new Random(seed);
+    Family fam = seed % 2 == 0 ? Family.ipv6() : Family.ipv4();
+    byte[] pod = fam.pod();
+    int[] protocols = {6, 17, fam.icmp()};
     Map<CidrPrefix, Long> ipcache = new HashMap<>();
     List<Peer> peers = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
-      byte[] a = {10, 2, 0, (byte) (10 + i)};
+    for (int i = 0; i < fam.hosts().size(); i++) {
+      byte[] a = fam.hosts().get(i);
       ipcache.put(CidrPrefix.host(a), 2000L + i);
       peers.add(new Peer(a, 2000L + i));
     }
-    ipcache.put(CidrPrefix.parse("10.3.0.0/16").orElseThrow(), 16777217L);
-    ipcache.put(CidrPrefix.parse("10.3.5.0/24").orElseThrow(), 16777218L);
-    peers.add(new Peer(new byte[] {10, 3, 9, 9}, 16777217L));
-    peers.add(new Peer(new byte[] {10, 3, 5, 7}, 16777218L));
-    peers.add(new Peer(new byte[] {8, 8, 8, 8}, 9L));
+    ipcache.put(fam.wide(), 16777217L);
+    ipcache.put(fam.narrow(), 16777218L);
+    peers.add(new Peer(fam.inWide(), 16777217L));
+    peers.add(new Peer(fam.inNarrow(), 16777218L));
+    peers.add(new Peer(fam.world(), fam.worldId()));
 
     MapState ms = new MapState();
     List<MapStateKey> keys = new ArrayList<>();
     for (int i = 0; i < 40 + rnd.nextInt(40); i++) {
       Direction d = rnd.nextBoolean() ? Direction.INGRESS : Direction.EGRESS;
       long peer = rnd.nextInt(4) == 0 ? 0 : peers.get(rnd.nextInt(peers.size())).identity();
-      int proto = rnd.nextInt(6) == 0 ? 0 : PROTOCOLS[rnd.nextInt(PROTOCOLS.length)];
+      int proto = rnd.nextInt(6) == 0 ? 0 : protocols[rnd.nextInt(protocols.length)];
       int bits = proto == 0 ? 0 : rnd.nextInt(4) == 0 ? 0 : 10 + rnd.nextInt(7);
-      int port = proto == 0 ? 0 : proto == 1 ? 8 : 1000 + rnd.nextInt(64);
-      if (proto == 1) {
+      int port = proto == 0 ? 0 : proto == fam.icmp() ? fam.echo() : 1000 + rnd.nextInt(64);
+      if (proto == fam.icmp()) {
         bits = rnd.nextBoolean() ? 16 : 0;
       }
       MapStateKey k = new MapStateKey(d, peer, proto, port, bits);
@@ -95,7 +150,7 @@ class KernelVerdictIT {
     DesiredState desired =
         new DesiredState(
             ipcache,
-            List.of(new LocalEndpoint(CidrPrefix.host(POD), SUBJECT, "lo")),
+            List.of(new LocalEndpoint(CidrPrefix.host(pod), SUBJECT, "lo")),
             Map.of(SUBJECT, policy));
     ns.call(() -> dp.apply(desired));
 
@@ -105,10 +160,10 @@ class KernelVerdictIT {
     for (int i = 0; i < 1500; i++) {
       Direction d = rnd.nextBoolean() ? Direction.INGRESS : Direction.EGRESS;
       Peer peer = peers.get(rnd.nextInt(peers.size()));
-      int proto = PROTOCOLS[rnd.nextInt(PROTOCOLS.length)];
+      int proto = protocols[rnd.nextInt(protocols.length)];
       int port =
-          proto == 1
-              ? 8
+          proto == fam.icmp()
+              ? fam.echo()
               : rnd.nextBoolean()
                   ? keys.get(rnd.nextInt(keys.size())).port() + rnd.nextInt(4)
                   : rnd.nextInt(65536);
@@ -116,7 +171,7 @@ class KernelVerdictIT {
       boolean egress = d == Direction.EGRESS;
       byte[] frame =
           Packets.frame(
-              egress ? POD : peer.address(), egress ? peer.address() : POD, proto, sport++, port);
+              egress ? pod : peer.address(), egress ? peer.address() : pod, proto, sport++, port);
       int prog = egress ? dp.fromPodProgram() : dp.toPodProgram();
       int got = ProgTestRun.run(prog, frame, 1).retval();
       boolean pass =
@@ -144,6 +199,14 @@ class KernelVerdictIT {
       }
     }
     assertThat(wrong).as("kernel verdicts that differ from MapState.lookup\n" + ms).isEmpty();
+    System.out.println(
+        "seed "
+            + seed
+            + " ("
+            + (fam.pod().length == 16 ? "IPv6" : "IPv4")
+            + "): "
+            + passed
+            + " of 1500 packets passed, kernel and engine agree on all");
     return passed;
   }
 }
