@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Palisade tc programs for the host side of a pod's veth.
+ *   palisade_from_pod: tc ingress of the host veth = the pod's egress.
+ *   palisade_to_pod:   tc egress of the host veth  = the pod's ingress.
+ * Order per packet: conntrack (forward, then reply) -> endpoint -> ipcache
+ * (exact hash, then LPM, then world) -> policy (peer LPM and any-peer LPM,
+ * deny first) -> new conntrack entry. Layouts live in palisade.h.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/in.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "palisade.h"
+
+/* linux/icmp.h pulls in libc headers that do not exist for -target bpf. */
+#define ICMP_ECHOREPLY 0
+#define ICMP_DEST_UNREACH 3
+#define ICMP_TIME_EXCEEDED 11
+#define ICMP_PARAMETERPROB 12
+#define ICMPV6_DEST_UNREACH 1
+#define ICMPV6_TIME_EXCEED 3
+#define ICMPV6_PARAMPROB 4
+#define ICMP_FRAG_NEEDED 4
+#define ICMP_ECHO 8
+#define ICMPV6_PKT_TOOBIG 2
+#define ICMPV6_ECHO_REQUEST 128
+#define ICMPV6_ECHO_REPLY 129
+
+/* The common head of ICMP and ICMPv6 echo messages. */
+struct icmp_echo {
+	__u8 type;
+	__u8 code;
+	__sum16 checksum;
+	__be16 id;
+	__be16 sequence;
+};
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_IPCACHE_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct pal_addr_key);
+	__type(value, struct pal_identity_value);
+} pal_ipcache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, PAL_IPCACHE_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct pal_ipcache_lpm_key);
+	__type(value, struct pal_identity_value);
+} pal_ipcache_lpm SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_ENDPOINTS_MAX);
+	__type(key, struct pal_addr_key);
+	__type(value, struct pal_endpoint_value);
+} pal_endpoints SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, PAL_POLICY_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct pal_policy_key);
+	__type(value, struct pal_policy_value);
+} pal_policy SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_POLICY_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct pal_policy_key);
+	__type(value, struct pal_policy_value);
+} pal_policy_exact SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PAL_CT_MAX);
+	__type(key, struct pal_ct_key);
+	__type(value, struct pal_ct_value);
+} pal_ct SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pal_config_value);
+} pal_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PAL_COUNTER_SLOTS);
+	__type(key, __u32);
+	__type(value, struct pal_counter);
+} pal_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, PAL_EVENTS_BYTES);
+} pal_events SEC(".maps");
+
+/* What parsing a packet yields. */
+struct flow {
+	struct pal_ct_key ct;   /* the tuple as it appears on the wire */
+	__u16 policy_port;      /* host order: L4 dport, or the ICMP type */
+	__u8 tcp_flags;         /* FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10 */
+	__u8 trackable;         /* whether a conntrack entry may be made */
+	__u8 control;           /* ND/MLD and similar: always forwarded */
+	__u8 related;           /* an ICMP error quoting a TCP/UDP packet: see related_key */
+	struct pal_ct_key related_key; /* the quoted packet's flow, as its sender's side saw it */
+};
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+
+static __always_inline void count(__u32 slot, __u64 bytes)
+{
+	struct pal_counter *c = bpf_map_lookup_elem(&pal_counters, &slot);
+	if (c) {
+		c->packets++;
+		c->bytes += bytes;
+	}
+}
+
+static __always_inline void emit(const struct flow *f, __u32 src_id, __u32 dst_id, __u8 verdict,
+				 __u8 reason)
+{
+	struct pal_event *e = bpf_ringbuf_reserve(&pal_events, sizeof(*e), 0);
+	if (!e) {
+		count(PAL_EVENTS_LOST, 0);
+		return;
+	}
+	e->timestamp_ns = bpf_ktime_get_ns();
+	__builtin_memcpy(e->saddr, f->ct.saddr, 16);
+	__builtin_memcpy(e->daddr, f->ct.daddr, 16);
+	e->src_identity = src_id;
+	e->dst_identity = dst_id;
+	e->ifindex = f->ct.ifindex;
+	e->sport = f->ct.sport;
+	e->dport = f->ct.dport;
+	e->family = f->ct.family;
+	e->protocol = f->ct.protocol;
+	e->direction = f->ct.direction;
+	e->verdict = verdict;
+	e->reason = reason;
+	e->pad[0] = e->pad[1] = e->pad[2] = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/*
+ * Reads the packet an ICMP error quotes (its IP header and the first 4 bytes of TCP/UDP) into
+ * f->related_key, so the error can pass as related to a tracked flow. Returns 1 when it did.
+ */
+static __always_inline int parse_quoted(struct __sk_buff *skb, __u32 off, struct flow *f)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+	__u8 proto;
+	__u32 l4;
+
+	if (f->ct.family == PAL_FAMILY_IPV4) {
+		struct iphdr *ip = data + off;
+		if ((void *)(ip + 1) > end || ip->ihl < 5)
+			return 0;
+		proto = ip->protocol;
+		__builtin_memcpy(f->related_key.saddr, &ip->saddr, 4);
+		__builtin_memcpy(f->related_key.daddr, &ip->daddr, 4);
+		l4 = off + ip->ihl * 4;
+	} else {
+		struct ipv6hdr *ip6 = data + off;
+		if ((void *)(ip6 + 1) > end)
+			return 0;
+		proto = ip6->nexthdr;
+		__builtin_memcpy(f->related_key.saddr, &ip6->saddr, 16);
+		__builtin_memcpy(f->related_key.daddr, &ip6->daddr, 16);
+		l4 = off + sizeof(*ip6);
+	}
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return 0;
+	__be16 *ports = data + l4;
+	if ((void *)(ports + 2) > end)
+		return 0;
+	f->related_key.sport = ports[0];
+	f->related_key.dport = ports[1];
+	f->related_key.protocol = proto;
+	f->related_key.family = f->ct.family;
+	return 1;
+}
+
+/* Parses the L4 header at off; returns 0, or -1 when the packet is too short. */
+static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct flow *f)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+	__u8 proto = f->ct.protocol;
+
+	if (proto == IPPROTO_TCP) {
+		struct tcphdr *th = data + off;
+		if ((void *)(th + 1) > end)
+			return -1;
+		f->ct.sport = th->source;
+		f->ct.dport = th->dest;
+		f->policy_port = bpf_ntohs(th->dest);
+		f->tcp_flags = ((__u8 *)th)[13];
+		f->trackable = 1;
+	} else if (proto == IPPROTO_UDP) {
+		struct udphdr *uh = data + off;
+		if ((void *)(uh + 1) > end)
+			return -1;
+		f->ct.sport = uh->source;
+		f->ct.dport = uh->dest;
+		f->policy_port = bpf_ntohs(uh->dest);
+		f->trackable = 1;
+	} else if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) {
+		struct icmp_echo *ih = data + off;
+		if ((void *)(ih + 1) > end)
+			return -1;
+		__u8 type = ih->type;
+		f->policy_port = type;
+		/* Echo request and reply share the id as both "ports", so a reply reverses cleanly. */
+		if ((proto == IPPROTO_ICMP && (type == ICMP_ECHO || type == ICMP_ECHOREPLY)) ||
+		    (proto == IPPROTO_ICMPV6 &&
+		     (type == ICMPV6_ECHO_REQUEST || type == ICMPV6_ECHO_REPLY))) {
+			f->ct.sport = ih->id;
+			f->ct.dport = ih->id;
+			f->trackable = 1;
+		}
+		/* IPv6 cannot work without neighbour discovery and MLD; never policy them. */
+		if (proto == IPPROTO_ICMPV6 && ((type >= 130 && type <= 137) || type == 143))
+			f->control = 1;
+		/* Errors about a packet of a tracked flow pass as related to that flow. */
+		if ((proto == IPPROTO_ICMP &&
+		     (type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED ||
+		      type == ICMP_PARAMETERPROB)) ||
+		    (proto == IPPROTO_ICMPV6 &&
+		     (type == ICMPV6_DEST_UNREACH || type == ICMPV6_TIME_EXCEED ||
+		      type == ICMPV6_PARAMPROB)))
+			f->related = parse_quoted(skb, off + 8, f);
+		/* Path MTU discovery must keep working whatever the policy. */
+		if ((proto == IPPROTO_ICMP && type == ICMP_DEST_UNREACH && ih->code == ICMP_FRAG_NEEDED) ||
+		    (proto == IPPROTO_ICMPV6 && type == ICMPV6_PKT_TOOBIG))
+			f->control = 1;
+	}
+	return 0;
+}
+
+/* Parses eth + IPv4/IPv6 + L4. Returns 0 for IP, 1 for non-IP, or a PAL_DROP_ reason. */
+static __always_inline int parse(struct __sk_buff *skb, struct flow *f)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+
+	if ((void *)(eth + 1) > end)
+		return PAL_DROP_MALFORMED;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = (void *)(eth + 1);
+		if ((void *)(ip + 1) > end || ip->ihl < 5)
+			return PAL_DROP_MALFORMED;
+		/* A non-first fragment carries no ports to decide on. */
+		if (ip->frag_off & bpf_htons(0x1fff))
+			return PAL_DROP_FRAGMENT;
+		f->ct.family = PAL_FAMILY_IPV4;
+		f->ct.protocol = ip->protocol;
+		__builtin_memcpy(f->ct.saddr, &ip->saddr, 4);
+		__builtin_memcpy(f->ct.daddr, &ip->daddr, 4);
+		return parse_l4(skb, sizeof(*eth) + ip->ihl * 4, f) ? PAL_DROP_MALFORMED : 0;
+	}
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+		if ((void *)(ip6 + 1) > end)
+			return PAL_DROP_MALFORMED;
+		f->ct.family = PAL_FAMILY_IPV6;
+		__builtin_memcpy(f->ct.saddr, &ip6->saddr, 16);
+		__builtin_memcpy(f->ct.daddr, &ip6->daddr, 16);
+		__u8 next = ip6->nexthdr;
+		__u32 off = sizeof(*eth) + sizeof(*ip6);
+		/* Skip up to four hop-by-hop, routing and destination-options headers. */
+#pragma unroll
+		for (int i = 0; i < 4; i++) {
+			if (next != IPPROTO_HOPOPTS && next != IPPROTO_ROUTING &&
+			    next != IPPROTO_DSTOPTS)
+				break;
+			__u8 *opt = data + off;
+			if ((void *)(opt + 2) > end)
+				return PAL_DROP_MALFORMED;
+			next = opt[0];
+			off += ((__u32)opt[1] + 1) * 8;
+		}
+		if (next == IPPROTO_FRAGMENT)
+			return PAL_DROP_FRAGMENT;
+		f->ct.protocol = next;
+		return parse_l4(skb, off, f) ? PAL_DROP_MALFORMED : 0;
+	}
+	return 1;
+}
+
+static __always_inline __u32 current_generation(void)
+{
+	__u32 zero = 0;
+	struct pal_config_value *cfg = bpf_map_lookup_elem(&pal_config, &zero);
+	return cfg ? cfg->generation : 0;
+}
+
+/* The identity of a peer address: pod or node address (hash), CIDR (LPM), else the world. */
+static __always_inline __u32 peer_identity(__u8 family, const __u8 *addr)
+{
+	struct pal_addr_key k = {.family = family};
+	__builtin_memcpy(k.addr, addr, 16);
+	struct pal_identity_value *v = bpf_map_lookup_elem(&pal_ipcache, &k);
+	if (v)
+		return v->identity;
+	struct pal_ipcache_lpm_key lk = {
+		.prefixlen = PAL_IPCACHE_STATIC_PREFIX + (family == PAL_FAMILY_IPV4 ? 32 : 128),
+		.family = family,
+	};
+	__builtin_memcpy(lk.addr, addr, 16);
+	v = bpf_map_lookup_elem(&pal_ipcache_lpm, &lk);
+	if (v)
+		return v->identity;
+	return family == PAL_FAMILY_IPV4 ? PAL_ID_WORLD_IPV4 : PAL_ID_WORLD_IPV6;
+}
+
+/* The longest match of one (subject, direction, peer) group: the exact hash, else the trie. */
+static __always_inline struct pal_policy_value *group_match(struct pal_policy_key *k)
+{
+	struct pal_policy_value *v = bpf_map_lookup_elem(&pal_policy_exact, k);
+	if (v)
+		return v;
+	return bpf_map_lookup_elem(&pal_policy, k);
+}
+
+/*
+ * The engine's MapState lookup: longest prefix among the peer's keys and among
+ * the any-peer keys; the higher verdict wins, then the longer prefix, then the
+ * peer's own. Returns the chosen entry's verdict and proxy port.
+ */
+static __always_inline __u8 policy_verdict(__u32 subject, __u32 peer, __u8 dir, __u8 proto,
+					   __u16 port, __u8 any_peer_keys, __be16 *proxy_port)
+{
+	struct pal_policy_key k = {
+		.prefixlen = PAL_POLICY_FULL_PREFIX,
+		.subject = subject,
+		.peer = peer,
+		.direction = dir,
+		.protocol = proto,
+		.dport = bpf_htons(port),
+	};
+	struct pal_policy_value *l3 = group_match(&k);
+	if (l3 && l3->verdict == PAL_VERDICT_DENY)
+		return PAL_VERDICT_DENY; /* nothing outranks a deny */
+	struct pal_policy_value *l4 = 0;
+	if (any_peer_keys && peer != PAL_ID_ANY) {
+		k.peer = PAL_ID_ANY;
+		l4 = group_match(&k);
+	}
+	struct pal_policy_value *chosen = l3;
+	if (!l3 || (l4 && (l4->verdict > l3->verdict ||
+			   (l4->verdict == l3->verdict && l4->prefix_len > l3->prefix_len))))
+		chosen = l4;
+	if (!chosen)
+		return PAL_VERDICT_NONE;
+	*proxy_port = chosen->proxy_port;
+	return chosen->verdict;
+}
+
+struct decision {
+	__u32 subject;
+	__u32 peer;
+	__u8 verdict;
+	__u8 reason;
+};
+
+/*
+ * Decides a flow's first packet (or re-decides it under a newer policy): the
+ * local endpoint is the source on egress and the destination on ingress.
+ */
+static __always_inline void decide(const struct pal_ct_key *t, __u16 policy_port, __u32 ifindex,
+				   struct decision *d)
+{
+	__u8 egress = t->direction == PAL_DIR_EGRESS;
+	struct pal_addr_key ek = {.family = t->family};
+	__builtin_memcpy(ek.addr, egress ? t->saddr : t->daddr, 16);
+	struct pal_endpoint_value *ep = bpf_map_lookup_elem(&pal_endpoints, &ek);
+	d->verdict = PAL_VERDICT_NONE;
+	d->subject = 0;
+	d->peer = 0;
+	if (!ep) {
+		d->reason = PAL_DROP_NO_ENDPOINT;
+		return;
+	}
+	if (ep->ifindex != ifindex) {
+		/* The address belongs to another pod's veth: a spoofed source, or a misroute. */
+		d->reason = egress ? PAL_DROP_SPOOFED : PAL_DROP_NO_ENDPOINT;
+		return;
+	}
+	d->subject = ep->identity;
+	d->peer = peer_identity(t->family, egress ? t->daddr : t->saddr);
+	__u32 enforce = egress ? PAL_EP_ENFORCE_EGRESS : PAL_EP_ENFORCE_INGRESS;
+	if (!(ep->flags & enforce)) {
+		d->verdict = PAL_VERDICT_ALLOW;
+		d->reason = PAL_FWD_UNENFORCED;
+		return;
+	}
+	__be16 proxy = 0;
+	__u32 any_peer = egress ? PAL_EP_ANY_PEER_EGRESS : PAL_EP_ANY_PEER_INGRESS;
+	d->verdict = policy_verdict(d->subject, d->peer, t->direction, t->protocol, policy_port,
+				    (ep->flags & any_peer) != 0, &proxy);
+	switch (d->verdict) {
+	case PAL_VERDICT_ALLOW:
+		d->reason = PAL_FWD_POLICY;
+		break;
+	case PAL_VERDICT_REDIRECT:
+		d->reason = PAL_FWD_REDIRECT;
+		break;
+	case PAL_VERDICT_DENY:
+		d->reason = PAL_DROP_POLICY_DENY;
+		break;
+	default:
+		d->reason = PAL_DROP_POLICY;
+	}
+}
+
+static __always_inline __u64 lifetime_ns(__u8 proto, __u8 flags)
+{
+	__u64 s = PAL_CT_UDP_LIFETIME;
+	if (proto == IPPROTO_TCP)
+		s = (flags & PAL_CT_CLOSING)	     ? PAL_CT_TCP_CLOSING
+		    : (flags & PAL_CT_SEEN_REPLY) ? PAL_CT_TCP_LIFETIME
+						  : PAL_CT_TCP_UNANSWERED;
+	else if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)
+		s = PAL_CT_ICMP_LIFETIME;
+	return s * 1000000000ull;
+}
+
+static __always_inline void refresh(struct pal_ct_value *v, __u8 proto, __u8 tcp_flags, __u64 now,
+				    __u8 reply)
+{
+	if (tcp_flags & (TCP_FIN | TCP_RST))
+		v->flags |= PAL_CT_CLOSING;
+	if (reply)
+		v->flags |= PAL_CT_SEEN_REPLY;
+	v->expires_ns = now + lifetime_ns(proto, v->flags);
+	v->packets++;
+}
+
+/* The ICMP type a tracked flow's first packet had: echo requests are all we track. */
+static __always_inline __u16 tracked_policy_port(const struct pal_ct_key *k)
+{
+	if (k->protocol == IPPROTO_ICMP)
+		return ICMP_ECHO;
+	if (k->protocol == IPPROTO_ICMPV6)
+		return ICMPV6_ECHO_REQUEST;
+	return bpf_ntohs(k->dport);
+}
+
+static __always_inline int drop(__u32 len, struct flow *f, struct decision *d)
+{
+	count(d->reason, len);
+	__u8 egress = f->ct.direction == PAL_DIR_EGRESS;
+	emit(f, egress ? d->subject : d->peer, egress ? d->peer : d->subject,
+	     d->verdict == PAL_VERDICT_DENY ? PAL_VERDICT_DENY : PAL_VERDICT_NONE, d->reason);
+	return TC_ACT_SHOT;
+}
+
+/*
+ * Re-decides a tracked flow whose entry predates the current policy generation.
+ * key is the flow in its original direction. Returns 1 when it is still allowed.
+ */
+static __always_inline int revalidate(struct pal_ct_key *key, struct pal_ct_value *v, __u32 gen,
+				      struct decision *d)
+{
+	decide(key, tracked_policy_port(key), key->ifindex, d);
+	if (d->verdict == PAL_VERDICT_ALLOW || d->verdict == PAL_VERDICT_REDIRECT) {
+		v->generation = gen;
+		v->subject = d->subject;
+		v->peer = d->peer;
+		v->verdict = d->verdict;
+		return 1;
+	}
+	bpf_map_delete_elem(&pal_ct, key);
+	return 0;
+}
+
+static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
+{
+	struct flow f = {};
+	struct decision d = {};
+	/* Read the context once: clang may otherwise keep a ctx pointer the verifier rejects. */
+	__u32 len = skb->len;
+	__u32 ifindex = skb->ifindex;
+	int rc = parse(skb, &f);
+	if (rc == 1) {
+		count(PAL_FWD_CONTROL, len);
+		return TC_ACT_OK;
+	}
+	f.ct.direction = dir;
+	f.ct.ifindex = ifindex;
+	if (rc) {
+		d.reason = rc;
+		return drop(len, &f, &d);
+	}
+	if (f.control) {
+		count(PAL_FWD_CONTROL, len);
+		return TC_ACT_OK;
+	}
+
+	__u64 now = bpf_ktime_get_ns();
+	__u32 gen = current_generation();
+	if (f.trackable) {
+		/* 1. A later packet of a flow this side started. */
+		struct pal_ct_value *v = bpf_map_lookup_elem(&pal_ct, &f.ct);
+		if (v && v->expires_ns > now) {
+			if (v->generation != gen && !revalidate(&f.ct, v, gen, &d))
+				return drop(len, &f, &d);
+			refresh(v, f.ct.protocol, f.tcp_flags, now, 0);
+			count(PAL_FWD_CT_ESTABLISHED, len);
+			return TC_ACT_OK;
+		}
+		/* 2. A reply: the reversed tuple was started from the other hook of this veth. */
+		struct pal_ct_key r = {
+			.sport = f.ct.dport,
+			.dport = f.ct.sport,
+			.protocol = f.ct.protocol,
+			.family = f.ct.family,
+			.direction = dir == PAL_DIR_EGRESS ? PAL_DIR_INGRESS : PAL_DIR_EGRESS,
+			.ifindex = f.ct.ifindex,
+		};
+		__builtin_memcpy(r.saddr, f.ct.daddr, 16);
+		__builtin_memcpy(r.daddr, f.ct.saddr, 16);
+		v = bpf_map_lookup_elem(&pal_ct, &r);
+		if (v && v->expires_ns > now) {
+			if (v->generation != gen && !revalidate(&r, v, gen, &d))
+				return drop(len, &f, &d);
+			refresh(v, f.ct.protocol, f.tcp_flags, now, 1);
+			count(PAL_FWD_CT_REPLY, len);
+			return TC_ACT_OK;
+		}
+	}
+
+	/*
+	 * An ICMP error quoting a packet of a flow tracked on this veth (started from the other
+	 * hook, since the quoted packet travelled the other way) is related to it.
+	 */
+	if (f.related) {
+		f.related_key.direction = dir == PAL_DIR_EGRESS ? PAL_DIR_INGRESS : PAL_DIR_EGRESS;
+		f.related_key.ifindex = f.ct.ifindex;
+		struct pal_ct_value *v = bpf_map_lookup_elem(&pal_ct, &f.related_key);
+		if (v && v->expires_ns > now) {
+			count(PAL_FWD_CT_RELATED, len);
+			return TC_ACT_OK;
+		}
+	}
+
+	/* 3. A new flow: endpoint, identities, policy. */
+	decide(&f.ct, f.policy_port, ifindex, &d);
+	if (d.verdict != PAL_VERDICT_ALLOW && d.verdict != PAL_VERDICT_REDIRECT)
+		return drop(len, &f, &d);
+	if (f.trackable) {
+		struct pal_ct_value nv = {
+			.created_ns = now,
+			.generation = gen,
+			.subject = d.subject,
+			.peer = d.peer,
+			.verdict = d.verdict,
+		};
+		refresh(&nv, f.ct.protocol, f.tcp_flags, now, 0);
+		bpf_map_update_elem(&pal_ct, &f.ct, &nv, BPF_ANY);
+	}
+	count(d.reason, len);
+	__u8 egress = dir == PAL_DIR_EGRESS;
+	emit(&f, egress ? d.subject : d.peer, egress ? d.peer : d.subject, d.verdict, d.reason);
+	/* No L7 proxy exists yet: a redirect is forwarded, and counted and logged as one. */
+	return TC_ACT_OK;
+}
+
+SEC("tc")
+int palisade_from_pod(struct __sk_buff *skb)
+{
+	return handle(skb, PAL_DIR_EGRESS);
+}
+
+SEC("tc")
+int palisade_to_pod(struct __sk_buff *skb)
+{
+	return handle(skb, PAL_DIR_INGRESS);
+}

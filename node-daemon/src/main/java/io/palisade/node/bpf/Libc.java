@@ -1,0 +1,113 @@
+package io.palisade.node.bpf;
+
+import static io.palisade.node.bpf.Native.C_INT;
+import static io.palisade.node.bpf.Native.C_POINTER;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/** The few libc calls the daemon needs: interface names, bpffs mounting, namespaces, close. */
+public final class Libc {
+
+  private static final SymbolLookup LIBC = Native.LINKER.defaultLookup();
+  private static final MethodHandle IF_NAMETOINDEX =
+      Native.functionWithErrno(LIBC, "if_nametoindex", FunctionDescriptor.of(C_INT, C_POINTER));
+  private static final MethodHandle MOUNT =
+      Native.functionWithErrno(
+          LIBC,
+          "mount",
+          FunctionDescriptor.of(
+              C_INT,
+              C_POINTER,
+              C_POINTER,
+              C_POINTER,
+              java.lang.foreign.ValueLayout.JAVA_LONG,
+              C_POINTER));
+  private static final MethodHandle SETNS =
+      Native.functionWithErrno(LIBC, "setns", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+  private static final MethodHandle OPEN =
+      Native.functionWithErrno(LIBC, "open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+  private static final MethodHandle CLOSE =
+      Native.function(LIBC, "close", FunctionDescriptor.of(C_INT, C_INT));
+
+  /** CLONE_NEWNET, for {@link #setns}. */
+  public static final int CLONE_NEWNET = 0x40000000;
+
+  private Libc() {}
+
+  /** The index of a network interface in the calling thread's network namespace. */
+  public static int ifNameToIndex(String name) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.CALL_STATE);
+      int index = (int) IF_NAMETOINDEX.invokeExact(state, arena.allocateFrom(name));
+      if (index == 0) {
+        throw new BpfException("if_nametoindex(" + name + ")", Native.errno(state));
+      }
+      return index;
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  /** Mounts a bpf filesystem at {@code target}. */
+  public static void mountBpfFs(String target) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.CALL_STATE);
+      MemorySegment bpf = arena.allocateFrom("bpf");
+      int rc =
+          (int)
+              MOUNT.invokeExact(
+                  state, bpf, arena.allocateFrom(target), bpf, 0L, MemorySegment.NULL);
+      if (rc != 0) {
+        throw new BpfException("mount bpffs at " + target, Native.errno(state));
+      }
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  /**
+   * Moves the calling thread into the namespace {@code fd} refers to. Network namespaces are per
+   * thread, so one platform thread can serve as a handle into a namespace.
+   */
+  public static void setns(int fd, int nstype) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.CALL_STATE);
+      int rc = (int) SETNS.invokeExact(state, fd, nstype);
+      if (rc != 0) {
+        throw new BpfException("setns", Native.errno(state));
+      }
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  /** Opens {@code path} read-only (O_RDONLY | O_CLOEXEC) and returns the descriptor. */
+  public static int openReadOnly(String path) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.CALL_STATE);
+      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), 0x80000);
+      if (fd < 0) {
+        throw new BpfException("open(" + path + ")", Native.errno(state));
+      }
+      return fd;
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  /** Closes a descriptor this process opened. */
+  public static void close(int fd) {
+    try {
+      int rc = (int) CLOSE.invokeExact(fd);
+      if (rc != 0) {
+        throw new IllegalStateException("close(" + fd + ") failed");
+      }
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.palisade.node.datapath;
+
+import java.util.Set;
+
+/** What one apply wrote: map operations per map, and the interfaces newly attached. */
+public record ApplyResult(
+    int ipcacheWrites,
+    int cidrWrites,
+    int endpointWrites,
+    int policyWrites,
+    Set<String> attached,
+    long generation) {
+
+  public int totalWrites() {
+    return ipcacheWrites + cidrWrites + endpointWrites + policyWrites;
+  }
+}

@@ -1,0 +1,271 @@
+package io.palisade.node.datapath;
+
+import io.palisade.node.bpf.BpfMap;
+import io.palisade.node.bpf.BpfObject;
+import io.palisade.node.bpf.Libc;
+import io.palisade.node.bpf.TcAttachment;
+import io.palisade.node.maps.EndpointValue;
+import io.palisade.node.maps.IpcacheCodecs;
+import io.palisade.node.maps.Layouts;
+import io.palisade.node.maps.PolicyKey;
+import io.palisade.node.maps.PolicyValue;
+import io.palisade.policy.identity.CidrPrefix;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The node's datapath: the loaded programs, the pinned maps they read, and the pod veths they are
+ * attached to. {@link #apply} converges the maps to a desired state by writing only the difference;
+ * closing leaves programs attached and maps pinned, so enforcement goes on while no daemon runs.
+ * Calls that name interfaces act in the calling thread's network namespace.
+ */
+public final class Datapath implements AutoCloseable {
+
+  /** Where pins go unless told otherwise. */
+  public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf/palisade");
+
+  private static final String OBJECT_RESOURCE = "/io/palisade/bpf/palisade.bpf.o";
+
+  private final Path pinRoot;
+  private final BpfObject object;
+  private final TypedMap<CidrPrefix, Long> hosts;
+  private final TypedMap<CidrPrefix, Long> cidrs;
+  private final TypedMap<CidrPrefix, EndpointValue> endpoints;
+  private final TypedMap<PolicyKey, PolicyValue> policy;
+  private final TypedMap<PolicyKey, PolicyValue> policyExact;
+  private final BpfMap config;
+  private final BpfMap counters;
+  private final BpfMap events;
+  private final Map<String, Integer> attached = new HashMap<>();
+  private final int fromPod;
+  private final int toPod;
+
+  private Datapath(Path pinRoot, BpfObject object) {
+    this.pinRoot = pinRoot;
+    this.object = object;
+    this.hosts = typed(MapNames.IPCACHE, IpcacheCodecs.HOSTS);
+    this.cidrs = typed(MapNames.IPCACHE_LPM, IpcacheCodecs.CIDRS);
+    this.endpoints = typed(MapNames.ENDPOINTS, EndpointValue.CODEC);
+    this.policy = typed(MapNames.POLICY, PolicyKey.CODEC);
+    this.policyExact = typed(MapNames.POLICY_EXACT, PolicyKey.CODEC);
+    this.config = object.map(MapNames.CONFIG, 4, Layouts.CONFIG_VALUE.byteSize(), false);
+    this.counters = object.map(MapNames.COUNTERS, 4, Layouts.COUNTER.byteSize(), true);
+    this.events = object.map(MapNames.EVENTS, 0, 0, false);
+    this.fromPod = object.programFd(MapNames.PROG_FROM_POD);
+    this.toPod = object.programFd(MapNames.PROG_TO_POD);
+  }
+
+  private <K, V> TypedMap<K, V> typed(String name, io.palisade.node.maps.MapCodec<K, V> codec) {
+    BpfMap m =
+        object.map(name, codec.keyLayout().byteSize(), codec.valueLayout().byteSize(), false);
+    return new TypedMap<>(m, codec);
+  }
+
+  /**
+   * Loads the programs, reusing the maps pinned under {@code pinRoot} (and so the state a previous
+   * daemon left) or creating and pinning them there.
+   */
+  public static Datapath open(Path pinRoot) {
+    BpfFs.ensureFor(pinRoot);
+    try {
+      Files.createDirectories(pinRoot);
+      Path obj = Files.createTempFile("palisade", ".bpf.o");
+      try (InputStream in = Datapath.class.getResourceAsStream(OBJECT_RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException(OBJECT_RESOURCE + " is not on the class path");
+        }
+        Files.copy(in, obj, StandardCopyOption.REPLACE_EXISTING);
+        return new Datapath(pinRoot, BpfObject.load(obj, pinRoot, MapNames.ALL));
+      } finally {
+        Files.deleteIfExists(obj);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Path pinRoot() {
+    return pinRoot;
+  }
+
+  /** The loaded object, for the flow log and the benchmark. */
+  public BpfObject object() {
+    return object;
+  }
+
+  /**
+   * Converges the maps to {@code desired}: new and changed entries first (ipcache, policy, then
+   * endpoints, so an endpoint never appears before the policy it needs), then the deletions in the
+   * reverse order, then a new policy generation so tracked flows are decided again; finally the
+   * programs are attached to the veths of new endpoints. A state equal to what the maps hold writes
+   * nothing.
+   */
+  public synchronized ApplyResult apply(DesiredState desired) {
+    MapContents want = MapContents.of(desired, this::ifindex);
+    MapDiff<CidrPrefix, Long> h = MapDiff.between(hosts.contents(), want.hosts());
+    MapDiff<CidrPrefix, Long> c = MapDiff.between(cidrs.contents(), want.cidrs());
+    MapDiff<PolicyKey, PolicyValue> p = MapDiff.between(policy.contents(), want.policy());
+    MapDiff<PolicyKey, PolicyValue> x = MapDiff.between(policyExact.contents(), want.policyExact());
+    MapDiff<CidrPrefix, EndpointValue> e = MapDiff.between(endpoints.contents(), want.endpoints());
+    hosts.apply(upsertsOnly(h));
+    cidrs.apply(upsertsOnly(c));
+    policy.apply(upsertsOnly(p));
+    policyExact.apply(upsertsOnly(x));
+    endpoints.apply(upsertsOnly(e));
+    endpoints.apply(deletesOnly(e));
+    policyExact.apply(deletesOnly(x));
+    policy.apply(deletesOnly(p));
+    cidrs.apply(deletesOnly(c));
+    hosts.apply(deletesOnly(h));
+    long generation = generation();
+    if (!(h.isEmpty() && c.isEmpty() && p.isEmpty() && x.isEmpty() && e.isEmpty())) {
+      generation = bumpGeneration();
+    }
+    Set<String> newlyAttached = new LinkedHashSet<>();
+    for (LocalEndpoint ep : desired.endpoints()) {
+      if (!attached.containsKey(ep.hostInterface())) {
+        attach(ep.hostInterface());
+        newlyAttached.add(ep.hostInterface());
+      }
+    }
+    return new ApplyResult(
+        h.size(), c.size(), e.size(), p.size() + x.size(), newlyAttached, generation);
+  }
+
+  private static <K, V> MapDiff<K, V> upsertsOnly(MapDiff<K, V> d) {
+    return new MapDiff<>(d.upserts(), Set.of());
+  }
+
+  private static <K, V> MapDiff<K, V> deletesOnly(MapDiff<K, V> d) {
+    return new MapDiff<>(Map.of(), d.deletes());
+  }
+
+  private int ifindex(String name) {
+    return Libc.ifNameToIndex(name);
+  }
+
+  /**
+   * Attaches (or atomically replaces) the programs on both tc hooks of the pod veth {@code name}.
+   * Only interfaces named as pod veths ever get here.
+   */
+  public synchronized void attach(String hostInterface) {
+    int ifindex = ifindex(hostInterface);
+    TcAttachment.attach(ifindex, TcAttachment.Hook.INGRESS, fromPod);
+    TcAttachment.attach(ifindex, TcAttachment.Hook.EGRESS, toPod);
+    attached.put(hostInterface, ifindex);
+  }
+
+  /** Removes Palisade's programs from a pod veth (the pod went away). */
+  public synchronized void detach(String hostInterface) {
+    int ifindex = ifindex(hostInterface);
+    TcAttachment.detach(ifindex, TcAttachment.Hook.INGRESS);
+    TcAttachment.detach(ifindex, TcAttachment.Hook.EGRESS);
+    attached.remove(hostInterface);
+  }
+
+  /** The program on the host veth's tc ingress (the pod's egress), for test runs. */
+  public int fromPodProgram() {
+    return fromPod;
+  }
+
+  /** The program on the host veth's tc egress (the pod's ingress), for test runs. */
+  public int toPodProgram() {
+    return toPod;
+  }
+
+  /** The ring buffer of verdict events, for a {@code FlowLog}. */
+  public int eventsFd() {
+    return events.fd();
+  }
+
+  /** The policy generation tracked flows are checked against. */
+  public synchronized long generation() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+      MemorySegment value = arena.allocate(Layouts.CONFIG_VALUE);
+      config.lookup(key, value);
+      return Integer.toUnsignedLong(
+          value.get(ValueLayout.JAVA_INT, Layouts.offset(Layouts.CONFIG_VALUE, "generation")));
+    }
+  }
+
+  private long bumpGeneration() {
+    long next = generation() + 1;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+      MemorySegment value = arena.allocate(Layouts.CONFIG_VALUE);
+      value.set(
+          ValueLayout.JAVA_INT, Layouts.offset(Layouts.CONFIG_VALUE, "generation"), (int) next);
+      config.update(key, value);
+    }
+    return next;
+  }
+
+  /** Packets and bytes per counter slot, summed over CPUs. */
+  public Map<Integer, long[]> counters() {
+    Map<Integer, long[]> out = new HashMap<>();
+    long size = Layouts.COUNTER.byteSize();
+    counters.forEach(
+        (k, v) -> {
+          long packets = 0;
+          long bytes = 0;
+          for (long off = 0; off + size <= v.byteSize(); off += size) {
+            packets += v.get(ValueLayout.JAVA_LONG, off);
+            bytes += v.get(ValueLayout.JAVA_LONG, off + 8);
+          }
+          out.put(k.get(ValueLayout.JAVA_INT, 0), new long[] {packets, bytes});
+        });
+    return out;
+  }
+
+  /** How many entries each state map holds, by map name. */
+  public synchronized Map<String, Integer> fill() {
+    return Map.of(
+        MapNames.IPCACHE, hosts.size(),
+        MapNames.IPCACHE_LPM, cidrs.size(),
+        MapNames.ENDPOINTS, endpoints.size(),
+        MapNames.POLICY, policy.size(),
+        MapNames.POLICY_EXACT, policyExact.size());
+  }
+
+  /** What both policy maps hold, as read back from the kernel at open and kept since. */
+  public synchronized Map<PolicyKey, PolicyValue> policyEntries() {
+    Map<PolicyKey, PolicyValue> all = new HashMap<>(policy.contents());
+    all.putAll(policyExact.contents());
+    return all;
+  }
+
+  /** Closes this process's handles; programs stay attached and maps stay pinned. */
+  @Override
+  public synchronized void close() {
+    object.close();
+  }
+
+  /** Removes every pin under {@code pinRoot} and the directory (the datapath is uninstalled). */
+  public static void unpinAll(Path pinRoot) {
+    try {
+      if (!Files.isDirectory(pinRoot)) {
+        return;
+      }
+      try (var files = Files.list(pinRoot)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(pinRoot);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

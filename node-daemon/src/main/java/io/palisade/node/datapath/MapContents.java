@@ -1,0 +1,81 @@
+package io.palisade.node.datapath;
+
+import io.palisade.node.maps.EndpointValue;
+import io.palisade.node.maps.Layouts;
+import io.palisade.node.maps.PolicyKey;
+import io.palisade.node.maps.PolicyValue;
+import io.palisade.policy.Direction;
+import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.mapstate.MapStateEntry;
+import io.palisade.policy.mapstate.MapStateKey;
+import io.palisade.policy.resolve.EndpointPolicy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+/**
+ * The exact contents of the state maps for a desired state. Pure: host addresses go to the ipcache
+ * hash and other prefixes to the LPM trie; each local identity's MapState becomes policy keys
+ * behind that identity, exact-port keys in the policy hash and the others in the policy trie; an
+ * endpoint whose identity has no policy enforces both directions (and so drops everything), which
+ * is the safe reading of "no policy computed yet".
+ */
+public record MapContents(
+    Map<CidrPrefix, Long> hosts,
+    Map<CidrPrefix, Long> cidrs,
+    Map<CidrPrefix, EndpointValue> endpoints,
+    Map<PolicyKey, PolicyValue> policy,
+    Map<PolicyKey, PolicyValue> policyExact) {
+
+  /** The protocol/port prefix of a key that names one port of one protocol. */
+  static final int EXACT_PREFIX = 24;
+
+  public static MapContents of(DesiredState desired, ToIntFunction<String> ifindexOf) {
+    Map<CidrPrefix, Long> hosts = new HashMap<>();
+    Map<CidrPrefix, Long> cidrs = new HashMap<>();
+    desired
+        .ipcache()
+        .forEach(
+            (prefix, id) -> {
+              boolean host = prefix.length() == prefix.address().length * 8;
+              (host ? hosts : cidrs).put(prefix, id);
+            });
+    Map<CidrPrefix, EndpointValue> endpoints = new HashMap<>();
+    for (LocalEndpoint ep : desired.endpoints()) {
+      EndpointPolicy p = desired.policies().get(ep.identity());
+      int flags = Layouts.EP_ENFORCE_INGRESS | Layouts.EP_ENFORCE_EGRESS;
+      if (p != null) {
+        flags =
+            (p.enforces(Direction.INGRESS) ? Layouts.EP_ENFORCE_INGRESS : 0)
+                | (p.enforces(Direction.EGRESS) ? Layouts.EP_ENFORCE_EGRESS : 0)
+                | (hasAnyPeerKeys(p, Direction.INGRESS) ? Layouts.EP_ANY_PEER_INGRESS : 0)
+                | (hasAnyPeerKeys(p, Direction.EGRESS) ? Layouts.EP_ANY_PEER_EGRESS : 0);
+      }
+      endpoints.put(
+          ep.address(),
+          new EndpointValue(ep.identity(), ifindexOf.applyAsInt(ep.hostInterface()), flags));
+      // A local pod is also a peer of every other local pod.
+      hosts.putIfAbsent(ep.address(), ep.identity());
+    }
+    Map<PolicyKey, PolicyValue> policy = new HashMap<>();
+    Map<PolicyKey, PolicyValue> exact = new HashMap<>();
+    for (EndpointPolicy p : desired.policies().values()) {
+      for (Map.Entry<MapStateKey, MapStateEntry> e : p.mapState().entries().entrySet()) {
+        MapStateKey k = e.getKey();
+        (k.prefixLength() == EXACT_PREFIX ? exact : policy)
+            .put(new PolicyKey(p.identity(), k), PolicyValue.of(k, e.getValue(), k.direction()));
+      }
+    }
+    return new MapContents(hosts, cidrs, endpoints, policy, exact);
+  }
+
+  /** Whether the datapath must look at the any-peer group of {@code direction} at all. */
+  private static boolean hasAnyPeerKeys(EndpointPolicy p, Direction direction) {
+    for (MapStateKey k : p.mapState().entries().keySet()) {
+      if (k.direction() == direction && k.identity() == MapStateKey.ANY_IDENTITY) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,61 @@
+package io.palisade.node.maps;
+
+import java.util.Optional;
+
+/**
+ * Why the datapath forwarded or dropped a packet: the counter slots and event reasons of palisade.h
+ * ({@code PAL_FWD_*}, {@code PAL_DROP_*}), with the metric label each gets.
+ */
+public enum Reason {
+  FWD_CT_ESTABLISHED(0, "PAL_FWD_CT_ESTABLISHED", "ct_established", false),
+  FWD_CT_REPLY(1, "PAL_FWD_CT_REPLY", "ct_reply", false),
+  FWD_POLICY(2, "PAL_FWD_POLICY", "policy_allow", false),
+  FWD_REDIRECT(3, "PAL_FWD_REDIRECT", "policy_redirect", false),
+  FWD_UNENFORCED(4, "PAL_FWD_UNENFORCED", "not_enforced", false),
+  FWD_CONTROL(5, "PAL_FWD_CONTROL", "control", false),
+  DROP_POLICY(6, "PAL_DROP_POLICY", "policy_denied", true),
+  DROP_POLICY_DENY(7, "PAL_DROP_POLICY_DENY", "policy_deny_rule", true),
+  DROP_NO_ENDPOINT(8, "PAL_DROP_NO_ENDPOINT", "unknown_endpoint", true),
+  DROP_SPOOFED(9, "PAL_DROP_SPOOFED", "spoofed_source", true),
+  DROP_MALFORMED(10, "PAL_DROP_MALFORMED", "malformed", true),
+  DROP_FRAGMENT(11, "PAL_DROP_FRAGMENT", "fragment", true),
+  EVENTS_LOST(12, "PAL_EVENTS_LOST", "events_lost", false),
+  FWD_CT_RELATED(13, "PAL_FWD_CT_RELATED", "ct_related", false);
+
+  private final int slot;
+  private final String cName;
+  private final String label;
+  private final boolean drop;
+
+  Reason(int slot, String cName, String label, boolean drop) {
+    this.slot = slot;
+    this.cName = cName;
+    this.label = label;
+    this.drop = drop;
+  }
+
+  public int slot() {
+    return slot;
+  }
+
+  public String cName() {
+    return cName;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  public boolean isDrop() {
+    return drop;
+  }
+
+  public static Optional<Reason> ofSlot(int slot) {
+    for (Reason r : values()) {
+      if (r.slot == slot) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,35 @@
+package io.palisade.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.palisade.node.datapath.Datapath;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The daemon's command line: defaults, both ways of naming pods, every error at once. */
+class DaemonOptionsTest {
+
+  @Test
+  void parsesPodsByVethAndByRoute() {
+    DaemonOptions o =
+        DaemonOptions.parse(
+            "--policies", "p", "--cluster", "c.yaml", "--veth", "app/web=lxc1", "--pod", "app/db");
+    assertThat(o.policies()).containsExactly(Path.of("p"));
+    assertThat(o.veths()).isEqualTo(Map.of("app/web", "lxc1"));
+    assertThat(o.routedPods()).isEqualTo(List.of("app/db"));
+    assertThat(o.pinRoot()).isEqualTo(Datapath.DEFAULT_PIN_ROOT);
+    assertThat(o.once()).isFalse();
+  }
+
+  @Test
+  void reportsEveryProblemAtOnce() {
+    assertThatThrownBy(() -> DaemonOptions.parse("--veth", "nonsense", "--bogus"))
+        .hasMessageContaining("--veth nonsense: expected NAMESPACE/POD=IFNAME")
+        .hasMessageContaining("unknown option --bogus")
+        .hasMessageContaining("--policies is required")
+        .hasMessageContaining("--cluster is required");
+  }
+}
