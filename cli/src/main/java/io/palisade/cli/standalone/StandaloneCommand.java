@@ -81,13 +81,27 @@ public final class StandaloneCommand implements Callable<Integer> {
   @Option(names = "--once", description = "Read once, print each policy's status, and exit.")
   boolean once;
 
+  @Option(
+      names = "--enforce",
+      description =
+          "Enforce in this network namespace's datapath (root): attach to the host-side veth of"
+              + " each pod of the cluster file that has a host route here.")
+  boolean enforce;
+
+  @Option(
+      names = "--bpf-pins",
+      defaultValue = "/sys/fs/bpf/palisade",
+      description = "Where the datapath's maps are pinned (with --enforce).")
+  Path pins;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Duration every = Durations.parse(interval);
-    try (RepositoryCache repos = isGit() ? new RepositoryCache(cache) : null) {
+    try (RepositoryCache repos = isGit() ? new RepositoryCache(cache) : null;
+        Enforcer enforcer = enforce ? new DatapathEnforcer(pins, out) : Enforcer.NONE) {
       SnapshotSource source = isGit() ? gitSource(repos) : new FileSnapshots(paths());
-      Pipeline pipeline = new Pipeline(source, cluster, out);
+      Pipeline pipeline = new Pipeline(source, cluster, enforcer, out);
       if (once) {
         pipeline.step();
         pipeline.printStatuses();
@@ -134,16 +148,22 @@ public final class StandaloneCommand implements Callable<Integer> {
   static final class Pipeline {
     private final SnapshotSource source;
     private final Path clusterFile;
+    private final Enforcer enforcer;
     private final PrintWriter out;
     private final PolicyState state = new PolicyState();
+    // One allocator for the life of the process: identities (and the datapath's view of them)
+    // stay the same from one generation to the next.
+    private final InMemoryIdentityAllocator allocator = new InMemoryIdentityAllocator();
+    private volatile String enforcedWhere = "";
     private Cluster cluster = new Cluster(List.of(), List.of());
     private String clusterStamp = "";
     private volatile long applied;
     private volatile ClusterPolicy current;
 
-    Pipeline(SnapshotSource source, Path clusterFile, PrintWriter out) {
+    Pipeline(SnapshotSource source, Path clusterFile, Enforcer enforcer, PrintWriter out) {
       this.source = source;
       this.clusterFile = clusterFile;
+      this.enforcer = enforcer;
       this.out = out;
     }
 
@@ -214,7 +234,7 @@ public final class StandaloneCommand implements Callable<Integer> {
               ? "ready: generation " + generation + " at " + state.revision()
               : "not ready: generation " + generation + " not applied yet";
       return new StatusServer.Readiness(
-          ready, message, "Resolved", "resolved into MapState at " + state.revision());
+          ready, message, enforcer.reason(), enforcedWhere + " at " + state.revision());
     }
 
     boolean allValid() {

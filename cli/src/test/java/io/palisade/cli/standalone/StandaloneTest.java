@@ -46,7 +46,8 @@ class StandaloneTest {
   }
 
   private StandaloneCommand.Pipeline pipeline(SnapshotSource source) {
-    return new StandaloneCommand.Pipeline(source, CLUSTER, new PrintWriter(log, true));
+    return new StandaloneCommand.Pipeline(
+        source, CLUSTER, Enforcer.NONE, new PrintWriter(log, true));
   }
 
   @Test
