@@ -184,10 +184,15 @@ public final class StandaloneCommand implements Callable<Integer> {
       snapshot.ifPresent(state::accept);
       if (snapshot.isPresent() || clusterChanged) {
         long generation = state.generation();
-        current =
-            new ClusterPolicy(cluster, state.policySet().rules(), new InMemoryIdentityAllocator());
-        applied = generation;
+        ClusterPolicy next = new ClusterPolicy(cluster, state.policySet().rules(), allocator);
         report(generation);
+        try {
+          enforcedWhere = enforcer.enforce(next, allocator);
+          current = next;
+          applied = generation;
+        } catch (Exception e) {
+          out.println("palisade: generation " + generation + " not enforced: " + e.getMessage());
+        }
       }
       out.flush();
     }
