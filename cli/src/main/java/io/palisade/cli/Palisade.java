@@ -19,7 +19,13 @@ import picocli.CommandLine.Command;
     })
 public final class Palisade {
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("node-daemon")) {
+      // The daemon's own options and lifetime: it runs until killed.
+      io.palisade.node.stream.NodeStreamDaemon.main(
+          java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     System.exit(run(args));
   }
 

@@ -47,6 +47,11 @@ public final class NodeDaemon {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("node-daemon")) {
+      io.palisade.node.stream.NodeStreamDaemon.main(
+          java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     DaemonOptions options;
     try {
       options = DaemonOptions.parse(args);

@@ -1,0 +1,327 @@
+package io.palisade.node.stream;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.palisade.node.datapath.DesiredState;
+import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.proto.nodestate.v1.Ack;
+import io.palisade.proto.nodestate.v1.Hello;
+import io.palisade.proto.nodestate.v1.NodeMessage;
+import io.palisade.proto.nodestate.v1.NodeStateGrpc;
+import io.palisade.proto.nodestate.v1.OperatorMessage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The node daemon's side of the node-state stream. It says hello with its node name and the epoch
+ * and revision its maps hold, applies each snapshot or delta through the {@link Applier}, acks the
+ * revision once applied (or nacks it with the error, keeping the previous state, and resyncs), and
+ * reconnects with exponential backoff whenever the stream ends. The applied state is kept in a
+ * small file (an {@link OperatorMessage} holding the snapshot of it), so that a restarted daemon
+ * whose pins survived resumes from its revision instead of asking for a snapshot.
+ */
+public final class NodeStateClient implements AutoCloseable {
+
+  /** Puts a desired state into the maps; throws when it could not. */
+  @FunctionalInterface
+  public interface Applier {
+    void apply(DesiredState desired) throws Exception;
+  }
+
+  private final String node;
+  private final ManagedChannel channel;
+  private final Applier applier;
+  private final Function<CidrPrefix, Optional<String>> vethOf;
+  private final Optional<Path> stateFile;
+  private final PrintStream log;
+  private final Duration minBackoff;
+  private final Duration maxBackoff;
+
+  private final Object lock = new Object();
+  private NodeView view = NodeView.empty();
+  private String epoch = "";
+  private long revision;
+  private volatile boolean closed;
+  private Thread loop;
+
+  /**
+   * @param vethOf the host-side veth of a pod address ({@code RouteLookup::hostVeth} in production)
+   * @param stateFile where the applied revision and state are kept (empty: memory only)
+   */
+  public NodeStateClient(
+      String node,
+      ManagedChannel channel,
+      Applier applier,
+      Function<CidrPrefix, Optional<String>> vethOf,
+      Optional<Path> stateFile,
+      PrintStream log,
+      Duration minBackoff,
+      Duration maxBackoff) {
+    this.node = node;
+    this.channel = channel;
+    this.applier = applier;
+    this.vethOf = vethOf;
+    this.stateFile = stateFile;
+    this.log = log;
+    this.minBackoff = minBackoff;
+    this.maxBackoff = maxBackoff;
+    stateFile.ifPresent(this::load);
+  }
+
+  /** A plain-text channel to the operator at {@code host:port}. */
+  public static ManagedChannel channel(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("--operator " + hostPort + ": expected HOST:PORT");
+    }
+    String host = hostPort.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return NettyChannelBuilder.forAddress(host, Integer.parseInt(hostPort.substring(colon + 1)))
+        .usePlaintext()
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .build();
+  }
+
+  /** The revision whose state is in the maps, 0 for none. */
+  public long revision() {
+    synchronized (lock) {
+      return revision;
+    }
+  }
+
+  public String epoch() {
+    synchronized (lock) {
+      return epoch;
+    }
+  }
+
+  /** Connects, and keeps reconnecting, on a thread of its own until {@link #close}. */
+  public NodeStateClient start() {
+    loop = Thread.ofVirtual().name("node-state-" + node).start(this::run);
+    return this;
+  }
+
+  private void run() {
+    Duration backoff = minBackoff;
+    while (!closed) {
+      boolean progressed = streamOnce();
+      if (closed) {
+        return;
+      }
+      backoff = progressed ? minBackoff : min(backoff.multipliedBy(2), maxBackoff);
+      log.println("palisade-node: stream to the operator ended; reconnecting in " + backoff);
+      log.flush();
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** One stream, until it ends or a message fails; whether any revision was applied on it. */
+  boolean streamOnce() {
+    CountDownLatch ended = new CountDownLatch(1);
+    Stream s = new Stream(ended);
+    NodeStateGrpc.newStub(channel).stream(s);
+    long since;
+    String helloEpoch;
+    synchronized (lock) {
+      since = revision;
+      helloEpoch = epoch;
+    }
+    s.send(
+        NodeMessage.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setNodeName(node)
+                    .setEpoch(helloEpoch)
+                    .setLastAppliedRevision(since))
+            .build());
+    try {
+      ended.await();
+    } catch (InterruptedException e) {
+      s.cancel();
+      Thread.currentThread().interrupt();
+    }
+    return s.applied;
+  }
+
+  /** Applies one operator message; the ack (or nack) to send back. */
+  Ack handle(OperatorMessage m) {
+    synchronized (lock) {
+      try {
+        NodeView next;
+        switch (m.getKindCase()) {
+          case SNAPSHOT -> next = NodeView.of(m.getSnapshot());
+          case DELTA -> {
+            long base = m.getDelta().getBaseRevision();
+            if (!m.getEpoch().equals(epoch) || base != revision) {
+              throw new IllegalStateException(
+                  "a delta on revision "
+                      + base
+                      + " of epoch "
+                      + m.getEpoch()
+                      + ", but the maps"
+                      + " hold revision "
+                      + revision
+                      + " of epoch "
+                      + epoch);
+            }
+            next = view.with(m.getDelta());
+          }
+          default -> throw new IllegalArgumentException("neither a snapshot nor a delta");
+        }
+        List<String> unrouted = new ArrayList<>();
+        DesiredState desired = next.desired(vethOf, unrouted);
+        applier.apply(desired);
+        view = next;
+        epoch = m.getEpoch();
+        revision = m.getRevision();
+        save();
+        unrouted.forEach(
+            u ->
+                log.println("palisade-node: no host route to pod " + u + "; not enforcing it yet"));
+        log.println("palisade-node: applied revision " + revision + " (" + m.getKindCase() + ")");
+        log.flush();
+        return Ack.newBuilder().setRevision(m.getRevision()).build();
+      } catch (Exception e) {
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        log.println("palisade-node: revision " + m.getRevision() + " not applied: " + why);
+        log.flush();
+        return Ack.newBuilder().setRevision(m.getRevision()).setError(why).build();
+      }
+    }
+  }
+
+  private void save() throws IOException {
+    if (stateFile.isEmpty()) {
+      return;
+    }
+    Path file = stateFile.get();
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+    Files.write(
+        tmp,
+        OperatorMessage.newBuilder()
+            .setEpoch(epoch)
+            .setRevision(revision)
+            .setSnapshot(view.snapshot())
+            .build()
+            .toByteArray());
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Reads back the state of a previous run; a missing or unreadable file means none. */
+  private void load(Path file) {
+    if (!Files.exists(file)) {
+      return;
+    }
+    try {
+      OperatorMessage m = OperatorMessage.parseFrom(Files.readAllBytes(file));
+      view = NodeView.of(m.getSnapshot());
+      epoch = m.getEpoch();
+      revision = m.getRevision();
+    } catch (IOException | RuntimeException e) {
+      log.println("palisade-node: ignoring " + file + " (" + e.getMessage() + "); asking for all");
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (loop != null) {
+      loop.interrupt();
+    }
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+      if (loop != null) {
+        loop.join(Duration.ofSeconds(5));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private final class Stream implements ClientResponseObserver<NodeMessage, OperatorMessage> {
+    private final CountDownLatch ended;
+    private ClientCallStreamObserver<NodeMessage> requests;
+    volatile boolean applied;
+    private volatile boolean failed;
+    private boolean halfClosed;
+
+    Stream(CountDownLatch ended) {
+      this.ended = ended;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<NodeMessage> stream) {
+      requests = stream;
+    }
+
+    synchronized void send(NodeMessage m) {
+      requests.onNext(m);
+    }
+
+    void cancel() {
+      requests.cancel("node daemon stopping", null);
+    }
+
+    @Override
+    public void onNext(OperatorMessage m) {
+      if (failed) {
+        return; // after a nack: the operator's next messages build on what was not applied
+      }
+      Ack ack = handle(m);
+      send(NodeMessage.newBuilder().setAck(ack).build());
+      if (ack.getError().isEmpty()) {
+        applied = true;
+      } else {
+        // Start again from what the maps hold: end this stream, the loop says hello anew.
+        failed = true;
+        halfClose();
+      }
+    }
+
+    private synchronized void halfClose() {
+      if (!halfClosed) {
+        halfClosed = true;
+        requests.onCompleted();
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      if (!closed) {
+        log.println("palisade-node: node-state stream: " + t.getMessage());
+      }
+      ended.countDown();
+    }
+
+    @Override
+    public void onCompleted() {
+      halfClose();
+      ended.countDown();
+    }
+  }
+}

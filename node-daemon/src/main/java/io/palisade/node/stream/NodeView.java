@@ -1,0 +1,180 @@
+package io.palisade.node.stream;
+
+import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.LocalEndpoint;
+import io.palisade.policy.Direction;
+import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.mapstate.L7Parser;
+import io.palisade.policy.mapstate.L7Policy;
+import io.palisade.policy.mapstate.MapState;
+import io.palisade.policy.mapstate.MapStateEntry;
+import io.palisade.policy.mapstate.MapStateKey;
+import io.palisade.policy.resolve.EndpointPolicy;
+import io.palisade.proto.nodestate.v1.Delta;
+import io.palisade.proto.nodestate.v1.Endpoint;
+import io.palisade.proto.nodestate.v1.IdentityPolicy;
+import io.palisade.proto.nodestate.v1.IpcacheEntry;
+import io.palisade.proto.nodestate.v1.PolicyChange;
+import io.palisade.proto.nodestate.v1.Snapshot;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The node's state as the operator streams it, in wire form: a snapshot replaces it, a delta edits
+ * a copy of it. {@link #desired} maps it onto the datapath's {@link DesiredState}; {@link
+ * #snapshot} gives it back as a message, to keep beside the pins.
+ */
+final class NodeView {
+
+  private final Map<String, Long> ipcache;
+  private final Map<String, Endpoint> endpoints;
+  private final Map<Long, IdentityPolicy.Builder> policies;
+
+  private NodeView(
+      Map<String, Long> ipcache,
+      Map<String, Endpoint> endpoints,
+      Map<Long, IdentityPolicy.Builder> policies) {
+    this.ipcache = ipcache;
+    this.endpoints = endpoints;
+    this.policies = policies;
+  }
+
+  static NodeView empty() {
+    return new NodeView(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+  }
+
+  static NodeView of(Snapshot s) {
+    NodeView v = empty();
+    s.getIpcacheList().forEach(e -> v.ipcache.put(e.getPrefix(), e.getIdentity()));
+    s.getEndpointsList().forEach(e -> v.endpoints.put(e.getId(), e));
+    s.getPoliciesList().forEach(p -> v.policies.put(p.getIdentity(), p.toBuilder()));
+    return v;
+  }
+
+  /** A copy with {@code d} applied; this view is left as it was. */
+  NodeView with(Delta d) {
+    Map<Long, IdentityPolicy.Builder> p = new TreeMap<>();
+    policies.forEach((id, b) -> p.put(id, b.clone()));
+    NodeView v = new NodeView(new TreeMap<>(ipcache), new TreeMap<>(endpoints), p);
+    d.getIpcacheDeletesList().forEach(v.ipcache::remove);
+    d.getIpcacheUpsertsList().forEach(e -> v.ipcache.put(e.getPrefix(), e.getIdentity()));
+    d.getEndpointDeletesList().forEach(v.endpoints::remove);
+    d.getEndpointUpsertsList().forEach(e -> v.endpoints.put(e.getId(), e));
+    d.getPolicyDeletesList().forEach(v.policies::remove);
+    for (PolicyChange c : d.getPolicyChangesList()) {
+      IdentityPolicy.Builder b = v.policies.get(c.getIdentity());
+      if (c.getReplace() || b == null) {
+        b = IdentityPolicy.newBuilder().setIdentity(c.getIdentity());
+        v.policies.put(c.getIdentity(), b);
+      }
+      b.setEnforceIngress(c.getEnforceIngress()).setEnforceEgress(c.getEnforceEgress());
+      Map<io.palisade.proto.nodestate.v1.MapStateKey, io.palisade.proto.nodestate.v1.MapStateEntry>
+          entries = new LinkedHashMap<>();
+      b.getEntriesList().forEach(e -> entries.put(e.getKey(), e));
+      c.getDeletesList().forEach(entries::remove);
+      c.getUpsertsList().forEach(e -> entries.put(e.getKey(), e));
+      b.clearEntries().addAllEntries(entries.values());
+    }
+    return v;
+  }
+
+  Snapshot snapshot() {
+    Snapshot.Builder s = Snapshot.newBuilder();
+    ipcache.forEach(
+        (prefix, id) ->
+            s.addIpcache(IpcacheEntry.newBuilder().setPrefix(prefix).setIdentity(id).build()));
+    s.addAllEndpoints(endpoints.values());
+    policies.values().forEach(b -> s.addPolicies(b.build()));
+    return s.build();
+  }
+
+  /**
+   * The datapath's view: one local endpoint per address of a pod whose host-side veth {@code
+   * vethOf} finds (a pod without one is not enforced yet), and each identity's MapState.
+   *
+   * @throws IllegalArgumentException on a prefix, key or verdict the datapath cannot hold
+   */
+  DesiredState desired(Function<CidrPrefix, Optional<String>> vethOf, List<String> unrouted) {
+    Map<CidrPrefix, Long> ip = new HashMap<>();
+    ipcache.forEach((prefix, id) -> ip.put(prefix(prefix), id));
+    List<LocalEndpoint> local = new ArrayList<>();
+    for (Endpoint e : endpoints.values()) {
+      for (String address : e.getAddressesList()) {
+        CidrPrefix host = prefix(address);
+        Optional<String> veth = vethOf.apply(host);
+        if (veth.isPresent()) {
+          local.add(new LocalEndpoint(host, e.getIdentity(), veth.get()));
+        } else {
+          unrouted.add(e.getId() + " " + address);
+        }
+      }
+    }
+    Map<Long, EndpointPolicy> resolved = new HashMap<>();
+    for (IdentityPolicy.Builder b : policies.values()) {
+      resolved.put(b.getIdentity(), policy(b.build()));
+    }
+    return new DesiredState(ip, local, resolved);
+  }
+
+  private static CidrPrefix prefix(String s) {
+    return CidrPrefix.parse(s)
+        .orElseThrow(() -> new IllegalArgumentException("not an IP prefix: " + s));
+  }
+
+  static EndpointPolicy policy(IdentityPolicy p) {
+    Set<Direction> enforced = EnumSet.noneOf(Direction.class);
+    if (p.getEnforceIngress()) {
+      enforced.add(Direction.INGRESS);
+    }
+    if (p.getEnforceEgress()) {
+      enforced.add(Direction.EGRESS);
+    }
+    MapState state = new MapState();
+    for (io.palisade.proto.nodestate.v1.MapStateEntry e : p.getEntriesList()) {
+      state.insert(key(e.getKey()), entry(e));
+    }
+    return new EndpointPolicy(p.getIdentity(), enforced, state);
+  }
+
+  static MapStateKey key(io.palisade.proto.nodestate.v1.MapStateKey k) {
+    Direction d =
+        switch (k.getDirection()) {
+          case INGRESS -> Direction.INGRESS;
+          case EGRESS -> Direction.EGRESS;
+          default -> throw new IllegalArgumentException("a key without direction: " + k);
+        };
+    return new MapStateKey(
+        d, k.getPeerIdentity(), k.getProtocol(), k.getPort(), k.getPortPrefixBits());
+  }
+
+  /**
+   * The entry as the datapath needs it. A redirect's L7 rules travel over xDS, not here: its parser
+   * (which names the proxy listener) is all the maps hold.
+   */
+  static MapStateEntry entry(io.palisade.proto.nodestate.v1.MapStateEntry e) {
+    return switch (e.getVerdict()) {
+      case ALLOW -> MapStateEntry.ALLOW;
+      case DENY -> MapStateEntry.DENY;
+      case REDIRECT ->
+          MapStateEntry.redirect(
+              new L7Policy(
+                  switch (e.getL7Parser()) {
+                    case HTTP -> L7Parser.HTTP;
+                    case KAFKA -> L7Parser.KAFKA;
+                    case DNS -> L7Parser.DNS;
+                    default ->
+                        throw new IllegalArgumentException("a redirect without parser: " + e);
+                  },
+                  Set.of()));
+      default -> throw new IllegalArgumentException("an entry without verdict: " + e);
+    };
+  }
+}

@@ -1,0 +1,274 @@
+package io.palisade.node.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.LocalEndpoint;
+import io.palisade.policy.Direction;
+import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.mapstate.Verdict;
+import io.palisade.proto.nodestate.v1.Ack;
+import io.palisade.proto.nodestate.v1.Delta;
+import io.palisade.proto.nodestate.v1.Endpoint;
+import io.palisade.proto.nodestate.v1.IdentityPolicy;
+import io.palisade.proto.nodestate.v1.IpcacheEntry;
+import io.palisade.proto.nodestate.v1.MapStateEntry;
+import io.palisade.proto.nodestate.v1.MapStateKey;
+import io.palisade.proto.nodestate.v1.OperatorMessage;
+import io.palisade.proto.nodestate.v1.PolicyChange;
+import io.palisade.proto.nodestate.v1.Snapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon's side of the stream against a real gRPC node-state server on loopback. */
+class NodeStateClientTest {
+
+  private static final String NODE = "node-a";
+  private static final long DEATHSTAR = 100;
+  private static final long TIEFIGHTER = 200;
+  private static final long XWING = 300;
+
+  @TempDir Path dir;
+
+  private final List<DesiredState> applied = new CopyOnWriteArrayList<>();
+  private volatile String failNext;
+  private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+  private final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
+  private TestOperator operator;
+  private NodeStateClient client;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (operator != null) {
+      operator.close();
+    }
+  }
+
+  @Test
+  void appliesAndAcksTheSnapshotThenADeltaAndResumesAfterReconnectAndRestart() throws Exception {
+    operator = new TestOperator(0, "e1", 1, snapshot1(), List.of());
+    int port = operator.port();
+    client = client().start();
+
+    // The snapshot: into the maps, then acked.
+    await(() -> acked(operator, 1));
+    assertThat(operator.hellos.getFirst().getLastAppliedRevision()).isZero();
+    assertThat(operator.hellos.getFirst().getNodeName()).isEqualTo(NODE);
+    DesiredState s1 = applied.getLast();
+    assertThat(s1.ipcache())
+        .containsEntry(prefix("10.0.0.1/32"), DEATHSTAR)
+        .containsEntry(prefix("10.0.0.2/32"), TIEFIGHTER);
+    assertThat(s1.endpoints())
+        .containsExactly(new LocalEndpoint(prefix("10.0.0.1/32"), DEATHSTAR, "lxc-deathstar"));
+    assertThat(s1.policies().get(DEATHSTAR).enforces(Direction.INGRESS)).isTrue();
+    assertThat(verdict(s1, TIEFIGHTER)).contains(Verdict.ALLOW);
+    assertThat(verdict(s1, XWING)).isEmpty();
+
+    // A delta: the xwing appears and is let in, the tiefighter is no longer.
+    operator.publish(delta2(), snapshot1());
+    await(() -> acked(operator, 2));
+    DesiredState s2 = applied.getLast();
+    assertThat(s2.ipcache()).containsEntry(prefix("10.0.0.3/32"), XWING);
+    assertThat(verdict(s2, XWING)).contains(Verdict.ALLOW);
+    assertThat(verdict(s2, TIEFIGHTER)).isEmpty();
+    assertThat(client.revision()).isEqualTo(2);
+
+    // The operator goes away and comes back on the same port with revision 3: the daemon
+    // reconnects, says it holds 2, and gets the one delta, not a snapshot.
+    operator.close();
+    OperatorMessage d3 =
+        OperatorMessage.newBuilder()
+            .setEpoch("e1")
+            .setRevision(3)
+            .setDelta(
+                Delta.newBuilder()
+                    .setBaseRevision(2)
+                    .addIpcacheUpserts(ipcache("10.0.0.4/32", XWING)))
+            .build();
+    operator = new TestOperator(port, "e1", 3, snapshot1(), List.of(d3));
+    await(() -> acked(operator, 3));
+    assertThat(operator.hellos.getFirst().getEpoch()).isEqualTo("e1");
+    assertThat(operator.hellos.getFirst().getLastAppliedRevision()).isEqualTo(2);
+    assertThat(operator.sent).containsExactly(d3);
+    assertThat(applied.getLast().ipcache())
+        .containsEntry(prefix("10.0.0.4/32"), XWING)
+        .containsEntry(prefix("10.0.0.3/32"), XWING);
+
+    // A restarted daemon reads its revision back from the state file and is sent nothing.
+    client.close();
+    int before = operator.hellos.size();
+    client = client();
+    assertThat(client.revision()).isEqualTo(3);
+    client.start();
+    await(() -> operator.hellos.size() > before);
+    assertThat(operator.hellos.getLast().getLastAppliedRevision()).isEqualTo(3);
+    Thread.sleep(200);
+    assertThat(operator.sent).containsExactly(d3);
+
+    // A delta on the restored state applies on top of what the file held.
+    operator.publish(
+        Delta.newBuilder().addEndpointDeletes("default/deathstar").addIpcacheDeletes("10.0.0.4/32"),
+        snapshot1());
+    await(() -> acked(operator, 4));
+    assertThat(applied.getLast().endpoints()).isEmpty();
+    assertThat(applied.getLast().ipcache())
+        .containsEntry(prefix("10.0.0.3/32"), XWING)
+        .doesNotContainKey(prefix("10.0.0.4/32"));
+  }
+
+  @Test
+  void aFailedApplyIsNackedKeepsThePreviousStateAndResyncs() throws Exception {
+    operator = new TestOperator(0, "e1", 1, snapshot1(), List.of());
+    client = client().start();
+    await(() -> acked(operator, 1));
+    DesiredState s1 = applied.getLast();
+
+    failNext = "policy map full";
+    operator.publish(delta2(), snapshot1());
+    await(
+        () ->
+            operator.acks.stream()
+                .anyMatch(a -> a.getRevision() == 2 && a.getError().equals("policy map full")));
+    assertThat(client.revision()).isEqualTo(1);
+
+    // The daemon ends the stream, says hello again from revision 1, and gets revision 2 again.
+    await(() -> acked(operator, 2));
+    assertThat(operator.hellos).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(operator.hellos.getLast().getLastAppliedRevision()).isEqualTo(1);
+    assertThat(verdict(applied.getLast(), XWING)).contains(Verdict.ALLOW);
+    assertThat(verdict(s1, XWING)).isEmpty();
+  }
+
+  @Test
+  void aDeltaOnAnotherRevisionIsRefused() throws Exception {
+    client = client();
+    Ack ack =
+        client.handle(
+            OperatorMessage.newBuilder()
+                .setEpoch("e1")
+                .setRevision(5)
+                .setDelta(Delta.newBuilder().setBaseRevision(4))
+                .build());
+    assertThat(ack.getError()).contains("revision 4");
+    assertThat(applied).isEmpty();
+    assertThat(client.revision()).isZero();
+  }
+
+  private NodeStateClient client() {
+    return new NodeStateClient(
+        NODE,
+        NodeStateClient.channel("127.0.0.1:" + (operator == null ? 1 : operator.port())),
+        desired -> {
+          String why = failNext;
+          if (why != null) {
+            failNext = null;
+            throw new IllegalStateException(why);
+          }
+          applied.add(desired);
+        },
+        p ->
+            Optional.ofNullable(
+                Map.of(prefix("10.0.0.1/32"), "lxc-deathstar", prefix("10.0.0.9/32"), "lxc-other")
+                    .get(p)),
+        Optional.of(dir.resolve("node-state.pb")),
+        log,
+        Duration.ofMillis(50),
+        Duration.ofMillis(200));
+  }
+
+  private static boolean acked(TestOperator op, long revision) {
+    return op.acks.stream().anyMatch(a -> a.getRevision() == revision && a.getError().isEmpty());
+  }
+
+  private void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "timed out; daemon log:\n" + logBytes.toString(StandardCharsets.UTF_8));
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static Optional<Verdict> verdict(DesiredState s, long peer) {
+    return s.policies()
+        .get(DEATHSTAR)
+        .mapState()
+        .lookup(Direction.INGRESS, peer, 6, 80)
+        .map(m -> m.entry().verdict());
+  }
+
+  private static CidrPrefix prefix(String s) {
+    return CidrPrefix.parse(s).orElseThrow();
+  }
+
+  private static IpcacheEntry ipcache(String prefix, long id) {
+    return IpcacheEntry.newBuilder().setPrefix(prefix).setIdentity(id).build();
+  }
+
+  private static MapStateKey http(long peer) {
+    return MapStateKey.newBuilder()
+        .setDirection(io.palisade.proto.nodestate.v1.Direction.INGRESS)
+        .setPeerIdentity(peer)
+        .setProtocol(6)
+        .setPort(80)
+        .setPortPrefixBits(16)
+        .build();
+  }
+
+  private static MapStateEntry allow(MapStateKey key) {
+    return MapStateEntry.newBuilder()
+        .setKey(key)
+        .setVerdict(io.palisade.proto.nodestate.v1.Verdict.ALLOW)
+        .build();
+  }
+
+  private static Snapshot snapshot1() {
+    return Snapshot.newBuilder()
+        .addIpcache(ipcache("10.0.0.1/32", DEATHSTAR))
+        .addIpcache(ipcache("10.0.0.2/32", TIEFIGHTER))
+        .addEndpoints(
+            Endpoint.newBuilder()
+                .setId("default/deathstar")
+                .addAddresses("10.0.0.1")
+                .setIdentity(DEATHSTAR)
+                .setEnforceIngress(true))
+        .addPolicies(
+            IdentityPolicy.newBuilder()
+                .setIdentity(DEATHSTAR)
+                .setEnforceIngress(true)
+                .addEntries(allow(http(TIEFIGHTER)))
+                .addEntries(
+                    allow(
+                        MapStateKey.newBuilder()
+                            .setDirection(io.palisade.proto.nodestate.v1.Direction.EGRESS)
+                            .build())))
+        .build();
+  }
+
+  private static Delta.Builder delta2() {
+    return Delta.newBuilder()
+        .addIpcacheUpserts(ipcache("10.0.0.3/32", XWING))
+        .addPolicyChanges(
+            PolicyChange.newBuilder()
+                .setIdentity(DEATHSTAR)
+                .setEnforceIngress(true)
+                .addUpserts(allow(http(XWING)))
+                .addDeletes(http(TIEFIGHTER)));
+  }
+}
