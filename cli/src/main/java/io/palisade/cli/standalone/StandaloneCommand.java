@@ -68,8 +68,8 @@ public final class StandaloneCommand implements Callable<Integer> {
 
   @Option(
       names = "--interval",
-      defaultValue = "1s",
-      description = "How often to look for changes (e.g. 1s, 500ms, 1m).")
+      description =
+          "How often to look for changes (e.g. 500ms, 1s, 1m); default 1s for files, 1m for Git.")
   String interval;
 
   @Option(
@@ -97,7 +97,7 @@ public final class StandaloneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Duration every = Durations.parse(interval);
+    Duration every = Durations.parse(interval != null ? interval : isGit() ? "1m" : "1s");
     try (RepositoryCache repos = isGit() ? new RepositoryCache(cache) : null;
         Enforcer enforcer = enforce ? new DatapathEnforcer(pins, out) : Enforcer.NONE) {
       SnapshotSource source = isGit() ? gitSource(repos) : new FileSnapshots(paths());
