@@ -4,11 +4,15 @@ import io.palisade.gitops.GitRef;
 import io.palisade.gitops.GitSource;
 import io.palisade.gitops.RepositoryCache;
 import io.palisade.gitops.SourceSync;
+import io.palisade.gitops.TokenBucket;
+import io.palisade.gitops.WebhookReceiver;
+import io.palisade.gitops.WebhookVerifier;
 import io.palisade.policy.cluster.Cluster;
 import io.palisade.policy.cluster.ClusterParser;
 import io.palisade.policy.flow.ClusterPolicy;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.policy.parse.FieldError;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -78,6 +84,19 @@ public final class StandaloneCommand implements Callable<Integer> {
       description = "Where Git repositories are kept between polls.")
   Path cache;
 
+  @Option(
+      names = "--webhook-token-file",
+      description =
+          "With a Git source: a file holding the webhook token; a verified POST to the printed"
+              + " /hook/ path syncs at once.")
+  Path webhookTokenFile;
+
+  @Option(
+      names = "--webhook-type",
+      defaultValue = "GITHUB",
+      description = "GITHUB (X-Hub-Signature-256), GITLAB (X-Gitlab-Token) or GENERIC_HMAC.")
+  WebhookVerifier.Provider webhookType;
+
   @Option(names = "--once", description = "Read once, print each policy's status, and exit.")
   boolean once;
 
@@ -107,17 +126,33 @@ public final class StandaloneCommand implements Callable<Integer> {
         pipeline.printStatuses();
         return pipeline.allValid() ? 0 : 1;
       }
+      Optional<WebhookReceiver> hook = webhook();
+      Semaphore wake = new Semaphore(0);
       try (StatusServer server =
-          new StatusServer(httpPort, pipeline.state(), pipeline::readiness)) {
+          new StatusServer(httpPort, pipeline.state(), pipeline::readiness, hook, wake::release)) {
         out.println("palisade: standalone on http://127.0.0.1:" + server.port() + "/readyz");
+        hook.ifPresent(
+            h -> out.println("palisade: webhook at http://127.0.0.1:" + server.port() + h.path()));
         out.flush();
-        while (!Thread.currentThread().isInterrupted()) {
-          pipeline.step();
-          Thread.sleep(every.toMillis());
-        }
+        pipeline.run(every, wake);
       }
     }
     return 0;
+  }
+
+  private Optional<WebhookReceiver> webhook() throws IOException {
+    if (webhookTokenFile == null) {
+      return Optional.empty();
+    }
+    if (!isGit()) {
+      throw new IllegalArgumentException("--webhook-token-file needs a Git URL for --policies");
+    }
+    String token = Files.readString(webhookTokenFile).strip();
+    if (token.isEmpty()) {
+      throw new IllegalArgumentException(webhookTokenFile + ": the webhook token is empty");
+    }
+    return Optional.of(
+        new WebhookReceiver(token, "standalone", "", webhookType, new TokenBucket(5, 1)));
   }
 
   private boolean isGit() {
@@ -174,6 +209,17 @@ public final class StandaloneCommand implements Callable<Integer> {
     /** The cluster policy of the generation last applied. */
     ClusterPolicy clusterPolicy() {
       return current;
+    }
+
+    /** Steps every {@code every}, or at once when {@code wake} is released, until interrupted. */
+    void run(Duration every, Semaphore wake) throws Exception {
+      while (!Thread.currentThread().isInterrupted()) {
+        step();
+        // A webhook call ends the wait early; several calls during one poll make one poll.
+        if (wake.tryAcquire(every.toMillis(), TimeUnit.MILLISECONDS)) {
+          wake.drainPermits();
+        }
+      }
     }
 
     /** Reads what changed, and applies it. */

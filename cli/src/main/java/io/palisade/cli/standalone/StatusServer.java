@@ -3,6 +3,7 @@ package io.palisade.cli.standalone;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.palisade.gitops.WebhookReceiver;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -12,12 +13,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Standalone mode's HTTP face on loopback: {@code GET /readyz} answers 200 once the current
  * generation of policies is applied (and, with enforcement, in the datapath), and {@code GET
- * /api/policies} lists each policy with conditions in the kstatus shape.
+ * /api/policies} lists each policy with conditions in the kstatus shape; with a Git source, a
+ * verified webhook call at {@code /hook/<sha256>} syncs at once.
  */
 public final class StatusServer implements AutoCloseable {
 
@@ -26,6 +29,20 @@ public final class StatusServer implements AutoCloseable {
 
   /** {@code ready} says whether the current generation is in force, and at which revision. */
   public StatusServer(int port, PolicyState state, Supplier<Readiness> ready) throws IOException {
+    this(port, state, ready, Optional.empty(), () -> {});
+  }
+
+  /**
+   * With a webhook receiver: a verified {@code POST} to its path calls {@code syncNow}; a call with
+   * a bad signature is refused with 401 and logged by the caller's receiver answer.
+   */
+  public StatusServer(
+      int port,
+      PolicyState state,
+      Supplier<Readiness> ready,
+      Optional<WebhookReceiver> hook,
+      Runnable syncNow)
+      throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     server.createContext(
         "/readyz",
@@ -41,6 +58,27 @@ public final class StatusServer implements AutoCloseable {
                 200,
                 json.writeValueAsString(policies(state, ready.get())),
                 "application/json"));
+    hook.ifPresent(
+        receiver ->
+            server.createContext(
+                "/hook/",
+                ex -> {
+                  byte[] body = ex.getRequestBody().readNBytes(WebhookReceiver.MAX_BODY_BYTES + 1);
+                  WebhookReceiver.Answer a =
+                      receiver.receive(
+                          ex.getRequestMethod(),
+                          ex.getRequestURI().getPath(),
+                          h -> Optional.ofNullable(ex.getRequestHeaders().getFirst(h)),
+                          body);
+                  if (a.sync()) {
+                    syncNow.run();
+                  }
+                  send(
+                      ex,
+                      a.status(),
+                      a.sync() ? "sync started\n" : a.reason() + "\n",
+                      "text/plain");
+                }));
     server.start();
   }
 

@@ -8,6 +8,9 @@ import io.palisade.gitops.GitRef;
 import io.palisade.gitops.GitSource;
 import io.palisade.gitops.RepositoryCache;
 import io.palisade.gitops.SourceSync;
+import io.palisade.gitops.TokenBucket;
+import io.palisade.gitops.WebhookReceiver;
+import io.palisade.gitops.WebhookVerifier;
 import io.palisade.policy.mapstate.Verdict;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,7 +22,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,6 +145,90 @@ class StandaloneTest {
       p.step();
       assertThat(p.state().revision()).isNotEqualTo(first);
       assertThat(xwingToDeathstar(p)).isEqualTo(Verdict.ALLOW);
+    }
+  }
+
+  @Test
+  void aSignedPushSyncsAtOnceAndABadSignatureIsRefused() throws Exception {
+    Path repo = dir.resolve("hooked");
+    Files.createDirectories(repo);
+    git(repo, "init", "-q", "-b", "main");
+    Files.writeString(repo.resolve("rule1.yaml"), L3);
+    git(repo, "add", ".");
+    git(repo, "commit", "-q", "-m", "deathstar: empire only");
+    GitSource source = GitSource.of(repo.toUri().toString(), GitRef.branch("main"));
+    String token = "s3cret-token";
+    WebhookReceiver receiver =
+        new WebhookReceiver(
+            token, "standalone", "", WebhookVerifier.Provider.GITHUB, new TokenBucket(5, 1));
+    try (RepositoryCache cache = new RepositoryCache(dir.resolve("cache"))) {
+      StandaloneCommand.Pipeline p = pipeline(new GitSnapshots(new SourceSync(cache), source));
+      Semaphore wake = new Semaphore(0);
+      Thread loop =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      p.run(Duration.ofHours(1), wake); // only the webhook can wake it
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+      try (StatusServer server =
+          new StatusServer(0, p.state(), p::readiness, Optional.of(receiver), wake::release)) {
+        HttpClient http = HttpClient.newHttpClient();
+        URI hook = URI.create("http://127.0.0.1:" + server.port() + receiver.path());
+        await(() -> p.state().generation() == 1);
+        assertThat(xwingToDeathstar(p)).isEqualTo(Verdict.DENY);
+
+        Files.writeString(
+            repo.resolve("rule1.yaml"),
+            L3.replace("org: empire\n      toPorts", "org: alliance\n      toPorts"));
+        git(repo, "commit", "-q", "-am", "deathstar: alliance welcome");
+        byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes();
+
+        HttpResponse<String> forged = post(http, hook, body, "sha256=" + "0".repeat(64));
+        assertThat(forged.statusCode()).isEqualTo(401);
+        Thread.sleep(300);
+        assertThat(p.state().generation()).as("a refused call syncs nothing").isEqualTo(1);
+
+        long pushed = System.nanoTime();
+        HttpResponse<String> signed = post(http, hook, body, "sha256=" + hmac(token, body));
+        assertThat(signed.statusCode()).isEqualTo(202);
+        await(() -> p.state().generation() == 2);
+        long ms = (System.nanoTime() - pushed) / 1_000_000;
+        System.out.printf("standalone: webhook to applied revision in %d ms%n", ms);
+        assertThat(xwingToDeathstar(p)).isEqualTo(Verdict.ALLOW);
+      } finally {
+        loop.interrupt();
+        loop.join(5000);
+      }
+    }
+  }
+
+  private static HttpResponse<String> post(HttpClient http, URI uri, byte[] body, String sig)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri)
+            .header("X-Hub-Signature-256", sig)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String hmac(String key, byte[] body) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key.getBytes(), "HmacSHA256"));
+    return HexFormat.of().formatHex(mac.doFinal(body));
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited 20 s").isLessThan(deadline);
+      Thread.sleep(10);
     }
   }
 
