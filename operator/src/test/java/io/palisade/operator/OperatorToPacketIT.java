@@ -1,0 +1,224 @@
+package io.palisade.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.palisade.crds.cilium.CiliumNetworkPolicy;
+import io.palisade.crds.cilium.PolicyCondition;
+import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.node.datapath.Datapath;
+import io.palisade.node.harness.BpfFsGuard;
+import io.palisade.node.harness.EchoServers;
+import io.palisade.node.harness.PodSpec;
+import io.palisade.node.harness.Privileges;
+import io.palisade.node.harness.Probes;
+import io.palisade.node.harness.Topology;
+import io.palisade.node.stream.NodeStateClient;
+import io.palisade.operator.identity.CiliumIdentityAllocator;
+import io.palisade.operator.inventory.ClusterInventory;
+import io.palisade.operator.inventory.ClusterWatch;
+import io.palisade.operator.inventory.Pipeline;
+import io.palisade.operator.inventory.PolicyValidation;
+import io.palisade.operator.model.NodeStateComputer;
+import io.palisade.operator.nodestate.NodeStateServer;
+import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.operator.reconcile.CiliumNetworkPolicyReconciler;
+import io.palisade.operator.status.PolicyConditions;
+import io.palisade.policy.identity.CidrPrefix;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end on one machine: a CiliumNetworkPolicy created through the (mock) API server goes
+ * through the operator's reconciler, pipeline and gRPC node-state server to the node daemon's real
+ * {@link NodeStateClient}, which applies it with the real {@link Datapath} to veths in network
+ * namespaces; a real TCP connection from the xwing to the deathstar stops getting through, and the
+ * policy's status says Enforced on 1/1 node. Needs root (skipped with a message otherwise).
+ */
+@EnableKubernetesMockClient(crud = true)
+class OperatorToPacketIT {
+
+  private static final String NODE = "node-a";
+  private static final PodSpec DEATHSTAR =
+      new PodSpec(
+          "default", "deathstar", Map.of("org", "empire", "class", "deathstar"), "10.42.0.10");
+  private static final PodSpec XWING =
+      new PodSpec("default", "xwing", Map.of("org", "alliance", "class", "xwing"), "10.42.0.12");
+  private static final Duration PROBE = Duration.ofMillis(1000);
+
+  KubernetesClient client;
+
+  @Test
+  void aPolicyCreatedThroughTheApiDropsRealPacketsAndIsEnforcedOnOneOfOneNode() throws Exception {
+    Privileges.requireRoot();
+    String run = UUID.randomUUID().toString().substring(0, 6);
+    Path pinRoot = Path.of("/sys/fs/bpf/palisade-e2e-" + run);
+    List<AutoCloseable> cleanup = new ArrayList<>(); // closed in reverse
+    BpfFsGuard bpfFs = new BpfFsGuard();
+    try {
+      // The node: two pods in network namespaces, an echo server in each, the datapath loaded.
+      Topology topology = Topology.create(run, List.of(DEATHSTAR, XWING), List.of());
+      cleanup.add(topology);
+      for (Topology.PodNet p : topology.pods()) {
+        cleanup.add(EchoServers.start(p.netns(), List.of(80), List.of()));
+      }
+      Datapath datapath = topology.node().call(() -> Datapath.open(pinRoot));
+      cleanup.add(datapath::close);
+
+      // The operator: watches, pipeline, reconciler and node-state server on the mock API server.
+      MockCluster.installCrds(client);
+      NodeStateStore store = new NodeStateStore("epoch-1", 64);
+      ClusterInventory inventory = new ClusterInventory();
+      PolicyValidation validation = new PolicyValidation();
+      Pipeline pipeline =
+          new Pipeline(
+              inventory, new NodeStateComputer(new CiliumIdentityAllocator(client)), store);
+      ClusterWatch watch = new ClusterWatch(client, inventory, validation).start();
+      cleanup.add(watch::close);
+      ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+      cleanup.add(loop::shutdownNow);
+      loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
+      NodeStateServer server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store);
+      cleanup.add(server::close);
+      Operator operator =
+          new Operator(
+              o ->
+                  o.withKubernetesClient(client)
+                      .withUseSSAToPatchPrimaryResource(false)
+                      .withSSABasedCreateUpdateMatchForDependentResources(false)
+                      .withCloseClientOnStop(false));
+      operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation));
+      operator.start();
+      cleanup.add(operator::stop);
+      for (PodSpec s : List.of(DEATHSTAR, XWING)) {
+        client.pods().resource(pod(s)).create();
+      }
+
+      // The node daemon's stream client; it applies on the node namespace's thread, where the
+      // datapath's interface lookups and tc attachments happen. Its gRPC socket stays on loopback.
+      Map<CidrPrefix, String> vethOf = new HashMap<>();
+      for (Topology.PodNet p : topology.pods()) {
+        vethOf.put(CidrPrefix.parse(p.spec().ip()).orElseThrow(), p.hostVeth());
+      }
+      NodeStateClient daemon =
+          new NodeStateClient(
+              NODE,
+              NodeStateClient.channel("127.0.0.1:" + server.port()),
+              desired -> topology.node().call(() -> datapath.apply(desired)),
+              prefix -> Optional.ofNullable(vethOf.get(prefix)),
+              Optional.empty(),
+              new PrintStream(System.out, true),
+              Duration.ofMillis(50),
+              Duration.ofMillis(500));
+      cleanup.add(daemon::close);
+      daemon.start();
+
+      // Both pods are known and the node has applied a state: no policy yet, the probe passes.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  daemon.revision() > 0
+                      && store
+                          .status(NODE)
+                          .map(s -> s.ackedRevision() == daemon.revision())
+                          .orElse(false));
+      assertThat(Probes.tcp(topology.pod("default/xwing").netns(), DEATHSTAR.ip(), 80, PROBE))
+          .as("xwing -> deathstar:80 before any policy")
+          .isTrue();
+
+      // rule1: only the empire may reach the deathstar on port 80; the xwing is denied.
+      client
+          .resources(CiliumNetworkPolicy.class)
+          .resource(
+              client
+                  .getKubernetesSerialization()
+                  .unmarshal(StarWars.RULE1, CiliumNetworkPolicy.class))
+          .create();
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> !Probes.tcp(topology.pod("default/xwing").netns(), DEATHSTAR.ip(), 80, PROBE));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> "True".equals(condition(cnpStatus("rule1"), "Enforced")));
+      PolicyStatus done = cnpStatus("rule1");
+      assertThat(done.enforcedNodes()).isEqualTo(1);
+      assertThat(done.desiredNodes()).isEqualTo(1);
+      assertThat(PolicyConditions.condition(done, "Enforced").map(PolicyCondition::message))
+          .contains("enforced on 1/1 node at revision " + done.enforcedRevision());
+      assertThat(daemon.revision()).isGreaterThanOrEqualTo(done.enforcedRevision());
+      // Still dropped once the status is final (not a transient loss).
+      assertThat(Probes.tcp(topology.pod("default/xwing").netns(), DEATHSTAR.ip(), 80, PROBE))
+          .isFalse();
+    } finally {
+      RuntimeException failure = null;
+      for (int i = cleanup.size() - 1; i >= 0; i--) {
+        try {
+          cleanup.get(i).close();
+        } catch (Exception e) {
+          if (failure == null) {
+            failure = new IllegalStateException("cleanup", e);
+          }
+        }
+      }
+      Datapath.unpinAll(pinRoot);
+      bpfFs.close();
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+
+  private PolicyStatus cnpStatus(String name) {
+    CiliumNetworkPolicy p =
+        client.resources(CiliumNetworkPolicy.class).inNamespace("default").withName(name).get();
+    return p == null ? null : p.getStatus();
+  }
+
+  private static String condition(PolicyStatus s, String type) {
+    return s == null
+        ? ""
+        : PolicyConditions.condition(s, type).map(PolicyCondition::status).orElse("");
+  }
+
+  private static Pod pod(PodSpec s) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(s.name())
+        .withNamespace(s.namespace())
+        .withLabels(s.labels())
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(NODE)
+        .addNewContainer()
+        .withName("c")
+        .withImage("i")
+        .endContainer()
+        .endSpec()
+        .withNewStatus()
+        .withPodIP(s.ip())
+        .withPhase("Running")
+        .endStatus()
+        .build();
+  }
+}
