@@ -180,7 +180,7 @@ class StandaloneTest {
           new StatusServer(0, p.state(), p::readiness, Optional.of(receiver), wake::release)) {
         HttpClient http = HttpClient.newHttpClient();
         URI hook = URI.create("http://127.0.0.1:" + server.port() + receiver.path());
-        await(() -> p.state().generation() == 1);
+        await(() -> p.state().generation() == 1 && p.readiness().ready());
         assertThat(xwingToDeathstar(p)).isEqualTo(Verdict.DENY);
 
         Files.writeString(
@@ -197,7 +197,7 @@ class StandaloneTest {
         long pushed = System.nanoTime();
         HttpResponse<String> signed = post(http, hook, body, "sha256=" + hmac(token, body));
         assertThat(signed.statusCode()).isEqualTo(202);
-        await(() -> p.state().generation() == 2);
+        await(() -> p.state().generation() == 2 && p.readiness().ready());
         long ms = (System.nanoTime() - pushed) / 1_000_000;
         System.out.printf("standalone: webhook to applied revision in %d ms%n", ms);
         assertThat(xwingToDeathstar(p)).isEqualTo(Verdict.ALLOW);
