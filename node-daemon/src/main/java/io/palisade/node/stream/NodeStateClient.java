@@ -1,6 +1,7 @@
 package io.palisade.node.stream;
 
 import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
 
 /**
  * The node daemon's side of the node-state stream. It says hello with its node name and the epoch
@@ -82,6 +84,11 @@ public final class NodeStateClient implements AutoCloseable {
 
   /** A plain-text channel to the operator at {@code host:port}. */
   public static ManagedChannel channel(String hostPort) {
+    return channel(hostPort, Optional.empty());
+  }
+
+  /** A channel to the operator at {@code host:port}, with mutual TLS when {@code tls} is given. */
+  public static ManagedChannel channel(String hostPort, Optional<ClientTls> tls) {
     int colon = hostPort.lastIndexOf(':');
     if (colon <= 0) {
       throw new IllegalArgumentException("--operator " + hostPort + ": expected HOST:PORT");
@@ -90,10 +97,22 @@ public final class NodeStateClient implements AutoCloseable {
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
-    return NettyChannelBuilder.forAddress(host, Integer.parseInt(hostPort.substring(colon + 1)))
-        .usePlaintext()
-        .keepAliveTime(30, TimeUnit.SECONDS)
-        .build();
+    NettyChannelBuilder b =
+        NettyChannelBuilder.forAddress(host, Integer.parseInt(hostPort.substring(colon + 1)))
+            .keepAliveTime(30, TimeUnit.SECONDS);
+    if (tls.isEmpty()) {
+      return b.usePlaintext().build();
+    }
+    try {
+      return b.sslContext(
+              GrpcSslContexts.forClient()
+                  .trustManager(tls.get().ca().toFile())
+                  .keyManager(tls.get().certificate().toFile(), tls.get().key().toFile())
+                  .build())
+          .build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot use the TLS files: " + e.getMessage(), e);
+    }
   }
 
   /** The revision whose state is in the maps, 0 for none. */

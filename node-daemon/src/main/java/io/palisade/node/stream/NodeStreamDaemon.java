@@ -32,7 +32,7 @@ public final class NodeStreamDaemon {
         NodeStateClient client =
             new NodeStateClient(
                 options.node(),
-                NodeStateClient.channel(options.operator()),
+                NodeStateClient.channel(options.operator(), options.tls()),
                 desired -> {
                   ApplyResult r = datapath.apply(desired);
                   out.println(

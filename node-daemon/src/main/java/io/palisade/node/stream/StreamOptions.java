@@ -4,9 +4,11 @@ import io.palisade.node.datapath.Datapath;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code node-daemon --node NAME --operator HOST:PORT}, parsed; every problem reported at once. */
-public record StreamOptions(String node, String operator, Path pinRoot, Path stateFile) {
+public record StreamOptions(
+    String node, String operator, Path pinRoot, Path stateFile, Optional<ClientTls> tls) {
 
   /** Beside the pins, but on a file system that takes regular files and empties on reboot too. */
   public static final Path DEFAULT_STATE_FILE = Path.of("/run/palisade/node-state.pb");
@@ -15,9 +17,11 @@ public record StreamOptions(String node, String operator, Path pinRoot, Path sta
       """
       usage: palisade node-daemon --node NAME --operator HOST:PORT
                                   [--pin-root DIR] [--state-file FILE]
+                                  [--tls-cert PEM --tls-key PEM --tls-ca PEM]
         Enforces what the operator streams for node NAME: says hello with the revision the maps
         hold (kept in --state-file, default /run/palisade/node-state.pb), applies each snapshot
-        or delta by difference, acks it, and reconnects with backoff when the stream ends.
+        or delta by difference, acks it, and reconnects with backoff when the stream ends. With
+        the three --tls-* files it speaks mutual TLS: its certificate's CN must name its node.
       """;
 
   public static StreamOptions parse(String... args) {
@@ -25,6 +29,9 @@ public record StreamOptions(String node, String operator, Path pinRoot, Path sta
     String operator = null;
     Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
     Path stateFile = DEFAULT_STATE_FILE;
+    Path cert = null;
+    Path key = null;
+    Path ca = null;
     List<String> errors = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -38,6 +45,9 @@ public record StreamOptions(String node, String operator, Path pinRoot, Path sta
         case "--operator" -> operator = v;
         case "--pin-root" -> pinRoot = Path.of(v);
         case "--state-file" -> stateFile = Path.of(v);
+        case "--tls-cert" -> cert = Path.of(v);
+        case "--tls-key" -> key = Path.of(v);
+        case "--tls-ca" -> ca = Path.of(v);
         default -> {
           errors.add("unknown option " + a);
           continue;
@@ -54,9 +64,15 @@ public record StreamOptions(String node, String operator, Path pinRoot, Path sta
         || !operator.substring(operator.lastIndexOf(':') + 1).matches("[0-9]{1,5}")) {
       errors.add("--operator " + operator + ": expected HOST:PORT");
     }
+    int tlsFiles = (cert != null ? 1 : 0) + (key != null ? 1 : 0) + (ca != null ? 1 : 0);
+    if (tlsFiles != 0 && tlsFiles != 3) {
+      errors.add("--tls-cert, --tls-key and --tls-ca go together");
+    }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", errors) + "\n" + USAGE);
     }
-    return new StreamOptions(node, operator, pinRoot, stateFile);
+    Optional<ClientTls> tls =
+        tlsFiles == 3 ? Optional.of(new ClientTls(cert, key, ca)) : Optional.empty();
+    return new StreamOptions(node, operator, pinRoot, stateFile, tls);
   }
 }

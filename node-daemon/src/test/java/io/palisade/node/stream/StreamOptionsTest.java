@@ -26,4 +26,26 @@ class StreamOptionsTest {
         .hasMessageContaining("unknown option --bogus")
         .hasMessageContaining("usage:");
   }
+
+  @Test
+  void tlsTakesAllThreeFilesOrNone() {
+    StreamOptions o =
+        StreamOptions.parse(
+            "--node",
+            "node-a",
+            "--operator",
+            "op:9870",
+            "--tls-cert",
+            "/c.pem",
+            "--tls-key",
+            "/k.pem",
+            "--tls-ca",
+            "/ca.pem");
+    assertThat(o.tls())
+        .contains(new ClientTls(Path.of("/c.pem"), Path.of("/k.pem"), Path.of("/ca.pem")));
+    assertThat(StreamOptions.parse("--node", "n", "--operator", "op:1").tls()).isEmpty();
+    assertThatThrownBy(
+            () -> StreamOptions.parse("--node", "n", "--operator", "op:1", "--tls-cert", "/c.pem"))
+        .hasMessageContaining("--tls-cert, --tls-key and --tls-ca go together");
+  }
 }

@@ -7,15 +7,21 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.palisade.node.stream.ClientTls;
+import io.palisade.node.stream.NodeStateClient;
 import io.palisade.operator.StarWars;
 import io.palisade.operator.model.NodeStateComputer;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,5 +97,27 @@ class NodeStateTlsTest {
     TestDaemon d = daemon(false).hello("node-a", "", 0);
     await().until(() -> d.error != null);
     assertThat(d.received).isEmpty();
+  }
+
+  @Test
+  void theNodeDaemonsOwnClientSpeaksMutualTls() throws Exception {
+    List<io.palisade.node.datapath.DesiredState> applied = new CopyOnWriteArrayList<>();
+    ClientTls tls =
+        new ClientTls(certs.certificate("node-a"), certs.key("node-a"), certs.certificate("ca"));
+    try (NodeStateClient client =
+        new NodeStateClient(
+                "node-a",
+                NodeStateClient.channel("127.0.0.1:" + server.port(), Optional.of(tls)),
+                applied::add,
+                p -> Optional.empty(),
+                Optional.empty(),
+                new PrintStream(OutputStream.nullOutputStream()),
+                Duration.ofMillis(50),
+                Duration.ofMillis(200))
+            .start()) {
+      await().until(() -> store.effectiveRevision("node-a") == store.revision());
+      assertThat(applied).hasSize(1);
+      assertThat(applied.getFirst().ipcache()).isNotEmpty();
+    }
   }
 }
