@@ -3,6 +3,7 @@ package io.palisade.cli.standalone;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.palisade.policy.load.DocumentError;
 import io.palisade.policy.load.LoadResult;
+import io.palisade.policy.validate.PolicyKind;
 import io.palisade.policy.validate.ValidatedDocument;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,8 +51,7 @@ public record Snapshot(
 
   /** {@code kind namespace/name}; a namespaced kind without a namespace is in "default". */
   static String key(String kind, String namespace, String name) {
-    boolean clusterScoped =
-        kind.equals("CiliumClusterwideNetworkPolicy") || kind.equals("CiliumCIDRGroup");
+    boolean clusterScoped = PolicyKind.ofKind(kind).map(k -> !k.namespaced()).orElse(false);
     String ns = namespace.isEmpty() && !clusterScoped ? "default" : namespace;
     return kind + " " + (ns.isEmpty() ? name : ns + "/" + name);
   }

@@ -189,7 +189,7 @@ public final class PolicyEngine {
   private MapState peerGroup(long subject, SubjectRules sr, long peer, List<RuleSection> sections) {
     MapState ms = new MapState();
     for (RuleSection section : sections) {
-      addSection(ms, subject, section, sr.defaultDenies(section.direction()), peer);
+      addEntries(ms, subject, section, sr.defaultDenies(section.direction()), List.of(peer));
     }
     return ms;
   }
@@ -277,18 +277,24 @@ public final class PolicyEngine {
       MapState ms, long subject, RuleSection section, boolean defaultDeny, Long onlyPeer) {
     Collection<Long> peers;
     if (section.anyPeer()) {
-      peers = List.of(MapStateKey.ANY_IDENTITY);
+      peers =
+          onlyPeer == null || onlyPeer == MapStateKey.ANY_IDENTITY
+              ? List.of(MapStateKey.ANY_IDENTITY)
+              : List.of();
     } else if (onlyPeer != null) {
       // One peer's group: ask whether the section selects it instead of copying its selection.
       peers = selectsPeer(section, onlyPeer) ? List.of(onlyPeer) : List.of();
     } else {
       peers = peersOf(section);
     }
+    addEntries(ms, subject, section, defaultDeny, peers);
+  }
+
+  /** The section's entries for each of {@code peers}, which it is known to select. */
+  private void addEntries(
+      MapState ms, long subject, RuleSection section, boolean defaultDeny, Collection<Long> peers) {
     Direction d = section.direction();
     for (long peer : peers) {
-      if (onlyPeer != null && onlyPeer != peer) {
-        continue;
-      }
       if (section.allPorts()) {
         ms.insert(
             MapStateKey.allPorts(d, peer),

@@ -11,7 +11,6 @@ import io.palisade.policy.parse.FieldError;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Validates one document of a policy file: its kind and API version, its metadata, the shape of
@@ -19,8 +18,6 @@ import java.util.regex.Pattern;
  * policies (a Deployment beside a policy) are not this class's concern.
  */
 public final class DocumentValidator {
-
-  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   private final ObjectMapper mapper;
   private final SchemaCheck schema;
@@ -94,8 +91,7 @@ public final class DocumentValidator {
     JsonNode ns = meta.path("namespace");
     if (ns.isTextual() && !kind.namespaced()) {
       out.add("metadata.namespace", kind.kind() + " is cluster-scoped and has no namespace");
-    } else if (ns.isTextual()
-        && (ns.asText().length() > 63 || !DNS_LABEL.matcher(ns.asText()).matches())) {
+    } else if (ns.isTextual() && !KubernetesNames.isDnsLabel(ns.asText())) {
       out.add(
           "metadata.namespace",
           Quote.of(ns.asText())

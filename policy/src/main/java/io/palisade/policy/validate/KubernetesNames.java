@@ -12,6 +12,7 @@ public final class KubernetesNames {
       Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
 
   public static final String LABEL_KEY_RULE =
@@ -37,6 +38,11 @@ public final class KubernetesNames {
 
   public static boolean isLabelValue(String value) {
     return value.isEmpty() || (value.length() <= 63 && LABEL_NAME.matcher(value).matches());
+  }
+
+  /** A namespace name: one DNS label of at most 63 characters. */
+  public static boolean isDnsLabel(String name) {
+    return name.length() <= 63 && DNS_LABEL.matcher(name).matches();
   }
 
   public static boolean isDnsSubdomain(String name) {
