@@ -22,16 +22,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * Resolves a fixed set of rules over a changing set of identities into the MapState of each subject
- * identity. Policies are computed on first request and then kept current: a new peer identity
- * rebuilds only its own (direction, identity) group in the subjects whose rules have a selector
- * that selects it.
+ * Resolves a changing set of rules over a changing set of identities into the MapState of each
+ * subject identity. Policies are computed on first request and then kept current: a new peer
+ * identity rebuilds only its own (direction, identity) group in the subjects whose rules have a
+ * selector that selects it, and a changed rule recomputes only the subjects it selects.
  */
 public final class PolicyEngine {
 
-  private final List<PolicyRule> rules;
+  /** The rules in the order they came, each numbered once: a rule keeps its place for good. */
+  private final TreeMap<Integer, PolicyRule> rules = new TreeMap<>();
+
+  private int nextRuleIndex;
   private final SelectorCache cache = new SelectorCache();
   private final Map<IdentitySelector, List<RuleSection>> sectionsBySelector = new HashMap<>();
   private final Map<Long, Set<NamedPort>> namedPorts = new HashMap<>();
@@ -55,26 +59,99 @@ public final class PolicyEngine {
   private final Set<Long> anyPeerNamedPortSubjects = new HashSet<>();
 
   public PolicyEngine(List<PolicyRule> rules) {
-    this.rules = List.copyOf(rules);
-    for (int i = 0; i < this.rules.size(); i++) {
-      PolicyRule rule = this.rules.get(i);
-      ruleIndex.put(rule, i);
-      cache.register(rule.subject());
-      rulesBySubject.computeIfAbsent(rule.subject(), k -> new ArrayList<>()).add(rule);
-      for (RuleSection section : rule.sections()) {
-        ruleBySection.put(section, rule);
-        List<Set<Long>> selections = new ArrayList<>();
-        for (IdentitySelector s : section.peerSelectors()) {
-          selections.add(cache.register(s));
-          sectionsBySelector.computeIfAbsent(s, k -> new ArrayList<>()).add(section);
-        }
-        peerSelections.put(section, List.copyOf(selections));
+    rules.forEach(this::index);
+  }
+
+  /** The rules in force, in the order they were added. */
+  public List<PolicyRule> rules() {
+    return List.copyOf(rules.values());
+  }
+
+  private void index(PolicyRule rule) {
+    if (ruleIndex.containsKey(rule)) {
+      throw new IllegalArgumentException("rule added twice: " + rule.origin());
+    }
+    int i = nextRuleIndex++;
+    rules.put(i, rule);
+    ruleIndex.put(rule, i);
+    cache.register(rule.subject());
+    rulesBySubject.computeIfAbsent(rule.subject(), k -> new ArrayList<>()).add(rule);
+    for (RuleSection section : rule.sections()) {
+      ruleBySection.put(section, rule);
+      List<Set<Long>> selections = new ArrayList<>();
+      for (IdentitySelector s : section.peerSelectors()) {
+        selections.add(cache.register(s));
+        sectionsBySelector.computeIfAbsent(s, k -> new ArrayList<>()).add(section);
       }
+      peerSelections.put(section, List.copyOf(selections));
     }
   }
 
-  public List<PolicyRule> rules() {
-    return rules;
+  private void unindex(PolicyRule rule) {
+    Integer i = ruleIndex.remove(rule);
+    if (i == null) {
+      throw new IllegalArgumentException("rule not in force: " + rule.origin());
+    }
+    rules.remove(i);
+    removeByIdentity(rulesBySubject, rule.subject(), rule);
+    cache.release(rule.subject());
+    for (RuleSection section : rule.sections()) {
+      ruleBySection.remove(section);
+      peerSelections.remove(section);
+      for (IdentitySelector s : section.peerSelectors()) {
+        removeByIdentity(sectionsBySelector, s, section);
+        cache.release(s);
+      }
+    }
+    subjectsByRule.remove(rule);
+  }
+
+  private static <K, V> void removeByIdentity(Map<K, List<V>> index, K key, V value) {
+    List<V> values = index.get(key);
+    if (values == null) {
+      return;
+    }
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) == value) {
+        values.remove(i);
+        break;
+      }
+    }
+    if (values.isEmpty()) {
+      index.remove(key);
+    }
+  }
+
+  /**
+   * Takes {@code removed} out of force and puts {@code added} in (rules are told apart by identity,
+   * so an equal rule of another policy is another rule), then recomputes the computed policies of
+   * the subjects either set selects. Returns those subjects.
+   */
+  public Set<Long> replaceRules(Collection<PolicyRule> removed, Collection<PolicyRule> added) {
+    Set<Long> affected = new LinkedHashSet<>();
+    for (PolicyRule r : removed) {
+      affected.addAll(subjectsByRule.getOrDefault(r, Set.of()));
+      unindex(r);
+    }
+    for (PolicyRule r : added) {
+      index(r);
+      for (long id : cache.selections(r.subject())) {
+        if (policies.containsKey(id)) {
+          affected.add(id);
+        }
+      }
+    }
+    for (long subject : affected) {
+      forget(subject);
+      policyFor(subject);
+    }
+    return affected;
+  }
+
+  /** The rules in force that select {@code subject}, a known identity, in their order. */
+  public List<PolicyRule> rulesSelecting(long subject) {
+    Identity identity = cache.identity(subject);
+    return identity == null ? List.of() : rulesSelecting(identity);
   }
 
   public SelectorCache selectorCache() {

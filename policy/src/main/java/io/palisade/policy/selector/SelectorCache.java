@@ -27,34 +27,75 @@ public final class SelectorCache {
   private final Map<String, List<Entry>> anchoredSelectors = new HashMap<>();
   private final List<Entry> unanchoredSelectors = new ArrayList<>();
 
-  private record Entry(IdentitySelector selector, Set<Long> ids) {}
+  /** A selector, what it selects, and how many registrations hold it. */
+  private static final class Entry {
+    private final IdentitySelector selector;
+    private final Set<Long> ids = new HashSet<>();
+    private int holders;
+
+    Entry(IdentitySelector selector) {
+      this.selector = selector;
+    }
+
+    IdentitySelector selector() {
+      return selector;
+    }
+
+    Set<Long> ids() {
+      return ids;
+    }
+  }
 
   private final Map<Long, Identity> identities = new HashMap<>();
   private final Map<String, Set<Long>> identitiesByLabel = new HashMap<>();
 
-  /** Registers a selector and computes its selection over the known identities. */
+  /**
+   * Registers a selector, computing its selection over the known identities the first time, and
+   * returns a live view of it. Each registration is held until {@link #release}d.
+   */
   public Set<Long> register(IdentitySelector selector) {
     Entry existing = selected.get(selector);
     if (existing != null) {
+      existing.holders++;
       return Collections.unmodifiableSet(existing.ids());
     }
-    Set<Long> ids = new HashSet<>();
+    Entry entry = new Entry(selector);
+    entry.holders = 1;
     String anchor = anchor(selector);
     Collection<Long> candidates =
         anchor == null ? identities.keySet() : identitiesByLabel.getOrDefault(anchor, Set.of());
     for (Long id : candidates) {
       if (selector.selects(identities.get(id))) {
-        ids.add(id);
+        entry.ids().add(id);
       }
     }
-    Entry entry = new Entry(selector, ids);
     selected.put(selector, entry);
     if (anchor == null) {
       unanchoredSelectors.add(entry);
     } else {
       anchoredSelectors.computeIfAbsent(anchor, a -> new ArrayList<>()).add(entry);
     }
-    return Collections.unmodifiableSet(ids);
+    return Collections.unmodifiableSet(entry.ids());
+  }
+
+  /**
+   * Gives back one registration; the last one drops the selector, so that identity changes no
+   * longer test it.
+   */
+  public void release(IdentitySelector selector) {
+    Entry e = selected.get(selector);
+    if (e == null || --e.holders > 0) {
+      return;
+    }
+    selected.remove(selector);
+    String anchor = anchor(selector);
+    List<Entry> list = anchor == null ? unanchoredSelectors : anchoredSelectors.get(anchor);
+    if (list != null) {
+      list.removeIf(x -> x == e);
+      if (anchor != null && list.isEmpty()) {
+        anchoredSelectors.remove(anchor);
+      }
+    }
   }
 
   /**
@@ -65,8 +106,8 @@ public final class SelectorCache {
     Set<Entry> candidates = Collections.newSetFromMap(new IdentityHashMap<>());
     candidates.addAll(unanchoredSelectors);
     if (previous != null) {
+      candidates.addAll(entriesSelecting(previous));
       unindex(previous);
-      candidates.addAll(selectorsOf(previous.id()));
     }
     for (Label l : identity.labels()) {
       String key = labelAnchor(l.key(), l.value());
@@ -89,23 +130,13 @@ public final class SelectorCache {
     if (previous == null) {
       return List.of();
     }
-    unindex(previous);
     List<IdentitySelector> changed = new ArrayList<>();
-    for (Entry e : selectorsOf(id)) {
+    for (Entry e : entriesSelecting(previous)) {
       e.ids().remove(id);
       changed.add(e.selector());
     }
+    unindex(previous);
     return changed;
-  }
-
-  private List<Entry> selectorsOf(long id) {
-    List<Entry> out = new ArrayList<>();
-    for (Entry e : selected.values()) {
-      if (e.ids().contains(id)) {
-        out.add(e);
-      }
-    }
-    return out;
   }
 
   private void unindex(Identity identity) {
@@ -139,15 +170,27 @@ public final class SelectorCache {
    */
   public List<IdentitySelector> selectorsSelecting(Identity identity) {
     List<IdentitySelector> out = new ArrayList<>();
+    for (Entry e : entriesSelecting(identity)) {
+      out.add(e.selector());
+    }
+    return out;
+  }
+
+  /**
+   * The entries that hold {@code identity} in their selection: an anchored selector can only hold
+   * it if the identity has the anchor label, so only those and the unanchored ones are looked at.
+   */
+  private List<Entry> entriesSelecting(Identity identity) {
+    List<Entry> out = new ArrayList<>();
     for (Entry e : unanchoredSelectors) {
       if (e.ids().contains(identity.id())) {
-        out.add(e.selector());
+        out.add(e);
       }
     }
     for (Label l : identity.labels()) {
       for (Entry e : anchoredSelectors.getOrDefault(labelAnchor(l.key(), l.value()), List.of())) {
         if (e.ids().contains(identity.id())) {
-          out.add(e.selector());
+          out.add(e);
         }
       }
     }

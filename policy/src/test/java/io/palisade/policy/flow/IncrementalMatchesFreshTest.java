@@ -25,9 +25,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * An engine kept current by incremental identity changes (adds, relabels with new named ports,
- * removals) holds, after every change, exactly the policies an engine built from scratch over the
- * same identities computes, and reports every subject whose policy changed.
+ * An engine kept current by incremental changes (identity adds, relabels with new named ports and
+ * removals; rule additions, replacements and removals) holds, after every change, exactly the
+ * policies an engine built from scratch over the same identities and rules computes, and reports
+ * every subject whose policy changed.
  */
 class IncrementalMatchesFreshTest {
 
@@ -43,11 +44,7 @@ class IncrementalMatchesFreshTest {
       Cluster cluster = gen.cluster();
       List<PolicyRule> rules = new ArrayList<>();
       for (int i = 0; i < 1 + random.nextInt(4); i++) {
-        Rule rule = gen.rule();
-        String ns = gen.pick(RandomPolicies.NAMESPACES);
-        rules.add(
-            new CiliumRuleTranslator("CiliumNetworkPolicy", ns, "p" + i, CidrGroups.none())
-                .translate(rule, "spec"));
+        rules.add(randomRule(gen, "p" + i));
       }
       InMemoryIdentityAllocator allocator = new InMemoryIdentityAllocator();
       Map<Long, Identity> pool = new LinkedHashMap<>();
@@ -68,7 +65,17 @@ class IncrementalMatchesFreshTest {
         long id = gen.pick(ids);
         Map<Long, String> before = policies(live, present.keySet());
         Set<Long> reported;
-        if (present.containsKey(id) && random.nextInt(3) == 0) {
+        boolean ruleChange = random.nextInt(4) == 0;
+        if (ruleChange) {
+          List<PolicyRule> removed =
+              rules.isEmpty() || random.nextInt(3) == 0
+                  ? List.of()
+                  : List.of(rules.remove(random.nextInt(rules.size())));
+          List<PolicyRule> added =
+              random.nextInt(3) == 0 ? List.of() : List.of(randomRule(gen, "q" + step));
+          rules.addAll(added);
+          reported = live.replaceRules(removed, added);
+        } else if (present.containsKey(id) && random.nextInt(3) == 0) {
           present.remove(id);
           reported = live.removeIdentity(id);
         } else {
@@ -78,7 +85,9 @@ class IncrementalMatchesFreshTest {
           reported = live.upsertIdentity(pool.get(id), p);
         }
         Set<Long> others = new HashSet<>(before.keySet());
-        others.remove(id);
+        if (!ruleChange) {
+          others.remove(id);
+        }
         assertThat(reported)
             .as("subjects reported changed, seed %d set %d step %d", seed, set, step)
             .containsAll(changedPolicies(live, before, others));
@@ -94,8 +103,16 @@ class IncrementalMatchesFreshTest {
         changes++;
       }
     }
-    System.out.printf("incremental = fresh after %d identity changes (seed %d)%n", changes, seed);
+    System.out.printf(
+        "incremental = fresh after %d identity and rule changes (seed %d)%n", changes, seed);
     assertThat(changes).isGreaterThan(1000);
+  }
+
+  private static PolicyRule randomRule(RandomPolicies gen, String name) {
+    Rule rule = gen.rule();
+    String ns = gen.pick(RandomPolicies.NAMESPACES);
+    return new CiliumRuleTranslator("CiliumNetworkPolicy", ns, name, CidrGroups.none())
+        .translate(rule, "spec");
   }
 
   /** Every present subject's policy, computing any not yet computed. */
