@@ -24,7 +24,6 @@ import io.palisade.operator.inventory.ClusterInventory;
 import io.palisade.operator.inventory.ClusterWatch;
 import io.palisade.operator.inventory.Pipeline;
 import io.palisade.operator.inventory.PolicyValidation;
-import io.palisade.operator.model.NodeStateComputer;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.reconcile.CiliumNetworkPolicyReconciler;
@@ -87,9 +86,7 @@ class OperatorToPacketIT {
       NodeStateStore store = new NodeStateStore("epoch-1", 64);
       ClusterInventory inventory = new ClusterInventory();
       PolicyValidation validation = new PolicyValidation();
-      Pipeline pipeline =
-          new Pipeline(
-              inventory, new NodeStateComputer(new CiliumIdentityAllocator(client)), store);
+      Pipeline pipeline = new Pipeline(inventory, new CiliumIdentityAllocator(client), store);
       ClusterWatch watch = new ClusterWatch(client, inventory, validation).start();
       cleanup.add(watch::close);
       ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();

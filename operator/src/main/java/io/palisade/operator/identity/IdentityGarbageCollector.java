@@ -1,14 +1,10 @@
 package io.palisade.operator.identity;
 
-import io.palisade.operator.model.DesiredState;
-import io.palisade.operator.model.LocalState;
-import io.palisade.policy.identity.Identity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,16 +20,6 @@ public final class IdentityGarbageCollector {
 
   public IdentityGarbageCollector(Duration grace) {
     this.grace = grace;
-  }
-
-  /** The cluster identities the desired state uses: its endpoints' and its ipcache's. */
-  public static Set<Long> inUse(DesiredState state) {
-    Set<Long> out = new HashSet<>(state.ipcache().values());
-    for (LocalState local : state.nodes().values()) {
-      local.endpoints().values().forEach(e -> out.add(e.identity()));
-    }
-    out.removeIf(id -> id < Identity.MIN_CLUSTER_IDENTITY || (id & Identity.LOCAL_SCOPE) != 0);
-    return out;
   }
 
   /** Of the {@code allocated} identities, those unused since at least the grace period. */

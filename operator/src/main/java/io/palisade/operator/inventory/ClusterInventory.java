@@ -5,27 +5,54 @@ import io.palisade.operator.model.PolicyRef;
 import io.palisade.operator.model.Workload;
 import io.palisade.policy.cluster.Namespace;
 import io.palisade.policy.rules.PolicyRule;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The objects the pipeline works from, as the watches last saw them: namespaces, workloads, and
- * every policy generation with its validation. Each change bumps a version, so the pipeline knows
- * when there is something to compute.
+ * every policy generation with its validation. Each change bumps a version and marks its key, so
+ * the pipeline takes only what changed since it last looked.
+ *
+ * <p>A policy whose new generation is invalid keeps its last valid generation in force: a typo in
+ * an update must not open what the policy closed.
  */
 public final class ClusterInventory {
 
-  /** The inventory at one version, with the generation of every valid policy it holds. */
+  /** The inventory at one version, with the generation in force of every policy it holds. */
   public record Snapshot(long version, ClusterSnapshot cluster, Map<PolicyRef, Long> generations) {}
 
-  private final Map<String, Namespace> namespaces = new TreeMap<>();
-  private final Map<String, Workload> workloads = new TreeMap<>();
-  private final Map<PolicyRef, PolicyValidation.Checked> policies =
-      new TreeMap<>(Comparator.comparing(PolicyRef::toString));
+  /**
+   * What changed since the last {@link #drain}: for each changed key, its current value, or empty
+   * when it is gone. A policy's value is its generation in force.
+   */
+  public record Changes(
+      long version,
+      Map<String, Optional<Namespace>> namespaces,
+      Map<String, Optional<Workload>> workloads,
+      Map<PolicyRef, Optional<PolicyValidation.Checked>> policies) {
+
+    public boolean isEmpty() {
+      return namespaces.isEmpty() && workloads.isEmpty() && policies.isEmpty();
+    }
+  }
+
+  private final Map<String, Namespace> namespaces = new HashMap<>();
+  private final Map<String, Workload> workloads = new HashMap<>();
+  private final Map<PolicyRef, PolicyValidation.Checked> latest = new HashMap<>();
+  private final Map<PolicyRef, PolicyValidation.Checked> inForce = new HashMap<>();
+  private final Set<String> dirtyNamespaces = new LinkedHashSet<>();
+  private final Set<String> dirtyWorkloads = new LinkedHashSet<>();
+  private final Set<PolicyRef> dirtyPolicies = new LinkedHashSet<>();
   private long version;
 
   public synchronized long version() {
@@ -33,52 +60,129 @@ public final class ClusterInventory {
   }
 
   public synchronized boolean putNamespace(Namespace ns) {
-    return changed(!Objects.equals(namespaces.put(ns.name(), ns), ns));
+    return changed(!Objects.equals(namespaces.put(ns.name(), ns), ns), dirtyNamespaces, ns.name());
   }
 
   public synchronized boolean removeNamespace(String name) {
-    return changed(namespaces.remove(name) != null);
+    return changed(namespaces.remove(name) != null, dirtyNamespaces, name);
   }
 
   public synchronized boolean putWorkload(Workload w) {
-    return changed(!Objects.equals(workloads.put(w.id(), w), w));
+    return changed(!Objects.equals(workloads.put(w.id(), w), w), dirtyWorkloads, w.id());
   }
 
   public synchronized boolean removeWorkload(String id) {
-    return changed(workloads.remove(id) != null);
+    return changed(workloads.remove(id) != null, dirtyWorkloads, id);
   }
 
+  /**
+   * Records a policy generation as validated. Returns whether anything changed: the generation, its
+   * errors, or the rules in force.
+   */
   public synchronized boolean putPolicy(PolicyValidation.Checked checked) {
-    PolicyValidation.Checked before = policies.put(checked.ref(), checked);
-    return changed(
-        before == null
-            || before.generation() != checked.generation()
-            || !before.errors().equals(checked.errors()));
+    PolicyValidation.Checked before = latest.put(checked.ref(), checked);
+    boolean seen =
+        before != null
+            && before.generation() == checked.generation()
+            && before.errors().equals(checked.errors());
+    if (!checked.valid()) {
+      return changed(!seen);
+    }
+    PolicyValidation.Checked forced = inForce.put(checked.ref(), checked);
+    boolean rulesChanged = forced == null || !forced.rules().equals(checked.rules());
+    if (rulesChanged || forced.generation() != checked.generation()) {
+      dirtyPolicies.add(checked.ref());
+    }
+    return changed(!seen || rulesChanged);
   }
 
   public synchronized boolean removePolicy(PolicyRef ref) {
-    return changed(policies.remove(ref) != null);
+    boolean known = latest.remove(ref) != null;
+    if (inForce.remove(ref) != null) {
+      dirtyPolicies.add(ref);
+    }
+    return changed(known);
   }
 
+  /** The generation of {@code ref} in force: its last valid one. */
+  public synchronized Optional<Long> generationInForce(PolicyRef ref) {
+    return Optional.ofNullable(inForce.get(ref)).map(PolicyValidation.Checked::generation);
+  }
+
+  /** Takes what changed since the last call, leaving nothing marked. */
+  public synchronized Changes drain() {
+    Map<String, Optional<Namespace>> ns = new LinkedHashMap<>();
+    dirtyNamespaces.forEach(n -> ns.put(n, Optional.ofNullable(namespaces.get(n))));
+    Map<String, Optional<Workload>> ws = new LinkedHashMap<>();
+    dirtyWorkloads.forEach(w -> ws.put(w, Optional.ofNullable(workloads.get(w))));
+    Map<PolicyRef, Optional<PolicyValidation.Checked>> ps = new LinkedHashMap<>();
+    dirtyPolicies.forEach(p -> ps.put(p, Optional.ofNullable(inForce.get(p))));
+    dirtyNamespaces.clear();
+    dirtyWorkloads.clear();
+    dirtyPolicies.clear();
+    return new Changes(version, ns, ws, ps);
+  }
+
+  /** Marks keys again whose changes could not be taken, so that the next drain has them. */
+  public synchronized void requeue(Changes changes) {
+    dirtyNamespaces.addAll(changes.namespaces().keySet());
+    dirtyWorkloads.addAll(changes.workloads().keySet());
+    dirtyPolicies.addAll(changes.policies().keySet());
+    version++;
+    notifyAll();
+  }
+
+  /**
+   * Waits until the version is past {@code seen} or {@code timeout} passes; returns the version.
+   */
+  public synchronized long awaitChange(long seen, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (version <= seen) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return version;
+  }
+
+  /** A copy of the whole inventory, for computing the desired state from scratch. */
   public synchronized Snapshot snapshot() {
     List<PolicyRule> rules = new ArrayList<>();
     Map<PolicyRef, Long> generations = new TreeMap<>(Comparator.comparing(PolicyRef::toString));
-    for (PolicyValidation.Checked c : policies.values()) {
-      if (c.valid()) {
-        rules.addAll(c.rules());
-        generations.put(c.ref(), c.generation());
-      }
+    for (PolicyValidation.Checked c : sorted(inForce).values()) {
+      rules.addAll(c.rules());
+      generations.put(c.ref(), c.generation());
     }
     return new Snapshot(
         version,
         new ClusterSnapshot(
-            List.copyOf(namespaces.values()), List.copyOf(workloads.values()), rules),
+            List.copyOf(new TreeMap<>(namespaces).values()),
+            List.copyOf(new TreeMap<>(workloads).values()),
+            rules),
         generations);
+  }
+
+  private static Map<PolicyRef, PolicyValidation.Checked> sorted(
+      Map<PolicyRef, PolicyValidation.Checked> policies) {
+    Map<PolicyRef, PolicyValidation.Checked> out =
+        new TreeMap<>(Comparator.comparing(PolicyRef::toString));
+    out.putAll(policies);
+    return out;
+  }
+
+  private <K> boolean changed(boolean changed, Set<K> dirty, K key) {
+    if (changed) {
+      dirty.add(key);
+    }
+    return changed(changed);
   }
 
   private boolean changed(boolean changed) {
     if (changed) {
       version++;
+      notifyAll();
     }
     return changed;
   }

@@ -1,12 +1,13 @@
 package io.palisade.operator.inventory;
 
-import io.palisade.operator.model.DesiredState;
-import io.palisade.operator.model.NodeStateComputer;
+import io.palisade.operator.model.LiveDesiredState;
 import io.palisade.operator.model.PolicyRef;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.status.Enforcement;
+import io.palisade.policy.identity.IdentityAllocator;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,23 +15,22 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Inventory in, node state out: computes the desired state of the inventory's current version,
- * publishes it as a revision, and remembers which revision first carried each policy generation, so
- * that acks can say how far a generation is enforced.
+ * Inventory in, node state out: takes what changed in the inventory, applies it to the live desired
+ * state, publishes the nodes it touched as a revision, and remembers which revision first carried
+ * each policy generation, so that acks can say how far a generation is enforced.
  */
 public final class Pipeline {
 
   private record Applied(long generation, long revision) {}
 
   private final ClusterInventory inventory;
-  private final NodeStateComputer computer;
+  private final LiveDesiredState state;
   private final NodeStateStore store;
   private final Map<PolicyRef, Applied> applied = new HashMap<>();
-  private long computedVersion = -1;
 
-  public Pipeline(ClusterInventory inventory, NodeStateComputer computer, NodeStateStore store) {
+  public Pipeline(ClusterInventory inventory, IdentityAllocator allocator, NodeStateStore store) {
     this.inventory = inventory;
-    this.computer = computer;
+    this.state = new LiveDesiredState(allocator);
     this.store = store;
   }
 
@@ -43,41 +43,79 @@ public final class Pipeline {
   }
 
   /**
-   * Computes and publishes the inventory if it changed since the last run; returns the revision.
+   * Applies and publishes what changed in the inventory since the last run; returns the revision
+   * that holds it. When a change cannot be applied (an identity cannot be allocated), what was
+   * applied before it is published, the rest is left marked for the next run, and the failure is
+   * thrown.
    */
   public synchronized long run() {
-    if (inventory.version() == computedVersion) {
-      return store.revision(); // Nothing new: no copy of the inventory, no computation.
+    ClusterInventory.Changes changes = inventory.drain();
+    if (changes.isEmpty()) {
+      return store.revision();
     }
-    ClusterInventory.Snapshot s = inventory.snapshot();
-    DesiredState desired = computer.compute(s.cluster());
-    long revision = store.publish(desired);
-    applied.keySet().retainAll(s.generations().keySet());
-    s.generations()
-        .forEach(
-            (ref, generation) -> {
-              Applied a = applied.get(ref);
-              if (a == null || a.generation() != generation) {
-                applied.put(ref, new Applied(generation, revision));
-              }
-            });
-    computedVersion = s.version();
+    Map<PolicyRef, Long> generations = new LinkedHashMap<>();
+    RuntimeException failure = null;
+    try {
+      apply(changes, generations);
+    } catch (RuntimeException e) {
+      inventory.requeue(changes);
+      failure = e;
+    }
+    long revision = store.publish(state.drain());
+    generations.forEach(
+        (ref, generation) -> {
+          if (generation < 0) {
+            applied.remove(ref);
+            return;
+          }
+          Applied a = applied.get(ref);
+          if (a == null || a.generation() != generation) {
+            applied.put(ref, new Applied(generation, revision));
+          }
+        });
+    if (failure != null) {
+      throw failure;
+    }
     return revision;
   }
 
-  /** The policies that must be enforced on {@code node}. */
-  public List<PolicyRef> policiesOn(String node) {
-    List<PolicyRef> out = new ArrayList<>();
-    store
-        .desired()
-        .policyNodes()
+  /** Namespaces first, since a pod's identity takes its namespace's labels; policies last. */
+  private void apply(ClusterInventory.Changes changes, Map<PolicyRef, Long> generations) {
+    changes
+        .namespaces()
         .forEach(
-            (ref, nodes) -> {
-              if (nodes.contains(node)) {
-                out.add(ref);
+            (name, ns) ->
+                ns.ifPresentOrElse(state::putNamespace, () -> state.removeNamespace(name)));
+    changes
+        .workloads()
+        .forEach((id, w) -> w.ifPresentOrElse(state::putWorkload, () -> state.removeWorkload(id)));
+    changes
+        .policies()
+        .forEach(
+            (ref, checked) -> {
+              if (checked.isPresent()) {
+                state.putPolicy(ref, checked.get().rules());
+                generations.put(ref, checked.get().generation());
+              } else {
+                state.removePolicy(ref);
+                generations.put(ref, -1L);
               }
             });
-    return out;
+  }
+
+  /** The policies that must be enforced on {@code node}. */
+  public synchronized List<PolicyRef> policiesOn(String node) {
+    return state.policiesOn(node);
+  }
+
+  /** The nodes {@code policy} must be enforced on: those running an endpoint it selects. */
+  public synchronized Set<String> nodesOf(PolicyRef policy) {
+    return state.nodesOf(policy);
+  }
+
+  /** The cluster identities some workload has, which the identity GC must leave alone. */
+  public synchronized Set<Long> identitiesInUse() {
+    return state.identitiesInUse();
   }
 
   /**
@@ -89,7 +127,7 @@ public final class Pipeline {
     if (a == null || a.generation() != generation) {
       return Optional.empty();
     }
-    Set<String> nodes = store.desired().nodesOf(policy);
+    Set<String> nodes = state.nodesOf(policy);
     List<String> failures = new ArrayList<>();
     for (String node : new TreeSet<>(nodes)) {
       store

@@ -9,8 +9,10 @@ import io.palisade.policy.mapstate.MapStateKey;
 import io.palisade.proto.nodestate.v1.Delta;
 import io.palisade.proto.nodestate.v1.PolicyChange;
 import io.palisade.proto.nodestate.v1.Snapshot;
+import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Pure functions from desired states to the snapshot and delta messages a node receives. */
 public final class NodeStateDiff {
@@ -27,16 +29,11 @@ public final class NodeStateDiff {
     return b.build();
   }
 
-  /** The ipcache part of a delta, computed once for every node. */
-  public static Delta ipcache(Map<String, Long> before, Map<String, Long> after) {
+  /** The ipcache part of a delta, made once for every node, in prefix order. */
+  public static Delta ipcache(Map<String, Long> upserts, Collection<String> deletes) {
     Delta.Builder b = Delta.newBuilder();
-    for (Map.Entry<String, Long> e : new TreeMap<>(after).entrySet()) {
-      if (!e.getValue().equals(before.get(e.getKey()))) {
-        b.addIpcacheUpserts(ProtoMapping.ipcache(e.getKey(), e.getValue()));
-      }
-    }
-    new TreeMap<>(before)
-        .keySet().stream().filter(p -> !after.containsKey(p)).forEach(b::addIpcacheDeletes);
+    new TreeMap<>(upserts).forEach((p, id) -> b.addIpcacheUpserts(ProtoMapping.ipcache(p, id)));
+    new TreeSet<>(deletes).forEach(b::addIpcacheDeletes);
     return b.build();
   }
 

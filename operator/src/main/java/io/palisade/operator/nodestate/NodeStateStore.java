@@ -2,6 +2,7 @@ package io.palisade.operator.nodestate;
 
 import io.palisade.operator.model.DesiredState;
 import io.palisade.operator.model.LocalState;
+import io.palisade.operator.model.NodeChanges;
 import io.palisade.proto.nodestate.v1.Delta;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
 import java.util.ArrayDeque;
@@ -38,7 +39,7 @@ public final class NodeStateStore {
   private final int historyLimit;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, NodeRecord> nodes = new HashMap<>();
-  private DesiredState desired = DesiredState.EMPTY;
+  private final Map<String, Long> ipcache = new HashMap<>();
   private long revision;
 
   private static final class NodeRecord {
@@ -71,8 +72,15 @@ public final class NodeStateStore {
     return revision;
   }
 
-  public synchronized DesiredState desired() {
-    return desired;
+  /** The ipcache every node shares, as last published. */
+  public synchronized Map<String, Long> ipcache() {
+    return Map.copyOf(ipcache);
+  }
+
+  /** The local state last published for {@code node}; empty for a node with no endpoints. */
+  public synchronized LocalState local(String node) {
+    NodeRecord rec = nodes.get(node);
+    return rec == null ? LocalState.EMPTY : rec.local;
   }
 
   /**
@@ -80,17 +88,33 @@ public final class NodeStateStore {
    * node's state changed, the current one otherwise.
    */
   public long publish(DesiredState next) {
+    return publish(NodeChanges.of(next));
+  }
+
+  /**
+   * Publishes what changed. Only the nodes named get their local state compared, and the ipcache
+   * part of the delta is made once for all nodes; so a change costs what it touches, not what the
+   * cluster holds. Returns the revision as {@link #publish(DesiredState)} does.
+   */
+  public long publish(NodeChanges next) {
     Set<String> changed = new HashSet<>();
     long published;
     synchronized (this) {
       long r = revision + 1;
-      Delta ipcache = NodeStateDiff.ipcache(desired.ipcache(), next.ipcache());
-      Set<String> names = new HashSet<>(nodes.keySet());
-      names.addAll(next.nodes().keySet());
+      Delta ipcacheDelta = applyIpcache(next);
+      Set<String> names = new HashSet<>(next.nodes().keySet());
+      if (next.complete() || !NodeStateDiff.isEmpty(ipcacheDelta)) {
+        names.addAll(nodes.keySet());
+      }
       for (String name : names) {
         NodeRecord rec = nodes.get(name);
-        LocalState local = next.node(name);
+        LocalState local =
+            next.nodes()
+                .getOrDefault(name, next.complete() || rec == null ? LocalState.EMPTY : rec.local);
         if (rec == null) {
+          if (!desiredHere(next, name, local)) {
+            continue;
+          }
           rec = new NodeRecord();
           rec.local = local;
           rec.lastChanged = r;
@@ -98,7 +122,7 @@ public final class NodeStateStore {
           changed.add(name);
           continue;
         }
-        Delta d = NodeStateDiff.delta(ipcache, rec.local, local);
+        Delta d = NodeStateDiff.delta(ipcacheDelta, rec.local, local);
         if (!NodeStateDiff.isEmpty(d)) {
           rec.history.addLast(message(r, d.toBuilder().setBaseRevision(rec.lastChanged).build()));
           while (rec.history.size() > historyLimit) {
@@ -108,12 +132,11 @@ public final class NodeStateStore {
           rec.lastChanged = r;
           changed.add(name);
         }
-        if (rec.sessions == 0 && !next.nodes().containsKey(name)) {
+        if (rec.sessions == 0 && !desiredHere(next, name, local)) {
           nodes.remove(name);
           changed.remove(name);
         }
       }
-      desired = next;
       if (!changed.isEmpty()) {
         revision = r;
       }
@@ -123,6 +146,42 @@ public final class NodeStateStore {
       listeners.forEach(l -> l.published(published, Set.copyOf(changed)));
     }
     return published;
+  }
+
+  /** Applies the ipcache part of {@code next} and returns it as a delta: only real changes. */
+  private Delta applyIpcache(NodeChanges next) {
+    Map<String, Long> before = next.complete() ? Map.copyOf(ipcache) : Map.of();
+    Map<String, Long> upserts = new HashMap<>();
+    Set<String> deletes = new HashSet<>();
+    if (next.complete()) {
+      ipcache.clear();
+    }
+    next.ipcacheUpserts()
+        .forEach(
+            (prefix, id) -> {
+              Long old = next.complete() ? before.get(prefix) : ipcache.get(prefix);
+              ipcache.put(prefix, id);
+              if (!id.equals(old)) {
+                upserts.put(prefix, id);
+              }
+            });
+    if (next.complete()) {
+      before.keySet().stream().filter(p -> !ipcache.containsKey(p)).forEach(deletes::add);
+    }
+    for (String prefix : next.ipcacheDeletes()) {
+      if (ipcache.remove(prefix) != null) {
+        deletes.add(prefix);
+      }
+    }
+    return NodeStateDiff.ipcache(upserts, deletes);
+  }
+
+  /**
+   * Whether a node stays known with no stream open: it has endpoints, or a complete change names it
+   * (a node can be desired with nothing on it yet).
+   */
+  private static boolean desiredHere(NodeChanges next, String node, LocalState local) {
+    return !local.endpoints().isEmpty() || (next.complete() && next.nodes().containsKey(node));
   }
 
   /**
@@ -149,7 +208,7 @@ public final class NodeStateStore {
     NodeRecord rec = nodes.get(node);
     if (rec != null) {
       rec.sessions--;
-      if (rec.sessions <= 0 && !desired.nodes().containsKey(node)) {
+      if (rec.sessions <= 0 && rec.local.endpoints().isEmpty()) {
         nodes.remove(node);
       }
     }
@@ -175,7 +234,7 @@ public final class NodeStateStore {
         OperatorMessage.newBuilder()
             .setEpoch(epoch)
             .setRevision(rec.lastChanged)
-            .setSnapshot(NodeStateDiff.snapshot(desired.ipcache(), rec.local))
+            .setSnapshot(NodeStateDiff.snapshot(ipcache, rec.local))
             .build());
   }
 

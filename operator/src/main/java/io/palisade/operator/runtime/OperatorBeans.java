@@ -7,7 +7,6 @@ import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.inventory.ClusterInventory;
 import io.palisade.operator.inventory.Pipeline;
 import io.palisade.operator.inventory.PolicyValidation;
-import io.palisade.operator.model.NodeStateComputer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,6 +72,6 @@ public class OperatorBeans {
   @Singleton
   Pipeline pipeline(
       ClusterInventory inventory, CiliumIdentityAllocator allocator, NodeStateStore store) {
-    return new Pipeline(inventory, new NodeStateComputer(allocator), store);
+    return new Pipeline(inventory, allocator, store);
   }
 }

@@ -23,9 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -45,6 +42,9 @@ public class OperatorRuntime {
   @Inject NodeStateStore store;
   @Inject CiliumIdentityAllocator allocator;
   @Inject Leadership leadership;
+
+  private static final Duration GC_PERIOD = Duration.ofSeconds(10);
+  private static final Duration RETRY_DELAY = Duration.ofMillis(500);
 
   @ConfigProperty(name = "palisade.identity.gc-grace", defaultValue = "PT15M")
   Duration identityGrace;
@@ -68,7 +68,7 @@ public class OperatorRuntime {
 
   private ClusterWatch watch;
   private NodeStateServer server;
-  private ScheduledExecutorService loop;
+  private Thread loop;
   private IdentityGarbageCollector identityGc;
 
   void start(@Observes StartupEvent event) {
@@ -82,9 +82,7 @@ public class OperatorRuntime {
     }
     identityGc = new IdentityGarbageCollector(identityGrace);
     watch = new ClusterWatch(client, inventory, validation).start();
-    loop =
-        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pipeline").factory());
-    loop.scheduleWithFixedDelay(this::runPipeline, 0, 50, TimeUnit.MILLISECONDS);
+    loop = Thread.ofPlatform().name("pipeline").daemon().start(this::pipelineLoop);
     LOG.infof(
         "node-state server on port %d (%s), epoch %s",
         server.port(),
@@ -104,26 +102,48 @@ public class OperatorRuntime {
         new NodeTls(Path.of(tlsCert.get()), Path.of(tlsKey.get()), tlsClientCa.map(Path::of)));
   }
 
-  /** One turn of the loop: publish what changed, then give back identities long unused. */
-  private void runPipeline() {
-    try {
-      pipeline.run();
-      if (!leadership.leading()) {
+  /**
+   * Runs the pipeline as soon as the inventory changes (a change waits for no timer: the time from
+   * a policy change to the nodes is what users measure), and gives back identities long unused.
+   */
+  private void pipelineLoop() {
+    long seen = -1;
+    Instant nextGc = Instant.now();
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        seen = inventory.awaitChange(seen, GC_PERIOD);
+        try {
+          pipeline.run();
+        } catch (RuntimeException e) {
+          LOG.error("applying a change failed; it is retried, and what was published stays", e);
+          Thread.sleep(RETRY_DELAY.toMillis());
+        }
+        if (!Instant.now().isBefore(nextGc)) {
+          nextGc = Instant.now().plus(GC_PERIOD);
+          collectIdentities();
+        }
+      } catch (InterruptedException e) {
         return;
+      } catch (RuntimeException e) {
+        LOG.error("identity garbage collection failed; it is tried again later", e);
       }
-      Set<Long> inUse = IdentityGarbageCollector.inUse(store.desired());
-      for (long id : identityGc.collect(allocator.allocated(), inUse, Instant.now())) {
-        LOG.infof("identity %d unused for %s: deleting it", id, identityGrace);
-        allocator.release(id);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("computing node state failed; the last published revision stays", e);
+    }
+  }
+
+  private void collectIdentities() {
+    if (!leadership.leading()) {
+      return;
+    }
+    Set<Long> inUse = pipeline.identitiesInUse();
+    for (long id : identityGc.collect(allocator.allocated(), inUse, Instant.now())) {
+      LOG.infof("identity %d unused for %s: deleting it", id, identityGrace);
+      allocator.release(id);
     }
   }
 
   void stop(@Observes ShutdownEvent event) {
     if (loop != null) {
-      loop.shutdownNow();
+      loop.interrupt();
     }
     if (watch != null) {
       watch.close();

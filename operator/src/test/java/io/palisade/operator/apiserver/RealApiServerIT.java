@@ -20,7 +20,6 @@ import io.palisade.operator.inventory.ClusterInventory;
 import io.palisade.operator.inventory.ClusterWatch;
 import io.palisade.operator.inventory.Pipeline;
 import io.palisade.operator.inventory.PolicyValidation;
-import io.palisade.operator.model.NodeStateComputer;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.nodestate.TestDaemon;
@@ -119,8 +118,7 @@ class RealApiServerIT {
     NodeStateStore store = new NodeStateStore();
     ClusterInventory inventory = new ClusterInventory();
     PolicyValidation validation = new PolicyValidation();
-    Pipeline pipeline =
-        new Pipeline(inventory, new NodeStateComputer(new CiliumIdentityAllocator(client)), store);
+    Pipeline pipeline = new Pipeline(inventory, new CiliumIdentityAllocator(client), store);
     ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
     Operator operator =
         new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));

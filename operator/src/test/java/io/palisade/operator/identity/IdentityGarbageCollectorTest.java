@@ -2,13 +2,8 @@ package io.palisade.operator.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.palisade.operator.StarWars;
-import io.palisade.operator.model.DesiredState;
-import io.palisade.operator.model.NodeStateComputer;
-import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -33,15 +28,5 @@ class IdentityGarbageCollectorTest {
     gc.collect(allocated, Set.of(301L), T0.plusSeconds(300));
     assertThat(gc.collect(allocated, Set.of(), T0.plusSeconds(600))).isEmpty();
     assertThat(gc.collect(allocated, Set.of(), T0.plusSeconds(1200))).containsExactly(301L);
-  }
-
-  @Test
-  void theDesiredStateUsesTheIdentitiesOfItsEndpoints() {
-    DesiredState s =
-        new NodeStateComputer(new InMemoryIdentityAllocator())
-            .compute(StarWars.snapshot(StarWars.workloads(), StarWars.RULE1));
-    Set<Long> inUse = IdentityGarbageCollector.inUse(s);
-    assertThat(inUse).hasSize(3).allMatch(id -> id >= 256 && id < (1L << 24));
-    assertThat(List.copyOf(s.ipcache().values())).containsAll(inUse);
   }
 }

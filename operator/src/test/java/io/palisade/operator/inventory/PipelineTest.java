@@ -3,12 +3,12 @@ package io.palisade.operator.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.palisade.operator.StarWars;
-import io.palisade.operator.model.NodeStateComputer;
 import io.palisade.operator.model.PolicyRef;
 import io.palisade.operator.model.Workload;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.policy.cluster.Namespace;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
+import io.palisade.policy.parse.FieldError;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,8 +17,7 @@ class PipelineTest {
 
   private final ClusterInventory inventory = new ClusterInventory();
   private final NodeStateStore store = new NodeStateStore("e", 8);
-  private final Pipeline pipeline =
-      new Pipeline(inventory, new NodeStateComputer(new InMemoryIdentityAllocator()), store);
+  private final Pipeline pipeline = new Pipeline(inventory, new InMemoryIdentityAllocator(), store);
   private final PolicyRef rule1 = new PolicyRef("CiliumNetworkPolicy", "default", "rule1");
 
   private void cluster() {
@@ -68,5 +67,43 @@ class PipelineTest {
     assertThat(pipeline.run()).isEqualTo(r);
     inventory.removePolicy(rule1);
     assertThat(pipeline.run()).isEqualTo(r);
+  }
+
+  @Test
+  void anInvalidGenerationLeavesTheLastValidOneInForce() {
+    cluster();
+    inventory.putPolicy(rule1(1, StarWars.RULE1));
+    pipeline.run();
+    assertThat(store.local("node-a").endpoints().get("default/deathstar").enforceIngress())
+        .isTrue();
+
+    var invalid =
+        new PolicyValidation.Checked(
+            rule1, 2, List.of(new FieldError("spec.ingress[0].toPorts", "is broken")), List.of());
+    assertThat(inventory.putPolicy(invalid)).isTrue();
+    long r = pipeline.run();
+    assertThat(store.local("node-a").endpoints().get("default/deathstar").enforceIngress())
+        .isTrue();
+    assertThat(inventory.generationInForce(rule1)).contains(1L);
+    assertThat(pipeline.enforcement(rule1, 1).orElseThrow().revision()).isLessThanOrEqualTo(r);
+
+    inventory.removePolicy(rule1);
+    pipeline.run();
+    assertThat(store.local("node-a").endpoints().get("default/deathstar").enforceIngress())
+        .isFalse();
+    assertThat(inventory.generationInForce(rule1)).isEmpty();
+  }
+
+  @Test
+  void theIdentitiesInUseAreThoseOfTheWorkloads() {
+    cluster();
+    pipeline.run();
+    assertThat(pipeline.identitiesInUse())
+        .hasSize(3)
+        .allMatch(id -> id >= 256 && id < (1L << 24))
+        .containsExactlyInAnyOrderElementsOf(store.ipcache().values());
+    inventory.removeWorkload("default/xwing");
+    pipeline.run();
+    assertThat(pipeline.identitiesInUse()).hasSize(2);
   }
 }

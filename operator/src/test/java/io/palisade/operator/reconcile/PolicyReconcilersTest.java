@@ -20,7 +20,6 @@ import io.palisade.operator.inventory.ClusterInventory;
 import io.palisade.operator.inventory.ClusterWatch;
 import io.palisade.operator.inventory.Pipeline;
 import io.palisade.operator.inventory.PolicyValidation;
-import io.palisade.operator.model.NodeStateComputer;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.nodestate.TestDaemon;
@@ -59,8 +58,7 @@ class PolicyReconcilersTest {
   @BeforeEach
   void start() throws Exception {
     MockCluster.installCrds(client);
-    pipeline =
-        new Pipeline(inventory, new NodeStateComputer(new CiliumIdentityAllocator(client)), store);
+    pipeline = new Pipeline(inventory, new CiliumIdentityAllocator(client), store);
     watch = new ClusterWatch(client, inventory, validation).start();
     loop = Executors.newSingleThreadScheduledExecutor();
     loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
@@ -261,25 +259,11 @@ class PolicyReconcilersTest {
                 .observedGeneration())
         .isEqualTo(2);
     await()
-        .until(
-            () ->
-                store
-                    .desired()
-                    .node("node-a")
-                    .endpoints()
-                    .get("default/deathstar")
-                    .enforceIngress());
+        .until(() -> store.local("node-a").endpoints().get("default/deathstar").enforceIngress());
 
     client.resources(CiliumNetworkPolicy.class).inNamespace("default").withName("rule1").delete();
     await()
-        .until(
-            () ->
-                !store
-                    .desired()
-                    .node("node-a")
-                    .endpoints()
-                    .get("default/deathstar")
-                    .enforceIngress());
+        .until(() -> !store.local("node-a").endpoints().get("default/deathstar").enforceIngress());
   }
 
   @Test
@@ -365,8 +349,6 @@ class PolicyReconcilersTest {
                             .get())
                     .map(s -> Integer.valueOf(2).equals(s.desiredNodes()))
                     .orElse(false));
-    await()
-        .until(
-            () -> store.desired().node("node-b").endpoints().get("default/xwing").enforceIngress());
+    await().until(() -> store.local("node-b").endpoints().get("default/xwing").enforceIngress());
   }
 }

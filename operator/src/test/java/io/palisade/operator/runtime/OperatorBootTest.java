@@ -85,7 +85,7 @@ class OperatorBootTest {
             .getStatus();
     assertThat(PolicyConditions.condition(s, "Valid").orElseThrow().status()).isEqualTo("True");
     assertThat(s.desiredNodes()).isEqualTo(1);
-    assertThat(store.desired().node("node-a").endpoints().get("default/deathstar").enforceIngress())
+    assertThat(store.local("node-a").endpoints().get("default/deathstar").enforceIngress())
         .isTrue();
   }
 }

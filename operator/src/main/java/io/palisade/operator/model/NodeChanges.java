@@ -1,0 +1,34 @@
+package io.palisade.operator.model;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What changed in the desired state since the last publish: ipcache entries set and removed, and
+ * the whole new local state of each node whose local state changed ({@link LocalState#EMPTY} when
+ * nothing runs there any more). A {@code complete} change names every node and prefix that exists,
+ * so whatever it leaves out is gone.
+ */
+public record NodeChanges(
+    boolean complete,
+    Map<String, Long> ipcacheUpserts,
+    Set<String> ipcacheDeletes,
+    Map<String, LocalState> nodes) {
+
+  public static final NodeChanges NONE = new NodeChanges(false, Map.of(), Set.of(), Map.of());
+
+  public NodeChanges {
+    ipcacheUpserts = Map.copyOf(ipcacheUpserts);
+    ipcacheDeletes = Set.copyOf(ipcacheDeletes);
+    nodes = Map.copyOf(nodes);
+  }
+
+  /** The whole of {@code state}, replacing whatever was published before. */
+  public static NodeChanges of(DesiredState state) {
+    return new NodeChanges(true, state.ipcache(), Set.of(), state.nodes());
+  }
+
+  public boolean isEmpty() {
+    return !complete && ipcacheUpserts.isEmpty() && ipcacheDeletes.isEmpty() && nodes.isEmpty();
+  }
+}
