@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * git's own smart HTTP server, {@code git http-backend} run as CGI behind the JDK's HTTP server on
- * 127.0.0.1, optionally requiring basic auth or a bearer token.
+ * 127.0.0.1, optionally requiring basic auth or a bearer token. Public, with {@link Upstream}, for
+ * the tests of other modules that follow a repository (published in this module's test-jar).
  */
-final class HttpGitServer implements AutoCloseable {
+public final class HttpGitServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -38,7 +39,7 @@ final class HttpGitServer implements AutoCloseable {
     server.start();
   }
 
-  static HttpGitServer open(Path root) throws IOException {
+  public static HttpGitServer open(Path root) throws IOException {
     return new HttpGitServer(root, Optional.empty());
   }
 
@@ -53,7 +54,7 @@ final class HttpGitServer implements AutoCloseable {
     return new HttpGitServer(root, Optional.of("Bearer " + token));
   }
 
-  String url(String repo) {
+  public String url(String repo) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + repo;
   }
 

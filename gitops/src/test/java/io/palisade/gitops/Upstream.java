@@ -13,15 +13,15 @@ import java.util.Map;
  * and a work tree that commits with the real git CLI, signed with gpg or ssh-keygen when asked, and
  * pushes to it.
  */
-final class Upstream {
+public final class Upstream {
 
-  final Path root;
+  public final Path root;
   final Path bare;
   final Path work;
   private final Map<String, String> env = new HashMap<>();
   private final List<String> signing = new ArrayList<>();
 
-  Upstream(Path dir) throws IOException {
+  public Upstream(Path dir) throws IOException {
     this.root = Files.createDirectories(dir.resolve("served"));
     this.bare = root.resolve("policies.git");
     this.work = Files.createDirectories(dir.resolve("work"));
@@ -52,7 +52,7 @@ final class Upstream {
     return this;
   }
 
-  Upstream write(String file, String text) throws IOException {
+  public Upstream write(String file, String text) throws IOException {
     Path p = work.resolve(file);
     Files.createDirectories(p.getParent());
     Files.writeString(p, text);
@@ -65,7 +65,7 @@ final class Upstream {
   }
 
   /** Commits everything and returns the new commit's SHA-1. */
-  String commit(String message) {
+  public String commit(String message) {
     git("add", "-A");
     List<String> args = new ArrayList<>(signing);
     args.addAll(List.of("commit", "-q", "--allow-empty", "-m", message));
@@ -83,7 +83,7 @@ final class Upstream {
     git(args.toArray(String[]::new));
   }
 
-  void push() {
+  public void push() {
     git("push", "-q", "--force", "--tags", "origin", "HEAD:refs/heads/main");
   }
 

@@ -189,11 +189,15 @@ public final class StandaloneCommand implements Callable<Integer> {
     // One allocator for the life of the process: identities (and the datapath's view of them)
     // stay the same from one generation to the next.
     private final InMemoryIdentityAllocator allocator = new InMemoryIdentityAllocator();
-    private volatile String enforcedWhere = "";
     private Cluster cluster = new Cluster(List.of(), List.of());
     private String clusterStamp = "";
-    private volatile long applied;
+    // Generation, revision and place written together: /readyz must never pair a generation in
+    // force with the revision of one that is still being applied.
+    private volatile Applied applied = new Applied(0, "", "");
     private volatile ClusterPolicy current;
+
+    /** A generation in force: its revision, and where it is enforced. */
+    private record Applied(long generation, String revision, String where) {}
 
     Pipeline(SnapshotSource source, Path clusterFile, Enforcer enforcer, PrintWriter out) {
       this.source = source;
@@ -230,12 +234,13 @@ public final class StandaloneCommand implements Callable<Integer> {
       snapshot.ifPresent(state::accept);
       if (snapshot.isPresent() || clusterChanged) {
         long generation = state.generation();
+        String revision = state.revision();
         ClusterPolicy next = new ClusterPolicy(cluster, state.policySet().rules(), allocator);
         report(generation);
         try {
-          enforcedWhere = enforcer.enforce(next, allocator);
+          String where = enforcer.enforce(next, allocator);
           current = next;
-          applied = generation;
+          applied = new Applied(generation, revision, where);
         } catch (Exception e) {
           out.println("palisade: generation " + generation + " not enforced: " + e.getMessage());
         }
@@ -279,13 +284,14 @@ public final class StandaloneCommand implements Callable<Integer> {
 
     StatusServer.Readiness readiness() {
       long generation = state.generation();
-      boolean ready = generation > 0 && applied == generation && current != null;
+      Applied a = applied;
+      boolean ready = generation > 0 && a.generation() == generation;
       String message =
           ready
-              ? "ready: generation " + generation + " at " + state.revision()
+              ? "ready: generation " + generation + " at " + a.revision()
               : "not ready: generation " + generation + " not applied yet";
       return new StatusServer.Readiness(
-          ready, message, enforcer.reason(), enforcedWhere + " at " + state.revision());
+          ready, message, enforcer.reason(), a.where() + " at " + a.revision());
     }
 
     boolean allValid() {

@@ -23,13 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -195,7 +192,7 @@ class StandaloneTest {
         assertThat(p.state().generation()).as("a refused call syncs nothing").isEqualTo(1);
 
         long pushed = System.nanoTime();
-        HttpResponse<String> signed = post(http, hook, body, "sha256=" + hmac(token, body));
+        HttpResponse<String> signed = post(http, hook, body, GitHubSignature.of(token, body));
         assertThat(signed.statusCode()).isEqualTo(202);
         await(() -> p.state().generation() == 2 && p.readiness().ready());
         long ms = (System.nanoTime() - pushed) / 1_000_000;
@@ -212,16 +209,10 @@ class StandaloneTest {
       throws Exception {
     return http.send(
         HttpRequest.newBuilder(uri)
-            .header("X-Hub-Signature-256", sig)
+            .header(GitHubSignature.HEADER, sig)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String hmac(String key, byte[] body) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(key.getBytes(), "HmacSHA256"));
-    return HexFormat.of().formatHex(mac.doFinal(body));
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
