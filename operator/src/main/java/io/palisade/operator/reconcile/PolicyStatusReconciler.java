@@ -89,7 +89,12 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
     Optional<PolicyStatus> previous = currentStatus(policy);
     PolicyStatus next =
         PolicyConditions.build(
-            checked.generation(), checked.errors(), enforcement, previous, clock.instant());
+            checked.generation(),
+            checked.errors(),
+            enforcement,
+            pipeline.inventory().generationInForce(checked.ref()),
+            previous,
+            clock.instant());
     UpdateControl<P> control =
         previous.isPresent() && PolicyConditions.same(previous.get(), next)
             ? UpdateControl.noUpdate()

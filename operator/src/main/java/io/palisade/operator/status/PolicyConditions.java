@@ -27,23 +27,36 @@ public final class PolicyConditions {
   private PolicyConditions() {}
 
   /**
-   * The status of generation {@code generation}: invalid when {@code errors} is not empty; else
-   * enforced as {@code enforcement} says, or still on its way to the nodes when that is empty.
+   * The status of generation {@code generation}: invalid when {@code errors} is not empty (an
+   * earlier valid generation, {@code inForce}, may stay enforced in its place); else enforced as
+   * {@code enforcement} says, or still on its way to the nodes when that is empty.
    */
   public static PolicyStatus build(
       long generation,
       List<FieldError> errors,
       Optional<Enforcement> enforcement,
+      Optional<Long> inForce,
       Optional<PolicyStatus> previous,
       Instant now) {
     Builder b = new Builder(generation, previous, now);
     if (!errors.isEmpty()) {
       String why = errors.stream().map(FieldError::toString).reduce((x, y) -> x + "; " + y).get();
+      String where =
+          inForce
+              .filter(g -> g != generation)
+              .map(
+                  g ->
+                      "generation "
+                          + generation
+                          + " is invalid; generation "
+                          + g
+                          + " stays in force")
+              .orElse("the policy is invalid and enforced nowhere");
       b.add(VALID, "False", "Invalid", why);
-      b.add(READY, "False", "Invalid", "the policy is invalid and enforced nowhere");
+      b.add(READY, "False", "Invalid", where);
       b.add(RECONCILING, "False", "Invalid", "nothing to do until the policy is fixed");
       b.add(STALLED, "True", "Invalid", why);
-      b.add(ENFORCED, "False", "Invalid", "the policy is invalid and enforced nowhere");
+      b.add(ENFORCED, "False", "Invalid", where);
       return b.status(null);
     }
     b.add(VALID, "True", "Valid", "the policy is valid");

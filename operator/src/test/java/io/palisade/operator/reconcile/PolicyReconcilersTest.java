@@ -267,6 +267,38 @@ class PolicyReconcilersTest {
   }
 
   @Test
+  void anInvalidUpdateLeavesTheLastValidGenerationInForce() {
+    client
+        .resources(CiliumNetworkPolicy.class)
+        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
+        .create();
+    await()
+        .until(
+            () ->
+                store.local("node-a").endpoints().containsKey("default/deathstar")
+                    && store.local("node-a").endpoints().get("default/deathstar").enforceIngress());
+    CiliumNetworkPolicy broken =
+        parse(StarWars.RULE1.replace("\"80\"", "\"99999\""), CiliumNetworkPolicy.class);
+    client
+        .resources(CiliumNetworkPolicy.class)
+        .inNamespace("default")
+        .withName("rule1")
+        .edit(
+            p -> {
+              p.setSpec(broken.getSpec());
+              return p;
+            });
+    await().until(() -> cnpStatus("rule1").observedGeneration() == 2);
+    PolicyStatus s = cnpStatus("rule1");
+    assertThat(condition(s, "Valid")).isEqualTo("False");
+    assertThat(message(s, "Valid")).contains("spec.ingress[0].toPorts[0].ports[0].port");
+    assertThat(message(s, "Enforced"))
+        .isEqualTo("generation 2 is invalid; generation 1 stays in force");
+    assertThat(store.local("node-a").endpoints().get("default/deathstar").enforceIngress())
+        .isTrue();
+  }
+
+  @Test
   void clusterwideAndKubernetesPoliciesGetStatusToo() {
     String ccnp =
         """

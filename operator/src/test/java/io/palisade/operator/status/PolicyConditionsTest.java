@@ -21,7 +21,9 @@ class PolicyConditionsTest {
 
   @Test
   void firstSightIsReconcilingWithReadyUnknown() {
-    PolicyStatus s = PolicyConditions.build(3, List.of(), Optional.empty(), Optional.empty(), T0);
+    PolicyStatus s =
+        PolicyConditions.build(
+            3, List.of(), Optional.empty(), Optional.empty(), Optional.empty(), T0);
     assertThat(s.observedGeneration()).isEqualTo(3);
     assertThat(c(s, "Ready").status()).isEqualTo("Unknown");
     assertThat(c(s, "Reconciling").status()).isEqualTo("True");
@@ -38,7 +40,8 @@ class PolicyConditionsTest {
         List.of(
             new FieldError("spec.egress[0].toCIDR[0]", "\"10.0.0.0/33\" is not a CIDR"),
             new FieldError("spec.ingress[0].toPorts[0].ports[0].port", "\"99999\" is no port"));
-    PolicyStatus s = PolicyConditions.build(1, errors, Optional.empty(), Optional.empty(), T0);
+    PolicyStatus s =
+        PolicyConditions.build(1, errors, Optional.empty(), Optional.empty(), Optional.empty(), T0);
     assertThat(c(s, "Valid").status()).isEqualTo("False");
     assertThat(c(s, "Valid").message())
         .isEqualTo(
@@ -47,13 +50,25 @@ class PolicyConditionsTest {
     assertThat(c(s, "Stalled").status()).isEqualTo("True");
     assertThat(c(s, "Ready").status()).isEqualTo("False");
     assertThat(c(s, "Reconciling").status()).isEqualTo("False");
+    assertThat(c(s, "Enforced").message()).isEqualTo("the policy is invalid and enforced nowhere");
+
+    PolicyStatus kept =
+        PolicyConditions.build(3, errors, Optional.empty(), Optional.of(2L), Optional.empty(), T0);
+    assertThat(c(kept, "Ready").message())
+        .isEqualTo("generation 3 is invalid; generation 2 stays in force");
+    assertThat(c(kept, "Enforced").status()).isEqualTo("False");
   }
 
   @Test
   void enforcementCountsNodesAndReadyFollowsIt() {
     PolicyStatus partial =
         PolicyConditions.build(
-            1, List.of(), Optional.of(new Enforcement(12, 5, 4711)), Optional.empty(), T0);
+            1,
+            List.of(),
+            Optional.of(new Enforcement(12, 5, 4711)),
+            Optional.empty(),
+            Optional.empty(),
+            T0);
     assertThat(c(partial, "Enforced").status()).isEqualTo("False");
     assertThat(c(partial, "Enforced").message())
         .isEqualTo("enforced on 5/12 nodes at revision 4711");
@@ -64,7 +79,12 @@ class PolicyConditionsTest {
 
     PolicyStatus full =
         PolicyConditions.build(
-            1, List.of(), Optional.of(new Enforcement(12, 12, 4711)), Optional.of(partial), T1);
+            1,
+            List.of(),
+            Optional.of(new Enforcement(12, 12, 4711)),
+            Optional.empty(),
+            Optional.of(partial),
+            T1);
     assertThat(c(full, "Ready").status()).isEqualTo("True");
     assertThat(c(full, "Enforced").message()).isEqualTo("enforced on 12/12 nodes at revision 4711");
     assertThat(c(full, "Reconciling").status()).isEqualTo("False");
@@ -74,15 +94,30 @@ class PolicyConditionsTest {
   void aConditionKeepsItsTransitionTimeWhileItsStatusStays() {
     PolicyStatus first =
         PolicyConditions.build(
-            1, List.of(), Optional.of(new Enforcement(2, 1, 7)), Optional.empty(), T0);
+            1,
+            List.of(),
+            Optional.of(new Enforcement(2, 1, 7)),
+            Optional.empty(),
+            Optional.empty(),
+            T0);
     PolicyStatus again =
         PolicyConditions.build(
-            1, List.of(), Optional.of(new Enforcement(2, 1, 7)), Optional.of(first), T1);
+            1,
+            List.of(),
+            Optional.of(new Enforcement(2, 1, 7)),
+            Optional.empty(),
+            Optional.of(first),
+            T1);
     assertThat(PolicyConditions.same(first, again)).isTrue();
 
     PolicyStatus done =
         PolicyConditions.build(
-            1, List.of(), Optional.of(new Enforcement(2, 2, 7)), Optional.of(first), T1);
+            1,
+            List.of(),
+            Optional.of(new Enforcement(2, 2, 7)),
+            Optional.empty(),
+            Optional.of(first),
+            T1);
     assertThat(c(done, "Valid").lastTransitionTime()).isEqualTo(T0.toString());
     assertThat(c(done, "Ready").lastTransitionTime()).isEqualTo(T1.toString());
     assertThat(PolicyConditions.same(first, done)).isFalse();
