@@ -9,16 +9,12 @@ import io.palisade.policy.resolve.NamedPort;
 import io.palisade.policy.resolve.PolicyEngine;
 import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.rules.PolicySet;
-import io.palisade.policy.rules.RuleSection;
-import io.palisade.policy.selector.CidrSelector;
-import io.palisade.policy.selector.IdentitySelector;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The input of the benchmarks: rules translated from generated CiliumNetworkPolicies, the pod
@@ -82,7 +78,7 @@ public record Workload(
     for (ReservedIdentity r : ReservedIdentity.values()) {
       infrastructure.add(r.identity());
     }
-    for (CidrPrefix prefix : prefixesOf(rules)) {
+    for (CidrPrefix prefix : PolicyRule.prefixesOf(rules)) {
       infrastructure.add(allocator.allocateCidr(prefix));
     }
     List<Long> subjects = new ArrayList<>();
@@ -92,22 +88,6 @@ public record Workload(
       }
     }
     return new Workload(rules, infrastructure, pods, arrivals, subjects);
-  }
-
-  /** The CIDRs rules name, each of which gets a local identity (as Cilium allocates them). */
-  private static Set<CidrPrefix> prefixesOf(List<PolicyRule> rules) {
-    Set<CidrPrefix> out = new TreeSet<>();
-    for (PolicyRule r : rules) {
-      for (RuleSection s : r.sections()) {
-        for (IdentitySelector sel : s.peerSelectors()) {
-          if (sel instanceof CidrSelector c) {
-            out.add(c.cidr());
-            out.addAll(c.except());
-          }
-        }
-      }
-    }
-    return out;
   }
 
   /** A new engine over the rules, told every identity; no policy is computed yet. */

@@ -10,9 +10,6 @@ import io.palisade.policy.identity.ReservedIdentity;
 import io.palisade.policy.resolve.NamedPort;
 import io.palisade.policy.resolve.PolicyEngine;
 import io.palisade.policy.rules.PolicyRule;
-import io.palisade.policy.rules.RuleSection;
-import io.palisade.policy.selector.CidrSelector;
-import io.palisade.policy.selector.IdentitySelector;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -233,11 +230,11 @@ public final class LiveDesiredState {
       return;
     }
     // Prefixes first: the new rules' CIDR identities must exist when their selections are made.
-    for (CidrPrefix p : prefixesOf(rules)) {
+    for (CidrPrefix p : prefixes(rules)) {
       useCidr(p);
     }
     dirtySubjects.addAll(engine.replaceRules(before, rules));
-    for (CidrPrefix p : prefixesOf(before)) {
+    for (CidrPrefix p : prefixes(before)) {
       unuseCidr(p);
     }
     if (rules.isEmpty()) {
@@ -247,19 +244,24 @@ public final class LiveDesiredState {
     }
   }
 
+  /** Every prefix each rule names, as often as named: each naming holds a use. */
+  private static List<CidrPrefix> prefixes(List<PolicyRule> rules) {
+    return rules.stream().flatMap(r -> r.prefixes().stream()).toList();
+  }
+
   public void removePolicy(PolicyRef ref) {
     putPolicy(ref, List.of());
   }
 
+  // A zero-length prefix is the reserved world identity, which the engine always has: it is
+  // counted, but neither added nor removed.
   private void useCidr(CidrPrefix prefix) {
-    if (cidrUses.merge(prefix, 1, Integer::sum) == 1) {
+    if (cidrUses.merge(prefix, 1, Integer::sum) == 1 && prefix.length() > 0) {
       Identity id = allocator.allocateCidr(prefix);
       cidrIdentities.put(prefix, id);
       dirtySubjects.addAll(engine.upsertIdentity(id, List.of()));
-      if (prefix.length() > 0) {
-        cidrIpcache.put(prefix.toString(), id.id());
-        dirtyPrefixes.add(prefix.toString());
-      }
+      cidrIpcache.put(prefix.toString(), id.id());
+      dirtyPrefixes.add(prefix.toString());
     }
   }
 
@@ -267,28 +269,12 @@ public final class LiveDesiredState {
     if (cidrUses.merge(prefix, -1, Integer::sum) == 0) {
       cidrUses.remove(prefix);
       Identity id = cidrIdentities.remove(prefix);
-      dirtySubjects.addAll(engine.removeIdentity(id.id()));
-      if (prefix.length() > 0) {
+      if (id != null) {
+        dirtySubjects.addAll(engine.removeIdentity(id.id()));
         cidrIpcache.remove(prefix.toString());
         dirtyPrefixes.add(prefix.toString());
       }
     }
-  }
-
-  /** The prefixes a rule set names, each of which maps to a local identity. */
-  private static List<CidrPrefix> prefixesOf(List<PolicyRule> rules) {
-    List<CidrPrefix> out = new ArrayList<>();
-    for (PolicyRule r : rules) {
-      for (RuleSection s : r.sections()) {
-        for (IdentitySelector sel : s.peerSelectors()) {
-          if (sel instanceof CidrSelector c) {
-            out.add(c.cidr());
-            out.addAll(c.except());
-          }
-        }
-      }
-    }
-    return out;
   }
 
   /**

@@ -9,11 +9,7 @@ import io.palisade.policy.identity.Identity;
 import io.palisade.policy.identity.IdentityAllocator;
 import io.palisade.policy.resolve.EndpointPolicy;
 import io.palisade.policy.rules.PolicyRule;
-import io.palisade.policy.rules.RuleSection;
-import io.palisade.policy.selector.CidrSelector;
-import io.palisade.policy.selector.IdentitySelector;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -100,19 +96,13 @@ public final class NodeStateComputer {
     return out;
   }
 
-  /** The CIDRs the rules name, each of which the datapath must map to its local identity. */
+  /**
+   * The CIDRs the rules name, each of which the datapath must map to its local identity; not the
+   * zero-length ones, which every address falls under anyway (their exceptions do count).
+   */
   private static Set<CidrPrefix> cidrsOf(ClusterSnapshot snapshot) {
-    Set<CidrPrefix> out = new HashSet<>();
-    for (PolicyRule r : snapshot.rules()) {
-      for (RuleSection s : r.sections()) {
-        for (IdentitySelector sel : s.peerSelectors()) {
-          if (sel instanceof CidrSelector c && c.cidr().length() > 0) {
-            out.add(c.cidr());
-            c.except().stream().filter(p -> p.length() > 0).forEach(out::add);
-          }
-        }
-      }
-    }
+    Set<CidrPrefix> out = PolicyRule.prefixesOf(snapshot.rules());
+    out.removeIf(p -> p.length() == 0);
     return out;
   }
 }

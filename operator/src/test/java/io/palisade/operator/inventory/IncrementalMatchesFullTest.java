@@ -139,8 +139,12 @@ class IncrementalMatchesFullTest {
     String subject =
         random.nextInt(5) == 0 ? "{}" : "{matchLabels: {app: " + pick(random, APPS) + "}}";
     String peer =
-        switch (random.nextInt(5)) {
+        switch (random.nextInt(6)) {
           case 0 -> "fromCIDR: [\"10.0.0." + random.nextInt(30) + "/32\", \"192.168.0.0/16\"]";
+          case 5 ->
+              "fromCIDRSet: [{cidr: 0.0.0.0/0, except: [\"10.0.0.0/"
+                  + (27 + random.nextInt(4))
+                  + "\"]}]";
           case 1 -> "fromEntities: [world]";
           case 2 -> "fromEndpoints: [{matchLabels: {role: front}}]";
           default -> "fromEndpoints: [{matchLabels: {app: " + pick(random, APPS) + "}}]";

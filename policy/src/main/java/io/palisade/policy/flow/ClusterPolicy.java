@@ -16,9 +16,6 @@ import io.palisade.policy.resolve.EndpointPolicy;
 import io.palisade.policy.resolve.NamedPort;
 import io.palisade.policy.resolve.PolicyEngine;
 import io.palisade.policy.rules.PolicyRule;
-import io.palisade.policy.rules.RuleSection;
-import io.palisade.policy.selector.CidrSelector;
-import io.palisade.policy.selector.IdentitySelector;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Policies applied to a cluster: every pod gets the identity of its security labels, every CIDR a
@@ -56,7 +52,7 @@ public final class ClusterPolicy {
     for (ReservedIdentity r : ReservedIdentity.values()) {
       engine.upsertIdentity(r.identity(), List.of());
     }
-    for (CidrPrefix prefix : prefixesOf(rules)) {
+    for (CidrPrefix prefix : PolicyRule.prefixesOf(rules)) {
       Identity id = allocator.allocateCidr(prefix);
       cidrIdentities.put(prefix, id);
       engine.upsertIdentity(id, List.of());
@@ -65,21 +61,6 @@ public final class ClusterPolicy {
       engine.upsertIdentity(id, ports.getOrDefault(id.id(), Set.of()));
     }
     this.reference = new ReferenceEvaluator(rules, ports);
-  }
-
-  private static Set<CidrPrefix> prefixesOf(List<PolicyRule> rules) {
-    Set<CidrPrefix> out = new TreeSet<>();
-    for (PolicyRule r : rules) {
-      for (RuleSection s : r.sections()) {
-        for (IdentitySelector sel : s.peerSelectors()) {
-          if (sel instanceof CidrSelector c) {
-            out.add(c.cidr());
-            out.addAll(c.except());
-          }
-        }
-      }
-    }
-    return out;
   }
 
   public Cluster cluster() {

@@ -1,10 +1,15 @@
 package io.palisade.policy.rules;
 
 import io.palisade.policy.Direction;
+import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.Identity;
+import io.palisade.policy.selector.CidrSelector;
 import io.palisade.policy.selector.IdentitySelector;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One rule in the internal form: whom it applies to, the directions it applies in (selecting an
@@ -38,5 +43,29 @@ public record PolicyRule(
 
   public List<RuleSection> sections(Direction direction) {
     return sections.stream().filter(s -> s.direction() == direction).toList();
+  }
+
+  /**
+   * The CIDR prefixes the rule's peers name, their exceptions included: each maps to a local
+   * identity, as Cilium allocates them. A prefix named twice is listed twice.
+   */
+  public List<CidrPrefix> prefixes() {
+    List<CidrPrefix> out = new ArrayList<>();
+    for (RuleSection s : sections) {
+      for (IdentitySelector sel : s.peerSelectors()) {
+        if (sel instanceof CidrSelector c) {
+          out.add(c.cidr());
+          out.addAll(c.except());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The prefixes a set of rules names, each once. */
+  public static Set<CidrPrefix> prefixesOf(Collection<PolicyRule> rules) {
+    Set<CidrPrefix> out = new TreeSet<>();
+    rules.forEach(r -> out.addAll(r.prefixes()));
+    return out;
   }
 }
