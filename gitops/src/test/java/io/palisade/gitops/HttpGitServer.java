@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * git's own smart HTTP server, {@code git http-backend} run as CGI behind the JDK's HTTP server on
  * 127.0.0.1, optionally requiring basic auth or a bearer token.
  */
-final class HttpGitServer implements AutoCloseable {
+public final class HttpGitServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -38,22 +38,23 @@ final class HttpGitServer implements AutoCloseable {
     server.start();
   }
 
-  static HttpGitServer open(Path root) throws IOException {
+  public static HttpGitServer open(Path root) throws IOException {
     return new HttpGitServer(root, Optional.empty());
   }
 
-  static HttpGitServer basicAuth(Path root, String user, String password) throws IOException {
+  public static HttpGitServer basicAuth(Path root, String user, String password)
+      throws IOException {
     String v =
         Base64.getEncoder()
             .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     return new HttpGitServer(root, Optional.of("Basic " + v));
   }
 
-  static HttpGitServer bearer(Path root, String token) throws IOException {
+  public static HttpGitServer bearer(Path root, String token) throws IOException {
     return new HttpGitServer(root, Optional.of("Bearer " + token));
   }
 
-  String url(String repo) {
+  public String url(String repo) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + repo;
   }
 

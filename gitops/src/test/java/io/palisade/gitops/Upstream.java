@@ -13,15 +13,15 @@ import java.util.Map;
  * and a work tree that commits with the real git CLI, signed with gpg or ssh-keygen when asked, and
  * pushes to it.
  */
-final class Upstream {
+public final class Upstream {
 
-  final Path root;
-  final Path bare;
-  final Path work;
+  public final Path root;
+  public final Path bare;
+  public final Path work;
   private final Map<String, String> env = new HashMap<>();
   private final List<String> signing = new ArrayList<>();
 
-  Upstream(Path dir) throws IOException {
+  public Upstream(Path dir) throws IOException {
     this.root = Files.createDirectories(dir.resolve("served"));
     this.bare = root.resolve("policies.git");
     this.work = Files.createDirectories(dir.resolve("work"));
@@ -33,7 +33,7 @@ final class Upstream {
   }
 
   /** Signs the next commits and tags with this gpg home and key. */
-  Upstream signWithGpg(Gpg gpg, String fingerprint) {
+  public Upstream signWithGpg(Gpg gpg, String fingerprint) {
     signing.clear();
     signing.addAll(List.of("-c", "gpg.format=openpgp", "-c", "user.signingkey=" + fingerprint));
     env.put("GNUPGHOME", gpg.home().toString());
@@ -41,31 +41,31 @@ final class Upstream {
   }
 
   /** Signs the next commits and tags with this SSH private key. */
-  Upstream signWithSsh(Path privateKey) {
+  public Upstream signWithSsh(Path privateKey) {
     signing.clear();
     signing.addAll(List.of("-c", "gpg.format=ssh", "-c", "user.signingkey=" + privateKey));
     return this;
   }
 
-  Upstream unsigned() {
+  public Upstream unsigned() {
     signing.clear();
     return this;
   }
 
-  Upstream write(String file, String text) throws IOException {
+  public Upstream write(String file, String text) throws IOException {
     Path p = work.resolve(file);
     Files.createDirectories(p.getParent());
     Files.writeString(p, text);
     return this;
   }
 
-  Upstream delete(String file) throws IOException {
+  public Upstream delete(String file) throws IOException {
     Files.delete(work.resolve(file));
     return this;
   }
 
   /** Commits everything and returns the new commit's SHA-1. */
-  String commit(String message) {
+  public String commit(String message) {
     git("add", "-A");
     List<String> args = new ArrayList<>(signing);
     args.addAll(List.of("commit", "-q", "--allow-empty", "-m", message));
@@ -74,7 +74,7 @@ final class Upstream {
     return git("rev-parse", "HEAD").strip();
   }
 
-  void tag(String name, boolean annotated) {
+  public void tag(String name, boolean annotated) {
     List<String> args = new ArrayList<>(signing);
     args.add("tag");
     if (!signing.isEmpty()) args.addAll(List.of("-s", "-m", "release " + name));
@@ -83,11 +83,11 @@ final class Upstream {
     git(args.toArray(String[]::new));
   }
 
-  void push() {
+  public void push() {
     git("push", "-q", "--force", "--tags", "origin", "HEAD:refs/heads/main");
   }
 
-  String git(String... args) {
+  public String git(String... args) {
     return Proc.run(work, env, Proc.args("git", List.of(args)));
   }
 }
