@@ -9,13 +9,19 @@ public final class MockCluster {
 
   private MockCluster() {}
 
-  /** Registers the Cilium CRDs the crds module generates, so the mock serves their semantics. */
+  /**
+   * Registers the CRDs the crds module generates (Cilium's and PolicySource), so the mock serves
+   * their semantics, such as the status subresource.
+   */
   public static void installCrds(KubernetesClient client) {
-    for (String plural :
+    for (String name :
         new String[] {
-          "ciliumidentities", "ciliumnetworkpolicies", "ciliumclusterwidenetworkpolicies"
+          "ciliumidentities.cilium.io",
+          "ciliumnetworkpolicies.cilium.io",
+          "ciliumclusterwidenetworkpolicies.cilium.io",
+          "policysources.palisade.io"
         }) {
-      String resource = "META-INF/fabric8/" + plural + ".cilium.io-v1.yml";
+      String resource = "META-INF/fabric8/" + name + "-v1.yml";
       try (InputStream in = MockCluster.class.getClassLoader().getResourceAsStream(resource)) {
         CustomResourceDefinition crd =
             client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
