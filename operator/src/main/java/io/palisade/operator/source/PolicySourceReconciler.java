@@ -143,12 +143,12 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
     if (!schedule.due(key, generation, request.isPresent(), now)) {
       return UpdateControl.<PolicySource>noUpdate().rescheduleAfter(schedule.untilDue(key, now));
     }
-    Optional<Instant> webhookAt = schedule.pendingSince(key);
+    Optional<SyncSchedule.Pending> calls = schedule.pending(key);
     Sync result = syncOnce(source, id, spec, previous);
-    if (webhookAt.isPresent() && result instanceof Sync.Rolled r && r.rollout().applyOk()) {
-      metrics.webhookToApplied(id, Duration.between(webhookAt.get(), clock.instant()));
+    if (calls.isPresent() && result instanceof Sync.Rolled r && r.rollout().applyOk()) {
+      metrics.webhookToApplied(id, Duration.between(calls.get().since(), clock.instant()));
     }
-    Duration next = schedule.synced(key, generation, spec.interval(), clock.instant(), webhookAt);
+    Duration next = schedule.synced(key, generation, spec.interval(), clock.instant(), calls);
     return finish(source, previous, result, hook, request, next);
   }
 

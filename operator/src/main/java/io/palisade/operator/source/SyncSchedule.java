@@ -20,8 +20,11 @@ public final class SyncSchedule {
 
   private record Entry(long generation, Instant due) {}
 
+  /** Unhandled webhook calls: when the oldest arrived, and how many came. */
+  public record Pending(Instant since, long calls) {}
+
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-  private final Map<String, Instant> requested = new ConcurrentHashMap<>();
+  private final Map<String, Pending> requested = new ConcurrentHashMap<>();
   private final DoubleSupplier random;
 
   public SyncSchedule() {
@@ -43,12 +46,12 @@ public final class SyncSchedule {
   }
 
   /**
-   * Records a sync of {@code generation} that began with the webhook call of {@code handled}
-   * pending (from {@link #pendingSince}), and returns how long until the next one. A call that
-   * arrived during the sync stays pending, so its push is fetched too.
+   * Records a sync of {@code generation} that began with {@code handled} pending (from {@link
+   * #pending}), and returns how long until the next one. A call that arrived during the sync keeps
+   * the source due, so its push is fetched too.
    */
   public Duration synced(
-      String key, long generation, Duration interval, Instant now, Optional<Instant> handled) {
+      String key, long generation, Duration interval, Instant now, Optional<Pending> handled) {
     handled.ifPresent(h -> requested.remove(key, h));
     Duration next = jittered(interval);
     entries.put(key, new Entry(generation, now.plus(next)));
@@ -65,13 +68,13 @@ public final class SyncSchedule {
     return left.isNegative() ? Duration.ZERO : left;
   }
 
-  /** A webhook call: sync at once. Returns when the oldest unhandled call arrived. */
-  public Instant requestNow(String key, Instant at) {
-    return requested.merge(key, at, (old, x) -> old);
+  /** A webhook call that arrived {@code at}: sync at once. */
+  public void requestNow(String key, Instant at) {
+    requested.merge(key, new Pending(at, 1), (old, x) -> new Pending(old.since(), old.calls() + 1));
   }
 
-  /** When the oldest unhandled webhook call for {@code key} arrived, if any. */
-  public Optional<Instant> pendingSince(String key) {
+  /** The unhandled webhook calls for {@code key}, if any. */
+  public Optional<Pending> pending(String key) {
     return Optional.ofNullable(requested.get(key));
   }
 

@@ -67,8 +67,8 @@ final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
         }
       }
       applied
-          .fields()
-          .forEachRemaining(
+          .properties()
+          .forEach(
               e -> {
                 if (!e.getKey().equals("metadata")) {
                   merged.set(e.getKey(), e.getValue());
