@@ -2,6 +2,7 @@ package io.palisade.operator;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
 import java.io.InputStream;
 
 /** Helpers for tests on the fabric8 mock API server in CRUD mode. */
@@ -30,5 +31,18 @@ public final class MockCluster {
         throw new IllegalStateException(resource, e);
       }
     }
+  }
+
+  /**
+   * A plain JOSDK operator on the mock: JSON patches for status (the mock has no server-side
+   * apply), and the test's client left open on stop.
+   */
+  public static Operator operator(KubernetesClient client) {
+    return new Operator(
+        o ->
+            o.withKubernetesClient(client)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
+                .withCloseClientOnStop(false));
   }
 }

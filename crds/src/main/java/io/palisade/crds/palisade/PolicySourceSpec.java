@@ -31,4 +31,60 @@ public record PolicySourceSpec(
             "On deletion of the source: Orphan (default) leaves the policies, Delete removes the"
                 + " inventory.")
         String deletionPolicy,
-    @JsonPropertyDescription("A push receiver that syncs at once.") SourceWebhook webhook) {}
+    @JsonPropertyDescription("A push receiver that syncs at once.") SourceWebhook webhook) {
+
+  /** A spec of the repository at {@code url} with every other field left to its default. */
+  public static PolicySourceSpec of(String url) {
+    return new PolicySourceSpec(url, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  public PolicySourceSpec withRef(SourceRef r) {
+    return new PolicySourceSpec(
+        url,
+        r,
+        path,
+        interval,
+        timeout,
+        secretRef,
+        verify,
+        prune,
+        suspend,
+        deletionPolicy,
+        webhook);
+  }
+
+  public PolicySourceSpec withPath(String p) {
+    return new PolicySourceSpec(
+        url, ref, p, interval, timeout, secretRef, verify, prune, suspend, deletionPolicy, webhook);
+  }
+
+  public PolicySourceSpec withInterval(String i) {
+    return new PolicySourceSpec(
+        url, ref, path, i, timeout, secretRef, verify, prune, suspend, deletionPolicy, webhook);
+  }
+
+  public PolicySourceSpec withSecretRef(LocalObjectReference s) {
+    return new PolicySourceSpec(
+        url, ref, path, interval, timeout, s, verify, prune, suspend, deletionPolicy, webhook);
+  }
+
+  public PolicySourceSpec withVerify(SourceVerify v) {
+    return new PolicySourceSpec(
+        url, ref, path, interval, timeout, secretRef, v, prune, suspend, deletionPolicy, webhook);
+  }
+
+  public PolicySourceSpec withSuspend(Boolean s) {
+    return new PolicySourceSpec(
+        url, ref, path, interval, timeout, secretRef, verify, prune, s, deletionPolicy, webhook);
+  }
+
+  public PolicySourceSpec withDeletionPolicy(String d) {
+    return new PolicySourceSpec(
+        url, ref, path, interval, timeout, secretRef, verify, prune, suspend, d, webhook);
+  }
+
+  public PolicySourceSpec withWebhook(SourceWebhook w) {
+    return new PolicySourceSpec(
+        url, ref, path, interval, timeout, secretRef, verify, prune, suspend, deletionPolicy, w);
+  }
+}

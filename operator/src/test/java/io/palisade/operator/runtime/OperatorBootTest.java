@@ -105,19 +105,7 @@ class OperatorBootTest {
     PolicySource source = new PolicySource();
     source.getMetadata().setName("boot");
     source.getMetadata().setNamespace("default");
-    source.setSpec(
-        new PolicySourceSpec(
-            "git@example.com:net/policies.git",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null));
+    source.setSpec(PolicySourceSpec.of("git@example.com:net/policies.git"));
     client.resource(source).create();
 
     await()

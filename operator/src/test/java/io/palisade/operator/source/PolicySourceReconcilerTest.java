@@ -17,12 +17,9 @@ import io.palisade.gitops.PrunePlan;
 import io.palisade.gitops.SshKeys;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The PolicySource reconciler under plain JOSDK against the mock API server, syncing a real Git
@@ -31,18 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PolicySourceReconcilerTest {
 
-  @TempDir Path dir;
-  SourceCluster c;
-
-  @BeforeEach
-  void start() throws Exception {
-    c = new SourceCluster(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    c.close();
-  }
+  @RegisterExtension final SourceCluster c = new SourceCluster();
 
   private String commit(Map<String, String> files, String message) throws Exception {
     for (var f : files.entrySet()) {
@@ -51,6 +37,17 @@ class PolicySourceReconcilerTest {
     String sha = c.upstream.commit(message);
     c.upstream.push();
     return sha;
+  }
+
+  /** Commits a port-80 policy p/NAME.yaml for each name, and syncs source src from p. */
+  private void syncedWith(String... names) throws Exception {
+    Map<String, String> files = new java.util.TreeMap<>();
+    for (String n : names) {
+      files.put("p/" + n + ".yaml", Policies.cnp(NS, n, 80));
+    }
+    commit(files, names.length + " policies");
+    c.create("src", SourceCluster.spec(c.url(), "p"));
+    c.awaitStatus("src", x -> ready(x, "True", "Applied"));
   }
 
   private PolicySourceStatus awaitAttempted(String source, String sha) {
@@ -94,11 +91,7 @@ class PolicySourceReconcilerTest {
   @Test
   void aMalformedDocumentIsQuarantinedWhileTheGoodOnesApplyAndItsOldVersionStays()
       throws Exception {
-    commit(
-        Map.of("p/a.yaml", Policies.cnp(NS, "a", 80), "p/b.yaml", Policies.cnp(NS, "b", 80)),
-        "two");
-    c.create("src", SourceCluster.spec(c.url(), "p"));
-    c.awaitStatus("src", x -> ready(x, "True", "Applied"));
+    syncedWith("a", "b");
 
     String sha =
         commit(
@@ -152,25 +145,14 @@ class PolicySourceReconcilerTest {
 
   @Test
   void anUnsignedOrWronglySignedCommitIsRefusedAndNothingOfItApplied() throws Exception {
-    Path trusted = SshKeys.generate(dir, "trusted", "ed25519");
-    Path other = SshKeys.generate(dir, "other", "ed25519");
+    Path trusted = SshKeys.generate(c.dir, "trusted", "ed25519");
+    Path other = SshKeys.generate(c.dir, "other", "ed25519");
     c.secret("keys", Map.of("trusted.sshpub", SshKeys.publicKey(trusted)));
     commit(Map.of("p/a.yaml", Policies.cnp(NS, "a", 80)), "unsigned");
-    PolicySourceSpec spec = SourceCluster.spec(c.url(), "p");
-    spec =
-        new PolicySourceSpec(
-            spec.url(),
-            spec.ref(),
-            spec.path(),
-            spec.interval(),
-            null,
-            null,
-            new SourceVerify("HEAD", SourceCluster.ref("keys")),
-            null,
-            null,
-            null,
-            null);
-    c.create("src", spec);
+    c.create(
+        "src",
+        SourceCluster.spec(c.url(), "p")
+            .withVerify(new SourceVerify("HEAD", SourceCluster.ref("keys"))));
 
     PolicySourceStatus s = c.awaitStatus("src", x -> ready(x, "False", "VerificationFailed"));
     assertThat(SourceCluster.condition(s, "Stalled").orElseThrow().status()).isEqualTo("True");
@@ -217,14 +199,7 @@ class PolicySourceReconcilerTest {
 
   @Test
   void aRevisionDeletingMoreThanTheBudgetIsRefusedUntilTheSourceAllowsIt() throws Exception {
-    commit(
-        Map.of(
-            "p/a.yaml", Policies.cnp(NS, "a", 80),
-            "p/b.yaml", Policies.cnp(NS, "b", 80),
-            "p/c.yaml", Policies.cnp(NS, "c", 80)),
-        "three");
-    c.create("src", SourceCluster.spec(c.url(), "p"));
-    c.awaitStatus("src", x -> ready(x, "True", "Applied"));
+    syncedWith("a", "b", "c");
 
     c.upstream.delete("p/b.yaml").delete("p/c.yaml");
     String sha = commit(Map.of(), "two of three gone");
@@ -239,18 +214,13 @@ class PolicySourceReconcilerTest {
     assertThat(s.inventory().entries()).hasSize(3);
     await().until(() -> c.eventReasons("src").contains("PruneRefused"));
 
-    c.client
-        .resources(PolicySource.class)
-        .inNamespace(NS)
-        .withName("src")
-        .edit(
-            x -> {
-              Map<String, String> a = new HashMap<>(x.getMetadata().getAnnotations());
-              a.put(PrunePlan.BUDGET_ANNOTATION, PrunePlan.BUDGET_UNLIMITED);
-              a.put(PolicySourceReconciler.REQUESTED_AT, "allowed");
-              x.getMetadata().setAnnotations(a);
-              return x;
-            });
+    c.annotate(
+        "src",
+        Map.of(
+            PrunePlan.BUDGET_ANNOTATION,
+            PrunePlan.BUDGET_UNLIMITED,
+            PolicySourceReconciler.REQUESTED_AT,
+            "allowed"));
     s = c.awaitStatus("src", x -> ready(x, "True", "Applied"));
     assertThat(c.cnp("b")).isEmpty();
     assertThat(c.cnp("c")).isEmpty();
@@ -260,15 +230,7 @@ class PolicySourceReconcilerTest {
 
   @Test
   void anObjectAnnotatedPruneDisabledIsLeftInPlaceWhenItLeavesGit() throws Exception {
-    commit(
-        Map.of(
-            "p/a.yaml", Policies.cnp(NS, "a", 80),
-            "p/b.yaml", Policies.cnp(NS, "b", 80),
-            "p/c.yaml", Policies.cnp(NS, "c", 80),
-            "p/d.yaml", Policies.cnp(NS, "d", 80)),
-        "four");
-    c.create("src", SourceCluster.spec(c.url(), "p"));
-    c.awaitStatus("src", x -> ready(x, "True", "Applied"));
+    syncedWith("a", "b", "c", "d");
     c.client
         .resources(io.palisade.crds.cilium.CiliumNetworkPolicy.class)
         .inNamespace(NS)
@@ -316,28 +278,7 @@ class PolicySourceReconcilerTest {
   }
 
   private void setSuspend(boolean suspend) {
-    c.client
-        .resources(PolicySource.class)
-        .inNamespace(NS)
-        .withName("src")
-        .edit(
-            x -> {
-              PolicySourceSpec s = x.getSpec();
-              x.setSpec(
-                  new PolicySourceSpec(
-                      s.url(),
-                      s.ref(),
-                      s.path(),
-                      s.interval(),
-                      s.timeout(),
-                      s.secretRef(),
-                      s.verify(),
-                      s.prune(),
-                      suspend,
-                      s.deletionPolicy(),
-                      s.webhook()));
-              return x;
-            });
+    c.editSpec("src", spec -> spec.withSuspend(suspend));
   }
 
   @Test
@@ -346,21 +287,7 @@ class PolicySourceReconcilerTest {
         Map.of("keep/a.yaml", Policies.cnp(NS, "a", 80), "drop/b.yaml", Policies.cnp(NS, "b", 80)),
         "two paths");
     c.create("keeper", SourceCluster.spec(c.url(), "keep"));
-    PolicySourceSpec d = SourceCluster.spec(c.url(), "drop");
-    c.create(
-        "dropper",
-        new PolicySourceSpec(
-            d.url(),
-            d.ref(),
-            d.path(),
-            d.interval(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            "Delete",
-            null));
+    c.create("dropper", SourceCluster.spec(c.url(), "drop").withDeletionPolicy("Delete"));
     c.awaitStatus("keeper", x -> ready(x, "True", "Applied"));
     c.awaitStatus("dropper", x -> ready(x, "True", "Applied"));
 

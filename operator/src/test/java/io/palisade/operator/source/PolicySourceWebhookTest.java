@@ -5,8 +5,6 @@ import static io.palisade.operator.source.SourceCluster.ready;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.palisade.crds.palisade.PolicySourceSpec;
-import io.palisade.crds.palisade.PolicySourceStatus;
 import io.palisade.crds.palisade.SourceWebhook;
 import io.palisade.gitops.Policies;
 import io.palisade.gitops.WebhookVerifier;
@@ -15,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -23,10 +20,8 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A PolicySource's webhook over real HTTP: its path in status, a bad signature refused with 401,
@@ -37,19 +32,8 @@ class PolicySourceWebhookTest {
 
   static final String TOKEN = "s3cret-webhook-token";
 
-  @TempDir Path dir;
-  SourceCluster c;
+  @RegisterExtension final SourceCluster c = new SourceCluster();
   final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeEach
-  void start() throws Exception {
-    c = new SourceCluster(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    c.close();
-  }
 
   private HttpResponse<String> post(String path, byte[] body, String signature) throws Exception {
     return http.send(
@@ -61,6 +45,19 @@ class PolicySourceWebhookTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A source of p/ with a GitHub webhook, its first revision applied; returns the hook path. */
+  private String sourceWithWebhook(int port) throws Exception {
+    c.upstream.write("p/a.yaml", Policies.cnp(NS, "a", port)).commit("first");
+    c.upstream.push();
+    c.secret("hook", Map.of("token", TOKEN));
+    c.create(
+        "src",
+        SourceCluster.spec(c.url(), "p")
+            .withInterval("1h")
+            .withWebhook(new SourceWebhook("github", SourceCluster.ref("hook"))));
+    return c.awaitStatus("src", x -> ready(x, "True", "Applied")).webhookPath();
+  }
+
   private static String sign(byte[] body) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(TOKEN.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -69,27 +66,8 @@ class PolicySourceWebhookTest {
 
   @Test
   void aGitHubSignedCallAfterAPushSyncsAtOnceAndABadSignatureGets401() throws Exception {
-    c.upstream.write("p/a.yaml", Policies.cnp(NS, "a", 1000)).commit("first");
-    c.upstream.push();
-    c.secret("hook", Map.of("token", TOKEN));
-    PolicySourceSpec s = SourceCluster.spec(c.url(), "p");
-    c.create(
-        "src",
-        new PolicySourceSpec(
-            s.url(),
-            s.ref(),
-            s.path(),
-            "1h",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new SourceWebhook("github", SourceCluster.ref("hook"))));
-    PolicySourceStatus st = c.awaitStatus("src", x -> ready(x, "True", "Applied"));
-    String path = WebhookVerifier.webhookPath(TOKEN, "src", NS);
-    assertThat(st.webhookPath()).isEqualTo(path);
+    String path = sourceWithWebhook(1000);
+    assertThat(path).isEqualTo(WebhookVerifier.webhookPath(TOKEN, "src", NS));
 
     byte[] ping = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
     c.upstream.write("p/a.yaml", Policies.cnp(NS, "a", 999)).commit("unannounced");
@@ -137,50 +115,11 @@ class PolicySourceWebhookTest {
 
   @Test
   void aRemovedWebhookNoLongerAnswers() throws Exception {
-    c.upstream.write("p/a.yaml", Policies.cnp(NS, "a", 80)).commit("first");
-    c.upstream.push();
-    c.secret("hook", Map.of("token", TOKEN));
-    PolicySourceSpec s = SourceCluster.spec(c.url(), "p");
-    c.create(
-        "src",
-        new PolicySourceSpec(
-            s.url(),
-            s.ref(),
-            s.path(),
-            "1h",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new SourceWebhook("github", SourceCluster.ref("hook"))));
-    String path = c.awaitStatus("src", x -> x.webhookPath() != null).webhookPath();
+    String path = sourceWithWebhook(80);
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
     assertThat(post(path, body, sign(body)).statusCode()).isEqualTo(202);
 
-    c.client
-        .resources(io.palisade.crds.palisade.PolicySource.class)
-        .inNamespace(NS)
-        .withName("src")
-        .edit(
-            x -> {
-              PolicySourceSpec old = x.getSpec();
-              x.setSpec(
-                  new PolicySourceSpec(
-                      old.url(),
-                      old.ref(),
-                      old.path(),
-                      old.interval(),
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null));
-              return x;
-            });
+    c.editSpec("src", spec -> spec.withWebhook(null));
     c.awaitStatus("src", x -> x.webhookPath() == null && x.observedGeneration() == 2);
     assertThat(post(path, body, sign(body)).statusCode()).isEqualTo(404);
   }

@@ -24,38 +24,49 @@ import io.palisade.operator.MockCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A PolicySource world for tests: a real Git repository served by {@code git http-backend}, the
  * fabric8 mock API server (CRUD mode, answering server-side apply), the PolicySource reconciler
- * under plain JOSDK, and its webhook and metrics routes on a Vert.x HTTP server on loopback.
+ * under plain JOSDK, and its webhook and metrics routes on a Vert.x HTTP server on loopback; made
+ * before and removed after each test.
  */
-final class SourceCluster implements AutoCloseable {
+final class SourceCluster implements BeforeEachCallback, AfterEachCallback {
 
   static final String NS = "prod";
 
-  final Upstream upstream;
-  final HttpGitServer git;
+  Path dir;
+  Upstream upstream;
+  HttpGitServer git;
   final ApplyingCrudDispatcher dispatcher = new ApplyingCrudDispatcher();
-  final KubernetesMockServer api;
-  final KubernetesClient client;
-  final RepositoryCache cache;
+  KubernetesMockServer api;
+  KubernetesClient client;
+  RepositoryCache cache;
   final SourceMetrics metrics = new SourceMetrics();
   final SourceWebhooks webhooks = new SourceWebhooks(metrics, Clock.systemUTC());
-  final Operator operator;
+  Operator operator;
   final Vertx vertx = Vertx.vertx();
-  final HttpServer http;
+  HttpServer http;
 
-  SourceCluster(Path dir) throws Exception {
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    dir = Files.createTempDirectory("policysource");
     upstream = new Upstream(dir);
     git = HttpGitServer.open(upstream.root);
     api =
@@ -65,13 +76,7 @@ final class SourceCluster implements AutoCloseable {
     client = api.createClient();
     MockCluster.installCrds(client);
     cache = new RepositoryCache(dir.resolve("cache"));
-    operator =
-        new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false)
-                    .withCloseClientOnStop(false));
+    operator = MockCluster.operator(client);
     operator.register(
         new PolicySourceReconciler(
             client, new SourceSync(cache), new PolicyApplier(client), webhooks, metrics));
@@ -140,17 +145,33 @@ final class SourceCluster implements AutoCloseable {
 
   /** Asks for a sync as {@code kubectl annotate ... palisade.io/requestedAt=...} does. */
   void requestSync(String name, String value) {
+    annotate(name, Map.of(PolicySourceReconciler.REQUESTED_AT, value));
+  }
+
+  void annotate(String name, Map<String, String> annotations) {
+    edit(
+        name,
+        s -> {
+          Map<String, String> a =
+              new HashMap<>(Optional.ofNullable(s.getMetadata().getAnnotations()).orElse(Map.of()));
+          a.putAll(annotations);
+          s.getMetadata().setAnnotations(a);
+        });
+  }
+
+  /** Changes the source's spec, a new generation. */
+  void editSpec(String name, UnaryOperator<PolicySourceSpec> change) {
+    edit(name, s -> s.setSpec(change.apply(s.getSpec())));
+  }
+
+  private void edit(String name, Consumer<PolicySource> change) {
     client
         .resources(PolicySource.class)
         .inNamespace(NS)
         .withName(name)
         .edit(
             s -> {
-              Map<String, String> a =
-                  new HashMap<>(
-                      Optional.ofNullable(s.getMetadata().getAnnotations()).orElse(Map.of()));
-              a.put(PolicySourceReconciler.REQUESTED_AT, value);
-              s.getMetadata().setAnnotations(a);
+              change.accept(s);
               return s;
             });
   }
@@ -207,12 +228,15 @@ final class SourceCluster implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void afterEach(ExtensionContext context) throws Exception {
     operator.stop();
     http.close();
     vertx.close();
     cache.close();
     git.close();
     api.destroy();
+    try (var files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 }

@@ -29,21 +29,7 @@ class SourceSpecReaderTest {
 
   @Test
   void leftOutFieldsTakeFluxLikeDefaults() {
-    var read =
-        NO_SECRETS.read(
-            source(
-                new PolicySourceSpec(
-                    "https://git.example.com/p.git",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null)));
+    var read = NO_SECRETS.read(source(PolicySourceSpec.of("https://git.example.com/p.git")));
 
     SourceSpec spec = ((SourceSpecReader.Read.Valid) read).spec();
     assertThat(spec.git().ref()).isEqualTo(GitRef.branch("main"));
@@ -99,18 +85,10 @@ class SourceSpecReaderTest {
     var read =
         reader.read(
             source(
-                new PolicySourceSpec(
-                    "https://git.example.com/p.git",
-                    null,
-                    null,
-                    "0s",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    new SourceWebhook("bitbucket", new LocalObjectReference("hook")))));
+                PolicySourceSpec.of("https://git.example.com/p.git")
+                    .withInterval("0s")
+                    .withWebhook(
+                        new SourceWebhook("bitbucket", new LocalObjectReference("hook")))));
 
     assertThat(((SourceSpecReader.Read.Invalid) read).errors())
         .extracting(Object::toString)
@@ -124,9 +102,7 @@ class SourceSpecReaderTest {
   void onlyAnExactDeleteDeletesOnDeletion() {
     assertThat(
             SourceSpecReader.deletionPolicyOf(
-                source(
-                    new PolicySourceSpec(
-                        null, null, null, null, null, null, null, null, null, "delete", null))))
+                source(PolicySourceSpec.of(null).withDeletionPolicy("delete"))))
         .isEqualTo(SourceSpec.DeletionPolicy.ORPHAN);
     assertThat(SourceSpecReader.deletionPolicyOf(source(null)))
         .isEqualTo(SourceSpec.DeletionPolicy.ORPHAN);
