@@ -56,7 +56,7 @@ class GeneratedCrdsTest {
     try (Stream<Path> files = Files.list(GENERATED)) {
       generated = files.filter(p -> p.toString().endsWith("-v1.yml")).sorted().toList();
     }
-    assertThat(generated).hasSize(4);
+    assertThat(generated).hasSize(5);
     for (Path file : generated) {
       Path checkedIn = CHECKED_IN.resolve(file.getFileName());
       assertThat(checkedIn)

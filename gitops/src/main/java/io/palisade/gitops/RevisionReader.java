@@ -145,7 +145,7 @@ public final class RevisionReader {
   }
 
   /** The object an inventory records for a valid document. */
-  static ObjectRef ref(ValidatedDocument doc) {
+  public static ObjectRef ref(ValidatedDocument doc) {
     return new ObjectRef(group(doc.kind()), doc.kind().kind(), doc.namespace(), doc.name());
   }
 

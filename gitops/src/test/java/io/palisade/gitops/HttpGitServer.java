@@ -43,14 +43,15 @@ public final class HttpGitServer implements AutoCloseable {
     return new HttpGitServer(root, Optional.empty());
   }
 
-  static HttpGitServer basicAuth(Path root, String user, String password) throws IOException {
+  public static HttpGitServer basicAuth(Path root, String user, String password)
+      throws IOException {
     String v =
         Base64.getEncoder()
             .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     return new HttpGitServer(root, Optional.of("Basic " + v));
   }
 
-  static HttpGitServer bearer(Path root, String token) throws IOException {
+  public static HttpGitServer bearer(Path root, String token) throws IOException {
     return new HttpGitServer(root, Optional.of("Bearer " + token));
   }
 

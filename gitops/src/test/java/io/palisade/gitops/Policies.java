@@ -1,11 +1,11 @@
 package io.palisade.gitops;
 
 /** Policy manifests for the tests: valid ones, a clusterwide one, and a malformed one. */
-final class Policies {
+public final class Policies {
 
   private Policies() {}
 
-  static String cnp(String namespace, String name, int port) {
+  public static String cnp(String namespace, String name, int port) {
     return """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
@@ -28,7 +28,7 @@ final class Policies {
         .formatted(name, namespace, name, port);
   }
 
-  static String ccnp(String name) {
+  public static String ccnp(String name) {
     return """
         apiVersion: cilium.io/v2
         kind: CiliumClusterwideNetworkPolicy
@@ -44,7 +44,7 @@ final class Policies {
   }
 
   /** Valid YAML, invalid policy: a bad CIDR and a bad port, two errors in one document. */
-  static String invalidCnp(String namespace, String name) {
+  public static String invalidCnp(String namespace, String name) {
     return """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
@@ -70,5 +70,5 @@ final class Policies {
         .formatted(name, namespace);
   }
 
-  static final String NOT_YAML = "apiVersion: cilium.io/v2\nkind: [unclosed\n  - : :\n";
+  public static final String NOT_YAML = "apiVersion: cilium.io/v2\nkind: [unclosed\n  - : :\n";
 }

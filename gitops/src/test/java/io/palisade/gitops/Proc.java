@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command line tool (git, gpg, ssh-keygen) in a directory and returns its stdout. */
-final class Proc {
+public final class Proc {
 
   private Proc() {}
 
-  static String run(Path dir, Map<String, String> env, String... command) {
+  public static String run(Path dir, Map<String, String> env, String... command) {
     ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
     pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
@@ -53,7 +53,7 @@ final class Proc {
     }
   }
 
-  static String[] args(String first, List<String> rest) {
+  public static String[] args(String first, List<String> rest) {
     List<String> all = new ArrayList<>();
     all.add(first);
     all.addAll(rest);

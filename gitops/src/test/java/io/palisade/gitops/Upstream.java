@@ -16,8 +16,8 @@ import java.util.Map;
 public final class Upstream {
 
   public final Path root;
-  final Path bare;
-  final Path work;
+  public final Path bare;
+  public final Path work;
   private final Map<String, String> env = new HashMap<>();
   private final List<String> signing = new ArrayList<>();
 
@@ -33,7 +33,7 @@ public final class Upstream {
   }
 
   /** Signs the next commits and tags with this gpg home and key. */
-  Upstream signWithGpg(Gpg gpg, String fingerprint) {
+  public Upstream signWithGpg(Gpg gpg, String fingerprint) {
     signing.clear();
     signing.addAll(List.of("-c", "gpg.format=openpgp", "-c", "user.signingkey=" + fingerprint));
     env.put("GNUPGHOME", gpg.home().toString());
@@ -41,13 +41,13 @@ public final class Upstream {
   }
 
   /** Signs the next commits and tags with this SSH private key. */
-  Upstream signWithSsh(Path privateKey) {
+  public Upstream signWithSsh(Path privateKey) {
     signing.clear();
     signing.addAll(List.of("-c", "gpg.format=ssh", "-c", "user.signingkey=" + privateKey));
     return this;
   }
 
-  Upstream unsigned() {
+  public Upstream unsigned() {
     signing.clear();
     return this;
   }
@@ -59,7 +59,7 @@ public final class Upstream {
     return this;
   }
 
-  Upstream delete(String file) throws IOException {
+  public Upstream delete(String file) throws IOException {
     Files.delete(work.resolve(file));
     return this;
   }
@@ -74,7 +74,7 @@ public final class Upstream {
     return git("rev-parse", "HEAD").strip();
   }
 
-  void tag(String name, boolean annotated) {
+  public void tag(String name, boolean annotated) {
     List<String> args = new ArrayList<>(signing);
     args.add("tag");
     if (!signing.isEmpty()) args.addAll(List.of("-s", "-m", "release " + name));
@@ -87,7 +87,7 @@ public final class Upstream {
     git("push", "-q", "--force", "--tags", "origin", "HEAD:refs/heads/main");
   }
 
-  String git(String... args) {
+  public String git(String... args) {
     return Proc.run(work, env, Proc.args("git", List.of(args)));
   }
 }

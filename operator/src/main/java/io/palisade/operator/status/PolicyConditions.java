@@ -94,6 +94,28 @@ public final class PolicyConditions {
     return status.conditions().stream().filter(c -> type.equals(c.type())).findFirst();
   }
 
+  /**
+   * A condition as it stands now: it keeps the transition time of its previous version (in {@code
+   * previous}, which may be null) while its status stays the same.
+   */
+  public static PolicyCondition next(
+      List<PolicyCondition> previous,
+      String type,
+      String status,
+      String reason,
+      String message,
+      long generation,
+      String now) {
+    String since =
+        Optional.ofNullable(previous).orElse(List.of()).stream()
+            .filter(c -> type.equals(c.type()))
+            .findFirst()
+            .filter(c -> status.equals(c.status()) && c.lastTransitionTime() != null)
+            .map(PolicyCondition::lastTransitionTime)
+            .orElse(now);
+    return new PolicyCondition(type, status, reason, message, since, generation);
+  }
+
   private static final class Builder {
     private final long generation;
     private final Optional<PolicyStatus> previous;
@@ -107,13 +129,15 @@ public final class PolicyConditions {
     }
 
     void add(String type, String status, String reason, String message) {
-      String since =
-          previous
-              .flatMap(p -> condition(p, type))
-              .filter(c -> status.equals(c.status()) && c.lastTransitionTime() != null)
-              .map(PolicyCondition::lastTransitionTime)
-              .orElse(now);
-      conditions.add(new PolicyCondition(type, status, reason, message, since, generation));
+      conditions.add(
+          next(
+              previous.map(PolicyStatus::conditions).orElse(null),
+              type,
+              status,
+              reason,
+              message,
+              generation,
+              now));
     }
 
     PolicyStatus status(Enforcement e) {

@@ -63,13 +63,7 @@ class PolicyReconcilersTest {
     loop = Executors.newSingleThreadScheduledExecutor();
     loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
     server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store);
-    operator =
-        new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false)
-                    .withCloseClientOnStop(false));
+    operator = MockCluster.operator(client);
     operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation));
     operator.register(new CiliumClusterwideNetworkPolicyReconciler(pipeline, validation));
     operator.register(new NetworkPolicyReconciler(pipeline, validation));

@@ -7,14 +7,22 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.crds.palisade.PolicySource;
+import io.palisade.crds.palisade.PolicySourceSpec;
 import io.palisade.operator.MockCluster;
 import io.palisade.operator.StarWars;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.status.PolicyConditions;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -34,6 +42,9 @@ class OperatorBootTest {
 
   @Inject KubernetesClient client;
   @Inject NodeStateStore store;
+
+  @TestHTTPResource("/")
+  URL http;
 
   @Test
   void aPolicyCreatedThroughTheApiReachesTheNodeStateAndGetsStatus() {
@@ -87,5 +98,60 @@ class OperatorBootTest {
     assertThat(s.desiredNodes()).isEqualTo(1);
     assertThat(store.local("node-a").endpoints().get("default/deathstar").enforceIngress())
         .isTrue();
+  }
+
+  @Test
+  void aPolicySourceIsReconciledAndTheWebhookAndMetricsRoutesAnswer() throws Exception {
+    PolicySource source = new PolicySource();
+    source.getMetadata().setName("boot");
+    source.getMetadata().setNamespace("default");
+    source.setSpec(PolicySourceSpec.of("git@example.com:net/policies.git"));
+    client.resource(source).create();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              var s =
+                  client
+                      .resources(PolicySource.class)
+                      .inNamespace("default")
+                      .withName("boot")
+                      .get()
+                      .getStatus();
+              return s != null
+                  && s.conditions().stream()
+                      .anyMatch(c -> c.type().equals("Stalled") && c.status().equals("True"));
+            });
+    var stalled =
+        client
+            .resources(PolicySource.class)
+            .inNamespace("default")
+            .withName("boot")
+            .get()
+            .getStatus()
+            .conditions()
+            .stream()
+            .filter(c -> c.type().equals("Stalled"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(stalled.message()).contains("spec.url").contains("scp-like");
+
+    HttpClient h = HttpClient.newHttpClient();
+    HttpResponse<String> hook =
+        h.send(
+            HttpRequest.newBuilder(URI.create(http + "hook/" + "0".repeat(64)))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(hook.statusCode()).isEqualTo(404);
+    HttpResponse<String> metrics =
+        h.send(
+            HttpRequest.newBuilder(URI.create(http + "metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains(
+            "palisade_policysource_syncs_total{namespace=\"default\",name=\"boot\",outcome=\"InvalidSpec\"}");
   }
 }

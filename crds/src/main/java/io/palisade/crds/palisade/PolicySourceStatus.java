@@ -1,0 +1,23 @@
+package io.palisade.crds.palisade;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.palisade.crds.cilium.PolicyCondition;
+import java.util.List;
+
+/**
+ * What happened to a source: the kstatus conditions for the generation they describe, the revision
+ * fetched, attempted and applied, the last five outcomes, the objects it applied, the documents it
+ * quarantined, and where its webhook listens.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PolicySourceStatus(
+    Long observedGeneration,
+    List<PolicyCondition> conditions,
+    SourceArtifact artifact,
+    String lastAppliedRevision,
+    String lastAttemptedRevision,
+    String lastHandledReconcileAt,
+    List<SourceHistoryEntry> history,
+    SourceInventory inventory,
+    List<QuarantinedDocument> quarantined,
+    String webhookPath) {}
