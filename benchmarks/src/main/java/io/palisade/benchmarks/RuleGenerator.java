@@ -86,17 +86,7 @@ final class RuleGenerator {
     if (scope < 4) {
       // The classic "allow from my own namespace" policy.
       IngressRule sameNamespace = ingress(List.of(LabelSelector.wildcard()), null);
-      return new Rule(
-          LabelSelector.wildcard(),
-          null,
-          List.of(sameNamespace),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null);
+      return PolicyRules.ingressOnly(LabelSelector.wildcard(), List.of(sameNamespace));
     }
     String tier = ClusterGenerator.tier(app);
     LabelSelector subject =
@@ -245,7 +235,7 @@ final class RuleGenerator {
   }
 
   private static IngressRule ingress(List<LabelSelector> from, List<PortRule> ports) {
-    return new IngressRule(from, null, null, null, null, null, null, ports, null, null);
+    return PolicyRules.fromEndpoints(from, ports);
   }
 
   private static PortRule portRule(List<PortProtocol> ports, boolean http) {

@@ -1,0 +1,48 @@
+package io.palisade.benchmarks.scale;
+
+import io.palisade.node.datapath.DesiredState;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Simulated daemons in this JVM, one stream and one channel (connection) each. */
+final class DaemonFleet implements Fleet {
+
+  private final Map<String, SimulatedDaemon> daemons = new LinkedHashMap<>();
+  private final DaemonStats stats = new DaemonStats();
+
+  /**
+   * Starts a daemon for each of {@code nodes}, streaming from the operator at {@code target}
+   * (host:port).
+   */
+  DaemonFleet(String target, List<String> nodes, boolean keepStates) {
+    for (String node : nodes) {
+      daemons.put(node, new SimulatedDaemon(node, target, keepStates, stats).start());
+    }
+  }
+
+  @Override
+  public Map<String, Applied> applied() {
+    Map<String, Applied> out = new LinkedHashMap<>();
+    daemons.forEach((node, d) -> out.put(node, d.applied()));
+    return out;
+  }
+
+  /** The state each daemon last applied (only when they keep it). */
+  Map<String, Optional<DesiredState>> states() {
+    Map<String, Optional<DesiredState>> out = new LinkedHashMap<>();
+    daemons.forEach((node, d) -> out.put(node, d.state()));
+    return out;
+  }
+
+  @Override
+  public Traffic traffic() {
+    return stats.drain();
+  }
+
+  @Override
+  public void close() {
+    daemons.values().parallelStream().forEach(SimulatedDaemon::close);
+  }
+}

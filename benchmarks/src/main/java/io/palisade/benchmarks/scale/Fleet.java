@@ -1,0 +1,23 @@
+package io.palisade.benchmarks.scale;
+
+import java.util.Map;
+
+/** The simulated node daemons of a run, wherever they live: in this JVM or in one of their own. */
+interface Fleet extends AutoCloseable {
+
+  /** The revision a daemon's maps hold and what it counted in them. */
+  record Applied(long revision, NodeCounts counts) {}
+
+  /**
+   * What the daemons received and acked so far, and how long each apply took from the message read
+   * off the wire to the state counted, for the applies since the last call.
+   */
+  record Traffic(long messages, long bytes, long acks, long[] applyNanos) {}
+
+  Map<String, Applied> applied();
+
+  Traffic traffic();
+
+  @Override
+  void close();
+}

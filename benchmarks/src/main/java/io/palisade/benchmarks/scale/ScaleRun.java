@@ -1,0 +1,165 @@
+package io.palisade.benchmarks.scale;
+
+import io.palisade.operator.inventory.ClusterInventory;
+import io.palisade.operator.inventory.Pipeline;
+import io.palisade.operator.inventory.PodMapping;
+import io.palisade.operator.inventory.PolicyValidation;
+import io.palisade.operator.model.DesiredState;
+import io.palisade.operator.model.NodeStateComputer;
+import io.palisade.operator.nodestate.NodeStateServer;
+import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.policy.identity.InMemoryIdentityAllocator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Function;
+
+/**
+ * The operator side of a scale run, built from the operator's own parts: the inventory filled as
+ * the watches and reconcilers fill it (namespaces and pods through {@link PodMapping}, every policy
+ * through {@link PolicyValidation}), the pipeline, the store and the real node-state server on
+ * loopback; then the daemons, the initial sync, the measured phases and the final check.
+ */
+final class ScaleRun implements AutoCloseable {
+
+  static final Duration SYNC_TIMEOUT = Duration.ofMinutes(20);
+
+  private final ScaleShape shape;
+  private final HeapProbe heap;
+  private final PrintStream progress;
+  private final ClusterInventory inventory = new ClusterInventory();
+  private final NodeStateStore store = new NodeStateStore();
+  private final NodeStateComputer computer = new NodeStateComputer(new InMemoryIdentityAllocator());
+  private final Pipeline pipeline = new Pipeline(inventory, computer, store);
+  private final PolicyValidation validation = new PolicyValidation();
+  private final AckWaiter waiter = new AckWaiter(store);
+  private PolicyChanges changes;
+  private NodeStateServer server;
+  private Fleet fleet;
+  private Fleet.Traffic syncTraffic;
+
+  ScaleRun(ScaleShape shape, HeapProbe heap, PrintStream progress) {
+    this.shape = shape;
+    this.heap = heap;
+    this.progress = progress;
+  }
+
+  /** Fills the inventory; returns how long validating and putting took. */
+  Duration load() {
+    SyntheticCluster cluster = new SyntheticCluster(shape);
+    Random random = new Random(shape.seed() + 1);
+    PolicyGenerator generator = new PolicyGenerator(cluster, random);
+    List<PolicyDraft> drafts = generator.initial();
+    changes = new PolicyChanges(drafts, generator, validation, random);
+    heap.mark("harness: the drafts it writes policies from");
+    long start = System.nanoTime();
+    cluster.namespaces().forEach(ns -> inventory.putNamespace(PodMapping.namespace(ns)));
+    cluster.pods(pod -> PodMapping.workload(pod).ifPresent(inventory::putWorkload));
+    for (PolicyDraft d : drafts) {
+      PolicyValidation.Checked checked = validation.check(d.toPolicy());
+      if (!checked.valid()) {
+        throw new IllegalStateException(d.ref() + " is invalid: " + checked.errors());
+      }
+      inventory.putPolicy(checked);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    heap.mark("inventory: namespaces, pods, validated policies");
+    return took;
+  }
+
+  /** The pipeline's first run over the whole inventory; returns how long it took. */
+  Duration firstRun() {
+    long start = System.nanoTime();
+    pipeline.run();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    heap.mark("desired state and store, first revision");
+    return took;
+  }
+
+  /**
+   * Starts the server and the daemons ({@code fleets} makes them for a server address), and waits
+   * until every node acked the revision; returns how long that took from the daemons' start.
+   */
+  Duration sync(Function<String, Fleet> fleets) throws IOException, InterruptedException {
+    server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store, Optional.empty());
+    long revision = store.revision();
+    long start = System.nanoTime();
+    fleet = fleets.apply("127.0.0.1:" + server.port());
+    long done = waiter.await(nodes(), revision, SYNC_TIMEOUT);
+    Duration took = Duration.ofNanos(done - start);
+    syncTraffic = fleet.traffic(); // so that the phases count only their changes' traffic
+    heap.mark("streams: " + shape.nodes() + " sessions after the initial sync");
+    return took;
+  }
+
+  PhaseResult phase(Publication publication, int warmups, int count, Duration budget)
+      throws InterruptedException {
+    progress.println("phase " + publication.name() + ": up to " + count + " changes");
+    return new ChangePhase(inventory, store, waiter, fleet, changes, progress)
+        .run(publication, warmups, count, budget);
+  }
+
+  Publication pipelinePublication() {
+    return Publication.pipeline(pipeline);
+  }
+
+  Publication fullRecompute() {
+    return Publication.fullRecompute(inventory, computer, store);
+  }
+
+  /**
+   * Every node whose daemon does not hold the operator's desired state: another revision than the
+   * node's latest, or other entry counts than the operator's for the node.
+   */
+  List<String> mismatches() {
+    Map<String, Fleet.Applied> applied = fleet.applied();
+    DesiredState desired = store.desired();
+    List<String> out = new ArrayList<>();
+    for (String node : nodes()) {
+      Fleet.Applied a = applied.get(node);
+      long revision = store.status(node).map(NodeStateStore.NodeStatus::revision).orElse(-1L);
+      NodeCounts want = NodeCounts.of(desired.ipcache(), desired.node(node));
+      if (a == null || a.revision() != revision || !a.counts().equals(want)) {
+        out.add(node + ": daemon holds " + a + ", operator desires " + revision + " " + want);
+      }
+    }
+    return out;
+  }
+
+  List<String> nodes() {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < shape.nodes(); i++) {
+      out.add(ScaleShape.nodeName(i));
+    }
+    return out;
+  }
+
+  /** What the daemons received until all had the first revision. */
+  Fleet.Traffic syncTraffic() {
+    return syncTraffic;
+  }
+
+  NodeStateStore store() {
+    return store;
+  }
+
+  Fleet fleet() {
+    return fleet;
+  }
+
+  @Override
+  public void close() {
+    if (fleet != null) {
+      fleet.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.palisade.benchmarks.scale;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.stream.NodeStateClient;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One node daemon without a kernel: the node daemon's real {@link NodeStateClient} (hello, epoch
+ * and revision, base-revision checks, acks, reconnects) on a channel of its own, applying into
+ * memory. It counts what it applied, and keeps the whole state only when asked to (a test compares
+ * it with the operator's).
+ */
+final class SimulatedDaemon implements AutoCloseable {
+
+  private final NodeStateClient client;
+  private final DaemonStats stats;
+  private final boolean keepState;
+  private volatile long readAt;
+  private volatile NodeCounts counts = NodeCounts.NONE;
+  private volatile Optional<DesiredState> state = Optional.empty();
+
+  SimulatedDaemon(String node, String target, boolean keepState, DaemonStats stats) {
+    this.stats = stats;
+    this.keepState = keepState;
+    ManagedChannel channel =
+        NettyChannelBuilder.forTarget(target)
+            .usePlaintext()
+            .intercept(new TrafficInterceptor(stats, () -> readAt = System.nanoTime()))
+            .build();
+    this.client =
+        new NodeStateClient(
+            node,
+            channel,
+            this::apply,
+            pod -> Optional.of("lxc-" + node),
+            Optional.empty(),
+            new PrintStream(OutputStream.nullOutputStream()),
+            Duration.ofMillis(100),
+            Duration.ofSeconds(2));
+  }
+
+  SimulatedDaemon start() {
+    client.start();
+    return this;
+  }
+
+  private void apply(DesiredState desired) {
+    counts = NodeCounts.of(desired);
+    if (keepState) {
+      state = Optional.of(desired);
+    }
+    stats.applied(System.nanoTime() - readAt);
+  }
+
+  Fleet.Applied applied() {
+    return new Fleet.Applied(client.revision(), counts);
+  }
+
+  /** The state last applied; empty unless kept. */
+  Optional<DesiredState> state() {
+    return state;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
