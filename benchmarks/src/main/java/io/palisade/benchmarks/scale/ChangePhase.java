@@ -1,7 +1,6 @@
 package io.palisade.benchmarks.scale;
 
 import io.palisade.operator.inventory.ClusterInventory;
-import io.palisade.operator.nodestate.NodeStateStore;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -21,7 +20,6 @@ final class ChangePhase {
   private record Timing(long changeToAcks, long publish, int nodes) {}
 
   private final ClusterInventory inventory;
-  private final NodeStateStore store;
   private final AckWaiter waiter;
   private final Fleet fleet;
   private final PolicyChanges changes;
@@ -29,13 +27,11 @@ final class ChangePhase {
 
   ChangePhase(
       ClusterInventory inventory,
-      NodeStateStore store,
       AckWaiter waiter,
       Fleet fleet,
       PolicyChanges changes,
       PrintStream progress) {
     this.inventory = inventory;
-    this.store = store;
     this.waiter = waiter;
     this.fleet = fleet;
     this.changes = changes;
@@ -85,12 +81,12 @@ final class ChangePhase {
   /** One change: put, publish, and wait for the nodes where the policy was or is to be enforced. */
   private Timing change(Publication publication) throws InterruptedException {
     PolicyChanges.Change change = changes.next();
-    Set<String> nodes = new HashSet<>(store.desired().nodesOf(change.ref()));
+    Set<String> nodes = new HashSet<>(publication.nodesOf().apply(change.ref()));
     long start = System.nanoTime();
     change.applyTo(inventory);
     long revision = publication.publish().getAsLong();
     long published = System.nanoTime();
-    nodes.addAll(store.desired().nodesOf(change.ref()));
+    nodes.addAll(publication.nodesOf().apply(change.ref()));
     long acked = waiter.await(nodes, revision, ACK_TIMEOUT);
     return new Timing(acked - start, published - start, nodes.size());
   }

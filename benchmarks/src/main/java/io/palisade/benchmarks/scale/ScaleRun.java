@@ -4,7 +4,6 @@ import io.palisade.operator.inventory.ClusterInventory;
 import io.palisade.operator.inventory.Pipeline;
 import io.palisade.operator.inventory.PodMapping;
 import io.palisade.operator.inventory.PolicyValidation;
-import io.palisade.operator.model.DesiredState;
 import io.palisade.operator.model.NodeStateComputer;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
@@ -35,8 +34,8 @@ final class ScaleRun implements AutoCloseable {
   private final PrintStream progress;
   private final ClusterInventory inventory = new ClusterInventory();
   private final NodeStateStore store = new NodeStateStore();
-  private final NodeStateComputer computer = new NodeStateComputer(new InMemoryIdentityAllocator());
-  private final Pipeline pipeline = new Pipeline(inventory, computer, store);
+  private final InMemoryIdentityAllocator allocator = new InMemoryIdentityAllocator();
+  private final Pipeline pipeline = new Pipeline(inventory, allocator, store);
   private final PolicyValidation validation = new PolicyValidation();
   private final AckWaiter waiter = new AckWaiter(store);
   private PolicyChanges changes;
@@ -101,7 +100,7 @@ final class ScaleRun implements AutoCloseable {
   PhaseResult phase(Publication publication, int warmups, int count, Duration budget)
       throws InterruptedException {
     progress.println("phase " + publication.name() + ": up to " + count + " changes");
-    return new ChangePhase(inventory, store, waiter, fleet, changes, progress)
+    return new ChangePhase(inventory, waiter, fleet, changes, progress)
         .run(publication, warmups, count, budget);
   }
 
@@ -110,7 +109,9 @@ final class ScaleRun implements AutoCloseable {
   }
 
   Publication fullRecompute() {
-    return Publication.fullRecompute(inventory, computer, store);
+    // The same allocator as the pipeline's: the baseline gives every label set the same number.
+    return Publication.fullRecompute(
+        inventory, new NodeStateComputer(allocator), store, pipeline::nodesOf);
   }
 
   /**
@@ -119,12 +120,11 @@ final class ScaleRun implements AutoCloseable {
    */
   List<String> mismatches() {
     Map<String, Fleet.Applied> applied = fleet.applied();
-    DesiredState desired = store.desired();
     List<String> out = new ArrayList<>();
     for (String node : nodes()) {
       Fleet.Applied a = applied.get(node);
       long revision = store.status(node).map(NodeStateStore.NodeStatus::revision).orElse(-1L);
-      NodeCounts want = NodeCounts.of(desired.ipcache(), desired.node(node));
+      NodeCounts want = NodeCounts.of(store.ipcache(), store.local(node));
       if (a == null || a.revision() != revision || !a.counts().equals(want)) {
         out.add(node + ": daemon holds " + a + ", operator desires " + revision + " " + want);
       }

@@ -53,15 +53,15 @@ class ScaleHarnessTest {
       assertThat(pipeline.kinds().keySet()).contains(PolicyChanges.Kind.PORT);
       assertThat(run.mismatches()).isEmpty();
 
-      var desired = run.store().desired();
+      var store = run.store();
       Map<String, java.util.Optional<DesiredState>> held = fleet.get().states();
       assertThat(held.keySet()).containsExactlyInAnyOrderElementsOf(run.nodes());
       for (String node : run.nodes()) {
         assertThat(held.get(node)).as(node).isPresent();
         assertThat(ofDaemon(held.get(node).get()))
             .as(node)
-            .isEqualTo(ofOperator(desired.ipcache(), desired.node(node)));
-        assertThat(desired.node(node).endpoints()).hasSize(shape.pods() / shape.nodes());
+            .isEqualTo(ofOperator(store.ipcache(), store.local(node)));
+        assertThat(store.local(node).endpoints()).hasSize(shape.pods() / shape.nodes());
       }
     }
   }
