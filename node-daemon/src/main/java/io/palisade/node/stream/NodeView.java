@@ -28,27 +28,39 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The node's state as the operator streams it, in wire form: a snapshot replaces it, a delta edits
- * a copy of it. {@link #desired} maps it onto the datapath's {@link DesiredState}; {@link
- * #snapshot} gives it back as a message, to keep beside the pins.
+ * The node's state as the operator streams it, in wire form: a snapshot replaces it, a delta makes
+ * a new view and leaves this one as it was (a failed apply keeps the view in force). What a delta
+ * does not touch is shared between the views, never copied: a policy change on a node of a large
+ * cluster must not cost the cluster's whole ipcache. {@link #desired} maps it onto the datapath's
+ * {@link DesiredState}; {@link #snapshot} gives it back as a message, to keep beside the pins.
  */
 final class NodeView {
 
+  // Never changed once a view is made: views share them.
   private final Map<String, Long> ipcache;
   private final Map<String, Endpoint> endpoints;
   private final Map<Long, IdentityPolicy.Builder> policies;
 
+  /** The ipcache parsed, and each identity's policy resolved, made when first asked for. */
+  private Map<CidrPrefix, Long> parsedIpcache;
+
+  private final Map<Long, EndpointPolicy> resolved;
+
   private NodeView(
       Map<String, Long> ipcache,
       Map<String, Endpoint> endpoints,
-      Map<Long, IdentityPolicy.Builder> policies) {
+      Map<Long, IdentityPolicy.Builder> policies,
+      Map<CidrPrefix, Long> parsedIpcache,
+      Map<Long, EndpointPolicy> resolved) {
     this.ipcache = ipcache;
     this.endpoints = endpoints;
     this.policies = policies;
+    this.parsedIpcache = parsedIpcache;
+    this.resolved = resolved;
   }
 
   static NodeView empty() {
-    return new NodeView(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+    return new NodeView(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), null, new HashMap<>());
   }
 
   static NodeView of(Snapshot s) {
@@ -59,31 +71,65 @@ final class NodeView {
     return v;
   }
 
-  /** A copy with {@code d} applied; this view is left as it was. */
+  /** A new view with {@code d} applied; this view is left as it was. */
   NodeView with(Delta d) {
-    Map<Long, IdentityPolicy.Builder> p = new TreeMap<>();
-    policies.forEach((id, b) -> p.put(id, b.clone()));
-    NodeView v = new NodeView(new TreeMap<>(ipcache), new TreeMap<>(endpoints), p);
-    d.getIpcacheDeletesList().forEach(v.ipcache::remove);
-    d.getIpcacheUpsertsList().forEach(e -> v.ipcache.put(e.getPrefix(), e.getIdentity()));
-    d.getEndpointDeletesList().forEach(v.endpoints::remove);
-    d.getEndpointUpsertsList().forEach(e -> v.endpoints.put(e.getId(), e));
-    d.getPolicyDeletesList().forEach(v.policies::remove);
-    for (PolicyChange c : d.getPolicyChangesList()) {
-      IdentityPolicy.Builder b = v.policies.get(c.getIdentity());
-      if (c.getReplace() || b == null) {
-        b = IdentityPolicy.newBuilder().setIdentity(c.getIdentity());
-        v.policies.put(c.getIdentity(), b);
+    Map<String, Long> ip = ipcache;
+    Map<CidrPrefix, Long> parsed = parsedIpcache;
+    if (d.getIpcacheDeletesCount() > 0 || d.getIpcacheUpsertsCount() > 0) {
+      ip = new TreeMap<>(ipcache);
+      Map<CidrPrefix, Long> p = parsed == null ? null : new HashMap<>(parsed);
+      for (String prefix : d.getIpcacheDeletesList()) {
+        ip.remove(prefix);
+        if (p != null) {
+          p.remove(prefix(prefix));
+        }
       }
-      b.setEnforceIngress(c.getEnforceIngress()).setEnforceEgress(c.getEnforceEgress());
-      Map<io.palisade.proto.nodestate.v1.MapStateKey, io.palisade.proto.nodestate.v1.MapStateEntry>
-          entries = new LinkedHashMap<>();
-      b.getEntriesList().forEach(e -> entries.put(e.getKey(), e));
-      c.getDeletesList().forEach(entries::remove);
-      c.getUpsertsList().forEach(e -> entries.put(e.getKey(), e));
-      b.clearEntries().addAllEntries(entries.values());
+      for (IpcacheEntry e : d.getIpcacheUpsertsList()) {
+        ip.put(e.getPrefix(), e.getIdentity());
+        if (p != null) {
+          p.put(prefix(e.getPrefix()), e.getIdentity());
+        }
+      }
+      parsed = p == null ? null : Map.copyOf(p);
     }
-    return v;
+    Map<String, Endpoint> eps = endpoints;
+    if (d.getEndpointDeletesCount() > 0 || d.getEndpointUpsertsCount() > 0) {
+      eps = new TreeMap<>(endpoints);
+      d.getEndpointDeletesList().forEach(eps::remove);
+      for (Endpoint e : d.getEndpointUpsertsList()) {
+        eps.put(e.getId(), e);
+      }
+    }
+    Map<Long, IdentityPolicy.Builder> pol = policies;
+    Map<Long, EndpointPolicy> res = resolved;
+    if (d.getPolicyDeletesCount() > 0 || d.getPolicyChangesCount() > 0) {
+      pol = new TreeMap<>(policies);
+      res = new HashMap<>(resolved);
+      for (long id : d.getPolicyDeletesList()) {
+        pol.remove(id);
+        res.remove(id);
+      }
+      for (PolicyChange c : d.getPolicyChangesList()) {
+        pol.put(c.getIdentity(), changed(pol.get(c.getIdentity()), c));
+        res.remove(c.getIdentity());
+      }
+    }
+    return new NodeView(ip, eps, pol, parsed, res);
+  }
+
+  /** A policy with one change applied, as a new builder: the old one may be shared. */
+  private static IdentityPolicy.Builder changed(IdentityPolicy.Builder old, PolicyChange c) {
+    IdentityPolicy.Builder b =
+        c.getReplace() || old == null
+            ? IdentityPolicy.newBuilder().setIdentity(c.getIdentity())
+            : old.clone();
+    b.setEnforceIngress(c.getEnforceIngress()).setEnforceEgress(c.getEnforceEgress());
+    Map<io.palisade.proto.nodestate.v1.MapStateKey, io.palisade.proto.nodestate.v1.MapStateEntry>
+        entries = new LinkedHashMap<>();
+    b.getEntriesList().forEach(e -> entries.put(e.getKey(), e));
+    c.getDeletesList().forEach(entries::remove);
+    c.getUpsertsList().forEach(e -> entries.put(e.getKey(), e));
+    return b.clearEntries().addAllEntries(entries.values());
   }
 
   Snapshot snapshot() {
@@ -103,8 +149,11 @@ final class NodeView {
    * @throws IllegalArgumentException on a prefix, key or verdict the datapath cannot hold
    */
   DesiredState desired(Function<CidrPrefix, Optional<String>> vethOf, List<String> unrouted) {
-    Map<CidrPrefix, Long> ip = new HashMap<>();
-    ipcache.forEach((prefix, id) -> ip.put(prefix(prefix), id));
+    if (parsedIpcache == null) {
+      Map<CidrPrefix, Long> ip = new HashMap<>();
+      ipcache.forEach((prefix, id) -> ip.put(prefix(prefix), id));
+      parsedIpcache = Map.copyOf(ip);
+    }
     List<LocalEndpoint> local = new ArrayList<>();
     for (Endpoint e : endpoints.values()) {
       for (String address : e.getAddressesList()) {
@@ -117,11 +166,11 @@ final class NodeView {
         }
       }
     }
-    Map<Long, EndpointPolicy> resolved = new HashMap<>();
+    Map<Long, EndpointPolicy> out = new HashMap<>();
     for (IdentityPolicy.Builder b : policies.values()) {
-      resolved.put(b.getIdentity(), policy(b.build()));
+      out.put(b.getIdentity(), resolved.computeIfAbsent(b.getIdentity(), id -> policy(b.build())));
     }
-    return new DesiredState(ip, local, resolved);
+    return new DesiredState(parsedIpcache, local, out);
   }
 
   private static CidrPrefix prefix(String s) {
