@@ -131,8 +131,9 @@ public final class PolicyEngine {
     Set<Long> affected = new LinkedHashSet<>();
     for (PolicyRule r : removed) {
       affected.addAll(subjectsByRule.getOrDefault(r, Set.of()));
-      unindex(r);
     }
+    // The new rules first: a selector they share with the old ones stays registered, selection
+    // and all, instead of being dropped and computed again.
     for (PolicyRule r : added) {
       index(r);
       for (long id : cache.selections(r.subject())) {
@@ -140,6 +141,9 @@ public final class PolicyEngine {
           affected.add(id);
         }
       }
+    }
+    for (PolicyRule r : removed) {
+      unindex(r);
     }
     for (long subject : affected) {
       forget(subject);

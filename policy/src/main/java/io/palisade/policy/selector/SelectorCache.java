@@ -30,11 +30,13 @@ public final class SelectorCache {
   /** A selector, what it selects, and how many registrations hold it. */
   private static final class Entry {
     private final IdentitySelector selector;
+    private final String anchor;
     private final Set<Long> ids = new HashSet<>();
     private int holders;
 
-    Entry(IdentitySelector selector) {
+    Entry(IdentitySelector selector, String anchor) {
       this.selector = selector;
+      this.anchor = anchor;
     }
 
     IdentitySelector selector() {
@@ -59,9 +61,9 @@ public final class SelectorCache {
       existing.holders++;
       return Collections.unmodifiableSet(existing.ids());
     }
-    Entry entry = new Entry(selector);
-    entry.holders = 1;
     String anchor = anchor(selector);
+    Entry entry = new Entry(selector, anchor);
+    entry.holders = 1;
     Collection<Long> candidates =
         anchor == null ? identities.keySet() : identitiesByLabel.getOrDefault(anchor, Set.of());
     for (Long id : candidates) {
@@ -88,7 +90,7 @@ public final class SelectorCache {
       return;
     }
     selected.remove(selector);
-    String anchor = anchor(selector);
+    String anchor = e.anchor;
     List<Entry> list = anchor == null ? unanchoredSelectors : anchoredSelectors.get(anchor);
     if (list != null) {
       list.removeIf(x -> x == e);
@@ -148,16 +150,27 @@ public final class SelectorCache {
     }
   }
 
-  /** The label value a selector requires, if it requires exactly one for some key. */
-  private static String anchor(IdentitySelector selector) {
+  /**
+   * The label a selector requires one value of, if any: of several, the one fewest identities have
+   * now, so that a new identity is tested against few selectors and a selection starts from few
+   * candidates (a namespace or cluster label is on every identity of its namespace).
+   */
+  private String anchor(IdentitySelector selector) {
+    String best = null;
+    int fewest = Integer.MAX_VALUE;
     if (selector instanceof LabelSelectorMatcher m) {
       for (Requirement r : m.requirements()) {
         if (r.operator() == Requirement.Operator.IN && r.values().size() == 1) {
-          return labelAnchor(r.key().key(), r.values().first());
+          String a = labelAnchor(r.key().key(), r.values().first());
+          int n = identitiesByLabel.getOrDefault(a, Set.of()).size();
+          if (n < fewest) {
+            best = a;
+            fewest = n;
+          }
         }
       }
     }
-    return null;
+    return best;
   }
 
   private static String labelAnchor(String key, String value) {
