@@ -9,7 +9,10 @@ import io.palisade.policy.mapstate.MapStateKey;
 import io.palisade.proto.nodestate.v1.Delta;
 import io.palisade.proto.nodestate.v1.PolicyChange;
 import io.palisade.proto.nodestate.v1.Snapshot;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -37,30 +40,39 @@ public final class NodeStateDiff {
     return b.build();
   }
 
-  /** The ipcache part merged with what changed in one node's local state. */
+  /**
+   * The ipcache part merged with what changed in one node's local state. Only the changes are
+   * sorted (messages are deterministic); the unchanged rest is only compared.
+   */
   public static Delta delta(Delta ipcache, LocalState before, LocalState after) {
     Delta.Builder b = ipcache.toBuilder();
-    for (EndpointState e : new TreeMap<>(after.endpoints()).values()) {
+    List<EndpointState> upserts = new ArrayList<>();
+    for (EndpointState e : after.endpoints().values()) {
       if (!e.equals(before.endpoints().get(e.id()))) {
-        b.addEndpointUpserts(ProtoMapping.endpoint(e));
+        upserts.add(e);
       }
     }
-    new TreeMap<>(before.endpoints())
-        .keySet().stream()
-            .filter(id -> !after.endpoints().containsKey(id))
-            .forEach(b::addEndpointDeletes);
-    for (IdentityPolicy p : new TreeMap<>(after.policies()).values()) {
+    upserts.sort(Comparator.comparing(EndpointState::id));
+    upserts.forEach(e -> b.addEndpointUpserts(ProtoMapping.endpoint(e)));
+    before.endpoints().keySet().stream()
+        .filter(id -> !after.endpoints().containsKey(id))
+        .sorted()
+        .forEach(b::addEndpointDeletes);
+    List<IdentityPolicy> changed = new ArrayList<>();
+    for (IdentityPolicy p : after.policies().values()) {
+      if (!p.equals(before.policies().get(p.identity()))) {
+        changed.add(p);
+      }
+    }
+    changed.sort(Comparator.comparingLong(IdentityPolicy::identity));
+    for (IdentityPolicy p : changed) {
       IdentityPolicy old = before.policies().get(p.identity());
-      if (old == null) {
-        b.addPolicyChanges(replace(p));
-      } else if (!old.equals(p)) {
-        b.addPolicyChanges(change(old, p));
-      }
+      b.addPolicyChanges(old == null ? replace(p) : change(old, p));
     }
-    new TreeMap<>(before.policies())
-        .keySet().stream()
-            .filter(id -> !after.policies().containsKey(id))
-            .forEach(b::addPolicyDeletes);
+    before.policies().keySet().stream()
+        .filter(id -> !after.policies().containsKey(id))
+        .sorted()
+        .forEach(b::addPolicyDeletes);
     return b.build();
   }
 
