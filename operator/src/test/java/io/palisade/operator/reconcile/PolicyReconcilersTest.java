@@ -112,6 +112,21 @@ class PolicyReconcilersTest {
     return client.getKubernetesSerialization().unmarshal(yaml, type);
   }
 
+  /** Gives rule1 the spec of {@code yaml}, as its next generation. */
+  private void updateRule1(String yaml) {
+    CiliumNetworkPolicy next = parse(yaml, CiliumNetworkPolicy.class);
+    // A patch, not a PUT: the reconciler's status writes move the resourceVersion meanwhile.
+    client
+        .resources(CiliumNetworkPolicy.class)
+        .inNamespace("default")
+        .withName("rule1")
+        .edit(
+            p -> {
+              p.setSpec(next.getSpec());
+              return p;
+            });
+  }
+
   private PolicyStatus cnpStatus(String name) {
     CiliumNetworkPolicy p =
         client.resources(CiliumNetworkPolicy.class).inNamespace("default").withName(name).get();
@@ -234,18 +249,7 @@ class PolicyReconcilersTest {
         .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
         .create();
     await().until(() -> cnpStatus("rule1") != null);
-    CiliumNetworkPolicy changed =
-        parse(StarWars.RULE1.replace("\"80\"", "\"8080\""), CiliumNetworkPolicy.class);
-    // A patch, not a PUT: the reconciler's status writes move the resourceVersion meanwhile.
-    client
-        .resources(CiliumNetworkPolicy.class)
-        .inNamespace("default")
-        .withName("rule1")
-        .edit(
-            p -> {
-              p.setSpec(changed.getSpec());
-              return p;
-            });
+    updateRule1(StarWars.RULE1.replace("\"80\"", "\"8080\""));
     await().until(() -> cnpStatus("rule1").observedGeneration() == 2);
     assertThat(
             PolicyConditions.condition(cnpStatus("rule1"), "Valid")
@@ -271,17 +275,7 @@ class PolicyReconcilersTest {
             () ->
                 store.local("node-a").endpoints().containsKey("default/deathstar")
                     && store.local("node-a").endpoints().get("default/deathstar").enforceIngress());
-    CiliumNetworkPolicy broken =
-        parse(StarWars.RULE1.replace("\"80\"", "\"99999\""), CiliumNetworkPolicy.class);
-    client
-        .resources(CiliumNetworkPolicy.class)
-        .inNamespace("default")
-        .withName("rule1")
-        .edit(
-            p -> {
-              p.setSpec(broken.getSpec());
-              return p;
-            });
+    updateRule1(StarWars.RULE1.replace("\"80\"", "\"99999\""));
     await().until(() -> cnpStatus("rule1").observedGeneration() == 2);
     PolicyStatus s = cnpStatus("rule1");
     assertThat(condition(s, "Valid")).isEqualTo("False");
