@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Inventory in, node state out: takes what changed in the inventory, applies it to the live desired
@@ -129,7 +128,7 @@ public final class Pipeline {
     }
     Set<String> nodes = state.nodesOf(policy);
     List<String> failures = new ArrayList<>();
-    for (String node : new TreeSet<>(nodes)) {
+    for (String node : nodes) { // In name order: nodesOf sorts them.
       store
           .status(node)
           .filter(s -> !s.lastError().isEmpty() && store.effectiveRevision(node) < a.revision())

@@ -15,8 +15,6 @@ public record NodeChanges(
     Set<String> ipcacheDeletes,
     Map<String, LocalState> nodes) {
 
-  public static final NodeChanges NONE = new NodeChanges(false, Map.of(), Set.of(), Map.of());
-
   public NodeChanges {
     ipcacheUpserts = Map.copyOf(ipcacheUpserts);
     ipcacheDeletes = Set.copyOf(ipcacheDeletes);
@@ -26,9 +24,5 @@ public record NodeChanges(
   /** The whole of {@code state}, replacing whatever was published before. */
   public static NodeChanges of(DesiredState state) {
     return new NodeChanges(true, state.ipcache(), Set.of(), state.nodes());
-  }
-
-  public boolean isEmpty() {
-    return !complete && ipcacheUpserts.isEmpty() && ipcacheDeletes.isEmpty() && nodes.isEmpty();
   }
 }
