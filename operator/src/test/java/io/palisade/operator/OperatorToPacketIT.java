@@ -157,8 +157,9 @@ class OperatorToPacketIT {
               () -> !Probes.tcp(topology.pod("default/xwing").netns(), DEATHSTAR.ip(), 80, PROBE));
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> "True".equals(condition(cnpStatus("rule1"), "Enforced")));
-      PolicyStatus done = cnpStatus("rule1");
+          .until(
+              () -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Enforced")));
+      PolicyStatus done = CnpStatus.of(client, "rule1");
       assertThat(done.enforcedNodes()).isEqualTo(1);
       assertThat(done.desiredNodes()).isEqualTo(1);
       assertThat(PolicyConditions.condition(done, "Enforced").map(PolicyCondition::message))
@@ -184,18 +185,6 @@ class OperatorToPacketIT {
         throw failure;
       }
     }
-  }
-
-  private PolicyStatus cnpStatus(String name) {
-    CiliumNetworkPolicy p =
-        client.resources(CiliumNetworkPolicy.class).inNamespace("default").withName(name).get();
-    return p == null ? null : p.getStatus();
-  }
-
-  private static String condition(PolicyStatus s, String type) {
-    return s == null
-        ? ""
-        : PolicyConditions.condition(s, type).map(PolicyCondition::status).orElse("");
   }
 
   private static Pod pod(PodSpec s) {

@@ -11,8 +11,8 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
-import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.operator.CnpStatus;
 import io.palisade.operator.MockCluster;
 import io.palisade.operator.StarWars;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
@@ -127,20 +127,6 @@ class PolicyReconcilersTest {
             });
   }
 
-  private PolicyStatus cnpStatus(String name) {
-    CiliumNetworkPolicy p =
-        client.resources(CiliumNetworkPolicy.class).inNamespace("default").withName(name).get();
-    return p == null ? null : p.getStatus();
-  }
-
-  private static String condition(PolicyStatus s, String type) {
-    return PolicyConditions.condition(s, type).map(PolicyCondition::status).orElse("");
-  }
-
-  private static String message(PolicyStatus s, String type) {
-    return PolicyConditions.condition(s, type).map(PolicyCondition::message).orElse("");
-  }
-
   @Test
   void aNewPolicyIsReconcilingAtOnceAndEnforcedOnceItsNodeAcks() {
     client
@@ -149,25 +135,29 @@ class PolicyReconcilersTest {
         .create();
 
     await()
-        .until(() -> cnpStatus("rule1") != null && cnpStatus("rule1").enforcedRevision() != null);
-    PolicyStatus pending = cnpStatus("rule1");
+        .until(
+            () ->
+                CnpStatus.of(client, "rule1") != null
+                    && CnpStatus.of(client, "rule1").enforcedRevision() != null);
+    PolicyStatus pending = CnpStatus.of(client, "rule1");
     assertThat(pending.observedGeneration()).isEqualTo(1);
-    assertThat(condition(pending, "Valid")).isEqualTo("True");
-    assertThat(condition(pending, "Reconciling")).isEqualTo("True");
-    assertThat(condition(pending, "Ready")).isEqualTo("Unknown");
-    assertThat(condition(pending, "Stalled")).isEqualTo("False");
-    assertThat(message(pending, "Enforced")).startsWith("enforced on 0/1 node at revision ");
+    assertThat(CnpStatus.condition(pending, "Valid")).isEqualTo("True");
+    assertThat(CnpStatus.condition(pending, "Reconciling")).isEqualTo("True");
+    assertThat(CnpStatus.condition(pending, "Ready")).isEqualTo("Unknown");
+    assertThat(CnpStatus.condition(pending, "Stalled")).isEqualTo("False");
+    assertThat(CnpStatus.message(pending, "Enforced"))
+        .startsWith("enforced on 0/1 node at revision ");
     assertThat(pending.desiredNodes()).isEqualTo(1);
 
     // The deathstar's node connects over gRPC, applies what it gets and acks it.
     daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
     await()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> "True".equals(condition(cnpStatus("rule1"), "Ready")));
-    PolicyStatus done = cnpStatus("rule1");
-    assertThat(condition(done, "Enforced")).isEqualTo("True");
-    assertThat(condition(done, "Reconciling")).isEqualTo("False");
-    assertThat(message(done, "Enforced"))
+        .until(() -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Ready")));
+    PolicyStatus done = CnpStatus.of(client, "rule1");
+    assertThat(CnpStatus.condition(done, "Enforced")).isEqualTo("True");
+    assertThat(CnpStatus.condition(done, "Reconciling")).isEqualTo("False");
+    assertThat(CnpStatus.message(done, "Enforced"))
         .isEqualTo("enforced on 1/1 node at revision " + done.enforcedRevision());
     assertThat(done.enforcedNodes()).isEqualTo(1);
     // What the daemon got: the deathstar enforcing ingress, the tiefighter allowed on port 80.
@@ -203,13 +193,13 @@ class PolicyReconcilersTest {
         .resource(parse(bad, CiliumNetworkPolicy.class))
         .create();
 
-    await().until(() -> cnpStatus("bad") != null);
-    PolicyStatus s = cnpStatus("bad");
-    assertThat(condition(s, "Valid")).isEqualTo("False");
-    assertThat(message(s, "Valid")).contains("spec.egress[0]").contains("spec.egress[1]");
-    assertThat(condition(s, "Stalled")).isEqualTo("True");
-    assertThat(condition(s, "Ready")).isEqualTo("False");
-    assertThat(condition(s, "Reconciling")).isEqualTo("False");
+    await().until(() -> CnpStatus.of(client, "bad") != null);
+    PolicyStatus s = CnpStatus.of(client, "bad");
+    assertThat(CnpStatus.condition(s, "Valid")).isEqualTo("False");
+    assertThat(CnpStatus.message(s, "Valid")).contains("spec.egress[0]").contains("spec.egress[1]");
+    assertThat(CnpStatus.condition(s, "Stalled")).isEqualTo("True");
+    assertThat(CnpStatus.condition(s, "Ready")).isEqualTo("False");
+    assertThat(CnpStatus.condition(s, "Reconciling")).isEqualTo("False");
     assertThat(s.observedGeneration()).isEqualTo(1);
   }
 
@@ -220,7 +210,10 @@ class PolicyReconcilersTest {
         .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
         .create();
     await()
-        .until(() -> cnpStatus("rule1") != null && cnpStatus("rule1").enforcedRevision() != null);
+        .until(
+            () ->
+                CnpStatus.of(client, "rule1") != null
+                    && CnpStatus.of(client, "rule1").enforcedRevision() != null);
     String version =
         client
             .resources(CiliumNetworkPolicy.class)
@@ -248,11 +241,11 @@ class PolicyReconcilersTest {
         .resources(CiliumNetworkPolicy.class)
         .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
         .create();
-    await().until(() -> cnpStatus("rule1") != null);
+    await().until(() -> CnpStatus.of(client, "rule1") != null);
     updateRule1(StarWars.RULE1.replace("\"80\"", "\"8080\""));
-    await().until(() -> cnpStatus("rule1").observedGeneration() == 2);
+    await().until(() -> CnpStatus.of(client, "rule1").observedGeneration() == 2);
     assertThat(
-            PolicyConditions.condition(cnpStatus("rule1"), "Valid")
+            PolicyConditions.condition(CnpStatus.of(client, "rule1"), "Valid")
                 .orElseThrow()
                 .observedGeneration())
         .isEqualTo(2);
@@ -276,11 +269,11 @@ class PolicyReconcilersTest {
                 store.local("node-a").endpoints().containsKey("default/deathstar")
                     && store.local("node-a").endpoints().get("default/deathstar").enforceIngress());
     updateRule1(StarWars.RULE1.replace("\"80\"", "\"99999\""));
-    await().until(() -> cnpStatus("rule1").observedGeneration() == 2);
-    PolicyStatus s = cnpStatus("rule1");
-    assertThat(condition(s, "Valid")).isEqualTo("False");
-    assertThat(message(s, "Valid")).contains("spec.ingress[0].toPorts[0].ports[0].port");
-    assertThat(message(s, "Enforced"))
+    await().until(() -> CnpStatus.of(client, "rule1").observedGeneration() == 2);
+    PolicyStatus s = CnpStatus.of(client, "rule1");
+    assertThat(CnpStatus.condition(s, "Valid")).isEqualTo("False");
+    assertThat(CnpStatus.message(s, "Valid")).contains("spec.ingress[0].toPorts[0].ports[0].port");
+    assertThat(CnpStatus.message(s, "Enforced"))
         .isEqualTo("generation 2 is invalid; generation 1 stays in force");
     assertThat(store.local("node-a").endpoints().get("default/deathstar").enforceIngress())
         .isTrue();
@@ -329,7 +322,7 @@ class PolicyReconcilersTest {
             .withName("empire-only")
             .get()
             .getStatus();
-    assertThat(condition(cs, "Valid")).isEqualTo("True");
+    assertThat(CnpStatus.condition(cs, "Valid")).isEqualTo("True");
     assertThat(cs.desiredNodes()).isEqualTo(2);
 
     await()
@@ -353,7 +346,7 @@ class PolicyReconcilersTest {
                 .inNamespace("default")
                 .withName("deny-all")
                 .get());
-    assertThat(condition(ks.orElseThrow(), "Valid")).isEqualTo("True");
+    assertThat(CnpStatus.condition(ks.orElseThrow(), "Valid")).isEqualTo("True");
     assertThat(ks.get().observedGeneration()).isEqualTo(1);
     // The engine translates it: deny-all ingress selects every pod of default, on both nodes.
     await()
