@@ -2,18 +2,16 @@ package io.palisade.node;
 
 import com.sun.net.httpserver.HttpServer;
 import io.palisade.node.datapath.ApplyResult;
-import io.palisade.node.datapath.ClusterState;
 import io.palisade.node.datapath.Datapath;
-import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.RouteLookup;
 import io.palisade.node.observe.FlowLog;
 import io.palisade.node.observe.Metrics;
-import io.palisade.policy.cluster.Cluster;
+import io.palisade.pipeline.local.LocalPipeline;
+import io.palisade.pipeline.local.PolicySnapshot;
+import io.palisade.pipeline.model.EndpointState;
 import io.palisade.policy.cluster.ClusterParser;
-import io.palisade.policy.cluster.Pod;
-import io.palisade.policy.flow.ClusterPolicy;
 import io.palisade.policy.identity.CidrPrefix;
-import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
 import java.io.IOException;
@@ -24,18 +22,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The node daemon in standalone mode: policies and the cluster inventory from files, the pods of
- * this node from the command line. It loads the datapath (reusing pinned state), converges it, then
- * re-converges whenever a file changes, drains the flow log and serves metrics. Killing it leaves
- * enforcement running; the next start writes only what changed meanwhile.
+ * The node daemon in file mode: policies and the cluster inventory from files, the pods of this
+ * node from the command line. The files go through the same pipeline as the operator's, in process,
+ * into this node's datapath (reusing pinned state); it re-converges whenever a file changes, drains
+ * the flow log and serves metrics. Killing it leaves enforcement running; the next start writes
+ * only what changed meanwhile.
  */
 public final class NodeDaemon {
+
+  /** The node file mode stands for: every pod of the cluster file is taken to run here. */
+  static final String NODE = "local";
 
   private final DaemonOptions options;
   private final PrintStream out;
@@ -66,7 +66,9 @@ public final class NodeDaemon {
   void run() throws Exception {
     try (Datapath datapath = Datapath.open(options.pinRoot())) {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
-      converge(datapath);
+      DatapathApplier applier = new DatapathApplier(datapath, NODE, this::interfaceOf);
+      LocalPipeline pipeline = new LocalPipeline(NODE, applier);
+      converge(pipeline, applier);
       if (options.once()) {
         return;
       }
@@ -78,7 +80,7 @@ public final class NodeDaemon {
           } else {
             Thread.sleep(1000);
           }
-          converge(datapath);
+          converge(pipeline, applier);
         }
       } finally {
         if (metrics != null) {
@@ -88,19 +90,38 @@ public final class NodeDaemon {
     }
   }
 
-  /** Recomputes and applies the desired state when an input file changed since the last time. */
-  void converge(Datapath datapath) throws IOException {
+  /**
+   * Reads the input files again when one changed, runs them through the pipeline, and applies what
+   * changed; otherwise binds again, since a pod's interface may have appeared.
+   */
+  void converge(LocalPipeline pipeline, DatapathApplier applier) throws IOException {
+    Optional<ApplyResult> before = applier.lastResult();
     String inputs = fingerprint();
     if (inputs.equals(lastInputs)) {
-      return;
+      applier.refresh();
+    } else {
+      lastInputs = inputs;
+      LoadResult loaded = new PolicyLoader().load(options.policies());
+      loaded.errors().forEach(e -> out.println("palisade-node: " + e.format()));
+      pipeline.accept(PolicySnapshot.of("files", loaded));
+      ClusterParser.Result inventory = new ClusterParser().parse(options.cluster());
+      inventory
+          .errors()
+          .forEach(
+              e ->
+                  out.println(
+                      "palisade-node: " + options.cluster() + ": " + e + " (the last good stays)"));
+      if (inventory.errors().isEmpty()) {
+        pipeline.accept(inventory.cluster());
+      }
+      pipeline.run();
+      applier.unbound().forEach(u -> out.println("palisade-node: not enforcing " + u + " yet"));
     }
-    Optional<DesiredState> desired = desiredState();
-    if (desired.isEmpty()) {
-      lastInputs = inputs; // keep enforcing the last good state until the files are fixed
-      return;
-    }
-    ApplyResult r = datapath.apply(desired.get());
-    lastInputs = inputs;
+    applier.lastResult().filter(r -> before.map(b -> b != r).orElse(true)).ifPresent(this::report);
+    out.flush();
+  }
+
+  private void report(ApplyResult r) {
     out.println(
         "palisade-node: applied writes="
             + r.totalWrites()
@@ -114,43 +135,17 @@ public final class NodeDaemon {
             + r.attached()
             + " generation="
             + r.generation());
-    out.flush();
   }
 
-  private Optional<DesiredState> desiredState() throws IOException {
-    LoadResult loaded = new PolicyLoader().load(options.policies());
-    ClusterParser.Result inventory = new ClusterParser().parse(options.cluster());
-    if (!loaded.valid() || !inventory.errors().isEmpty()) {
-      loaded.errors().forEach(e -> out.println("palisade-node: " + e.format()));
-      inventory
-          .errors()
-          .forEach(e -> out.println("palisade-node: " + options.cluster() + ": " + e));
-      return Optional.empty();
+  /** A --veth pod's named interface, or for a --pod the veth its host route names. */
+  private Optional<String> interfaceOf(EndpointState endpoint, CidrPrefix address) {
+    String veth = options.veths().get(endpoint.id());
+    if (veth != null) {
+      return Optional.of(veth);
     }
-    var allocator = new InMemoryIdentityAllocator();
-    ClusterPolicy policy =
-        new ClusterPolicy(inventory.cluster(), loaded.policySet().rules(), allocator);
-    return Optional.of(ClusterState.of(policy, allocator, localVeths(inventory.cluster())));
-  }
-
-  /** The --veth pods, plus each --pod whose veth a host route names. */
-  private Map<String, String> localVeths(Cluster cluster) {
-    Map<String, String> veths = new LinkedHashMap<>(options.veths());
-    for (String name : options.routedPods()) {
-      int slash = name.indexOf('/');
-      Optional<String> veth =
-          cluster
-              .pod(name.substring(0, slash), name.substring(slash + 1))
-              .flatMap(Pod::ip)
-              .flatMap(CidrPrefix::parse)
-              .flatMap(RouteLookup::hostVeth);
-      if (veth.isPresent()) {
-        veths.put(name, veth.get());
-      } else {
-        out.println("palisade-node: no host route to pod " + name + "; not enforcing it yet");
-      }
-    }
-    return veths;
+    return options.routedPods().contains(endpoint.id())
+        ? RouteLookup.hostVeth(address)
+        : Optional.empty();
   }
 
   private String fingerprint() throws IOException {

@@ -1,5 +1,6 @@
 package io.palisade.benchmarks.scale;
 
+import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.operator.nodestate.NodeStateStore;
 import java.time.Duration;
 import java.util.Collection;
@@ -12,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Waits until each node of a set holds a revision, told by the store's acks rather than by polling,
  * and notes the instant the last of them acked it.
  */
-final class AckWaiter implements NodeStateStore.Listener {
+final class AckWaiter implements NodeStateApplier.Listener {
 
   private final NodeStateStore store;
   private final Set<String> pending = new HashSet<>();

@@ -1,6 +1,6 @@
 package io.palisade.benchmarks.scale;
 
-import io.palisade.operator.inventory.ClusterInventory;
+import io.palisade.pipeline.inventory.ClusterInventory;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.EnumMap;

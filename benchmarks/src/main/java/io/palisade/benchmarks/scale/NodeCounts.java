@@ -1,9 +1,9 @@
 package io.palisade.benchmarks.scale;
 
 import io.palisade.node.datapath.DesiredState;
-import io.palisade.operator.model.EndpointState;
-import io.palisade.operator.model.IdentityPolicy;
-import io.palisade.operator.model.LocalState;
+import io.palisade.pipeline.model.EndpointState;
+import io.palisade.pipeline.model.IdentityPolicy;
+import io.palisade.pipeline.model.LocalState;
 import java.util.Map;
 
 /**

@@ -2,9 +2,9 @@ package io.palisade.benchmarks.scale;
 
 import io.palisade.crds.api.LabelSelector;
 import io.palisade.crds.api.PortProtocol;
-import io.palisade.operator.inventory.ClusterInventory;
-import io.palisade.operator.inventory.PolicyValidation;
-import io.palisade.operator.model.PolicyRef;
+import io.palisade.pipeline.inventory.ClusterInventory;
+import io.palisade.pipeline.inventory.PolicyValidation;
+import io.palisade.pipeline.model.PolicyRef;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

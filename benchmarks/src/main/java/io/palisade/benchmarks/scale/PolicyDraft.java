@@ -8,7 +8,7 @@ import io.palisade.crds.api.LabelSelector;
 import io.palisade.crds.api.PortProtocol;
 import io.palisade.crds.api.PortRule;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
-import io.palisade.operator.model.PolicyRef;
+import io.palisade.pipeline.model.PolicyRef;
 import java.util.List;
 import java.util.Map;
 

@@ -1,10 +1,10 @@
 package io.palisade.benchmarks.scale;
 
-import io.palisade.operator.inventory.ClusterInventory;
-import io.palisade.operator.inventory.Pipeline;
-import io.palisade.operator.model.DesiredState;
-import io.palisade.operator.model.NodeStateComputer;
-import io.palisade.operator.model.PolicyRef;
+import io.palisade.pipeline.inventory.ClusterInventory;
+import io.palisade.pipeline.Pipeline;
+import io.palisade.pipeline.model.DesiredState;
+import io.palisade.pipeline.model.NodeStateComputer;
+import io.palisade.pipeline.model.PolicyRef;
 import io.palisade.operator.nodestate.NodeStateStore;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;

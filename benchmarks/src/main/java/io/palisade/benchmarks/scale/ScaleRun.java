@@ -1,10 +1,10 @@
 package io.palisade.benchmarks.scale;
 
-import io.palisade.operator.inventory.ClusterInventory;
-import io.palisade.operator.inventory.Pipeline;
-import io.palisade.operator.inventory.PodMapping;
-import io.palisade.operator.inventory.PolicyValidation;
-import io.palisade.operator.model.NodeStateComputer;
+import io.palisade.pipeline.inventory.ClusterInventory;
+import io.palisade.pipeline.Pipeline;
+import io.palisade.pipeline.inventory.PodMapping;
+import io.palisade.pipeline.inventory.PolicyValidation;
+import io.palisade.pipeline.model.NodeStateComputer;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;

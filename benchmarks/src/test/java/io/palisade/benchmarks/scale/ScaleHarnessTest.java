@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.palisade.node.datapath.DesiredState;
 import io.palisade.node.datapath.LocalEndpoint;
-import io.palisade.operator.model.EndpointState;
-import io.palisade.operator.model.IdentityPolicy;
-import io.palisade.operator.model.LocalState;
+import io.palisade.pipeline.model.EndpointState;
+import io.palisade.pipeline.model.IdentityPolicy;
+import io.palisade.pipeline.model.LocalState;
 import io.palisade.policy.identity.CidrPrefix;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package io.palisade.cli.standalone;
 
+import io.palisade.pipeline.local.PolicySnapshot;
 import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyFiles;
 import io.palisade.policy.load.PolicyLoader;
@@ -27,7 +28,7 @@ public final class FileSnapshots implements SnapshotSource {
   }
 
   @Override
-  public Optional<Snapshot> poll() {
+  public Optional<PolicySnapshot> poll() {
     String fingerprint;
     try {
       fingerprint = fingerprint();
@@ -41,7 +42,7 @@ public final class FileSnapshots implements SnapshotSource {
     }
     lastFingerprint = fingerprint;
     LoadResult loaded = new PolicyLoader().load(paths);
-    return Optional.of(Snapshot.of("files@sha256:" + digest(fingerprint), loaded));
+    return Optional.of(PolicySnapshot.of("files@sha256:" + digest(fingerprint), loaded));
   }
 
   @Override

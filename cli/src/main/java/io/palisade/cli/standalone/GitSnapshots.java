@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.palisade.gitops.GitSource;
 import io.palisade.gitops.RevisionContent;
 import io.palisade.gitops.SourceSync;
+import io.palisade.pipeline.local.PolicySnapshot;
+import io.palisade.pipeline.model.PolicyRef;
+import io.palisade.policy.parse.FieldError;
 import io.palisade.policy.validate.ValidatedDocument;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +31,7 @@ public final class GitSnapshots implements SnapshotSource {
   }
 
   @Override
-  public Optional<Snapshot> poll() {
+  public Optional<PolicySnapshot> poll() {
     switch (sync.sync(source)) {
       case SourceSync.Outcome.Failed f -> {
         problem = Optional.of(f.stage().name().toLowerCase() + " failed: " + f.reason());
@@ -51,27 +54,29 @@ public final class GitSnapshots implements SnapshotSource {
     return problem;
   }
 
-  private static Snapshot snapshot(RevisionContent content) {
-    Map<String, HasMetadata> valid = new LinkedHashMap<>();
+  private static PolicySnapshot snapshot(RevisionContent content) {
+    Map<PolicyRef, HasMetadata> valid = new LinkedHashMap<>();
     for (ValidatedDocument d : content.valid()) {
       d.object()
           .ifPresent(
-              o -> valid.putIfAbsent(Snapshot.key(d.kind().kind(), d.namespace(), d.name()), o));
+              o ->
+                  valid.putIfAbsent(
+                      PolicySnapshot.ref(d.kind().kind(), d.namespace(), d.name()), o));
     }
-    Map<String, List<String>> invalid = new LinkedHashMap<>();
+    Map<PolicyRef, List<FieldError>> invalid = new LinkedHashMap<>();
     List<String> fileErrors = new ArrayList<>();
     for (RevisionContent.Quarantined q : content.quarantined()) {
       if (q.object().isPresent()) {
         var o = q.object().get();
-        invalid
-            .computeIfAbsent(
-                Snapshot.key(o.kind(), o.namespace(), o.name()), k -> new ArrayList<>())
-            .addAll(q.errors());
+        List<FieldError> errors =
+            invalid.computeIfAbsent(
+                PolicySnapshot.ref(o.kind(), o.namespace(), o.name()), k -> new ArrayList<>());
+        q.errors().forEach(e -> errors.add(new FieldError("", e)));
       } else {
         q.errors().forEach(e -> fileErrors.add(q.file() + ": " + e));
       }
     }
     valid.keySet().removeAll(invalid.keySet());
-    return new Snapshot(content.revision(), valid, invalid, fileErrors);
+    return new PolicySnapshot(content.revision(), valid, invalid, fileErrors);
   }
 }

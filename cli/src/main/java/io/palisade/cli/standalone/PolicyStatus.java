@@ -1,11 +1,13 @@
 package io.palisade.cli.standalone;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What standalone mode reports for one policy object: whether the last revision's copy is valid,
- * with every error, and whether the copy in force is the current one or a last good one kept
- * because the current one is not.
+ * with every error; whether a copy is in force (the current one, or a last good one kept because
+ * the current one is not); how far it is enforced; and whether it has L7 rules, which no proxy
+ * enforces yet, so their traffic is dropped.
  */
 public record PolicyStatus(
     String kind,
@@ -14,7 +16,9 @@ public record PolicyStatus(
     boolean valid,
     List<String> errors,
     boolean inForce,
-    String revision) {
+    String revision,
+    Optional<String> enforcement,
+    boolean l7) {
 
   public PolicyStatus {
     errors = List.copyOf(errors);

@@ -7,11 +7,11 @@ import io.palisade.gitops.SourceSync;
 import io.palisade.gitops.TokenBucket;
 import io.palisade.gitops.WebhookReceiver;
 import io.palisade.gitops.WebhookVerifier;
-import io.palisade.policy.cluster.Cluster;
-import io.palisade.policy.cluster.ClusterParser;
-import io.palisade.policy.flow.ClusterPolicy;
-import io.palisade.policy.identity.InMemoryIdentityAllocator;
-import io.palisade.policy.parse.FieldError;
+import io.palisade.node.datapath.Datapath;
+import io.palisade.node.datapath.DatapathApplier;
+import io.palisade.node.datapath.RouteLookup;
+import io.palisade.pipeline.InMemoryNodeState;
+import io.palisade.pipeline.NodeStateApplier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -118,26 +117,63 @@ public final class StandaloneCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Duration every = Durations.parse(interval != null ? interval : isGit() ? "1m" : "1s");
     try (RepositoryCache repos = isGit() ? new RepositoryCache(cache) : null;
-        Enforcer enforcer = enforce ? new DatapathEnforcer(pins, out) : Enforcer.NONE) {
+        Datapath datapath = enforce ? Datapath.open(pins) : null) {
       SnapshotSource source = isGit() ? gitSource(repos) : new FileSnapshots(paths());
-      Pipeline pipeline = new Pipeline(source, cluster, enforcer, out);
+      StandaloneLoop loop = loop(source, datapath, out);
       if (once) {
-        pipeline.step();
-        pipeline.printStatuses();
-        return pipeline.allValid() ? 0 : 1;
+        loop.step();
+        loop.printStatuses();
+        return loop.allValid() ? 0 : 1;
       }
       Optional<WebhookReceiver> hook = webhook();
       Semaphore wake = new Semaphore(0);
       try (StatusServer server =
-          new StatusServer(httpPort, pipeline.state(), pipeline::readiness, hook, wake::release)) {
+          new StatusServer(httpPort, loop::statuses, loop::readiness, hook, wake::release)) {
         out.println("palisade: standalone on http://127.0.0.1:" + server.port() + "/readyz");
         hook.ifPresent(
             h -> out.println("palisade: webhook at http://127.0.0.1:" + server.port() + h.path()));
         out.flush();
-        pipeline.run(every, wake);
+        loop.run(every, wake);
       }
     }
     return 0;
+  }
+
+  /**
+   * The pipeline into this namespace's datapath (each pod of the cluster file that has a host route
+   * here is enforced on its veth), or into memory alone.
+   */
+  static StandaloneLoop loop(
+      SnapshotSource source, Path cluster, Datapath datapath, PrintWriter out) {
+    if (datapath == null) {
+      return new StandaloneLoop(
+          source, cluster, new InMemoryNodeState(), "Resolved", () -> {}, out);
+    }
+    DatapathApplier applier =
+        new DatapathApplier(
+            datapath, StandaloneLoop.NODE, (endpoint, address) -> RouteLookup.hostVeth(address));
+    applier.addListener(
+        new NodeStateApplier.Listener() {
+          @Override
+          public void acked(String node, long revision) {
+            applier
+                .lastResult()
+                .ifPresent(
+                    r ->
+                        out.println(
+                            "palisade: datapath generation "
+                                + r.generation()
+                                + ": "
+                                + r.totalWrites()
+                                + " map writes, pods enforced here: "
+                                + applier.bound().size()));
+          }
+        });
+    return new StandaloneLoop(source, cluster, applier, "Enforced", applier::refresh, out);
+  }
+
+  private StandaloneLoop loop(SnapshotSource source, Datapath datapath, PrintWriter out) {
+    return loop(source, cluster, datapath, out);
   }
 
   private Optional<WebhookReceiver> webhook() throws IOException {
@@ -177,133 +213,5 @@ public final class StandaloneCommand implements Callable<Integer> {
             : semver != null ? GitRef.semver(semver) : GitRef.branch(branch);
     GitSource source = GitSource.of(policies.get(0), ref).withPath(path);
     return new GitSnapshots(new SourceSync(repos), source);
-  }
-
-  /** One source, one cluster file, and what was last made of them. */
-  static final class Pipeline {
-    private final SnapshotSource source;
-    private final Path clusterFile;
-    private final Enforcer enforcer;
-    private final PrintWriter out;
-    private final PolicyState state = new PolicyState();
-    // One allocator for the life of the process: identities (and the datapath's view of them)
-    // stay the same from one generation to the next.
-    private final InMemoryIdentityAllocator allocator = new InMemoryIdentityAllocator();
-    private Cluster cluster = new Cluster(List.of(), List.of());
-    private String clusterStamp = "";
-    // Generation, revision and place written together: /readyz must never pair a generation in
-    // force with the revision of one that is still being applied.
-    private volatile Applied applied = new Applied(0, "", "");
-    private volatile ClusterPolicy current;
-
-    /** A generation in force: its revision, and where it is enforced. */
-    private record Applied(long generation, String revision, String where) {}
-
-    Pipeline(SnapshotSource source, Path clusterFile, Enforcer enforcer, PrintWriter out) {
-      this.source = source;
-      this.clusterFile = clusterFile;
-      this.enforcer = enforcer;
-      this.out = out;
-    }
-
-    PolicyState state() {
-      return state;
-    }
-
-    /** The cluster policy of the generation last applied. */
-    ClusterPolicy clusterPolicy() {
-      return current;
-    }
-
-    /** Steps every {@code every}, or at once when {@code wake} is released, until interrupted. */
-    void run(Duration every, Semaphore wake) throws Exception {
-      while (!Thread.currentThread().isInterrupted()) {
-        step();
-        // A webhook call ends the wait early; several calls during one poll make one poll.
-        if (wake.tryAcquire(every.toMillis(), TimeUnit.MILLISECONDS)) {
-          wake.drainPermits();
-        }
-      }
-    }
-
-    /** Reads what changed, and applies it. */
-    void step() throws Exception {
-      boolean clusterChanged = readCluster();
-      Optional<Snapshot> snapshot = source.poll();
-      source.problem().ifPresent(p -> out.println("palisade: " + p + " (nothing changes)"));
-      snapshot.ifPresent(state::accept);
-      if (snapshot.isPresent() || clusterChanged) {
-        long generation = state.generation();
-        String revision = state.revision();
-        ClusterPolicy next = new ClusterPolicy(cluster, state.policySet().rules(), allocator);
-        report(generation);
-        try {
-          String where = enforcer.enforce(next, allocator);
-          current = next;
-          applied = new Applied(generation, revision, where);
-        } catch (Exception e) {
-          out.println("palisade: generation " + generation + " not enforced: " + e.getMessage());
-        }
-      }
-      out.flush();
-    }
-
-    private boolean readCluster() throws Exception {
-      String stamp =
-          Files.exists(clusterFile)
-              ? Files.size(clusterFile) + "@" + Files.getLastModifiedTime(clusterFile).toMillis()
-              : "missing";
-      if (stamp.equals(clusterStamp)) {
-        return false;
-      }
-      clusterStamp = stamp;
-      ClusterParser.Result parsed = new ClusterParser().parse(clusterFile);
-      if (!parsed.errors().isEmpty()) {
-        for (FieldError e : parsed.errors()) {
-          out.println("palisade: " + clusterFile + ": " + e + " (the last good cluster stays)");
-        }
-        return false;
-      }
-      cluster = parsed.cluster();
-      return true;
-    }
-
-    private void report(long generation) {
-      long invalid = state.statuses().stream().filter(s -> !s.valid()).count();
-      out.printf(
-          "palisade: generation %d at %s: %d policies, %d invalid, %d pods%n",
-          generation, state.revision(), state.statuses().size(), invalid, cluster.pods().size());
-      for (PolicyStatus s : state.statuses()) {
-        for (String e : s.errors()) {
-          out.println(
-              "palisade:   " + s.key() + ": " + e + (s.inForce() ? " (last good copy kept)" : ""));
-        }
-      }
-      state.fileErrors().forEach(e -> out.println("palisade:   " + e));
-    }
-
-    StatusServer.Readiness readiness() {
-      long generation = state.generation();
-      Applied a = applied;
-      boolean ready = generation > 0 && a.generation() == generation;
-      String message =
-          ready
-              ? "ready: generation " + generation + " at " + a.revision()
-              : "not ready: generation " + generation + " not applied yet";
-      return new StatusServer.Readiness(
-          ready, message, enforcer.reason(), a.where() + " at " + a.revision());
-    }
-
-    boolean allValid() {
-      return state.statuses().stream().allMatch(PolicyStatus::valid)
-          && state.fileErrors().isEmpty();
-    }
-
-    void printStatuses() {
-      for (PolicyStatus s : state.statuses()) {
-        out.println(
-            s.key() + ": " + (s.valid() ? "Valid" : "Invalid: " + String.join("; ", s.errors())));
-      }
-    }
   }
 }

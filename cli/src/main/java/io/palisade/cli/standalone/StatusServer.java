@@ -28,7 +28,8 @@ public final class StatusServer implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
 
   /** {@code ready} says whether the current generation is in force, and at which revision. */
-  public StatusServer(int port, PolicyState state, Supplier<Readiness> ready) throws IOException {
+  public StatusServer(int port, Supplier<List<PolicyStatus>> state, Supplier<Readiness> ready)
+      throws IOException {
     this(port, state, ready, Optional.empty(), () -> {});
   }
 
@@ -38,7 +39,7 @@ public final class StatusServer implements AutoCloseable {
    */
   public StatusServer(
       int port,
-      PolicyState state,
+      Supplier<List<PolicyStatus>> state,
       Supplier<Readiness> ready,
       Optional<WebhookReceiver> hook,
       Runnable syncNow)
@@ -56,7 +57,7 @@ public final class StatusServer implements AutoCloseable {
             send(
                 ex,
                 200,
-                json.writeValueAsString(policies(state, ready.get())),
+                json.writeValueAsString(policies(state.get(), ready.get())),
                 "application/json"));
     hook.ifPresent(
         receiver ->
@@ -89,45 +90,63 @@ public final class StatusServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static List<Map<String, Object>> policies(PolicyState state, Readiness r) {
+  private static List<Map<String, Object>> policies(List<PolicyStatus> state, Readiness r) {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (PolicyStatus p : state.statuses()) {
+    for (PolicyStatus p : state) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("kind", p.kind());
       m.put("namespace", p.namespace());
       m.put("name", p.name());
       m.put("revision", p.revision());
       m.put("errors", p.errors());
-      List<Map<String, String>> conditions = new ArrayList<>();
-      conditions.add(
-          condition(
-              "Valid",
-              p.valid(),
-              p.valid() ? "Valid" : "Invalid",
-              p.valid() ? "the policy is valid" : String.join("; ", p.errors())));
-      boolean current = p.valid() && r.ready();
-      conditions.add(
-          condition(
-              "Ready",
-              current,
-              current
-                  ? "Enforced"
-                  : p.inForce() ? "LastGoodKept" : p.valid() ? "Progressing" : "Invalid",
-              current
-                  ? r.detail()
-                  : p.inForce()
-                      ? "the last valid copy stays in force"
-                      : p.valid() ? "being applied" : "not in force"));
-      conditions.add(
-          condition(
-              "Stalled",
-              !p.valid(),
-              p.valid() ? "Valid" : "Invalid",
-              p.valid() ? "" : "fix the errors and commit again"));
-      m.put("conditions", conditions);
+      m.put("conditions", conditions(p, r));
       out.add(m);
     }
     return out;
+  }
+
+  /**
+   * Valid, Ready and Stalled in the kstatus shape. A policy with L7 rules is never Ready: no proxy
+   * enforces them, so the traffic they select is dropped, and saying "Enforced" would claim more.
+   */
+  private static List<Map<String, String>> conditions(PolicyStatus p, Readiness r) {
+    List<Map<String, String>> conditions = new ArrayList<>();
+    conditions.add(
+        condition(
+            "Valid",
+            p.valid(),
+            p.valid() ? "Valid" : "Invalid",
+            p.valid() ? "the policy is valid" : String.join("; ", p.errors())));
+    boolean held = p.valid() && r.ready();
+    boolean l7 = held && p.l7();
+    String l7Message =
+        "L3/L4 "
+            + r.detail()
+            + "; its L7 rules are not enforced: no L7 proxy runs here, so the traffic they"
+            + " select is dropped";
+    conditions.add(
+        condition(
+            "Ready",
+            held && !l7,
+            l7
+                ? "L7NotEnforced"
+                : held
+                    ? r.reason()
+                    : p.inForce() ? "LastGoodKept" : p.valid() ? "Progressing" : "Invalid",
+            l7
+                ? l7Message
+                : held
+                    ? r.detail()
+                    : p.inForce()
+                        ? "the last valid copy stays in force"
+                        : p.valid() ? "being applied" : "not in force"));
+    conditions.add(
+        condition(
+            "Stalled",
+            !p.valid() || l7,
+            !p.valid() ? "Invalid" : l7 ? "L7NotEnforced" : "Valid",
+            !p.valid() ? "fix the errors and commit again" : l7 ? l7Message : ""));
+    return conditions;
   }
 
   private static Map<String, String> condition(

@@ -111,7 +111,7 @@ public final class Datapath implements AutoCloseable {
    * programs are attached to the veths of new endpoints. A state equal to what the maps hold writes
    * nothing.
    */
-  public synchronized ApplyResult apply(DesiredState desired) {
+  public synchronized ApplyResult apply(DatapathState desired) {
     MapContents want = MapContents.of(desired, this::ifindex);
     MapDiff<CidrPrefix, Long> h = MapDiff.between(hosts.contents(), want.hosts());
     MapDiff<CidrPrefix, Long> c = MapDiff.between(cidrs.contents(), want.cidrs());

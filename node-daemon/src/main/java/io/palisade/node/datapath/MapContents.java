@@ -4,11 +4,11 @@ import io.palisade.node.maps.EndpointValue;
 import io.palisade.node.maps.Layouts;
 import io.palisade.node.maps.PolicyKey;
 import io.palisade.node.maps.PolicyValue;
+import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
-import io.palisade.policy.resolve.EndpointPolicy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.ToIntFunction;
@@ -30,7 +30,7 @@ public record MapContents(
   /** The protocol/port prefix of a key that names one port of one protocol. */
   static final int EXACT_PREFIX = 24;
 
-  public static MapContents of(DesiredState desired, ToIntFunction<String> ifindexOf) {
+  public static MapContents of(DatapathState desired, ToIntFunction<String> ifindexOf) {
     Map<CidrPrefix, Long> hosts = new HashMap<>();
     Map<CidrPrefix, Long> cidrs = new HashMap<>();
     desired
@@ -42,7 +42,7 @@ public record MapContents(
             });
     Map<CidrPrefix, EndpointValue> endpoints = new HashMap<>();
     for (LocalEndpoint ep : desired.endpoints()) {
-      EndpointPolicy p = desired.policies().get(ep.identity());
+      IdentityPolicy p = desired.policies().get(ep.identity());
       int flags = Layouts.EP_ENFORCE_INGRESS | Layouts.EP_ENFORCE_EGRESS;
       if (p != null) {
         flags =
@@ -59,8 +59,8 @@ public record MapContents(
     }
     Map<PolicyKey, PolicyValue> policy = new HashMap<>();
     Map<PolicyKey, PolicyValue> exact = new HashMap<>();
-    for (EndpointPolicy p : desired.policies().values()) {
-      for (Map.Entry<MapStateKey, MapStateEntry> e : p.mapState().entries().entrySet()) {
+    for (IdentityPolicy p : desired.policies().values()) {
+      for (Map.Entry<MapStateKey, MapStateEntry> e : p.entries().entrySet()) {
         MapStateKey k = e.getKey();
         (k.prefixLength() == EXACT_PREFIX ? exact : policy)
             .put(new PolicyKey(p.identity(), k), PolicyValue.of(k, e.getValue(), k.direction()));
@@ -70,8 +70,8 @@ public record MapContents(
   }
 
   /** Whether the datapath must look at the any-peer group of {@code direction} at all. */
-  private static boolean hasAnyPeerKeys(EndpointPolicy p, Direction direction) {
-    for (MapStateKey k : p.mapState().entries().keySet()) {
+  private static boolean hasAnyPeerKeys(IdentityPolicy p, Direction direction) {
+    for (MapStateKey k : p.entries().keySet()) {
       if (k.direction() == direction && k.identity() == MapStateKey.ANY_IDENTITY) {
         return true;
       }

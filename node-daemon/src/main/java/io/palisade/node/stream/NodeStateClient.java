@@ -5,7 +5,7 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.DatapathState;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.proto.nodestate.v1.Ack;
 import io.palisade.proto.nodestate.v1.Hello;
@@ -39,7 +39,7 @@ public final class NodeStateClient implements AutoCloseable {
   /** Puts a desired state into the maps; throws when it could not. */
   @FunctionalInterface
   public interface Applier {
-    void apply(DesiredState desired) throws Exception;
+    void apply(DatapathState desired) throws Exception;
   }
 
   private final String node;
@@ -210,7 +210,7 @@ public final class NodeStateClient implements AutoCloseable {
           default -> throw new IllegalArgumentException("neither a snapshot nor a delta");
         }
         List<String> unrouted = new ArrayList<>();
-        DesiredState desired = next.desired(vethOf, unrouted);
+        DatapathState desired = next.desired(vethOf, unrouted);
         applier.apply(desired);
         view = next;
         epoch = m.getEpoch();

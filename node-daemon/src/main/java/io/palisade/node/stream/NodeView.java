@@ -1,15 +1,9 @@
 package io.palisade.node.stream;
 
-import io.palisade.node.datapath.DesiredState;
-import io.palisade.node.datapath.LocalEndpoint;
-import io.palisade.policy.Direction;
+import io.palisade.node.datapath.DatapathState;
+import io.palisade.pipeline.model.EndpointState;
 import io.palisade.policy.identity.CidrPrefix;
-import io.palisade.policy.mapstate.L7Parser;
-import io.palisade.policy.mapstate.L7Policy;
-import io.palisade.policy.mapstate.MapState;
-import io.palisade.policy.mapstate.MapStateEntry;
-import io.palisade.policy.mapstate.MapStateKey;
-import io.palisade.policy.resolve.EndpointPolicy;
+import io.palisade.proto.codec.NodeStateCodec;
 import io.palisade.proto.nodestate.v1.Delta;
 import io.palisade.proto.nodestate.v1.Endpoint;
 import io.palisade.proto.nodestate.v1.IdentityPolicy;
@@ -17,13 +11,11 @@ import io.palisade.proto.nodestate.v1.IpcacheEntry;
 import io.palisade.proto.nodestate.v1.PolicyChange;
 import io.palisade.proto.nodestate.v1.Snapshot;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -32,7 +24,7 @@ import java.util.function.Function;
  * a new view and leaves this one as it was (a failed apply keeps the view in force). What a delta
  * does not touch is shared between the views, never copied: a policy change on a node of a large
  * cluster must not cost the cluster's whole ipcache. {@link #desired} maps it onto the datapath's
- * {@link DesiredState}; {@link #snapshot} gives it back as a message, to keep beside the pins.
+ * {@link DatapathState}; {@link #snapshot} gives it back as a message, to keep beside the pins.
  */
 final class NodeView {
 
@@ -44,14 +36,14 @@ final class NodeView {
   /** The ipcache parsed, and each identity's policy resolved, made when first asked for. */
   private Map<CidrPrefix, Long> parsedIpcache;
 
-  private final Map<Long, EndpointPolicy> resolved;
+  private final Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolved;
 
   private NodeView(
       Map<String, Long> ipcache,
       Map<String, Endpoint> endpoints,
       Map<Long, IdentityPolicy.Builder> policies,
       Map<CidrPrefix, Long> parsedIpcache,
-      Map<Long, EndpointPolicy> resolved) {
+      Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolved) {
     this.ipcache = ipcache;
     this.endpoints = endpoints;
     this.policies = policies;
@@ -81,13 +73,13 @@ final class NodeView {
       for (String prefix : d.getIpcacheDeletesList()) {
         ip.remove(prefix);
         if (p != null) {
-          p.remove(prefix(prefix));
+          p.remove(DatapathState.prefix(prefix));
         }
       }
       for (IpcacheEntry e : d.getIpcacheUpsertsList()) {
         ip.put(e.getPrefix(), e.getIdentity());
         if (p != null) {
-          p.put(prefix(e.getPrefix()), e.getIdentity());
+          p.put(DatapathState.prefix(e.getPrefix()), e.getIdentity());
         }
       }
       parsed = p == null ? null : Map.copyOf(p);
@@ -101,7 +93,7 @@ final class NodeView {
       }
     }
     Map<Long, IdentityPolicy.Builder> pol = policies;
-    Map<Long, EndpointPolicy> res = resolved;
+    Map<Long, io.palisade.pipeline.model.IdentityPolicy> res = resolved;
     if (d.getPolicyDeletesCount() > 0 || d.getPolicyChangesCount() > 0) {
       pol = new TreeMap<>(policies);
       res = new HashMap<>(resolved);
@@ -148,82 +140,21 @@ final class NodeView {
    *
    * @throws IllegalArgumentException on a prefix, key or verdict the datapath cannot hold
    */
-  DesiredState desired(Function<CidrPrefix, Optional<String>> vethOf, List<String> unrouted) {
+  DatapathState desired(Function<CidrPrefix, Optional<String>> vethOf, List<String> unrouted) {
     if (parsedIpcache == null) {
       Map<CidrPrefix, Long> ip = new HashMap<>();
-      ipcache.forEach((prefix, id) -> ip.put(prefix(prefix), id));
+      ipcache.forEach((prefix, id) -> ip.put(DatapathState.prefix(prefix), id));
       parsedIpcache = Map.copyOf(ip);
     }
-    List<LocalEndpoint> local = new ArrayList<>();
-    for (Endpoint e : endpoints.values()) {
-      for (String address : e.getAddressesList()) {
-        CidrPrefix host = prefix(address);
-        Optional<String> veth = vethOf.apply(host);
-        if (veth.isPresent()) {
-          local.add(new LocalEndpoint(host, e.getIdentity(), veth.get()));
-        } else {
-          unrouted.add(e.getId() + " " + address);
-        }
-      }
-    }
-    Map<Long, EndpointPolicy> out = new HashMap<>();
+    List<EndpointState> local = new ArrayList<>();
+    endpoints.values().forEach(e -> local.add(NodeStateCodec.endpoint(e)));
+    Map<Long, io.palisade.pipeline.model.IdentityPolicy> out = new HashMap<>();
     for (IdentityPolicy.Builder b : policies.values()) {
-      out.put(b.getIdentity(), resolved.computeIfAbsent(b.getIdentity(), id -> policy(b.build())));
+      out.put(
+          b.getIdentity(),
+          resolved.computeIfAbsent(b.getIdentity(), id -> NodeStateCodec.policy(b.build())));
     }
-    return new DesiredState(parsedIpcache, local, out);
-  }
-
-  private static CidrPrefix prefix(String s) {
-    return CidrPrefix.parse(s)
-        .orElseThrow(() -> new IllegalArgumentException("not an IP prefix: " + s));
-  }
-
-  static EndpointPolicy policy(IdentityPolicy p) {
-    Set<Direction> enforced = EnumSet.noneOf(Direction.class);
-    if (p.getEnforceIngress()) {
-      enforced.add(Direction.INGRESS);
-    }
-    if (p.getEnforceEgress()) {
-      enforced.add(Direction.EGRESS);
-    }
-    MapState state = new MapState();
-    for (io.palisade.proto.nodestate.v1.MapStateEntry e : p.getEntriesList()) {
-      state.insert(key(e.getKey()), entry(e));
-    }
-    return new EndpointPolicy(p.getIdentity(), enforced, state);
-  }
-
-  static MapStateKey key(io.palisade.proto.nodestate.v1.MapStateKey k) {
-    Direction d =
-        switch (k.getDirection()) {
-          case INGRESS -> Direction.INGRESS;
-          case EGRESS -> Direction.EGRESS;
-          default -> throw new IllegalArgumentException("a key without direction: " + k);
-        };
-    return new MapStateKey(
-        d, k.getPeerIdentity(), k.getProtocol(), k.getPort(), k.getPortPrefixBits());
-  }
-
-  /**
-   * The entry as the datapath needs it. A redirect's L7 rules travel over xDS, not here: its parser
-   * (which names the proxy listener) is all the maps hold.
-   */
-  static MapStateEntry entry(io.palisade.proto.nodestate.v1.MapStateEntry e) {
-    return switch (e.getVerdict()) {
-      case ALLOW -> MapStateEntry.ALLOW;
-      case DENY -> MapStateEntry.DENY;
-      case REDIRECT ->
-          MapStateEntry.redirect(
-              new L7Policy(
-                  switch (e.getL7Parser()) {
-                    case HTTP -> L7Parser.HTTP;
-                    case KAFKA -> L7Parser.KAFKA;
-                    case DNS -> L7Parser.DNS;
-                    default ->
-                        throw new IllegalArgumentException("a redirect without parser: " + e);
-                  },
-                  Set.of()));
-      default -> throw new IllegalArgumentException("an entry without verdict: " + e);
-    };
+    return DatapathState.bind(
+        parsedIpcache, local, out, (e, address) -> vethOf.apply(address), unrouted);
   }
 }

@@ -3,12 +3,13 @@ package io.palisade.node.bench;
 import io.palisade.node.bpf.ProgTestRun;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
-import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.LocalEndpoint;
 import io.palisade.node.harness.BpfFsGuard;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.Packets;
 import io.palisade.node.harness.Privileges;
+import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.mapstate.MapState;
@@ -96,11 +97,14 @@ public final class VerdictBenchmark {
       ms.insert(
           new MapStateKey(Direction.INGRESS, id, 6, 1000 + (i % 50_000), 16), MapStateEntry.ALLOW);
     }
-    DesiredState desired =
-        new DesiredState(
+    DatapathState desired =
+        new DatapathState(
             ipcache,
             List.of(new LocalEndpoint(CidrPrefix.host(POD), SUBJECT, "lo")),
-            Map.of(SUBJECT, new EndpointPolicy(SUBJECT, EnumSet.allOf(Direction.class), ms)));
+            Map.of(
+                SUBJECT,
+                IdentityPolicy.of(
+                    new EndpointPolicy(SUBJECT, EnumSet.allOf(Direction.class), ms))));
     long t0 = System.nanoTime();
     ApplyResult applied = ns.call(() -> dp.apply(desired));
     long applyMs = (System.nanoTime() - t0) / 1_000_000;

@@ -7,6 +7,7 @@ import io.palisade.node.harness.BpfFsGuard;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.Packets;
 import io.palisade.node.harness.Privileges;
+import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.mapstate.MapState;
@@ -146,9 +147,10 @@ class KernelVerdictIT {
       keys.add(k);
       ms.insert(k, rnd.nextInt(10) < 3 ? MapStateEntry.DENY : MapStateEntry.ALLOW);
     }
-    EndpointPolicy policy = new EndpointPolicy(SUBJECT, EnumSet.allOf(Direction.class), ms);
-    DesiredState desired =
-        new DesiredState(
+    IdentityPolicy policy =
+        IdentityPolicy.of(new EndpointPolicy(SUBJECT, EnumSet.allOf(Direction.class), ms));
+    DatapathState desired =
+        new DatapathState(
             ipcache,
             List.of(new LocalEndpoint(CidrPrefix.host(pod), SUBJECT, "lo")),
             Map.of(SUBJECT, policy));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.palisade.node.maps.EndpointValue;
 import io.palisade.node.maps.Layouts;
 import io.palisade.node.maps.PolicyKey;
+import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.policy.Direction;
 import io.palisade.policy.Protocol;
 import io.palisade.policy.identity.CidrPrefix;
@@ -33,11 +34,13 @@ class MapContentsTest {
     ms.insert(exact, MapStateEntry.ALLOW);
     ms.insert(range, MapStateEntry.DENY);
     ms.insert(anyPeer, MapStateEntry.ALLOW);
-    DesiredState desired =
-        new DesiredState(
+    DatapathState desired =
+        new DatapathState(
             Map.of(p("10.0.0.5/32"), 300L, p("203.0.113.0/24"), 16777217L),
             List.of(new LocalEndpoint(p("10.0.0.7/32"), 400, "lxc7")),
-            Map.of(400L, new EndpointPolicy(400, EnumSet.of(Direction.INGRESS), ms)));
+            Map.of(
+                400L,
+                IdentityPolicy.of(new EndpointPolicy(400, EnumSet.of(Direction.INGRESS), ms))));
 
     MapContents c = MapContents.of(desired, name -> name.equals("lxc7") ? 17 : -1);
 
@@ -55,8 +58,8 @@ class MapContentsTest {
 
   @Test
   void anEndpointWithoutPolicyEnforcesBothDirections() {
-    DesiredState desired =
-        new DesiredState(
+    DatapathState desired =
+        new DatapathState(
             Map.of(), List.of(new LocalEndpoint(p("fd00::7/128"), 9, "lxc1")), Map.of());
     EndpointValue ep = MapContents.of(desired, n -> 3).endpoints().get(p("fd00::7/128"));
     assertThat(ep.enforcesIngress()).isTrue();

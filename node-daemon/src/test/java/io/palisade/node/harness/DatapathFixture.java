@@ -1,9 +1,8 @@
 package io.palisade.node.harness;
 
 import io.palisade.node.datapath.ApplyResult;
-import io.palisade.node.datapath.ClusterState;
 import io.palisade.node.datapath.Datapath;
-import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.DatapathState;
 import io.palisade.policy.cluster.ClusterParser;
 import io.palisade.policy.flow.ClusterPolicy;
 import io.palisade.policy.flow.FlowEndpoint;
@@ -45,7 +44,7 @@ public final class DatapathFixture implements AutoCloseable {
   private final Path policyDir;
   private Datapath datapath;
   private ClusterPolicy policy;
-  private DesiredState desired;
+  private DatapathState desired;
 
   public DatapathFixture(List<PodSpec> pods, List<String> outside) {
     Topology t = null;
@@ -90,7 +89,7 @@ public final class DatapathFixture implements AutoCloseable {
     return policy;
   }
 
-  public DesiredState desired() {
+  public DatapathState desired() {
     return desired;
   }
 
@@ -103,7 +102,7 @@ public final class DatapathFixture implements AutoCloseable {
    * Resolves {@code yaml} into the engine's verdicts and a desired state without applying it; also
    * writes it to {@link #policyDir()}, where a daemon process can read it.
    */
-  public DesiredState prepare(String yaml) {
+  public DatapathState prepare(String yaml) {
     try {
       try (var files = Files.list(policyDir)) {
         for (Path f : files.toList()) {
@@ -130,7 +129,7 @@ public final class DatapathFixture implements AutoCloseable {
   }
 
   /** Applies a desired state on the node's thread (interface lookups and tc are per namespace). */
-  public ApplyResult apply(DesiredState state) {
+  public ApplyResult apply(DatapathState state) {
     return topology.node().call(() -> datapath.apply(state));
   }
 

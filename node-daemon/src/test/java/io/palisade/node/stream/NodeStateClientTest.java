@@ -2,7 +2,7 @@ package io.palisade.node.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.LocalEndpoint;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.CidrPrefix;
@@ -41,7 +41,7 @@ class NodeStateClientTest {
 
   @TempDir Path dir;
 
-  private final List<DesiredState> applied = new CopyOnWriteArrayList<>();
+  private final List<DatapathState> applied = new CopyOnWriteArrayList<>();
   private volatile String failNext;
   private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
   private final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
@@ -68,7 +68,7 @@ class NodeStateClientTest {
     await(() -> acked(operator, 1));
     assertThat(operator.hellos.getFirst().getLastAppliedRevision()).isZero();
     assertThat(operator.hellos.getFirst().getNodeName()).isEqualTo(NODE);
-    DesiredState s1 = applied.getLast();
+    DatapathState s1 = applied.getLast();
     assertThat(s1.ipcache())
         .containsEntry(prefix("10.0.0.1/32"), DEATHSTAR)
         .containsEntry(prefix("10.0.0.2/32"), TIEFIGHTER);
@@ -81,7 +81,7 @@ class NodeStateClientTest {
     // A delta: the xwing appears and is let in, the tiefighter is no longer.
     operator.publish(delta2(), snapshot1());
     await(() -> acked(operator, 2));
-    DesiredState s2 = applied.getLast();
+    DatapathState s2 = applied.getLast();
     assertThat(s2.ipcache()).containsEntry(prefix("10.0.0.3/32"), XWING);
     assertThat(verdict(s2, XWING)).contains(Verdict.ALLOW);
     assertThat(verdict(s2, TIEFIGHTER)).isEmpty();
@@ -135,7 +135,7 @@ class NodeStateClientTest {
     operator = new TestOperator(0, "e1", 1, snapshot1(), List.of());
     client = client().start();
     await(() -> acked(operator, 1));
-    DesiredState s1 = applied.getLast();
+    DatapathState s1 = applied.getLast();
 
     failNext = "policy map full";
     operator.publish(delta2(), snapshot1());
@@ -205,12 +205,10 @@ class NodeStateClientTest {
     }
   }
 
-  private static Optional<Verdict> verdict(DesiredState s, long peer) {
-    return s.policies()
-        .get(DEATHSTAR)
-        .mapState()
-        .lookup(Direction.INGRESS, peer, 6, 80)
-        .map(m -> m.entry().verdict());
+  private static Optional<Verdict> verdict(DatapathState s, long peer) {
+    var mapState = new io.palisade.policy.mapstate.MapState();
+    s.policies().get(DEATHSTAR).entries().forEach(mapState::insert);
+    return mapState.lookup(Direction.INGRESS, peer, 6, 80).map(m -> m.entry().verdict());
   }
 
   private static CidrPrefix prefix(String s) {

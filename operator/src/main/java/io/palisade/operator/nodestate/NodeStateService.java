@@ -3,6 +3,7 @@ package io.palisade.operator.nodestate;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.proto.nodestate.v1.NodeMessage;
 import io.palisade.proto.nodestate.v1.NodeStateGrpc;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
@@ -19,7 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
  * snapshot) without holding up anyone else.
  */
 public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
-    implements NodeStateStore.Listener {
+    implements NodeStateApplier.Listener {
 
   private final NodeStateStore store;
   private final Executor executor;

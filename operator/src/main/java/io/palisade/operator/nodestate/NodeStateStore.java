@@ -1,8 +1,10 @@
 package io.palisade.operator.nodestate;
 
-import io.palisade.operator.model.DesiredState;
-import io.palisade.operator.model.LocalState;
-import io.palisade.operator.model.NodeChanges;
+import io.palisade.pipeline.NodeStateApplier;
+import io.palisade.pipeline.model.DesiredState;
+import io.palisade.pipeline.model.LocalState;
+import io.palisade.pipeline.model.NodeChanges;
+import io.palisade.proto.codec.NodeStateDiff;
 import io.palisade.proto.nodestate.v1.Delta;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
 import java.util.ArrayDeque;
@@ -22,14 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * which its own state changed, kept for a while so a node that reconnects can catch up, or else a
  * snapshot. It never blocks on a node: senders pull from here at their own pace.
  */
-public final class NodeStateStore {
-
-  /** Told when nodes have a new revision to fetch, and when a node acks one. */
-  public interface Listener {
-    default void published(long revision, Set<String> changedNodes) {}
-
-    default void acked(String node, long revision) {}
-  }
+public final class NodeStateStore implements NodeStateApplier {
 
   /** How one node stands: desired nodes, connected nodes, and what they acked. */
   public record NodeStatus(
@@ -64,10 +59,12 @@ public final class NodeStateStore {
     return epoch;
   }
 
+  @Override
   public void addListener(Listener listener) {
     listeners.add(listener);
   }
 
+  @Override
   public synchronized long revision() {
     return revision;
   }
@@ -96,6 +93,7 @@ public final class NodeStateStore {
    * part of the delta is made once for all nodes; so a change costs what it touches, not what the
    * cluster holds. Returns the revision as {@link #publish(DesiredState)} does.
    */
+  @Override
   public long publish(NodeChanges next) {
     Set<String> changed = new HashSet<>();
     long published;
@@ -267,7 +265,7 @@ public final class NodeStateStore {
     return rec.acked >= rec.lastChanged ? revision : rec.acked;
   }
 
-  /** How many of {@code desiredNodes} hold revision {@code since} or a later one. */
+  @Override
   public synchronized int enforcedCount(Collection<String> desiredNodes, long since) {
     int n = 0;
     for (String node : desiredNodes) {
@@ -276,6 +274,14 @@ public final class NodeStateStore {
       }
     }
     return n;
+  }
+
+  @Override
+  public synchronized Optional<String> failure(String node, long since) {
+    NodeRecord rec = nodes.get(node);
+    return rec == null || rec.lastError.isEmpty() || effectiveRevision(node) >= since
+        ? Optional.empty()
+        : Optional.of(rec.lastError);
   }
 
   public synchronized Optional<NodeStatus> status(String node) {

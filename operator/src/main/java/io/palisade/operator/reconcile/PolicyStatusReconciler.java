@@ -9,12 +9,12 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.palisade.crds.cilium.PolicyStatus;
-import io.palisade.operator.inventory.Pipeline;
-import io.palisade.operator.inventory.PolicyValidation;
-import io.palisade.operator.model.PolicyRef;
-import io.palisade.operator.nodestate.NodeStateStore;
-import io.palisade.operator.status.Enforcement;
 import io.palisade.operator.status.PolicyConditions;
+import io.palisade.pipeline.Enforcement;
+import io.palisade.pipeline.NodeStateApplier;
+import io.palisade.pipeline.Pipeline;
+import io.palisade.pipeline.inventory.PolicyValidation;
+import io.palisade.pipeline.model.PolicyRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -44,9 +44,9 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
     this.validation = validation;
     this.clock = clock;
     pipeline
-        .store()
+        .applier()
         .addListener(
-            new NodeStateStore.Listener() {
+            new NodeStateApplier.Listener() {
               @Override
               public void published(long revision, Set<String> changedNodes) {
                 changedNodes.forEach(PolicyStatusReconciler.this::wake);

@@ -2,6 +2,7 @@ package io.palisade.operator.status;
 
 import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.pipeline.Enforcement;
 import io.palisade.policy.parse.FieldError;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -3,11 +3,11 @@ package io.palisade.operator.nodestate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.LocalEndpoint;
 import io.palisade.node.stream.NodeStateClient;
-import io.palisade.operator.StarWars;
-import io.palisade.operator.model.NodeStateComputer;
+import io.palisade.pipeline.StarWars;
+import io.palisade.pipeline.model.NodeStateComputer;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
@@ -31,7 +31,7 @@ class NodeDaemonStreamTest {
 
   private final NodeStateComputer computer = new NodeStateComputer(new InMemoryIdentityAllocator());
   private final NodeStateStore store = new NodeStateStore("epoch-1", 64);
-  private final List<DesiredState> applied = new CopyOnWriteArrayList<>();
+  private final List<DatapathState> applied = new CopyOnWriteArrayList<>();
   private final PrintStream log = new PrintStream(PrintStream.nullOutputStream());
   private NodeStateServer server;
   private NodeStateClient client;
@@ -48,7 +48,7 @@ class NodeDaemonStreamTest {
     }
   }
 
-  private io.palisade.operator.model.DesiredState state(String... policies) {
+  private io.palisade.pipeline.model.DesiredState state(String... policies) {
     return computer.compute(StarWars.snapshot(StarWars.workloads(), policies));
   }
 
@@ -76,7 +76,7 @@ class NodeDaemonStreamTest {
     client = client(port).start();
 
     await().until(() -> acked() == r1);
-    DesiredState s1 = applied.getLast();
+    DatapathState s1 = applied.getLast();
     long deathstar = s1.ipcache().get(host("10.42.0.10"));
     long tiefighter = s1.ipcache().get(host("10.42.0.11"));
     long xwing = s1.ipcache().get(host("10.42.0.12"));
@@ -86,7 +86,7 @@ class NodeDaemonStreamTest {
 
     long r2 = store.publish(state(StarWars.RULE1));
     await().until(() -> acked() == r2);
-    DesiredState s2 = applied.getLast();
+    DatapathState s2 = applied.getLast();
     assertThat(s2.policies().get(deathstar).enforces(Direction.INGRESS)).isTrue();
     assertThat(verdict(s2, deathstar, tiefighter)).contains(Verdict.ALLOW);
     assertThat(verdict(s2, deathstar, xwing)).isEmpty();
@@ -113,7 +113,7 @@ class NodeDaemonStreamTest {
     assertThat(verdict(applied.getLast(), deathstar, tiefighter)).contains(Verdict.ALLOW);
   }
 
-  private static Optional<Verdict> verdict(DesiredState s, long subject, long peer) {
+  private static Optional<Verdict> verdict(DatapathState s, long subject, long peer) {
     return s.policies()
         .get(subject)
         .mapState()

@@ -3,11 +3,11 @@ package io.palisade.operator.nodestate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.palisade.operator.StarWars;
-import io.palisade.operator.model.DesiredState;
-import io.palisade.operator.model.LocalState;
-import io.palisade.operator.model.NodeStateComputer;
-import io.palisade.operator.model.Workload;
+import io.palisade.pipeline.StarWars;
+import io.palisade.pipeline.model.DesiredState;
+import io.palisade.pipeline.model.LocalState;
+import io.palisade.pipeline.model.NodeStateComputer;
+import io.palisade.pipeline.model.Workload;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
 import java.net.InetSocketAddress;

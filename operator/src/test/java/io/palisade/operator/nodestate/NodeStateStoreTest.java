@@ -2,10 +2,10 @@ package io.palisade.operator.nodestate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.palisade.operator.StarWars;
-import io.palisade.operator.model.DesiredState;
-import io.palisade.operator.model.NodeStateComputer;
-import io.palisade.operator.model.Workload;
+import io.palisade.pipeline.StarWars;
+import io.palisade.pipeline.model.DesiredState;
+import io.palisade.pipeline.model.NodeStateComputer;
+import io.palisade.pipeline.model.Workload;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
 import java.util.ArrayList;

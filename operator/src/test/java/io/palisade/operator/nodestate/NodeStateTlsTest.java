@@ -9,8 +9,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.palisade.node.stream.ClientTls;
 import io.palisade.node.stream.NodeStateClient;
-import io.palisade.operator.StarWars;
-import io.palisade.operator.model.NodeStateComputer;
+import io.palisade.pipeline.StarWars;
+import io.palisade.pipeline.model.NodeStateComputer;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
 import java.io.OutputStream;
@@ -101,7 +101,7 @@ class NodeStateTlsTest {
 
   @Test
   void theNodeDaemonsOwnClientSpeaksMutualTls() throws Exception {
-    List<io.palisade.node.datapath.DesiredState> applied = new CopyOnWriteArrayList<>();
+    List<io.palisade.node.datapath.DatapathState> applied = new CopyOnWriteArrayList<>();
     ClientTls tls =
         new ClientTls(certs.certificate("node-a"), certs.key("node-a"), certs.certificate("ca"));
     try (NodeStateClient client =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.pipeline.Enforcement;
 import io.palisade.policy.parse.FieldError;
 import java.time.Instant;
 import java.util.List;

@@ -1,0 +1,222 @@
+package io.palisade.cli.standalone;
+
+import io.palisade.pipeline.Enforcement;
+import io.palisade.pipeline.NodeStateApplier;
+import io.palisade.pipeline.inventory.ClusterInventory;
+import io.palisade.pipeline.inventory.PolicyValidation;
+import io.palisade.pipeline.local.LocalPipeline;
+import io.palisade.pipeline.local.PolicySnapshot;
+import io.palisade.pipeline.model.PolicyRef;
+import io.palisade.policy.cluster.ClusterParser;
+import io.palisade.policy.parse.FieldError;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Standalone mode's loop: one policy source and one cluster file into the pipeline the operator
+ * runs, and from there to one applier (this node's datapath, or memory alone). Each change of the
+ * inputs is a new generation. {@link #step} runs on one thread; status is read from others.
+ */
+final class StandaloneLoop {
+
+  /** The node standalone mode stands for: every pod of the cluster file runs here. */
+  static final String NODE = "local";
+
+  private final SnapshotSource source;
+  private final Path clusterFile;
+  private final NodeStateApplier applier;
+  private final String enforcedReason;
+  private final Runnable idle;
+  private final PrintWriter out;
+  private final LocalPipeline pipeline;
+  private String clusterStamp = "";
+  private volatile List<String> fileErrors = List.of();
+  private volatile String revision = "";
+  private volatile long generation;
+  // Generation, revision and pipeline revision written together: /readyz must never pair a
+  // generation with the revision of one that is still being applied.
+  private volatile Applied applied = new Applied(0, "", 0);
+
+  private record Applied(long generation, String revision, long pipelineRevision) {}
+
+  /**
+   * @param enforcedReason what status says once a generation is held: {@code Enforced} in a
+   *     datapath, {@code Resolved} in memory
+   * @param idle what to do on a step that finds no change (a datapath binds pods' veths again)
+   */
+  StandaloneLoop(
+      SnapshotSource source,
+      Path clusterFile,
+      NodeStateApplier applier,
+      String enforcedReason,
+      Runnable idle,
+      PrintWriter out) {
+    this.source = source;
+    this.clusterFile = clusterFile;
+    this.applier = applier;
+    this.enforcedReason = enforcedReason;
+    this.idle = idle;
+    this.out = out;
+    this.pipeline = new LocalPipeline(NODE, applier);
+  }
+
+  LocalPipeline pipeline() {
+    return pipeline;
+  }
+
+  /** How many times the inputs have changed. */
+  long generation() {
+    return generation;
+  }
+
+  /** The revision of the policy source last read. */
+  String revision() {
+    return revision;
+  }
+
+  /** Steps every {@code every}, or at once when {@code wake} is released, until interrupted. */
+  void run(Duration every, Semaphore wake) throws Exception {
+    while (!Thread.currentThread().isInterrupted()) {
+      step();
+      // A webhook call ends the wait early; several calls during one poll make one poll.
+      if (wake.tryAcquire(every.toMillis(), TimeUnit.MILLISECONDS)) {
+        wake.drainPermits();
+      }
+    }
+  }
+
+  /** Reads what changed, and applies it. */
+  void step() {
+    boolean clusterChanged = readCluster();
+    Optional<PolicySnapshot> snapshot = source.poll();
+    source.problem().ifPresent(p -> out.println("palisade: " + p + " (nothing changes)"));
+    snapshot.ifPresent(
+        s -> {
+          pipeline.accept(s);
+          fileErrors = s.fileErrors();
+          revision = s.revision();
+        });
+    if (snapshot.isPresent() || clusterChanged) {
+      long next = generation + 1;
+      try {
+        long r = pipeline.run();
+        generation = next;
+        applied = new Applied(next, revision, r);
+        report(next);
+      } catch (RuntimeException e) {
+        generation = next;
+        out.println("palisade: generation " + next + " not applied: " + e.getMessage());
+      }
+    } else {
+      idle.run();
+    }
+    out.flush();
+  }
+
+  private boolean readCluster() {
+    String stamp;
+    try {
+      stamp =
+          Files.exists(clusterFile)
+              ? Files.size(clusterFile) + "@" + Files.getLastModifiedTime(clusterFile).toMillis()
+              : "missing";
+    } catch (java.io.IOException e) {
+      out.println("palisade: " + clusterFile + ": " + e.getMessage() + " (the last good stays)");
+      return false;
+    }
+    if (stamp.equals(clusterStamp)) {
+      return false;
+    }
+    clusterStamp = stamp;
+    ClusterParser.Result parsed = new ClusterParser().parse(clusterFile);
+    if (!parsed.errors().isEmpty()) {
+      for (FieldError e : parsed.errors()) {
+        out.println("palisade: " + clusterFile + ": " + e + " (the last good cluster stays)");
+      }
+      return false;
+    }
+    pipeline.accept(parsed.cluster());
+    return true;
+  }
+
+  private void report(long generation) {
+    List<PolicyStatus> statuses = statuses();
+    long invalid = statuses.stream().filter(s -> !s.valid()).count();
+    out.printf(
+        "palisade: generation %d at %s: %d policies, %d invalid%n",
+        generation, revision, statuses.size(), invalid);
+    for (PolicyStatus s : statuses) {
+      for (String e : s.errors()) {
+        out.println(
+            "palisade:   " + s.key() + ": " + e + (s.inForce() ? " (last good copy kept)" : ""));
+      }
+    }
+    fileErrors.forEach(e -> out.println("palisade:   " + e));
+  }
+
+  /** Every policy with its validity, what is in force of it, and how far that is enforced. */
+  List<PolicyStatus> statuses() {
+    ClusterInventory inventory = pipeline.inventory();
+    List<PolicyStatus> out = new ArrayList<>();
+    for (PolicyRef ref : inventory.policies()) {
+      Optional<PolicyValidation.Checked> latest = inventory.latest(ref);
+      if (latest.isEmpty()) {
+        continue;
+      }
+      PolicyValidation.Checked c = latest.get();
+      Optional<Long> inForce = inventory.generationInForce(ref);
+      Optional<Enforcement> enforcement =
+          inForce.flatMap(g -> pipeline.pipeline().enforcement(ref, g));
+      out.add(
+          new PolicyStatus(
+              ref.kind(),
+              ref.namespace(),
+              ref.name(),
+              c.valid(),
+              c.errors().stream().map(FieldError::toString).toList(),
+              inForce.isPresent(),
+              revision,
+              enforcement.map(Enforcement::message),
+              inventory.inForce(ref).map(PolicyValidation.Checked::hasL7Rules).orElse(false)));
+    }
+    out.sort(Comparator.comparing(PolicyStatus::key));
+    return out;
+  }
+
+  StatusServer.Readiness readiness() {
+    long g = generation;
+    Applied a = applied;
+    boolean held =
+        a.generation() == g && applier.enforcedCount(List.of(NODE), a.pipelineRevision()) == 1;
+    boolean ready = g > 0 && held;
+    String message =
+        ready
+            ? "ready: generation " + g + " at " + a.revision()
+            : "not ready: generation " + g + " not applied yet";
+    String detail =
+        enforcedReason.equals("Enforced")
+            ? "enforced on 1/1 node at " + a.revision()
+            : "resolved into MapState (not enforced: run with --enforce) at " + a.revision();
+    return new StatusServer.Readiness(ready, message, enforcedReason, detail);
+  }
+
+  boolean allValid() {
+    return statuses().stream().allMatch(PolicyStatus::valid) && fileErrors.isEmpty();
+  }
+
+  void printStatuses() {
+    for (PolicyStatus s : statuses()) {
+      out.println(
+          s.key() + ": " + (s.valid() ? "Valid" : "Invalid: " + String.join("; ", s.errors())));
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,43 @@
+package io.palisade.pipeline;
+
+import io.palisade.pipeline.model.NodeChanges;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where the pipeline's node state goes: the operator's store that streams it to remote daemons, the
+ * datapath of this node in process, or memory alone when nothing enforces. The pipeline publishes
+ * from one thread at a time; status readers may ask from any thread, so implementations must be
+ * thread-safe.
+ */
+public interface NodeStateApplier {
+
+  /** Told when nodes have a new revision to take, and when a node holds one (or failed to). */
+  interface Listener {
+    default void published(long revision, Set<String> changedNodes) {}
+
+    default void acked(String node, long revision) {}
+  }
+
+  /** Registers {@code listener}; it is called from the thread that published or acked. */
+  void addListener(Listener listener);
+
+  /**
+   * Takes what changed in the desired state. Returns the revision that holds it: a new one if any
+   * node's state changed, the current one otherwise. A failure leaves what was applied in place.
+   */
+  long publish(NodeChanges changes);
+
+  /** The revision last published. */
+  long revision();
+
+  /** How many of {@code nodes} hold revision {@code since} or a later one in their datapath. */
+  int enforcedCount(Collection<String> nodes, long since);
+
+  /**
+   * Why {@code node} has not reached revision {@code since}, when it reported a failure; empty when
+   * it holds it or has only not got there yet.
+   */
+  Optional<String> failure(String node, long since);
+}

@@ -1,0 +1,138 @@
+package io.palisade.pipeline;
+
+import io.palisade.pipeline.inventory.ClusterInventory;
+import io.palisade.pipeline.model.LiveDesiredState;
+import io.palisade.pipeline.model.PolicyRef;
+import io.palisade.policy.identity.IdentityAllocator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Inventory in, node state out: takes what changed in the inventory, applies it to the live desired
+ * state, publishes the nodes it touched as a revision, and remembers which revision first carried
+ * each policy generation, so that acks can say how far a generation is enforced.
+ */
+public final class Pipeline {
+
+  private record Applied(long generation, long revision) {}
+
+  private final ClusterInventory inventory;
+  private final LiveDesiredState state;
+  private final NodeStateApplier applier;
+  private final Map<PolicyRef, Applied> applied = new HashMap<>();
+
+  public Pipeline(
+      ClusterInventory inventory, IdentityAllocator allocator, NodeStateApplier applier) {
+    this.inventory = inventory;
+    this.state = new LiveDesiredState(allocator);
+    this.applier = applier;
+  }
+
+  public ClusterInventory inventory() {
+    return inventory;
+  }
+
+  public NodeStateApplier applier() {
+    return applier;
+  }
+
+  /**
+   * Applies and publishes what changed in the inventory since the last run; returns the revision
+   * that holds it. When a change cannot be applied (an identity cannot be allocated), what was
+   * applied before it is published, the rest is left marked for the next run, and the failure is
+   * thrown.
+   */
+  public synchronized long run() {
+    ClusterInventory.Changes changes = inventory.drain();
+    if (changes.isEmpty()) {
+      return applier.revision();
+    }
+    Map<PolicyRef, Long> generations = new LinkedHashMap<>();
+    RuntimeException failure = null;
+    try {
+      apply(changes, generations);
+    } catch (RuntimeException e) {
+      inventory.requeue(changes);
+      failure = e;
+    }
+    long revision = applier.publish(state.drain());
+    generations.forEach(
+        (ref, generation) -> {
+          if (generation < 0) {
+            applied.remove(ref);
+            return;
+          }
+          Applied a = applied.get(ref);
+          if (a == null || a.generation() != generation) {
+            applied.put(ref, new Applied(generation, revision));
+          }
+        });
+    if (failure != null) {
+      throw failure;
+    }
+    return revision;
+  }
+
+  /** Namespaces first, since a pod's identity takes its namespace's labels; policies last. */
+  private void apply(ClusterInventory.Changes changes, Map<PolicyRef, Long> generations) {
+    changes
+        .namespaces()
+        .forEach(
+            (name, ns) ->
+                ns.ifPresentOrElse(state::putNamespace, () -> state.removeNamespace(name)));
+    changes
+        .workloads()
+        .forEach((id, w) -> w.ifPresentOrElse(state::putWorkload, () -> state.removeWorkload(id)));
+    changes
+        .policies()
+        .forEach(
+            (ref, checked) -> {
+              if (checked.isPresent()) {
+                state.putPolicy(ref, checked.get().rules());
+                generations.put(ref, checked.get().generation());
+              } else {
+                state.removePolicy(ref);
+                generations.put(ref, -1L);
+              }
+            });
+  }
+
+  /** The policies that must be enforced on {@code node}. */
+  public synchronized List<PolicyRef> policiesOn(String node) {
+    return state.policiesOn(node);
+  }
+
+  /** The nodes {@code policy} must be enforced on: those running an endpoint it selects. */
+  public synchronized Set<String> nodesOf(PolicyRef policy) {
+    return state.nodesOf(policy);
+  }
+
+  /** The cluster identities some workload has, which the identity GC must leave alone. */
+  public synchronized Set<Long> identitiesInUse() {
+    return state.identitiesInUse();
+  }
+
+  /**
+   * How far generation {@code generation} of {@code policy} is enforced; empty until the pipeline
+   * has published it.
+   */
+  public synchronized Optional<Enforcement> enforcement(PolicyRef policy, long generation) {
+    Applied a = applied.get(policy);
+    if (a == null || a.generation() != generation) {
+      return Optional.empty();
+    }
+    Set<String> nodes = state.nodesOf(policy);
+    List<String> failures = new ArrayList<>();
+    for (String node : nodes) { // In name order: nodesOf sorts them.
+      applier.failure(node, a.revision()).ifPresent(e -> failures.add(node + ": " + e));
+    }
+    return Optional.of(
+        new Enforcement(
+            nodes.size(), applier.enforcedCount(nodes, a.revision()), a.revision(), failures));
+  }
+}

@@ -1,0 +1,258 @@
+package io.palisade.pipeline.inventory;
+
+import io.palisade.crds.cilium.CiliumCIDRGroup;
+import io.palisade.pipeline.model.ClusterSnapshot;
+import io.palisade.pipeline.model.PolicyRef;
+import io.palisade.pipeline.model.Workload;
+import io.palisade.policy.cluster.Namespace;
+import io.palisade.policy.rules.PolicyRule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The objects the pipeline works from, as their one writer last saw them (the operator's informers,
+ * or standalone mode's files and Git): namespaces, workloads, CIDR groups, and every policy
+ * generation with its validation. Each change bumps a version and marks its key, so the pipeline
+ * takes only what changed since it last looked. Thread-safe: the writer and the pipeline's thread
+ * meet here.
+ *
+ * <p>A policy whose new generation is invalid keeps its last valid generation in force: a typo in
+ * an update must not open what the policy closed.
+ */
+public final class ClusterInventory {
+
+  /** The inventory at one version, with the generation in force of every policy it holds. */
+  public record Snapshot(long version, ClusterSnapshot cluster, Map<PolicyRef, Long> generations) {}
+
+  /**
+   * What changed since the last {@link #drain}: for each changed key, its current value, or empty
+   * when it is gone. A policy's value is its generation in force.
+   */
+  public record Changes(
+      long version,
+      Map<String, Optional<Namespace>> namespaces,
+      Map<String, Optional<Workload>> workloads,
+      Map<PolicyRef, Optional<PolicyValidation.Checked>> policies) {
+
+    public boolean isEmpty() {
+      return namespaces.isEmpty() && workloads.isEmpty() && policies.isEmpty();
+    }
+  }
+
+  private final Map<String, Namespace> namespaces = new HashMap<>();
+  private final Map<String, Workload> workloads = new HashMap<>();
+  private final Map<PolicyRef, PolicyValidation.Checked> latest = new HashMap<>();
+  private final Map<PolicyRef, PolicyValidation.Checked> inForce = new HashMap<>();
+  private final Set<String> dirtyNamespaces = new LinkedHashSet<>();
+  private final Set<String> dirtyWorkloads = new LinkedHashSet<>();
+  private final Set<PolicyRef> dirtyPolicies = new LinkedHashSet<>();
+  private final Map<String, CiliumCIDRGroup> cidrGroups = new TreeMap<>();
+
+  /** The policies in force whose rules name CIDR groups, translated again when a group changes. */
+  private final Set<PolicyRef> groupUsers = new HashSet<>();
+
+  private long version;
+
+  public synchronized long version() {
+    return version;
+  }
+
+  public synchronized boolean putNamespace(Namespace ns) {
+    return changed(!Objects.equals(namespaces.put(ns.name(), ns), ns), dirtyNamespaces, ns.name());
+  }
+
+  public synchronized boolean removeNamespace(String name) {
+    return changed(namespaces.remove(name) != null, dirtyNamespaces, name);
+  }
+
+  public synchronized boolean putWorkload(Workload w) {
+    return changed(!Objects.equals(workloads.put(w.id(), w), w), dirtyWorkloads, w.id());
+  }
+
+  public synchronized boolean removeWorkload(String id) {
+    return changed(workloads.remove(id) != null, dirtyWorkloads, id);
+  }
+
+  /**
+   * Records a policy generation as validated. Returns whether anything changed: the generation, its
+   * errors, or the rules in force.
+   */
+  public synchronized boolean putPolicy(PolicyValidation.Checked checked) {
+    PolicyValidation.Checked before = latest.put(checked.ref(), checked);
+    boolean seen =
+        before != null
+            && before.generation() == checked.generation()
+            && before.errors().equals(checked.errors());
+    if (!checked.valid()) {
+      return changed(!seen);
+    }
+    PolicyValidation.Checked forced = inForce.put(checked.ref(), checked);
+    if (checked.object().map(PolicyTranslation::usesCidrGroups).orElse(false)) {
+      groupUsers.add(checked.ref());
+    } else {
+      groupUsers.remove(checked.ref());
+    }
+    boolean rulesChanged = forced == null || !forced.rules().equals(checked.rules());
+    if (rulesChanged || forced.generation() != checked.generation()) {
+      dirtyPolicies.add(checked.ref());
+    }
+    return changed(!seen || rulesChanged);
+  }
+
+  public synchronized boolean removePolicy(PolicyRef ref) {
+    boolean known = latest.remove(ref) != null;
+    if (inForce.remove(ref) != null) {
+      dirtyPolicies.add(ref);
+    }
+    groupUsers.remove(ref);
+    return changed(known);
+  }
+
+  /** Records a CIDR group; the policies naming groups are translated again. */
+  public synchronized boolean putCidrGroup(CiliumCIDRGroup group) {
+    CiliumCIDRGroup before = cidrGroups.put(group.getMetadata().getName(), group);
+    boolean same =
+        before != null
+            && Objects.equals(before.getSpec(), group.getSpec())
+            && Objects.equals(before.getMetadata().getLabels(), group.getMetadata().getLabels());
+    return groupsChanged(!same);
+  }
+
+  public synchronized boolean removeCidrGroup(String name) {
+    return groupsChanged(cidrGroups.remove(name) != null);
+  }
+
+  public synchronized Set<String> cidrGroupNames() {
+    return Set.copyOf(cidrGroups.keySet());
+  }
+
+  private boolean groupsChanged(boolean changed) {
+    if (changed) {
+      dirtyPolicies.addAll(groupUsers);
+    }
+    return changed(changed);
+  }
+
+  /** The policy's rules in force: translated with the current CIDR groups if it names any. */
+  private PolicyValidation.Checked translated(PolicyValidation.Checked checked) {
+    if (!groupUsers.contains(checked.ref())) {
+      return checked;
+    }
+    return new PolicyValidation.Checked(
+        checked.ref(),
+        checked.generation(),
+        checked.errors(),
+        PolicyTranslation.rules(checked.object().orElseThrow(), cidrGroups.values()),
+        checked.object());
+  }
+
+  /** The generation of {@code ref} in force, with its rules: its last valid one. */
+  public synchronized Optional<PolicyValidation.Checked> inForce(PolicyRef ref) {
+    return Optional.ofNullable(inForce.get(ref));
+  }
+
+  /** The last generation seen of {@code ref}, valid or not, with its errors. */
+  public synchronized Optional<PolicyValidation.Checked> latest(PolicyRef ref) {
+    return Optional.ofNullable(latest.get(ref));
+  }
+
+  /** Every policy seen, valid or not. */
+  public synchronized Set<PolicyRef> policies() {
+    return Set.copyOf(latest.keySet());
+  }
+
+  /** The generation of {@code ref} in force: its last valid one. */
+  public synchronized Optional<Long> generationInForce(PolicyRef ref) {
+    return Optional.ofNullable(inForce.get(ref)).map(PolicyValidation.Checked::generation);
+  }
+
+  /** Takes what changed since the last call, leaving nothing marked. */
+  public synchronized Changes drain() {
+    Map<String, Optional<Namespace>> ns = new LinkedHashMap<>();
+    dirtyNamespaces.forEach(n -> ns.put(n, Optional.ofNullable(namespaces.get(n))));
+    Map<String, Optional<Workload>> ws = new LinkedHashMap<>();
+    dirtyWorkloads.forEach(w -> ws.put(w, Optional.ofNullable(workloads.get(w))));
+    Map<PolicyRef, Optional<PolicyValidation.Checked>> ps = new LinkedHashMap<>();
+    dirtyPolicies.forEach(
+        p -> ps.put(p, Optional.ofNullable(inForce.get(p)).map(this::translated)));
+    dirtyNamespaces.clear();
+    dirtyWorkloads.clear();
+    dirtyPolicies.clear();
+    return new Changes(version, ns, ws, ps);
+  }
+
+  /** Marks keys again whose changes could not be taken, so that the next drain has them. */
+  public synchronized void requeue(Changes changes) {
+    dirtyNamespaces.addAll(changes.namespaces().keySet());
+    dirtyWorkloads.addAll(changes.workloads().keySet());
+    dirtyPolicies.addAll(changes.policies().keySet());
+    version++;
+    notifyAll();
+  }
+
+  /**
+   * Waits until the version is past {@code seen} or {@code timeout} passes; returns the version.
+   */
+  public synchronized long awaitChange(long seen, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (version <= seen) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return version;
+  }
+
+  /** A copy of the whole inventory, for computing the desired state from scratch. */
+  public synchronized Snapshot snapshot() {
+    List<PolicyRule> rules = new ArrayList<>();
+    Map<PolicyRef, Long> generations = new TreeMap<>(Comparator.comparing(PolicyRef::toString));
+    for (PolicyValidation.Checked c : sorted(inForce).values()) {
+      rules.addAll(translated(c).rules());
+      generations.put(c.ref(), c.generation());
+    }
+    return new Snapshot(
+        version,
+        new ClusterSnapshot(
+            List.copyOf(new TreeMap<>(namespaces).values()),
+            List.copyOf(new TreeMap<>(workloads).values()),
+            rules),
+        generations);
+  }
+
+  private static Map<PolicyRef, PolicyValidation.Checked> sorted(
+      Map<PolicyRef, PolicyValidation.Checked> policies) {
+    Map<PolicyRef, PolicyValidation.Checked> out =
+        new TreeMap<>(Comparator.comparing(PolicyRef::toString));
+    out.putAll(policies);
+    return out;
+  }
+
+  private <K> boolean changed(boolean changed, Set<K> dirty, K key) {
+    if (changed) {
+      dirty.add(key);
+    }
+    return changed(changed);
+  }
+
+  private boolean changed(boolean changed) {
+    if (changed) {
+      version++;
+      notifyAll();
+    }
+    return changed;
+  }
+}

@@ -1,0 +1,57 @@
+package io.palisade.pipeline.local;
+
+import io.palisade.pipeline.NodeStateApplier;
+import io.palisade.pipeline.Pipeline;
+import io.palisade.pipeline.inventory.ClusterInventory;
+import io.palisade.policy.cluster.Cluster;
+import io.palisade.policy.identity.InMemoryIdentityAllocator;
+
+/**
+ * The pipeline as standalone mode and the node daemon's file mode run it: policies from snapshots,
+ * namespaces and pods from a cluster file, identities from memory, node state to one applier. The
+ * same {@link Pipeline} the operator runs behind its informers. Not thread-safe: one thread reads
+ * the inputs and runs it; status readers go through the inventory and the pipeline, which are.
+ */
+public final class LocalPipeline {
+
+  private final ClusterInventory inventory = new ClusterInventory();
+  // One allocator for the life of the process: identities (and the datapath's view of them) stay
+  // the same from one generation to the next.
+  private final InMemoryIdentityAllocator allocator = new InMemoryIdentityAllocator();
+  private final SnapshotIntake policies = new SnapshotIntake(inventory);
+  private final ClusterIntake cluster;
+  private final Pipeline pipeline;
+
+  /**
+   * @param node the node this process stands for, which every pod of the cluster file runs on
+   */
+  public LocalPipeline(String node, NodeStateApplier applier) {
+    this.cluster = new ClusterIntake(inventory, node);
+    this.pipeline = new Pipeline(inventory, allocator, applier);
+  }
+
+  public void accept(PolicySnapshot snapshot) {
+    policies.accept(snapshot);
+  }
+
+  public void accept(Cluster next) {
+    cluster.accept(next);
+  }
+
+  /** Applies what changed since the last run; returns the revision that holds it. */
+  public long run() {
+    return pipeline.run();
+  }
+
+  public ClusterInventory inventory() {
+    return inventory;
+  }
+
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  public InMemoryIdentityAllocator allocator() {
+    return allocator;
+  }
+}

@@ -1,0 +1,379 @@
+package io.palisade.pipeline.model;
+
+import io.palisade.policy.Direction;
+import io.palisade.policy.cluster.Namespace;
+import io.palisade.policy.cluster.SecurityLabels;
+import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.identity.Identity;
+import io.palisade.policy.identity.IdentityAllocator;
+import io.palisade.policy.identity.ReservedIdentity;
+import io.palisade.policy.resolve.NamedPort;
+import io.palisade.policy.resolve.PolicyEngine;
+import io.palisade.policy.rules.PolicyRule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The desired state kept current under changes, one namespace, workload or policy at a time: what
+ * {@link NodeStateComputer} computes from a whole snapshot, at the cost of what a change touches.
+ * One engine lives as long as this does; each change marks the nodes, prefixes and subjects it
+ * touched, and {@link #drain} turns the marks into {@link NodeChanges}.
+ *
+ * <p>Not thread-safe: the pipeline owns it.
+ */
+public final class LiveDesiredState {
+
+  private record Placed(Workload workload, Identity identity) {}
+
+  /** A cluster identity with the workloads that have it and the named ports of their pods. */
+  private static final class IdentityUse {
+    final Identity identity;
+    int workloads;
+    final Map<NamedPort, Integer> ports = new HashMap<>();
+
+    IdentityUse(Identity identity) {
+      this.identity = identity;
+    }
+  }
+
+  /** A node's endpoints and how many of them have each identity. */
+  private static final class NodeEndpoints {
+    final Map<String, Placed> endpoints = new TreeMap<>();
+    final Map<Long, Integer> identities = new HashMap<>();
+  }
+
+  private final IdentityAllocator allocator;
+  private final PolicyEngine engine = new PolicyEngine(List.of());
+  private final Map<String, Namespace> namespaces = new HashMap<>();
+  private final Map<String, Set<String>> workloadsByNamespace = new HashMap<>();
+  private final Map<String, Placed> workloads = new HashMap<>();
+  private final Map<Long, IdentityUse> identities = new HashMap<>();
+  private final Map<String, NodeEndpoints> nodes = new HashMap<>();
+  private final Map<Long, Map<String, Integer>> nodesByIdentity = new HashMap<>();
+  private final Map<Long, IdentityPolicy> identityPolicies = new HashMap<>();
+
+  /** Host prefixes of pod addresses, by owning workload: the last workload id wins a shared one. */
+  private final Map<String, TreeMap<String, Long>> podPrefixes = new HashMap<>();
+
+  /** Prefixes the rules name, with how many rules name each, and their local identities. */
+  private final Map<CidrPrefix, Integer> cidrUses = new HashMap<>();
+
+  private final Map<CidrPrefix, Identity> cidrIdentities = new HashMap<>();
+
+  /** The ipcache entries of the named prefixes: all but the zero-length ones. */
+  private final Map<String, Long> cidrIpcache = new HashMap<>();
+
+  private final Map<PolicyRef, List<PolicyRule>> rulesByPolicy = new HashMap<>();
+
+  private final Set<String> dirtyNodes = new HashSet<>();
+  private final Set<String> dirtyPrefixes = new HashSet<>();
+  private final Set<Long> dirtySubjects = new HashSet<>();
+
+  public LiveDesiredState(IdentityAllocator allocator) {
+    this.allocator = allocator;
+    for (ReservedIdentity r : ReservedIdentity.values()) {
+      engine.upsertIdentity(r.identity(), List.of());
+    }
+  }
+
+  public void putNamespace(Namespace ns) {
+    Namespace before = namespaces.put(ns.name(), ns);
+    if (before == null || !before.labels().equals(ns.labels())) {
+      replaceWorkloadsOf(ns.name());
+    }
+  }
+
+  public void removeNamespace(String name) {
+    if (namespaces.remove(name) != null) {
+      replaceWorkloadsOf(name);
+    }
+  }
+
+  /** A namespace's labels are part of its pods' identities: each pod is placed again. */
+  private void replaceWorkloadsOf(String namespace) {
+    for (String id : List.copyOf(workloadsByNamespace.getOrDefault(namespace, Set.of()))) {
+      putWorkload(workloads.get(id).workload());
+    }
+  }
+
+  public void putWorkload(Workload w) {
+    Namespace ns =
+        namespaces.getOrDefault(w.pod().namespace(), new Namespace(w.pod().namespace(), Map.of()));
+    // Allocation may fail (the API is away): it comes before any change, so nothing is half done.
+    Identity identity = allocator.allocate(SecurityLabels.of(w.pod(), ns));
+    Placed next = new Placed(w, identity);
+    acquire(next);
+    Placed before = workloads.put(w.id(), next);
+    if (before != null) {
+      release(before);
+    }
+    workloadsByNamespace.computeIfAbsent(w.pod().namespace(), k -> new HashSet<>()).add(w.id());
+  }
+
+  public void removeWorkload(String id) {
+    Placed before = workloads.remove(id);
+    if (before == null) {
+      return;
+    }
+    release(before);
+    Set<String> inNs = workloadsByNamespace.get(before.workload().pod().namespace());
+    inNs.remove(id);
+    if (inNs.isEmpty()) {
+      workloadsByNamespace.remove(before.workload().pod().namespace());
+    }
+  }
+
+  private void acquire(Placed p) {
+    IdentityUse use =
+        identities.computeIfAbsent(p.identity().id(), k -> new IdentityUse(p.identity()));
+    boolean fresh = use.workloads++ == 0;
+    boolean portsChanged = false;
+    for (NamedPort port : p.workload().pod().ports()) {
+      portsChanged |= use.ports.merge(port, 1, Integer::sum) == 1;
+    }
+    if (fresh || portsChanged) {
+      dirtySubjects.addAll(engine.upsertIdentity(use.identity, use.ports.keySet()));
+    }
+    for (String prefix : hostPrefixes(p.workload())) {
+      podPrefixes
+          .computeIfAbsent(prefix, k -> new TreeMap<>())
+          .put(p.workload().id(), p.identity().id());
+      dirtyPrefixes.add(prefix);
+    }
+    p.workload().node().ifPresent(node -> addEndpoint(node, p));
+  }
+
+  private void release(Placed p) {
+    p.workload().node().ifPresent(node -> removeEndpoint(node, p));
+    // A replacement is placed before its predecessor is released: what it holds stays.
+    Placed current = workloads.get(p.workload().id());
+    List<String> kept = current == null ? List.of() : hostPrefixes(current.workload());
+    for (String prefix : hostPrefixes(p.workload())) {
+      TreeMap<String, Long> owners = podPrefixes.get(prefix);
+      if (owners != null && !kept.contains(prefix)) {
+        owners.remove(p.workload().id());
+        if (owners.isEmpty()) {
+          podPrefixes.remove(prefix);
+        }
+      }
+      dirtyPrefixes.add(prefix);
+    }
+    IdentityUse use = identities.get(p.identity().id());
+    boolean portsChanged = false;
+    for (NamedPort port : p.workload().pod().ports()) {
+      if (use.ports.merge(port, -1, Integer::sum) == 0) {
+        use.ports.remove(port);
+        portsChanged = true;
+      }
+    }
+    if (--use.workloads == 0) {
+      identities.remove(p.identity().id());
+      dirtySubjects.addAll(engine.removeIdentity(p.identity().id()));
+      dirtySubjects.remove(p.identity().id());
+    } else if (portsChanged) {
+      dirtySubjects.addAll(engine.upsertIdentity(use.identity, use.ports.keySet()));
+    }
+  }
+
+  private static List<String> hostPrefixes(Workload w) {
+    List<String> out = new ArrayList<>();
+    for (String address : w.addresses()) {
+      CidrPrefix.parseAddress(address).ifPresent(b -> out.add(CidrPrefix.host(b).toString()));
+    }
+    return out;
+  }
+
+  private void addEndpoint(String node, Placed p) {
+    NodeEndpoints n = nodes.computeIfAbsent(node, k -> new NodeEndpoints());
+    n.endpoints.put(p.workload().id(), p);
+    n.identities.merge(p.identity().id(), 1, Integer::sum);
+    nodesByIdentity
+        .computeIfAbsent(p.identity().id(), k -> new HashMap<>())
+        .merge(node, 1, Integer::sum);
+    dirtyNodes.add(node);
+  }
+
+  private void removeEndpoint(String node, Placed p) {
+    NodeEndpoints n = nodes.get(node);
+    if (n.endpoints.get(p.workload().id()) == p) {
+      n.endpoints.remove(p.workload().id()); // Else its replacement already holds the slot.
+    }
+    long id = p.identity().id();
+    if (n.identities.merge(id, -1, Integer::sum) == 0) {
+      n.identities.remove(id);
+    }
+    Map<String, Integer> onNodes = nodesByIdentity.get(id);
+    if (onNodes.merge(node, -1, Integer::sum) == 0) {
+      onNodes.remove(node);
+      if (onNodes.isEmpty()) {
+        nodesByIdentity.remove(id);
+        identityPolicies.remove(id);
+      }
+    }
+    if (n.endpoints.isEmpty()) {
+      nodes.remove(node);
+    }
+    dirtyNodes.add(node);
+  }
+
+  /** Puts a policy's rules in force in place of its previous ones. */
+  public void putPolicy(PolicyRef ref, List<PolicyRule> rules) {
+    List<PolicyRule> before = rulesByPolicy.getOrDefault(ref, List.of());
+    if (before.equals(rules)) {
+      return;
+    }
+    // Prefixes first: the new rules' CIDR identities must exist when their selections are made.
+    for (CidrPrefix p : prefixes(rules)) {
+      useCidr(p);
+    }
+    dirtySubjects.addAll(engine.replaceRules(before, rules));
+    for (CidrPrefix p : prefixes(before)) {
+      unuseCidr(p);
+    }
+    if (rules.isEmpty()) {
+      rulesByPolicy.remove(ref);
+    } else {
+      rulesByPolicy.put(ref, List.copyOf(rules));
+    }
+  }
+
+  /** Every prefix each rule names, as often as named: each naming holds a use. */
+  private static List<CidrPrefix> prefixes(List<PolicyRule> rules) {
+    return rules.stream().flatMap(r -> r.prefixes().stream()).toList();
+  }
+
+  public void removePolicy(PolicyRef ref) {
+    putPolicy(ref, List.of());
+  }
+
+  // A zero-length prefix is the reserved world identity, which the engine always has: it is
+  // counted, but neither added nor removed.
+  private void useCidr(CidrPrefix prefix) {
+    if (cidrUses.merge(prefix, 1, Integer::sum) == 1 && prefix.length() > 0) {
+      Identity id = allocator.allocateCidr(prefix);
+      cidrIdentities.put(prefix, id);
+      dirtySubjects.addAll(engine.upsertIdentity(id, List.of()));
+      cidrIpcache.put(prefix.toString(), id.id());
+      dirtyPrefixes.add(prefix.toString());
+    }
+  }
+
+  private void unuseCidr(CidrPrefix prefix) {
+    if (cidrUses.merge(prefix, -1, Integer::sum) == 0) {
+      cidrUses.remove(prefix);
+      Identity id = cidrIdentities.remove(prefix);
+      if (id != null) {
+        dirtySubjects.addAll(engine.removeIdentity(id.id()));
+        cidrIpcache.remove(prefix.toString());
+        dirtyPrefixes.add(prefix.toString());
+      }
+    }
+  }
+
+  /**
+   * What changed since the last drain: new policies for the subjects that changed, the whole local
+   * state of each node they or the endpoint changes touched, and the ipcache entries that moved.
+   */
+  public NodeChanges drain() {
+    for (long subject : dirtySubjects) {
+      Map<String, Integer> onNodes = nodesByIdentity.get(subject);
+      if (onNodes != null) {
+        identityPolicies.put(subject, IdentityPolicy.of(engine.policyFor(subject)));
+        dirtyNodes.addAll(onNodes.keySet());
+      }
+    }
+    dirtySubjects.clear();
+    Map<String, LocalState> changedNodes = new HashMap<>();
+    for (String node : dirtyNodes) {
+      changedNodes.put(node, localState(node));
+    }
+    dirtyNodes.clear();
+    // Every touched prefix goes out; the store drops those whose entry did not move.
+    Map<String, Long> upserts = new HashMap<>();
+    Set<String> deletes = new HashSet<>();
+    for (String prefix : dirtyPrefixes) {
+      Long id = ipcacheEntry(prefix);
+      if (id == null) {
+        deletes.add(prefix);
+      } else {
+        upserts.put(prefix, id);
+      }
+    }
+    dirtyPrefixes.clear();
+    return new NodeChanges(false, upserts, deletes, changedNodes);
+  }
+
+  /** A pod's address wins over a policy CIDR of the same host prefix. */
+  private Long ipcacheEntry(String prefix) {
+    TreeMap<String, Long> owners = podPrefixes.get(prefix);
+    if (owners != null) {
+      return owners.lastEntry().getValue();
+    }
+    return cidrIpcache.get(prefix);
+  }
+
+  private LocalState localState(String node) {
+    NodeEndpoints n = nodes.get(node);
+    if (n == null) {
+      return LocalState.EMPTY;
+    }
+    Map<Long, IdentityPolicy> policies = new HashMap<>();
+    Map<String, EndpointState> endpoints = new HashMap<>();
+    for (Placed p : n.endpoints.values()) {
+      IdentityPolicy policy = policyOf(p.identity().id());
+      policies.put(policy.identity(), policy);
+      endpoints.put(
+          p.workload().id(),
+          new EndpointState(
+              p.workload().id(),
+              p.workload().addresses(),
+              policy.identity(),
+              policy.enforces(Direction.INGRESS),
+              policy.enforces(Direction.EGRESS)));
+    }
+    return new LocalState(endpoints, policies);
+  }
+
+  private IdentityPolicy policyOf(long identity) {
+    return identityPolicies.computeIfAbsent(
+        identity, id -> IdentityPolicy.of(engine.policyFor(id)));
+  }
+
+  /** The nodes that run an endpoint one of the policy's rules selects. */
+  public Set<String> nodesOf(PolicyRef policy) {
+    Set<String> out = new TreeSet<>();
+    for (PolicyRule rule : rulesByPolicy.getOrDefault(policy, List.of())) {
+      for (long id : engine.selectorCache().selections(rule.subject())) {
+        out.addAll(nodesByIdentity.getOrDefault(id, Map.of()).keySet());
+      }
+    }
+    return out;
+  }
+
+  /** The policies with a rule that selects an endpoint on {@code node}. */
+  public List<PolicyRef> policiesOn(String node) {
+    NodeEndpoints n = nodes.get(node);
+    if (n == null) {
+      return List.of();
+    }
+    Set<PolicyRef> out = new LinkedHashSet<>();
+    for (long id : n.identities.keySet()) {
+      for (PolicyRule rule : engine.rulesSelecting(id)) {
+        out.add(PolicyRef.of(rule.origin()));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The cluster identities some workload has. */
+  public Set<Long> identitiesInUse() {
+    return Set.copyOf(identities.keySet());
+  }
+}

@@ -1,0 +1,152 @@
+package io.palisade.proto.codec;
+
+import io.palisade.pipeline.model.EndpointState;
+import io.palisade.pipeline.model.IdentityPolicy;
+import io.palisade.policy.Direction;
+import io.palisade.policy.mapstate.L7Policy;
+import io.palisade.policy.mapstate.MapStateEntry;
+import io.palisade.policy.mapstate.MapStateKey;
+import io.palisade.proto.nodestate.v1.Endpoint;
+import io.palisade.proto.nodestate.v1.IpcacheEntry;
+import io.palisade.proto.nodestate.v1.L7Parser;
+import io.palisade.proto.nodestate.v1.Verdict;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one place where node state ({@code io.palisade.pipeline.model}) becomes wire messages and
+ * back. Decoding checks what the encoder never writes (a key without direction, a redirect without
+ * parser) and throws {@link IllegalArgumentException}, so a malformed message is refused, never
+ * applied as something else.
+ */
+public final class NodeStateCodec {
+
+  private NodeStateCodec() {}
+
+  public static io.palisade.proto.nodestate.v1.Direction direction(Direction d) {
+    return d == Direction.INGRESS
+        ? io.palisade.proto.nodestate.v1.Direction.INGRESS
+        : io.palisade.proto.nodestate.v1.Direction.EGRESS;
+  }
+
+  public static Direction direction(io.palisade.proto.nodestate.v1.Direction d) {
+    return switch (d) {
+      case INGRESS -> Direction.INGRESS;
+      case EGRESS -> Direction.EGRESS;
+      default -> throw new IllegalArgumentException("a key without direction: " + d);
+    };
+  }
+
+  public static io.palisade.proto.nodestate.v1.MapStateKey key(MapStateKey k) {
+    return io.palisade.proto.nodestate.v1.MapStateKey.newBuilder()
+        .setDirection(direction(k.direction()))
+        .setPeerIdentity(k.identity())
+        .setProtocol(k.protocol())
+        .setPort(k.port())
+        .setPortPrefixBits(k.portPrefixBits())
+        .build();
+  }
+
+  public static MapStateKey key(io.palisade.proto.nodestate.v1.MapStateKey k) {
+    return new MapStateKey(
+        direction(k.getDirection()),
+        k.getPeerIdentity(),
+        k.getProtocol(),
+        k.getPort(),
+        k.getPortPrefixBits());
+  }
+
+  public static io.palisade.proto.nodestate.v1.MapStateEntry entry(
+      MapStateKey key, MapStateEntry entry) {
+    var b =
+        io.palisade.proto.nodestate.v1.MapStateEntry.newBuilder()
+            .setKey(key(key))
+            .setVerdict(verdict(entry.verdict()));
+    entry
+        .l7()
+        .ifPresent(
+            l7 ->
+                b.setL7Parser(L7Parser.valueOf(l7.parser().name()))
+                    .setProxyPort(entry.proxyPort(key.direction())));
+    return b.build();
+  }
+
+  public static Verdict verdict(io.palisade.policy.mapstate.Verdict v) {
+    return Verdict.valueOf(v.name());
+  }
+
+  /**
+   * The entry as a node holds it. A redirect's L7 rules travel to the proxy, not here: its parser
+   * (which names the proxy listener) is all the datapath needs.
+   */
+  public static MapStateEntry entry(io.palisade.proto.nodestate.v1.MapStateEntry e) {
+    return switch (e.getVerdict()) {
+      case ALLOW -> MapStateEntry.ALLOW;
+      case DENY -> MapStateEntry.DENY;
+      case REDIRECT -> MapStateEntry.redirect(new L7Policy(parser(e), Set.of()));
+      default -> throw new IllegalArgumentException("an entry without verdict: " + e);
+    };
+  }
+
+  private static io.palisade.policy.mapstate.L7Parser parser(
+      io.palisade.proto.nodestate.v1.MapStateEntry e) {
+    return switch (e.getL7Parser()) {
+      case HTTP -> io.palisade.policy.mapstate.L7Parser.HTTP;
+      case KAFKA -> io.palisade.policy.mapstate.L7Parser.KAFKA;
+      case DNS -> io.palisade.policy.mapstate.L7Parser.DNS;
+      default -> throw new IllegalArgumentException("a redirect without parser: " + e);
+    };
+  }
+
+  public static Endpoint endpoint(EndpointState e) {
+    return Endpoint.newBuilder()
+        .setId(e.id())
+        .addAllAddresses(e.addresses())
+        .setIdentity(e.identity())
+        .setEnforceIngress(e.enforceIngress())
+        .setEnforceEgress(e.enforceEgress())
+        .build();
+  }
+
+  public static EndpointState endpoint(Endpoint e) {
+    return new EndpointState(
+        e.getId(),
+        e.getAddressesList(),
+        e.getIdentity(),
+        e.getEnforceIngress(),
+        e.getEnforceEgress());
+  }
+
+  public static IpcacheEntry ipcache(String prefix, long identity) {
+    return IpcacheEntry.newBuilder().setPrefix(prefix).setIdentity(identity).build();
+  }
+
+  public static io.palisade.proto.nodestate.v1.IdentityPolicy policy(IdentityPolicy p) {
+    var b =
+        io.palisade.proto.nodestate.v1.IdentityPolicy.newBuilder()
+            .setIdentity(p.identity())
+            .setEnforceIngress(p.enforces(Direction.INGRESS))
+            .setEnforceEgress(p.enforces(Direction.EGRESS));
+    for (Map.Entry<MapStateKey, MapStateEntry> e : p.entries().entrySet()) {
+      b.addEntries(entry(e.getKey(), e.getValue()));
+    }
+    return b.build();
+  }
+
+  public static IdentityPolicy policy(io.palisade.proto.nodestate.v1.IdentityPolicy p) {
+    Set<Direction> enforced = EnumSet.noneOf(Direction.class);
+    if (p.getEnforceIngress()) {
+      enforced.add(Direction.INGRESS);
+    }
+    if (p.getEnforceEgress()) {
+      enforced.add(Direction.EGRESS);
+    }
+    Map<MapStateKey, MapStateEntry> entries = new HashMap<>();
+    for (io.palisade.proto.nodestate.v1.MapStateEntry e : p.getEntriesList()) {
+      entries.put(key(e.getKey()), entry(e));
+    }
+    return new IdentityPolicy(p.getIdentity(), enforced, entries);
+  }
+}

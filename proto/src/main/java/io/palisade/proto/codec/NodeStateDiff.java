@@ -1,0 +1,115 @@
+package io.palisade.proto.codec;
+
+import io.palisade.pipeline.model.EndpointState;
+import io.palisade.pipeline.model.IdentityPolicy;
+import io.palisade.pipeline.model.LocalState;
+import io.palisade.policy.Direction;
+import io.palisade.policy.mapstate.MapStateEntry;
+import io.palisade.policy.mapstate.MapStateKey;
+import io.palisade.proto.nodestate.v1.Delta;
+import io.palisade.proto.nodestate.v1.PolicyChange;
+import io.palisade.proto.nodestate.v1.Snapshot;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Pure functions from desired states to the snapshot and delta messages a node receives. */
+public final class NodeStateDiff {
+
+  private NodeStateDiff() {}
+
+  public static Snapshot snapshot(Map<String, Long> ipcache, LocalState local) {
+    Snapshot.Builder b = Snapshot.newBuilder();
+    new TreeMap<>(ipcache).forEach((p, id) -> b.addIpcache(NodeStateCodec.ipcache(p, id)));
+    new TreeMap<>(local.endpoints())
+        .values()
+        .forEach(e -> b.addEndpoints(NodeStateCodec.endpoint(e)));
+    new TreeMap<>(local.policies()).values().forEach(p -> b.addPolicies(NodeStateCodec.policy(p)));
+    return b.build();
+  }
+
+  /** The ipcache part of a delta, made once for every node, in prefix order. */
+  public static Delta ipcache(Map<String, Long> upserts, Collection<String> deletes) {
+    Delta.Builder b = Delta.newBuilder();
+    new TreeMap<>(upserts).forEach((p, id) -> b.addIpcacheUpserts(NodeStateCodec.ipcache(p, id)));
+    new TreeSet<>(deletes).forEach(b::addIpcacheDeletes);
+    return b.build();
+  }
+
+  /**
+   * The ipcache part merged with what changed in one node's local state. Only the changes are
+   * sorted (messages are deterministic); the unchanged rest is only compared.
+   */
+  public static Delta delta(Delta ipcache, LocalState before, LocalState after) {
+    Delta.Builder b = ipcache.toBuilder();
+    List<EndpointState> upserts = new ArrayList<>();
+    for (EndpointState e : after.endpoints().values()) {
+      if (!e.equals(before.endpoints().get(e.id()))) {
+        upserts.add(e);
+      }
+    }
+    upserts.sort(Comparator.comparing(EndpointState::id));
+    upserts.forEach(e -> b.addEndpointUpserts(NodeStateCodec.endpoint(e)));
+    before.endpoints().keySet().stream()
+        .filter(id -> !after.endpoints().containsKey(id))
+        .sorted()
+        .forEach(b::addEndpointDeletes);
+    List<IdentityPolicy> changed = new ArrayList<>();
+    for (IdentityPolicy p : after.policies().values()) {
+      if (!p.equals(before.policies().get(p.identity()))) {
+        changed.add(p);
+      }
+    }
+    changed.sort(Comparator.comparingLong(IdentityPolicy::identity));
+    for (IdentityPolicy p : changed) {
+      IdentityPolicy old = before.policies().get(p.identity());
+      b.addPolicyChanges(old == null ? replace(p) : change(old, p));
+    }
+    before.policies().keySet().stream()
+        .filter(id -> !after.policies().containsKey(id))
+        .sorted()
+        .forEach(b::addPolicyDeletes);
+    return b.build();
+  }
+
+  public static boolean isEmpty(Delta d) {
+    return d.getIpcacheUpsertsCount() == 0
+        && d.getIpcacheDeletesCount() == 0
+        && d.getEndpointUpsertsCount() == 0
+        && d.getEndpointDeletesCount() == 0
+        && d.getPolicyChangesCount() == 0
+        && d.getPolicyDeletesCount() == 0;
+  }
+
+  private static PolicyChange.Builder header(IdentityPolicy p) {
+    return PolicyChange.newBuilder()
+        .setIdentity(p.identity())
+        .setEnforceIngress(p.enforces(Direction.INGRESS))
+        .setEnforceEgress(p.enforces(Direction.EGRESS));
+  }
+
+  private static PolicyChange replace(IdentityPolicy p) {
+    PolicyChange.Builder b = header(p).setReplace(true);
+    p.entries().forEach((k, v) -> b.addUpserts(NodeStateCodec.entry(k, v)));
+    return b.build();
+  }
+
+  private static PolicyChange change(IdentityPolicy old, IdentityPolicy p) {
+    PolicyChange.Builder b = header(p);
+    for (Map.Entry<MapStateKey, MapStateEntry> e : p.entries().entrySet()) {
+      if (!e.getValue().equals(old.entries().get(e.getKey()))) {
+        b.addUpserts(NodeStateCodec.entry(e.getKey(), e.getValue()));
+      }
+    }
+    for (MapStateKey k : old.entries().keySet()) {
+      if (!p.entries().containsKey(k)) {
+        b.addDeletes(NodeStateCodec.key(k));
+      }
+    }
+    return b.build();
+  }
+}
