@@ -20,6 +20,7 @@ public final class MockCluster {
           "ciliumidentities.cilium.io",
           "ciliumnetworkpolicies.cilium.io",
           "ciliumclusterwidenetworkpolicies.cilium.io",
+          "ciliumcidrgroups.cilium.io",
           "policysources.palisade.io"
         }) {
       String resource = "META-INF/fabric8/" + name + "-v1.yml";

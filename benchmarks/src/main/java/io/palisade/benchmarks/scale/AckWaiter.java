@@ -1,7 +1,7 @@
 package io.palisade.benchmarks.scale;
 
-import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.pipeline.NodeStateApplier;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;

@@ -1,11 +1,11 @@
 package io.palisade.benchmarks.scale;
 
-import io.palisade.pipeline.inventory.ClusterInventory;
+import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.pipeline.Pipeline;
+import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.model.DesiredState;
 import io.palisade.pipeline.model.NodeStateComputer;
 import io.palisade.pipeline.model.PolicyRef;
-import io.palisade.operator.nodestate.NodeStateStore;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;

@@ -1,12 +1,12 @@
 package io.palisade.benchmarks.scale;
 
-import io.palisade.pipeline.inventory.ClusterInventory;
+import io.palisade.operator.nodestate.NodeStateServer;
+import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.pipeline.Pipeline;
+import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PodMapping;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.pipeline.model.NodeStateComputer;
-import io.palisade.operator.nodestate.NodeStateServer;
-import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.palisade.crds.cilium.CiliumCIDRGroup;
 import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.pipeline.inventory.ClusterInventory;
@@ -16,8 +17,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Informers that keep the inventory current: pods and namespaces, and the policy kinds (whose
- * reconcilers write status, but whose deletion only a watch sees).
+ * Informers that keep the inventory current: pods, namespaces, CIDR groups and the policy kinds.
+ * They are the inventory's one writer; the policy reconcilers only read what the pipeline made of
+ * each generation, validated once for both.
  */
 public final class ClusterWatch implements AutoCloseable {
 
@@ -72,6 +74,14 @@ public final class ClusterWatch implements AutoCloseable {
             .networkPolicies()
             .inAnyNamespace()
             .inform(policyHandler(), RESYNC_MILLIS));
+    informers.add(
+        client
+            .resources(CiliumCIDRGroup.class)
+            .inform(
+                handler(
+                    inventory::putCidrGroup,
+                    g -> inventory.removeCidrGroup(g.getMetadata().getName())),
+                RESYNC_MILLIS));
     return this;
   }
 
@@ -82,7 +92,10 @@ public final class ClusterWatch implements AutoCloseable {
   private <T extends HasMetadata> ResourceEventHandler<T> policyHandler() {
     return handler(
         p -> inventory.putPolicy(validation.check(p)),
-        p -> inventory.removePolicy(PolicyValidation.refOf(p)));
+        p -> {
+          inventory.removePolicy(PolicyValidation.refOf(p));
+          validation.forget(PolicyValidation.refOf(p));
+        });
   }
 
   private static <T> ResourceEventHandler<T> handler(Consumer<T> upsert, Consumer<T> delete) {

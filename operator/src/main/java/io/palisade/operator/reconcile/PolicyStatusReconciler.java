@@ -22,10 +22,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What every policy kind's reconciler does: validate the generation, hand it to the pipeline, read
- * how far it is enforced, and write the status only when it says something new. A node's ack or new
- * revision wakes the policies on that node; a generation not yet enforced everywhere is also looked
- * at again shortly, in case a wake-up came before the reconciler ran.
+ * What every policy kind's reconciler does: take the generation's validation (the watch hands the
+ * generation to the pipeline), read how far it is enforced, and write the status only when it says
+ * something new. A node's ack or new revision wakes the policies on that node; a generation not yet
+ * enforced everywhere is also looked at again shortly, in case a wake-up came before the reconciler
+ * ran.
  */
 public abstract class PolicyStatusReconciler<P extends HasMetadata> implements Reconciler<P> {
 
@@ -80,8 +81,8 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
 
   @Override
   public UpdateControl<P> reconcile(P policy, Context<P> context) {
+    // The same answer the watch put into the inventory: each generation is validated once.
     PolicyValidation.Checked checked = validation.check(policy);
-    pipeline.inventory().putPolicy(checked);
     Optional<Enforcement> enforcement =
         checked.valid()
             ? pipeline.enforcement(checked.ref(), checked.generation())
@@ -93,6 +94,11 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
             checked.errors(),
             enforcement,
             pipeline.inventory().generationInForce(checked.ref()),
+            pipeline
+                .inventory()
+                .inForce(checked.ref())
+                .map(PolicyValidation.Checked::hasL7Rules)
+                .orElse(false),
             previous,
             clock.instant());
     UpdateControl<P> control =

@@ -25,18 +25,24 @@ public final class PolicyConditions {
   public static final String STALLED = "Stalled";
   public static final String ENFORCED = "Enforced";
 
+  /** The reason of a policy whose L7 rules no proxy enforces: their traffic is dropped. */
+  public static final String L7_NOT_ENFORCED = "L7NotEnforced";
+
   private PolicyConditions() {}
 
   /**
    * The status of generation {@code generation}: invalid when {@code errors} is not empty (an
    * earlier valid generation, {@code inForce}, may stay enforced in its place); else enforced as
-   * {@code enforcement} says, or still on its way to the nodes when that is empty.
+   * {@code enforcement} says, or still on its way to the nodes when that is empty. A policy with
+   * {@code l7} rules is not Ready nor Enforced even when every node holds it: no L7 proxy enforces
+   * those rules yet, so the traffic they select is dropped, and the status says so.
    */
   public static PolicyStatus build(
       long generation,
       List<FieldError> errors,
       Optional<Enforcement> enforcement,
       Optional<Long> inForce,
+      boolean l7,
       Optional<PolicyStatus> previous,
       Instant now) {
     Builder b = new Builder(generation, previous, now);
@@ -61,7 +67,9 @@ public final class PolicyConditions {
       return b.status(null);
     }
     b.add(VALID, "True", "Valid", "the policy is valid");
-    b.add(STALLED, "False", "Valid", "the policy is valid");
+    if (enforcement.isEmpty() || !enforcement.get().complete() || !l7) {
+      b.add(STALLED, "False", "Valid", "the policy is valid");
+    }
     if (enforcement.isEmpty()) {
       String msg = "generation " + generation + " is on its way to the nodes";
       b.add(READY, "Unknown", "Progressing", msg);
@@ -70,7 +78,17 @@ public final class PolicyConditions {
       return b.status(null);
     }
     Enforcement e = enforcement.get();
-    if (e.complete()) {
+    if (e.complete() && l7) {
+      String msg =
+          "L3/L4 "
+              + e.message()
+              + "; its L7 rules are not enforced: no L7 proxy is ready on the nodes, so the"
+              + " traffic they select is dropped";
+      b.add(STALLED, "True", L7_NOT_ENFORCED, msg);
+      b.add(READY, "False", L7_NOT_ENFORCED, msg);
+      b.add(RECONCILING, "False", L7_NOT_ENFORCED, msg);
+      b.add(ENFORCED, "False", L7_NOT_ENFORCED, msg);
+    } else if (e.complete()) {
       b.add(READY, "True", "Enforced", e.message());
       b.add(RECONCILING, "False", "Enforced", e.message());
       b.add(ENFORCED, "True", "Enforced", e.message());

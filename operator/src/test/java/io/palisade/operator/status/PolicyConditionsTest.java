@@ -24,7 +24,7 @@ class PolicyConditionsTest {
   void firstSightIsReconcilingWithReadyUnknown() {
     PolicyStatus s =
         PolicyConditions.build(
-            3, List.of(), Optional.empty(), Optional.empty(), Optional.empty(), T0);
+            3, List.of(), Optional.empty(), Optional.empty(), false, Optional.empty(), T0);
     assertThat(s.observedGeneration()).isEqualTo(3);
     assertThat(c(s, "Ready").status()).isEqualTo("Unknown");
     assertThat(c(s, "Reconciling").status()).isEqualTo("True");
@@ -42,7 +42,8 @@ class PolicyConditionsTest {
             new FieldError("spec.egress[0].toCIDR[0]", "\"10.0.0.0/33\" is not a CIDR"),
             new FieldError("spec.ingress[0].toPorts[0].ports[0].port", "\"99999\" is no port"));
     PolicyStatus s =
-        PolicyConditions.build(1, errors, Optional.empty(), Optional.empty(), Optional.empty(), T0);
+        PolicyConditions.build(
+            1, errors, Optional.empty(), Optional.empty(), false, Optional.empty(), T0);
     assertThat(c(s, "Valid").status()).isEqualTo("False");
     assertThat(c(s, "Valid").message())
         .isEqualTo(
@@ -54,7 +55,8 @@ class PolicyConditionsTest {
     assertThat(c(s, "Enforced").message()).isEqualTo("the policy is invalid and enforced nowhere");
 
     PolicyStatus kept =
-        PolicyConditions.build(3, errors, Optional.empty(), Optional.of(2L), Optional.empty(), T0);
+        PolicyConditions.build(
+            3, errors, Optional.empty(), Optional.of(2L), false, Optional.empty(), T0);
     assertThat(c(kept, "Ready").message())
         .isEqualTo("generation 3 is invalid; generation 2 stays in force");
     assertThat(c(kept, "Enforced").status()).isEqualTo("False");
@@ -68,6 +70,7 @@ class PolicyConditionsTest {
             List.of(),
             Optional.of(new Enforcement(12, 5, 4711)),
             Optional.empty(),
+            false,
             Optional.empty(),
             T0);
     assertThat(c(partial, "Enforced").status()).isEqualTo("False");
@@ -84,6 +87,7 @@ class PolicyConditionsTest {
             List.of(),
             Optional.of(new Enforcement(12, 12, 4711)),
             Optional.empty(),
+            false,
             Optional.of(partial),
             T1);
     assertThat(c(full, "Ready").status()).isEqualTo("True");
@@ -99,6 +103,7 @@ class PolicyConditionsTest {
             List.of(),
             Optional.of(new Enforcement(2, 1, 7)),
             Optional.empty(),
+            false,
             Optional.empty(),
             T0);
     PolicyStatus again =
@@ -107,6 +112,7 @@ class PolicyConditionsTest {
             List.of(),
             Optional.of(new Enforcement(2, 1, 7)),
             Optional.empty(),
+            false,
             Optional.of(first),
             T1);
     assertThat(PolicyConditions.same(first, again)).isTrue();
@@ -117,10 +123,34 @@ class PolicyConditionsTest {
             List.of(),
             Optional.of(new Enforcement(2, 2, 7)),
             Optional.empty(),
+            false,
             Optional.of(first),
             T1);
     assertThat(c(done, "Valid").lastTransitionTime()).isEqualTo(T0.toString());
     assertThat(c(done, "Ready").lastTransitionTime()).isEqualTo(T1.toString());
     assertThat(PolicyConditions.same(first, done)).isFalse();
+  }
+
+  @Test
+  void aPolicyWithL7RulesIsNeverEnforcedWhileNoProxyIs() {
+    PolicyStatus s =
+        PolicyConditions.build(
+            2,
+            List.of(),
+            Optional.of(new Enforcement(3, 3, 99)),
+            Optional.of(2L),
+            true,
+            Optional.empty(),
+            T0);
+    assertThat(c(s, "Ready").status()).isEqualTo("False");
+    assertThat(c(s, "Ready").reason()).isEqualTo("L7NotEnforced");
+    assertThat(c(s, "Enforced").status()).isEqualTo("False");
+    assertThat(c(s, "Enforced").message())
+        .isEqualTo(
+            "L3/L4 enforced on 3/3 nodes at revision 99; its L7 rules are not enforced: no L7"
+                + " proxy is ready on the nodes, so the traffic they select is dropped");
+    assertThat(c(s, "Stalled").status()).isEqualTo("True");
+    assertThat(s.conditions().stream().filter(x -> x.type().equals("Stalled"))).hasSize(1);
+    assertThat(c(s, "Reconciling").status()).isEqualTo("False");
   }
 }
