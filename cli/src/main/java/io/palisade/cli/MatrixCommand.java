@@ -47,16 +47,16 @@ final class MatrixCommand implements Callable<Integer> {
     List<FlowEndpoint> pods = cp.pods();
     PrintWriter out = spec.commandLine().getOut();
     if (output == OutputFormat.json) {
-      List<Map<String, String>> rows = new ArrayList<>();
+      List<Map<String, Object>> rows = new ArrayList<>();
       for (PortSpec p : portList) {
         for (FlowEndpoint from : pods) {
           for (FlowEndpoint to : pods) {
             if (from != to) {
-              Map<String, String> row = new LinkedHashMap<>();
+              Map<String, Object> row = new LinkedHashMap<>();
               row.put("from", from.name());
               row.put("to", to.name());
               row.put("port", p.toString());
-              row.put("verdict", verdict(cp, from, to, p).name());
+              TraceReport.verdict(row, verdict(cp, from, to, p));
               rows.add(row);
             }
           }
@@ -68,7 +68,9 @@ final class MatrixCommand implements Callable<Integer> {
     for (PortSpec p : portList) {
       table(out, cp, pods, p);
     }
-    out.println("legend: . allowed, R redirected to the L7 proxy, X denied, - a pod to itself");
+    out.println(
+        "legend: . allowed, R redirected to the L7 proxy (no proxy: dropped), X denied,"
+            + " - a pod to itself");
     return 0;
   }
 

@@ -13,7 +13,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "trace",
     mixinStandardHelpOptions = true,
-    description = "Decide one flow: ALLOWED, DENIED or REDIRECTED, and why, from both sides.")
+    description =
+        "Decide one flow: ALLOWED, DENIED or REDIRECTED (dropped: no L7 proxy yet), and why,"
+            + " from both sides.")
 final class TraceCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

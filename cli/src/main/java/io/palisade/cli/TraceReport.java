@@ -43,7 +43,7 @@ record TraceReport(
 
   String text() {
     StringBuilder sb = new StringBuilder();
-    sb.append(verdict.outcome()).append('\n');
+    sb.append(verdict.outcome().label()).append('\n');
     sb.append("flow: ")
         .append(src)
         .append(" -> ")
@@ -64,7 +64,7 @@ record TraceReport(
   private static void side(
       StringBuilder sb, FlowEndpoint who, SideVerdict dp, DirectionVerdict why) {
     String dir = dp.direction().lowerName();
-    sb.append(dir).append(" of ").append(who).append(": ").append(Outcome.of(dp.verdict()));
+    sb.append(dir).append(" of ").append(who).append(": ").append(Outcome.of(dp.verdict()).label());
     if (!who.isLocal()) {
       sb.append(" (outside the cluster: no policy of its own)\n");
       return;
@@ -98,7 +98,7 @@ record TraceReport(
     return switch (c.verdict()) {
       case ALLOW -> "allow";
       case DENY -> "deny";
-      case REDIRECT -> "allow, redirect to proxy";
+      case REDIRECT -> "redirect to the L7 proxy (no proxy: dropped)";
     };
   }
 
@@ -115,7 +115,7 @@ record TraceReport(
 
   String json() throws JsonProcessingException {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("verdict", verdict.outcome().name());
+    verdict(out, verdict.outcome());
     out.put("from", endpoint(src));
     out.put("to", endpoint(dst));
     out.put("port", port.toString());
@@ -123,6 +123,16 @@ record TraceReport(
     out.put("ingress", sideJson(verdict.ingress(), ingress));
     return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out)
         + "\n";
+  }
+
+  /**
+   * The verdict and whether it drops: a REDIRECTED flow reads as dropped, with the reason, so that
+   * no reader of the JSON takes it for allowed.
+   */
+  static void verdict(Map<String, Object> out, Outcome outcome) {
+    out.put("verdict", outcome.name());
+    out.put("dropped", outcome.dropped());
+    outcome.dropReason().ifPresent(r -> out.put("dropReason", r));
   }
 
   private static Map<String, Object> endpoint(FlowEndpoint e) {
@@ -135,7 +145,7 @@ record TraceReport(
 
   private static Map<String, Object> sideJson(SideVerdict dp, DirectionVerdict why) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("verdict", Outcome.of(dp.verdict()).name());
+    verdict(m, Outcome.of(dp.verdict()));
     m.put("enforced", dp.enforced());
     m.put("defaultDeny", why.defaultDeny());
     List<Map<String, Object>> selectedBy = new ArrayList<>();

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,35 +41,84 @@ class PalisadeTest {
   }
 
   @Test
-  void validatePrintsOneLinePerErrorAndExitsOne() throws IOException {
+  void validatePrintsEveryErrorOfADocumentAtOnceAndExitsOne() throws IOException {
     Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, MISSPELT_BAD_PROTOCOL_BAD_CIDR);
+    Run r = run("validate", dir.toString());
+    assertThat(r.code()).isEqualTo(1);
+    String object = bad + ": CiliumNetworkPolicy prod/p: ";
+    assertThat(r.out().lines())
+        .containsExactly(
+            object
+                + "spec.ingress[0].fromEndpoint: unknown field \"fromEndpoint\" (did you mean"
+                + " \"fromEndpoints\"?)",
+            object
+                + "spec.ingress[0].toPorts[0].ports[0].protocol: \"TPC\" is not a valid protocol"
+                + " (TCP, UDP, SCTP, ICMP, ICMPv6, ANY)",
+            object + "spec.egress[1].toCIDRSet[0].cidr: \"10.0.0.0/33\" is not a valid CIDR");
+  }
+
+  /** A policy with a misspelt field, a bad protocol and a bad CIDR, for rule1's deathstar. */
+  private static final String MISSPELT_BAD_PROTOCOL_BAD_CIDR =
+      """
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: p, namespace: prod}
+      spec:
+        endpointSelector: {}
+        ingress:
+        - fromEndpoint: [{matchLabels: {org: empire}}]
+          toPorts: [{ports: [{port: "80", protocol: TPC}]}]
+        egress:
+        - toEndpoints: [{}]
+        - toCIDRSet: [{cidr: 10.0.0.0/33}]
+      """;
+
+  @Test
+  void traceAndMatrixRefuseAPolicyWithErrorsAsValidateDoes() throws IOException {
+    Path policies = dir.resolve("policies");
+    Files.createDirectories(policies);
+    Files.copy(SAMPLES.resolve("policies/deathstar-l3-l4.yaml"), policies.resolve("l3.yaml"));
+    Files.writeString(policies.resolve("bad.yaml"), MISSPELT_BAD_PROTOCOL_BAD_CIDR);
     Files.writeString(
-        bad,
+        policies.resolve("deny.yaml"),
         """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
-        metadata: {name: p, namespace: prod}
+        metadata: {name: deny, namespace: default}
         spec:
           endpointSelector: {}
-          egress:
-          - toEndpoints: [{}]
-          - toCIDRSet: [{cidr: 10.0.0.0/33}]
-            toPort: []
+          egressDeny: [{toEntities: [kube-apiserver]}]
         """);
-    Run r = run("validate", dir.toString());
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out().lines())
-        .containsExactly(
-            bad
-                + ": CiliumNetworkPolicy prod/p: spec.egress[1].toPort: unknown field \"toPort\""
-                + " (did you mean \"toPorts\"?)");
-    Files.writeString(bad, Files.readString(bad).replace("    toPort: []\n", ""));
-    r = run("validate", bad.toString());
-    assertThat(r.out().lines())
-        .containsExactly(
-            bad
-                + ": CiliumNetworkPolicy prod/p: spec.egress[1].toCIDRSet[0].cidr:"
-                + " \"10.0.0.0/33\" is not a valid CIDR");
+    List<String> expected = run("validate", policies.toString()).out().lines().toList();
+    assertThat(expected).hasSize(4);
+    assertThat(expected.get(3))
+        .isEqualTo(
+            policies.resolve("deny.yaml")
+                + ": CiliumNetworkPolicy default/deny: spec.egressDeny[0].toEntities[0]: not"
+                + " supported yet: Palisade does not know the addresses of entity"
+                + " \"kube-apiserver\", so this deny would not cover them; the policy is refused"
+                + " rather than enforced partially");
+    Run trace =
+        run(
+            "trace",
+            "--policies",
+            policies.toString(),
+            "--cluster",
+            CLUSTER,
+            "--from",
+            "default/tiefighter",
+            "--to",
+            "default/deathstar",
+            "--port",
+            "80/TCP");
+    Run matrix =
+        run("matrix", "--policies", policies.toString(), "--cluster", CLUSTER, "--ports", "80/TCP");
+    for (Run r : List.of(trace, matrix)) {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.out()).isEmpty();
+      assertThat(r.err().lines()).containsExactlyElementsOf(expected);
+    }
   }
 
   @Test
@@ -118,9 +168,65 @@ class PalisadeTest {
             "json");
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertThat(json.path("verdict").asText()).isEqualTo("REDIRECTED");
+    assertThat(json.path("dropped").asBoolean()).isTrue();
+    assertThat(json.path("dropReason").asText()).isEqualTo("no L7 proxy is ready");
+    assertThat(json.path("ingress").path("dropped").asBoolean()).isTrue();
+    assertThat(json.path("egress").path("dropped").asBoolean()).isFalse();
+    assertThat(json.path("egress").has("dropReason")).isFalse();
     JsonNode matched = json.path("ingress").path("matched").get(0);
     assertThat(matched.path("name").asText()).isEqualTo("rule1");
     assertThat(matched.path("rule").asText()).isEqualTo("spec.ingress[0]");
+    assertThat(matched.path("verdict").asText())
+        .isEqualTo("redirect to the L7 proxy (no proxy: dropped)");
+  }
+
+  @Test
+  void aRedirectedFlowNeverReadsAsAllowed() throws IOException {
+    Run trace =
+        run(
+            "trace",
+            "--policies",
+            L7,
+            "--cluster",
+            CLUSTER,
+            "--from",
+            "default/tiefighter",
+            "--to",
+            "default/deathstar",
+            "--port",
+            "80/TCP");
+    assertThat(trace.code()).isZero();
+    assertThat(trace.out().lines().findFirst()).hasValue("REDIRECTED (no proxy: dropped)");
+    assertThat(trace.out())
+        .contains("ingress of default/deathstar: REDIRECTED (no proxy: dropped)\n")
+        .doesNotContain("allow, redirect");
+    Run matrix =
+        run(
+            "matrix",
+            "--policies",
+            L7,
+            "--cluster",
+            CLUSTER,
+            "--ports",
+            "80/TCP",
+            "--output",
+            "json");
+    JsonNode rows = new ObjectMapper().readTree(matrix.out());
+    JsonNode toDeathstar = null;
+    for (JsonNode row : rows) {
+      if (row.path("from").asText().equals("default/tiefighter")
+          && row.path("to").asText().equals("default/deathstar")) {
+        toDeathstar = row;
+      }
+    }
+    assertThat(toDeathstar).isNotNull();
+    assertThat(toDeathstar.path("verdict").asText()).isEqualTo("REDIRECTED");
+    assertThat(toDeathstar.path("dropped").asBoolean()).isTrue();
+    assertThat(toDeathstar.path("dropReason").asText()).isEqualTo("no L7 proxy is ready");
+    Run table = run("matrix", "--policies", L7, "--cluster", CLUSTER, "--ports", "80/TCP");
+    assertThat(table.out())
+        .contains("R redirected to the L7 proxy (no proxy: dropped)")
+        .containsPattern("(?m)^default/tiefighter +R +- ");
   }
 
   @Test

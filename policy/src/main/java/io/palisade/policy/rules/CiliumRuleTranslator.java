@@ -40,7 +40,8 @@ public final class CiliumRuleTranslator {
     IdentitySelector subject =
         rule.endpointSelector() != null
             ? PeerInjection.subject(rule.endpointSelector(), namespace)
-            : new NoIdentities("host policies select nodes, which Palisade does not model");
+            : new NoIdentities(
+                "host policies are refused by validation: Palisade does not model nodes");
     List<RuleSection> sections = new ArrayList<>();
     forEach(
         rule.ingress(),
@@ -149,22 +150,14 @@ public final class CiliumRuleTranslator {
     if (e.entities() != null) {
       e.entities().forEach(x -> Entities.selectors(x).ifPresent(out::addAll));
     }
-    addNone(out, e.groups(), "cloud provider groups are not resolved");
-    addNone(out, e.nodes(), "node selectors need node identities");
-    addNone(out, e.services(), "services are resolved when a Service inventory is present");
-    addNone(out, e.fqdns(), "FQDN peers need a DNS proxy");
+    // Groups, nodes, Services and FQDNs are refused by validation (see Unenforced): they add no
+    // peer, and never reach here in a deny rule, where selecting nothing would be a hole.
     return out;
   }
 
   private Optional<List<IdentitySelector>> peers(PeerElement e) {
     List<IdentitySelector> p = peersOrNull(e);
     return p == null ? null : Optional.of(p);
-  }
-
-  private static void addNone(List<IdentitySelector> out, List<?> list, String reason) {
-    if (list != null && !list.isEmpty()) {
-      out.add(new NoIdentities(reason));
-    }
   }
 
   private List<IdentitySelector> cidrSet(CIDRRule c) {

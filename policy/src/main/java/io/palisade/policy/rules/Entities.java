@@ -58,6 +58,20 @@ public final class Entities {
     return Optional.of(out);
   }
 
+  /**
+   * Whether Palisade can place every member of the entity: {@code all}, the world entities and
+   * {@code none}. The others are reserved identities (the host, other nodes, the API server, health
+   * endpoints, Cilium's ingress proxy, pods not yet or not at all managed) whose addresses the
+   * inventory does not carry, so they select nothing here, and {@code cluster} selects only the
+   * pods of it. A peer that selects less is harmless in an allow rule and a hole in a deny rule.
+   */
+  public static boolean placed(String entity) {
+    return switch (entity.toLowerCase(Locale.ROOT)) {
+      case "all", "world", "world-ipv4", "world-ipv6", "none" -> true;
+      default -> false;
+    };
+  }
+
   private static IdentitySelector reserved(String name) {
     return LabelSelectorMatcher.matchingLabel(Label.reserved(name));
   }

@@ -14,8 +14,9 @@ import java.util.function.Function;
 
 /**
  * Validates one document of a policy file: its kind and API version, its metadata, the shape of
- * every field ({@link SchemaCheck}) and then the meaning of every rule. Documents that are not
- * policies (a Deployment beside a policy) are not this class's concern.
+ * every field ({@link SchemaCheck}) and the meaning of every rule, all in one pass: a misspelt
+ * field does not hide a bad CIDR beside it. Documents that are not policies (a Deployment beside a
+ * policy) are not this class's concern.
  */
 public final class DocumentValidator {
 
@@ -54,25 +55,44 @@ public final class DocumentValidator {
               + kind.apiVersions());
     }
     metadata(doc.path("metadata"), kind, errors);
-    List<FieldError> shape = schema.check(doc, kind.type());
-    if (!shape.isEmpty()) {
-      // A value of the wrong shape cannot be bound, so its meaning cannot be checked.
-      errors.addAll(shape);
-      return invalid(kind, namespace, name, errors);
-    }
+    SchemaCheck.Result shape = schema.check(doc, kind.type());
+    errors.addAll(shape.errors());
     HasMetadata object;
     try {
-      object = mapper.treeToValue(doc, kind.type());
+      // Without the fields the schema check refused, so the meaning of the rest is still checked.
+      object = mapper.treeToValue(shape.bindable(), kind.type());
     } catch (Exception e) {
-      // The schema check admits only what binds; this is a last line, not a path taken.
-      errors.add("", "cannot be read: " + e.getMessage());
+      // The schema check leaves only what binds; this is a last line, not a path taken.
+      if (shape.errors().isEmpty()) {
+        errors.add("", "cannot be read: " + e.getMessage());
+      }
       return invalid(kind, namespace, name, errors);
     }
-    meaning(object, errors);
+    FieldErrors meaning = new FieldErrors();
+    meaning(object, meaning);
+    errors.addAll(besides(meaning.list(), shape.errors()));
     if (!errors.isEmpty()) {
       return invalid(kind, namespace, name, errors);
     }
     return new ValidatedDocument(kind, namespace, name, Optional.of(object), List.of());
+  }
+
+  /**
+   * The errors of meaning, less those at a field the schema check refused or at an object holding
+   * one: a rule whose only section is misspelt would otherwise also be told it has no section.
+   */
+  private static List<FieldError> besides(List<FieldError> meaning, List<FieldError> shape) {
+    return meaning.stream()
+        .filter(m -> shape.stream().noneMatch(s -> within(s.path(), m.path())))
+        .toList();
+  }
+
+  /** Whether {@code path} is {@code outer} or lies inside it. */
+  private static boolean within(String path, String outer) {
+    return outer.isEmpty()
+        || path.equals(outer)
+        || path.startsWith(outer + ".")
+        || path.startsWith(outer + "[");
   }
 
   private static ValidatedDocument invalid(

@@ -33,6 +33,7 @@ public final class RuleValidator {
       return;
     }
     subject(rule, path, out);
+    Unenforced.subject(rule, path, clusterwide, out);
     if (!Each.nonEmpty(rule.ingress())
         && !Each.nonEmpty(rule.ingressDeny())
         && !Each.nonEmpty(rule.egress())
@@ -129,6 +130,7 @@ public final class RuleValidator {
     Each.forEach(e.services(), path + ".toServices", RuleValidator::service, out);
     Each.forEach(e.fqdns(), path + ".toFQDNs", (s, at, o) -> L7Validator.fqdn(s, at, true, o), out);
     ports(e, path, out);
+    Unenforced.element(e, path, out);
     if (e.authentication() != null
         && (e.authentication().mode() == null || !AUTH_MODES.contains(e.authentication().mode()))) {
       out.add(

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.palisade.policy.parse.FieldError;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Checks a JSON tree against the Java type it will bind to before it is bound, so that every
  * unknown field and every value of the wrong shape is reported at once, each at its path. A typo
  * such as {@code fromEndpoint} must be an error: binding leniently would silently drop the peer
- * list and widen the rule.
+ * list and widen the rule. The check also yields the tree without those fields, which binds, so
+ * that the meaning of the rest can be checked in the same pass; that tree is never enforced.
  */
 public final class SchemaCheck {
 
@@ -39,54 +43,101 @@ public final class SchemaCheck {
     this.mapper = mapper;
   }
 
-  /** Every field of {@code node} that {@code type} does not have, or has with another shape. */
-  public List<FieldError> check(JsonNode node, Class<?> type) {
-    FieldErrors errors = new FieldErrors();
-    check(node, mapper.constructType(type), "", errors, true);
-    return errors.list();
+  /**
+   * What the check found: every unknown field and value of the wrong shape, and a copy of the tree
+   * with each of them removed (an element of a list becomes null, so later indexes keep their
+   * paths).
+   */
+  public record Result(List<FieldError> errors, JsonNode bindable) {
+
+    public Result {
+      errors = List.copyOf(errors);
+    }
   }
 
-  private void check(JsonNode node, JavaType type, String path, FieldErrors out, boolean top) {
+  /** Every field of {@code node} that {@code type} does not have, or has with another shape. */
+  public Result check(JsonNode node, Class<?> type) {
+    FieldErrors errors = new FieldErrors();
+    JsonNode copy = node.deepCopy();
+    List<Runnable> removals = new ArrayList<>();
+    check(copy, mapper.constructType(type), "", errors, true, removals);
+    // Applied after the walk, which iterates the very containers they change.
+    removals.forEach(Runnable::run);
+    return new Result(errors.list(), copy);
+  }
+
+  /**
+   * Checks {@code node} and everything in it, adding to {@code rm} the removal of each bad child;
+   * returns whether the node's own shape is right (when not, its parent removes it).
+   */
+  private boolean check(
+      JsonNode node, JavaType type, String path, FieldErrors out, boolean top, List<Runnable> rm) {
     if (node == null || node.isNull() || node.isMissingNode()) {
-      return;
+      return true;
     }
     Class<?> raw = type.getRawClass();
     if (OPAQUE.contains(raw)) {
-      return;
+      return true;
     }
     if (raw == String.class) {
-      expect(node.isTextual(), node, path, "a string", out);
-    } else if (raw == Boolean.class || raw == boolean.class) {
-      expect(node.isBoolean(), node, path, "true or false", out);
-    } else if (isInteger(raw)) {
-      expect(node.isIntegralNumber(), node, path, "an integer", out);
-    } else if (raw == IntOrString.class || raw == Quantity.class) {
-      expect(node.isIntegralNumber() || node.isTextual(), node, path, "a number or string", out);
-    } else if (type.isCollectionLikeType() || type.isArrayType()) {
-      if (expect(node.isArray(), node, path, "a list", out)) {
-        for (int i = 0; i < node.size(); i++) {
-          check(node.get(i), type.getContentType(), path + "[" + i + "]", out, false);
-        }
-      }
-    } else if (type.isMapLikeType()) {
-      if (expect(node.isObject(), node, path, "an object", out)) {
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-          check(e.getValue(), type.getContentType(), join(path, e.getKey()), out, false);
-        }
-      }
-    } else if (type.isEnumType() || raw.isPrimitive() || Number.class.isAssignableFrom(raw)) {
-      expect(node.isValueNode(), node, path, "a value", out);
-    } else if (expect(node.isObject(), node, path, "an object", out)) {
-      checkFields(node, type, path, out, top);
+      return expect(node.isTextual(), node, path, "a string", out);
     }
+    if (raw == Boolean.class || raw == boolean.class) {
+      return expect(node.isBoolean(), node, path, "true or false", out);
+    }
+    if (isInteger(raw)) {
+      return expect(node.isIntegralNumber(), node, path, "an integer", out);
+    }
+    if (raw == IntOrString.class || raw == Quantity.class) {
+      return expect(
+          node.isIntegralNumber() || node.isTextual(), node, path, "a number or string", out);
+    }
+    if (type.isCollectionLikeType() || type.isArrayType()) {
+      if (!expect(node.isArray(), node, path, "a list", out)) {
+        return false;
+      }
+      ArrayNode array = (ArrayNode) node;
+      for (int i = 0; i < array.size(); i++) {
+        int index = i;
+        if (!check(array.get(i), type.getContentType(), path + "[" + i + "]", out, false, rm)) {
+          // Null, not removed: the elements after it keep the indexes their errors name.
+          rm.add(() -> array.set(index, NullNode.getInstance()));
+        }
+      }
+      return true;
+    }
+    if (type.isMapLikeType()) {
+      if (!expect(node.isObject(), node, path, "an object", out)) {
+        return false;
+      }
+      ObjectNode object = (ObjectNode) node;
+      for (Map.Entry<String, JsonNode> e : object.properties()) {
+        String key = e.getKey();
+        if (!check(e.getValue(), type.getContentType(), join(path, key), out, false, rm)) {
+          rm.add(() -> object.remove(key));
+        }
+      }
+      return true;
+    }
+    if (type.isEnumType() || raw.isPrimitive() || Number.class.isAssignableFrom(raw)) {
+      return expect(node.isValueNode(), node, path, "a value", out);
+    }
+    if (!expect(node.isObject(), node, path, "an object", out)) {
+      return false;
+    }
+    checkFields((ObjectNode) node, type, path, out, top, rm);
+    return true;
   }
 
   private void checkFields(
-      JsonNode node, JavaType type, String path, FieldErrors out, boolean top) {
+      ObjectNode node,
+      JavaType type,
+      String path,
+      FieldErrors out,
+      boolean top,
+      List<Runnable> rm) {
     Map<String, JavaType> known = propertiesOf(type);
-    Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
       String name = field.getKey();
       if (top && SKIPPED.contains(name)) {
         continue;
@@ -95,8 +146,9 @@ public final class SchemaCheck {
       if (fieldType == null) {
         out.add(
             join(path, name), "unknown field " + Quote.of(name) + suggestion(name, known.keySet()));
-      } else {
-        check(field.getValue(), fieldType, join(path, name), out, false);
+        rm.add(() -> node.remove(name));
+      } else if (!check(field.getValue(), fieldType, join(path, name), out, false, rm)) {
+        rm.add(() -> node.remove(name));
       }
     }
   }

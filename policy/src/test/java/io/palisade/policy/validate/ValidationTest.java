@@ -81,6 +81,35 @@ class ValidationTest {
             "spec.egress[1].toCIDRSet[0].except[0]: \"11.0.0.0/16\" is not inside the allowed CIDR"
                 + " \"10.0.0.0/8\""),
         row(
+            "a misspelt field does not hide the errors of meaning beside it",
+            """
+            spec:
+              endpointSelector: {}
+              ingress:
+              - fromEndpoint: [{matchLabels: {app: api}}]
+                toPorts: [{ports: [{port: "80", protocol: TPC}]}]
+              egress:
+              - toCIDR: [10.0.0.0/33]
+            """,
+            "spec.ingress[0].fromEndpoint: unknown field \"fromEndpoint\" (did you mean"
+                + " \"fromEndpoints\"?)",
+            "spec.ingress[0].toPorts[0].ports[0].protocol: \"TPC\" is not a valid protocol (TCP,"
+                + " UDP, SCTP, ICMP, ICMPv6, ANY)",
+            "spec.egress[0].toCIDR[0]: \"10.0.0.0/33\" is not a valid CIDR"),
+        row(
+            "a value of the wrong shape is left out, and the rest still checked",
+            """
+            spec:
+              endpointSelector: {}
+              egress:
+              - toCIDR: [{cidr: 10.0.0.0/8}, 10.0.0.0/40]
+                toPorts: [{ports: [{port: "80", endPort: "90"}, {port: "99999"}]}]
+            """,
+            "spec.egress[0].toCIDR[0]: expected a string, got an object",
+            "spec.egress[0].toPorts[0].ports[0].endPort: expected an integer, got \"90\"",
+            "spec.egress[0].toCIDR[1]: \"10.0.0.0/40\" is not a valid CIDR",
+            "spec.egress[0].toPorts[0].ports[1].port: \"99999\" is out of range (0-65535)"),
+        row(
             "wrong shapes",
             """
             spec:
