@@ -37,6 +37,22 @@ public final class Packets {
     return build(src, dst, SCTP, sport, dport, chunkType);
   }
 
+  /**
+   * An IPv4 ICMP destination-unreachable (port unreachable) from {@code src} to {@code dst} that
+   * quotes the IP header and the first 8 bytes of {@code quotedFrame}'s payload, as routers do.
+   */
+  public static byte[] icmpUnreachable(byte[] src, byte[] dst, byte[] quotedFrame) {
+    int quoted = 20 + 8;
+    ByteBuffer b = ByteBuffer.allocate(Math.max(64, 14 + 20 + 8 + quoted));
+    b.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short) 0x0800);
+    b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + 8 + quoted)).putShort((short) 1);
+    b.putShort((short) 0).put((byte) 64).put((byte) 1).putShort((short) 0);
+    b.put(src).put(dst);
+    b.put((byte) 3).put((byte) 3).putShort((short) 0).putInt(0);
+    b.put(quotedFrame, 14, quoted);
+    return b.array();
+  }
+
   private static byte[] build(
       byte[] src, byte[] dst, int protocol, int sport, int dport, int chunkType) {
     boolean v6 = src.length == 16;
