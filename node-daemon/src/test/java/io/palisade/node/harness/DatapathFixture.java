@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
@@ -200,7 +201,11 @@ public final class DatapathFixture implements AutoCloseable {
           mismatches.put(e.getKey(), "engine " + want + ", packets " + (got ? "pass" : "dropped"));
         }
       }
-    } catch (Exception e) {
+    } catch (ExecutionException e) {
+      // A probe that could not run is the harness's failure, never a mismatch.
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
     return mismatches;
