@@ -5,7 +5,8 @@
  *   palisade_to_pod:   tc egress of the host veth  = the pod's ingress.
  * Order per packet: conntrack (forward, then reply) -> endpoint -> ipcache
  * (exact hash, then LPM, then world) -> policy (peer LPM and any-peer LPM,
- * deny first) -> new conntrack entry. Layouts live in palisade.h.
+ * deny first) -> new conntrack entry. A redirect to an L7 proxy drops: no
+ * proxy runs yet. Layouts live in palisade.h.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -33,6 +34,23 @@
 #define ICMPV6_PKT_TOOBIG 2
 #define ICMPV6_ECHO_REQUEST 128
 #define ICMPV6_ECHO_REPLY 129
+
+/* SCTP chunk types (RFC 9260) that end an association. */
+#define SCTP_CHUNK_ABORT 6
+#define SCTP_CHUNK_SHUTDOWN 7
+#define SCTP_CHUNK_SHUTDOWN_ACK 8
+#define SCTP_CHUNK_SHUTDOWN_COMPLETE 14
+
+/* The SCTP common header and the head of its first chunk; linux/sctp.h needs libc headers. */
+struct sctp_head {
+	__be16 source;
+	__be16 dest;
+	__be32 vtag;
+	__le32 checksum;
+	__u8 chunk_type;
+	__u8 chunk_flags;
+	__be16 chunk_length;
+};
 
 /* The common head of ICMP and ICMPv6 echo messages. */
 struct icmp_echo {
@@ -114,7 +132,7 @@ struct {
 struct flow {
 	struct pal_ct_key ct;   /* the tuple as it appears on the wire */
 	__u16 policy_port;      /* host order: L4 dport, or the ICMP type */
-	__u8 tcp_flags;         /* FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10 */
+	__u8 closes;            /* TCP FIN or RST, SCTP ABORT or SHUTDOWN*: the flow is ending */
 	__u8 trackable;         /* whether a conntrack entry may be made */
 	__u8 control;           /* ND/MLD and similar: always forwarded */
 	__u8 related;           /* an ICMP error quoting a TCP/UDP packet: see related_key */
@@ -122,7 +140,6 @@ struct flow {
 };
 
 #define TCP_FIN 0x01
-#define TCP_SYN 0x02
 #define TCP_RST 0x04
 
 static __always_inline void count(__u32 slot, __u64 bytes)
@@ -187,7 +204,8 @@ static __always_inline int parse_quoted(struct __sk_buff *skb, __u32 off, struct
 		__builtin_memcpy(f->related_key.daddr, &ip6->daddr, 16);
 		l4 = off + sizeof(*ip6);
 	}
-	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+	/* TCP, UDP and SCTP all begin with the source and destination ports. */
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP && proto != IPPROTO_SCTP)
 		return 0;
 	__be16 *ports = data + l4;
 	if ((void *)(ports + 2) > end)
@@ -213,7 +231,7 @@ static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct flo
 		f->ct.sport = th->source;
 		f->ct.dport = th->dest;
 		f->policy_port = bpf_ntohs(th->dest);
-		f->tcp_flags = ((__u8 *)th)[13];
+		f->closes = (((__u8 *)th)[13] & (TCP_FIN | TCP_RST)) != 0;
 		f->trackable = 1;
 	} else if (proto == IPPROTO_UDP) {
 		struct udphdr *uh = data + off;
@@ -222,6 +240,23 @@ static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct flo
 		f->ct.sport = uh->source;
 		f->ct.dport = uh->dest;
 		f->policy_port = bpf_ntohs(uh->dest);
+		f->trackable = 1;
+	} else if (proto == IPPROTO_SCTP) {
+		/* Every SCTP packet carries at least one chunk; no chunk means a broken packet. */
+		struct sctp_head *sh = data + off;
+		if ((void *)(sh + 1) > end)
+			return -1;
+		f->ct.sport = sh->source;
+		f->ct.dport = sh->dest;
+		f->policy_port = bpf_ntohs(sh->dest);
+		/*
+		 * Only the first chunk is read: ABORT and the SHUTDOWN family come first in their
+		 * packet (INIT, INIT ACK and SHUTDOWN COMPLETE are never bundled), and a missed one
+		 * costs an entry that lives its full lifetime, never a packet.
+		 */
+		__u8 type = sh->chunk_type;
+		f->closes = type == SCTP_CHUNK_ABORT || type == SCTP_CHUNK_SHUTDOWN ||
+			    type == SCTP_CHUNK_SHUTDOWN_ACK || type == SCTP_CHUNK_SHUTDOWN_COMPLETE;
 		f->trackable = 1;
 	} else if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) {
 		struct icmp_echo *ih = data + off;
@@ -381,6 +416,7 @@ struct decision {
 	__u32 peer;
 	__u8 verdict;
 	__u8 reason;
+	__u8 forward; /* whether the packet passes: an allow, or an endpoint not enforced */
 };
 
 /*
@@ -395,6 +431,7 @@ static __always_inline void decide(const struct pal_ct_key *t, __u16 policy_port
 	__builtin_memcpy(ek.addr, egress ? t->saddr : t->daddr, 16);
 	struct pal_endpoint_value *ep = bpf_map_lookup_elem(&pal_endpoints, &ek);
 	d->verdict = PAL_VERDICT_NONE;
+	d->forward = 0;
 	d->subject = 0;
 	d->peer = 0;
 	if (!ep) {
@@ -412,6 +449,7 @@ static __always_inline void decide(const struct pal_ct_key *t, __u16 policy_port
 	if (!(ep->flags & enforce)) {
 		d->verdict = PAL_VERDICT_ALLOW;
 		d->reason = PAL_FWD_UNENFORCED;
+		d->forward = 1;
 		return;
 	}
 	__be16 proxy = 0;
@@ -421,9 +459,15 @@ static __always_inline void decide(const struct pal_ct_key *t, __u16 policy_port
 	switch (d->verdict) {
 	case PAL_VERDICT_ALLOW:
 		d->reason = PAL_FWD_POLICY;
+		d->forward = 1;
 		break;
 	case PAL_VERDICT_REDIRECT:
-		d->reason = PAL_FWD_REDIRECT;
+		/*
+		 * The entry asks for an L7 proxy on port `proxy` and this node runs none, so the
+		 * packet is dropped: forwarding it would enforce less than the L7 rules say. A proxy
+		 * will announce itself in a map of ready ports, looked up here before redirecting.
+		 */
+		d->reason = PAL_DROP_PROXY_UNAVAILABLE;
 		break;
 	case PAL_VERDICT_DENY:
 		d->reason = PAL_DROP_POLICY_DENY;
@@ -436,7 +480,7 @@ static __always_inline void decide(const struct pal_ct_key *t, __u16 policy_port
 static __always_inline __u64 lifetime_ns(__u8 proto, __u8 flags)
 {
 	__u64 s = PAL_CT_UDP_LIFETIME;
-	if (proto == IPPROTO_TCP)
+	if (proto == IPPROTO_TCP || proto == IPPROTO_SCTP)
 		s = (flags & PAL_CT_CLOSING)	     ? PAL_CT_TCP_CLOSING
 		    : (flags & PAL_CT_SEEN_REPLY) ? PAL_CT_TCP_LIFETIME
 						  : PAL_CT_TCP_UNANSWERED;
@@ -445,10 +489,10 @@ static __always_inline __u64 lifetime_ns(__u8 proto, __u8 flags)
 	return s * 1000000000ull;
 }
 
-static __always_inline void refresh(struct pal_ct_value *v, __u8 proto, __u8 tcp_flags, __u64 now,
+static __always_inline void refresh(struct pal_ct_value *v, __u8 proto, __u8 closes, __u64 now,
 				    __u8 reply)
 {
-	if (tcp_flags & (TCP_FIN | TCP_RST))
+	if (closes)
 		v->flags |= PAL_CT_CLOSING;
 	if (reply)
 		v->flags |= PAL_CT_SEEN_REPLY;
@@ -483,7 +527,7 @@ static __always_inline int revalidate(struct pal_ct_key *key, struct pal_ct_valu
 				      struct decision *d)
 {
 	decide(key, tracked_policy_port(key), key->ifindex, d);
-	if (d->verdict == PAL_VERDICT_ALLOW || d->verdict == PAL_VERDICT_REDIRECT) {
+	if (d->forward) {
 		v->generation = gen;
 		v->subject = d->subject;
 		v->peer = d->peer;
@@ -525,7 +569,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 		if (v && v->expires_ns > now) {
 			if (v->generation != gen && !revalidate(&f.ct, v, gen, &d))
 				return drop(len, &f, &d);
-			refresh(v, f.ct.protocol, f.tcp_flags, now, 0);
+			refresh(v, f.ct.protocol, f.closes, now, 0);
 			count(PAL_FWD_CT_ESTABLISHED, len);
 			return TC_ACT_OK;
 		}
@@ -544,7 +588,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 		if (v && v->expires_ns > now) {
 			if (v->generation != gen && !revalidate(&r, v, gen, &d))
 				return drop(len, &f, &d);
-			refresh(v, f.ct.protocol, f.tcp_flags, now, 1);
+			refresh(v, f.ct.protocol, f.closes, now, 1);
 			count(PAL_FWD_CT_REPLY, len);
 			return TC_ACT_OK;
 		}
@@ -565,8 +609,9 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 	}
 
 	/* 3. A new flow: endpoint, identities, policy. */
+	/* Only a forwarded packet makes an entry: a dropped first packet leaves no trace to ride. */
 	decide(&f.ct, f.policy_port, ifindex, &d);
-	if (d.verdict != PAL_VERDICT_ALLOW && d.verdict != PAL_VERDICT_REDIRECT)
+	if (!d.forward)
 		return drop(len, &f, &d);
 	if (f.trackable) {
 		struct pal_ct_value nv = {
@@ -576,13 +621,12 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 			.peer = d.peer,
 			.verdict = d.verdict,
 		};
-		refresh(&nv, f.ct.protocol, f.tcp_flags, now, 0);
+		refresh(&nv, f.ct.protocol, f.closes, now, 0);
 		bpf_map_update_elem(&pal_ct, &f.ct, &nv, BPF_ANY);
 	}
 	count(d.reason, len);
 	__u8 egress = dir == PAL_DIR_EGRESS;
 	emit(&f, egress ? d.subject : d.peer, egress ? d.peer : d.subject, d.verdict, d.reason);
-	/* No L7 proxy exists yet: a redirect is forwarded, and counted and logged as one. */
 	return TC_ACT_OK;
 }
 

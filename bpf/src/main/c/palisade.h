@@ -43,7 +43,8 @@
 #define PAL_FWD_CT_ESTABLISHED 0
 #define PAL_FWD_CT_REPLY 1
 #define PAL_FWD_POLICY 2
-#define PAL_FWD_REDIRECT 3
+/* Slot 3 counted redirects forwarded without a proxy; it stays unused so that counters pinned by
+ * an older program are never read under another reason. */
 #define PAL_FWD_UNENFORCED 4
 #define PAL_FWD_CONTROL 5
 #define PAL_DROP_POLICY 6
@@ -54,9 +55,11 @@
 #define PAL_DROP_FRAGMENT 11
 #define PAL_EVENTS_LOST 12
 #define PAL_FWD_CT_RELATED 13
+/* A redirect to an L7 proxy with no proxy ready for it: dropped, the policy fails closed. */
+#define PAL_DROP_PROXY_UNAVAILABLE 14
 #define PAL_COUNTER_SLOTS 16
 
-/* Conntrack lifetimes, in seconds. */
+/* Conntrack lifetimes, in seconds; SCTP associations live as TCP connections do. */
 #define PAL_CT_TCP_LIFETIME 21600
 #define PAL_CT_TCP_UNANSWERED 60 /* no reply seen yet: a SYN flood cannot pin entries for hours */
 #define PAL_CT_TCP_CLOSING 10

@@ -4,13 +4,13 @@ import java.util.Optional;
 
 /**
  * Why the datapath forwarded or dropped a packet: the counter slots and event reasons of palisade.h
- * ({@code PAL_FWD_*}, {@code PAL_DROP_*}), with the metric label each gets.
+ * ({@code PAL_FWD_*}, {@code PAL_DROP_*}), with the metric label each gets. Slot 3 is retired (it
+ * counted redirects forwarded without a proxy) and never reused.
  */
 public enum Reason {
   FWD_CT_ESTABLISHED(0, "PAL_FWD_CT_ESTABLISHED", "ct_established", false),
   FWD_CT_REPLY(1, "PAL_FWD_CT_REPLY", "ct_reply", false),
   FWD_POLICY(2, "PAL_FWD_POLICY", "policy_allow", false),
-  FWD_REDIRECT(3, "PAL_FWD_REDIRECT", "policy_redirect", false),
   FWD_UNENFORCED(4, "PAL_FWD_UNENFORCED", "not_enforced", false),
   FWD_CONTROL(5, "PAL_FWD_CONTROL", "control", false),
   DROP_POLICY(6, "PAL_DROP_POLICY", "policy_denied", true),
@@ -20,7 +20,8 @@ public enum Reason {
   DROP_MALFORMED(10, "PAL_DROP_MALFORMED", "malformed", true),
   DROP_FRAGMENT(11, "PAL_DROP_FRAGMENT", "fragment", true),
   EVENTS_LOST(12, "PAL_EVENTS_LOST", "events_lost", false),
-  FWD_CT_RELATED(13, "PAL_FWD_CT_RELATED", "ct_related", false);
+  FWD_CT_RELATED(13, "PAL_FWD_CT_RELATED", "ct_related", false),
+  DROP_PROXY_UNAVAILABLE(14, "PAL_DROP_PROXY_UNAVAILABLE", "proxy_unavailable", true);
 
   private final int slot;
   private final String cName;

@@ -2,37 +2,40 @@ package io.palisade.node.datapath;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.palisade.node.bpf.ProgTestRun;
-import io.palisade.node.harness.BpfFsGuard;
-import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.Packets;
 import io.palisade.node.harness.Privileges;
+import io.palisade.node.harness.ProgTestNode;
+import io.palisade.node.maps.Reason;
+import io.palisade.node.observe.FlowEvent;
+import io.palisade.node.observe.FlowLog;
 import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.mapstate.L7Policy;
 import io.palisade.policy.mapstate.MapState;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
 import io.palisade.policy.mapstate.Verdict;
 import io.palisade.policy.resolve.EndpointPolicy;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * The kernel's verdict equals the engine's MapState lookup on random policies: random keys (port
- * prefixes, any-peer and any-protocol keys, deny and allow), random IPv4 and IPv6 packets from
- * pods, nested CIDRs and the world, run through the real programs with BPF_PROG_TEST_RUN.
+ * prefixes, any-peer and any-protocol keys, deny, redirect and allow), random IPv4 and IPv6 TCP,
+ * UDP, SCTP and ICMP packets from pods, nested CIDRs and the world, run through the real programs
+ * with BPF_PROG_TEST_RUN. With no L7 proxy, the kernel's verdict for a redirect is a drop.
  */
 class KernelVerdictIT {
 
   static final long SUBJECT = 1000;
+  static final int OK = Packets.TC_ACT_OK;
+  static final int SHOT = Packets.TC_ACT_SHOT;
 
   /** The addresses of one family: the local pod, peer pods, two nested CIDRs, the world. */
   private record Family(
@@ -91,34 +94,85 @@ class KernelVerdictIT {
   @Test
   void kernelVerdictsMatchTheEngineOnRandomPolicies() {
     Privileges.requireRoot();
-    String run = UUID.randomUUID().toString().substring(0, 6);
-    Path pins = Path.of("/sys/fs/bpf/palisade-test-" + run);
-    try (BpfFsGuard bpfFs = new BpfFsGuard();
-        NetNs ns = NetNs.create("pal-" + run + "-kv")) {
-      Datapath dp = ns.call(() -> Datapath.open(pins));
-      try {
-        int passed = 0;
-        for (long seed = 1; seed <= 8; seed++) {
-          passed += checkSeed(ns, dp, seed);
-        }
-        assertThat(passed)
-            .as("packets passed out of 12000: both verdicts exercised")
-            .isBetween(1000, 11000);
-      } finally {
-        dp.close();
-        Datapath.unpinAll(pins);
+    try (ProgTestNode node = ProgTestNode.create("kv")) {
+      int passed = 0;
+      for (long seed = 1; seed <= 8; seed++) {
+        passed += checkSeed(node, seed);
       }
+      assertThat(passed)
+          .as("packets passed out of 12000: both verdicts exercised")
+          .isBetween(1000, 11000);
+    }
+  }
+
+  /**
+   * A redirect asks for an L7 proxy that no node runs yet: its packets drop as proxy-unavailable, a
+   * flow event says so, and no conntrack entry is left that a later packet or a reply could ride.
+   */
+  @Test
+  void aRedirectDropsAsProxyUnavailableAndLeavesNoConntrackEntry() {
+    Privileges.requireRoot();
+    Family fam = Family.ipv4();
+    byte[] pod = fam.pod();
+    byte[] peer = fam.hosts().get(0);
+    MapState ms = new MapState();
+    ms.insert(
+        new MapStateKey(Direction.INGRESS, 2000, 6, 80, 16),
+        MapStateEntry.redirect(L7Policy.http(List.of())));
+    ms.insert(new MapStateKey(Direction.INGRESS, 2000, 6, 8080, 16), MapStateEntry.ALLOW);
+    ms.insert(new MapStateKey(Direction.EGRESS, 2000, 0, 0, 0), MapStateEntry.ALLOW);
+    assertThat(ms.lookup(Direction.INGRESS, 2000, 6, 80).orElseThrow().entry().verdict())
+        .isEqualTo(Verdict.REDIRECT);
+    try (ProgTestNode node = ProgTestNode.create("rd")) {
+      node.apply(
+          new DatapathState(
+              Map.of(CidrPrefix.host(peer), 2000L),
+              List.of(new LocalEndpoint(CidrPrefix.host(pod), SUBJECT, "lo")),
+              Map.of(
+                  SUBJECT,
+                  IdentityPolicy.of(
+                      new EndpointPolicy(SUBJECT, EnumSet.allOf(Direction.class), ms)))));
+      List<FlowEvent> events = new ArrayList<>();
+      try (FlowLog log = new FlowLog(node.datapath().eventsFd(), events::add)) {
+        long before = node.counter(Reason.DROP_PROXY_UNAVAILABLE);
+        byte[] syn = Packets.frame(peer, pod, 6, 40000, 80);
+        assertThat(node.toPod(syn)).as("first packet to the L7 port").isEqualTo(SHOT);
+        assertThat(node.toPod(syn)).as("the same packet again").isEqualTo(SHOT);
+        assertThat(node.conntrack(Direction.INGRESS, peer, pod, 6, 40000, 80))
+            .as("conntrack entry of the dropped flow")
+            .isEmpty();
+        // Egress to the peer is allowed outright: the reply would pass only as a new flow.
+        byte[] reply = Packets.frame(pod, peer, 6, 80, 40000);
+        assertThat(node.fromPod(reply)).isEqualTo(OK);
+        assertThat(node.counter(Reason.FWD_CT_REPLY)).as("replies through conntrack").isZero();
+        assertThat(node.counter(Reason.DROP_PROXY_UNAVAILABLE) - before).isEqualTo(2);
+        assertThat(node.toPod(Packets.frame(peer, pod, 6, 40001, 8080)))
+            .as("a plain-allowed port of the same peer")
+            .isEqualTo(OK);
+        while (log.poll(100) > 0) {
+          // drain every event of the packets above
+        }
+      }
+      assertThat(events)
+          .filteredOn(e -> e.destinationPort() == 80 && e.direction().equals("ingress"))
+          .hasSize(2)
+          .allSatisfy(
+              e -> {
+                assertThat(e.verdict()).isEqualTo("dropped");
+                assertThat(e.reason()).isEqualTo("proxy_unavailable");
+                assertThat(e.isDrop()).isTrue();
+              });
     }
   }
 
   private record Peer(byte[] address, long identity) {}
 
   /** Checks one random policy; returns how many of its packets the engine lets through. */
-  private static int checkSeed(NetNs ns, Datapath dp, long seed) {
+  private static int checkSeed(ProgTestNode node, long seed) {
     Random rnd = new Random(seed);
     Family fam = seed % 2 == 0 ? Family.ipv6() : Family.ipv4();
     byte[] pod = fam.pod();
-    int[] protocols = {6, 17, fam.icmp()};
+    int[] protocols = {6, 17, 132, fam.icmp()};
     Map<CidrPrefix, Long> ipcache = new HashMap<>();
     List<Peer> peers = new ArrayList<>();
     for (int i = 0; i < fam.hosts().size(); i++) {
@@ -145,7 +199,14 @@ class KernelVerdictIT {
       }
       MapStateKey k = new MapStateKey(d, peer, proto, port, bits);
       keys.add(k);
-      ms.insert(k, rnd.nextInt(10) < 3 ? MapStateEntry.DENY : MapStateEntry.ALLOW);
+      int pick = rnd.nextInt(10);
+      ms.insert(
+          k,
+          pick < 3
+              ? MapStateEntry.DENY
+              : pick == 3 && proto != fam.icmp()
+                  ? MapStateEntry.redirect(L7Policy.http(List.of()))
+                  : MapStateEntry.ALLOW);
     }
     IdentityPolicy policy =
         IdentityPolicy.of(new EndpointPolicy(SUBJECT, EnumSet.allOf(Direction.class), ms));
@@ -154,11 +215,13 @@ class KernelVerdictIT {
             ipcache,
             List.of(new LocalEndpoint(CidrPrefix.host(pod), SUBJECT, "lo")),
             Map.of(SUBJECT, policy));
-    ns.call(() -> dp.apply(desired));
+    node.apply(desired);
+    long proxyDropsBefore = node.counter(Reason.DROP_PROXY_UNAVAILABLE);
 
     int sport = 20000 + (int) seed * 4000; // a fresh source port per packet: no conntrack hit
     List<String> wrong = new ArrayList<>();
     int passed = 0;
+    int redirects = 0;
     for (int i = 0; i < 1500; i++) {
       Direction d = rnd.nextBoolean() ? Direction.INGRESS : Direction.EGRESS;
       Peer peer = peers.get(rnd.nextInt(peers.size()));
@@ -174,13 +237,13 @@ class KernelVerdictIT {
       byte[] frame =
           Packets.frame(
               egress ? pod : peer.address(), egress ? peer.address() : pod, proto, sport++, port);
-      int prog = egress ? dp.fromPodProgram() : dp.toPodProgram();
-      int got = ProgTestRun.run(prog, frame, 1).retval();
-      boolean pass =
-          ms.lookup(d, peer.identity(), proto, port)
-              .map(m -> m.entry().verdict() != Verdict.DENY)
-              .orElse(false);
-      int want = pass ? Packets.TC_ACT_OK : Packets.TC_ACT_SHOT;
+      int got = egress ? node.fromPod(frame) : node.toPod(frame);
+      Verdict verdict =
+          ms.lookup(d, peer.identity(), proto, port).map(m -> m.entry().verdict()).orElse(null);
+      // No L7 proxy runs: a redirect drops, and only an allow passes.
+      boolean pass = verdict == Verdict.ALLOW;
+      redirects += verdict == Verdict.REDIRECT ? 1 : 0;
+      int want = pass ? OK : SHOT;
       passed += pass ? 1 : 0;
       if (got != want) {
         wrong.add(
@@ -201,6 +264,9 @@ class KernelVerdictIT {
       }
     }
     assertThat(wrong).as("kernel verdicts that differ from MapState.lookup\n" + ms).isEmpty();
+    assertThat(node.counter(Reason.DROP_PROXY_UNAVAILABLE) - proxyDropsBefore)
+        .as("seed " + seed + ": packets dropped as proxy-unavailable, one per redirect verdict")
+        .isEqualTo(redirects);
     System.out.println(
         "seed "
             + seed
@@ -208,7 +274,9 @@ class KernelVerdictIT {
             + (fam.pod().length == 16 ? "IPv6" : "IPv4")
             + "): "
             + passed
-            + " of 1500 packets passed, kernel and engine agree on all");
+            + " of 1500 packets passed, "
+            + redirects
+            + " redirects dropped as proxy-unavailable, kernel and engine agree on all");
     return passed;
   }
 }

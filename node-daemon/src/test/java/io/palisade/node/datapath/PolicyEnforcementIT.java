@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.palisade.node.harness.DatapathFixture;
 import io.palisade.node.harness.Flow;
 import io.palisade.node.harness.Probes;
+import io.palisade.node.maps.Reason;
+import io.palisade.node.observe.FlowEvent;
+import io.palisade.node.observe.FlowLog;
+import io.palisade.node.observe.Metrics;
 import io.palisade.policy.flow.Outcome;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -232,5 +237,65 @@ class PolicyEnforcementIT extends NodeScenarios {
         .isTrue();
     long after = node.datapath().counters().getOrDefault(13, new long[2])[0];
     assertThat(after - before).as("packets forwarded as related").isPositive();
+  }
+
+  @Test
+  void anL7RuleFailsClosedWithoutAProxy() {
+    node.enforce(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: backend-http, namespace: app}
+        spec:
+          endpointSelector: {matchLabels: {app: backend}}
+          ingress:
+            - fromEndpoints: [{matchLabels: {app: frontend}}]
+              toPorts:
+                - ports: [{port: "80", protocol: TCP}]
+                  rules: {http: [{method: GET, path: "/"}]}
+            - fromEndpoints: [{matchLabels: {app: frontend}}]
+              toPorts: [{ports: [{port: "8080", protocol: TCP}]}]
+        """);
+    Flow l7 = Flow.tcp(FRONTEND, BACKEND, 80);
+    Flow plain = Flow.tcp(FRONTEND, BACKEND, 8080);
+    assertThat(node.expected(l7)).isEqualTo(Outcome.REDIRECTED);
+    assertThat(node.expected(plain)).isEqualTo(Outcome.ALLOWED);
+    long before =
+        node.datapath()
+            .counters()
+            .getOrDefault(Reason.DROP_PROXY_UNAVAILABLE.slot(), new long[2])[0];
+    List<FlowEvent> events = new CopyOnWriteArrayList<>();
+    try (FlowLog log = new FlowLog(node.datapath().eventsFd(), events::add)) {
+      while (log.poll(0) > 0) {
+        // drain what earlier tests left
+      }
+      events.clear();
+      assertThat(node.reachable(l7)).as("a connection to the L7 port, with no proxy").isFalse();
+      assertThat(node.reachable(plain)).as("a connection to the plain-allowed port").isTrue();
+      assertThat(node.reachable(l7)).as("the L7 port again: no entry was left to ride").isFalse();
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (System.nanoTime() < deadline
+          && events.stream().noneMatch(e -> e.reason().equals("proxy_unavailable"))) {
+        log.poll(100);
+      }
+    }
+    long after =
+        node.datapath()
+            .counters()
+            .getOrDefault(Reason.DROP_PROXY_UNAVAILABLE.slot(), new long[2])[0];
+    assertThat(after - before).as("packets dropped as proxy-unavailable").isPositive();
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.source()).isEqualTo(node.address(FRONTEND));
+              assertThat(e.destination()).isEqualTo(node.address(BACKEND));
+              assertThat(e.destinationPort()).isEqualTo(80);
+              assertThat(e.verdict()).isEqualTo("dropped");
+              assertThat(e.reason()).isEqualTo("proxy_unavailable");
+              assertThat(e.toJson()).contains("\"reason\":\"proxy_unavailable\"");
+            });
+    assertThat(Metrics.render(node.datapath().counters(), node.datapath().fill()))
+        .containsPattern("palisade_dropped_packets_total\\{reason=\"proxy_unavailable\"} [1-9]");
+    assertMatchesEngine(List.of(l7, plain, Flow.tcp(DB, BACKEND, 80)));
   }
 }

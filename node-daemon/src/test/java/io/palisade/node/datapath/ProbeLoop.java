@@ -14,6 +14,7 @@ final class ProbeLoop {
   private final List<String> mismatches = new ArrayList<>();
   private volatile boolean running = true;
   private volatile int rounds;
+  private volatile RuntimeException failure;
   private Thread thread;
 
   private ProbeLoop(DatapathFixture node, List<Flow> flows) {
@@ -28,12 +29,23 @@ final class ProbeLoop {
   }
 
   private void run() {
-    while (running) {
-      Map<Flow, String> bad = node.check(flows);
-      synchronized (mismatches) {
-        bad.forEach((f, why) -> mismatches.add("round " + rounds + ": " + f + ": " + why));
+    try {
+      while (running) {
+        Map<Flow, String> bad = node.check(flows);
+        synchronized (mismatches) {
+          bad.forEach((f, why) -> mismatches.add("round " + rounds + ": " + f + ": " + why));
+        }
+        rounds++;
       }
-      rounds++;
+    } catch (RuntimeException e) {
+      failure = e; // a probe that could not run: reported by awaitRounds and stop
+      running = false;
+    }
+  }
+
+  private void rethrowFailure() {
+    if (failure != null) {
+      throw new AssertionError("the probe loop could not probe at round " + rounds, failure);
     }
   }
 
@@ -43,9 +55,10 @@ final class ProbeLoop {
 
   void awaitRounds(int n) throws InterruptedException {
     long deadline = System.nanoTime() + 60_000_000_000L;
-    while (rounds < n && System.nanoTime() < deadline) {
+    while (rounds < n && failure == null && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
+    rethrowFailure();
     if (rounds < n) {
       throw new AssertionError("probe loop stalled at round " + rounds);
     }
@@ -54,6 +67,7 @@ final class ProbeLoop {
   void stop() throws InterruptedException {
     running = false;
     thread.join();
+    rethrowFailure();
   }
 
   List<String> mismatches() {

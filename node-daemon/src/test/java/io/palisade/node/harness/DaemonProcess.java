@@ -3,7 +3,6 @@ package io.palisade.node.harness;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +45,7 @@ public final class DaemonProcess implements AutoCloseable {
   /** Starts {@code io.palisade.node.NodeDaemon} with the test's class path. */
   public static DaemonProcess start(NetNs netns, List<String> daemonArgs) {
     List<String> cmd = new ArrayList<>();
-    cmd.add("nsenter");
+    cmd.add(Tools.require("nsenter").toString());
     cmd.add("--net=/var/run/netns/" + netns.name());
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -57,7 +56,7 @@ public final class DaemonProcess implements AutoCloseable {
     try {
       return new DaemonProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new HarnessException("could not start the daemon: " + cmd, e);
     }
   }
 

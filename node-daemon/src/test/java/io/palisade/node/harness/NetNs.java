@@ -1,6 +1,9 @@
 package io.palisade.node.harness;
 
 import io.palisade.node.bpf.Libc;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -79,23 +82,47 @@ public final class NetNs implements AutoCloseable {
     return Sh.must(cmd);
   }
 
-  /** Runs a command inside the namespace. */
+  /**
+   * Runs a command inside the namespace and returns its exit code and output. The program must
+   * exist and run, and {@code ip netns exec} must have started it: otherwise {@link
+   * HarnessException}, since {@code ip netns exec} reports a program it could not start with the
+   * same exit code 1 that many probes use for "no answer".
+   */
   public Sh.Result exec(String... args) {
+    Path program = Tools.require(args[0]);
     String[] cmd = new String[args.length + 4];
     cmd[0] = "ip";
     cmd[1] = "netns";
     cmd[2] = "exec";
     cmd[3] = name;
     System.arraycopy(args, 0, cmd, 4, args.length);
-    return Sh.run(cmd);
+    cmd[4] = program.toString();
+    Sh.Result r = Sh.run(cmd);
+    String out = r.output();
+    if (r.exit() == 255
+        || out.startsWith("exec of \"")
+        || out.startsWith("Cannot open network namespace")) {
+      throw new HarnessException(
+          "could not run " + args[0] + " in namespace " + name + ": " + out.strip());
+    }
+    return r;
   }
 
+  /**
+   * Sets a {@code net.*} sysctl of this namespace through /proc/sys, written from the namespace's
+   * own thread: /proc/sys/net shows the network namespace of the thread that opens it.
+   */
   public void sysctl(String key, String value) {
-    Sh.Result r = exec("sysctl", "-qw", key + "=" + value);
-    if (!r.ok()) {
-      // sysctl(8) may be missing; /proc/sys is per network namespace for net.* keys.
-      exec("sh", "-c", "echo " + value + " > /proc/sys/" + key.replace('.', '/'));
-    }
+    Path file = Path.of("/proc/sys", key.replace('.', '/'));
+    call(
+        () -> {
+          try {
+            Files.writeString(file, value);
+          } catch (IOException e) {
+            throw new HarnessException("could not set " + key + " in namespace " + name, e);
+          }
+          return null;
+        });
   }
 
   @Override

@@ -1,8 +1,11 @@
 package io.palisade.node.harness;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -14,6 +17,10 @@ import java.time.Duration;
  * Real reachability: a TCP connection that echoes, a UDP datagram that comes back, an ICMP echo
  * that is answered. Sockets are created on the source namespace's thread (so they belong to it) and
  * then used from the caller's thread, so probes run in parallel.
+ *
+ * <p>Only what the network answers is a verdict: a connection refused or reset, a timeout, a port
+ * unreachable, a ping without reply. A probe that cannot run (a missing tool, no route in the pod,
+ * an address the namespace cannot use) throws {@link HarnessException}, never "dropped".
  */
 public final class Probes {
 
@@ -24,7 +31,7 @@ public final class Probes {
       ch.socket().connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
       return echoes(ch, timeout);
     } catch (IOException e) {
-      return false;
+      return verdict(e, "TCP " + address + ":" + port + " from " + from.name());
     }
   }
 
@@ -45,7 +52,7 @@ public final class Probes {
       }
       return true;
     } catch (IOException e) {
-      return false;
+      return verdict(e, "TCP echo on " + ch);
     }
   }
 
@@ -65,10 +72,8 @@ public final class Probes {
       DatagramPacket p = new DatagramPacket(new byte[64], 64);
       ch.socket().receive(p);
       return p.getLength() == 4;
-    } catch (SocketTimeoutException e) {
-      return false;
     } catch (IOException e) {
-      return false;
+      return verdict(e, "UDP " + address + ":" + port + " from " + from.name());
     }
   }
 
@@ -83,15 +88,52 @@ public final class Probes {
       ch.socket().setSoTimeout((int) timeout.toMillis());
       ch.socket().receive(new DatagramPacket(new byte[64], 64));
       return false;
-    } catch (java.net.PortUnreachableException e) {
+    } catch (PortUnreachableException e) {
       return true;
     } catch (IOException e) {
-      return false;
+      return verdict(e, "UDP " + address + ":" + port + " from " + from.name());
     }
   }
 
+  /** ping(8): exit 0 is a reply, 1 no reply; anything else (2: no route, bad address) is not. */
   public static boolean icmp(NetNs from, String address, Duration timeout) {
     long seconds = Math.max(1, timeout.toSeconds());
-    return from.exec("ping", "-n", "-q", "-c", "1", "-W", Long.toString(seconds), address).ok();
+    Sh.Result r = from.exec("ping", "-n", "-q", "-c", "1", "-W", Long.toString(seconds), address);
+    return switch (r.exit()) {
+      case 0 -> true;
+      case 1 -> false;
+      default ->
+          throw new HarnessException(
+              "ping "
+                  + address
+                  + " from "
+                  + from.name()
+                  + " could not probe: exit "
+                  + r.exit()
+                  + ", "
+                  + r.output().strip());
+    };
+  }
+
+  /**
+   * False for what the network said (refused, reset, timed out, unreachable port); throws for a
+   * probe that could not be made.
+   */
+  static boolean verdict(IOException e, String probe) {
+    if (e instanceof SocketTimeoutException
+        || e instanceof PortUnreachableException
+        || (e instanceof ConnectException c && isRefusedOrTimedOut(c.getMessage()))
+        || (e instanceof SocketException s && isReset(s.getMessage()))) {
+      return false;
+    }
+    throw new HarnessException(probe + " could not probe: " + e, e);
+  }
+
+  private static boolean isRefusedOrTimedOut(String message) {
+    return message != null && (message.contains("refused") || message.contains("timed out"));
+  }
+
+  private static boolean isReset(String message) {
+    return message != null && (message.contains("reset") || message.contains("Broken pipe"));
   }
 }

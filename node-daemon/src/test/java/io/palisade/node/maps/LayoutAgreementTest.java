@@ -3,6 +3,7 @@ package io.palisade.node.maps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.palisade.node.harness.Sh;
+import io.palisade.node.harness.Tools;
 import java.io.InputStream;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -92,11 +93,11 @@ class LayoutAgreementTest {
 
   /** clang, which CI installs for the BPF programs anyway, else the system's cc. */
   private static String compiler() {
-    return Sh.run("clang", "--version").ok() ? "clang" : "cc";
+    return Tools.isInstalled("clang") ? "clang" : "cc";
   }
 
   private static void requireCompiler() {
-    if (Sh.run(compiler(), "--version").ok()) {
+    if (Tools.isInstalled(compiler())) {
       return;
     }
     if (System.getenv("CI") != null) {
