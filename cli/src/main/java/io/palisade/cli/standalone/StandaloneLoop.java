@@ -106,11 +106,11 @@ final class StandaloneLoop {
         });
     if (snapshot.isPresent() || clusterChanged) {
       long next = generation + 1;
+      report(next); // Validated; the datapath's line follows once the maps hold it.
       try {
         long r = pipeline.run();
         generation = next;
         applied = new Applied(next, revision, r);
-        report(next);
       } catch (RuntimeException e) {
         generation = next;
         out.println("palisade: generation " + next + " not applied: " + e.getMessage());
