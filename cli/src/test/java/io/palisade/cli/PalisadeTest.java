@@ -68,7 +68,7 @@ class PalisadeTest {
         .containsExactly(
             bad
                 + ": CiliumNetworkPolicy prod/p: spec.egress[1].toCIDRSet[0].cidr:"
-                + " \"10.0.0.0/33\" is not a valid CIDR");
+                + " \"10.0.0.0/33\" is not a valid CIDR: prefix length out of range");
   }
 
   @Test

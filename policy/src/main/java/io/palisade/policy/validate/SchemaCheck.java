@@ -28,6 +28,16 @@ public final class SchemaCheck {
   /** Types whose content is free-form by design. */
   private static final Set<Class<?>> OPAQUE = Set.of(JsonNode.class, Object.class, FieldsV1.class);
 
+  /**
+   * What an integer too large for its Java type is not, in the field's own words; other fields say
+   * how large they may be. Smaller values out of range are the meaning checks' concern.
+   */
+  private static final Map<String, String> TOO_LARGE =
+      Map.of(
+          "endPort", "is not a port (0-65535)",
+          "port", "is not a port (0-65535)",
+          "type", "is not an ICMP type (0-255 or a name such as EchoRequest)");
+
   /** Fields that the controller writes, never the author: not checked. */
   private static final Set<String> SKIPPED = Set.of("status");
 
@@ -59,9 +69,15 @@ public final class SchemaCheck {
     } else if (raw == Boolean.class || raw == boolean.class) {
       expect(node.isBoolean(), node, path, "true or false", out);
     } else if (isInteger(raw)) {
-      expect(node.isIntegralNumber(), node, path, "an integer", out);
+      if (expect(node.isIntegralNumber(), node, path, "an integer", out)) {
+        fits(node, raw == Long.class || raw == long.class, path, out);
+      }
     } else if (raw == IntOrString.class || raw == Quantity.class) {
-      expect(node.isIntegralNumber() || node.isTextual(), node, path, "a number or string", out);
+      if (expect(node.isIntegralNumber() || node.isTextual(), node, path, "a number or string", out)
+          && node.isIntegralNumber()
+          && raw == IntOrString.class) {
+        fits(node, false, path, out);
+      }
     } else if (type.isCollectionLikeType() || type.isArrayType()) {
       if (expect(node.isArray(), node, path, "a list", out)) {
         for (int i = 0; i < node.size(); i++) {
@@ -132,6 +148,19 @@ public final class SchemaCheck {
       out.add(path, "expected " + what + ", got " + describe(node));
     }
     return ok;
+  }
+
+  /** An integer that binding would refuse with Java's words, refused here with the field's. */
+  private static void fits(JsonNode node, boolean isLong, String path, FieldErrors out) {
+    if (isLong ? node.canConvertToLong() : node.canConvertToInt()) {
+      return;
+    }
+    String field = path.substring(path.lastIndexOf('.') + 1);
+    String words =
+        TOO_LARGE.getOrDefault(
+            field,
+            "is out of range (at most " + (isLong ? Long.MAX_VALUE : Integer.MAX_VALUE) + ")");
+    out.add(path, node.asText() + " " + words);
   }
 
   private static String describe(JsonNode node) {
