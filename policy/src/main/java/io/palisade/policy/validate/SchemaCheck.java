@@ -81,7 +81,12 @@ public final class SchemaCheck {
     } else if (type.isCollectionLikeType() || type.isArrayType()) {
       if (expect(node.isArray(), node, path, "a list", out)) {
         for (int i = 0; i < node.size(); i++) {
-          check(node.get(i), type.getContentType(), path + "[" + i + "]", out, false);
+          if (node.get(i).isNull()) {
+            // Kubernetes refuses a null item; binding would hand the rules a null to trip on.
+            out.add(path + "[" + i + "]", "a list item may not be null (an empty one is {})");
+          } else {
+            check(node.get(i), type.getContentType(), path + "[" + i + "]", out, false);
+          }
         }
       }
     } else if (type.isMapLikeType()) {

@@ -152,6 +152,22 @@ class HostileInputTest {
                             + " 284000 characters; a value may hold at most 262144"));
   }
 
+  /** Found by {@link LoaderFuzzTest}: deleting the {@code {}} of {@code egress: [{}]}. */
+  @Test
+  void aNullListItemIsAnErrorNotACrash() {
+    String doc = GOOD.replace("ingress: [{fromEntities: [cluster]}]", "egress:\n    - \n");
+    LoadResult r = new PolicyLoader().load("null.yaml", doc);
+    assertThat(r.errors())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.format())
+                    .isEqualTo(
+                        "null.yaml: CiliumNetworkPolicy prod/good: spec.egress[0]: a list item may"
+                            + " not be null (an empty one is {})"));
+    assertThat(r.policySet().rules()).isEmpty();
+  }
+
   @Test
   void binaryJunkIsNotUtf8() throws IOException {
     byte[] junk = new byte[64 * 1024];
