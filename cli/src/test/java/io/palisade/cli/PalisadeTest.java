@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +120,25 @@ class PalisadeTest {
       assertThat(r.out()).isEmpty();
       assertThat(r.err().lines()).containsExactlyElementsOf(expected);
     }
+  }
+
+  @Test
+  void validateRefusesADeviceAtOnceInOneLine() {
+    long start = System.nanoTime();
+    Run r = run("validate", "/dev/zero");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out())
+        .isEqualTo("/dev/zero: is not a regular file (a device, pipe or socket is never read)\n");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void aClusterFileThatIsADeviceIsRefusedToo() {
+    Run r = run("matrix", "--policies", L3, "--cluster", "/dev/zero", "--ports", "80/TCP");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .isEqualTo("/dev/zero: is not a regular file (a device, pipe or socket is never read)\n");
   }
 
   @Test

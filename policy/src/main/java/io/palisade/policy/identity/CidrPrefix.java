@@ -19,56 +19,34 @@ public record CidrPrefix(byte[] address, int length) implements Comparable<CidrP
   }
 
   /**
-   * Parses {@code 10.0.0.0/8}, {@code fd00::/64}, or a bare address as a host prefix. Returns empty
-   * for anything else, including host names (never resolved).
+   * Parses {@code 10.0.0.0/8}, {@code fd00::/64}, or a bare address as a host prefix, as Cilium's
+   * {@code CIDR.sanitize} does with Go's {@code netip} ({@link Netip}). Returns empty for anything
+   * else, including host names (never resolved).
    */
   public static Optional<CidrPrefix> parse(String text) {
-    if (text == null || text.isBlank()) {
+    try {
+      return Optional.of(read(text));
+    } catch (Netip.SyntaxException e) {
       return Optional.empty();
     }
-    String s = text.trim();
-    int slash = s.indexOf('/');
-    String addr = slash < 0 ? s : s.substring(0, slash);
-    Optional<byte[]> bytes = parseAddress(addr);
-    if (bytes.isEmpty()) {
-      return Optional.empty();
-    }
-    int max = bytes.get().length * 8;
-    int len = max;
-    if (slash >= 0) {
-      String lenText = s.substring(slash + 1);
-      if (!lenText.matches("[0-9]{1,3}")) {
-        return Optional.empty();
-      }
-      len = Integer.parseInt(lenText);
-      if (len > max) {
-        return Optional.empty();
-      }
-    }
-    return Optional.of(new CidrPrefix(bytes.get(), len));
   }
 
-  /** Parses a literal IPv4 or IPv6 address without any name lookup. */
+  /**
+   * As {@link #parse}, but says what is wrong: {@code "010.0.0.0/8"} throws "IPv4 field has octet
+   * with leading zero".
+   */
+  public static CidrPrefix read(String text) {
+    if (text == null || text.isEmpty()) {
+      throw new Netip.SyntaxException("IP must be specified");
+    }
+    return text.indexOf('/') >= 0 ? Netip.parsePrefix(text) : host(Netip.parseAddr(text));
+  }
+
+  /** Parses a literal IPv4 or IPv6 address without any name lookup, as Go's netip does. */
   public static Optional<byte[]> parseAddress(String addr) {
-    boolean v4 = addr.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-    boolean v6 = addr.contains(":") && addr.matches("[0-9a-fA-F:.]+");
-    if (!v4 && !v6) {
-      return Optional.empty();
-    }
-    if (v4) {
-      for (String part : addr.split("\\.")) {
-        if (Integer.parseInt(part) > 255) {
-          return Optional.empty();
-        }
-      }
-    }
     try {
-      byte[] b = InetAddress.getByName(addr).getAddress();
-      if (v6 && b.length == 4) {
-        return Optional.empty();
-      }
-      return Optional.of(b);
-    } catch (UnknownHostException e) {
+      return Optional.of(Netip.parseAddr(addr));
+    } catch (Netip.SyntaxException e) {
       return Optional.empty();
     }
   }

@@ -14,13 +14,18 @@ public final class PolicyFiles {
 
   /**
    * The {@code .yaml} and {@code .yml} files under {@code paths}; a named file is kept as given.
+   * Anything but a directory that is named as YAML is kept, a pipe or a device too, so that the
+   * reader reports it rather than it being skipped in silence.
    */
   public static List<Path> expand(List<Path> paths) throws IOException {
     List<Path> out = new ArrayList<>();
     for (Path p : paths) {
       if (Files.isDirectory(p)) {
         try (Stream<Path> walk = Files.walk(p)) {
-          walk.filter(Files::isRegularFile).filter(PolicyFiles::isYaml).sorted().forEach(out::add);
+          walk.filter(f -> !Files.isDirectory(f))
+              .filter(PolicyFiles::isYaml)
+              .sorted()
+              .forEach(out::add);
         }
       } else {
         out.add(p);

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -20,15 +20,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.Mark;
 
 /**
- * Splits multi-document YAML into JSON trees, within bounds: a document may be at most {@link
- * #MAX_BYTES}, nest at most {@link #MAX_DEPTH} deep, and expand few aliases, so that no input (a 50
- * MB file, a billion laughs, binary junk) costs unbounded time or memory or ends in a stack trace.
+ * Splits multi-document YAML into JSON trees, as Kubernetes reads YAML (aliases and merge keys
+ * resolved, a key given twice refused: {@link ResolvedEvents}) and within bounds, so that no input
+ * (a 50 MB file, {@code /dev/zero}, a pipe, a billion laughs, a 7 MB value, binary junk) costs
+ * unbounded time or memory or ends in a stack trace: only regular files are read, at most {@link
+ * #MAX_BYTES} of them; a line holds at most {@link #MAX_LINE} characters and a value {@link
+ * ResolvedEvents#MAX_VALUE}; documents nest at most {@link #MAX_DEPTH} deep; aliases expand to at
+ * most {@link ResolvedEvents#MAX_EXPANDED} values.
  */
 public final class YamlDocuments {
 
@@ -38,24 +44,28 @@ public final class YamlDocuments {
   /** A Cilium rule nests about 12 levels deep; 64 leaves room and stops stack exhaustion. */
   public static final int MAX_DEPTH = 64;
 
+  /**
+   * SnakeYAML's scanner copies its window for every 1 KB of a token it has not finished, so a token
+   * of n characters costs n²/1024 copies: 7 MB take half a minute. Lines are measured before
+   * parsing; a megabyte costs about 0.1 s.
+   */
+  public static final int MAX_LINE = 1024 * 1024;
+
   private final ObjectMapper mapper;
 
   public YamlDocuments() {
     LoaderOptions options = new LoaderOptions();
     options.setCodePointLimit(MAX_BYTES);
-    options.setNestingDepthLimit(MAX_DEPTH);
-    options.setMaxAliasesForCollections(20);
-    options.setAllowDuplicateKeys(false);
     // `to:` with nothing after it is null in YAML, as Kubernetes reads it, not an empty string.
     YAMLFactory factory =
-        YAMLFactory.builder()
-            .loaderOptions(options)
-            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
-            .build();
+        new ResolvingYamlFactory(
+            YAMLFactory.builder()
+                .loaderOptions(options)
+                .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL));
     factory.setStreamReadConstraints(
         StreamReadConstraints.builder()
             .maxNestingDepth(MAX_DEPTH)
-            .maxStringLength(MAX_BYTES)
+            .maxStringLength(ResolvedEvents.MAX_VALUE)
             .maxDocumentLength(MAX_BYTES)
             .build());
     this.mapper =
@@ -71,21 +81,32 @@ public final class YamlDocuments {
   }
 
   /**
-   * The text of a YAML file: refused when it is larger than {@link #MAX_BYTES}, checked to be UTF-8
-   * before it is parsed, so that binary junk gets one clear line.
+   * The text of a YAML file. Only a regular file is opened (a pipe would block the reader, a device
+   * never end), at most {@link #MAX_BYTES} + 1 bytes of it are read, and it must be UTF-8, so that
+   * each of these gets one clear line.
    */
   public static String readText(Path file) throws UnreadableFileException {
     try {
-      long size = Files.size(file);
-      if (size > MAX_BYTES) {
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      if (!attributes.isRegularFile()) {
         throw new UnreadableFileException(
-            "is " + size + " bytes; a file may hold at most " + MAX_BYTES);
+            attributes.isDirectory()
+                ? "is a directory"
+                : "is not a regular file (a device, pipe or socket is never read)");
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes(MAX_BYTES + 1);
+      }
+      if (bytes.length > MAX_BYTES) {
+        throw new UnreadableFileException(
+            "is larger than " + MAX_BYTES + " bytes, the most a file may hold");
       }
       return StandardCharsets.UTF_8
           .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+          .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
       throw new UnreadableFileException("is not UTF-8 text");
@@ -107,12 +128,13 @@ public final class YamlDocuments {
   public record Split(List<JsonNode> documents, Optional<String> problem) {}
 
   public Split split(String text) {
-    return split(new StringReader(text));
-  }
-
-  public Split split(Reader reader) {
+    Optional<String> tooLong = longLine(text);
+    if (tooLong.isPresent()) {
+      return new Split(List.of(), tooLong);
+    }
     List<JsonNode> docs = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(reader)) {
+    try (MappingIterator<JsonNode> it =
+        mapper.readerFor(JsonNode.class).readValues(new StringReader(text))) {
       while (it.hasNextValue()) {
         docs.add(it.nextValue());
       }
@@ -126,6 +148,30 @@ public final class YamlDocuments {
     }
   }
 
+  /** The first line longer than {@link #MAX_LINE}, found in one pass before any parsing. */
+  private static Optional<String> longLine(String text) {
+    int start = 0;
+    int line = 1;
+    while (start <= text.length()) {
+      int end = text.indexOf('\n', start);
+      if (end < 0) {
+        end = text.length();
+      }
+      if (end - start > MAX_LINE) {
+        return Optional.of(
+            "line "
+                + line
+                + " has "
+                + (end - start)
+                + " characters; a line may hold at most "
+                + MAX_LINE);
+      }
+      start = end + 1;
+      line++;
+    }
+    return Optional.empty();
+  }
+
   private static String describe(JsonProcessingException e, int read) {
     JsonLocation at = e.getLocation();
     String where =
@@ -135,6 +181,18 @@ public final class YamlDocuments {
     String what = e.getOriginalMessage();
     if (what != null) {
       what = what.lines().findFirst().orElse(what);
+    }
+    if (e.getCause() instanceof ResolvedEvents.MeaningException meaning) {
+      // Jackson places it at the last event it read; the problem's own mark is exact.
+      Mark m = meaning.getProblemMark();
+      return "document "
+          + (read + 1)
+          + " at line "
+          + (m.getLine() + 1)
+          + ", column "
+          + (m.getColumn() + 1)
+          + ": "
+          + meaning.getProblem();
     }
     String prefix = e instanceof JsonParseException ? "is not YAML" : "cannot be read";
     return "document " + (read + 1) + " " + prefix + where + ": " + what;

@@ -2,6 +2,7 @@ package io.palisade.policy.validate;
 
 import io.palisade.crds.api.CIDRRule;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.identity.Netip;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,11 +12,12 @@ final class CidrValidator {
   private CidrValidator() {}
 
   static Optional<CidrPrefix> cidr(String text, String path, FieldErrors out) {
-    Optional<CidrPrefix> p = CidrPrefix.parse(text);
-    if (p.isEmpty()) {
-      out.add(path, Quote.of(text) + " is not a valid CIDR");
+    try {
+      return Optional.of(CidrPrefix.read(text));
+    } catch (Netip.SyntaxException e) {
+      out.add(path, Quote.of(text) + " is not a valid CIDR: " + e.getMessage());
+      return Optional.empty();
     }
-    return p;
   }
 
   static void cidrs(List<String> cidrs, String path, FieldErrors out) {

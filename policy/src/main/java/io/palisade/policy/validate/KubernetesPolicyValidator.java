@@ -11,8 +11,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.identity.Netip;
 import io.palisade.policy.parse.FieldError;
-import io.palisade.policy.rules.KubernetesSelectors;
 import io.palisade.policy.selector.Requirement;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -131,11 +131,16 @@ public final class KubernetesPolicyValidator {
       error(path, "must be given");
       return Optional.empty();
     }
-    Optional<CidrPrefix> p = KubernetesSelectors.cidr(text);
-    if (p.isEmpty()) {
-      error(path, quote(text) + " is not a CIDR");
+    if (!text.contains("/")) {
+      error(path, quote(text) + " is not a CIDR: no '/'");
+      return Optional.empty();
     }
-    return p;
+    try {
+      return Optional.of(CidrPrefix.read(text));
+    } catch (Netip.SyntaxException e) {
+      error(path, quote(text) + " is not a CIDR: " + e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private void ports(List<NetworkPolicyPort> ports, String path) {

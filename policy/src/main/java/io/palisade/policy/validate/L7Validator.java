@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** Validates the L7 rules of a port rule: HTTP, Kafka and DNS, as Cilium's Sanitize does. */
 final class L7Validator {
@@ -199,14 +198,19 @@ final class L7Validator {
     }
   }
 
+  /**
+   * Checked as RE2, the syntax of Go's regexp (which Cilium validates with) and of Envoy's
+   * safe_regex (which enforces it): Java's own syntax would accept backreferences and lookaround
+   * that Envoy refuses.
+   */
   private static void regex(String re, String path, FieldErrors out) {
     if (re == null) {
       return;
     }
     try {
-      Pattern.compile(re);
-    } catch (PatternSyntaxException e) {
-      out.add(path, Quote.of(re) + " is not a valid regular expression: " + e.getDescription());
+      com.google.re2j.Pattern.compile(re);
+    } catch (com.google.re2j.PatternSyntaxException e) {
+      out.add(path, Quote.of(re) + " is not a valid RE2 regular expression: " + e.getDescription());
     }
   }
 }

@@ -69,7 +69,7 @@ final class PortValidator {
     if (pp.endPort() != null) {
       int end = pp.endPort();
       if (end < 0 || end > 0xFFFF) {
-        out.add(path + ".endPort", end + " is out of range (0-65535)");
+        out.add(path + ".endPort", end + " is not a port (0-65535)");
       } else if (end != 0 && end < number) {
         out.add(path + ".endPort", end + " is lower than port " + number);
       }

@@ -32,6 +32,16 @@ public final class SchemaCheck {
   /** Types whose content is free-form by design. */
   private static final Set<Class<?>> OPAQUE = Set.of(JsonNode.class, Object.class, FieldsV1.class);
 
+  /**
+   * What an integer too large for its Java type is not, in the field's own words; other fields say
+   * how large they may be. Smaller values out of range are the meaning checks' concern.
+   */
+  private static final Map<String, String> TOO_LARGE =
+      Map.of(
+          "endPort", "is not a port (0-65535)",
+          "port", "is not a port (0-65535)",
+          "type", "is not an ICMP type (0-255 or a name such as EchoRequest)");
+
   /** Fields that the controller writes, never the author: not checked. */
   private static final Set<String> SKIPPED = Set.of("status");
 
@@ -86,11 +96,15 @@ public final class SchemaCheck {
       return expect(node.isBoolean(), node, path, "true or false", out);
     }
     if (isInteger(raw)) {
-      return expect(node.isIntegralNumber(), node, path, "an integer", out);
+      return expect(node.isIntegralNumber(), node, path, "an integer", out)
+          && fits(node, raw == Long.class || raw == long.class, path, out);
     }
     if (raw == IntOrString.class || raw == Quantity.class) {
-      return expect(
-          node.isIntegralNumber() || node.isTextual(), node, path, "a number or string", out);
+      boolean shaped =
+          expect(
+              node.isIntegralNumber() || node.isTextual(), node, path, "a number or string", out);
+      return shaped
+          && (!node.isIntegralNumber() || raw != IntOrString.class || fits(node, false, path, out));
     }
     if (type.isCollectionLikeType() || type.isArrayType()) {
       if (!expect(node.isArray(), node, path, "a list", out)) {
@@ -99,6 +113,11 @@ public final class SchemaCheck {
       ArrayNode array = (ArrayNode) node;
       for (int i = 0; i < array.size(); i++) {
         int index = i;
+        if (array.get(i).isNull()) {
+          // Kubernetes refuses a null item; binding would hand the rules a null to trip on.
+          out.add(path + "[" + i + "]", "a list item may not be null (an empty one is {})");
+          continue;
+        }
         if (!check(array.get(i), type.getContentType(), path + "[" + i + "]", out, false, rm)) {
           // Null, not removed: the elements after it keep the indexes their errors name.
           rm.add(() -> array.set(index, NullNode.getInstance()));
@@ -184,6 +203,20 @@ public final class SchemaCheck {
       out.add(path, "expected " + what + ", got " + describe(node));
     }
     return ok;
+  }
+
+  /** An integer that binding would refuse with Java's words, refused here with the field's. */
+  private static boolean fits(JsonNode node, boolean isLong, String path, FieldErrors out) {
+    if (isLong ? node.canConvertToLong() : node.canConvertToInt()) {
+      return true;
+    }
+    String field = path.substring(path.lastIndexOf('.') + 1);
+    String words =
+        TOO_LARGE.getOrDefault(
+            field,
+            "is out of range (at most " + (isLong ? Long.MAX_VALUE : Integer.MAX_VALUE) + ")");
+    out.add(path, node.asText() + " " + words);
+    return false;
   }
 
   private static String describe(JsonNode node) {

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.palisade.policy.Direction;
-import io.palisade.policy.Protocol;
-import io.palisade.policy.cluster.Cluster;
-import io.palisade.policy.cluster.Namespace;
-import io.palisade.policy.cluster.Pod;
 import io.palisade.policy.flow.ClusterPolicy;
 import io.palisade.policy.flow.FlowEndpoint;
-import io.palisade.policy.identity.InMemoryIdentityAllocator;
+import io.palisade.policy.flow.SelectorCluster;
 import io.palisade.policy.mapstate.Verdict;
 import io.palisade.policy.reference.DirectionVerdict;
 import io.palisade.policy.rules.PolicyRule;
@@ -18,11 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -41,12 +34,6 @@ class CorpusTest {
   private static final Path CORPUS = Path.of("../corpus/cilium-examples");
   private static final Path EXPECTED = Path.of("src/test/resources/corpus-expected.tsv");
   private static final Path ACTUAL = Path.of("target/corpus-actual.tsv");
-  private static final List<int[]> PROBES =
-      List.of(
-          new int[] {Protocol.TCP.number(), 80},
-          new int[] {Protocol.TCP.number(), 8080},
-          new int[] {Protocol.UDP.number(), 53},
-          new int[] {Protocol.ICMP.number(), 8});
 
   @Test
   void everyFileHasItsRecordedOutcome() throws IOException {
@@ -109,46 +96,14 @@ class CorpusTest {
    * on a few ports with the engine, and checks each against the reference evaluator.
    */
   private static int resolve(List<PolicyRule> rules, List<JsonNode> docs) {
-    Map<String, Map<String, String>> labelSets = new LinkedHashMap<>();
-    // Pods no selector names: unselected peers, and the DNS server egress rules so often allow.
-    labelSets.put("default {}", Map.of());
-    labelSets.put("kube-system {k8s-app=kube-dns}", Map.of("k8s-app", "kube-dns"));
-    Set<String> namespaces = new TreeSet<>(List.of("default", "kube-system"));
-    for (JsonNode doc : docs) {
-      if (doc == null || !doc.isObject()) {
-        continue;
-      }
-      String ns = doc.path("metadata").path("namespace").asText("default");
-      namespaces.add(ns);
-      collectLabels(doc.path("spec"), ns, labelSets);
-      collectLabels(doc.path("specs"), ns, labelSets);
-    }
-    List<Pod> pods = new ArrayList<>();
-    int i = 0;
-    for (Map.Entry<String, Map<String, String>> e : labelSets.entrySet()) {
-      String ns = e.getKey().substring(0, e.getKey().indexOf(' '));
-      pods.add(
-          new Pod(
-              ns,
-              "pod" + i,
-              e.getValue(),
-              Optional.empty(),
-              Optional.of("10.1." + (i / 250) + "." + (1 + i % 250)),
-              Set.of()));
-      i++;
-    }
-    List<Namespace> nsList = namespaces.stream().map(n -> new Namespace(n, Map.of())).toList();
-    ClusterPolicy cp =
-        new ClusterPolicy(new Cluster(nsList, pods), rules, new InMemoryIdentityAllocator());
-    List<FlowEndpoint> ends = new ArrayList<>(cp.pods());
-    ends.add(cp.endpoint("203.0.113.7").orElseThrow());
+    ClusterPolicy cp = SelectorCluster.policy(SelectorCluster.of(docs), rules);
     int flows = 0;
-    for (FlowEndpoint src : ends) {
+    for (FlowEndpoint src : SelectorCluster.sources(cp)) {
       for (FlowEndpoint dst : cp.pods()) {
         if (src.equals(dst)) {
           continue;
         }
-        for (int[] probe : PROBES) {
+        for (int[] probe : SelectorCluster.PROBES) {
           Verdict engine = cp.decide(src, dst, probe[0], probe[1]).verdict();
           DirectionVerdict eg = cp.explain(Direction.EGRESS, src, dst, probe[0], probe[1]);
           DirectionVerdict in = cp.explain(Direction.INGRESS, dst, src, probe[0], probe[1]);
@@ -161,33 +116,6 @@ class CorpusTest {
       }
     }
     return flows;
-  }
-
-  /** Every plain-keyed matchLabels map under {@code node}, as a pod's labels in {@code ns}. */
-  private static void collectLabels(
-      JsonNode node, String ns, Map<String, Map<String, String>> out) {
-    if (node.isArray()) {
-      node.forEach(n -> collectLabels(n, ns, out));
-      return;
-    }
-    if (!node.isObject()) {
-      return;
-    }
-    for (Map.Entry<String, JsonNode> field : node.properties()) {
-      if (field.getKey().equals("matchLabels") && field.getValue().isObject()) {
-        Map<String, String> labels = new TreeMap<>();
-        for (Map.Entry<String, JsonNode> l : field.getValue().properties()) {
-          if (!l.getKey().contains(":") && !l.getKey().startsWith("io.")) {
-            labels.put(l.getKey(), l.getValue().asText());
-          }
-        }
-        if (!labels.isEmpty()) {
-          out.putIfAbsent(ns + " " + labels, labels);
-        }
-      } else {
-        collectLabels(field.getValue(), ns, out);
-      }
-    }
   }
 
   private static void printTally(Map<String, String> actual) {

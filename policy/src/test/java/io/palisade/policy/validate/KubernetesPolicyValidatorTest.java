@@ -26,11 +26,12 @@ class KubernetesPolicyValidatorTest {
         row(
             "an invalid CIDR",
             "podSelector: {}\ningress: [{from: [{podSelector: {}}, {ipBlock: {cidr: 10.0.0.0/33}}]}]",
-            "spec.ingress[0].from[1].ipBlock.cidr: \"10.0.0.0/33\" is not a CIDR"),
+            "spec.ingress[0].from[1].ipBlock.cidr: \"10.0.0.0/33\" is not a CIDR: prefix length out of"
+                + " range"),
         row(
             "a bare address is not a CIDR",
             "podSelector: {}\negress: [{to: [{ipBlock: {cidr: 10.0.0.1}}]}]",
-            "spec.egress[0].to[0].ipBlock.cidr: \"10.0.0.1\" is not a CIDR"),
+            "spec.egress[0].to[0].ipBlock.cidr: \"10.0.0.1\" is not a CIDR: no '/'"),
         row(
             "an ipBlock needs a cidr",
             "podSelector: {}\negress: [{to: [{ipBlock: {except: [10.0.0.0/8]}}]}]",
@@ -43,7 +44,7 @@ class KubernetesPolicyValidatorTest {
                 + " cidr \"192.168.0.0/16\"",
             "spec.ingress[0].from[0].ipBlock.except[1]: \"192.168.0.0/16\" is not strictly inside"
                 + " cidr \"192.168.0.0/16\"",
-            "spec.ingress[0].from[0].ipBlock.except[2]: \"nope\" is not a CIDR"),
+            "spec.ingress[0].from[0].ipBlock.except[2]: \"nope\" is not a CIDR: no '/'"),
         row(
             "ports out of range",
             "podSelector: {}\ningress: [{ports: [{port: 0}, {port: 65536}, {port: 80, endPort: 70000}]}]",

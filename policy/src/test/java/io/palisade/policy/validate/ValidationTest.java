@@ -46,7 +46,8 @@ class ValidationTest {
               - toEndpoints: [{}]
               - toCIDRSet: [{cidr: 10.0.0.0/33}]
             """,
-            "spec.egress[1].toCIDRSet[0].cidr: \"10.0.0.0/33\" is not a valid CIDR"),
+            "spec.egress[1].toCIDRSet[0].cidr: \"10.0.0.0/33\" is not a valid CIDR: prefix length"
+                + " out of range"),
         row(
             "a typo is an unknown field, with a hint",
             """
@@ -72,7 +73,8 @@ class ValidationTest {
             """,
             "spec.endpointSelector.matchExpressions[0].operator: \"Is\" is not a valid operator"
                 + " (In, NotIn, Exists, DoesNotExist)",
-            "spec.ingress[0].fromCIDR[0]: \"300.1.1.1\" is not a valid CIDR",
+            "spec.ingress[0].fromCIDR[0]: \"300.1.1.1\" is not a valid CIDR: IPv4 field has value"
+                + " >255",
             "spec.ingress[0].toPorts[0].ports[0].port: \"70000\" is out of range (0-65535)",
             "spec.ingress[0].toPorts[0].ports[1].endPort: 70 is lower than port 80",
             "spec.ingress[0].toPorts[0].ports[2].port: \"x_y\" is neither a port number (0-65535)"
@@ -95,7 +97,7 @@ class ValidationTest {
                 + " \"fromEndpoints\"?)",
             "spec.ingress[0].toPorts[0].ports[0].protocol: \"TPC\" is not a valid protocol (TCP,"
                 + " UDP, SCTP, ICMP, ICMPv6, ANY)",
-            "spec.egress[0].toCIDR[0]: \"10.0.0.0/33\" is not a valid CIDR"),
+            "spec.egress[0].toCIDR[0]: \"10.0.0.0/33\" is not a valid CIDR: prefix length out of range"),
         row(
             "a value of the wrong shape is left out, and the rest still checked",
             """
@@ -107,7 +109,7 @@ class ValidationTest {
             """,
             "spec.egress[0].toCIDR[0]: expected a string, got an object",
             "spec.egress[0].toPorts[0].ports[0].endPort: expected an integer, got \"90\"",
-            "spec.egress[0].toCIDR[1]: \"10.0.0.0/40\" is not a valid CIDR",
+            "spec.egress[0].toCIDR[1]: \"10.0.0.0/40\" is not a valid CIDR: prefix length out of range",
             "spec.egress[0].toPorts[0].ports[1].port: \"99999\" is out of range (0-65535)"),
         row(
             "wrong shapes",
@@ -176,8 +178,8 @@ class ValidationTest {
             "spec.ingress[0].toPorts[1].rules: multiple L7 protocol rule types specified in single"
                 + " rule",
             "spec.ingress[0].toPorts[1].rules: L7 rules can not be used when a port is 0",
-            "spec.ingress[0].toPorts[1].rules.http[0].path: \"/(\" is not a valid regular"
-                + " expression: Unclosed group"),
+            "spec.ingress[0].toPorts[1].rules.http[0].path: \"/(\" is not a valid RE2 regular"
+                + " expression: missing closing )"),
         row(
             "icmps beside toPorts, and a bad ICMP type",
             """
