@@ -56,7 +56,9 @@ class PalisadeTest {
             object
                 + "spec.ingress[0].toPorts[0].ports[0].protocol: \"TPC\" is not a valid protocol"
                 + " (TCP, UDP, SCTP, ICMP, ICMPv6, ANY)",
-            object + "spec.egress[1].toCIDRSet[0].cidr: \"10.0.0.0/33\" is not a valid CIDR");
+            object
+                + "spec.egress[1].toCIDRSet[0].cidr: \"10.0.0.0/33\" is not a valid CIDR:"
+                + " prefix length out of range");
   }
 
   /** A policy with a misspelt field, a bad protocol and a bad CIDR, for rule1's deathstar. */
