@@ -102,16 +102,20 @@ class IncrementalMatchesFullTest {
         inventory.putWorkload(workload(random, ns, name));
       }
     } else {
+      boolean knp = random.nextInt(3) == 0;
       PolicyRef ref =
-          new PolicyRef("CiliumNetworkPolicy", pick(random, NAMESPACES), "p" + random.nextInt(8));
+          new PolicyRef(
+              knp ? "NetworkPolicy" : "CiliumNetworkPolicy",
+              pick(random, NAMESPACES),
+              (knp ? "np" : "p") + random.nextInt(knp ? 4 : 8));
       if (random.nextInt(4) == 0) {
         inventory.removePolicy(ref);
         generations.remove(ref);
       } else {
         long generation = generations.merge(ref, 1L, Long::sum);
+        String yaml = knp ? networkPolicy(random, ref) : policy(random, ref);
         inventory.putPolicy(
-            new PolicyValidation.Checked(
-                ref, generation, List.of(), StarWars.rules(policy(random, ref))));
+            new PolicyValidation.Checked(ref, generation, List.of(), StarWars.rules(yaml)));
       }
     }
   }
@@ -175,6 +179,49 @@ class IncrementalMatchesFullTest {
             - %s%s%s
         """
         .formatted(ref.name(), ref.namespace(), subject, section, peer, port, egress);
+  }
+
+  /**
+   * A NetworkPolicy whose ipBlocks cut through the pods' addresses (10.0.0.0 to 10.0.0.29), so that
+   * putting, changing and removing it relabels the pods inside its blocks.
+   */
+  private static String networkPolicy(Random random, PolicyRef ref) {
+    String subject =
+        random.nextInt(4) == 0 ? "{}" : "{matchLabels: {app: " + pick(random, APPS) + "}}";
+    return """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: %s, namespace: %s}
+        spec:
+          podSelector: %s
+          policyTypes: [Ingress, Egress]
+          ingress:
+            - from: [{ipBlock: %s}]
+          egress:
+            - to: [{ipBlock: %s}, {ipBlock: %s}]
+              ports: [{port: http}]
+        """
+        .formatted(
+            ref.name(),
+            ref.namespace(),
+            subject,
+            ipBlock(random),
+            ipBlock(random),
+            ipBlock(random));
+  }
+
+  /** A block of 10.0.0.0/27 (or the whole IPv4 space), sometimes with a smaller one excepted. */
+  private static String ipBlock(Random random) {
+    int length = pick(random, List.of(0, 27, 28, 29, 30, 32));
+    int base = length == 0 ? 0 : random.nextInt(32) & -(1 << (32 - length));
+    String cidr = length == 0 ? "0.0.0.0/0" : "10.0.0." + base + "/" + length;
+    if (length == 32 || random.nextBoolean()) {
+      return "{cidr: " + cidr + "}";
+    }
+    int inner = Math.max(length + 1, 29 + random.nextInt(4));
+    int size = 1 << (32 - length == 32 ? 5 : 32 - length);
+    int start = (length == 0 ? 0 : base) + (random.nextInt(size) & -(1 << (32 - inner)));
+    return "{cidr: " + cidr + ", except: [10.0.0." + start + "/" + inner + "]}";
   }
 
   private static <T> T pick(Random random, List<T> values) {

@@ -153,6 +153,42 @@ class PolicyEnforcementIT extends NodeScenarios {
   }
 
   @Test
+  void networkPolicyIpBlockReachesThePodsInsideIt() {
+    // A NetworkPolicy ipBlock covers pod addresses (the db is in its except); the same block as
+    // a CiliumNetworkPolicy toCIDRSet reaches no pod.
+    node.enforce(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend-to-block, namespace: app}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          policyTypes: [Egress]
+          egress:
+            - to: [{ipBlock: {cidr: 10.200.0.0/24, except: [10.200.0.13/32]}}]
+              ports: [{port: 80, protocol: TCP}]
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: frontend-to-block, namespace: app}
+        spec:
+          endpointSelector: {matchLabels: {app: frontend}}
+          egress:
+            - toCIDRSet: [{cidr: 10.200.0.0/24, except: [10.200.0.13/32]}]
+              toPorts: [{ports: [{port: "80", protocol: TCP}]}]
+        """);
+    assertThat(node.expected(Flow.tcp(BACKEND, FRONTEND, 80))).isEqualTo(Outcome.ALLOWED);
+    assertThat(node.expected(Flow.tcp(BACKEND, STRANGER, 80))).isEqualTo(Outcome.ALLOWED);
+    assertThat(node.expected(Flow.tcp(BACKEND, DB, 80))).isEqualTo(Outcome.DENIED);
+    assertThat(node.expected(Flow.tcp(BACKEND, FRONTEND, 81))).isEqualTo(Outcome.DENIED);
+    assertThat(node.expected(Flow.tcp(BACKEND, OUT_ALLOWED, 80))).isEqualTo(Outcome.DENIED);
+    assertThat(node.expected(Flow.tcp(FRONTEND, BACKEND, 80))).isEqualTo(Outcome.DENIED);
+    List<Flow> flows = new ArrayList<>(withOutside(node.podMatrix()));
+    flows.add(Flow.tcp(BACKEND, FRONTEND, 81));
+    assertMatchesEngine(flows);
+  }
+
+  @Test
   void egressAndIngressTogetherWithRepliesThroughConntrack() {
     node.enforce(
         """

@@ -6,11 +6,13 @@ import io.palisade.policy.cluster.SecurityLabels;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.Identity;
 import io.palisade.policy.identity.IdentityAllocator;
+import io.palisade.policy.identity.IpBlockLabels;
 import io.palisade.policy.identity.ReservedIdentity;
 import io.palisade.policy.resolve.NamedPort;
 import io.palisade.policy.resolve.PolicyEngine;
 import io.palisade.policy.rules.PolicyRule;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -72,6 +74,9 @@ public final class LiveDesiredState {
 
   private final Map<PolicyRef, List<PolicyRule>> rulesByPolicy = new HashMap<>();
 
+  /** Prefixes the rules' ipBlocks name, with how many rules name each: pods inside get labels. */
+  private final Map<CidrPrefix, Integer> ipBlockUses = new HashMap<>();
+
   private final Set<String> dirtyNodes = new HashSet<>();
   private final Set<String> dirtyPrefixes = new HashSet<>();
   private final Set<Long> dirtySubjects = new HashSet<>();
@@ -104,10 +109,8 @@ public final class LiveDesiredState {
   }
 
   public void putWorkload(Workload w) {
-    Namespace ns =
-        namespaces.getOrDefault(w.pod().namespace(), new Namespace(w.pod().namespace(), Map.of()));
     // Allocation may fail (the API is away): it comes before any change, so nothing is half done.
-    Identity identity = allocator.allocate(SecurityLabels.of(w.pod(), ns));
+    Identity identity = identityOf(w, ipBlockUses.keySet());
     Placed next = new Placed(w, identity);
     acquire(next);
     Placed before = workloads.put(w.id(), next);
@@ -115,6 +118,12 @@ public final class LiveDesiredState {
       release(before);
     }
     workloadsByNamespace.computeIfAbsent(w.pod().namespace(), k -> new HashSet<>()).add(w.id());
+  }
+
+  private Identity identityOf(Workload w, Collection<CidrPrefix> ipBlocks) {
+    Namespace ns =
+        namespaces.getOrDefault(w.pod().namespace(), new Namespace(w.pod().namespace(), Map.of()));
+    return allocator.allocate(SecurityLabels.of(w.pod(), ns, ipBlocks));
   }
 
   public void removeWorkload(String id) {
@@ -223,12 +232,22 @@ public final class LiveDesiredState {
     dirtyNodes.add(node);
   }
 
-  /** Puts a policy's rules in force in place of its previous ones. */
+  /**
+   * Puts a policy's rules in force in place of its previous ones. When that adds or drops a prefix
+   * that some ipBlock names, the pods with an address in it are placed again, under their new
+   * {@code ipblock:} labels.
+   */
   public void putPolicy(PolicyRef ref, List<PolicyRule> rules) {
     List<PolicyRule> before = rulesByPolicy.getOrDefault(ref, List.of());
     if (before.equals(rules)) {
       return;
     }
+    Map<CidrPrefix, Integer> ipBlocksAfter = new HashMap<>(ipBlockUses);
+    count(ipBlocksAfter, rules, 1);
+    count(ipBlocksAfter, before, -1);
+    List<Workload> relabelled = workloadsInChangedBlocks(ipBlocksAfter.keySet());
+    // Allocation may fail: every identity the relabelled pods take is allocated before any change.
+    relabelled.forEach(w -> identityOf(w, ipBlocksAfter.keySet()));
     // Prefixes first: the new rules' CIDR identities must exist when their selections are made.
     for (CidrPrefix p : prefixes(rules)) {
       useCidr(p);
@@ -242,6 +261,43 @@ public final class LiveDesiredState {
     } else {
       rulesByPolicy.put(ref, List.copyOf(rules));
     }
+    ipBlockUses.clear();
+    ipBlockUses.putAll(ipBlocksAfter);
+    relabelled.forEach(this::putWorkload);
+  }
+
+  private static void count(Map<CidrPrefix, Integer> uses, List<PolicyRule> rules, int delta) {
+    for (PolicyRule r : rules) {
+      for (CidrPrefix p : r.ipBlockPrefixes()) {
+        if (uses.merge(p, delta, Integer::sum) == 0) {
+          uses.remove(p);
+        }
+      }
+    }
+  }
+
+  /**
+   * The workloads with an address in an ipBlock prefix that comes or goes: their {@code ipblock:}
+   * labels, and so their identities, change. Every other pod keeps its identity.
+   */
+  private List<Workload> workloadsInChangedBlocks(Set<CidrPrefix> after) {
+    Set<CidrPrefix> changed = new HashSet<>(after);
+    changed.removeAll(ipBlockUses.keySet());
+    for (CidrPrefix p : ipBlockUses.keySet()) {
+      if (!after.contains(p)) {
+        changed.add(p);
+      }
+    }
+    if (changed.isEmpty()) {
+      return List.of();
+    }
+    List<Workload> out = new ArrayList<>();
+    for (Placed p : workloads.values()) {
+      if (!IpBlockLabels.of(p.workload().pod().ip().stream().toList(), changed).isEmpty()) {
+        out.add(p.workload());
+      }
+    }
+    return out;
   }
 
   /** Every prefix each rule names, as often as named: each naming holds a use. */

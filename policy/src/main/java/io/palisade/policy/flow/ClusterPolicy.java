@@ -11,6 +11,7 @@ import io.palisade.policy.identity.ReservedIdentity;
 import io.palisade.policy.mapstate.MapStateMatch;
 import io.palisade.policy.mapstate.Verdict;
 import io.palisade.policy.reference.DirectionVerdict;
+import io.palisade.policy.reference.Peer;
 import io.palisade.policy.reference.ReferenceEvaluator;
 import io.palisade.policy.resolve.EndpointPolicy;
 import io.palisade.policy.resolve.NamedPort;
@@ -26,9 +27,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Policies applied to a cluster: every pod gets the identity of its security labels, every CIDR a
- * policy names gets a local identity, and flows are decided by the engine's MapState (what the
- * datapath does) or explained by the reference evaluator.
+ * Policies applied to a cluster: every pod gets the identity of its security labels (its ipBlock
+ * memberships included), every CIDR a policy names gets a local identity, and flows are decided by
+ * the engine's MapState (what the datapath does) or explained by the reference evaluator.
  */
 public final class ClusterPolicy {
 
@@ -42,9 +43,11 @@ public final class ClusterPolicy {
   public ClusterPolicy(Cluster cluster, List<PolicyRule> rules, IdentityAllocator allocator) {
     this.cluster = cluster;
     this.engine = new PolicyEngine(rules);
+    Set<CidrPrefix> ipBlocks = PolicyRule.ipBlockPrefixesOf(rules);
     Map<Long, Set<NamedPort>> ports = new HashMap<>();
     for (Pod pod : cluster.pods()) {
-      Identity id = allocator.allocate(SecurityLabels.of(pod, cluster.namespace(pod.namespace())));
+      Identity id =
+          allocator.allocate(SecurityLabels.of(pod, cluster.namespace(pod.namespace()), ipBlocks));
       podIdentities.put(pod.qualifiedName(), id);
       ports.computeIfAbsent(id.id(), k -> new HashSet<>()).addAll(pod.ports());
       pod.ip().ifPresent(ip -> byAddress.put(canonicalAddress(ip), id));
@@ -141,7 +144,10 @@ public final class ClusterPolicy {
     if (!subject.isLocal()) {
       return DirectionVerdict.notLocal(d);
     }
-    return reference.evaluate(d, subject.identity(), peer.identity(), protocol, port);
+    Optional<CidrPrefix> podAddress =
+        peer.pod().flatMap(Pod::ip).flatMap(CidrPrefix::parseAddress).map(CidrPrefix::host);
+    return reference.evaluate(
+        d, subject.identity(), new Peer(peer.identity(), podAddress), protocol, port);
   }
 
   private static String canonicalAddress(String ip) {

@@ -10,6 +10,14 @@ public record Label(String source, String key, String value) implements Comparab
   public static final String K8S = "k8s";
   public static final String RESERVED = "reserved";
   public static final String CIDR = "cidr";
+
+  /**
+   * Membership of a pod's address in a Kubernetes NetworkPolicy ipBlock ({@code
+   * ipblock:10.0.0.0/16}). Palisade derives these labels itself; users cannot select them, not even
+   * through {@code any:}, so they split identities without changing what user selectors select.
+   */
+  public static final String IPBLOCK = "ipblock";
+
   public static final String UNSPEC = "unspec";
 
   public Label {
@@ -41,9 +49,13 @@ public record Label(String source, String key, String value) implements Comparab
     return new Label(ANY, sourceKey, value);
   }
 
-  /** Whether this label, used in a selector, accepts {@code other}'s source and key. */
+  /**
+   * Whether this label, used in a selector, accepts {@code other}'s source and key. {@code any}
+   * accepts every source but {@code ipblock}, which only Palisade's own ipBlock selectors name.
+   */
   public boolean sourceAndKeyMatch(Label other) {
-    return key.equals(other.key) && (source.equals(ANY) || source.equals(other.source));
+    return key.equals(other.key)
+        && (source.equals(other.source) || (source.equals(ANY) && !other.source.equals(IPBLOCK)));
   }
 
   /** {@code source:key}, the form identities keep in {@code security-labels}. */

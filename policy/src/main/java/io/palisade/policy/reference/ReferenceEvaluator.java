@@ -10,6 +10,7 @@ import io.palisade.policy.rules.PortMatch;
 import io.palisade.policy.rules.RuleOrigin;
 import io.palisade.policy.rules.RuleSection;
 import io.palisade.policy.selector.IdentitySelector;
+import io.palisade.policy.selector.IpBlockPodSelector;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -34,7 +35,7 @@ public final class ReferenceEvaluator {
   }
 
   public DirectionVerdict evaluate(
-      Direction direction, Identity subject, Identity peer, int protocol, int port) {
+      Direction direction, Identity subject, Peer peer, int protocol, int port) {
     boolean selected = false;
     boolean defaultDeny = false;
     List<Contribution> matched = new ArrayList<>();
@@ -48,7 +49,7 @@ public final class ReferenceEvaluator {
       defaultDeny |= rule.defaultDenies(direction);
       for (RuleSection s : rule.sections(direction)) {
         if (peerMatches(s, peer)) {
-          PortMatch hit = portMatch(s, direction, subject, peer, protocol, port);
+          PortMatch hit = portMatch(s, direction, subject, peer.identity(), protocol, port);
           if (s.allPorts() || hit != null) {
             Verdict v =
                 s.deny()
@@ -74,12 +75,20 @@ public final class ReferenceEvaluator {
     return new DirectionVerdict(direction, verdict, true, defaultDeny, selectedBy, matched);
   }
 
-  private static boolean peerMatches(RuleSection s, Identity peer) {
+  /**
+   * Whether a peer of the section matches. The pods of an ipBlock are judged on the pod's address,
+   * as Kubernetes defines them, not on the {@code ipblock:} labels the engine selects them by.
+   */
+  private static boolean peerMatches(RuleSection s, Peer peer) {
     if (s.anyPeer()) {
       return true;
     }
     for (IdentitySelector sel : s.peerSelectors()) {
-      if (sel.selects(peer)) {
+      boolean hit =
+          sel instanceof IpBlockPodSelector pods
+              ? peer.podAddress().map(a -> pods.selectsAddress(a.address())).orElse(false)
+              : sel.selects(peer.identity());
+      if (hit) {
         return true;
       }
     }

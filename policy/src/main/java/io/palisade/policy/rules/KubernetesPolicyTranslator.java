@@ -125,7 +125,7 @@ public final class KubernetesPolicyTranslator {
     Optional<List<IdentitySelector>> selectors = Optional.empty();
     if (!nullToEmpty(peers).isEmpty()) {
       List<IdentitySelector> list = new ArrayList<>();
-      peers.forEach(p -> list.add(KubernetesSelectors.peer(p, origin.namespace())));
+      peers.forEach(p -> list.addAll(KubernetesSelectors.peer(p, origin.namespace())));
       selectors = Optional.of(list);
     }
     List<PortMatch> matches = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.labels.Label;
 import io.palisade.policy.selector.CidrSelector;
 import io.palisade.policy.selector.IdentitySelector;
+import io.palisade.policy.selector.IpBlockPodSelector;
 import io.palisade.policy.selector.LabelSelectorMatcher;
 import io.palisade.policy.selector.NoIdentities;
 import io.palisade.policy.selector.Requirement;
@@ -39,21 +40,21 @@ public final class KubernetesSelectors {
   }
 
   /**
-   * One {@code from} or {@code to} peer: pods by pod and namespace selector (ANDed when both are
-   * given), or an IP block. Selectors win over an IP block given beside them, as in Cilium; a peer
-   * naming nothing selects nothing.
+   * One {@code from} or {@code to} peer, as the selectors whose union it is: pods by pod and
+   * namespace selector (ANDed when both are given), or an IP block. Selectors win over an IP block
+   * given beside them, as in Cilium; a peer naming nothing selects nothing.
    */
-  static IdentitySelector peer(NetworkPolicyPeer peer, String namespace) {
+  static List<IdentitySelector> peer(NetworkPolicyPeer peer, String namespace) {
     if (peer == null) {
-      return new NoIdentities("an empty peer selects nothing");
+      return List.of(new NoIdentities("an empty peer selects nothing"));
     }
     if (peer.getNamespaceSelector() != null || peer.getPodSelector() != null) {
-      return pods(peer.getNamespaceSelector(), peer.getPodSelector(), namespace);
+      return List.of(pods(peer.getNamespaceSelector(), peer.getPodSelector(), namespace));
     }
     if (peer.getIpBlock() != null) {
       return ipBlock(peer.getIpBlock());
     }
-    return new NoIdentities("an empty peer selects nothing");
+    return List.of(new NoIdentities("an empty peer selects nothing"));
   }
 
   private static IdentitySelector pods(
@@ -79,16 +80,22 @@ public final class KubernetesSelectors {
     return PeerInjection.inLocalCluster(LabelSelectorMatcher.of(all));
   }
 
-  private static IdentitySelector ipBlock(IPBlock block) {
+  /**
+   * An ipBlock is every address in it, pods' included (Kubernetes' meaning, which its e2e suite
+   * checks; a Cilium CIDR rule never matches a pod): the CIDR identities for the addresses outside
+   * the cluster, and the pods labelled as lying in it.
+   */
+  private static List<IdentitySelector> ipBlock(IPBlock block) {
     Optional<CidrPrefix> cidr = cidr(block.getCidr());
     if (cidr.isEmpty()) {
-      return INVALID;
+      return List.of(INVALID);
     }
     List<CidrPrefix> except = new ArrayList<>();
     for (String e : nullToEmpty(block.getExcept())) {
       cidr(e).ifPresent(except::add);
     }
-    return new CidrSelector(cidr.get(), except);
+    CidrSelector outside = new CidrSelector(cidr.get(), except);
+    return List.of(outside, new IpBlockPodSelector(outside));
   }
 
   /** A CIDR as Kubernetes writes it: always with a prefix length. */

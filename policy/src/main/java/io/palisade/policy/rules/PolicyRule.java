@@ -5,6 +5,7 @@ import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.Identity;
 import io.palisade.policy.selector.CidrSelector;
 import io.palisade.policy.selector.IdentitySelector;
+import io.palisade.policy.selector.IpBlockPodSelector;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -66,6 +67,32 @@ public record PolicyRule(
   public static Set<CidrPrefix> prefixesOf(Collection<PolicyRule> rules) {
     Set<CidrPrefix> out = new TreeSet<>();
     rules.forEach(r -> out.addAll(r.prefixes()));
+    return out;
+  }
+
+  /**
+   * The prefixes the rule's Kubernetes ipBlocks name, their exceptions included: a pod whose
+   * address lies in one carries its {@code ipblock:} label ({@link
+   * io.palisade.policy.identity.IpBlockLabels}). A prefix named twice is listed twice, so that
+   * whoever keeps them can count the uses.
+   */
+  public List<CidrPrefix> ipBlockPrefixes() {
+    List<CidrPrefix> out = new ArrayList<>();
+    for (RuleSection s : sections) {
+      for (IdentitySelector sel : s.peerSelectors()) {
+        if (sel instanceof IpBlockPodSelector p) {
+          out.add(p.block().cidr());
+          out.addAll(p.block().except());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The ipBlock prefixes a set of rules names, each once, sorted. */
+  public static Set<CidrPrefix> ipBlockPrefixesOf(Collection<PolicyRule> rules) {
+    Set<CidrPrefix> out = new TreeSet<>();
+    rules.forEach(r -> out.addAll(r.ipBlockPrefixes()));
     return out;
   }
 }

@@ -151,11 +151,15 @@ public final class SelectorCache {
   }
 
   /**
-   * The label a selector requires one value of, if any: of several, the one fewest identities have
-   * now, so that a new identity is tested against few selectors and a selection starts from few
-   * candidates (a namespace or cluster label is on every identity of its namespace).
+   * The label a selector requires one value of, if any (an ipBlock's pods: its {@code ipblock:}
+   * label): of several, the one fewest identities have now, so that a new identity is tested
+   * against few selectors and a selection starts from few candidates (a namespace or cluster label
+   * is on every identity of its namespace).
    */
   private String anchor(IdentitySelector selector) {
+    if (selector instanceof IpBlockPodSelector p) {
+      return labelAnchor(p.anchor().key(), p.anchor().value());
+    }
     String best = null;
     int fewest = Integer.MAX_VALUE;
     if (selector instanceof LabelSelectorMatcher m) {

@@ -2,6 +2,7 @@ package io.palisade.policy.validate;
 
 import io.palisade.crds.api.LabelSelector;
 import io.palisade.crds.api.LabelSelectorRequirement;
+import io.palisade.policy.labels.Label;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,6 +75,17 @@ public final class SelectorValidator {
     int colon = k.indexOf(':');
     if (colon >= 0) {
       String source = k.substring(0, colon);
+      if (source.equals(Label.IPBLOCK)) {
+        // Palisade's own labels of ipBlock membership: selecting them would let a Cilium rule
+        // pick pods by address, which Cilium's selectors never do.
+        out.add(
+            path,
+            Quote.of(key)
+                + " uses the label source \"ipblock\", which Palisade keeps for the pods inside"
+                + " Kubernetes NetworkPolicy ipBlocks; select pods by their labels, or addresses"
+                + " with toCIDR/toCIDRSet");
+        return;
+      }
       if (!SOURCES.contains(source)) {
         out.add(path, Quote.of(key) + " has an unknown label source " + Quote.of(source));
         return;

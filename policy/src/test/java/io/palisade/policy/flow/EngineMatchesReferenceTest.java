@@ -4,23 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.palisade.crds.api.Rule;
 import io.palisade.policy.Direction;
 import io.palisade.policy.Protocol;
 import io.palisade.policy.cluster.Cluster;
+import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.policy.mapstate.Verdict;
 import io.palisade.policy.reference.DirectionVerdict;
 import io.palisade.policy.rules.CidrGroups;
 import io.palisade.policy.rules.CiliumRuleTranslator;
+import io.palisade.policy.rules.KubernetesPolicyTranslator;
 import io.palisade.policy.rules.PolicyRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's MapState lookup gives the reference evaluator's verdict on random policies, random
+ * The engine's MapState lookup gives the reference evaluator's verdict on random policies (Cilium
+ * rules and Kubernetes NetworkPolicies whose ipBlocks cut through the pods' addresses), random
  * clusters and random flows. The seed is printed on failure; {@code -Dpalisade.seed=N} replays it.
  */
 class EngineMatchesReferenceTest {
@@ -34,14 +40,22 @@ class EngineMatchesReferenceTest {
     long seed = Long.getLong("palisade.seed", new Random().nextLong());
     Random random = new Random(seed);
     RandomPolicies gen = new RandomPolicies(random);
+    RandomNetworkPolicies knps = new RandomNetworkPolicies(random);
     int cases = 0;
+    int podsInIpBlocks = 0;
     int[] outcomes = new int[Verdict.values().length];
     for (int set = 0; set < POLICY_SETS; set++) {
       Cluster cluster = gen.cluster();
-      List<Rule> raw = new ArrayList<>();
+      List<Object> raw = new ArrayList<>();
       List<PolicyRule> rules = new ArrayList<>();
       int n = 1 + random.nextInt(4);
       for (int i = 0; i < n; i++) {
+        if (random.nextInt(4) == 0) {
+          NetworkPolicy np = knps.policy(gen.pick(RandomPolicies.NAMESPACES), "np" + i);
+          raw.add(np);
+          rules.add(KubernetesPolicyTranslator.rule(np));
+          continue;
+        }
         Rule rule = gen.rule();
         raw.add(rule);
         String ns = random.nextInt(4) == 0 ? "" : gen.pick(RandomPolicies.NAMESPACES);
@@ -50,6 +64,7 @@ class EngineMatchesReferenceTest {
             new CiliumRuleTranslator(kind, ns, "p" + i, CidrGroups.none()).translate(rule, "spec"));
       }
       ClusterPolicy cp = new ClusterPolicy(cluster, rules, new InMemoryIdentityAllocator());
+      Set<CidrPrefix> blocks = PolicyRule.ipBlockPrefixesOf(rules);
       List<FlowEndpoint> ends = new ArrayList<>(cp.pods());
       for (String a : RandomPolicies.OUTSIDE) {
         ends.add(cp.endpoint(a).orElseThrow());
@@ -89,19 +104,30 @@ class EngineMatchesReferenceTest {
         }
         outcomes[engine.ordinal()]++;
         cases++;
+        if (inAnIpBlock(src, blocks) || inAnIpBlock(dst, blocks)) {
+          podsInIpBlocks++;
+        }
       }
     }
     System.out.printf(
-        "engine = reference on %d cases (seed %d): %d allowed, %d redirected, %d denied%n",
-        cases, seed, outcomes[0], outcomes[1], outcomes[2]);
+        "engine = reference on %d cases (seed %d): %d allowed, %d redirected, %d denied;"
+            + " an end was a pod inside an ipBlock in %d%n",
+        cases, seed, outcomes[0], outcomes[1], outcomes[2], podsInIpBlocks);
     assertThat(cases).isGreaterThanOrEqualTo(100_000);
+    assertThat(podsInIpBlocks).isGreaterThan(cases / 100);
     // Random policies must exercise every verdict, or the comparison proves little.
     for (int count : outcomes) {
       assertThat(count).isGreaterThan(cases / 1000);
     }
   }
 
-  private static String yaml(List<Rule> rules) throws Exception {
+  /** Whether {@code end} is a pod whose address lies in one of the rules' ipBlocks. */
+  private static boolean inAnIpBlock(FlowEndpoint end, Set<CidrPrefix> blocks) {
+    Optional<byte[]> address = end.pod().flatMap(p -> p.ip()).flatMap(CidrPrefix::parseAddress);
+    return address.isPresent() && blocks.stream().anyMatch(b -> b.containsAddress(address.get()));
+  }
+
+  private static String yaml(List<Object> rules) throws Exception {
     return new ObjectMapper(new YAMLFactory()).writeValueAsString(rules);
   }
 }

@@ -6,6 +6,7 @@ import io.palisade.crds.api.Rule;
 import io.palisade.policy.cluster.Cluster;
 import io.palisade.policy.cluster.Pod;
 import io.palisade.policy.cluster.SecurityLabels;
+import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.Identity;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.policy.identity.ReservedIdentity;
@@ -13,6 +14,7 @@ import io.palisade.policy.resolve.NamedPort;
 import io.palisade.policy.resolve.PolicyEngine;
 import io.palisade.policy.rules.CidrGroups;
 import io.palisade.policy.rules.CiliumRuleTranslator;
+import io.palisade.policy.rules.KubernetesPolicyTranslator;
 import io.palisade.policy.rules.PolicyRule;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,19 +41,23 @@ class IncrementalMatchesFreshTest {
     long seed = Long.getLong("palisade.seed", new Random().nextLong());
     Random random = new Random(seed);
     RandomPolicies gen = new RandomPolicies(random);
+    RandomNetworkPolicies knps = new RandomNetworkPolicies(random);
     int changes = 0;
     for (int set = 0; set < POLICY_SETS; set++) {
       Cluster cluster = gen.cluster();
       List<PolicyRule> rules = new ArrayList<>();
       for (int i = 0; i < 1 + random.nextInt(4); i++) {
-        rules.add(randomRule(gen, "p" + i));
+        rules.add(randomRule(gen, knps, "p" + i));
       }
       InMemoryIdentityAllocator allocator = new InMemoryIdentityAllocator();
       Map<Long, Identity> pool = new LinkedHashMap<>();
       Map<Long, Set<NamedPort>> ports = new HashMap<>();
       for (Pod pod : cluster.pods()) {
+        // Labelled for every block the generator names, so that the ipBlocks of NetworkPolicies
+        // added along the way select pods as they would with the blocks in force.
         Identity id =
-            allocator.allocate(SecurityLabels.of(pod, cluster.namespace(pod.namespace())));
+            allocator.allocate(
+                SecurityLabels.of(pod, cluster.namespace(pod.namespace()), EVERY_BLOCK));
         pool.put(id.id(), id);
         ports.computeIfAbsent(id.id(), k -> new HashSet<>()).addAll(pod.ports());
       }
@@ -72,7 +78,7 @@ class IncrementalMatchesFreshTest {
                   ? List.of()
                   : List.of(rules.remove(random.nextInt(rules.size())));
           List<PolicyRule> added =
-              random.nextInt(3) == 0 ? List.of() : List.of(randomRule(gen, "q" + step));
+              random.nextInt(3) == 0 ? List.of() : List.of(randomRule(gen, knps, "q" + step));
           rules.addAll(added);
           reported = live.replaceRules(removed, added);
         } else if (present.containsKey(id) && random.nextInt(3) == 0) {
@@ -108,7 +114,16 @@ class IncrementalMatchesFreshTest {
     assertThat(changes).isGreaterThan(1000);
   }
 
-  private static PolicyRule randomRule(RandomPolicies gen, String name) {
+  private static final List<CidrPrefix> EVERY_BLOCK =
+      RandomNetworkPolicies.BLOCKS.stream().map(b -> CidrPrefix.parse(b).orElseThrow()).toList();
+
+  /** A CiliumNetworkPolicy's rule, or one time in four a NetworkPolicy's. */
+  private static PolicyRule randomRule(
+      RandomPolicies gen, RandomNetworkPolicies knps, String name) {
+    if (gen.pick(List.of(1, 2, 3, 4)) == 1) {
+      return KubernetesPolicyTranslator.rule(
+          knps.policy(gen.pick(RandomPolicies.NAMESPACES), name));
+    }
     Rule rule = gen.rule();
     String ns = gen.pick(RandomPolicies.NAMESPACES);
     return new CiliumRuleTranslator("CiliumNetworkPolicy", ns, name, CidrGroups.none())

@@ -14,6 +14,7 @@ import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.policy.mapstate.Verdict;
 import io.palisade.policy.resolve.NamedPort;
 import io.palisade.policy.rules.KubernetesPolicyTranslator;
+import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.rules.PolicySet;
 import io.palisade.policy.validate.KubernetesPolicyValidator;
 import java.util.List;
@@ -312,7 +313,15 @@ class KubernetesPolicySemanticsTest {
 
   /** Checks each flow on the engine's MapState and on the reference evaluator. */
   static void check(PolicySet set, List<String> flows) {
-    ClusterPolicy cp = new ClusterPolicy(CLUSTER, set.rules(), new InMemoryIdentityAllocator());
+    check(CLUSTER, set.rules(), flows);
+  }
+
+  /**
+   * Checks each flow ({@code src>dst:port[/PROTO] ALLOWED|DENIED|REDIRECTED}, an end being {@code
+   * namespace/pod} or an address) on the engine's MapState and on the reference evaluator.
+   */
+  static void check(Cluster cluster, List<PolicyRule> rules, List<String> flows) {
+    ClusterPolicy cp = new ClusterPolicy(cluster, rules, new InMemoryIdentityAllocator());
     for (String flow : flows) {
       String[] parts = flow.split("[> ]");
       String[] dst = parts[1].split(":");

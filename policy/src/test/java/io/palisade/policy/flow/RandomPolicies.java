@@ -35,7 +35,11 @@ import java.util.Set;
 final class RandomPolicies {
 
   static final List<String> NAMESPACES = List.of("x", "y");
-  static final List<String> OUTSIDE = List.of("192.168.1.5", "192.168.2.7", "8.8.8.8");
+
+  /** Addresses outside the cluster; 10.0.0.200 shares blocks with the pods (10.0.0.1-7). */
+  static final List<String> OUTSIDE =
+      List.of("192.168.1.5", "192.168.2.7", "8.8.8.8", "10.0.0.200");
+
   static final List<String> PORTS = List.of("0", "53", "80", "81", "8080", "http", "dns");
 
   private final Random random;

@@ -49,6 +49,23 @@ class ValidationTest {
             "spec.egress[1].toCIDRSet[0].cidr: \"10.0.0.0/33\" is not a valid CIDR: prefix length"
                 + " out of range"),
         row(
+            "the ipblock label source is Palisade's own and cannot be selected",
+            """
+            spec:
+              endpointSelector: {}
+              egress:
+              - toEndpoints: [{matchLabels: {ipblock:10.1.0.0/16: ""}}]
+              - toEndpoints: [{matchExpressions: [{key: ipblock:10.2.0.0/16, operator: Exists}]}]
+            """,
+            "spec.egress[0].toEndpoints[0].matchLabels.ipblock:10.1.0.0/16: \"ipblock:10.1.0.0/16\""
+                + " uses the label source \"ipblock\", which Palisade keeps for the pods inside"
+                + " Kubernetes NetworkPolicy ipBlocks; select pods by their labels, or addresses"
+                + " with toCIDR/toCIDRSet",
+            "spec.egress[1].toEndpoints[0].matchExpressions[0].key: \"ipblock:10.2.0.0/16\" uses"
+                + " the label source \"ipblock\", which Palisade keeps for the pods inside"
+                + " Kubernetes NetworkPolicy ipBlocks; select pods by their labels, or addresses"
+                + " with toCIDR/toCIDRSet"),
+        row(
             "a typo is an unknown field, with a hint",
             """
             spec:
