@@ -115,16 +115,26 @@ class PolicyReconcilersTest {
   /** Gives rule1 the spec of {@code yaml}, as its next generation. */
   private void updateRule1(String yaml) {
     CiliumNetworkPolicy next = parse(yaml, CiliumNetworkPolicy.class);
-    // A patch, not a PUT: the reconciler's status writes move the resourceVersion meanwhile.
-    client
-        .resources(CiliumNetworkPolicy.class)
-        .inNamespace("default")
-        .withName("rule1")
-        .edit(
-            p -> {
-              p.setSpec(next.getSpec());
-              return p;
-            });
+    // The reconciler's status writes move the resourceVersion between the read and the patch
+    // that edit() makes: a conflict means "read again", as kubectl edit would.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client
+            .resources(CiliumNetworkPolicy.class)
+            .inNamespace("default")
+            .withName("rule1")
+            .edit(
+                p -> {
+                  p.setSpec(next.getSpec());
+                  return p;
+                });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   @Test
