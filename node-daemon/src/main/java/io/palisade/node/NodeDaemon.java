@@ -67,7 +67,7 @@ public final class NodeDaemon {
     try (Datapath datapath = Datapath.open(options.pinRoot())) {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
       DatapathApplier applier = new DatapathApplier(datapath, NODE, this::interfaceOf);
-      LocalPipeline pipeline = new LocalPipeline(NODE, applier);
+      LocalPipeline pipeline = new LocalPipeline(NODE, applier, options.pruneBudget());
       converge(pipeline, applier);
       if (options.once()) {
         return;
@@ -103,7 +103,14 @@ public final class NodeDaemon {
       lastInputs = inputs;
       LoadResult loaded = new PolicyLoader().load(options.policies());
       loaded.errors().forEach(e -> out.println("palisade-node: " + e.format()));
-      pipeline.accept(PolicySnapshot.of("files", loaded));
+      pipeline
+          .accept(PolicySnapshot.of("files", loaded))
+          .ifPresent(
+              r ->
+                  out.println(
+                      "palisade-node: the policy files are refused: "
+                          + r.reason()
+                          + ". Nothing changes: the policies read before stay in force"));
       ClusterParser.Result inventory = new ClusterParser().parse(options.cluster());
       inventory
           .errors()

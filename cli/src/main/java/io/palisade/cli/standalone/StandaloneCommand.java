@@ -12,6 +12,7 @@ import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.RouteLookup;
 import io.palisade.pipeline.InMemoryNodeState;
 import io.palisade.pipeline.NodeStateApplier;
+import io.palisade.pipeline.RemovalBudget;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.concurrent.Semaphore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -96,6 +98,17 @@ public final class StandaloneCommand implements Callable<Integer> {
       description = "GITHUB (X-Hub-Signature-256), GITLAB (X-Gitlab-Token) or GENERIC_HMAC.")
   WebhookVerifier.Provider webhookType;
 
+  @Option(
+      names = "--prune-budget",
+      defaultValue = "50%",
+      paramLabel = "unlimited|N%",
+      description =
+          "How much of the policies one change of the source may remove (default 50%): a change"
+              + " that removes more, all of them, or any clusterwide policy is refused and changes"
+              + " nothing; unlimited allows every removal, N% that share (clusterwide still"
+              + " refused).")
+  String pruneBudget;
+
   @Option(names = "--once", description = "Read once, print each policy's status, and exit.")
   boolean once;
 
@@ -116,10 +129,11 @@ public final class StandaloneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Duration every = Durations.parse(interval != null ? interval : isGit() ? "1m" : "1s");
+    RemovalBudget budget = budget();
     try (RepositoryCache repos = isGit() ? new RepositoryCache(cache) : null;
         Datapath datapath = enforce ? Datapath.open(pins) : null) {
       SnapshotSource source = isGit() ? gitSource(repos) : new FileSnapshots(paths());
-      StandaloneLoop loop = loop(source, datapath, out);
+      StandaloneLoop loop = loop(source, cluster, datapath, budget, out);
       if (once) {
         loop.step();
         loop.printStatuses();
@@ -144,10 +158,14 @@ public final class StandaloneCommand implements Callable<Integer> {
    * here is enforced on its veth), or into memory alone.
    */
   static StandaloneLoop loop(
-      SnapshotSource source, Path cluster, Datapath datapath, PrintWriter out) {
+      SnapshotSource source,
+      Path cluster,
+      Datapath datapath,
+      RemovalBudget budget,
+      PrintWriter out) {
     if (datapath == null) {
       return new StandaloneLoop(
-          source, cluster, new InMemoryNodeState(), "Resolved", () -> {}, out);
+          source, cluster, new InMemoryNodeState(), "Resolved", () -> {}, budget, out);
     }
     DatapathApplier applier =
         new DatapathApplier(
@@ -169,11 +187,15 @@ public final class StandaloneCommand implements Callable<Integer> {
                                 + applier.bound().size()));
           }
         });
-    return new StandaloneLoop(source, cluster, applier, "Enforced", applier::refresh, out);
+    return new StandaloneLoop(source, cluster, applier, "Enforced", applier::refresh, budget, out);
   }
 
-  private StandaloneLoop loop(SnapshotSource source, Datapath datapath, PrintWriter out) {
-    return loop(source, cluster, datapath, out);
+  private RemovalBudget budget() {
+    try {
+      return RemovalBudget.parse(pruneBudget);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--prune-budget: " + e.getMessage());
+    }
   }
 
   private Optional<WebhookReceiver> webhook() throws IOException {
