@@ -9,6 +9,8 @@ import io.palisade.gitops.WebhookReceiver;
 import io.palisade.gitops.WebhookVerifier;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
+import io.palisade.node.datapath.DatapathBusyException;
+import io.palisade.node.datapath.DriftRepair;
 import io.palisade.node.datapath.RouteLookup;
 import io.palisade.pipeline.InMemoryNodeState;
 import io.palisade.pipeline.NodeStateApplier;
@@ -109,6 +111,14 @@ public final class StandaloneCommand implements Callable<Integer> {
               + " refused).")
   String pruneBudget;
 
+  @Option(
+      names = "--repair-interval",
+      defaultValue = "10s",
+      description =
+          "With --enforce: how often the maps are read back and what differs from the desired"
+              + " state repaired (default 10s; 0s: only on SIGHUP, which always asks for one).")
+  String repairInterval;
+
   @Option(names = "--once", description = "Read once, print each policy's status, and exit.")
   boolean once;
 
@@ -125,13 +135,14 @@ public final class StandaloneCommand implements Callable<Integer> {
       description = "Where the datapath's maps are pinned (with --enforce).")
   Path pins;
 
-  @Override
-  public Integer call() throws Exception {
+  private Integer run() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Duration every = Durations.parse(interval != null ? interval : isGit() ? "1m" : "1s");
     RemovalBudget budget = budget();
+    Duration repairEvery = repairInterval();
     try (RepositoryCache repos = isGit() ? new RepositoryCache(cache) : null;
-        Datapath datapath = enforce ? Datapath.open(pins) : null) {
+        Datapath datapath = enforce ? Datapath.open(pins) : null;
+        DriftRepair repair = datapath == null ? null : repair(datapath, repairEvery, out)) {
       SnapshotSource source = isGit() ? gitSource(repos) : new FileSnapshots(paths());
       StandaloneLoop loop = loop(source, cluster, datapath, budget, out);
       if (once) {
@@ -151,6 +162,31 @@ public final class StandaloneCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Runs the command; a datapath another process writes ends it with one line and exit 1. */
+  @Override
+  public Integer call() throws Exception {
+    try {
+      return run();
+    } catch (DatapathBusyException e) {
+      spec.commandLine().getErr().println("palisade: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static DriftRepair repair(Datapath datapath, Duration every, PrintWriter out) {
+    DriftRepair repair =
+        DriftRepair.start(
+                datapath,
+                every,
+                line -> {
+                  out.println("palisade: " + line);
+                  out.flush();
+                })
+            .onHangup();
+    out.println("palisade: the maps are read back " + repair.schedule() + " to repair drift");
+    return repair;
   }
 
   /**
@@ -188,6 +224,14 @@ public final class StandaloneCommand implements Callable<Integer> {
           }
         });
     return new StandaloneLoop(source, cluster, applier, "Enforced", applier::refresh, budget, out);
+  }
+
+  private Duration repairInterval() {
+    try {
+      return io.palisade.pipeline.Durations.parse(repairInterval);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--repair-interval: " + e.getMessage());
+    }
   }
 
   private RemovalBudget budget() {
