@@ -42,6 +42,33 @@ class PalisadeTest {
   }
 
   @Test
+  void validateCallsAnEmptyPolicyFileAnError() throws IOException {
+    Files.write(dir.resolve("empty.yaml"), new byte[0]);
+    Run r = run("validate", dir.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("empty.yaml: holds no YAML document");
+  }
+
+  @Test
+  void standaloneRefusesABudgetItDoesNotUnderstand() {
+    Run r =
+        run(
+            "standalone",
+            "--policies",
+            L3,
+            "--cluster",
+            CLUSTER,
+            "--once",
+            "--prune-budget",
+            "most");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains(
+            "--prune-budget: \"most\" is not a removal budget: expected \"unlimited\" or a share"
+                + " such as 50%");
+  }
+
+  @Test
   void validatePrintsEveryErrorOfADocumentAtOnceAndExitsOne() throws IOException {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, MISSPELT_BAD_PROTOCOL_BAD_CIDR);

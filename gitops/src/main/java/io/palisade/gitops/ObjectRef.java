@@ -8,7 +8,7 @@ public record ObjectRef(String group, String kind, String namespace, String name
 
   /** Kinds whose objects act on the whole cluster; pruning one needs an explicit allowance. */
   public static final java.util.Set<String> CLUSTERWIDE_KINDS =
-      java.util.Set.of("CiliumClusterwideNetworkPolicy");
+      io.palisade.pipeline.RemovalBudget.CLUSTERWIDE_KINDS;
 
   public ObjectRef {
     namespace = namespace == null ? "" : namespace;

@@ -1,5 +1,6 @@
 package io.palisade.gitops;
 
+import io.palisade.pipeline.RemovalBudget;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -26,10 +27,7 @@ public final class PrunePlan {
   public static final String PRUNE_ANNOTATION = "palisade.io/prune";
   public static final String PRUNE_DISABLED = "disabled";
   public static final String BUDGET_ANNOTATION = "palisade.io/prune-budget";
-  public static final String BUDGET_UNLIMITED = "unlimited";
-
-  /** The default share of the inventory one revision may delete. */
-  public static final int DEFAULT_BUDGET_PERCENT = 50;
+  public static final String BUDGET_UNLIMITED = RemovalBudget.UNLIMITED_VALUE;
 
   private PrunePlan() {}
 
@@ -44,24 +42,16 @@ public final class PrunePlan {
     }
   }
 
-  /** How much one revision may delete: a share of the inventory, and whether clusterwide kinds. */
-  public record Budget(int percent, boolean clusterwide) {
-    public static final Budget DEFAULT = new Budget(DEFAULT_BUDGET_PERCENT, false);
-    public static final Budget UNLIMITED = new Budget(100, true);
-
-    /**
-     * The budget a source's annotations set: {@code unlimited}, {@code "<N>%"} (clusterwide still
-     * refused), or the default when absent or not understood.
-     */
-    public static Budget fromAnnotations(Map<String, String> sourceAnnotations) {
-      String v = sourceAnnotations.getOrDefault(BUDGET_ANNOTATION, "").strip();
-      if (v.equalsIgnoreCase(BUDGET_UNLIMITED)) {
-        return UNLIMITED;
-      }
-      if (v.matches("\\d{1,3}%")) {
-        return new Budget(Math.min(100, Integer.parseInt(v.substring(0, v.length() - 1))), false);
-      }
-      return DEFAULT;
+  /**
+   * The budget a source's annotations set: {@code unlimited}, {@code "<N>%"} (clusterwide still
+   * refused), or the default when absent or not understood.
+   */
+  public static RemovalBudget budget(Map<String, String> sourceAnnotations) {
+    String v = sourceAnnotations.getOrDefault(BUDGET_ANNOTATION, "");
+    try {
+      return v.isBlank() ? RemovalBudget.DEFAULT : RemovalBudget.parse(v);
+    } catch (IllegalArgumentException e) {
+      return RemovalBudget.DEFAULT;
     }
   }
 
@@ -85,7 +75,7 @@ public final class PrunePlan {
       List<InventoryEntry> inventory,
       List<ObjectRef> declared,
       List<String> unreadableFiles,
-      Budget budget) {
+      RemovalBudget budget) {
     List<ObjectRef> gone = new ArrayList<>();
     List<ObjectRef> kept = new ArrayList<>();
     Set<ObjectRef> still = new HashSet<>(declared);
@@ -106,7 +96,7 @@ public final class PrunePlan {
       int inventorySize,
       List<ObjectRef> gone,
       List<String> unreadable,
-      Budget budget) {
+      RemovalBudget budget) {
     if (gone.isEmpty()) {
       return Optional.empty();
     }
@@ -118,32 +108,10 @@ public final class PrunePlan {
       return Optional.of(
           "files " + unreadable + " could not be read, so the objects they hold are unknown");
     }
-    List<ObjectRef> clusterwide = gone.stream().filter(ObjectRef::clusterwide).toList();
-    if (!clusterwide.isEmpty() && !budget.clusterwide()) {
-      return Optional.of(
-          "would delete clusterwide "
-              + clusterwide
-              + "; annotate the source "
-              + BUDGET_ANNOTATION
-              + ": "
-              + BUDGET_UNLIMITED
-              + " to allow it");
-    }
-    // gone / inventory > percent / 100, in integers
-    if ((long) gone.size() * 100 > (long) budget.percent() * inventorySize) {
-      return Optional.of(
-          "would delete "
-              + gone.size()
-              + " of "
-              + inventorySize
-              + " objects, over the budget of "
-              + budget.percent()
-              + "%; annotate the source "
-              + BUDGET_ANNOTATION
-              + ": "
-              + BUDGET_UNLIMITED
-              + " to allow it");
-    }
-    return Optional.empty();
+    return budget.refusal(
+        inventorySize,
+        gone,
+        ObjectRef::kind,
+        "annotate the source " + BUDGET_ANNOTATION + ": " + BUDGET_UNLIMITED + " to allow it");
   }
 }

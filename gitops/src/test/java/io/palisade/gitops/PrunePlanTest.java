@@ -2,9 +2,9 @@ package io.palisade.gitops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.palisade.gitops.PrunePlan.Budget;
 import io.palisade.gitops.PrunePlan.Decision;
 import io.palisade.gitops.PrunePlan.InventoryEntry;
+import io.palisade.pipeline.RemovalBudget;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,26 +25,28 @@ class PrunePlanTest {
   @Test
   void prunesWhatLeftGitWithinTheBudget() {
     var inv = inventory(cnp("a"), cnp("b"), cnp("c"), cnp("d"));
-    assertThat(PrunePlan.plan(true, inv, List.of(cnp("a"), cnp("b")), List.of(), Budget.DEFAULT))
+    assertThat(
+            PrunePlan.plan(
+                true, inv, List.of(cnp("a"), cnp("b")), List.of(), RemovalBudget.DEFAULT))
         .isEqualTo(new Decision.Prune(List.of(cnp("c"), cnp("d")), List.of()));
   }
 
   @Test
   void refusesMoreThanHalfOrAnEmptyRevisionUnlessUnlimited() {
     var inv = inventory(cnp("a"), cnp("b"), cnp("c"), cnp("d"));
-    assertThat(PrunePlan.plan(true, inv, List.of(cnp("a")), List.of(), Budget.DEFAULT))
+    assertThat(PrunePlan.plan(true, inv, List.of(cnp("a")), List.of(), RemovalBudget.DEFAULT))
         .isInstanceOfSatisfying(
             Decision.Refused.class,
             r ->
                 assertThat(r.reason())
                     .contains("3 of 4")
                     .contains("palisade.io/prune-budget: unlimited"));
-    assertThat(PrunePlan.plan(true, inv, List.of(), List.of(), Budget.DEFAULT))
+    assertThat(PrunePlan.plan(true, inv, List.of(), List.of(), RemovalBudget.DEFAULT))
         .isInstanceOf(Decision.Refused.class);
-    Budget unlimited = Budget.fromAnnotations(Map.of("palisade.io/prune-budget", "unlimited"));
+    RemovalBudget unlimited = PrunePlan.budget(Map.of("palisade.io/prune-budget", "unlimited"));
     assertThat(PrunePlan.plan(true, inv, List.of(), List.of(), unlimited))
         .isInstanceOfSatisfying(Decision.Prune.class, p -> assertThat(p.delete()).hasSize(4));
-    Budget most = Budget.fromAnnotations(Map.of("palisade.io/prune-budget", "75%"));
+    RemovalBudget most = PrunePlan.budget(Map.of("palisade.io/prune-budget", "75%"));
     assertThat(PrunePlan.plan(true, inv, List.of(cnp("a")), List.of(), most))
         .isInstanceOf(Decision.Prune.class);
   }
@@ -54,7 +56,7 @@ class PrunePlanTest {
     var inv = inventory(cnp("a"), cnp("b"), cnp("c"), CCNP);
     assertThat(
             PrunePlan.plan(
-                true, inv, List.of(cnp("a"), cnp("b"), cnp("c")), List.of(), Budget.DEFAULT))
+                true, inv, List.of(cnp("a"), cnp("b"), cnp("c")), List.of(), RemovalBudget.DEFAULT))
         .isInstanceOfSatisfying(
             Decision.Refused.class, r -> assertThat(r.reason()).contains("clusterwide"));
     assertThat(
@@ -63,11 +65,15 @@ class PrunePlanTest {
                 inv,
                 List.of(cnp("a"), cnp("b"), cnp("c")),
                 List.of(),
-                Budget.fromAnnotations(Map.of("palisade.io/prune-budget", "90%"))))
+                PrunePlan.budget(Map.of("palisade.io/prune-budget", "90%"))))
         .isInstanceOf(Decision.Refused.class);
     assertThat(
             PrunePlan.plan(
-                true, inv, List.of(cnp("a"), cnp("b"), cnp("c")), List.of(), Budget.UNLIMITED))
+                true,
+                inv,
+                List.of(cnp("a"), cnp("b"), cnp("c")),
+                List.of(),
+                RemovalBudget.UNLIMITED))
         .isEqualTo(new Decision.Prune(List.of(CCNP), List.of()));
   }
 
@@ -79,7 +85,9 @@ class PrunePlanTest {
             new InventoryEntry(cnp("b"), Map.of()),
             new InventoryEntry(cnp("c"), Map.of()),
             new InventoryEntry(cnp("d"), Map.of()));
-    assertThat(PrunePlan.plan(true, inv, List.of(cnp("c"), cnp("d")), List.of(), Budget.DEFAULT))
+    assertThat(
+            PrunePlan.plan(
+                true, inv, List.of(cnp("c"), cnp("d")), List.of(), RemovalBudget.DEFAULT))
         .isEqualTo(new Decision.Prune(List.of(cnp("b")), List.of(cnp("a"))));
   }
 
@@ -88,7 +96,11 @@ class PrunePlanTest {
     var inv = inventory(cnp("a"), cnp("b"), cnp("c"), cnp("d"));
     assertThat(
             PrunePlan.plan(
-                false, inv, List.of(cnp("a"), cnp("b"), cnp("c")), List.of(), Budget.UNLIMITED))
+                false,
+                inv,
+                List.of(cnp("a"), cnp("b"), cnp("c")),
+                List.of(),
+                RemovalBudget.UNLIMITED))
         .isInstanceOfSatisfying(
             Decision.Refused.class,
             r -> assertThat(r.reason()).contains("only after a successful apply"));
@@ -98,7 +110,7 @@ class PrunePlanTest {
                 inv,
                 List.of(cnp("a"), cnp("b"), cnp("c")),
                 List.of("p/x.yaml"),
-                Budget.UNLIMITED))
+                RemovalBudget.UNLIMITED))
         .isInstanceOfSatisfying(
             Decision.Refused.class, r -> assertThat(r.reason()).contains("p/x.yaml"));
     assertThat(
@@ -107,7 +119,7 @@ class PrunePlanTest {
                 inv,
                 List.of(cnp("a"), cnp("b"), cnp("c"), cnp("d")),
                 List.of(),
-                Budget.DEFAULT))
+                RemovalBudget.DEFAULT))
         .isEqualTo(new Decision.Prune(List.of(), List.of()));
   }
 }

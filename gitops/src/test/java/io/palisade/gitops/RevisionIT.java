@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.palisade.gitops.PrunePlan.Decision;
 import io.palisade.gitops.PrunePlan.InventoryEntry;
+import io.palisade.pipeline.RemovalBudget;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,7 @@ class RevisionIT {
     RevisionContent oops = poll();
     Decision refused =
         PrunePlan.plan(
-            true, inventory, oops.declared(), oops.unreadableFiles(), PrunePlan.Budget.DEFAULT);
+            true, inventory, oops.declared(), oops.unreadableFiles(), RemovalBudget.DEFAULT);
     assertThat(refused)
         .isInstanceOfSatisfying(
             Decision.Refused.class,
@@ -142,7 +143,7 @@ class RevisionIT {
     RevisionContent fine = poll();
     assertThat(
             PrunePlan.plan(
-                true, inventory, fine.declared(), fine.unreadableFiles(), PrunePlan.Budget.DEFAULT))
+                true, inventory, fine.declared(), fine.unreadableFiles(), RemovalBudget.DEFAULT))
         .isEqualTo(
             new Decision.Prune(
                 List.of(new ObjectRef("cilium.io", "CiliumNetworkPolicy", "prod", "a")),
@@ -169,7 +170,7 @@ class RevisionIT {
                 inventory,
                 broken.declared(),
                 broken.unreadableFiles(),
-                PrunePlan.Budget.DEFAULT))
+                RemovalBudget.DEFAULT))
         .isEqualTo(new Decision.Prune(List.of(), List.of()));
 
     upstream.write("clusters/prod/b.yaml", Policies.NOT_YAML).commit("garble b");
@@ -181,7 +182,7 @@ class RevisionIT {
                 inventory,
                 garbled.declared(),
                 garbled.unreadableFiles(),
-                PrunePlan.Budget.UNLIMITED))
+                RemovalBudget.UNLIMITED))
         .isInstanceOfSatisfying(
             Decision.Refused.class, r -> assertThat(r.reason()).contains("clusters/prod/b.yaml"));
   }

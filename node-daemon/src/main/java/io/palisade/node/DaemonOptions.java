@@ -1,7 +1,10 @@
 package io.palisade.node;
 
 import io.palisade.node.datapath.Datapath;
+import io.palisade.pipeline.Durations;
+import io.palisade.pipeline.RemovalBudget;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,16 +20,25 @@ public record DaemonOptions(
     Path pinRoot,
     Optional<Path> flowLog,
     int metricsPort,
-    boolean once) {
+    boolean once,
+    RemovalBudget pruneBudget,
+    Duration repairInterval) {
+
+  /** How often the maps are read back and any drift from the desired state repaired. */
+  public static final Duration DEFAULT_REPAIR_INTERVAL = Duration.ofSeconds(10);
 
   public static final String USAGE =
       """
       usage: palisade-node --policies PATH... --cluster FILE
                            (--veth NS/POD=IFNAME | --pod NS/POD)...
                            [--pin-root DIR] [--flow-log FILE|-] [--metrics-port N] [--once]
+                           [--prune-budget unlimited|N%] [--repair-interval DURATION]
         Enforces the policies for the pods of this node: --veth names a pod's host-side veth,
         --pod finds it from the pod's address (a host route without gateway). Those veths are
-        the only interfaces the datapath attaches to. Re-applies by difference on file changes.
+        the only interfaces the datapath attaches to. Re-applies by difference on file changes;
+        a change that removes more than --prune-budget of the policies (default 50%), or any
+        clusterwide policy, is refused. Reads the maps back every --repair-interval (default 10s;
+        0s: only on SIGHUP) and on SIGHUP, and repairs what differs from the desired state.
       """;
 
   /** Parses {@code args}, or throws with every problem found. */
@@ -39,6 +51,8 @@ public record DaemonOptions(
     Optional<Path> flowLog = Optional.empty();
     int metricsPort = 0;
     boolean once = false;
+    RemovalBudget pruneBudget = RemovalBudget.DEFAULT;
+    Duration repairInterval = DEFAULT_REPAIR_INTERVAL;
     List<String> errors = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -49,6 +63,20 @@ public record DaemonOptions(
         case "--pin-root" -> pinRoot = Path.of(need(a, v, errors));
         case "--flow-log" -> flowLog = Optional.of(Path.of(need(a, v, errors)));
         case "--metrics-port" -> metricsPort = Integer.parseInt(need(a, v, errors));
+        case "--prune-budget" -> {
+          try {
+            pruneBudget = RemovalBudget.parse(need(a, v, errors));
+          } catch (IllegalArgumentException e) {
+            errors.add("--prune-budget: " + e.getMessage());
+          }
+        }
+        case "--repair-interval" -> {
+          try {
+            repairInterval = Durations.parse(need(a, v, errors));
+          } catch (IllegalArgumentException e) {
+            errors.add("--repair-interval: " + e.getMessage());
+          }
+        }
         case "--pod" -> routedPods.add(need(a, v, errors));
         case "--veth" -> {
           String spec = need(a, v, errors);
@@ -80,7 +108,16 @@ public record DaemonOptions(
       throw new IllegalArgumentException(String.join("\n", errors) + "\n" + USAGE);
     }
     return new DaemonOptions(
-        policies, cluster, veths, routedPods, pinRoot, flowLog, metricsPort, once);
+        policies,
+        cluster,
+        veths,
+        routedPods,
+        pinRoot,
+        flowLog,
+        metricsPort,
+        once,
+        pruneBudget,
+        repairInterval);
   }
 
   private static String need(String option, String value, List<String> errors) {

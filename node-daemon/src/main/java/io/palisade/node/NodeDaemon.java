@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
+import io.palisade.node.datapath.DatapathBusyException;
+import io.palisade.node.datapath.DriftRepair;
 import io.palisade.node.datapath.RouteLookup;
 import io.palisade.node.observe.FlowLog;
 import io.palisade.node.observe.Metrics;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,9 +31,10 @@ import java.util.Optional;
 /**
  * The node daemon in file mode: policies and the cluster inventory from files, the pods of this
  * node from the command line. The files go through the same pipeline as the operator's, in process,
- * into this node's datapath (reusing pinned state); it re-converges whenever a file changes, drains
- * the flow log and serves metrics. Killing it leaves enforcement running; the next start writes
- * only what changed meanwhile.
+ * into this node's datapath (reusing pinned state); it re-converges whenever a file changes,
+ * repairs drift of the maps every --repair-interval and on SIGHUP, drains the flow log and serves
+ * metrics. Killing it leaves enforcement running; the next start writes only what changed
+ * meanwhile.
  */
 public final class NodeDaemon {
 
@@ -60,20 +64,26 @@ public final class NodeDaemon {
       System.exit(2);
       return;
     }
-    new NodeDaemon(options, System.out).run();
+    try {
+      new NodeDaemon(options, System.out).run();
+    } catch (DatapathBusyException e) {
+      System.err.println("palisade-node: " + e.getMessage());
+      System.exit(1);
+    }
   }
 
   void run() throws Exception {
     try (Datapath datapath = Datapath.open(options.pinRoot())) {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
       DatapathApplier applier = new DatapathApplier(datapath, NODE, this::interfaceOf);
-      LocalPipeline pipeline = new LocalPipeline(NODE, applier);
+      LocalPipeline pipeline = new LocalPipeline(NODE, applier, options.pruneBudget());
       converge(pipeline, applier);
       if (options.once()) {
         return;
       }
       HttpServer metrics = startMetrics(datapath);
-      try (FlowLog log = openFlowLog(datapath)) {
+      try (FlowLog log = openFlowLog(datapath);
+          DriftRepair repair = startRepair(datapath, options.repairInterval(), out)) {
         while (true) {
           if (log != null) {
             log.poll(1000);
@@ -103,7 +113,14 @@ public final class NodeDaemon {
       lastInputs = inputs;
       LoadResult loaded = new PolicyLoader().load(options.policies());
       loaded.errors().forEach(e -> out.println("palisade-node: " + e.format()));
-      pipeline.accept(PolicySnapshot.of("files", loaded));
+      pipeline
+          .accept(PolicySnapshot.of("files", loaded))
+          .ifPresent(
+              r ->
+                  out.println(
+                      "palisade-node: the policy files are refused: "
+                          + r.reason()
+                          + ". Nothing changes: the policies read before stay in force"));
       ClusterParser.Result inventory = new ClusterParser().parse(options.cluster());
       inventory
           .errors()
@@ -119,6 +136,22 @@ public final class NodeDaemon {
     }
     applier.lastResult().filter(r -> before.map(b -> b != r).orElse(true)).ifPresent(this::report);
     out.flush();
+  }
+
+  /** Repairs drift every {@code every} and on SIGHUP, logging what it repaired. */
+  public static DriftRepair startRepair(Datapath datapath, Duration every, PrintStream out) {
+    DriftRepair repair =
+        DriftRepair.start(
+                datapath,
+                every,
+                line -> {
+                  out.println("palisade-node: " + line);
+                  out.flush();
+                })
+            .onHangup();
+    out.println("palisade-node: the maps are read back " + repair.schedule() + " to repair drift");
+    out.flush();
+    return repair;
   }
 
   private void report(ApplyResult r) {
@@ -190,7 +223,8 @@ public final class NodeDaemon {
         "/metrics",
         exchange -> {
           byte[] body =
-              Metrics.render(datapath.counters(), datapath.fill()).getBytes(StandardCharsets.UTF_8);
+              Metrics.render(datapath.counters(), datapath.fill(), datapath.repairedEntries())
+                  .getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
           exchange.sendResponseHeaders(200, body.length);
           try (var os = exchange.getResponseBody()) {

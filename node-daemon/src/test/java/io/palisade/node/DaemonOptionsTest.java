@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.palisade.node.datapath.Datapath;
+import io.palisade.pipeline.RemovalBudget;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,37 @@ class DaemonOptionsTest {
     assertThat(o.routedPods()).isEqualTo(List.of("app/db"));
     assertThat(o.pinRoot()).isEqualTo(Datapath.DEFAULT_PIN_ROOT);
     assertThat(o.once()).isFalse();
+    assertThat(o.pruneBudget()).isEqualTo(RemovalBudget.DEFAULT);
+    assertThat(o.repairInterval()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void takesARemovalBudgetAndARepairInterval() {
+    DaemonOptions o =
+        DaemonOptions.parse(
+            "--policies",
+            "p",
+            "--cluster",
+            "c.yaml",
+            "--prune-budget",
+            "unlimited",
+            "--repair-interval",
+            "1m30s");
+    assertThat(o.pruneBudget()).isEqualTo(RemovalBudget.UNLIMITED);
+    assertThat(o.repairInterval()).isEqualTo(Duration.ofSeconds(90));
+    assertThatThrownBy(
+            () ->
+                DaemonOptions.parse(
+                    "--policies",
+                    "p",
+                    "--cluster",
+                    "c",
+                    "--prune-budget",
+                    "all",
+                    "--repair-interval",
+                    "often"))
+        .hasMessageContaining("--prune-budget: \"all\" is not a removal budget")
+        .hasMessageContaining("--repair-interval: \"often\" is not a duration");
   }
 
   @Test

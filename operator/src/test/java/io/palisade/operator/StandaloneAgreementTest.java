@@ -16,6 +16,7 @@ import io.palisade.operator.inventory.ClusterWatch;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.pipeline.InMemoryNodeState;
 import io.palisade.pipeline.Pipeline;
+import io.palisade.pipeline.RemovalBudget;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.pipeline.local.LocalPipeline;
@@ -62,7 +63,7 @@ class StandaloneAgreementTest {
     Files.writeString(policies.resolve("policies.yaml"), inputs.policies());
 
     InMemoryNodeState standalone = new InMemoryNodeState();
-    LocalPipeline local = new LocalPipeline(NODE, standalone);
+    LocalPipeline local = new LocalPipeline(NODE, standalone, RemovalBudget.DEFAULT);
     LoadResult loaded = new PolicyLoader().load(List.of(policies));
     assertThat(loaded.errors()).as("generated policies are valid").isEmpty();
     local.accept(PolicySnapshot.of("files", loaded));

@@ -8,7 +8,7 @@ final class Durations {
   private Durations() {}
 
   static Duration parse(String text) {
-    Duration d = io.palisade.gitops.Durations.parse(text);
+    Duration d = io.palisade.pipeline.Durations.parse(text);
     if (d.isZero()) {
       throw new IllegalArgumentException("the interval must be longer than zero");
     }

@@ -9,9 +9,12 @@ import io.palisade.gitops.WebhookReceiver;
 import io.palisade.gitops.WebhookVerifier;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
+import io.palisade.node.datapath.DatapathBusyException;
+import io.palisade.node.datapath.DriftRepair;
 import io.palisade.node.datapath.RouteLookup;
 import io.palisade.pipeline.InMemoryNodeState;
 import io.palisade.pipeline.NodeStateApplier;
+import io.palisade.pipeline.RemovalBudget;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,6 +27,7 @@ import java.util.concurrent.Semaphore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -96,6 +100,25 @@ public final class StandaloneCommand implements Callable<Integer> {
       description = "GITHUB (X-Hub-Signature-256), GITLAB (X-Gitlab-Token) or GENERIC_HMAC.")
   WebhookVerifier.Provider webhookType;
 
+  @Option(
+      names = "--prune-budget",
+      defaultValue = "50%",
+      paramLabel = "unlimited|N%",
+      description =
+          "How much of the policies one change of the source may remove (default 50%): a change"
+              + " that removes more, all of them, or any clusterwide policy is refused and changes"
+              + " nothing; unlimited allows every removal, N% that share (clusterwide still"
+              + " refused).")
+  String pruneBudget;
+
+  @Option(
+      names = "--repair-interval",
+      defaultValue = "10s",
+      description =
+          "With --enforce: how often the maps are read back and what differs from the desired"
+              + " state repaired (default 10s; 0s: only on SIGHUP, which always asks for one).")
+  String repairInterval;
+
   @Option(names = "--once", description = "Read once, print each policy's status, and exit.")
   boolean once;
 
@@ -112,14 +135,16 @@ public final class StandaloneCommand implements Callable<Integer> {
       description = "Where the datapath's maps are pinned (with --enforce).")
   Path pins;
 
-  @Override
-  public Integer call() throws Exception {
+  private Integer run() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Duration every = Durations.parse(interval != null ? interval : isGit() ? "1m" : "1s");
+    RemovalBudget budget = budget();
+    Duration repairEvery = repairInterval();
     try (RepositoryCache repos = isGit() ? new RepositoryCache(cache) : null;
-        Datapath datapath = enforce ? Datapath.open(pins) : null) {
+        Datapath datapath = enforce ? Datapath.open(pins) : null;
+        DriftRepair repair = datapath == null ? null : repair(datapath, repairEvery, out)) {
       SnapshotSource source = isGit() ? gitSource(repos) : new FileSnapshots(paths());
-      StandaloneLoop loop = loop(source, datapath, out);
+      StandaloneLoop loop = loop(source, cluster, datapath, budget, out);
       if (once) {
         loop.step();
         loop.printStatuses();
@@ -139,15 +164,44 @@ public final class StandaloneCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Runs the command; a datapath another process writes ends it with one line and exit 1. */
+  @Override
+  public Integer call() throws Exception {
+    try {
+      return run();
+    } catch (DatapathBusyException e) {
+      spec.commandLine().getErr().println("palisade: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static DriftRepair repair(Datapath datapath, Duration every, PrintWriter out) {
+    DriftRepair repair =
+        DriftRepair.start(
+                datapath,
+                every,
+                line -> {
+                  out.println("palisade: " + line);
+                  out.flush();
+                })
+            .onHangup();
+    out.println("palisade: the maps are read back " + repair.schedule() + " to repair drift");
+    return repair;
+  }
+
   /**
    * The pipeline into this namespace's datapath (each pod of the cluster file that has a host route
    * here is enforced on its veth), or into memory alone.
    */
   static StandaloneLoop loop(
-      SnapshotSource source, Path cluster, Datapath datapath, PrintWriter out) {
+      SnapshotSource source,
+      Path cluster,
+      Datapath datapath,
+      RemovalBudget budget,
+      PrintWriter out) {
     if (datapath == null) {
       return new StandaloneLoop(
-          source, cluster, new InMemoryNodeState(), "Resolved", () -> {}, out);
+          source, cluster, new InMemoryNodeState(), "Resolved", () -> {}, budget, out);
     }
     DatapathApplier applier =
         new DatapathApplier(
@@ -169,11 +223,23 @@ public final class StandaloneCommand implements Callable<Integer> {
                                 + applier.bound().size()));
           }
         });
-    return new StandaloneLoop(source, cluster, applier, "Enforced", applier::refresh, out);
+    return new StandaloneLoop(source, cluster, applier, "Enforced", applier::refresh, budget, out);
   }
 
-  private StandaloneLoop loop(SnapshotSource source, Datapath datapath, PrintWriter out) {
-    return loop(source, cluster, datapath, out);
+  private Duration repairInterval() {
+    try {
+      return io.palisade.pipeline.Durations.parse(repairInterval);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--repair-interval: " + e.getMessage());
+    }
+  }
+
+  private RemovalBudget budget() {
+    try {
+      return RemovalBudget.parse(pruneBudget);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--prune-budget: " + e.getMessage());
+    }
   }
 
   private Optional<WebhookReceiver> webhook() throws IOException {

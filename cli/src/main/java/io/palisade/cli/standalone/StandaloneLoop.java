@@ -2,10 +2,12 @@ package io.palisade.cli.standalone;
 
 import io.palisade.pipeline.Enforcement;
 import io.palisade.pipeline.NodeStateApplier;
+import io.palisade.pipeline.RemovalBudget;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.pipeline.local.LocalPipeline;
 import io.palisade.pipeline.local.PolicySnapshot;
+import io.palisade.pipeline.local.SnapshotIntake;
 import io.palisade.pipeline.model.PolicyRef;
 import io.palisade.policy.cluster.ClusterParser;
 import io.palisade.policy.parse.FieldError;
@@ -47,10 +49,17 @@ final class StandaloneLoop {
 
   private record Applied(long generation, String revision, long pipelineRevision) {}
 
+  // The source's latest policies, when they were refused for removing too much; cleared by the
+  // next snapshot taken.
+  private volatile Optional<Refused> refused = Optional.empty();
+
+  private record Refused(String revision, SnapshotIntake.Refusal refusal) {}
+
   /**
    * @param enforcedReason what status says once a generation is held: {@code Enforced} in a
    *     datapath, {@code Resolved} in memory
    * @param idle what to do on a step that finds no change (a datapath binds pods' veths again)
+   * @param budget how much of the policies one change of the source may remove
    */
   StandaloneLoop(
       SnapshotSource source,
@@ -58,6 +67,7 @@ final class StandaloneLoop {
       NodeStateApplier applier,
       String enforcedReason,
       Runnable idle,
+      RemovalBudget budget,
       PrintWriter out) {
     this.source = source;
     this.clusterFile = clusterFile;
@@ -65,7 +75,7 @@ final class StandaloneLoop {
     this.enforcedReason = enforcedReason;
     this.idle = idle;
     this.out = out;
-    this.pipeline = new LocalPipeline(NODE, applier);
+    this.pipeline = new LocalPipeline(NODE, applier, budget);
   }
 
   LocalPipeline pipeline() {
@@ -98,13 +108,8 @@ final class StandaloneLoop {
     boolean clusterChanged = readCluster();
     Optional<PolicySnapshot> snapshot = source.poll();
     source.problem().ifPresent(p -> out.println("palisade: " + p + " (nothing changes)"));
-    snapshot.ifPresent(
-        s -> {
-          pipeline.accept(s);
-          fileErrors = s.fileErrors();
-          revision = s.revision();
-        });
-    if (snapshot.isPresent() || clusterChanged) {
+    boolean policiesChanged = snapshot.map(this::take).orElse(false);
+    if (policiesChanged || clusterChanged) {
       long next = generation + 1;
       report(next); // Validated; the datapath's line follows once the maps hold it.
       try {
@@ -119,6 +124,29 @@ final class StandaloneLoop {
       idle.run();
     }
     out.flush();
+  }
+
+  /** Takes a snapshot of the policies into the pipeline; false when it is refused whole. */
+  private boolean take(PolicySnapshot s) {
+    Optional<SnapshotIntake.Refusal> refusal = pipeline.accept(s);
+    if (refusal.isPresent()) {
+      refused = Optional.of(new Refused(s.revision(), refusal.get()));
+      out.println(
+          "palisade: the policies at "
+              + s.revision()
+              + " are refused: "
+              + refusal.get().reason()
+              + ". Nothing changes: generation "
+              + generation
+              + " at "
+              + revision
+              + " stays in force");
+      return false;
+    }
+    refused = Optional.empty();
+    fileErrors = s.fileErrors();
+    revision = s.revision();
+    return true;
   }
 
   private boolean readCluster() {
@@ -165,6 +193,7 @@ final class StandaloneLoop {
   /** Every policy with its validity, what is in force of it, and how far that is enforced. */
   List<PolicyStatus> statuses() {
     ClusterInventory inventory = pipeline.inventory();
+    Optional<Refused> r = refused;
     List<PolicyStatus> out = new ArrayList<>();
     for (PolicyRef ref : inventory.policies()) {
       Optional<PolicyValidation.Checked> latest = inventory.latest(ref);
@@ -185,7 +214,15 @@ final class StandaloneLoop {
               inForce.isPresent(),
               revision,
               enforcement.map(Enforcement::message),
-              inventory.inForce(ref).map(PolicyValidation.Checked::hasL7Rules).orElse(false)));
+              inventory.inForce(ref).map(PolicyValidation.Checked::hasL7Rules).orElse(false),
+              r.filter(x -> x.refusal().wouldRemove().contains(ref))
+                  .map(
+                      x ->
+                          "gone from the source at "
+                              + x.revision()
+                              + ", but that removal is refused: "
+                              + x.refusal().reason()
+                              + "; the policy stays in force")));
     }
     out.sort(Comparator.comparing(PolicyStatus::key));
     return out;
@@ -196,16 +233,33 @@ final class StandaloneLoop {
     Applied a = applied;
     boolean held =
         a.generation() == g && applier.enforcedCount(List.of(NODE), a.pipelineRevision()) == 1;
-    boolean ready = g > 0 && held;
+    Optional<Refused> r = refused;
+    boolean ready = g > 0 && held && r.isEmpty();
     String message =
         ready
             ? "ready: generation " + g + " at " + a.revision()
-            : "not ready: generation " + g + " not applied yet";
+            : r.map(
+                    x ->
+                        "not ready: the policies at "
+                            + x.revision()
+                            + " are refused: "
+                            + x.refusal().reason()
+                            + "; generation "
+                            + g
+                            + " at "
+                            + a.revision()
+                            + " stays in force")
+                .orElse("not ready: generation " + g + " not applied yet");
     String detail =
         enforcedReason.equals("Enforced")
             ? "enforced on 1/1 node at " + a.revision()
             : "resolved into MapState (not enforced: run with --enforce) at " + a.revision();
-    return new StatusServer.Readiness(ready, message, enforcedReason, detail);
+    return new StatusServer.Readiness(ready, g > 0 && held, message, enforcedReason, detail);
+  }
+
+  /** Why the source's latest policies are refused, if they are. */
+  Optional<String> refusal() {
+    return refused.map(r -> r.refusal().reason());
   }
 
   boolean allValid() {

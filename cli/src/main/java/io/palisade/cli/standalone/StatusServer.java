@@ -83,8 +83,13 @@ public final class StatusServer implements AutoCloseable {
     server.start();
   }
 
-  /** Whether the current generation is in force, with a line saying so. */
-  public record Readiness(boolean ready, String message, String reason, String detail) {}
+  /**
+   * Whether the source's current policies are in force ({@code ready}), with a line saying so;
+   * {@code held} says whether the last generation taken is in force, which it stays while a later
+   * change of the source is refused.
+   */
+  public record Readiness(
+      boolean ready, boolean held, String message, String reason, String detail) {}
 
   public int port() {
     return server.getAddress().getPort();
@@ -107,7 +112,9 @@ public final class StatusServer implements AutoCloseable {
 
   /**
    * Valid, Ready and Stalled in the kstatus shape. A policy with L7 rules is never Ready: no proxy
-   * enforces them, so the traffic they select is dropped, and saying "Enforced" would claim more.
+   * enforces them, so the traffic they select is dropped, and saying "Enforced" would claim more. A
+   * policy whose removal was refused is Ready (it is still enforced) and Stalled until the source
+   * has it again or the budget allows its removal.
    */
   private static List<Map<String, String>> conditions(PolicyStatus p, Readiness r) {
     List<Map<String, String>> conditions = new ArrayList<>();
@@ -117,7 +124,7 @@ public final class StatusServer implements AutoCloseable {
             p.valid(),
             p.valid() ? "Valid" : "Invalid",
             p.valid() ? "the policy is valid" : String.join("; ", p.errors())));
-    boolean held = p.valid() && r.ready();
+    boolean held = p.valid() && r.held();
     boolean l7 = held && p.l7();
     String l7Message =
         "L3/L4 "
@@ -141,11 +148,15 @@ public final class StatusServer implements AutoCloseable {
                         ? "the last valid copy stays in force"
                         : p.valid() ? "being applied" : "not in force"));
     conditions.add(
-        condition(
-            "Stalled",
-            !p.valid() || l7,
-            !p.valid() ? "Invalid" : l7 ? "L7NotEnforced" : "Valid",
-            !p.valid() ? "fix the errors and commit again" : l7 ? l7Message : ""));
+        p.removalRefused()
+            .map(why -> condition("Stalled", true, "RemovalRefused", why))
+            .orElseGet(
+                () ->
+                    condition(
+                        "Stalled",
+                        !p.valid() || l7,
+                        !p.valid() ? "Invalid" : l7 ? "L7NotEnforced" : "Valid",
+                        !p.valid() ? "fix the errors and commit again" : l7 ? l7Message : "")));
     return conditions;
   }
 

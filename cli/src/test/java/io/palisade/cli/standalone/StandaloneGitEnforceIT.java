@@ -176,8 +176,9 @@ class StandaloneGitEnforceIT {
     TimedLog log = standalone.log();
     TimedLog.Line resolved =
         log.first(Pattern.compile("generation \\d+ at main@sha1:" + sha), called).orElseThrow();
-    TimedLog.Line inMaps =
-        log.first(Pattern.compile("datapath generation"), resolved.nanos()).orElseThrow();
+    // The maps are written inside the pipeline's run, so their line comes before the report of
+    // the resolved generation: both are looked for from the call.
+    TimedLog.Line inMaps = log.first(Pattern.compile("datapath generation"), called).orElseThrow();
     return new PushLatencies.Sample(
         readyz,
         packets,

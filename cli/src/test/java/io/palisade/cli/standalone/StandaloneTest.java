@@ -12,6 +12,7 @@ import io.palisade.gitops.TokenBucket;
 import io.palisade.gitops.WebhookReceiver;
 import io.palisade.gitops.WebhookVerifier;
 import io.palisade.pipeline.InMemoryNodeState;
+import io.palisade.pipeline.RemovalBudget;
 import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.policy.Direction;
@@ -58,7 +59,11 @@ class StandaloneTest {
   }
 
   private StandaloneLoop pipeline(SnapshotSource source) {
-    return StandaloneCommand.loop(source, CLUSTER, null, new PrintWriter(log, true));
+    return pipeline(source, RemovalBudget.DEFAULT);
+  }
+
+  private StandaloneLoop pipeline(SnapshotSource source, RemovalBudget budget) {
+    return StandaloneCommand.loop(source, CLUSTER, null, budget, new PrintWriter(log, true));
   }
 
   @Test
@@ -79,9 +84,95 @@ class StandaloneTest {
     assertThat(s.errors()).singleElement().asString().contains("unknown field \"fromEndpoint\"");
     assertThat(xwingToDeathstar(p)).as("the last good copy still denies").isEqualTo(Verdict.DENY);
 
+    write(file, L3);
+    p.step();
+    assertThat(p.statuses().get(0).valid()).isTrue();
+  }
+
+  @Test
+  void aTruncatedFileIsAnErrorAndItsPoliciesStay() throws Exception {
+    Path file = dir.resolve("rule1.yaml");
+    Files.writeString(file, L3);
+    StandaloneLoop p = pipeline(new FileSnapshots(List.of(dir)));
+    p.step();
+    write(file, "");
+    p.step();
+    assertThat(log.toString()).contains("rule1.yaml: holds no YAML document");
+    assertThat(p.statuses()).singleElement().satisfies(s -> assertThat(s.inForce()).isTrue());
+    assertThat(xwingToDeathstar(p))
+        .as("the truncated file's policy still denies")
+        .isEqualTo(Verdict.DENY);
+    assertThat(p.allValid()).isFalse();
+  }
+
+  @Test
+  void removingEveryPolicyIsRefusedAndStatusSaysSo() throws Exception {
+    Path file = dir.resolve("rule1.yaml");
+    Files.writeString(file, L3);
+    StandaloneLoop p = pipeline(new FileSnapshots(List.of(dir)));
+    try (StatusServer server = new StatusServer(0, p::statuses, p::readiness)) {
+      HttpClient http = HttpClient.newHttpClient();
+      URI base = URI.create("http://127.0.0.1:" + server.port());
+      p.step();
+      String first = p.revision();
+      Files.move(file, dir.resolve("rule1.yaml.bak"));
+      p.step();
+      assertThat(xwingToDeathstar(p)).as("the policy stays in force").isEqualTo(Verdict.DENY);
+      assertThat(p.generation()).as("a refused change is no generation").isEqualTo(1);
+      assertThat(p.revision()).isEqualTo(first);
+      assertThat(log.toString())
+          .containsPattern(
+              "palisade: the policies at files@sha256:\\w+ are refused: would delete 1 of 1"
+                  + " objects, over the budget of 50%; restore them, or run with --prune-budget"
+                  + " unlimited \\(or a larger share\\) to allow it. Nothing changes: generation 1"
+                  + " at "
+                  + java.util.regex.Pattern.quote(first)
+                  + " stays in force");
+      HttpResponse<String> ready = get(http, base.resolve("/readyz"));
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body())
+          .startsWith("not ready: the policies at files@sha256:")
+          .contains("are refused: would delete 1 of 1 objects")
+          .contains("; generation 1 at " + first + " stays in force");
+      JsonNode policy =
+          new ObjectMapper().readTree(get(http, base.resolve("/api/policies")).body()).get(0);
+      assertThat(policy.path("name").asText()).isEqualTo("rule1");
+      assertThat(condition(policy, "Ready").path("status").asText()).isEqualTo("True");
+      JsonNode stalled = condition(policy, "Stalled");
+      assertThat(stalled.path("status").asText()).isEqualTo("True");
+      assertThat(stalled.path("reason").asText()).isEqualTo("RemovalRefused");
+      assertThat(stalled.path("message").asText())
+          .contains("that removal is refused: would delete 1 of 1 objects")
+          .endsWith("the policy stays in force");
+
+      // Renamed back: the same content again, ready as before.
+      Files.move(dir.resolve("rule1.yaml.bak"), file);
+      p.step();
+      assertThat(get(http, base.resolve("/readyz")).statusCode()).isEqualTo(200);
+      assertThat(p.refusal()).isEmpty();
+      assertThat(
+              condition(
+                      new ObjectMapper()
+                          .readTree(get(http, base.resolve("/api/policies")).body())
+                          .get(0),
+                      "Stalled")
+                  .path("status")
+                  .asText())
+          .isEqualTo("False");
+    }
+  }
+
+  @Test
+  void withAnUnlimitedBudgetADeletedPolicyIsGone() throws Exception {
+    Path file = dir.resolve("rule1.yaml");
+    Files.writeString(file, L3);
+    StandaloneLoop p = pipeline(new FileSnapshots(List.of(dir)), RemovalBudget.UNLIMITED);
+    p.step();
+    assertThat(xwingToDeathstar(p)).isEqualTo(Verdict.DENY);
     Files.delete(file);
     p.step();
     assertThat(p.statuses()).isEmpty();
+    assertThat(p.readiness().ready()).isTrue();
     assertThat(xwingToDeathstar(p)).as("a deleted policy is gone").isEqualTo(Verdict.ALLOW);
   }
 

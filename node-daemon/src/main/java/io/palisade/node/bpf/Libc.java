@@ -9,7 +9,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
-/** The few libc calls the daemon needs: interface names, bpffs mounting, namespaces, close. */
+/**
+ * The few libc calls the daemon needs: interface names, bpffs mounting, namespaces, locks, close.
+ */
 public final class Libc {
 
   private static final SymbolLookup LIBC = Native.LINKER.defaultLookup();
@@ -30,6 +32,8 @@ public final class Libc {
       Native.functionWithErrno(LIBC, "setns", FunctionDescriptor.of(C_INT, C_INT, C_INT));
   private static final MethodHandle OPEN =
       Native.functionWithErrno(LIBC, "open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+  private static final MethodHandle FLOCK =
+      Native.functionWithErrno(LIBC, "flock", FunctionDescriptor.of(C_INT, C_INT, C_INT));
   private static final MethodHandle CLOSE =
       Native.function(LIBC, "close", FunctionDescriptor.of(C_INT, C_INT));
 
@@ -94,6 +98,34 @@ public final class Libc {
         throw new BpfException("open(" + path + ")", Native.errno(state));
       }
       return fd;
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  /** flock(2) operations. */
+  private static final int LOCK_EX = 2;
+
+  private static final int LOCK_NB = 4;
+  private static final int EWOULDBLOCK = 11;
+
+  /**
+   * Takes an exclusive flock(2) on {@code fd} without waiting: false when another open file holds
+   * it. The lock belongs to the open file, so a second open in this very process is refused too,
+   * and it goes when the descriptor is closed or the process dies.
+   */
+  public static boolean tryLockExclusive(int fd) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.CALL_STATE);
+      int rc = (int) FLOCK.invokeExact(state, fd, LOCK_EX | LOCK_NB);
+      if (rc == 0) {
+        return true;
+      }
+      int errno = Native.errno(state);
+      if (errno == EWOULDBLOCK) {
+        return false;
+      }
+      throw new BpfException("flock", errno);
     } catch (Throwable t) {
       throw Native.rethrow(t);
     }

@@ -23,11 +23,16 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * The node's datapath: the loaded programs, the pinned maps they read, and the pod veths they are
  * attached to. {@link #apply} converges the maps to a desired state by writing only the difference;
- * closing leaves programs attached and maps pinned, so enforcement goes on while no daemon runs.
+ * {@link #repair} reads the maps back and undoes whatever differs from the last state applied.
+ * While open it holds the pin directory's lock, so one process writes these maps; closing releases
+ * it and leaves programs attached and maps pinned, so enforcement goes on while no daemon runs.
  * Calls that name interfaces act in the calling thread's network namespace.
  */
 public final class Datapath implements AutoCloseable {
@@ -38,6 +43,7 @@ public final class Datapath implements AutoCloseable {
   private static final String OBJECT_RESOURCE = "/io/palisade/bpf/palisade.bpf.o";
 
   private final Path pinRoot;
+  private final PinLock lock;
   private final BpfObject object;
   private final TypedMap<CidrPrefix, Long> hosts;
   private final TypedMap<CidrPrefix, Long> cidrs;
@@ -50,9 +56,14 @@ public final class Datapath implements AutoCloseable {
   private final Map<String, Integer> attached = new HashMap<>();
   private final int fromPod;
   private final int toPod;
+  // What the last apply converged the maps to, interfaces already resolved to indexes: a repair
+  // needs no interface lookup, so it runs on any thread, in any network namespace.
+  private MapContents lastWanted;
+  private final Map<String, AtomicLong> repaired = new ConcurrentHashMap<>();
 
-  private Datapath(Path pinRoot, BpfObject object) {
+  private Datapath(Path pinRoot, PinLock lock, BpfObject object) {
     this.pinRoot = pinRoot;
+    this.lock = lock;
     this.object = object;
     this.hosts = typed(MapNames.IPCACHE, IpcacheCodecs.HOSTS);
     this.cidrs = typed(MapNames.IPCACHE_LPM, IpcacheCodecs.CIDRS);
@@ -73,25 +84,34 @@ public final class Datapath implements AutoCloseable {
   }
 
   /**
-   * Loads the programs, reusing the maps pinned under {@code pinRoot} (and so the state a previous
-   * daemon left) or creating and pinning them there.
+   * Takes the pin directory's lock, then loads the programs, reusing the maps pinned under {@code
+   * pinRoot} (and so the state a previous daemon left) or creating and pinning them there.
+   *
+   * @throws DatapathBusyException when another process holds the pins, before anything is loaded
    */
   public static Datapath open(Path pinRoot) {
     BpfFs.ensureFor(pinRoot);
+    PinLock lock;
     try {
       Files.createDirectories(pinRoot);
+      lock = PinLock.acquire(pinRoot);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
       Path obj = Files.createTempFile("palisade", ".bpf.o");
       try (InputStream in = Datapath.class.getResourceAsStream(OBJECT_RESOURCE)) {
         if (in == null) {
           throw new IllegalStateException(OBJECT_RESOURCE + " is not on the class path");
         }
         Files.copy(in, obj, StandardCopyOption.REPLACE_EXISTING);
-        return new Datapath(pinRoot, BpfObject.load(obj, pinRoot, MapNames.ALL));
+        return new Datapath(pinRoot, lock, BpfObject.load(obj, pinRoot, MapNames.ALL));
       } finally {
         Files.deleteIfExists(obj);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
   }
 
@@ -113,6 +133,59 @@ public final class Datapath implements AutoCloseable {
    */
   public synchronized ApplyResult apply(DatapathState desired) {
     MapContents want = MapContents.of(desired, this::ifindex);
+    ApplyResult written = converge(want, (map, writes) -> {});
+    lastWanted = want;
+    Set<String> newlyAttached = new LinkedHashSet<>();
+    for (LocalEndpoint ep : desired.endpoints()) {
+      if (!attached.containsKey(ep.hostInterface())) {
+        attach(ep.hostInterface());
+        newlyAttached.add(ep.hostInterface());
+      }
+    }
+    return new ApplyResult(
+        written.ipcacheWrites(),
+        written.cidrWrites(),
+        written.endpointWrites(),
+        written.policyWrites(),
+        newlyAttached,
+        written.generation());
+  }
+
+  /**
+   * Reads every state map back from the kernel and writes what differs from the last state applied:
+   * entries another writer added, changed or deleted behind this one's back. Each write is counted
+   * in {@link #repairedEntries}; a repair that writes anything starts a new policy generation, so
+   * flows admitted meanwhile are decided again. Before any apply there is nothing to repair to, and
+   * nothing is written.
+   */
+  public synchronized ApplyResult repair() {
+    if (lastWanted == null) {
+      return new ApplyResult(0, 0, 0, 0, Set.of(), generation());
+    }
+    hosts.reload();
+    cidrs.reload();
+    endpoints.reload();
+    policy.reload();
+    policyExact.reload();
+    return converge(
+        lastWanted,
+        (map, writes) -> repaired.computeIfAbsent(map, m -> new AtomicLong()).addAndGet(writes));
+  }
+
+  /** Entries written by repairs since this datapath was opened, by map name. */
+  public Map<String, Long> repairedEntries() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (String name : MapNames.STATE) {
+      out.put(name, repaired.getOrDefault(name, new AtomicLong()).get());
+    }
+    return out;
+  }
+
+  /**
+   * Writes the difference between the copies of the maps and {@code want}, in a safe order, and
+   * tells {@code written} how many writes each map took.
+   */
+  private ApplyResult converge(MapContents want, BiConsumer<String, Integer> written) {
     MapDiff<CidrPrefix, Long> h = MapDiff.between(hosts.contents(), want.hosts());
     MapDiff<CidrPrefix, Long> c = MapDiff.between(cidrs.contents(), want.cidrs());
     MapDiff<PolicyKey, PolicyValue> p = MapDiff.between(policy.contents(), want.policy());
@@ -128,19 +201,16 @@ public final class Datapath implements AutoCloseable {
     policy.apply(deletesOnly(p));
     cidrs.apply(deletesOnly(c));
     hosts.apply(deletesOnly(h));
+    written.accept(MapNames.IPCACHE, h.size());
+    written.accept(MapNames.IPCACHE_LPM, c.size());
+    written.accept(MapNames.ENDPOINTS, e.size());
+    written.accept(MapNames.POLICY, p.size());
+    written.accept(MapNames.POLICY_EXACT, x.size());
     long generation = generation();
     if (!(h.isEmpty() && c.isEmpty() && p.isEmpty() && x.isEmpty() && e.isEmpty())) {
       generation = bumpGeneration();
     }
-    Set<String> newlyAttached = new LinkedHashSet<>();
-    for (LocalEndpoint ep : desired.endpoints()) {
-      if (!attached.containsKey(ep.hostInterface())) {
-        attach(ep.hostInterface());
-        newlyAttached.add(ep.hostInterface());
-      }
-    }
-    return new ApplyResult(
-        h.size(), c.size(), e.size(), p.size() + x.size(), newlyAttached, generation);
+    return new ApplyResult(h.size(), c.size(), e.size(), p.size() + x.size(), Set.of(), generation);
   }
 
   private static <K, V> MapDiff<K, V> upsertsOnly(MapDiff<K, V> d) {
@@ -246,10 +316,14 @@ public final class Datapath implements AutoCloseable {
     return all;
   }
 
-  /** Closes this process's handles; programs stay attached and maps stay pinned. */
+  /**
+   * Closes this process's handles and releases the pins' lock; programs stay attached and maps stay
+   * pinned.
+   */
   @Override
   public synchronized void close() {
     object.close();
+    lock.close();
   }
 
   /** Removes every pin under {@code pinRoot} and the directory (the datapath is uninstalled). */

@@ -19,6 +19,10 @@ public final class MapNames {
   public static final List<String> ALL =
       List.of(IPCACHE, IPCACHE_LPM, ENDPOINTS, POLICY, POLICY_EXACT, CT, CONFIG, COUNTERS, EVENTS);
 
+  /** The maps that hold the desired state, which apply and repair write. */
+  public static final List<String> STATE =
+      List.of(IPCACHE, IPCACHE_LPM, ENDPOINTS, POLICY, POLICY_EXACT);
+
   /** The programs: tc ingress of the host veth (pod egress) and tc egress (pod ingress). */
   public static final String PROG_FROM_POD = "palisade_from_pod";
 

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A kernel map seen through its codec, with an in-memory copy of what it holds so that each apply
  * writes only the difference. The copy is read from the kernel when the map is opened, which is how
- * a restarted daemon picks up pinned state.
+ * a restarted daemon picks up pinned state, and again on {@link #reload}, which is how drift is
+ * found.
  */
 final class TypedMap<K, V> {
 
@@ -21,6 +22,15 @@ final class TypedMap<K, V> {
   TypedMap(BpfMap map, MapCodec<K, V> codec) {
     this.map = map;
     this.codec = codec;
+    reload();
+  }
+
+  /**
+   * Reads the copy again from the kernel, so that the next diff sees what another writer did to the
+   * map behind this one's back.
+   */
+  void reload() {
+    contents.clear();
     map.forEach((k, v) -> contents.put(codec.readKey(k), codec.readValue(v)));
   }
 

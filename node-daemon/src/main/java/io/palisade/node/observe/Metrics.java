@@ -8,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * Prometheus text exposition of the datapath: packets and bytes forwarded and dropped by reason
- * (summed over the per-CPU counters), lost flow events, and how full each state map is.
+ * (summed over the per-CPU counters), lost flow events, how full each state map is, and how many
+ * entries of each were repaired after another writer changed them.
  */
 public final class Metrics {
 
@@ -25,8 +26,10 @@ public final class Metrics {
   /**
    * @param counters slot to {packets, bytes}, as {@code Datapath.counters()} gives them
    * @param fill map name to entries, as {@code Datapath.fill()} gives them
+   * @param repaired map name to entries repaired, as {@code Datapath.repairedEntries()} gives them
    */
-  public static String render(Map<Integer, long[]> counters, Map<String, Integer> fill) {
+  public static String render(
+      Map<Integer, long[]> counters, Map<String, Integer> fill, Map<String, Long> repaired) {
     StringBuilder sb = new StringBuilder();
     family(sb, "palisade_forwarded_packets_total", "Packets forwarded, by reason.");
     for (Reason r : Reason.values()) {
@@ -59,6 +62,13 @@ public final class Metrics {
     sb.append("# TYPE palisade_map_capacity gauge\n");
     for (Map.Entry<String, Integer> e : new TreeMap<>(CAPACITY).entrySet()) {
       sample(sb, "palisade_map_capacity", "map", e.getKey(), e.getValue());
+    }
+    family(
+        sb,
+        "palisade_datapath_repaired_entries_total",
+        "Map entries rewritten because they differed from the desired state, by map.");
+    for (Map.Entry<String, Long> e : new TreeMap<>(repaired).entrySet()) {
+      sample(sb, "palisade_datapath_repaired_entries_total", "map", e.getKey(), e.getValue());
     }
     return sb.toString();
   }

@@ -1,7 +1,10 @@
 package io.palisade.node.stream;
 
+import io.palisade.node.NodeDaemon;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
+import io.palisade.node.datapath.DatapathBusyException;
+import io.palisade.node.datapath.DriftRepair;
 import io.palisade.node.datapath.RouteLookup;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -9,7 +12,8 @@ import java.util.Optional;
 
 /**
  * {@code palisade node-daemon --node NAME --operator HOST:PORT}: the node daemon fed by the
- * operator's node-state stream instead of files. Pods' veths come from their host routes.
+ * operator's node-state stream instead of files. Pods' veths come from their host routes; drift of
+ * the maps is repaired every --repair-interval and on SIGHUP, as in file mode.
  */
 public final class NodeStreamDaemon {
 
@@ -24,7 +28,12 @@ public final class NodeStreamDaemon {
       System.exit(2);
       return;
     }
-    run(options, System.out);
+    try {
+      run(options, System.out);
+    } catch (DatapathBusyException e) {
+      System.err.println("palisade-node: " + e.getMessage());
+      System.exit(1);
+    }
   }
 
   static void run(StreamOptions options, PrintStream out) throws Exception {
@@ -47,7 +56,8 @@ public final class NodeStreamDaemon {
                 Optional.of(options.stateFile()),
                 out,
                 Duration.ofMillis(200),
-                Duration.ofSeconds(30))) {
+                Duration.ofSeconds(30));
+        DriftRepair repair = NodeDaemon.startRepair(datapath, options.repairInterval(), out)) {
       out.println(
           "palisade-node: datapath loaded, pins under "
               + options.pinRoot()

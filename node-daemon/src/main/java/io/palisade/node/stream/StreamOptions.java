@@ -1,14 +1,22 @@
 package io.palisade.node.stream;
 
+import io.palisade.node.DaemonOptions;
 import io.palisade.node.datapath.Datapath;
+import io.palisade.pipeline.Durations;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** {@code node-daemon --node NAME --operator HOST:PORT}, parsed; every problem reported at once. */
 public record StreamOptions(
-    String node, String operator, Path pinRoot, Path stateFile, Optional<ClientTls> tls) {
+    String node,
+    String operator,
+    Path pinRoot,
+    Path stateFile,
+    Optional<ClientTls> tls,
+    Duration repairInterval) {
 
   /** Beside the pins, but on a file system that takes regular files and empties on reboot too. */
   public static final Path DEFAULT_STATE_FILE = Path.of("/run/palisade/node-state.pb");
@@ -18,10 +26,13 @@ public record StreamOptions(
       usage: palisade node-daemon --node NAME --operator HOST:PORT
                                   [--pin-root DIR] [--state-file FILE]
                                   [--tls-cert PEM --tls-key PEM --tls-ca PEM]
+                                  [--repair-interval DURATION]
         Enforces what the operator streams for node NAME: says hello with the revision the maps
         hold (kept in --state-file, default /run/palisade/node-state.pb), applies each snapshot
         or delta by difference, acks it, and reconnects with backoff when the stream ends. With
         the three --tls-* files it speaks mutual TLS: its certificate's CN must name its node.
+        Reads the maps back every --repair-interval (default 10s; 0s: only on SIGHUP) and on
+        SIGHUP, and repairs what differs from the state applied.
       """;
 
   public static StreamOptions parse(String... args) {
@@ -32,6 +43,7 @@ public record StreamOptions(
     Path cert = null;
     Path key = null;
     Path ca = null;
+    Duration repairInterval = DaemonOptions.DEFAULT_REPAIR_INTERVAL;
     List<String> errors = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -48,6 +60,13 @@ public record StreamOptions(
         case "--tls-cert" -> cert = Path.of(v);
         case "--tls-key" -> key = Path.of(v);
         case "--tls-ca" -> ca = Path.of(v);
+        case "--repair-interval" -> {
+          try {
+            repairInterval = Durations.parse(v);
+          } catch (IllegalArgumentException e) {
+            errors.add("--repair-interval: " + e.getMessage());
+          }
+        }
         default -> {
           errors.add("unknown option " + a);
           continue;
@@ -73,6 +92,6 @@ public record StreamOptions(
     }
     Optional<ClientTls> tls =
         tlsFiles == 3 ? Optional.of(new ClientTls(cert, key, ca)) : Optional.empty();
-    return new StreamOptions(node, operator, pinRoot, stateFile, tls);
+    return new StreamOptions(node, operator, pinRoot, stateFile, tls, repairInterval);
   }
 }

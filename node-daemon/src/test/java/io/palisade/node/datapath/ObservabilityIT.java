@@ -61,7 +61,9 @@ class ObservabilityIT extends NodeScenarios {
               assertThat(e.reason()).isEqualTo("policy_denied");
               assertThat(e.toJson()).contains("\"protocol\":\"TCP\"", "\"destination_port\":80");
             });
-    String metrics = Metrics.render(node.datapath().counters(), node.datapath().fill());
+    String metrics =
+        Metrics.render(
+            node.datapath().counters(), node.datapath().fill(), node.datapath().repairedEntries());
     assertThat(metrics)
         .containsPattern("palisade_dropped_packets_total\\{reason=\"policy_denied\"} [1-9]")
         .containsPattern("palisade_forwarded_packets_total\\{reason=\"ct_reply\"} [1-9]")

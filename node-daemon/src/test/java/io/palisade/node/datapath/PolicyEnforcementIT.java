@@ -330,7 +330,11 @@ class PolicyEnforcementIT extends NodeScenarios {
               assertThat(e.reason()).isEqualTo("proxy_unavailable");
               assertThat(e.toJson()).contains("\"reason\":\"proxy_unavailable\"");
             });
-    assertThat(Metrics.render(node.datapath().counters(), node.datapath().fill()))
+    assertThat(
+            Metrics.render(
+                node.datapath().counters(),
+                node.datapath().fill(),
+                node.datapath().repairedEntries()))
         .containsPattern("palisade_dropped_packets_total\\{reason=\"proxy_unavailable\"} [1-9]");
     assertMatchesEngine(List.of(l7, plain, Flow.tcp(DB, BACKEND, 80)));
   }

@@ -93,6 +93,7 @@ class RestartIT extends NodeScenarios {
             Flow.tcp(BACKEND, FRONTEND, 80),
             Flow.icmp(STRANGER, BACKEND));
     ProbeLoop loop = null;
+    node.killDaemon(); // one writer per datapath: the daemon process is it from here
     try {
       String first;
       try (DaemonProcess daemon = DaemonProcess.start(node.topology().node(), args)) {
@@ -131,7 +132,7 @@ class RestartIT extends NodeScenarios {
       if (loop != null) {
         loop.stop();
       }
-      node.restartDaemon(); // the in-test datapath re-reads what the daemon wrote
+      node.startDaemon(); // the in-test datapath re-reads what the daemon wrote
     }
     assertThat(loop.mismatches()).as("probes that disagreed with the engine at any time").isEmpty();
   }

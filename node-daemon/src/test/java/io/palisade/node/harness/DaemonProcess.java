@@ -75,6 +75,24 @@ public final class DaemonProcess implements AutoCloseable {
     throw new AssertionError("daemon never printed '" + prefix + "'; output:\n" + output());
   }
 
+  /** The daemon's PID (nsenter execs it, so it is the JVM's). */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGHUP, which asks the daemon to read its maps back and repair them now. */
+  public void hangUp() {
+    Sh.must("kill", "-HUP", Long.toString(process.pid()));
+  }
+
+  /** The exit code, once the daemon ends by itself within 60 s. */
+  public int awaitExit() throws InterruptedException {
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new AssertionError("daemon still running after 60 s; output:\n" + output());
+    }
+    return process.exitValue();
+  }
+
   public String output() {
     synchronized (all) {
       return String.join("\n", all);

@@ -110,7 +110,9 @@ public final class DatapathFixture implements AutoCloseable {
           Files.delete(f);
         }
       }
-      Files.writeString(policyDir.resolve("policy.yaml"), yaml);
+      if (!yaml.isBlank()) { // an empty policy file is an error; no policy is no file
+        Files.writeString(policyDir.resolve("policy.yaml"), yaml);
+      }
       LoadResult loaded = new PolicyLoader().load(List.of(policyDir));
       if (!loaded.valid()) {
         throw new IllegalArgumentException("invalid test policy: " + loaded.errors());

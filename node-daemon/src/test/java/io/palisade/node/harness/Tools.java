@@ -25,7 +25,8 @@ public final class Tools {
           "curl", new Tool("curl", List.of("--version")),
           "python3", new Tool("python3", List.of("--version")),
           "iptables-legacy", new Tool("iptables", List.of("--version")),
-          "sh", new Tool("dash", List.of("-c", "true")));
+          "sh", new Tool("dash", List.of("-c", "true")),
+          "kill", new Tool("procps", List.of("-V")));
 
   private static final Map<String, Path> CHECKED = new ConcurrentHashMap<>();
 

@@ -106,7 +106,7 @@ public final class RevisionRollout {
             entries,
             declared,
             content.unreadableFiles(),
-            PrunePlan.Budget.fromAnnotations(sourceAnnotations));
+            PrunePlan.budget(sourceAnnotations));
     return switch (decision) {
       case PrunePlan.Decision.Refused r ->
           new Result(

@@ -2,9 +2,11 @@ package io.palisade.pipeline.local;
 
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.Pipeline;
+import io.palisade.pipeline.RemovalBudget;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.policy.cluster.Cluster;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
+import java.util.Optional;
 
 /**
  * The pipeline as standalone mode and the node daemon's file mode run it: policies from snapshots,
@@ -18,20 +20,23 @@ public final class LocalPipeline {
   // One allocator for the life of the process: identities (and the datapath's view of them) stay
   // the same from one generation to the next.
   private final InMemoryIdentityAllocator allocator = new InMemoryIdentityAllocator();
-  private final SnapshotIntake policies = new SnapshotIntake(inventory);
+  private final SnapshotIntake policies;
   private final ClusterIntake cluster;
   private final Pipeline pipeline;
 
   /**
    * @param node the node this process stands for, which every pod of the cluster file runs on
+   * @param budget how much of the policies one snapshot may remove
    */
-  public LocalPipeline(String node, NodeStateApplier applier) {
+  public LocalPipeline(String node, NodeStateApplier applier, RemovalBudget budget) {
+    this.policies = new SnapshotIntake(inventory, budget);
     this.cluster = new ClusterIntake(inventory, node);
     this.pipeline = new Pipeline(inventory, allocator, applier);
   }
 
-  public void accept(PolicySnapshot snapshot) {
-    policies.accept(snapshot);
+  /** Takes a snapshot of the policies, or refuses it whole (see {@link SnapshotIntake}). */
+  public Optional<SnapshotIntake.Refusal> accept(PolicySnapshot snapshot) {
+    return policies.accept(snapshot);
   }
 
   public void accept(Cluster next) {

@@ -4,24 +4,41 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.palisade.crds.cilium.CiliumCIDRGroup;
+import io.palisade.pipeline.RemovalBudget;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyTranslation;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.pipeline.model.PolicyRef;
 import io.palisade.policy.parse.FieldError;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Writes policy snapshots into the inventory, as the operator's informers write API objects: each
  * object gets a generation that grows when its content changes, a valid one replaces its previous
  * copy, an invalid one leaves its last valid copy in force, and an object gone from a snapshot that
- * was read whole is removed. Not thread-safe: it is its inventory's one writer of policies.
+ * was read whole is removed. A snapshot that would remove more than its {@link RemovalBudget}
+ * allows (all objects, more than half, any clusterwide policy by default) is refused whole: nothing
+ * changes until the source comes back within the budget or the budget is raised. Not thread-safe:
+ * it is its inventory's one writer of policies.
  */
 public final class SnapshotIntake {
+
+  /** Ends a refusal's reason: how the user gets past it. */
+  static final String HOW_TO_ALLOW =
+      "restore them, or run with --prune-budget unlimited (or a larger share) to allow it";
+
+  /** A snapshot refused whole: why, and the objects it would have removed. */
+  public record Refusal(String reason, List<PolicyRef> wouldRemove) {
+    public Refusal {
+      wouldRemove = List.copyOf(wouldRemove);
+    }
+  }
 
   private record Seen(String content, long generation) {}
 
@@ -30,28 +47,43 @@ public final class SnapshotIntake {
   private final ObjectMapper mapper = new ObjectMapper();
   private final ClusterInventory inventory;
   private final Map<PolicyRef, Seen> seen = new HashMap<>();
+  private final RemovalBudget budget;
 
-  public SnapshotIntake(ClusterInventory inventory) {
+  public SnapshotIntake(ClusterInventory inventory, RemovalBudget budget) {
     this.inventory = inventory;
+    this.budget = budget;
   }
 
-  public void accept(PolicySnapshot snapshot) {
-    Set<PolicyRef> present = new HashSet<>();
-    snapshot.valid().forEach((ref, object) -> present.add(putValid(ref, object)));
-    snapshot.invalid().forEach((ref, errors) -> present.add(putInvalid(ref, errors)));
-    if (!snapshot.complete()) {
-      return; // Its unreadable files may hold the objects that look deleted.
+  /** Takes the snapshot whole, or refuses it whole and changes nothing. */
+  public Optional<Refusal> accept(PolicySnapshot snapshot) {
+    Set<PolicyRef> present = new HashSet<>(snapshot.valid().keySet());
+    present.addAll(snapshot.invalid().keySet());
+    // A snapshot with unreadable files removes nothing: they may hold the objects that look gone.
+    List<PolicyRef> gone =
+        snapshot.complete()
+            ? seen.keySet().stream()
+                .filter(ref -> !present.contains(ref))
+                .sorted(Comparator.comparing(PolicyRef::toString))
+                .toList()
+            : List.of();
+    Optional<Refusal> refused =
+        budget
+            .refusal(seen.size(), gone, PolicyRef::kind, HOW_TO_ALLOW)
+            .map(reason -> new Refusal(reason, gone));
+    if (refused.isPresent()) {
+      return refused;
     }
-    for (PolicyRef ref : Set.copyOf(seen.keySet())) {
-      if (!present.contains(ref)) {
-        seen.remove(ref);
-        if (ref.kind().equals(CIDR_GROUP)) {
-          inventory.removeCidrGroup(ref.name());
-        } else {
-          inventory.removePolicy(ref);
-        }
+    snapshot.valid().forEach(this::putValid);
+    snapshot.invalid().forEach(this::putInvalid);
+    for (PolicyRef ref : gone) {
+      seen.remove(ref);
+      if (ref.kind().equals(CIDR_GROUP)) {
+        inventory.removeCidrGroup(ref.name());
+      } else {
+        inventory.removePolicy(ref);
       }
     }
+    return Optional.empty();
   }
 
   private PolicyRef putValid(PolicyRef ref, HasMetadata object) {
@@ -67,7 +99,7 @@ public final class SnapshotIntake {
             generation,
             List.of(),
             PolicyTranslation.rules(object, List.of()),
-            java.util.Optional.of(object)));
+            Optional.of(object)));
     return ref;
   }
 

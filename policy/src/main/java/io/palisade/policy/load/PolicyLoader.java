@@ -80,10 +80,19 @@ public final class PolicyLoader {
       document(file, doc, batch);
     }
     split.problem().ifPresent(p -> batch.fileError(file, p));
+    if (split.problem().isEmpty() && split.documents().stream().allMatch(PolicyLoader::isEmpty)) {
+      // A truncated or emptied file must not read as "this file holds no policies": that would
+      // remove its policies at once. As an error it blocks every removal until it is fixed.
+      batch.fileError(file, "holds no YAML document (an empty policy file is an error)");
+    }
+  }
+
+  private static boolean isEmpty(JsonNode doc) {
+    return doc == null || doc.isNull() || doc.isMissingNode();
   }
 
   private void document(String file, JsonNode doc, Batch batch) {
-    if (doc == null || doc.isNull() || doc.isMissingNode()) {
+    if (isEmpty(doc)) {
       return;
     }
     if (!doc.isObject()) {

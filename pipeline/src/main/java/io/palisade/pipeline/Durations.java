@@ -1,4 +1,4 @@
-package io.palisade.gitops;
+package io.palisade.pipeline;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
