@@ -60,6 +60,33 @@ class PolicyEnforcementIT extends NodeScenarios {
     assertMatchesEngine(node.podMatrix());
   }
 
+  /**
+   * A YAML alias means its anchor's value: the deny below names the frontend through an alias, and
+   * the frontend is refused on real packets (it used to read as the anchor's name, "blocked", and
+   * deny nothing).
+   */
+  @Test
+  void aYamlAliasInADenyMeansTheAnchorsValue() {
+    node.enforce(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata:
+          name: backend-but-blocked
+          namespace: app
+          annotations: {blocked-app: &blocked frontend}
+        spec:
+          endpointSelector: {matchLabels: {app: backend}}
+          ingress:
+            - fromEntities: [all]
+          ingressDeny:
+            - fromEndpoints: [{matchLabels: {app: *blocked}}]
+        """);
+    assertThat(node.expected(Flow.tcp(FRONTEND, BACKEND, 80))).isEqualTo(Outcome.DENIED);
+    assertThat(node.expected(Flow.tcp(DB, BACKEND, 80))).isEqualTo(Outcome.ALLOWED);
+    assertMatchesEngine(node.podMatrix());
+  }
+
   @Test
   void namespaceSelectors() {
     node.enforce(
