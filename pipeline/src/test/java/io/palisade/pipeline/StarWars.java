@@ -49,6 +49,9 @@ public final class StarWars {
   }
 
   public static List<PolicyRule> rules(String... yaml) {
+    if (yaml.length == 0) {
+      return List.of(); // No file at all: an empty one would be an error of its own.
+    }
     LoadResult r = new PolicyLoader().load("test.yaml", String.join("\n---\n", yaml));
     if (!r.valid()) {
       throw new IllegalArgumentException(r.errors().toString());
