@@ -7,6 +7,7 @@ import io.palisade.gitops.SourceSync;
 import io.palisade.gitops.TokenBucket;
 import io.palisade.gitops.WebhookReceiver;
 import io.palisade.gitops.WebhookVerifier;
+import io.palisade.http.ListenAddress;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.DatapathBusyException;
@@ -72,8 +73,16 @@ public final class StandaloneCommand implements Callable<Integer> {
       description = "Namespaces and Pods.")
   Path cluster;
 
-  @Option(names = "--http-port", defaultValue = "9876", description = "Loopback port (0: any).")
+  @Option(names = "--http-port", defaultValue = "9876", description = "HTTP port (0: any).")
   int httpPort;
+
+  @Option(
+      names = "--http-address",
+      defaultValue = ListenAddress.LOOPBACK,
+      description =
+          "Address of /readyz, /api/policies and the webhook (0.0.0.0: every address; the"
+              + " status is readable by anyone who reaches it).")
+  String httpAddress;
 
   @Option(
       names = "--interval",
@@ -153,10 +162,14 @@ public final class StandaloneCommand implements Callable<Integer> {
       Optional<WebhookReceiver> hook = webhook();
       Semaphore wake = new Semaphore(0);
       try (StatusServer server =
-          new StatusServer(httpPort, loop::statuses, loop::readiness, hook, wake::release)) {
-        out.println("palisade: standalone on http://127.0.0.1:" + server.port() + "/readyz");
-        hook.ifPresent(
-            h -> out.println("palisade: webhook at http://127.0.0.1:" + server.port() + h.path()));
+          new StatusServer(
+              ListenAddress.parse("--http-address", httpAddress, httpPort),
+              loop::statuses,
+              loop::readiness,
+              hook,
+              wake::release)) {
+        out.println("palisade: standalone on " + server.url() + "/readyz");
+        hook.ifPresent(h -> out.println("palisade: webhook at " + server.url() + h.path()));
         out.flush();
         loop.run(every, wake);
       }

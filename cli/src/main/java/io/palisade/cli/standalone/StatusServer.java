@@ -1,14 +1,13 @@
 package io.palisade.cli.standalone;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.palisade.gitops.WebhookReceiver;
+import io.palisade.http.EmbeddedHttpServer;
+import io.palisade.http.HttpLimits;
+import io.palisade.http.HttpResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,20 +16,25 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Standalone mode's HTTP face on loopback: {@code GET /readyz} answers 200 once the current
- * generation of policies is applied (and, with enforcement, in the datapath), and {@code GET
- * /api/policies} lists each policy with conditions in the kstatus shape; with a Git source, a
- * verified webhook call at {@code /hook/<sha256>} syncs at once.
+ * Standalone mode's HTTP face (loopback unless told otherwise): {@code GET /readyz} answers 200
+ * once the current generation of policies is applied (and, with enforcement, in the datapath), and
+ * {@code GET /api/policies} lists each policy with conditions in the kstatus shape; with a Git
+ * source, a verified webhook call at {@code /hook/<sha256>} syncs at once.
  */
 public final class StatusServer implements AutoCloseable {
 
-  private final HttpServer server;
+  private final EmbeddedHttpServer server;
   private final ObjectMapper json = new ObjectMapper();
 
-  /** {@code ready} says whether the current generation is in force, and at which revision. */
+  /** On loopback; {@code ready} says whether the current generation is in force, and where. */
   public StatusServer(int port, Supplier<List<PolicyStatus>> state, Supplier<Readiness> ready)
       throws IOException {
-    this(port, state, ready, Optional.empty(), () -> {});
+    this(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+        state,
+        ready,
+        Optional.empty(),
+        () -> {});
   }
 
   /**
@@ -38,49 +42,41 @@ public final class StatusServer implements AutoCloseable {
    * a bad signature is refused with 401 and logged by the caller's receiver answer.
    */
   public StatusServer(
-      int port,
+      InetSocketAddress address,
       Supplier<List<PolicyStatus>> state,
       Supplier<Readiness> ready,
       Optional<WebhookReceiver> hook,
       Runnable syncNow)
       throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-    server.createContext(
-        "/readyz",
-        ex -> {
-          Readiness r = ready.get();
-          send(ex, r.ready() ? 200 : 503, r.message() + "\n", "text/plain");
-        });
-    server.createContext(
-        "/api/policies",
-        ex ->
-            send(
-                ex,
-                200,
-                json.writeValueAsString(policies(state.get(), ready.get())),
-                "application/json"));
+    EmbeddedHttpServer.Builder b =
+        EmbeddedHttpServer.on(address)
+            .limits(HttpLimits.DEFAULT.withMaxBodyBytes(WebhookReceiver.MAX_BODY_BYTES))
+            .get(
+                "/readyz",
+                request -> {
+                  Readiness r = ready.get();
+                  return HttpResponse.text(r.ready() ? 200 : 503, r.message() + "\n");
+                })
+            .get(
+                "/api/policies",
+                request ->
+                    HttpResponse.json(
+                        200, json.writeValueAsString(policies(state.get(), ready.get()))));
     hook.ifPresent(
         receiver ->
-            server.createContext(
+            b.prefix(
                 "/hook/",
-                ex -> {
-                  byte[] body = ex.getRequestBody().readNBytes(WebhookReceiver.MAX_BODY_BYTES + 1);
+                request -> {
                   WebhookReceiver.Answer a =
                       receiver.receive(
-                          ex.getRequestMethod(),
-                          ex.getRequestURI().getPath(),
-                          h -> Optional.ofNullable(ex.getRequestHeaders().getFirst(h)),
-                          body);
+                          request.method(), request.path(), request::header, request.body());
                   if (a.sync()) {
                     syncNow.run();
                   }
-                  send(
-                      ex,
-                      a.status(),
-                      a.sync() ? "sync started\n" : a.reason() + "\n",
-                      "text/plain");
+                  return HttpResponse.text(
+                      a.status(), a.sync() ? "sync started\n" : a.reason() + "\n");
                 }));
-    server.start();
+    server = b.start();
   }
 
   /**
@@ -92,7 +88,14 @@ public final class StatusServer implements AutoCloseable {
       boolean ready, boolean held, String message, String reason, String detail) {}
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
+  }
+
+  /** {@code http://HOST:PORT} of where it listens. */
+  public String url() {
+    InetSocketAddress a = server.address();
+    String host = a.getAddress().getHostAddress();
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   private static List<Map<String, Object>> policies(List<PolicyStatus> state, Readiness r) {
@@ -170,17 +173,8 @@ public final class StatusServer implements AutoCloseable {
     return c;
   }
 
-  private static void send(HttpExchange ex, int code, String body, String type) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(code, bytes.length);
-    try (OutputStream os = ex.getResponseBody()) {
-      os.write(bytes);
-    }
-  }
-
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

@@ -21,6 +21,8 @@ import io.palisade.policy.mapstate.Verdict;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -269,7 +271,12 @@ class StandaloneTest {
                     }
                   });
       try (StatusServer server =
-          new StatusServer(0, p::statuses, p::readiness, Optional.of(receiver), wake::release)) {
+          new StatusServer(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+              p::statuses,
+              p::readiness,
+              Optional.of(receiver),
+              wake::release)) {
         HttpClient http = HttpClient.newHttpClient();
         URI hook = URI.create("http://127.0.0.1:" + server.port() + receiver.path());
         await(() -> p.generation() == 1 && p.readiness().ready());
