@@ -42,13 +42,17 @@ end
 
 -- Stalled: a human must act (an invalid policy, L7 rules no proxy enforces, a quarantined
 -- document, a refused signature or prune).
+local ready = conditions.Ready
 if conditions.Stalled ~= nil and conditions.Stalled.status == "True" then
   hs.status = "Degraded"
   hs.message = describe(conditions.Stalled)
+  if ready ~= nil and ready.status == "False" and ready.reason ~= conditions.Stalled.reason then
+    -- LastGoodKept: Ready says what stays in force, Stalled says what is wrong.
+    hs.message = describe(ready) .. ": " .. conditions.Stalled.message
+  end
   return hs
 end
 
-local ready = conditions.Ready
 if ready ~= nil and ready.status == "True" then
   hs.status = "Healthy"
   hs.message = describe(ready)
