@@ -26,6 +26,12 @@ public final class Palisade {
           java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("uninstall")) {
+      // The node daemon's: detach the tc programs, remove the pins and the state file.
+      System.exit(
+          io.palisade.node.UninstallCommand.run(
+              java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+    }
     System.exit(run(args));
   }
 

@@ -56,6 +56,12 @@ public final class NodeDaemon {
           java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("uninstall")) {
+      System.exit(
+          UninstallCommand.run(
+              java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     DaemonOptions options;
     try {
       options = DaemonOptions.parse(args);

@@ -2,6 +2,7 @@ package io.palisade.crds.cilium;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -17,6 +18,19 @@ import java.util.List;
 @Kind("CiliumClusterwideNetworkPolicy")
 @Plural("ciliumclusterwidenetworkpolicies")
 @ShortNames({"ccnp"})
+// Cilium's own CRD shows Valid and Age; Enforced says whether the nodes hold it.
+@AdditionalPrinterColumn(
+    name = "Valid",
+    type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.conditions[?(@.type==\"Valid\")].status")
+@AdditionalPrinterColumn(
+    name = "Enforced",
+    type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.conditions[?(@.type==\"Enforced\")].status")
+@AdditionalPrinterColumn(
+    name = "Age",
+    type = AdditionalPrinterColumn.Type.DATE,
+    jsonPath = ".metadata.creationTimestamp")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CiliumClusterwideNetworkPolicy extends CustomResource<Rule, PolicyStatus> {
 

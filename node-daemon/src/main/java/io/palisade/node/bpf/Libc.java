@@ -36,6 +36,13 @@ public final class Libc {
       Native.functionWithErrno(LIBC, "flock", FunctionDescriptor.of(C_INT, C_INT, C_INT));
   private static final MethodHandle CLOSE =
       Native.function(LIBC, "close", FunctionDescriptor.of(C_INT, C_INT));
+  private static final MethodHandle IF_NAMEINDEX =
+      Native.functionWithErrno(LIBC, "if_nameindex", FunctionDescriptor.of(C_POINTER));
+  private static final MethodHandle IF_FREENAMEINDEX =
+      Native.function(LIBC, "if_freenameindex", FunctionDescriptor.ofVoid(C_POINTER));
+
+  /** {@code struct if_nameindex}: an unsigned index, padding, a pointer to the name. */
+  private static final long IF_NAMEINDEX_SIZE = 16;
 
   /** CLONE_NEWNET, for {@link #setns}. */
   public static final int CLONE_NEWNET = 0x40000000;
@@ -51,6 +58,36 @@ public final class Libc {
         throw new BpfException("if_nametoindex(" + name + ")", Native.errno(state));
       }
       return index;
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  /**
+   * The names of the network interfaces of the calling thread's network namespace (if_nameindex
+   * asks the kernel over netlink, so a thread inside a test namespace sees that namespace's).
+   */
+  public static java.util.List<String> interfaceNames() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.CALL_STATE);
+      MemorySegment list = (MemorySegment) IF_NAMEINDEX.invokeExact(state);
+      if (list.equals(MemorySegment.NULL)) {
+        throw new BpfException("if_nameindex()", Native.errno(state));
+      }
+      try {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        MemorySegment entries = list.reinterpret(Long.MAX_VALUE);
+        for (long off = 0; ; off += IF_NAMEINDEX_SIZE) {
+          int index = entries.get(java.lang.foreign.ValueLayout.JAVA_INT, off);
+          if (index == 0) {
+            return names;
+          }
+          MemorySegment name = entries.get(java.lang.foreign.ValueLayout.ADDRESS, off + 8);
+          names.add(name.reinterpret(256).getString(0));
+        }
+      } finally {
+        IF_FREENAMEINDEX.invokeExact(list);
+      }
     } catch (Throwable t) {
       throw Native.rethrow(t);
     }

@@ -20,6 +20,7 @@ public final class Tools {
   private static final Map<String, Tool> KNOWN =
       Map.of(
           "ip", new Tool("iproute2", List.of("-V")),
+          "tc", new Tool("iproute2", List.of("-V")),
           "ping", new Tool("iputils-ping", List.of("-V")),
           "nsenter", new Tool("util-linux", List.of("--version")),
           "curl", new Tool("curl", List.of("--version")),

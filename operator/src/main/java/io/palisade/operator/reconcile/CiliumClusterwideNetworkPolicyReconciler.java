@@ -1,10 +1,12 @@
 package io.palisade.operator.reconcile;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
 import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.operator.status.ObjectEvents;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import jakarta.inject.Inject;
@@ -23,14 +25,25 @@ import java.util.concurrent.TimeUnit;
 public class CiliumClusterwideNetworkPolicyReconciler
     extends PolicyStatusReconciler<CiliumClusterwideNetworkPolicy> {
 
+  /** The operator's: Events are written through {@code client}. */
   @Inject
+  public CiliumClusterwideNetworkPolicyReconciler(
+      Pipeline pipeline, PolicyValidation validation, KubernetesClient client) {
+    this(
+        pipeline,
+        validation,
+        Clock.systemUTC(),
+        Optional.of(new ObjectEvents(client, Clock.systemUTC(), EVENT_COMPONENT)));
+  }
+
+  /** Without Events. */
   public CiliumClusterwideNetworkPolicyReconciler(Pipeline pipeline, PolicyValidation validation) {
-    this(pipeline, validation, Clock.systemUTC());
+    this(pipeline, validation, Clock.systemUTC(), Optional.empty());
   }
 
   public CiliumClusterwideNetworkPolicyReconciler(
-      Pipeline pipeline, PolicyValidation validation, Clock clock) {
-    super(CiliumClusterwideNetworkPolicy.class, pipeline, validation, clock);
+      Pipeline pipeline, PolicyValidation validation, Clock clock, Optional<ObjectEvents> events) {
+    super(CiliumClusterwideNetworkPolicy.class, pipeline, validation, clock, events);
   }
 
   @Override

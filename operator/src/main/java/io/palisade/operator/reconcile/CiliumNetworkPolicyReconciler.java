@@ -1,10 +1,12 @@
 package io.palisade.operator.reconcile;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.operator.status.ObjectEvents;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import jakarta.inject.Inject;
@@ -22,14 +24,25 @@ import java.util.concurrent.TimeUnit;
         @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
 public class CiliumNetworkPolicyReconciler extends PolicyStatusReconciler<CiliumNetworkPolicy> {
 
+  /** The operator's: Events are written through {@code client}. */
   @Inject
+  public CiliumNetworkPolicyReconciler(
+      Pipeline pipeline, PolicyValidation validation, KubernetesClient client) {
+    this(
+        pipeline,
+        validation,
+        Clock.systemUTC(),
+        Optional.of(new ObjectEvents(client, Clock.systemUTC(), EVENT_COMPONENT)));
+  }
+
+  /** Without Events. */
   public CiliumNetworkPolicyReconciler(Pipeline pipeline, PolicyValidation validation) {
-    this(pipeline, validation, Clock.systemUTC());
+    this(pipeline, validation, Clock.systemUTC(), Optional.empty());
   }
 
   public CiliumNetworkPolicyReconciler(
-      Pipeline pipeline, PolicyValidation validation, Clock clock) {
-    super(CiliumNetworkPolicy.class, pipeline, validation, clock);
+      Pipeline pipeline, PolicyValidation validation, Clock clock, Optional<ObjectEvents> events) {
+    super(CiliumNetworkPolicy.class, pipeline, validation, clock, events);
   }
 
   @Override

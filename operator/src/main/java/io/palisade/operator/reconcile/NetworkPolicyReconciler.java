@@ -3,10 +3,12 @@ package io.palisade.operator.reconcile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.operator.status.ObjectEvents;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import jakarta.inject.Inject;
@@ -33,13 +35,25 @@ public class NetworkPolicyReconciler extends PolicyStatusReconciler<NetworkPolic
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The operator's: Events are written through {@code client}. */
   @Inject
-  public NetworkPolicyReconciler(Pipeline pipeline, PolicyValidation validation) {
-    this(pipeline, validation, Clock.systemUTC());
+  public NetworkPolicyReconciler(
+      Pipeline pipeline, PolicyValidation validation, KubernetesClient client) {
+    this(
+        pipeline,
+        validation,
+        Clock.systemUTC(),
+        Optional.of(new ObjectEvents(client, Clock.systemUTC(), EVENT_COMPONENT)));
   }
 
-  public NetworkPolicyReconciler(Pipeline pipeline, PolicyValidation validation, Clock clock) {
-    super(NetworkPolicy.class, pipeline, validation, clock);
+  /** Without Events. */
+  public NetworkPolicyReconciler(Pipeline pipeline, PolicyValidation validation) {
+    this(pipeline, validation, Clock.systemUTC(), Optional.empty());
+  }
+
+  public NetworkPolicyReconciler(
+      Pipeline pipeline, PolicyValidation validation, Clock clock, Optional<ObjectEvents> events) {
+    super(NetworkPolicy.class, pipeline, validation, clock, events);
   }
 
   /** The status kept on a NetworkPolicy, if it has a readable one. */

@@ -9,7 +9,9 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.operator.status.ObjectEvents;
 import io.palisade.operator.status.PolicyConditions;
+import io.palisade.operator.status.PolicyEvents;
 import io.palisade.pipeline.Enforcement;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.Pipeline;
@@ -26,21 +28,34 @@ import java.util.Set;
  * generation to the pipeline), read how far it is enforced, and write the status only when it says
  * something new. A node's ack or new revision wakes the policies on that node; a generation not yet
  * enforced everywhere is also looked at again shortly, in case a wake-up came before the reconciler
- * ran.
+ * ran. Each transition to a problem (invalid, last good kept, L7 not enforced) and the recovery
+ * from one is also an Event on the policy.
  */
 public abstract class PolicyStatusReconciler<P extends HasMetadata> implements Reconciler<P> {
 
   static final Duration RECHECK = Duration.ofSeconds(1);
 
+  /** The component named on the Events about policies. */
+  public static final String EVENT_COMPONENT = "palisade-operator";
+
   private final Pipeline pipeline;
   private final PolicyValidation validation;
   private final Clock clock;
   private final String kind;
+  private final Optional<ObjectEvents> events;
   private final SimpleInboundEventSource<P> nodeEvents = new SimpleInboundEventSource<>("nodes");
 
+  /**
+   * @param events where Events about the policies go; empty: none are written
+   */
   protected PolicyStatusReconciler(
-      Class<P> type, Pipeline pipeline, PolicyValidation validation, Clock clock) {
+      Class<P> type,
+      Pipeline pipeline,
+      PolicyValidation validation,
+      Clock clock,
+      Optional<ObjectEvents> events) {
     this.kind = HasMetadata.getKind(type);
+    this.events = events;
     this.pipeline = pipeline;
     this.validation = validation;
     this.clock = clock;
@@ -101,10 +116,14 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
                 .orElse(false),
             previous,
             clock.instant());
-    UpdateControl<P> control =
-        previous.isPresent() && PolicyConditions.same(previous.get(), next)
-            ? UpdateControl.noUpdate()
-            : write(policy, next);
+    boolean changed = previous.isEmpty() || !PolicyConditions.same(previous.get(), next);
+    if (changed) {
+      events.ifPresent(
+          sink ->
+              PolicyEvents.transition(previous, next)
+                  .ifPresent(e -> sink.emit(policy, e.warning(), e.reason(), e.message())));
+    }
+    UpdateControl<P> control = changed ? write(policy, next) : UpdateControl.noUpdate();
     boolean settled = !checked.valid() || enforcement.map(Enforcement::complete).orElse(false);
     return settled ? control : control.rescheduleAfter(RECHECK);
   }

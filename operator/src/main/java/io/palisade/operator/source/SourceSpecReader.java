@@ -33,11 +33,32 @@ public final class SourceSpecReader {
 
   private final Function<String, Optional<Map<String, String>>> secrets;
 
+  /** False when Secrets are not read at all: their contents are then nobody's error. */
+  private final boolean secretsRead;
+
   /**
    * @param secrets the decoded data of a Secret of the source's namespace, by name
    */
   public SourceSpecReader(Function<String, Optional<Map<String, String>>> secrets) {
+    this(secrets, true);
+  }
+
+  private SourceSpecReader(
+      Function<String, Optional<Map<String, String>>> secrets, boolean secretsRead) {
     this.secrets = secrets;
+    this.secretsRead = secretsRead;
+  }
+
+  /**
+   * Every error of the spec that no Secret decides: what admission can refuse. A Secret a source
+   * names may well be created after it (in the same GitOps apply), so a missing Secret, or what one
+   * holds, is left to the reconciler, which reports it in status.
+   */
+  public static List<SpecError> specErrors(PolicySource source) {
+    return switch (new SourceSpecReader(name -> Optional.empty(), false).read(source)) {
+      case Read.Valid v -> List.of();
+      case Read.Invalid i -> i.errors();
+    };
   }
 
   /** The outcome of reading a spec. */
@@ -67,8 +88,13 @@ public final class SourceSpecReader {
             s.path() == null ? "" : s.path(),
             timeout,
             credentials(s.secretRef(), errors),
-            verification(s.verify(), errors));
-    errors.addAll(git.validate());
+            verification(s.verify(), ref, errors));
+    for (SpecError e : git.validate()) {
+      // Without its Secret, an ssh:// source's credentials are unknown, not missing.
+      if (secretsRead || s.secretRef() == null || !e.field().equals("spec.secretRef")) {
+        errors.add(e);
+      }
+    }
     Optional<SourceSpec.DeletionPolicy> deletion = deletionPolicy(s.deletionPolicy(), errors);
     Optional<SourceSpec.Webhook> webhook = webhook(s.webhook(), errors);
     if (!errors.isEmpty()) {
@@ -140,7 +166,7 @@ public final class SourceSpecReader {
             });
   }
 
-  private Optional<Verification> verification(SourceVerify v, List<SpecError> errors) {
+  private Optional<Verification> verification(SourceVerify v, GitRef ref, List<SpecError> errors) {
     if (v == null) {
       return Optional.empty();
     }
@@ -155,6 +181,11 @@ public final class SourceSpecReader {
             yield null;
           }
         };
+    if (mode == Verification.Mode.TAG
+        && !(ref instanceof GitRef.Tag || ref instanceof GitRef.SemVer)) {
+      // Also checked with the keys; said here too, for a spec read without its Secrets.
+      errors.add(new SpecError("spec.verify.mode", "Tag needs spec.ref.tag or spec.ref.semver"));
+    }
     if (v.secretRef() == null) {
       errors.add(new SpecError("spec.verify.secretRef", "must name the Secret of trusted keys"));
       return Optional.empty();
@@ -221,6 +252,9 @@ public final class SourceSpecReader {
     }
     if (ref.getName() == null || ref.getName().isBlank()) {
       errors.add(new SpecError(field + ".name", "must be set"));
+      return Optional.empty();
+    }
+    if (!secretsRead) {
       return Optional.empty();
     }
     Optional<Map<String, String>> data = secrets.apply(ref.getName());

@@ -28,6 +28,18 @@ public final class PolicyConditions {
   /** The reason of a policy whose L7 rules no proxy enforces: their traffic is dropped. */
   public static final String L7_NOT_ENFORCED = "L7NotEnforced";
 
+  /** The reason of a generation that fails validation. */
+  public static final String INVALID = "Invalid";
+
+  /**
+   * Ready's reason when the generation is invalid and an earlier one stays in force (standalone
+   * mode says the same).
+   */
+  public static final String LAST_GOOD_KEPT = "LastGoodKept";
+
+  /** Ready's reason once every node holds the generation. */
+  public static final String ENFORCED_REASON = "Enforced";
+
   private PolicyConditions() {}
 
   /**
@@ -59,11 +71,12 @@ public final class PolicyConditions {
                           + g
                           + " stays in force")
               .orElse("the policy is invalid and enforced nowhere");
-      b.add(VALID, "False", "Invalid", why);
-      b.add(READY, "False", "Invalid", where);
-      b.add(RECONCILING, "False", "Invalid", "nothing to do until the policy is fixed");
-      b.add(STALLED, "True", "Invalid", why);
-      b.add(ENFORCED, "False", "Invalid", where);
+      String kept = inForce.filter(g -> g != generation).isPresent() ? LAST_GOOD_KEPT : INVALID;
+      b.add(VALID, "False", INVALID, why);
+      b.add(READY, "False", kept, where);
+      b.add(RECONCILING, "False", INVALID, "nothing to do until the policy is fixed");
+      b.add(STALLED, "True", INVALID, why);
+      b.add(ENFORCED, "False", kept, where);
       return b.status(null);
     }
     b.add(VALID, "True", "Valid", "the policy is valid");
@@ -89,9 +102,9 @@ public final class PolicyConditions {
       b.add(RECONCILING, "False", L7_NOT_ENFORCED, msg);
       b.add(ENFORCED, "False", L7_NOT_ENFORCED, msg);
     } else if (e.complete()) {
-      b.add(READY, "True", "Enforced", e.message());
-      b.add(RECONCILING, "False", "Enforced", e.message());
-      b.add(ENFORCED, "True", "Enforced", e.message());
+      b.add(READY, "True", ENFORCED_REASON, e.message());
+      b.add(RECONCILING, "False", ENFORCED_REASON, e.message());
+      b.add(ENFORCED, "True", ENFORCED_REASON, e.message());
     } else {
       b.add(READY, "Unknown", "Progressing", e.message());
       b.add(RECONCILING, "True", "Progressing", e.message());

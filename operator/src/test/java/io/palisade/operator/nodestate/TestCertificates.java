@@ -11,12 +11,12 @@ import java.util.Base64;
 import java.util.List;
 
 /** A throwaway CA and certificates signed by it, made with the JDK's keytool, as PEM files. */
-final class TestCertificates {
+public final class TestCertificates {
 
   private static final String PASS = "changeit";
   private final Path dir;
 
-  TestCertificates(Path dir) throws Exception {
+  public TestCertificates(Path dir) throws Exception {
     this.dir = dir;
     keytool(
         "-genkeypair",
@@ -38,7 +38,7 @@ final class TestCertificates {
   }
 
   /** Issues a certificate for {@code name} (its CN), valid for 127.0.0.1. */
-  TestCertificates issue(String name) throws Exception {
+  public TestCertificates issue(String name) throws Exception {
     keytool(
         "-genkeypair",
         "-alias",
@@ -83,11 +83,11 @@ final class TestCertificates {
     return this;
   }
 
-  Path certificate(String name) {
+  public Path certificate(String name) {
     return Path.of(cert(name));
   }
 
-  Path key(String name) {
+  public Path key(String name) {
     return dir.resolve(name + ".key");
   }
 

@@ -19,13 +19,16 @@ import io.palisade.operator.inventory.ClusterWatch;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.nodestate.TestDaemon;
+import io.palisade.operator.status.ObjectEvents;
 import io.palisade.operator.status.PolicyConditions;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.StarWars;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -64,7 +67,14 @@ class PolicyReconcilersTest {
     loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
     server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store);
     operator = MockCluster.operator(client);
-    operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation));
+    operator.register(
+        new CiliumNetworkPolicyReconciler(
+            pipeline,
+            validation,
+            Clock.systemUTC(),
+            Optional.of(
+                new ObjectEvents(
+                    client, Clock.systemUTC(), PolicyStatusReconciler.EVENT_COMPONENT))));
     operator.register(new CiliumClusterwideNetworkPolicyReconciler(pipeline, validation));
     operator.register(new NetworkPolicyReconciler(pipeline, validation));
     operator.start();
@@ -287,6 +297,52 @@ class PolicyReconcilersTest {
         .isEqualTo("generation 2 is invalid; generation 1 stays in force");
     assertThat(store.local("node-a").endpoints().get("default/deathstar").enforceIngress())
         .isTrue();
+  }
+
+  /** The Events about rule1, oldest first: type, reason and message. */
+  private List<String> events() {
+    return client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> e.getInvolvedObject().getName().equals("rule1"))
+        .sorted(java.util.Comparator.comparing(e -> e.getMetadata().getName()))
+        .map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage())
+        .toList();
+  }
+
+  @Test
+  void eachPolicyProblemIsOneEventAndTheRecoveryAnother() throws Exception {
+    client
+        .resources(CiliumNetworkPolicy.class)
+        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
+        .create();
+    daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Ready")));
+    assertThat(events()).as("enforced from the start: nothing to report").isEmpty();
+
+    updateRule1(StarWars.RULE1.replace("\"80\"", "\"99999\""));
+    await().until(() -> CnpStatus.of(client, "rule1").observedGeneration() == 2);
+    // Reconciles that find nothing new, and the periodic re-check, add no second event.
+    Thread.sleep(2500);
+    assertThat(events())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "Warning LastGoodKept: generation 2 is invalid; generation 1 stays in force:"
+                + " spec.ingress[0].toPorts[0].ports[0].port:");
+
+    updateRule1(StarWars.RULE1.replace("\"80\"", "\"8080\""));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              PolicyStatus s = CnpStatus.of(client, "rule1");
+              return s.observedGeneration() == 3 && "True".equals(CnpStatus.condition(s, "Ready"));
+            });
+    await().until(() -> events().size() == 2);
+    assertThat(events().get(1)).startsWith("Normal Enforced: enforced on 1/1 node at revision ");
+    Thread.sleep(1500);
+    assertThat(events()).hasSize(2);
   }
 
   @Test
