@@ -8,7 +8,12 @@ import java.util.Optional;
 
 /** {@code node-daemon --node NAME --operator HOST:PORT}, parsed; every problem reported at once. */
 public record StreamOptions(
-    String node, String operator, Path pinRoot, Path stateFile, Optional<ClientTls> tls) {
+    String node,
+    String operator,
+    Path pinRoot,
+    Path stateFile,
+    Optional<ClientTls> tls,
+    Optional<Path> tlsAuto) {
 
   /** Beside the pins, but on a file system that takes regular files and empties on reboot too. */
   public static final Path DEFAULT_STATE_FILE = Path.of("/run/palisade/node-state.pb");
@@ -17,11 +22,13 @@ public record StreamOptions(
       """
       usage: palisade node-daemon --node NAME --operator HOST:PORT
                                   [--pin-root DIR] [--state-file FILE]
-                                  [--tls-cert PEM --tls-key PEM --tls-ca PEM]
+                                  [--tls-cert PEM --tls-key PEM --tls-ca PEM | --tls-auto DIR]
         Enforces what the operator streams for node NAME: says hello with the revision the maps
         hold (kept in --state-file, default /run/palisade/node-state.pb), applies each snapshot
         or delta by difference, acks it, and reconnects with backoff when the stream ends. With
         the three --tls-* files it speaks mutual TLS: its certificate's CN must name its node.
+        With --tls-auto it obtains that certificate itself from the operator's CA (through a
+        CertificateSigningRequest, in a pod), keeps it in DIR and renews it.
       """;
 
   public static StreamOptions parse(String... args) {
@@ -32,6 +39,7 @@ public record StreamOptions(
     Path cert = null;
     Path key = null;
     Path ca = null;
+    Path auto = null;
     List<String> errors = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -48,6 +56,7 @@ public record StreamOptions(
         case "--tls-cert" -> cert = Path.of(v);
         case "--tls-key" -> key = Path.of(v);
         case "--tls-ca" -> ca = Path.of(v);
+        case "--tls-auto" -> auto = Path.of(v);
         default -> {
           errors.add("unknown option " + a);
           continue;
@@ -68,11 +77,14 @@ public record StreamOptions(
     if (tlsFiles != 0 && tlsFiles != 3) {
       errors.add("--tls-cert, --tls-key and --tls-ca go together");
     }
+    if (auto != null && tlsFiles != 0) {
+      errors.add("--tls-auto obtains the certificate itself: give it or the --tls-* files");
+    }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", errors) + "\n" + USAGE);
     }
     Optional<ClientTls> tls =
         tlsFiles == 3 ? Optional.of(new ClientTls(cert, key, ca)) : Optional.empty();
-    return new StreamOptions(node, operator, pinRoot, stateFile, tls);
+    return new StreamOptions(node, operator, pinRoot, stateFile, tls, Optional.ofNullable(auto));
   }
 }
