@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class StatusServerTest {
 
   private static final StatusServer.Readiness READY =
-      new StatusServer.Readiness(true, "ready: generation 1 at r1", "Resolved", "resolved");
+      new StatusServer.Readiness(true, true, "ready: generation 1 at r1", "Resolved", "resolved");
 
   @Test
   void slowClientsDoNotKeepReadyzFromOthers() throws Exception {

@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLException;
 
 /**
@@ -89,17 +91,7 @@ public final class NodeStateClient implements AutoCloseable {
 
   /** A channel to the operator at {@code host:port}, with mutual TLS when {@code tls} is given. */
   public static ManagedChannel channel(String hostPort, Optional<ClientTls> tls) {
-    int colon = hostPort.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("--operator " + hostPort + ": expected HOST:PORT");
-    }
-    String host = hostPort.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    NettyChannelBuilder b =
-        NettyChannelBuilder.forAddress(host, Integer.parseInt(hostPort.substring(colon + 1)))
-            .keepAliveTime(30, TimeUnit.SECONDS);
+    NettyChannelBuilder b = builder(hostPort);
     if (tls.isEmpty()) {
       return b.usePlaintext().build();
     }
@@ -113,6 +105,33 @@ public final class NodeStateClient implements AutoCloseable {
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot use the TLS files: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A mutual-TLS channel whose certificate comes from {@code keys} at each handshake (so a renewed
+   * certificate serves the next reconnection), trusting only {@code ca} for the operator's.
+   */
+  public static ManagedChannel channel(String hostPort, KeyManager keys, X509Certificate ca) {
+    try {
+      return builder(hostPort)
+          .sslContext(GrpcSslContexts.forClient().trustManager(ca).keyManager(keys).build())
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalArgumentException("cannot use the node certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private static NettyChannelBuilder builder(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("--operator " + hostPort + ": expected HOST:PORT");
+    }
+    String host = hostPort.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return NettyChannelBuilder.forAddress(host, Integer.parseInt(hostPort.substring(colon + 1)))
+        .keepAliveTime(30, TimeUnit.SECONDS);
   }
 
   /** The revision whose state is in the maps, 0 for none. */

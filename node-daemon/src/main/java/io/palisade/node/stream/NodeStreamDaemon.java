@@ -1,12 +1,17 @@
 package io.palisade.node.stream;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.grpc.ManagedChannel;
 import io.palisade.node.NodeDaemon;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathBusyException;
 import io.palisade.node.datapath.DriftRepair;
 import io.palisade.node.datapath.RouteLookup;
+import io.palisade.node.tls.NodeCertificates;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -37,11 +42,31 @@ public final class NodeStreamDaemon {
   }
 
   static void run(StreamOptions options, PrintStream out) throws Exception {
+    NodeCertificates certificates = null;
+    ManagedChannel channel;
+    if (options.tlsAuto().isPresent()) {
+      // In a pod: the client reads the ServiceAccount token, the API server's CA and namespace.
+      KubernetesClient kubernetes = new KubernetesClientBuilder().build();
+      certificates =
+          new NodeCertificates(
+              kubernetes,
+              options.node(),
+              options.tlsAuto().get(),
+              Duration.ofDays(7),
+              Duration.ofMinutes(5),
+              Clock.systemUTC(),
+              out);
+      channel =
+          NodeStateClient.channel(options.operator(), certificates.obtain(), certificates.ca());
+      certificates.start();
+    } else {
+      channel = NodeStateClient.channel(options.operator(), options.tls());
+    }
     try (Datapath datapath = Datapath.open(options.pinRoot());
         NodeStateClient client =
             new NodeStateClient(
                 options.node(),
-                NodeStateClient.channel(options.operator(), options.tls()),
+                channel,
                 desired -> {
                   ApplyResult r = datapath.apply(desired);
                   out.println(
@@ -70,6 +95,10 @@ public final class NodeStreamDaemon {
       out.flush();
       client.start();
       Thread.currentThread().join(); // until killed; the maps keep enforcing the last state
+    } finally {
+      if (certificates != null) {
+        certificates.close();
+      }
     }
   }
 }

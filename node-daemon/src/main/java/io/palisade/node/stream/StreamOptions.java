@@ -16,7 +16,8 @@ public record StreamOptions(
     Path pinRoot,
     Path stateFile,
     Optional<ClientTls> tls,
-    Duration repairInterval) {
+    Duration repairInterval,
+    Optional<Path> tlsAuto) {
 
   /** Beside the pins, but on a file system that takes regular files and empties on reboot too. */
   public static final Path DEFAULT_STATE_FILE = Path.of("/run/palisade/node-state.pb");
@@ -25,7 +26,7 @@ public record StreamOptions(
       """
       usage: palisade node-daemon --node NAME --operator HOST:PORT
                                   [--pin-root DIR] [--state-file FILE]
-                                  [--tls-cert PEM --tls-key PEM --tls-ca PEM]
+                                  [--tls-cert PEM --tls-key PEM --tls-ca PEM | --tls-auto DIR]
                                   [--repair-interval DURATION]
         Enforces what the operator streams for node NAME: says hello with the revision the maps
         hold (kept in --state-file, default /run/palisade/node-state.pb), applies each snapshot
@@ -33,6 +34,8 @@ public record StreamOptions(
         the three --tls-* files it speaks mutual TLS: its certificate's CN must name its node.
         Reads the maps back every --repair-interval (default 10s; 0s: only on SIGHUP) and on
         SIGHUP, and repairs what differs from the state applied.
+        With --tls-auto it obtains that certificate itself from the operator's CA (through a
+        CertificateSigningRequest, in a pod), keeps it in DIR and renews it.
       """;
 
   public static StreamOptions parse(String... args) {
@@ -44,6 +47,7 @@ public record StreamOptions(
     Path key = null;
     Path ca = null;
     Duration repairInterval = DaemonOptions.DEFAULT_REPAIR_INTERVAL;
+    Path auto = null;
     List<String> errors = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -67,6 +71,7 @@ public record StreamOptions(
             errors.add("--repair-interval: " + e.getMessage());
           }
         }
+        case "--tls-auto" -> auto = Path.of(v);
         default -> {
           errors.add("unknown option " + a);
           continue;
@@ -87,11 +92,15 @@ public record StreamOptions(
     if (tlsFiles != 0 && tlsFiles != 3) {
       errors.add("--tls-cert, --tls-key and --tls-ca go together");
     }
+    if (auto != null && tlsFiles != 0) {
+      errors.add("--tls-auto obtains the certificate itself: give it or the --tls-* files");
+    }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", errors) + "\n" + USAGE);
     }
     Optional<ClientTls> tls =
         tlsFiles == 3 ? Optional.of(new ClientTls(cert, key, ca)) : Optional.empty();
-    return new StreamOptions(node, operator, pinRoot, stateFile, tls, repairInterval);
+    return new StreamOptions(
+        node, operator, pinRoot, stateFile, tls, repairInterval, Optional.ofNullable(auto));
   }
 }

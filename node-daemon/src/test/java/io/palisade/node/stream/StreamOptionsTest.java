@@ -48,4 +48,17 @@ class StreamOptionsTest {
             () -> StreamOptions.parse("--node", "n", "--operator", "op:1", "--tls-cert", "/c.pem"))
         .hasMessageContaining("--tls-cert, --tls-key and --tls-ca go together");
   }
+
+  @Test
+  void tlsAutoTakesADirectoryAndNoFiles() {
+    assertThat(
+            StreamOptions.parse("--node", "n", "--operator", "op:1", "--tls-auto", "/var/lib/t")
+                .tlsAuto())
+        .contains(Path.of("/var/lib/t"));
+    assertThatThrownBy(
+            () ->
+                StreamOptions.parse(
+                    "--node", "n", "--operator", "op:1", "--tls-auto", "/t", "--tls-ca", "/c"))
+        .hasMessageContaining("--tls-auto obtains the certificate itself");
+  }
 }

@@ -17,8 +17,9 @@ public final class NodeStateServer implements AutoCloseable {
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
   private final NodeStateService service;
 
-  private NodeStateServer(InetSocketAddress address, NodeStateStore store, Optional<NodeTls> tls) {
-    boolean pinNodes = tls.map(NodeTls::requiresClientCertificates).orElse(false);
+  private NodeStateServer(
+      InetSocketAddress address, NodeStateStore store, Optional<? extends ServerTls> tls) {
+    boolean pinNodes = tls.map(ServerTls::requiresClientCertificates).orElse(false);
     this.service = new NodeStateService(store, senders, pinNodes);
     NettyServerBuilder b =
         NettyServerBuilder.forAddress(address)
@@ -36,7 +37,8 @@ public final class NodeStateServer implements AutoCloseable {
 
   /** Starts serving {@code store}, over TLS (mutual when {@code tls} has a client CA). */
   public static NodeStateServer start(
-      InetSocketAddress address, NodeStateStore store, Optional<NodeTls> tls) throws IOException {
+      InetSocketAddress address, NodeStateStore store, Optional<? extends ServerTls> tls)
+      throws IOException {
     NodeStateServer s = new NodeStateServer(address, store, tls);
     s.server.start();
     return s;

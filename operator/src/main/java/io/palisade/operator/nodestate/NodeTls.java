@@ -13,13 +13,16 @@ import javax.net.ssl.SSLException;
  * tls.key}, {@code ca.crt}). With a CA, every daemon must show a certificate it signed, and a
  * daemon may speak only for the node its certificate names.
  */
-public record NodeTls(Path certificateChain, Path privateKey, Optional<Path> clientCa) {
+public record NodeTls(Path certificateChain, Path privateKey, Optional<Path> clientCa)
+    implements ServerTls {
 
+  @Override
   public boolean requiresClientCertificates() {
     return clientCa.isPresent();
   }
 
-  SslContext serverContext() {
+  @Override
+  public SslContext serverContext() {
     try {
       SslContextBuilder b =
           GrpcSslContexts.configure(

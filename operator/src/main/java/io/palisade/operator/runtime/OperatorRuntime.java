@@ -1,12 +1,14 @@
 package io.palisade.operator.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.palisade.operator.certs.NodeStateIssuer;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.identity.IdentityGarbageCollector;
 import io.palisade.operator.inventory.ClusterWatch;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.nodestate.NodeTls;
+import io.palisade.operator.nodestate.ServerTls;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
@@ -19,8 +21,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -63,8 +67,34 @@ public class OperatorRuntime {
   @ConfigProperty(name = "palisade.node-state.tls.client-ca")
   Optional<String> tlsClientCa;
 
+  /**
+   * Without TLS files: the operator issues the certificates itself (its CA in the Secret
+   * palisade-ca, node certificates through CertificateSigningRequests). See the README.
+   */
+  @ConfigProperty(name = "palisade.node-state.tls.issue", defaultValue = "false")
+  boolean issue;
+
+  @ConfigProperty(
+      name = "palisade.node-state.tls.node-service-account",
+      defaultValue = "palisade-node")
+  String nodeServiceAccount;
+
+  /**
+   * The node-state Service's DNS names; default palisade-node-state.NAMESPACE.svc(.cluster.local).
+   */
+  @ConfigProperty(name = "palisade.node-state.tls.dns-names")
+  Optional<List<String>> dnsNames;
+
+  @ConfigProperty(name = "palisade.node-state.tls.ca-validity", defaultValue = "P365D")
+  Duration caValidity;
+
+  @ConfigProperty(name = "palisade.node-state.tls.certificate-validity", defaultValue = "P7D")
+  Duration certificateValidity;
+
   @ConfigProperty(name = "palisade.runtime.enabled", defaultValue = "true")
   boolean enabled;
+
+  private NodeStateIssuer.Running issuer;
 
   private ClusterWatch watch;
   private NodeStateServer server;
@@ -86,20 +116,40 @@ public class OperatorRuntime {
     LOG.infof(
         "node-state server on port %d (%s), epoch %s",
         server.port(),
-        tlsClientCa.isPresent() ? "mutual TLS" : tlsCert.isPresent() ? "TLS" : "plain text",
+        tlsClientCa.isPresent() || issuer != null
+            ? "mutual TLS"
+            : tlsCert.isPresent() ? "TLS" : "plain text",
         store.epoch());
   }
 
-  private Optional<NodeTls> tls() {
+  private Optional<? extends ServerTls> tls() {
     if (tlsCert.isEmpty() || tlsKey.isEmpty()) {
       if (tlsClientCa.isPresent()) {
         throw new IllegalStateException(
             "palisade.node-state.tls.client-ca needs tls.cert and tls.key as well");
       }
-      return Optional.empty();
+      return issue ? Optional.of(issued()) : Optional.empty();
     }
     return Optional.of(
         new NodeTls(Path.of(tlsCert.get()), Path.of(tlsKey.get()), tlsClientCa.map(Path::of)));
+  }
+
+  /** The operator's own CA and certificates (files, e.g. cert-manager's, take precedence). */
+  private ServerTls issued() {
+    String namespace = client.getNamespace() == null ? "default" : client.getNamespace();
+    List<String> names =
+        dnsNames.orElse(
+            List.of(
+                "palisade-node-state." + namespace + ".svc",
+                "palisade-node-state." + namespace + ".svc.cluster.local"));
+    try {
+      issuer =
+          new NodeStateIssuer(namespace, nodeServiceAccount, names, caValidity, certificateValidity)
+              .start(client, Clock.systemUTC(), leadership::leading);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot set up the node-state CA in " + namespace, e);
+    }
+    return issuer.server();
   }
 
   /**
@@ -150,6 +200,9 @@ public class OperatorRuntime {
     }
     if (server != null) {
       server.close();
+    }
+    if (issuer != null) {
+      issuer.close();
     }
   }
 }
