@@ -103,7 +103,7 @@ class AdmissionWebhookTest {
   @TestHTTPResource(value = AdmissionRoutes.PATH)
   URL http;
 
-  @ConfigProperty(name = "palisade.test.webhook-ca")
+  @ConfigProperty(name = "palisade.test.webhook-ca", defaultValue = "unset")
   String caFile;
 
   HttpClient client;

@@ -339,7 +339,7 @@ class PolicyReconcilersTest {
               PolicyStatus s = CnpStatus.of(client, "rule1");
               return s.observedGeneration() == 3 && "True".equals(CnpStatus.condition(s, "Ready"));
             });
-    await().until(() -> events().size() == 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> events().size() == 2);
     assertThat(events().get(1)).startsWith("Normal Enforced: enforced on 1/1 node at revision ");
     Thread.sleep(1500);
     assertThat(events()).hasSize(2);
