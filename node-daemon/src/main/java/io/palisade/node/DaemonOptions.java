@@ -1,6 +1,8 @@
 package io.palisade.node;
 
+import io.palisade.http.ListenAddress;
 import io.palisade.node.datapath.Datapath;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,17 +18,20 @@ public record DaemonOptions(
     List<String> routedPods,
     Path pinRoot,
     Optional<Path> flowLog,
-    int metricsPort,
+    Optional<InetSocketAddress> metrics,
     boolean once) {
 
   public static final String USAGE =
       """
       usage: palisade-node --policies PATH... --cluster FILE
                            (--veth NS/POD=IFNAME | --pod NS/POD)...
-                           [--pin-root DIR] [--flow-log FILE|-] [--metrics-port N] [--once]
+                           [--pin-root DIR] [--flow-log FILE|-] [--once]
+                           [--metrics-port N [--metrics-address IP]]
         Enforces the policies for the pods of this node: --veth names a pod's host-side veth,
         --pod finds it from the pod's address (a host route without gateway). Those veths are
         the only interfaces the datapath attaches to. Re-applies by difference on file changes.
+        --metrics-port serves /metrics on --metrics-address (default 127.0.0.1; 0.0.0.0 for
+        every address).
       """;
 
   /** Parses {@code args}, or throws with every problem found. */
@@ -38,6 +43,7 @@ public record DaemonOptions(
     Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
     Optional<Path> flowLog = Optional.empty();
     int metricsPort = 0;
+    String metricsAddress = ListenAddress.LOOPBACK;
     boolean once = false;
     List<String> errors = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -48,7 +54,8 @@ public record DaemonOptions(
         case "--cluster" -> cluster = Path.of(need(a, v, errors));
         case "--pin-root" -> pinRoot = Path.of(need(a, v, errors));
         case "--flow-log" -> flowLog = Optional.of(Path.of(need(a, v, errors)));
-        case "--metrics-port" -> metricsPort = Integer.parseInt(need(a, v, errors));
+        case "--metrics-port" -> metricsPort = port(a, need(a, v, errors), errors);
+        case "--metrics-address" -> metricsAddress = need(a, v, errors);
         case "--pod" -> routedPods.add(need(a, v, errors));
         case "--veth" -> {
           String spec = need(a, v, errors);
@@ -76,11 +83,28 @@ public record DaemonOptions(
     if (cluster == null) {
       errors.add("--cluster is required");
     }
+    Optional<InetSocketAddress> metrics = Optional.empty();
+    try {
+      InetSocketAddress at = ListenAddress.parse("--metrics-address", metricsAddress, metricsPort);
+      metrics = metricsPort > 0 ? Optional.of(at) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      errors.add(e.getMessage());
+    }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", errors) + "\n" + USAGE);
     }
-    return new DaemonOptions(
-        policies, cluster, veths, routedPods, pinRoot, flowLog, metricsPort, once);
+    return new DaemonOptions(policies, cluster, veths, routedPods, pinRoot, flowLog, metrics, once);
+  }
+
+  private static int port(String option, String value, List<String> errors) {
+    if (value.isEmpty()) {
+      return 0; // already reported as missing
+    }
+    if (!value.matches("[0-9]{1,5}") || Integer.parseInt(value) > 65535) {
+      errors.add(option + " " + value + ": expected a port number, 1-65535 (0: no metrics)");
+      return 0;
+    }
+    return Integer.parseInt(value);
   }
 
   private static String need(String option, String value, List<String> errors) {
