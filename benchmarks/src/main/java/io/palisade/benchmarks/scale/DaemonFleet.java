@@ -1,6 +1,6 @@
 package io.palisade.benchmarks.scale;
 
-import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.DatapathState;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +30,8 @@ final class DaemonFleet implements Fleet {
   }
 
   /** The state each daemon last applied (only when they keep it). */
-  Map<String, Optional<DesiredState>> states() {
-    Map<String, Optional<DesiredState>> out = new LinkedHashMap<>();
+  Map<String, Optional<DatapathState>> states() {
+    Map<String, Optional<DatapathState>> out = new LinkedHashMap<>();
     daemons.forEach((node, d) -> out.put(node, d.state()));
     return out;
   }

@@ -1,6 +1,6 @@
 package io.palisade.benchmarks.scale;
 
-import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.DatapathState;
 import io.palisade.pipeline.model.EndpointState;
 import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.pipeline.model.LocalState;
@@ -16,10 +16,10 @@ record NodeCounts(int ipcache, int endpoints, int policyEntries) {
   static final NodeCounts NONE = new NodeCounts(0, 0, 0);
 
   /** What a daemon was handed to put in its maps. */
-  static NodeCounts of(DesiredState applied) {
+  static NodeCounts of(DatapathState applied) {
     int entries = 0;
     for (var p : applied.policies().values()) {
-      entries += p.mapState().size();
+      entries += p.entries().size();
     }
     return new NodeCounts(applied.ipcache().size(), applied.endpoints().size(), entries);
   }

@@ -2,7 +2,7 @@ package io.palisade.benchmarks.scale;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.stream.NodeStateClient;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -22,14 +22,14 @@ final class SimulatedDaemon implements AutoCloseable {
   private final boolean keepState;
   private volatile long readAt;
   private volatile NodeCounts counts = NodeCounts.NONE;
-  private volatile Optional<DesiredState> state = Optional.empty();
+  private volatile Optional<DatapathState> state = Optional.empty();
 
   SimulatedDaemon(String node, String target, boolean keepState, DaemonStats stats) {
     this.stats = stats;
     this.keepState = keepState;
     ManagedChannel channel =
         NettyChannelBuilder.forTarget(target)
-            .usePlaintext()
+            .usePlaintext() // insecure, as the benchmark's server allows: loopback only
             .intercept(new TrafficInterceptor(stats, () -> readAt = System.nanoTime()))
             .build();
     this.client =
@@ -49,7 +49,7 @@ final class SimulatedDaemon implements AutoCloseable {
     return this;
   }
 
-  private void apply(DesiredState desired) {
+  private void apply(DatapathState desired) {
     counts = NodeCounts.of(desired);
     if (keepState) {
       state = Optional.of(desired);
@@ -62,7 +62,7 @@ final class SimulatedDaemon implements AutoCloseable {
   }
 
   /** The state last applied; empty unless kept. */
-  Optional<DesiredState> state() {
+  Optional<DatapathState> state() {
     return state;
   }
 

@@ -2,7 +2,7 @@ package io.palisade.benchmarks.scale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.palisade.node.datapath.DesiredState;
+import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.LocalEndpoint;
 import io.palisade.pipeline.model.EndpointState;
 import io.palisade.pipeline.model.IdentityPolicy;
@@ -54,7 +54,7 @@ class ScaleHarnessTest {
       assertThat(run.mismatches()).isEmpty();
 
       var store = run.store();
-      Map<String, java.util.Optional<DesiredState>> held = fleet.get().states();
+      Map<String, java.util.Optional<DatapathState>> held = fleet.get().states();
       assertThat(held.keySet()).containsExactlyInAnyOrderElementsOf(run.nodes());
       for (String node : run.nodes()) {
         assertThat(held.get(node)).as(node).isPresent();
@@ -66,7 +66,7 @@ class ScaleHarnessTest {
     }
   }
 
-  private static Contents ofDaemon(DesiredState s) {
+  private static Contents ofDaemon(DatapathState s) {
     Map<String, Long> ipcache = new TreeMap<>();
     s.ipcache().forEach((prefix, id) -> ipcache.put(prefix.toString(), id));
     Map<String, Long> endpoints = new TreeMap<>();
@@ -74,7 +74,7 @@ class ScaleHarnessTest {
       endpoints.put(e.address().toString(), e.identity());
     }
     Map<Long, Object> policies = new TreeMap<>();
-    s.policies().forEach((id, p) -> policies.put(id, Map.of(p.enforced(), p.mapState().entries())));
+    s.policies().forEach((id, p) -> policies.put(id, Map.of(p.enforced(), p.entries())));
     return new Contents(ipcache, endpoints, policies);
   }
 

@@ -82,13 +82,46 @@ public final class NodeStateClient implements AutoCloseable {
     stateFile.ifPresent(this::load);
   }
 
-  /** A plain-text channel to the operator at {@code host:port}. */
-  public static ManagedChannel channel(String hostPort) {
-    return channel(hostPort, Optional.empty());
+  /** The channel {@code options} ask for: mutual TLS, or plain text if they allow it. */
+  public static ManagedChannel channel(StreamOptions options) {
+    return options.tls().isPresent()
+        ? channel(options.operator(), options.tls().get())
+        : insecureChannel(options.operator());
   }
 
-  /** A channel to the operator at {@code host:port}, with mutual TLS when {@code tls} is given. */
-  public static ManagedChannel channel(String hostPort, Optional<ClientTls> tls) {
+  /**
+   * A plain-text channel to the operator at {@code host:port}: whoever is on the path can read the
+   * node's state and change what it enforces. For {@code --insecure} and tests only.
+   */
+  public static ManagedChannel insecureChannel(String hostPort) {
+    return builder(hostPort).usePlaintext().build();
+  }
+
+  /** A mutual-TLS channel to the operator at {@code host:port}. */
+  public static ManagedChannel channel(String hostPort, ClientTls tls) {
+    try {
+      return builder(hostPort)
+          .sslContext(
+              GrpcSslContexts.forClient()
+                  .trustManager(tls.ca().toFile())
+                  .keyManager(tls.certificate().toFile(), tls.key().toFile())
+                  .build())
+          .build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "cannot use the TLS files (--tls-cert "
+              + tls.certificate()
+              + ", --tls-key "
+              + tls.key()
+              + ", --tls-ca "
+              + tls.ca()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static NettyChannelBuilder builder(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     if (colon <= 0) {
       throw new IllegalArgumentException("--operator " + hostPort + ": expected HOST:PORT");
@@ -97,22 +130,8 @@ public final class NodeStateClient implements AutoCloseable {
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
-    NettyChannelBuilder b =
-        NettyChannelBuilder.forAddress(host, Integer.parseInt(hostPort.substring(colon + 1)))
-            .keepAliveTime(30, TimeUnit.SECONDS);
-    if (tls.isEmpty()) {
-      return b.usePlaintext().build();
-    }
-    try {
-      return b.sslContext(
-              GrpcSslContexts.forClient()
-                  .trustManager(tls.get().ca().toFile())
-                  .keyManager(tls.get().certificate().toFile(), tls.get().key().toFile())
-                  .build())
-          .build();
-    } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("cannot use the TLS files: " + e.getMessage(), e);
-    }
+    return NettyChannelBuilder.forAddress(host, Integer.parseInt(hostPort.substring(colon + 1)))
+        .keepAliveTime(30, TimeUnit.SECONDS);
   }
 
   /** The revision whose state is in the maps, 0 for none. */

@@ -1,5 +1,6 @@
 package io.palisade.node.stream;
 
+import io.grpc.ManagedChannel;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.RouteLookup;
@@ -24,15 +25,24 @@ public final class NodeStreamDaemon {
       System.exit(2);
       return;
     }
-    run(options, System.out);
+    ManagedChannel channel;
+    try {
+      channel = NodeStateClient.channel(options);
+    } catch (IllegalArgumentException e) {
+      // Unusable TLS files: one line naming them, not a stack trace.
+      System.err.println("palisade-node: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    run(options, channel, System.out);
   }
 
-  static void run(StreamOptions options, PrintStream out) throws Exception {
+  static void run(StreamOptions options, ManagedChannel channel, PrintStream out) throws Exception {
     try (Datapath datapath = Datapath.open(options.pinRoot());
         NodeStateClient client =
             new NodeStateClient(
                 options.node(),
-                NodeStateClient.channel(options.operator(), options.tls()),
+                channel,
                 desired -> {
                   ApplyResult r = datapath.apply(desired);
                   out.println(
@@ -55,6 +65,7 @@ public final class NodeStreamDaemon {
               + options.node()
               + " streaming from "
               + options.operator()
+              + (options.tls().isPresent() ? " over mutual TLS" : " in plain text (--insecure)")
               + " at revision "
               + client.revision());
       out.flush();

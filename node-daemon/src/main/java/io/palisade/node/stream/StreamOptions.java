@@ -6,9 +6,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code node-daemon --node NAME --operator HOST:PORT}, parsed; every problem reported at once. */
+/**
+ * {@code node-daemon --node NAME --operator HOST:PORT}, parsed; every problem reported at once.
+ * Without TLS files the operator's stream would be plain text, which anyone on the path can read
+ * and forge (and the daemon enforces what it is sent), so that takes {@code --insecure}.
+ */
 public record StreamOptions(
-    String node, String operator, Path pinRoot, Path stateFile, Optional<ClientTls> tls) {
+    String node,
+    String operator,
+    Path pinRoot,
+    Path stateFile,
+    Optional<ClientTls> tls,
+    boolean insecure) {
+
+  public StreamOptions {
+    if (tls.isEmpty() && !insecure) {
+      throw new IllegalArgumentException(plainTextRefused(operator));
+    }
+  }
 
   /** Beside the pins, but on a file system that takes regular files and empties on reboot too. */
   public static final Path DEFAULT_STATE_FILE = Path.of("/run/palisade/node-state.pb");
@@ -17,11 +32,12 @@ public record StreamOptions(
       """
       usage: palisade node-daemon --node NAME --operator HOST:PORT
                                   [--pin-root DIR] [--state-file FILE]
-                                  [--tls-cert PEM --tls-key PEM --tls-ca PEM]
+                                  (--tls-cert PEM --tls-key PEM --tls-ca PEM | --insecure)
         Enforces what the operator streams for node NAME: says hello with the revision the maps
         hold (kept in --state-file, default /run/palisade/node-state.pb), applies each snapshot
         or delta by difference, acks it, and reconnects with backoff when the stream ends. With
         the three --tls-* files it speaks mutual TLS: its certificate's CN must name its node.
+        --insecure allows a plain-text operator instead (tests, or a network you trust).
       """;
 
   public static StreamOptions parse(String... args) {
@@ -32,10 +48,15 @@ public record StreamOptions(
     Path cert = null;
     Path key = null;
     Path ca = null;
+    boolean insecure = false;
     List<String> errors = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String v = i + 1 < args.length ? args[i + 1] : null;
+      if (a.equals("--insecure")) {
+        insecure = true;
+        continue;
+      }
       if (v == null && a.startsWith("--")) {
         errors.add(a + " needs a value");
         continue;
@@ -67,12 +88,21 @@ public record StreamOptions(
     int tlsFiles = (cert != null ? 1 : 0) + (key != null ? 1 : 0) + (ca != null ? 1 : 0);
     if (tlsFiles != 0 && tlsFiles != 3) {
       errors.add("--tls-cert, --tls-key and --tls-ca go together");
+    } else if (tlsFiles == 0 && !insecure && operator != null) {
+      errors.add(plainTextRefused(operator));
     }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", errors) + "\n" + USAGE);
     }
     Optional<ClientTls> tls =
         tlsFiles == 3 ? Optional.of(new ClientTls(cert, key, ca)) : Optional.empty();
-    return new StreamOptions(node, operator, pinRoot, stateFile, tls);
+    return new StreamOptions(node, operator, pinRoot, stateFile, tls, insecure);
+  }
+
+  private static String plainTextRefused(String operator) {
+    return "--operator "
+        + operator
+        + " would be plain text, which anyone on the path can read and forge: give --tls-cert,"
+        + " --tls-key and --tls-ca, or --insecure to allow it";
   }
 }

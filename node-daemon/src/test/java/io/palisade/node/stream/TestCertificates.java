@@ -1,4 +1,4 @@
-package io.palisade.operator.nodestate;
+package io.palisade.node.stream;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,13 +10,16 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-/** A throwaway CA and certificates signed by it, made with the JDK's keytool, as PEM files. */
-final class TestCertificates {
+/**
+ * A throwaway CA and certificates signed by it, made with the JDK's keytool, as PEM files; the
+ * operator's TLS tests use it too.
+ */
+public final class TestCertificates {
 
   private static final String PASS = "changeit";
   private final Path dir;
 
-  TestCertificates(Path dir) throws Exception {
+  public TestCertificates(Path dir) throws Exception {
     this.dir = dir;
     keytool(
         "-genkeypair",
@@ -38,7 +41,12 @@ final class TestCertificates {
   }
 
   /** Issues a certificate for {@code name} (its CN), valid for 127.0.0.1. */
-  TestCertificates issue(String name) throws Exception {
+  public TestCertificates issue(String name) throws Exception {
+    return issue(name, "CN=" + name);
+  }
+
+  /** Issues a certificate kept as {@code name} with subject {@code dname}, for 127.0.0.1. */
+  public TestCertificates issue(String name, String dname) throws Exception {
     keytool(
         "-genkeypair",
         "-alias",
@@ -48,7 +56,7 @@ final class TestCertificates {
         "-groupname",
         "secp256r1",
         "-dname",
-        "CN=" + name,
+        dname,
         "-validity",
         "2",
         "-keystore",
@@ -83,11 +91,11 @@ final class TestCertificates {
     return this;
   }
 
-  Path certificate(String name) {
+  public Path certificate(String name) {
     return Path.of(cert(name));
   }
 
-  Path key(String name) {
+  public Path key(String name) {
     return dir.resolve(name + ".key");
   }
 

@@ -4,9 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.identity.IdentityGarbageCollector;
 import io.palisade.operator.inventory.ClusterWatch;
+import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
-import io.palisade.operator.nodestate.NodeTls;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
@@ -18,10 +18,8 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -42,26 +40,13 @@ public class OperatorRuntime {
   @Inject NodeStateStore store;
   @Inject CiliumIdentityAllocator allocator;
   @Inject Leadership leadership;
+  @Inject NodeStateConfig nodeState;
 
   private static final Duration GC_PERIOD = Duration.ofSeconds(10);
   private static final Duration RETRY_DELAY = Duration.ofMillis(500);
 
   @ConfigProperty(name = "palisade.identity.gc-grace", defaultValue = "PT15M")
   Duration identityGrace;
-
-  @ConfigProperty(name = "palisade.node-state.port", defaultValue = "9870")
-  int port;
-
-  /** PEM files of the node-state server's certificate and key; absent: plain text. */
-  @ConfigProperty(name = "palisade.node-state.tls.cert")
-  Optional<String> tlsCert;
-
-  @ConfigProperty(name = "palisade.node-state.tls.key")
-  Optional<String> tlsKey;
-
-  /** PEM file of the CA that signs the daemons' certificates; set: mutual TLS. */
-  @ConfigProperty(name = "palisade.node-state.tls.client-ca")
-  Optional<String> tlsClientCa;
 
   @ConfigProperty(name = "palisade.runtime.enabled", defaultValue = "true")
   boolean enabled;
@@ -75,31 +60,18 @@ public class OperatorRuntime {
     if (!enabled) {
       return;
     }
+    NodeStateSecurity security = nodeState.security();
     try {
-      server = NodeStateServer.start(new InetSocketAddress(port), store, tls());
+      server = NodeStateServer.start(new InetSocketAddress(nodeState.port()), store, security);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve node state on port " + port, e);
+      throw new UncheckedIOException("cannot serve node state on port " + nodeState.port(), e);
     }
     identityGc = new IdentityGarbageCollector(identityGrace);
     watch = new ClusterWatch(client, inventory, validation).start();
     loop = Thread.ofPlatform().name("pipeline").daemon().start(this::pipelineLoop);
     LOG.infof(
         "node-state server on port %d (%s), epoch %s",
-        server.port(),
-        tlsClientCa.isPresent() ? "mutual TLS" : tlsCert.isPresent() ? "TLS" : "plain text",
-        store.epoch());
-  }
-
-  private Optional<NodeTls> tls() {
-    if (tlsCert.isEmpty() || tlsKey.isEmpty()) {
-      if (tlsClientCa.isPresent()) {
-        throw new IllegalStateException(
-            "palisade.node-state.tls.client-ca needs tls.cert and tls.key as well");
-      }
-      return Optional.empty();
-    }
-    return Optional.of(
-        new NodeTls(Path.of(tlsCert.get()), Path.of(tlsKey.get()), tlsClientCa.map(Path::of)));
+        server.port(), security.describe(), store.epoch());
   }
 
   /**
