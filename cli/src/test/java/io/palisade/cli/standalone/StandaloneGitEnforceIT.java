@@ -176,8 +176,8 @@ class StandaloneGitEnforceIT {
     TimedLog log = standalone.log();
     TimedLog.Line resolved =
         log.first(Pattern.compile("generation \\d+ at main@sha1:" + sha), called).orElseThrow();
-    TimedLog.Line inMaps =
-        log.first(Pattern.compile("datapath generation"), resolved.nanos()).orElseThrow();
+    // The pipeline writes the maps before it reports the generation resolved: both follow the call.
+    TimedLog.Line inMaps = log.first(Pattern.compile("datapath generation"), called).orElseThrow();
     return new PushLatencies.Sample(
         readyz,
         packets,
