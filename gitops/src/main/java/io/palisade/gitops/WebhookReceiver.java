@@ -5,9 +5,10 @@ import java.util.function.Function;
 
 /**
  * Decides, without I/O, what one HTTP call to a source's webhook gets: the HTTP layer (Quarkus in
- * the operator, the JDK server in standalone mode) passes the request in and triggers a sync when
- * {@link Answer#sync()} is true. The signature is checked before the rate limit, so calls without
- * the token cannot use up the budget of genuine ones; accepted calls beyond the bucket get 429.
+ * the operator, palisade-http's server in standalone mode) passes the request in and triggers a
+ * sync when {@link Answer#sync()} is true. The signature is checked before the rate limit, so calls
+ * without the token cannot use up the budget of genuine ones; accepted calls beyond the bucket get
+ * 429.
  */
 public final class WebhookReceiver {
 

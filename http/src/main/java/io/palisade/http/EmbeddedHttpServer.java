@@ -53,6 +53,12 @@ public final class EmbeddedHttpServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** {@code http://HOST:PORT} of where it listens, for a log line. */
+  public String url() {
+    String host = connector.getHost();
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+  }
+
   @Override
   public void close() {
     try {

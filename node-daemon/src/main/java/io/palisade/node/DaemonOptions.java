@@ -1,8 +1,10 @@
 package io.palisade.node;
 
+import io.palisade.http.ListenAddress;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.pipeline.Durations;
 import io.palisade.pipeline.RemovalBudget;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +21,7 @@ public record DaemonOptions(
     List<String> routedPods,
     Path pinRoot,
     Optional<Path> flowLog,
-    int metricsPort,
+    Optional<InetSocketAddress> metrics,
     boolean once,
     RemovalBudget pruneBudget,
     Duration repairInterval) {
@@ -31,7 +33,8 @@ public record DaemonOptions(
       """
       usage: palisade-node --policies PATH... --cluster FILE
                            (--veth NS/POD=IFNAME | --pod NS/POD)...
-                           [--pin-root DIR] [--flow-log FILE|-] [--metrics-port N] [--once]
+                           [--pin-root DIR] [--flow-log FILE|-] [--once]
+                           [--metrics-port N [--metrics-address IP]]
                            [--prune-budget unlimited|N%] [--repair-interval DURATION]
         Enforces the policies for the pods of this node: --veth names a pod's host-side veth,
         --pod finds it from the pod's address (a host route without gateway). Those veths are
@@ -39,6 +42,8 @@ public record DaemonOptions(
         a change that removes more than --prune-budget of the policies (default 50%), or any
         clusterwide policy, is refused. Reads the maps back every --repair-interval (default 10s;
         0s: only on SIGHUP) and on SIGHUP, and repairs what differs from the desired state.
+        --metrics-port serves /metrics on --metrics-address (default 127.0.0.1; 0.0.0.0 for
+        every address).
       """;
 
   /** Parses {@code args}, or throws with every problem found. */
@@ -50,6 +55,7 @@ public record DaemonOptions(
     Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
     Optional<Path> flowLog = Optional.empty();
     int metricsPort = 0;
+    String metricsAddress = ListenAddress.LOOPBACK;
     boolean once = false;
     RemovalBudget pruneBudget = RemovalBudget.DEFAULT;
     Duration repairInterval = DEFAULT_REPAIR_INTERVAL;
@@ -62,7 +68,8 @@ public record DaemonOptions(
         case "--cluster" -> cluster = Path.of(need(a, v, errors));
         case "--pin-root" -> pinRoot = Path.of(need(a, v, errors));
         case "--flow-log" -> flowLog = Optional.of(Path.of(need(a, v, errors)));
-        case "--metrics-port" -> metricsPort = Integer.parseInt(need(a, v, errors));
+        case "--metrics-port" -> metricsPort = port(a, need(a, v, errors), errors);
+        case "--metrics-address" -> metricsAddress = need(a, v, errors);
         case "--prune-budget" -> {
           try {
             pruneBudget = RemovalBudget.parse(need(a, v, errors));
@@ -104,6 +111,13 @@ public record DaemonOptions(
     if (cluster == null) {
       errors.add("--cluster is required");
     }
+    Optional<InetSocketAddress> metrics = Optional.empty();
+    try {
+      InetSocketAddress at = ListenAddress.parse("--metrics-address", metricsAddress, metricsPort);
+      metrics = metricsPort > 0 ? Optional.of(at) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      errors.add(e.getMessage());
+    }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", errors) + "\n" + USAGE);
     }
@@ -114,10 +128,21 @@ public record DaemonOptions(
         routedPods,
         pinRoot,
         flowLog,
-        metricsPort,
+        metrics,
         once,
         pruneBudget,
         repairInterval);
+  }
+
+  private static int port(String option, String value, List<String> errors) {
+    if (value.isEmpty()) {
+      return 0; // already reported as missing
+    }
+    if (!value.matches("[0-9]{1,5}") || Integer.parseInt(value) > 65535) {
+      errors.add(option + " " + value + ": expected a port number, 1-65535 (0: no metrics)");
+      return 0;
+    }
+    return Integer.parseInt(value);
   }
 
   private static String need(String option, String value, List<String> errors) {

@@ -1,6 +1,5 @@
 package io.palisade.node;
 
-import com.sun.net.httpserver.HttpServer;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
@@ -9,6 +8,7 @@ import io.palisade.node.datapath.DriftRepair;
 import io.palisade.node.datapath.RouteLookup;
 import io.palisade.node.observe.FlowLog;
 import io.palisade.node.observe.Metrics;
+import io.palisade.node.observe.MetricsServer;
 import io.palisade.pipeline.local.LocalPipeline;
 import io.palisade.pipeline.local.PolicySnapshot;
 import io.palisade.pipeline.model.EndpointState;
@@ -18,7 +18,6 @@ import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,8 +86,8 @@ public final class NodeDaemon {
       if (options.once()) {
         return;
       }
-      HttpServer metrics = startMetrics(datapath);
-      try (FlowLog log = openFlowLog(datapath);
+      try (MetricsServer metrics = startMetrics(datapath);
+          FlowLog log = openFlowLog(datapath);
           DriftRepair repair = startRepair(datapath, options.repairInterval(), out)) {
         while (true) {
           if (log != null) {
@@ -97,10 +96,6 @@ public final class NodeDaemon {
             Thread.sleep(1000);
           }
           converge(pipeline, applier);
-        }
-      } finally {
-        if (metrics != null) {
-          metrics.stop(0);
         }
       }
     }
@@ -220,24 +215,15 @@ public final class NodeDaemon {
     return new FlowLog(datapath.eventsFd(), e -> sink.println(e.toJson()));
   }
 
-  private HttpServer startMetrics(Datapath datapath) throws IOException {
-    if (options.metricsPort() <= 0) {
+  private MetricsServer startMetrics(Datapath datapath) throws IOException {
+    if (options.metrics().isEmpty()) {
       return null;
     }
-    HttpServer server = HttpServer.create(new InetSocketAddress(options.metricsPort()), 0);
-    server.createContext(
-        "/metrics",
-        exchange -> {
-          byte[] body =
-              Metrics.render(datapath.counters(), datapath.fill(), datapath.repairedEntries())
-                  .getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-          exchange.sendResponseHeaders(200, body.length);
-          try (var os = exchange.getResponseBody()) {
-            os.write(body);
-          }
-        });
-    server.start();
+    MetricsServer server =
+        MetricsServer.start(
+            options.metrics().get(),
+            () -> Metrics.render(datapath.counters(), datapath.fill(), datapath.repairedEntries()));
+    out.println("palisade-node: metrics on " + server.url());
     return server;
   }
 }

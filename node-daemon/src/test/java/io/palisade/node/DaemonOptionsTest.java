@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.palisade.node.datapath.Datapath;
 import io.palisade.pipeline.RemovalBudget;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,40 @@ class DaemonOptionsTest {
     assertThat(o.once()).isFalse();
     assertThat(o.pruneBudget()).isEqualTo(RemovalBudget.DEFAULT);
     assertThat(o.repairInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(o.metrics()).as("no --metrics-port: no metrics").isEmpty();
+  }
+
+  @Test
+  void metricsListenOnLoopbackUnlessAnAddressIsGiven() {
+    String[] base = {"--policies", "p", "--cluster", "c.yaml", "--metrics-port", "9963"};
+    assertThat(DaemonOptions.parse(base).metrics())
+        .contains(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9963));
+    String[] every = Arrays.copyOf(base, base.length + 2);
+    every[base.length] = "--metrics-address";
+    every[base.length + 1] = "0.0.0.0";
+    assertThat(DaemonOptions.parse(every).metrics().orElseThrow().getAddress().isAnyLocalAddress())
+        .isTrue();
+  }
+
+  @Test
+  void aBadMetricsPortOrAddressIsOneLineNamingTheOption() {
+    assertThatThrownBy(
+            () ->
+                DaemonOptions.parse("--policies", "p", "--cluster", "c", "--metrics-port", "http"))
+        .hasMessageStartingWith(
+            "--metrics-port http: expected a port number, 1-65535 (0: no metrics)\n");
+    assertThatThrownBy(
+            () ->
+                DaemonOptions.parse(
+                    "--policies",
+                    "p",
+                    "--cluster",
+                    "c",
+                    "--metrics-port",
+                    "9963",
+                    "--metrics-address",
+                    "node.example"))
+        .hasMessageStartingWith("--metrics-address node.example: expected an IP address");
   }
 
   @Test

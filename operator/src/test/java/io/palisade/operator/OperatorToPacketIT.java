@@ -21,6 +21,7 @@ import io.palisade.node.harness.Topology;
 import io.palisade.node.stream.NodeStateClient;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.inventory.ClusterWatch;
+import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.reconcile.CiliumNetworkPolicyReconciler;
@@ -93,7 +94,9 @@ class OperatorToPacketIT {
       ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
       cleanup.add(loop::shutdownNow);
       loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
-      NodeStateServer server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store);
+      NodeStateServer server =
+          NodeStateServer.start(
+              new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
       cleanup.add(server::close);
       Operator operator =
           new Operator(
@@ -118,7 +121,7 @@ class OperatorToPacketIT {
       NodeStateClient daemon =
           new NodeStateClient(
               NODE,
-              NodeStateClient.channel("127.0.0.1:" + server.port()),
+              NodeStateClient.insecureChannel("127.0.0.1:" + server.port()),
               desired -> topology.node().call(() -> datapath.apply(desired)),
               prefix -> Optional.ofNullable(vethOf.get(prefix)),
               Optional.empty(),

@@ -1,5 +1,6 @@
 package io.palisade.benchmarks.scale;
 
+import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.pipeline.Pipeline;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.function.Function;
 
@@ -86,7 +86,10 @@ final class ScaleRun implements AutoCloseable {
    * until every node acked the revision; returns how long that took from the daemons' start.
    */
   Duration sync(Function<String, Fleet> fleets) throws IOException, InterruptedException {
-    server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store, Optional.empty());
+    // Plain text on loopback, said explicitly: the benchmark measures the pipeline, not TLS.
+    server =
+        NodeStateServer.start(
+            new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
     long revision = store.revision();
     long start = System.nanoTime();
     fleet = fleets.apply("127.0.0.1:" + server.port());

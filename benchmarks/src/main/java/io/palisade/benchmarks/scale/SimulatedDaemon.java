@@ -29,7 +29,7 @@ final class SimulatedDaemon implements AutoCloseable {
     this.keepState = keepState;
     ManagedChannel channel =
         NettyChannelBuilder.forTarget(target)
-            .usePlaintext()
+            .usePlaintext() // insecure, as the benchmark's server allows: loopback only
             .intercept(new TrafficInterceptor(stats, () -> readAt = System.nanoTime()))
             .build();
     this.client =

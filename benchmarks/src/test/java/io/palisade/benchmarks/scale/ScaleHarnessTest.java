@@ -74,7 +74,7 @@ class ScaleHarnessTest {
       endpoints.put(e.address().toString(), e.identity());
     }
     Map<Long, Object> policies = new TreeMap<>();
-    s.policies().forEach((id, p) -> policies.put(id, Map.of(p.enforced(), p.mapState().entries())));
+    s.policies().forEach((id, p) -> policies.put(id, Map.of(p.enforced(), p.entries())));
     return new Contents(ipcache, endpoints, policies);
   }
 

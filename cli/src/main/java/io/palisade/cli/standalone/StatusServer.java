@@ -93,9 +93,7 @@ public final class StatusServer implements AutoCloseable {
 
   /** {@code http://HOST:PORT} of where it listens. */
   public String url() {
-    InetSocketAddress a = server.address();
-    String host = a.getAddress().getHostAddress();
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    return server.url();
   }
 
   private static List<Map<String, Object>> policies(List<PolicyStatus> state, Readiness r) {

@@ -176,8 +176,7 @@ class StandaloneGitEnforceIT {
     TimedLog log = standalone.log();
     TimedLog.Line resolved =
         log.first(Pattern.compile("generation \\d+ at main@sha1:" + sha), called).orElseThrow();
-    // The maps are written inside the pipeline's run, so their line comes before the report of
-    // the resolved generation: both are looked for from the call.
+    // The pipeline writes the maps before it reports the generation resolved: both follow the call.
     TimedLog.Line inMaps = log.first(Pattern.compile("datapath generation"), called).orElseThrow();
     return new PushLatencies.Sample(
         readyz,

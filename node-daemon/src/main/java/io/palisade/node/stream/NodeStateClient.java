@@ -84,26 +84,42 @@ public final class NodeStateClient implements AutoCloseable {
     stateFile.ifPresent(this::load);
   }
 
-  /** A plain-text channel to the operator at {@code host:port}. */
-  public static ManagedChannel channel(String hostPort) {
-    return channel(hostPort, Optional.empty());
+  /** The channel {@code options} ask for: mutual TLS, or plain text if they allow it. */
+  public static ManagedChannel channel(StreamOptions options) {
+    return options.tls().isPresent()
+        ? channel(options.operator(), options.tls().get())
+        : insecureChannel(options.operator());
   }
 
-  /** A channel to the operator at {@code host:port}, with mutual TLS when {@code tls} is given. */
-  public static ManagedChannel channel(String hostPort, Optional<ClientTls> tls) {
-    NettyChannelBuilder b = builder(hostPort);
-    if (tls.isEmpty()) {
-      return b.usePlaintext().build();
-    }
+  /**
+   * A plain-text channel to the operator at {@code host:port}: whoever is on the path can read the
+   * node's state and change what it enforces. For {@code --insecure} and tests only.
+   */
+  public static ManagedChannel insecureChannel(String hostPort) {
+    return builder(hostPort).usePlaintext().build();
+  }
+
+  /** A mutual-TLS channel to the operator at {@code host:port}. */
+  public static ManagedChannel channel(String hostPort, ClientTls tls) {
     try {
-      return b.sslContext(
+      return builder(hostPort)
+          .sslContext(
               GrpcSslContexts.forClient()
-                  .trustManager(tls.get().ca().toFile())
-                  .keyManager(tls.get().certificate().toFile(), tls.get().key().toFile())
+                  .trustManager(tls.ca().toFile())
+                  .keyManager(tls.certificate().toFile(), tls.key().toFile())
                   .build())
           .build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("cannot use the TLS files: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot use the TLS files (--tls-cert "
+              + tls.certificate()
+              + ", --tls-key "
+              + tls.key()
+              + ", --tls-ca "
+              + tls.ca()
+              + "): "
+              + e.getMessage(),
+          e);
     }
   }
 

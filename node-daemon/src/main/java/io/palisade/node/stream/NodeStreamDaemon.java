@@ -60,7 +60,14 @@ public final class NodeStreamDaemon {
           NodeStateClient.channel(options.operator(), certificates.obtain(), certificates.ca());
       certificates.start();
     } else {
-      channel = NodeStateClient.channel(options.operator(), options.tls());
+      try {
+        channel = NodeStateClient.channel(options);
+      } catch (IllegalArgumentException e) {
+        // Unusable TLS files: one line naming them, not a stack trace.
+        System.err.println("palisade-node: " + e.getMessage());
+        System.exit(2);
+        return;
+      }
     }
     try (Datapath datapath = Datapath.open(options.pinRoot());
         NodeStateClient client =
@@ -90,6 +97,7 @@ public final class NodeStreamDaemon {
               + options.node()
               + " streaming from "
               + options.operator()
+              + (options.insecure() ? " in plain text (--insecure)" : " over mutual TLS")
               + " at revision "
               + client.revision());
       out.flush();

@@ -9,7 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code node-daemon --node NAME --operator HOST:PORT}, parsed; every problem reported at once. */
+/**
+ * {@code node-daemon --node NAME --operator HOST:PORT}, parsed; every problem reported at once.
+ * Without TLS files the operator's stream would be plain text, which anyone on the path can read
+ * and forge (and the daemon enforces what it is sent), so that takes {@code --insecure}.
+ */
 public record StreamOptions(
     String node,
     String operator,
@@ -17,7 +21,14 @@ public record StreamOptions(
     Path stateFile,
     Optional<ClientTls> tls,
     Duration repairInterval,
-    Optional<Path> tlsAuto) {
+    Optional<Path> tlsAuto,
+    boolean insecure) {
+
+  public StreamOptions {
+    if (tls.isEmpty() && tlsAuto.isEmpty() && !insecure) {
+      throw new IllegalArgumentException(plainTextRefused(operator));
+    }
+  }
 
   /** Beside the pins, but on a file system that takes regular files and empties on reboot too. */
   public static final Path DEFAULT_STATE_FILE = Path.of("/run/palisade/node-state.pb");
@@ -26,7 +37,8 @@ public record StreamOptions(
       """
       usage: palisade node-daemon --node NAME --operator HOST:PORT
                                   [--pin-root DIR] [--state-file FILE]
-                                  [--tls-cert PEM --tls-key PEM --tls-ca PEM | --tls-auto DIR]
+                                  (--tls-cert PEM --tls-key PEM --tls-ca PEM | --tls-auto DIR
+                                   | --insecure)
                                   [--repair-interval DURATION]
         Enforces what the operator streams for node NAME: says hello with the revision the maps
         hold (kept in --state-file, default /run/palisade/node-state.pb), applies each snapshot
@@ -36,6 +48,7 @@ public record StreamOptions(
         SIGHUP, and repairs what differs from the state applied.
         With --tls-auto it obtains that certificate itself from the operator's CA (through a
         CertificateSigningRequest, in a pod), keeps it in DIR and renews it.
+        --insecure allows a plain-text operator instead (tests, or a network you trust).
       """;
 
   public static StreamOptions parse(String... args) {
@@ -48,10 +61,15 @@ public record StreamOptions(
     Path ca = null;
     Duration repairInterval = DaemonOptions.DEFAULT_REPAIR_INTERVAL;
     Path auto = null;
+    boolean insecure = false;
     List<String> errors = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String v = i + 1 < args.length ? args[i + 1] : null;
+      if (a.equals("--insecure")) {
+        insecure = true;
+        continue;
+      }
       if (v == null && a.startsWith("--")) {
         errors.add(a + " needs a value");
         continue;
@@ -91,6 +109,8 @@ public record StreamOptions(
     int tlsFiles = (cert != null ? 1 : 0) + (key != null ? 1 : 0) + (ca != null ? 1 : 0);
     if (tlsFiles != 0 && tlsFiles != 3) {
       errors.add("--tls-cert, --tls-key and --tls-ca go together");
+    } else if (tlsFiles == 0 && auto == null && !insecure && operator != null) {
+      errors.add(plainTextRefused(operator));
     }
     if (auto != null && tlsFiles != 0) {
       errors.add("--tls-auto obtains the certificate itself: give it or the --tls-* files");
@@ -101,6 +121,20 @@ public record StreamOptions(
     Optional<ClientTls> tls =
         tlsFiles == 3 ? Optional.of(new ClientTls(cert, key, ca)) : Optional.empty();
     return new StreamOptions(
-        node, operator, pinRoot, stateFile, tls, repairInterval, Optional.ofNullable(auto));
+        node,
+        operator,
+        pinRoot,
+        stateFile,
+        tls,
+        repairInterval,
+        Optional.ofNullable(auto),
+        insecure);
+  }
+
+  private static String plainTextRefused(String operator) {
+    return "--operator "
+        + operator
+        + " would be plain text, which anyone on the path can read and forge: give --tls-cert,"
+        + " --tls-key and --tls-ca, --tls-auto, or --insecure to allow it";
   }
 }

@@ -1,7 +1,9 @@
 package io.palisade.node.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.ManagedChannel;
 import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.LocalEndpoint;
 import io.palisade.policy.Direction;
@@ -168,10 +170,71 @@ class NodeStateClientTest {
     assertThat(client.revision()).isZero();
   }
 
+  @Test
+  void refusesAPlainTextOperatorUnlessToldInsecure() throws Exception {
+    operator = new TestOperator(0, "e1", 1, snapshot1(), List.of());
+    String at = "127.0.0.1:" + operator.port();
+
+    // By default the command line refuses, in one line naming the way out.
+    assertThatThrownBy(() -> StreamOptions.parse("--node", NODE, "--operator", at))
+        .hasMessageStartingWith(
+            "--operator "
+                + at
+                + " would be plain text, which anyone on the path can read and forge: give"
+                + " --tls-cert, --tls-key and --tls-ca, or --insecure to allow it\n");
+
+    // With certificates, the daemon speaks TLS only: a plain-text operator gets no hello and
+    // the daemon applies nothing it might send.
+    TestCertificates certs = new TestCertificates(dir).issue(NODE);
+    StreamOptions secure =
+        StreamOptions.parse(
+            "--node",
+            NODE,
+            "--operator",
+            at,
+            "--tls-cert",
+            certs.certificate(NODE).toString(),
+            "--tls-key",
+            certs.key(NODE).toString(),
+            "--tls-ca",
+            certs.certificate("ca").toString());
+    client = client(NodeStateClient.channel(secure)).start();
+    await(() -> logBytes.toString(StandardCharsets.UTF_8).contains("node-state stream:"));
+    Thread.sleep(300);
+    assertThat(operator.hellos).isEmpty();
+    assertThat(applied).isEmpty();
+    assertThat(client.revision()).isZero();
+
+    // --insecure says so, and then the same operator is spoken to.
+    client.close();
+    client =
+        client(
+                NodeStateClient.channel(
+                    StreamOptions.parse("--node", NODE, "--operator", at, "--insecure")))
+            .start();
+    await(() -> acked(operator, 1));
+    assertThat(applied).hasSize(1);
+  }
+
+  @Test
+  void unusableTlsFilesAreOneLineNamingThem() {
+    Path missing = dir.resolve("missing.pem");
+    assertThatThrownBy(
+            () -> NodeStateClient.channel("op:1", new ClientTls(missing, missing, missing)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("cannot use the TLS files (--tls-cert " + missing)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
   private NodeStateClient client() {
+    return client(
+        NodeStateClient.insecureChannel("127.0.0.1:" + (operator == null ? 1 : operator.port())));
+  }
+
+  private NodeStateClient client(ManagedChannel channel) {
     return new NodeStateClient(
         NODE,
-        NodeStateClient.channel("127.0.0.1:" + (operator == null ? 1 : operator.port())),
+        channel,
         desired -> {
           String why = failNext;
           if (why != null) {

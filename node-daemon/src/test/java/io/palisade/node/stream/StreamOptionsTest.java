@@ -11,11 +11,33 @@ class StreamOptionsTest {
   @Test
   void parsesNodeAndOperator() {
     StreamOptions o =
-        StreamOptions.parse("--node", "node-a", "--operator", "op:9870", "--state-file", "/x/s");
+        StreamOptions.parse(
+            "--node", "node-a", "--operator", "op:9870", "--state-file", "/x/s", "--insecure");
     assertThat(o.node()).isEqualTo("node-a");
     assertThat(o.operator()).isEqualTo("op:9870");
     assertThat(o.stateFile()).isEqualTo(Path.of("/x/s"));
     assertThat(o.pinRoot()).isEqualTo(Path.of("/sys/fs/bpf/palisade"));
+    assertThat(o.insecure()).isTrue();
+    assertThat(o.tls()).isEmpty();
+  }
+
+  @Test
+  void plainTextTakesInsecureEvenWhenTheOptionsAreMadeInCode() {
+    assertThatThrownBy(() -> StreamOptions.parse("--node", "n", "--operator", "op:1"))
+        .hasMessageContaining("--operator op:1 would be plain text")
+        .hasMessageContaining("or --insecure to allow it");
+    assertThatThrownBy(
+            () ->
+                new StreamOptions(
+                    "n",
+                    "op:1",
+                    Path.of("/p"),
+                    Path.of("/s"),
+                    java.util.Optional.empty(),
+                    java.time.Duration.ofSeconds(10),
+                    java.util.Optional.empty(),
+                    false))
+        .hasMessageContaining("--insecure");
   }
 
   @Test
@@ -43,7 +65,9 @@ class StreamOptionsTest {
             "/ca.pem");
     assertThat(o.tls())
         .contains(new ClientTls(Path.of("/c.pem"), Path.of("/k.pem"), Path.of("/ca.pem")));
-    assertThat(StreamOptions.parse("--node", "n", "--operator", "op:1").tls()).isEmpty();
+    assertThat(o.insecure()).isFalse();
+    assertThat(StreamOptions.parse("--node", "n", "--operator", "op:1", "--insecure").tls())
+        .isEmpty();
     assertThatThrownBy(
             () -> StreamOptions.parse("--node", "n", "--operator", "op:1", "--tls-cert", "/c.pem"))
         .hasMessageContaining("--tls-cert, --tls-key and --tls-ca go together");

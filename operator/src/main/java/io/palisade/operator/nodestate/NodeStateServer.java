@@ -5,12 +5,14 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-/** The gRPC server the node daemons connect to: gRPC over Netty, one port, TLS when configured. */
+/**
+ * The gRPC server the node daemons connect to: gRPC over Netty, one port, mutual TLS unless its
+ * {@link NodeStateSecurity} explicitly allows less.
+ */
 public final class NodeStateServer implements AutoCloseable {
 
   private final Server server;
@@ -18,28 +20,23 @@ public final class NodeStateServer implements AutoCloseable {
   private final NodeStateService service;
 
   private NodeStateServer(
-      InetSocketAddress address, NodeStateStore store, Optional<? extends ServerTls> tls) {
-    boolean pinNodes = tls.map(ServerTls::requiresClientCertificates).orElse(false);
-    this.service = new NodeStateService(store, senders, pinNodes);
+      InetSocketAddress address, NodeStateStore store, NodeStateSecurity security) {
+    this.service = new NodeStateService(store, senders, security.pinsNodes());
     NettyServerBuilder b =
         NettyServerBuilder.forAddress(address)
             .addService(ServerInterceptors.intercept(service, new PeerNode()))
             .permitKeepAliveTime(10, TimeUnit.SECONDS);
-    tls.ifPresent(t -> b.sslContext(t.serverContext()));
+    security.tls().ifPresent(t -> b.sslContext(t.serverContext()));
     this.server = b.build();
   }
 
-  /** Starts serving {@code store} in plain text on {@code address} (port 0: a free port). */
-  public static NodeStateServer start(InetSocketAddress address, NodeStateStore store)
-      throws IOException {
-    return start(address, store, Optional.empty());
-  }
-
-  /** Starts serving {@code store}, over TLS (mutual when {@code tls} has a client CA). */
+  /**
+   * Starts serving {@code store} on {@code address} (port 0: a free port) as {@code security} says.
+   */
   public static NodeStateServer start(
-      InetSocketAddress address, NodeStateStore store, Optional<? extends ServerTls> tls)
+      InetSocketAddress address, NodeStateStore store, NodeStateSecurity security)
       throws IOException {
-    NodeStateServer s = new NodeStateServer(address, store, tls);
+    NodeStateServer s = new NodeStateServer(address, store, security);
     s.server.start();
     return s;
   }

@@ -27,10 +27,6 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
   private final boolean pinNodes;
   private final Map<String, Set<Session>> sessions = new ConcurrentHashMap<>();
 
-  public NodeStateService(NodeStateStore store, Executor executor) {
-    this(store, executor, false);
-  }
-
   /** With {@code pinNodes}, a daemon may say hello only as the node its certificate names. */
   public NodeStateService(NodeStateStore store, Executor executor, boolean pinNodes) {
     this.store = store;

@@ -5,9 +5,9 @@ import io.palisade.operator.certs.NodeStateIssuer;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.identity.IdentityGarbageCollector;
 import io.palisade.operator.inventory.ClusterWatch;
+import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
-import io.palisade.operator.nodestate.NodeTls;
 import io.palisade.operator.nodestate.ServerTls;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
@@ -20,7 +20,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,33 +45,13 @@ public class OperatorRuntime {
   @Inject NodeStateStore store;
   @Inject CiliumIdentityAllocator allocator;
   @Inject Leadership leadership;
+  @Inject NodeStateConfig nodeState;
 
   private static final Duration GC_PERIOD = Duration.ofSeconds(10);
   private static final Duration RETRY_DELAY = Duration.ofMillis(500);
 
   @ConfigProperty(name = "palisade.identity.gc-grace", defaultValue = "PT15M")
   Duration identityGrace;
-
-  @ConfigProperty(name = "palisade.node-state.port", defaultValue = "9870")
-  int port;
-
-  /** PEM files of the node-state server's certificate and key; absent: plain text. */
-  @ConfigProperty(name = "palisade.node-state.tls.cert")
-  Optional<String> tlsCert;
-
-  @ConfigProperty(name = "palisade.node-state.tls.key")
-  Optional<String> tlsKey;
-
-  /** PEM file of the CA that signs the daemons' certificates; set: mutual TLS. */
-  @ConfigProperty(name = "palisade.node-state.tls.client-ca")
-  Optional<String> tlsClientCa;
-
-  /**
-   * Without TLS files: the operator issues the certificates itself (its CA in the Secret
-   * palisade-ca, node certificates through CertificateSigningRequests). See the README.
-   */
-  @ConfigProperty(name = "palisade.node-state.tls.issue", defaultValue = "false")
-  boolean issue;
 
   @ConfigProperty(
       name = "palisade.node-state.tls.node-service-account",
@@ -105,33 +84,19 @@ public class OperatorRuntime {
     if (!enabled) {
       return;
     }
+    NodeStateSecurity security =
+        nodeState.issues() ? NodeStateSecurity.mutualTls(issued()) : nodeState.security();
     try {
-      server = NodeStateServer.start(new InetSocketAddress(port), store, tls());
+      server = NodeStateServer.start(new InetSocketAddress(nodeState.port()), store, security);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve node state on port " + port, e);
+      throw new UncheckedIOException("cannot serve node state on port " + nodeState.port(), e);
     }
     identityGc = new IdentityGarbageCollector(identityGrace);
     watch = new ClusterWatch(client, inventory, validation).start();
     loop = Thread.ofPlatform().name("pipeline").daemon().start(this::pipelineLoop);
     LOG.infof(
         "node-state server on port %d (%s), epoch %s",
-        server.port(),
-        tlsClientCa.isPresent() || issuer != null
-            ? "mutual TLS"
-            : tlsCert.isPresent() ? "TLS" : "plain text",
-        store.epoch());
-  }
-
-  private Optional<? extends ServerTls> tls() {
-    if (tlsCert.isEmpty() || tlsKey.isEmpty()) {
-      if (tlsClientCa.isPresent()) {
-        throw new IllegalStateException(
-            "palisade.node-state.tls.client-ca needs tls.cert and tls.key as well");
-      }
-      return issue ? Optional.of(issued()) : Optional.empty();
-    }
-    return Optional.of(
-        new NodeTls(Path.of(tlsCert.get()), Path.of(tlsKey.get()), tlsClientCa.map(Path::of)));
+        server.port(), security.describe(), store.epoch());
   }
 
   /** The operator's own CA and certificates (files, e.g. cert-manager's, take precedence). */

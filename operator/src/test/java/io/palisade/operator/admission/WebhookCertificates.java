@@ -1,6 +1,6 @@
 package io.palisade.operator.admission;
 
-import io.palisade.operator.nodestate.TestCertificates;
+import io.palisade.node.stream.TestCertificates;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -16,6 +16,7 @@ import io.palisade.crds.cilium.PolicyStatus;
 import io.palisade.operator.MockCluster;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.inventory.ClusterWatch;
+import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.nodestate.TestDaemon;
@@ -124,7 +125,10 @@ class RealApiServerIT {
         new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     try (ClusterWatch watch = new ClusterWatch(client, inventory, validation).start();
         NodeStateServer server =
-            NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store);
+            NodeStateServer.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                store,
+                NodeStateSecurity.insecurePlainText());
         TestDaemon daemon = new TestDaemon(server.port(), true, false)) {
       loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
       operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation));

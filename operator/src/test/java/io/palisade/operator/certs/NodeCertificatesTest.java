@@ -10,6 +10,7 @@ import io.grpc.ManagedChannel;
 import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.stream.NodeStateClient;
 import io.palisade.node.tls.NodeCertificates;
+import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.pipeline.StarWars;
@@ -92,7 +93,9 @@ class NodeCertificatesTest {
             .start(client, clock, () -> true);
     server =
         NodeStateServer.start(
-            new InetSocketAddress("127.0.0.1", 0), store, Optional.of(issuer.server()));
+            new InetSocketAddress("127.0.0.1", 0),
+            store,
+            NodeStateSecurity.mutualTls(issuer.server()));
   }
 
   @AfterEach
@@ -194,7 +197,9 @@ class NodeCertificatesTest {
             .start(client, clock, () -> true);
     server =
         NodeStateServer.start(
-            new InetSocketAddress("127.0.0.1", 0), store, Optional.of(issuer.server()));
+            new InetSocketAddress("127.0.0.1", 0),
+            store,
+            NodeStateSecurity.mutualTls(issuer.server()));
     requestsComeFromAPodOn("node-a");
     NodeCertificates certs = daemon("node-a");
     SwappableKeyManager keys = certs.obtain();

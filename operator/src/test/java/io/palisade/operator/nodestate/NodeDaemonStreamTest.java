@@ -55,7 +55,7 @@ class NodeDaemonStreamTest {
   private NodeStateClient client(int port) {
     return new NodeStateClient(
         "node-a",
-        NodeStateClient.channel("127.0.0.1:" + port),
+        NodeStateClient.insecureChannel("127.0.0.1:" + port),
         applied::add,
         p -> Optional.ofNullable(Map.of(host("10.42.0.10"), "lxc-deathstar").get(p)),
         Optional.of(dir.resolve("node-state.pb")),
@@ -71,7 +71,9 @@ class NodeDaemonStreamTest {
   @Test
   void snapshotThenDeltaAppliedAndAckedAndAReconnectResumesFromTheLastRevision() throws Exception {
     long r1 = store.publish(state());
-    server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store);
+    server =
+        NodeStateServer.start(
+            new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
     int port = server.port();
     client = client(port).start();
 
@@ -95,7 +97,9 @@ class NodeDaemonStreamTest {
     // The operator's server goes away; a revision is published meanwhile; the server comes back.
     server.close();
     long r3 = store.publish(state());
-    server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", port), store);
+    server =
+        NodeStateServer.start(
+            new InetSocketAddress("127.0.0.1", port), store, NodeStateSecurity.insecurePlainText());
     await().atMost(Duration.ofSeconds(10)).until(() -> acked() == r3);
     assertThat(client.revision()).isEqualTo(r3);
     assertThat(applied.getLast().policies().get(deathstar).enforces(Direction.INGRESS)).isFalse();

@@ -29,7 +29,9 @@ class NodeStateServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store);
+    server =
+        NodeStateServer.start(
+            new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
   }
 
   @AfterEach

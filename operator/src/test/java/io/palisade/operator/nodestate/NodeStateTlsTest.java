@@ -9,6 +9,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.palisade.node.stream.ClientTls;
 import io.palisade.node.stream.NodeStateClient;
+import io.palisade.node.stream.TestCertificates;
 import io.palisade.pipeline.StarWars;
 import io.palisade.pipeline.model.NodeStateComputer;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
@@ -40,7 +41,11 @@ class NodeStateTlsTest {
 
   @BeforeAll
   static void certificates() throws Exception {
-    certs = new TestCertificates(dir).issue("operator").issue("node-a");
+    certs =
+        new TestCertificates(dir)
+            .issue("operator")
+            .issue("node-a")
+            .issue("no-cn", "O=palisade,OU=nodes");
   }
 
   @BeforeEach
@@ -53,7 +58,9 @@ class NodeStateTlsTest {
             certs.certificate("operator"),
             certs.key("operator"),
             Optional.of(certs.certificate("ca")));
-    server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store, Optional.of(tls));
+    server =
+        NodeStateServer.start(
+            new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.mutualTls(tls));
   }
 
   @AfterEach
@@ -63,11 +70,15 @@ class NodeStateTlsTest {
   }
 
   private TestDaemon daemon(boolean withCertificate) throws Exception {
+    return daemon(withCertificate ? Optional.of("node-a") : Optional.empty());
+  }
+
+  /** A daemon showing the certificate kept as {@code certificate}, if any. */
+  private TestDaemon daemon(Optional<String> certificate) throws Exception {
     SslContextBuilder ssl =
         GrpcSslContexts.forClient().trustManager(certs.certificate("ca").toFile());
-    if (withCertificate) {
-      ssl.keyManager(certs.certificate("node-a").toFile(), certs.key("node-a").toFile());
-    }
+    certificate.ifPresent(
+        c -> ssl.keyManager(certs.certificate(c).toFile(), certs.key(c).toFile()));
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.port()).sslContext(ssl.build()).build();
     TestDaemon d = new TestDaemon(channel, true, false);
@@ -100,6 +111,44 @@ class NodeStateTlsTest {
   }
 
   @Test
+  void aCertificateWithoutACommonNameSpeaksForNoNode() throws Exception {
+    TestDaemon d = daemon(Optional.of("no-cn")).hello("node-a", "", 0);
+    await().until(() -> d.error != null);
+    assertThat(d.error).hasMessageContaining("PERMISSION_DENIED").hasMessageContaining("unnamed");
+    assertThat(d.received).isEmpty();
+  }
+
+  @Test
+  void aPlainTextDaemonGetsNothing() throws Exception {
+    TestDaemon d = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
+    daemons.add(d);
+    await().until(() -> d.error != null);
+    assertThat(d.received).isEmpty();
+    assertThat(store.effectiveRevision("node-a")).isNotEqualTo(store.revision());
+  }
+
+  @Test
+  void insecureDoesNotLoosenMutualTls() throws Exception {
+    server.close();
+    NodeTls tls =
+        new NodeTls(
+            certs.certificate("operator"),
+            certs.key("operator"),
+            Optional.of(certs.certificate("ca")));
+    server =
+        NodeStateServer.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            store,
+            new NodeStateSecurity(Optional.of(tls), true));
+    TestDaemon other = daemon(true).hello("node-b", "", 0);
+    await().until(() -> other.error != null);
+    assertThat(other.error).hasMessageContaining("PERMISSION_DENIED");
+    assertThat(other.received).isEmpty();
+    TestDaemon own = daemon(true).hello("node-a", "", 0);
+    await().until(() -> own.received.size() == 1);
+  }
+
+  @Test
   void theNodeDaemonsOwnClientSpeaksMutualTls() throws Exception {
     List<io.palisade.node.datapath.DatapathState> applied = new CopyOnWriteArrayList<>();
     ClientTls tls =
@@ -107,7 +156,7 @@ class NodeStateTlsTest {
     try (NodeStateClient client =
         new NodeStateClient(
                 "node-a",
-                NodeStateClient.channel("127.0.0.1:" + server.port(), Optional.of(tls)),
+                NodeStateClient.channel("127.0.0.1:" + server.port(), tls),
                 applied::add,
                 p -> Optional.empty(),
                 Optional.empty(),

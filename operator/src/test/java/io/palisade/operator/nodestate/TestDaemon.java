@@ -24,7 +24,10 @@ public final class TestDaemon implements AutoCloseable {
   private final boolean slow;
   private volatile ClientCallStreamObserver<NodeMessage> requests;
 
-  /** A daemon that reads as fast as it can, acking every revision when {@code autoAck}. */
+  /**
+   * A daemon in plain text (for servers started insecure) that reads as fast as it can, acking
+   * every revision when {@code autoAck}.
+   */
   public TestDaemon(int port, boolean autoAck, boolean slow) {
     this(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build(), autoAck, slow);
   }

@@ -16,6 +16,7 @@ import io.palisade.operator.CnpStatus;
 import io.palisade.operator.MockCluster;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.inventory.ClusterWatch;
+import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.nodestate.TestDaemon;
@@ -65,7 +66,9 @@ class PolicyReconcilersTest {
     watch = new ClusterWatch(client, inventory, validation).start();
     loop = Executors.newSingleThreadScheduledExecutor();
     loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
-    server = NodeStateServer.start(new InetSocketAddress("127.0.0.1", 0), store);
+    server =
+        NodeStateServer.start(
+            new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
     operator = MockCluster.operator(client);
     operator.register(
         new CiliumNetworkPolicyReconciler(

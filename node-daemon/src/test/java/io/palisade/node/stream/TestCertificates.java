@@ -1,4 +1,4 @@
-package io.palisade.operator.nodestate;
+package io.palisade.node.stream;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-/** A throwaway CA and certificates signed by it, made with the JDK's keytool, as PEM files. */
+/**
+ * A throwaway CA and certificates signed by it, made with the JDK's keytool, as PEM files; the
+ * operator's TLS tests use it too.
+ */
 public final class TestCertificates {
 
   private static final String PASS = "changeit";
@@ -39,6 +42,11 @@ public final class TestCertificates {
 
   /** Issues a certificate for {@code name} (its CN), valid for 127.0.0.1. */
   public TestCertificates issue(String name) throws Exception {
+    return issue(name, "CN=" + name);
+  }
+
+  /** Issues a certificate kept as {@code name} with subject {@code dname}, for 127.0.0.1. */
+  public TestCertificates issue(String name, String dname) throws Exception {
     keytool(
         "-genkeypair",
         "-alias",
@@ -48,7 +56,7 @@ public final class TestCertificates {
         "-groupname",
         "secp256r1",
         "-dname",
-        "CN=" + name,
+        dname,
         "-validity",
         "2",
         "-keystore",
