@@ -49,7 +49,9 @@ class ProductionShapeTest {
     assertThat(c.path("volumeMounts").findValuesAsText("mountPath"))
         .contains("/var/cache/palisade/git", "/etc/palisade/webhook-tls");
     assertThat(c.path("env").findValuesAsText("name"))
-        .contains("QUARKUS_HTTP_SSL_CERTIFICATE_FILES", "PALISADE_NODE_STATE_TLS_CERT");
+        .contains("QUARKUS_HTTP_SSL_CERTIFICATE_FILES")
+        .as("node-state certificates name their node: the operator issues them, not cert-manager")
+        .doesNotContain("PALISADE_NODE_STATE_TLS_CERT");
 
     JsonNode lease = find("Role", "palisade-operator-leader-election");
     assertThat(lease.path("metadata").path("namespace").asText()).isEqualTo("palisade-system");
@@ -66,7 +68,8 @@ class ProductionShapeTest {
     assertThat(pod.path("tolerations").get(0).path("operator").asText()).isEqualTo("Exists");
     assertThat(texts(c.path("command")))
         .startsWith("palisade-node", "node-daemon", "--node", "$(NODE_NAME)", "--operator")
-        .contains("--tls-ca", "/etc/palisade/tls/ca.crt");
+        .contains("--tls-auto", "/var/lib/palisade/tls")
+        .doesNotContain("--insecure");
     assertThat(texts(c.path("securityContext").path("capabilities").path("add")))
         .containsExactly("BPF", "NET_ADMIN");
     assertThat(c.path("securityContext").path("privileged").asBoolean(false)).isFalse();
@@ -126,5 +129,29 @@ class ProductionShapeTest {
                 policies.path("namespaceSelector").path("matchExpressions").get(0).path("values")))
         .containsExactly("kube-system", "palisade-system");
     assertThat(v.path("webhooks").get(1).path("failurePolicy").asText()).isEqualTo("Ignore");
+  }
+
+  @Test
+  void nodeCertificatesNeedOnlyTheirRequestAndTheCaConfigMap() {
+    JsonNode node = find("ClusterRole", "palisade-node");
+    assertThat(node.path("rules")).hasSize(1);
+    assertThat(texts(node.path("rules").get(0).path("resources")))
+        .containsExactly("certificatesigningrequests");
+    assertThat(texts(node.path("rules").get(0).path("verbs"))).containsExactly("create", "get");
+    JsonNode ca = find("Role", "palisade-node");
+    assertThat(texts(ca.path("rules").get(0).path("resourceNames")))
+        .containsExactly("palisade-node-state-ca");
+    assertThat(texts(ca.path("rules").get(0).path("verbs"))).containsExactly("get");
+
+    JsonNode signer =
+        StreamSupport.stream(
+                find("ClusterRole", "palisade-operator").path("rules").spliterator(), false)
+            .filter(r -> texts(r.path("resources")).contains("signers"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(texts(signer.path("resourceNames"))).containsExactly("palisade.io/node-state");
+    assertThat(
+            texts(find("Role", "palisade-operator-ca").path("rules").get(1).path("resourceNames")))
+        .containsExactly("palisade-ca");
   }
 }

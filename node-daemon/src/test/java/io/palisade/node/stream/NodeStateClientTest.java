@@ -181,7 +181,7 @@ class NodeStateClientTest {
             "--operator "
                 + at
                 + " would be plain text, which anyone on the path can read and forge: give"
-                + " --tls-cert, --tls-key and --tls-ca, or --insecure to allow it\n");
+                + " --tls-cert, --tls-key and --tls-ca, --tls-auto, or --insecure to allow it\n");
 
     // With certificates, the daemon speaks TLS only: a plain-text operator gets no hello and
     // the daemon applies nothing it might send.

@@ -33,8 +33,9 @@ class NodeStateSecurityTest {
         .hasMessage(
             "the node-state server would serve plain text, so anyone on the path could read and"
                 + " forge node state: set palisade.node-state.tls.cert, palisade.node-state.tls.key"
-                + " and palisade.node-state.tls.client-ca, or palisade.node-state.insecure=true to"
-                + " allow it");
+                + " and palisade.node-state.tls.client-ca, or palisade.node-state.tls.issue=true for"
+                + " certificates the operator issues, or palisade.node-state.insecure=true to allow"
+                + " it");
     assertThatThrownBy(() -> new Socket("127.0.0.1", free).close())
         .as("nothing listens")
         .isInstanceOf(java.net.ConnectException.class);
