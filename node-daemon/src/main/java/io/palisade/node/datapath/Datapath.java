@@ -19,10 +19,14 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The node's datapath: the loaded programs, the pinned maps they read, and the pod veths they are
@@ -48,6 +52,7 @@ public final class Datapath implements AutoCloseable {
   private final BpfMap counters;
   private final BpfMap events;
   private final Map<String, Integer> attached = new HashMap<>();
+  private final List<Consumer<ApplyResult>> applyListeners = new CopyOnWriteArrayList<>();
   private final int fromPod;
   private final int toPod;
 
@@ -112,6 +117,7 @@ public final class Datapath implements AutoCloseable {
    * nothing.
    */
   public synchronized ApplyResult apply(DatapathState desired) {
+    long start = System.nanoTime();
     MapContents want = MapContents.of(desired, this::ifindex);
     MapDiff<CidrPrefix, Long> h = MapDiff.between(hosts.contents(), want.hosts());
     MapDiff<CidrPrefix, Long> c = MapDiff.between(cidrs.contents(), want.cidrs());
@@ -139,8 +145,22 @@ public final class Datapath implements AutoCloseable {
         newlyAttached.add(ep.hostInterface());
       }
     }
-    return new ApplyResult(
-        h.size(), c.size(), e.size(), p.size() + x.size(), newlyAttached, generation);
+    ApplyResult result =
+        new ApplyResult(
+            h.size(),
+            c.size(),
+            e.size(),
+            p.size() + x.size(),
+            newlyAttached,
+            generation,
+            Duration.ofNanos(System.nanoTime() - start));
+    applyListeners.forEach(l -> l.accept(result));
+    return result;
+  }
+
+  /** Calls {@code listener} with the result of every apply that succeeded, on its thread. */
+  public void onApply(Consumer<ApplyResult> listener) {
+    applyListeners.add(listener);
   }
 
   private static <K, V> MapDiff<K, V> upsertsOnly(MapDiff<K, V> d) {
@@ -212,8 +232,24 @@ public final class Datapath implements AutoCloseable {
     return next;
   }
 
-  /** Packets and bytes per counter slot, summed over CPUs. */
+  /** Packets and bytes per counter slot, summed over CPUs and both directions. */
   public Map<Integer, long[]> counters() {
+    Map<Integer, long[]> out = new HashMap<>();
+    verdictCounters()
+        .forEach(
+            (k, v) -> {
+              long[] sum = out.computeIfAbsent(k % Layouts.COUNTER_SLOTS, s -> new long[2]);
+              sum[0] += v[0];
+              sum[1] += v[1];
+            });
+    return out;
+  }
+
+  /**
+   * Packets and bytes summed over CPUs, keyed as the map is: {@code direction * COUNTER_SLOTS +
+   * slot}, the direction being {@code Layouts.DIR_INGRESS} or {@code DIR_EGRESS} of the pod.
+   */
+  public Map<Integer, long[]> verdictCounters() {
     Map<Integer, long[]> out = new HashMap<>();
     long size = Layouts.COUNTER.byteSize();
     counters.forEach(
