@@ -1,9 +1,6 @@
 package io.palisade.node;
 
-import io.palisade.node.datapath.Datapath;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,75 +16,8 @@ public record DaemonOptions(
     int metricsPort,
     boolean once) {
 
-  public static final String USAGE =
-      """
-      usage: palisade-node --policies PATH... --cluster FILE
-                           (--veth NS/POD=IFNAME | --pod NS/POD)...
-                           [--pin-root DIR] [--flow-log FILE|-] [--metrics-port N] [--once]
-        Enforces the policies for the pods of this node: --veth names a pod's host-side veth,
-        --pod finds it from the pod's address (a host route without gateway). Those veths are
-        the only interfaces the datapath attaches to. Re-applies by difference on file changes.
-      """;
-
-  /** Parses {@code args}, or throws with every problem found. */
+  /** Parses {@code args} as {@code palisade-node} does, or throws with every problem found. */
   public static DaemonOptions parse(String... args) {
-    List<Path> policies = new ArrayList<>();
-    Path cluster = null;
-    Map<String, String> veths = new LinkedHashMap<>();
-    List<String> routedPods = new ArrayList<>();
-    Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
-    Optional<Path> flowLog = Optional.empty();
-    int metricsPort = 0;
-    boolean once = false;
-    List<String> errors = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      String v = i + 1 < args.length ? args[i + 1] : null;
-      switch (a) {
-        case "--policies" -> policies.add(Path.of(need(a, v, errors)));
-        case "--cluster" -> cluster = Path.of(need(a, v, errors));
-        case "--pin-root" -> pinRoot = Path.of(need(a, v, errors));
-        case "--flow-log" -> flowLog = Optional.of(Path.of(need(a, v, errors)));
-        case "--metrics-port" -> metricsPort = Integer.parseInt(need(a, v, errors));
-        case "--pod" -> routedPods.add(need(a, v, errors));
-        case "--veth" -> {
-          String spec = need(a, v, errors);
-          int eq = spec.indexOf('=');
-          if (eq <= 0 || spec.indexOf('/') < 0 || spec.indexOf('/') > eq) {
-            errors.add("--veth " + spec + ": expected NAMESPACE/POD=IFNAME");
-          } else {
-            veths.put(spec.substring(0, eq), spec.substring(eq + 1));
-          }
-        }
-        case "--once" -> {
-          once = true;
-          continue;
-        }
-        default -> {
-          errors.add("unknown option " + a);
-          continue;
-        }
-      }
-      i++;
-    }
-    if (policies.isEmpty()) {
-      errors.add("--policies is required");
-    }
-    if (cluster == null) {
-      errors.add("--cluster is required");
-    }
-    if (!errors.isEmpty()) {
-      throw new IllegalArgumentException(String.join("\n", errors) + "\n" + USAGE);
-    }
-    return new DaemonOptions(
-        policies, cluster, veths, routedPods, pinRoot, flowLog, metricsPort, once);
-  }
-
-  private static String need(String option, String value, List<String> errors) {
-    if (value == null) {
-      errors.add(option + " needs a value");
-      return "";
-    }
-    return value;
+    return PalisadeNode.parse(args);
   }
 }

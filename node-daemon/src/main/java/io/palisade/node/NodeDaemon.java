@@ -1,12 +1,14 @@
 package io.palisade.node;
 
-import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.RouteLookup;
+import io.palisade.node.observe.DatapathMeters;
 import io.palisade.node.observe.FlowLog;
-import io.palisade.node.observe.Metrics;
+import io.palisade.node.observe.ObserveServer;
+import io.palisade.node.observe.Readiness;
 import io.palisade.pipeline.local.LocalPipeline;
 import io.palisade.pipeline.local.PolicySnapshot;
 import io.palisade.pipeline.model.EndpointState;
@@ -29,8 +31,8 @@ import java.util.Optional;
  * The node daemon in file mode: policies and the cluster inventory from files, the pods of this
  * node from the command line. The files go through the same pipeline as the operator's, in process,
  * into this node's datapath (reusing pinned state); it re-converges whenever a file changes, drains
- * the flow log and serves metrics. Killing it leaves enforcement running; the next start writes
- * only what changed meanwhile.
+ * the flow log and serves metrics and health. Killing it leaves enforcement running; the next start
+ * writes only what changed meanwhile.
  */
 public final class NodeDaemon {
 
@@ -46,21 +48,9 @@ public final class NodeDaemon {
     this.out = out;
   }
 
-  public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("node-daemon")) {
-      io.palisade.node.stream.NodeStreamDaemon.main(
-          java.util.Arrays.copyOfRange(args, 1, args.length));
-      return;
-    }
-    DaemonOptions options;
-    try {
-      options = DaemonOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
-    new NodeDaemon(options, System.out).run();
+  /** Kept for scripts that name this class: {@link PalisadeNode} is the command line. */
+  public static void main(String[] args) {
+    PalisadeNode.main(args);
   }
 
   void run() throws Exception {
@@ -68,12 +58,13 @@ public final class NodeDaemon {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
       DatapathApplier applier = new DatapathApplier(datapath, NODE, this::interfaceOf);
       LocalPipeline pipeline = new LocalPipeline(NODE, applier);
-      converge(pipeline, applier);
       if (options.once()) {
+        converge(pipeline, applier);
         return;
       }
-      HttpServer metrics = startMetrics(datapath);
-      try (FlowLog log = openFlowLog(datapath)) {
+      try (ObserveServer server = serve(datapath, applier);
+          FlowLog log = openFlowLog(datapath)) {
+        converge(pipeline, applier);
         while (true) {
           if (log != null) {
             log.poll(1000);
@@ -81,10 +72,6 @@ public final class NodeDaemon {
             Thread.sleep(1000);
           }
           converge(pipeline, applier);
-        }
-      } finally {
-        if (metrics != null) {
-          metrics.stop(0);
         }
       }
     }
@@ -173,7 +160,7 @@ public final class NodeDaemon {
     Path target = options.flowLog().get();
     PrintStream sink =
         target.toString().equals("-")
-            ? out
+            ? System.out // events are JSON lines already, in either log format
             : new PrintStream(
                 Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
                 true,
@@ -181,23 +168,31 @@ public final class NodeDaemon {
     return new FlowLog(datapath.eventsFd(), e -> sink.println(e.toJson()));
   }
 
-  private HttpServer startMetrics(Datapath datapath) throws IOException {
+  /**
+   * /metrics, /healthz and /readyz: ready once a first state is in the maps and while they hold the
+   * current revision (a failed apply keeps the last one in force, and says why here).
+   */
+  private ObserveServer serve(Datapath datapath, DatapathApplier applier) throws IOException {
     if (options.metricsPort() <= 0) {
       return null;
     }
-    HttpServer server = HttpServer.create(new InetSocketAddress(options.metricsPort()), 0);
-    server.createContext(
-        "/metrics",
-        exchange -> {
-          byte[] body =
-              Metrics.render(datapath.counters(), datapath.fill()).getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-          exchange.sendResponseHeaders(200, body.length);
-          try (var os = exchange.getResponseBody()) {
-            os.write(body);
-          }
+    PrometheusMeterRegistry registry = ObserveServer.newRegistry();
+    DatapathMeters.bind(registry, datapath);
+    return ObserveServer.start(
+        new InetSocketAddress(options.metricsPort()),
+        registry,
+        () -> {
+          long revision = applier.revision();
+          boolean held =
+              applier.lastResult().isPresent()
+                  && applier.enforcedCount(List.of(NODE), revision) == 1;
+          return held
+              ? Readiness.ready("ready: revision " + revision + " in the maps")
+              : Readiness.notReady(
+                  "not ready: revision "
+                      + revision
+                      + " not in the maps"
+                      + applier.failure(NODE, revision).map(e -> ": " + e).orElse(""));
         });
-    server.start();
-    return server;
   }
 }

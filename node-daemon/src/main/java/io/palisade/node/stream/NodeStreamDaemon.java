@@ -1,31 +1,26 @@
 package io.palisade.node.stream;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.RouteLookup;
+import io.palisade.node.observe.DatapathMeters;
+import io.palisade.node.observe.ObserveServer;
+import io.palisade.node.observe.Readiness;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * {@code palisade node-daemon --node NAME --operator HOST:PORT}: the node daemon fed by the
- * operator's node-state stream instead of files. Pods' veths come from their host routes.
+ * operator's node-state stream instead of files. Pods' veths come from their host routes; the
+ * command line is {@link NodeDaemonCommand}.
  */
 public final class NodeStreamDaemon {
 
   private NodeStreamDaemon() {}
-
-  public static void main(String[] args) throws Exception {
-    StreamOptions options;
-    try {
-      options = StreamOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
-    run(options, System.out);
-  }
 
   static void run(StreamOptions options, PrintStream out) throws Exception {
     try (Datapath datapath = Datapath.open(options.pinRoot());
@@ -59,7 +54,26 @@ public final class NodeStreamDaemon {
               + client.revision());
       out.flush();
       client.start();
-      Thread.currentThread().join(); // until killed; the maps keep enforcing the last state
+      try (ObserveServer server = serve(options, datapath, client)) {
+        Thread.currentThread().join(); // until killed; the maps keep enforcing the last state
+      }
     }
+  }
+
+  /** /metrics, /healthz and /readyz: ready once the maps hold a revision of the operator's. */
+  private static ObserveServer serve(
+      StreamOptions options, Datapath datapath, NodeStateClient client) throws IOException {
+    if (options.metricsPort() <= 0) {
+      return null;
+    }
+    PrometheusMeterRegistry registry = ObserveServer.newRegistry();
+    DatapathMeters.bind(registry, datapath);
+    return ObserveServer.start(
+        new InetSocketAddress(options.metricsPort()),
+        registry,
+        () ->
+            client.revision() > 0
+                ? Readiness.ready("ready: revision " + client.revision() + " in the maps")
+                : Readiness.notReady("not ready: no revision from the operator in the maps yet"));
   }
 }

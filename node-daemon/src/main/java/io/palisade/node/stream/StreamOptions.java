@@ -1,78 +1,22 @@
 package io.palisade.node.stream;
 
-import io.palisade.node.datapath.Datapath;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /** {@code node-daemon --node NAME --operator HOST:PORT}, parsed; every problem reported at once. */
 public record StreamOptions(
-    String node, String operator, Path pinRoot, Path stateFile, Optional<ClientTls> tls) {
+    String node,
+    String operator,
+    Path pinRoot,
+    Path stateFile,
+    Optional<ClientTls> tls,
+    int metricsPort) {
 
   /** Beside the pins, but on a file system that takes regular files and empties on reboot too. */
   public static final Path DEFAULT_STATE_FILE = Path.of("/run/palisade/node-state.pb");
 
-  public static final String USAGE =
-      """
-      usage: palisade node-daemon --node NAME --operator HOST:PORT
-                                  [--pin-root DIR] [--state-file FILE]
-                                  [--tls-cert PEM --tls-key PEM --tls-ca PEM]
-        Enforces what the operator streams for node NAME: says hello with the revision the maps
-        hold (kept in --state-file, default /run/palisade/node-state.pb), applies each snapshot
-        or delta by difference, acks it, and reconnects with backoff when the stream ends. With
-        the three --tls-* files it speaks mutual TLS: its certificate's CN must name its node.
-      """;
-
+  /** Parses {@code args} as {@code node-daemon} does, or throws with every problem found. */
   public static StreamOptions parse(String... args) {
-    String node = null;
-    String operator = null;
-    Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
-    Path stateFile = DEFAULT_STATE_FILE;
-    Path cert = null;
-    Path key = null;
-    Path ca = null;
-    List<String> errors = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      String v = i + 1 < args.length ? args[i + 1] : null;
-      if (v == null && a.startsWith("--")) {
-        errors.add(a + " needs a value");
-        continue;
-      }
-      switch (a) {
-        case "--node" -> node = v;
-        case "--operator" -> operator = v;
-        case "--pin-root" -> pinRoot = Path.of(v);
-        case "--state-file" -> stateFile = Path.of(v);
-        case "--tls-cert" -> cert = Path.of(v);
-        case "--tls-key" -> key = Path.of(v);
-        case "--tls-ca" -> ca = Path.of(v);
-        default -> {
-          errors.add("unknown option " + a);
-          continue;
-        }
-      }
-      i++;
-    }
-    if (node == null || node.isBlank()) {
-      errors.add("--node is required");
-    }
-    if (operator == null) {
-      errors.add("--operator is required");
-    } else if (operator.lastIndexOf(':') <= 0
-        || !operator.substring(operator.lastIndexOf(':') + 1).matches("[0-9]{1,5}")) {
-      errors.add("--operator " + operator + ": expected HOST:PORT");
-    }
-    int tlsFiles = (cert != null ? 1 : 0) + (key != null ? 1 : 0) + (ca != null ? 1 : 0);
-    if (tlsFiles != 0 && tlsFiles != 3) {
-      errors.add("--tls-cert, --tls-key and --tls-ca go together");
-    }
-    if (!errors.isEmpty()) {
-      throw new IllegalArgumentException(String.join("\n", errors) + "\n" + USAGE);
-    }
-    Optional<ClientTls> tls =
-        tlsFiles == 3 ? Optional.of(new ClientTls(cert, key, ca)) : Optional.empty();
-    return new StreamOptions(node, operator, pinRoot, stateFile, tls);
+    return NodeDaemonCommand.parse(args);
   }
 }

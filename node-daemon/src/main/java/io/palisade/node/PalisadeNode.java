@@ -1,0 +1,161 @@
+package io.palisade.node;
+
+import io.palisade.node.cli.CompletionCommand;
+import io.palisade.node.cli.LogFormat;
+import io.palisade.node.cli.VersionProvider;
+import io.palisade.node.datapath.Datapath;
+import io.palisade.node.stream.NodeDaemonCommand;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code palisade-node}: the node daemon in file mode (its options), or fed by the operator ({@code
+ * palisade-node node-daemon}). Problems with the command line are reported all at once and exit 2.
+ */
+@Command(
+    name = "palisade-node",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    synopsisHeading = "usage: ",
+    description = {
+      "Enforces the policies for the pods of this node: --veth names a pod's host-side veth,"
+          + " --pod finds it from the pod's address (a host route without gateway). Those veths"
+          + " are the only interfaces the datapath attaches to. Re-applies by difference on file"
+          + " changes."
+    },
+    subcommands = {NodeDaemonCommand.class, CompletionCommand.class})
+public final class PalisadeNode implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--policies",
+      arity = "1..*",
+      paramLabel = "PATH",
+      description = "Policy files or directories (required).")
+  List<Path> policies = new ArrayList<>();
+
+  @Option(names = "--cluster", paramLabel = "FILE", description = "Namespaces and Pods (required).")
+  Path cluster;
+
+  @Option(
+      names = "--veth",
+      paramLabel = "NS/POD=IFNAME",
+      description = "A pod of this node and its host-side veth.")
+  List<String> veths = new ArrayList<>();
+
+  @Option(
+      names = "--pod",
+      paramLabel = "NS/POD",
+      description = "A pod of this node whose veth its host route names.")
+  List<String> routedPods = new ArrayList<>();
+
+  @Option(names = "--pin-root", paramLabel = "DIR", description = "Where the maps are pinned.")
+  Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
+
+  @Option(
+      names = "--flow-log",
+      paramLabel = "FILE|-",
+      description = "Write verdict events as JSON lines.")
+  Path flowLog;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "N",
+      description = "Serve /metrics, /healthz and /readyz on this port (0: not at all).")
+  int metricsPort;
+
+  @Option(names = "--once", description = "Apply once and exit.")
+  boolean once;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description = "Log lines as text (default) or one JSON object each.")
+  LogFormat logFormat = LogFormat.text;
+
+  @Unmatched List<String> unmatched = new ArrayList<>();
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs a command line, returning its exit code: 2 for a usage error. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new PalisadeNode()).setOut(out).setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof IllegalArgumentException) {
+            cmd.getErr().println(e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    DaemonOptions options = options();
+    new NodeDaemon(options, logFormat.wrap(System.out, Clock.systemUTC())).run();
+    return 0;
+  }
+
+  /** The options, or an IllegalArgumentException naming every problem, with the usage. */
+  DaemonOptions options() {
+    List<String> errors = new ArrayList<>();
+    unmatched.forEach(a -> errors.add("unknown option " + a));
+    Map<String, String> byPod = new LinkedHashMap<>();
+    for (String spec : veths) {
+      int eq = spec.indexOf('=');
+      if (eq <= 0 || spec.indexOf('/') < 0 || spec.indexOf('/') > eq) {
+        errors.add("--veth " + spec + ": expected NAMESPACE/POD=IFNAME");
+      } else {
+        byPod.put(spec.substring(0, eq), spec.substring(eq + 1));
+      }
+    }
+    if (policies.isEmpty()) {
+      errors.add("--policies is required");
+    }
+    if (cluster == null) {
+      errors.add("--cluster is required");
+    }
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join("\n", errors) + "\n" + spec.commandLine().getUsageMessage());
+    }
+    return new DaemonOptions(
+        List.copyOf(policies),
+        cluster,
+        byPod,
+        List.copyOf(routedPods),
+        pinRoot,
+        Optional.ofNullable(flowLog),
+        metricsPort,
+        once);
+  }
+
+  /** Parses file mode's options as {@code main} does, without running anything. */
+  static DaemonOptions parse(String... args) {
+    CommandLine cli = new CommandLine(new PalisadeNode());
+    try {
+      cli.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage() + "\n" + cli.getUsageMessage(), e);
+    }
+    return cli.<PalisadeNode>getCommand().options();
+  }
+}
