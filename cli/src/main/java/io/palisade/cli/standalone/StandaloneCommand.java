@@ -1,5 +1,7 @@
 package io.palisade.cli.standalone;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.palisade.cli.OutputOption;
 import io.palisade.gitops.GitRef;
 import io.palisade.gitops.GitSource;
 import io.palisade.gitops.RepositoryCache;
@@ -7,21 +9,26 @@ import io.palisade.gitops.SourceSync;
 import io.palisade.gitops.TokenBucket;
 import io.palisade.gitops.WebhookReceiver;
 import io.palisade.gitops.WebhookVerifier;
+import io.palisade.node.cli.LogFormat;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.RouteLookup;
+import io.palisade.node.observe.DatapathMeters;
+import io.palisade.node.observe.ObserveServer;
 import io.palisade.pipeline.InMemoryNodeState;
 import io.palisade.pipeline.NodeStateApplier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,8 +42,8 @@ import picocli.CommandLine.Spec;
     name = "standalone",
     mixinStandardHelpOptions = true,
     description =
-        "Run the policy pipeline from files or Git, re-reading on change; serve /readyz and"
-            + " /api/policies on loopback.")
+        "Run the policy pipeline from files or Git, re-reading on change; serve /readyz,"
+            + " /healthz, /api/policies and /metrics on loopback.")
 public final class StandaloneCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -96,8 +103,20 @@ public final class StandaloneCommand implements Callable<Integer> {
       description = "GITHUB (X-Hub-Signature-256), GITLAB (X-Gitlab-Token) or GENERIC_HMAC.")
   WebhookVerifier.Provider webhookType;
 
-  @Option(names = "--once", description = "Read once, print each policy's status, and exit.")
+  @Option(
+      names = "--once",
+      description =
+          "Read once, print each policy's status (-o table, json or yaml; the log goes to stderr),"
+              + " and exit.")
   boolean once;
+
+  @Mixin OutputOption output;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description = "Log lines as text (default) or one JSON object each.")
+  LogFormat logFormat = LogFormat.text;
 
   @Option(
       names = "--enforce",
@@ -114,7 +133,9 @@ public final class StandaloneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter result = spec.commandLine().getOut();
+    PrintWriter out =
+        logFormat.wrap(once ? spec.commandLine().getErr() : result, Clock.systemUTC());
     Duration every = Durations.parse(interval != null ? interval : isGit() ? "1m" : "1s");
     try (RepositoryCache repos = isGit() ? new RepositoryCache(cache) : null;
         Datapath datapath = enforce ? Datapath.open(pins) : null) {
@@ -122,13 +143,22 @@ public final class StandaloneCommand implements Callable<Integer> {
       StandaloneLoop loop = loop(source, datapath, out);
       if (once) {
         loop.step();
-        loop.printStatuses();
+        if (output.table()) {
+          loop.printStatuses(result);
+        } else {
+          output.print(result, StatusServer.policies(loop.statuses(), loop.readiness()));
+        }
         return loop.allValid() ? 0 : 1;
       }
       Optional<WebhookReceiver> hook = webhook();
       Semaphore wake = new Semaphore(0);
       try (StatusServer server =
           new StatusServer(httpPort, loop::statuses, loop::readiness, hook, wake::release)) {
+        PrometheusMeterRegistry registry = ObserveServer.newRegistry();
+        if (datapath != null) {
+          DatapathMeters.bind(registry, datapath);
+        }
+        server.serveMetrics(registry::scrape);
         out.println("palisade: standalone on http://127.0.0.1:" + server.port() + "/readyz");
         hook.ifPresent(
             h -> out.println("palisade: webhook at http://127.0.0.1:" + server.port() + h.path()));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.palisade.gitops.WebhookReceiver;
+import io.palisade.node.observe.ObserveServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,9 +19,10 @@ import java.util.function.Supplier;
 
 /**
  * Standalone mode's HTTP face on loopback: {@code GET /readyz} answers 200 once the current
- * generation of policies is applied (and, with enforcement, in the datapath), and {@code GET
- * /api/policies} lists each policy with conditions in the kstatus shape; with a Git source, a
- * verified webhook call at {@code /hook/<sha256>} syncs at once.
+ * generation of policies is applied (and, with enforcement, in the datapath), {@code /healthz} 200
+ * while it serves, {@code GET /api/policies} lists each policy with conditions in the kstatus
+ * shape, and {@code /metrics} the meters; with a Git source, a verified webhook call at {@code
+ * /hook/<sha256>} syncs at once.
  */
 public final class StatusServer implements AutoCloseable {
 
@@ -45,6 +47,7 @@ public final class StatusServer implements AutoCloseable {
       Runnable syncNow)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    server.createContext("/healthz", ex -> send(ex, 200, "ok\n", "text/plain"));
     server.createContext(
         "/readyz",
         ex -> {
@@ -83,6 +86,12 @@ public final class StatusServer implements AutoCloseable {
     server.start();
   }
 
+  /** Serves {@code /metrics}: {@code scrape} gives the Prometheus text of every meter. */
+  public void serveMetrics(Supplier<String> scrape) {
+    server.createContext(
+        "/metrics", ex -> send(ex, 200, scrape.get(), ObserveServer.PROMETHEUS_TEXT));
+  }
+
   /** Whether the current generation is in force, with a line saying so. */
   public record Readiness(boolean ready, String message, String reason, String detail) {}
 
@@ -90,7 +99,8 @@ public final class StatusServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static List<Map<String, Object>> policies(List<PolicyStatus> state, Readiness r) {
+  /** Each policy with its revision, errors and conditions: {@code /api/policies}, {@code -o}. */
+  static List<Map<String, Object>> policies(List<PolicyStatus> state, Readiness r) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (PolicyStatus p : state) {
       Map<String, Object> m = new LinkedHashMap<>();
