@@ -1,9 +1,13 @@
 package io.palisade.operator.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.identity.IdentityGarbageCollector;
 import io.palisade.operator.inventory.ClusterWatch;
+import io.palisade.operator.nodestate.NodeStateMeters;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.nodestate.NodeTls;
@@ -23,12 +27,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Starts what runs beside the reconcilers: the watches, the pipeline loop and the node-state
- * server; and stops them.
+ * server, with their meters; and stops them.
  */
 @ApplicationScoped
 public class OperatorRuntime {
@@ -42,6 +47,7 @@ public class OperatorRuntime {
   @Inject NodeStateStore store;
   @Inject CiliumIdentityAllocator allocator;
   @Inject Leadership leadership;
+  @Inject MeterRegistry registry;
 
   private static final Duration GC_PERIOD = Duration.ofSeconds(10);
   private static final Duration RETRY_DELAY = Duration.ofMillis(500);
@@ -70,6 +76,7 @@ public class OperatorRuntime {
   private NodeStateServer server;
   private Thread loop;
   private IdentityGarbageCollector identityGc;
+  private Function<String, Timer> pipelineRuns;
 
   void start(@Observes StartupEvent event) {
     if (!enabled) {
@@ -80,6 +87,7 @@ public class OperatorRuntime {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve node state on port " + port, e);
     }
+    bindMeters();
     identityGc = new IdentityGarbageCollector(identityGrace);
     watch = new ClusterWatch(client, inventory, validation).start();
     loop = Thread.ofPlatform().name("pipeline").daemon().start(this::pipelineLoop);
@@ -88,6 +96,28 @@ public class OperatorRuntime {
         server.port(),
         tlsClientCa.isPresent() ? "mutual TLS" : tlsCert.isPresent() ? "TLS" : "plain text",
         store.epoch());
+  }
+
+  /** The node-state server's port (a free one in tests). */
+  public int nodeStatePort() {
+    return server.port();
+  }
+
+  /** Streams, acks and nacks, identities, and the pipeline's runs (timed in its loop). */
+  private void bindMeters() {
+    NodeStateMeters.bind(registry, store, server.service());
+    Gauge.builder("palisade.identities", allocator, a -> a.allocated().size())
+        .description("CiliumIdentities allocated for the cluster's label sets.")
+        .strongReference(true)
+        .register(registry);
+    pipelineRuns =
+        outcome ->
+            Timer.builder("palisade.pipeline.run")
+                .description(
+                    "One run of the pipeline: a change of the inventory to node state published.")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry);
   }
 
   private Optional<NodeTls> tls() {
@@ -112,9 +142,12 @@ public class OperatorRuntime {
     while (!Thread.currentThread().isInterrupted()) {
       try {
         seen = inventory.awaitChange(seen, GC_PERIOD);
+        Timer.Sample run = Timer.start(registry);
         try {
           pipeline.run();
+          run.stop(pipelineRuns.apply("success"));
         } catch (RuntimeException e) {
+          run.stop(pipelineRuns.apply("failure"));
           LOG.error("applying a change failed; it is retried, and what was published stays", e);
           Thread.sleep(RETRY_DELAY.toMillis());
         }
