@@ -116,12 +116,16 @@ struct {
 	__type(value, struct pal_config_value);
 } pal_config SEC(".maps");
 
+/*
+ * Named anew when the direction was added (it was pal_counters, one slot per reason): a pinned map
+ * of another size cannot be reused, and a new name lets an upgraded daemon load beside old pins.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, PAL_COUNTER_SLOTS);
+	__uint(max_entries, PAL_VERDICT_COUNTERS);
 	__type(key, __u32);
 	__type(value, struct pal_counter);
-} pal_counters SEC(".maps");
+} pal_verdicts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -142,9 +146,10 @@ struct flow {
 #define TCP_FIN 0x01
 #define TCP_RST 0x04
 
-static __always_inline void count(__u32 slot, __u64 bytes)
+static __always_inline void count(__u8 dir, __u32 slot, __u64 bytes)
 {
-	struct pal_counter *c = bpf_map_lookup_elem(&pal_counters, &slot);
+	__u32 key = (dir & 1) * PAL_COUNTER_SLOTS + (slot & (PAL_COUNTER_SLOTS - 1));
+	struct pal_counter *c = bpf_map_lookup_elem(&pal_verdicts, &key);
 	if (c) {
 		c->packets++;
 		c->bytes += bytes;
@@ -156,7 +161,7 @@ static __always_inline void emit(const struct flow *f, __u32 src_id, __u32 dst_i
 {
 	struct pal_event *e = bpf_ringbuf_reserve(&pal_events, sizeof(*e), 0);
 	if (!e) {
-		count(PAL_EVENTS_LOST, 0);
+		count(f->ct.direction, PAL_EVENTS_LOST, 0);
 		return;
 	}
 	e->timestamp_ns = bpf_ktime_get_ns();
@@ -512,7 +517,7 @@ static __always_inline __u16 tracked_policy_port(const struct pal_ct_key *k)
 
 static __always_inline int drop(__u32 len, struct flow *f, struct decision *d)
 {
-	count(d->reason, len);
+	count(f->ct.direction, d->reason, len);
 	__u8 egress = f->ct.direction == PAL_DIR_EGRESS;
 	emit(f, egress ? d->subject : d->peer, egress ? d->peer : d->subject,
 	     d->verdict == PAL_VERDICT_DENY ? PAL_VERDICT_DENY : PAL_VERDICT_NONE, d->reason);
@@ -547,7 +552,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 	__u32 ifindex = skb->ifindex;
 	int rc = parse(skb, &f);
 	if (rc == 1) {
-		count(PAL_FWD_CONTROL, len);
+		count(dir, PAL_FWD_CONTROL, len);
 		return TC_ACT_OK;
 	}
 	f.ct.direction = dir;
@@ -557,7 +562,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 		return drop(len, &f, &d);
 	}
 	if (f.control) {
-		count(PAL_FWD_CONTROL, len);
+		count(dir, PAL_FWD_CONTROL, len);
 		return TC_ACT_OK;
 	}
 
@@ -570,7 +575,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 			if (v->generation != gen && !revalidate(&f.ct, v, gen, &d))
 				return drop(len, &f, &d);
 			refresh(v, f.ct.protocol, f.closes, now, 0);
-			count(PAL_FWD_CT_ESTABLISHED, len);
+			count(dir, PAL_FWD_CT_ESTABLISHED, len);
 			return TC_ACT_OK;
 		}
 		/* 2. A reply: the reversed tuple was started from the other hook of this veth. */
@@ -589,7 +594,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 			if (v->generation != gen && !revalidate(&r, v, gen, &d))
 				return drop(len, &f, &d);
 			refresh(v, f.ct.protocol, f.closes, now, 1);
-			count(PAL_FWD_CT_REPLY, len);
+			count(dir, PAL_FWD_CT_REPLY, len);
 			return TC_ACT_OK;
 		}
 	}
@@ -603,7 +608,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 		f.related_key.ifindex = f.ct.ifindex;
 		struct pal_ct_value *v = bpf_map_lookup_elem(&pal_ct, &f.related_key);
 		if (v && v->expires_ns > now) {
-			count(PAL_FWD_CT_RELATED, len);
+			count(dir, PAL_FWD_CT_RELATED, len);
 			return TC_ACT_OK;
 		}
 	}
@@ -624,7 +629,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 		refresh(&nv, f.ct.protocol, f.closes, now, 0);
 		bpf_map_update_elem(&pal_ct, &f.ct, &nv, BPF_ANY);
 	}
-	count(d.reason, len);
+	count(dir, d.reason, len);
 	__u8 egress = dir == PAL_DIR_EGRESS;
 	emit(&f, egress ? d.subject : d.peer, egress ? d.peer : d.subject, d.verdict, d.reason);
 	return TC_ACT_OK;

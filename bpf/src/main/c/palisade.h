@@ -58,6 +58,9 @@
 /* A redirect to an L7 proxy with no proxy ready for it: dropped, the policy fails closed. */
 #define PAL_DROP_PROXY_UNAVAILABLE 14
 #define PAL_COUNTER_SLOTS 16
+/* pal_verdicts holds one set of slots per direction: the key is direction * PAL_COUNTER_SLOTS +
+ * slot. */
+#define PAL_VERDICT_COUNTERS (2 * PAL_COUNTER_SLOTS)
 
 /* Conntrack lifetimes, in seconds; SCTP associations live as TCP connections do. */
 #define PAL_CT_TCP_LIFETIME 21600
@@ -177,7 +180,7 @@ struct pal_config_value {
 	__u32 flags;
 };
 
-/* Per-CPU value of pal_counters, one slot per PAL_FWD_ / PAL_DROP_ reason. */
+/* Per-CPU value of pal_verdicts, one per direction and PAL_FWD_ / PAL_DROP_ reason. */
 struct pal_counter {
 	__u64 packets;
 	__u64 bytes;

@@ -1,6 +1,5 @@
 package io.palisade.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.policy.flow.ClusterPolicy;
 import io.palisade.policy.flow.FlowEndpoint;
 import io.palisade.policy.flow.Outcome;
@@ -34,8 +33,7 @@ final class MatrixCommand implements Callable<Integer> {
       description = "e.g. 80/TCP,81/TCP,53/UDP.")
   String ports;
 
-  @Option(names = "--output", defaultValue = "text", description = "text or json.")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() throws Exception {
@@ -46,7 +44,7 @@ final class MatrixCommand implements Callable<Integer> {
     }
     List<FlowEndpoint> pods = cp.pods();
     PrintWriter out = spec.commandLine().getOut();
-    if (output == OutputFormat.json) {
+    if (!output.table()) {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (PortSpec p : portList) {
         for (FlowEndpoint from : pods) {
@@ -62,7 +60,7 @@ final class MatrixCommand implements Callable<Integer> {
           }
         }
       }
-      out.println(new ObjectMapper().writeValueAsString(rows));
+      output.print(out, rows);
       return 0;
     }
     for (PortSpec p : portList) {

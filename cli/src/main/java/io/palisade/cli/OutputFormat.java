@@ -1,7 +1,8 @@
 package io.palisade.cli;
 
-/** How a command prints its result. */
-enum OutputFormat {
-  text,
-  json
+/** How a command prints its result: for people ({@code table}), or for programs. */
+public enum OutputFormat {
+  table,
+  json,
+  yaml
 }

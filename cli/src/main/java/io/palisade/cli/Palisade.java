@@ -1,37 +1,34 @@
 package io.palisade.cli;
 
 import io.palisade.cli.standalone.StandaloneCommand;
+import io.palisade.node.cli.CompletionCommand;
+import io.palisade.node.cli.VersionProvider;
+import io.palisade.node.stream.NodeDaemonCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code palisade}: validate policies, trace a flow, print who may reach whom. */
+/**
+ * {@code palisade}: validate policies, trace a flow, print who may reach whom, run standalone or as
+ * the node daemon of a cluster.
+ */
 @Command(
     name = "palisade",
     mixinStandardHelpOptions = true,
-    version = "palisade 0.1.0",
+    versionProvider = VersionProvider.class,
     description = "Cilium-language network policies: validate, trace, matrix.",
     subcommands = {
       ValidateCommand.class,
       TraceCommand.class,
       MatrixCommand.class,
-      StandaloneCommand.class
+      StandaloneCommand.class,
+      NodeDaemonCommand.class,
+      io.palisade.node.UninstallCommand.class,
+      CompletionCommand.class
     })
 public final class Palisade {
 
-  public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("node-daemon")) {
-      // The daemon's own options and lifetime: it runs until killed.
-      io.palisade.node.stream.NodeStreamDaemon.main(
-          java.util.Arrays.copyOfRange(args, 1, args.length));
-      return;
-    }
-    if (args.length > 0 && args[0].equals("uninstall")) {
-      // The node daemon's: detach the tc programs, remove the pins and the state file.
-      System.exit(
-          io.palisade.node.UninstallCommand.run(
-              java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
-    }
+  public static void main(String[] args) {
     System.exit(run(args));
   }
 

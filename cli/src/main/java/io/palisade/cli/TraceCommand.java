@@ -31,8 +31,7 @@ final class TraceCommand implements Callable<Integer> {
   @Option(names = "--port", required = true, paramLabel = "N/PROTO", description = "e.g. 80/TCP.")
   String port;
 
-  @Option(names = "--output", defaultValue = "text", description = "text or json.")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() throws Exception {
@@ -44,7 +43,11 @@ final class TraceCommand implements Callable<Integer> {
     FlowEndpoint src = endpoint(cp, from, "--from");
     FlowEndpoint dst = endpoint(cp, to, "--to");
     TraceReport report = TraceReport.of(cp, src, dst, p);
-    spec.commandLine().getOut().print(output == OutputFormat.json ? report.json() : report.text());
+    if (output.table()) {
+      spec.commandLine().getOut().print(report.text());
+    } else {
+      output.print(spec.commandLine().getOut(), report.document());
+    }
     return 0;
   }
 

@@ -1,8 +1,5 @@
 package io.palisade.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.palisade.policy.Direction;
 import io.palisade.policy.flow.ClusterPolicy;
 import io.palisade.policy.flow.FlowEndpoint;
@@ -113,16 +110,16 @@ record TraceReport(
         .append('\n');
   }
 
-  String json() throws JsonProcessingException {
+  /** The report as one document, for {@code -o json} and {@code -o yaml}. */
+  Map<String, Object> document() {
     Map<String, Object> out = new LinkedHashMap<>();
     verdict(out, verdict.outcome());
     out.put("from", endpoint(src));
     out.put("to", endpoint(dst));
     out.put("port", port.toString());
-    out.put("egress", sideJson(verdict.egress(), egress));
-    out.put("ingress", sideJson(verdict.ingress(), ingress));
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out)
-        + "\n";
+    out.put("egress", sideDocument(verdict.egress(), egress));
+    out.put("ingress", sideDocument(verdict.ingress(), ingress));
+    return out;
   }
 
   /**
@@ -143,7 +140,7 @@ record TraceReport(
     return m;
   }
 
-  private static Map<String, Object> sideJson(SideVerdict dp, DirectionVerdict why) {
+  private static Map<String, Object> sideDocument(SideVerdict dp, DirectionVerdict why) {
     Map<String, Object> m = new LinkedHashMap<>();
     verdict(m, Outcome.of(dp.verdict()));
     m.put("enforced", dp.enforced());

@@ -1,14 +1,15 @@
 package io.palisade.node;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
-import io.palisade.node.datapath.DatapathBusyException;
 import io.palisade.node.datapath.DriftRepair;
 import io.palisade.node.datapath.RouteLookup;
+import io.palisade.node.observe.DatapathMeters;
 import io.palisade.node.observe.FlowLog;
-import io.palisade.node.observe.Metrics;
-import io.palisade.node.observe.MetricsServer;
+import io.palisade.node.observe.ObserveServer;
+import io.palisade.node.observe.Readiness;
 import io.palisade.pipeline.local.LocalPipeline;
 import io.palisade.pipeline.local.PolicySnapshot;
 import io.palisade.pipeline.model.EndpointState;
@@ -32,8 +33,8 @@ import java.util.Optional;
  * node from the command line. The files go through the same pipeline as the operator's, in process,
  * into this node's datapath (reusing pinned state); it re-converges whenever a file changes,
  * repairs drift of the maps every --repair-interval and on SIGHUP, drains the flow log and serves
- * metrics. Killing it leaves enforcement running; the next start writes only what changed
- * meanwhile.
+ * metrics and health. Killing it leaves enforcement running; the next start writes only what
+ * changed meanwhile.
  */
 public final class NodeDaemon {
 
@@ -49,32 +50,9 @@ public final class NodeDaemon {
     this.out = out;
   }
 
-  public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("node-daemon")) {
-      io.palisade.node.stream.NodeStreamDaemon.main(
-          java.util.Arrays.copyOfRange(args, 1, args.length));
-      return;
-    }
-    if (args.length > 0 && args[0].equals("uninstall")) {
-      System.exit(
-          UninstallCommand.run(
-              java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
-      return;
-    }
-    DaemonOptions options;
-    try {
-      options = DaemonOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
-    try {
-      new NodeDaemon(options, System.out).run();
-    } catch (DatapathBusyException e) {
-      System.err.println("palisade-node: " + e.getMessage());
-      System.exit(1);
-    }
+  /** Kept for scripts that name this class: {@link PalisadeNode} is the command line. */
+  public static void main(String[] args) {
+    PalisadeNode.main(args);
   }
 
   void run() throws Exception {
@@ -82,13 +60,14 @@ public final class NodeDaemon {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
       DatapathApplier applier = new DatapathApplier(datapath, NODE, this::interfaceOf);
       LocalPipeline pipeline = new LocalPipeline(NODE, applier, options.pruneBudget());
-      converge(pipeline, applier);
       if (options.once()) {
+        converge(pipeline, applier);
         return;
       }
-      try (MetricsServer metrics = startMetrics(datapath);
+      try (ObserveServer server = serve(datapath, applier);
           FlowLog log = openFlowLog(datapath);
           DriftRepair repair = startRepair(datapath, options.repairInterval(), out)) {
+        converge(pipeline, applier);
         while (true) {
           if (log != null) {
             log.poll(1000);
@@ -207,7 +186,7 @@ public final class NodeDaemon {
     Path target = options.flowLog().get();
     PrintStream sink =
         target.toString().equals("-")
-            ? out
+            ? System.out // events are JSON lines already, in either log format
             : new PrintStream(
                 Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
                 true,
@@ -215,15 +194,34 @@ public final class NodeDaemon {
     return new FlowLog(datapath.eventsFd(), e -> sink.println(e.toJson()));
   }
 
-  private MetricsServer startMetrics(Datapath datapath) throws IOException {
+  /**
+   * /metrics, /healthz and /readyz: ready once a first state is in the maps and while they hold the
+   * current revision (a failed apply keeps the last one in force, and says why here).
+   */
+  private ObserveServer serve(Datapath datapath, DatapathApplier applier) throws IOException {
     if (options.metrics().isEmpty()) {
       return null;
     }
-    MetricsServer server =
-        MetricsServer.start(
+    PrometheusMeterRegistry registry = ObserveServer.newRegistry();
+    DatapathMeters.bind(registry, datapath);
+    ObserveServer server =
+        ObserveServer.start(
             options.metrics().get(),
-            () -> Metrics.render(datapath.counters(), datapath.fill(), datapath.repairedEntries()));
-    out.println("palisade-node: metrics on " + server.url());
+            registry,
+            () -> {
+              long revision = applier.revision();
+              boolean held =
+                  applier.lastResult().isPresent()
+                      && applier.enforcedCount(List.of(NODE), revision) == 1;
+              return held
+                  ? Readiness.ready("ready: revision " + revision + " in the maps")
+                  : Readiness.notReady(
+                      "not ready: revision "
+                          + revision
+                          + " not in the maps"
+                          + applier.failure(NODE, revision).map(e -> ": " + e).orElse(""));
+            });
+    out.println("palisade-node: metrics and health on " + server.url());
     return server;
   }
 }

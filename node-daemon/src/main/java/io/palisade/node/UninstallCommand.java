@@ -4,7 +4,13 @@ import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.Uninstall;
 import io.palisade.node.stream.StreamOptions;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code palisade-node uninstall [--pin-root DIR] [--state-file FILE] [--dry-run]}: what the
@@ -12,47 +18,46 @@ import java.nio.file.Path;
  * {@code --dry-run} (which lists what stays). Exit 0 when done, 1 when something could not be
  * removed, 2 on a usage error.
  */
-public final class UninstallCommand {
+@Command(
+    name = "uninstall",
+    mixinStandardHelpOptions = true,
+    versionProvider = io.palisade.node.cli.VersionProvider.class,
+    synopsisHeading = "usage: ",
+    description = {
+      "Detaches Palisade's tc programs from every interface of this network namespace (the pod"
+          + " veths), removes the maps pinned under --pin-root and the state file. --dry-run only"
+          + " lists them."
+    })
+public final class UninstallCommand implements Callable<Integer> {
 
-  static final String USAGE =
-      """
-      usage: palisade-node uninstall [--pin-root DIR] [--state-file FILE] [--dry-run]
-        Detaches Palisade's tc programs from every interface of this network namespace (the pod
-        veths), removes the maps pinned under --pin-root (default /sys/fs/bpf/palisade) and the
-        state file (default /run/palisade/node-state.pb). --dry-run only lists them.""";
+  @Option(names = "--pin-root", paramLabel = "DIR", description = "Where the maps are pinned.")
+  Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
 
-  private UninstallCommand() {}
+  @Option(
+      names = "--state-file",
+      paramLabel = "FILE",
+      description = "The stream mode's state (default /run/palisade/node-state.pb).")
+  Path stateFile = StreamOptions.DEFAULT_STATE_FILE;
 
+  @Option(names = "--dry-run", description = "List what would be removed, remove nothing.")
+  boolean dryRun;
+
+  private PrintStream out = System.out;
+  private PrintStream err = System.err;
+
+  /** Runs {@code uninstall ARGS} on its own (the {@code palisade} CLI names it too). */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
-    Path stateFile = StreamOptions.DEFAULT_STATE_FILE;
-    boolean dryRun = false;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "--dry-run" -> dryRun = true;
-        case "--pin-root", "--state-file" -> {
-          if (i + 1 >= args.length) {
-            err.println("palisade-node uninstall: " + a + " needs a value\n" + USAGE);
-            return 2;
-          }
-          Path v = Path.of(args[++i]);
-          if (a.equals("--pin-root")) {
-            pinRoot = v;
-          } else {
-            stateFile = v;
-          }
-        }
-        case "-h", "--help" -> {
-          out.println(USAGE);
-          return 0;
-        }
-        default -> {
-          err.println("palisade-node uninstall: unknown argument " + a + "\n" + USAGE);
-          return 2;
-        }
-      }
-    }
+    UninstallCommand command = new UninstallCommand();
+    command.out = out;
+    command.err = err;
+    return new CommandLine(command)
+        .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+        .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+        .execute(args);
+  }
+
+  @Override
+  public Integer call() {
     try {
       Uninstall.Report r = Uninstall.run(pinRoot, stateFile, dryRun);
       r.lines(pinRoot, stateFile).forEach(l -> out.println("palisade-node: " + l));

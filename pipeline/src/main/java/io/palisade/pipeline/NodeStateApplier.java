@@ -18,6 +18,9 @@ public interface NodeStateApplier {
     default void published(long revision, Set<String> changedNodes) {}
 
     default void acked(String node, long revision) {}
+
+    /** {@code node} could not apply {@code revision} and keeps its previous state. */
+    default void nacked(String node, long revision, String error) {}
   }
 
   /** Registers {@code listener}; it is called from the thread that published or acked. */

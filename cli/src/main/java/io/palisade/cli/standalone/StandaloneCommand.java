@@ -1,5 +1,7 @@
 package io.palisade.cli.standalone;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.palisade.cli.OutputOption;
 import io.palisade.gitops.GitRef;
 import io.palisade.gitops.GitSource;
 import io.palisade.gitops.RepositoryCache;
@@ -8,11 +10,14 @@ import io.palisade.gitops.TokenBucket;
 import io.palisade.gitops.WebhookReceiver;
 import io.palisade.gitops.WebhookVerifier;
 import io.palisade.http.ListenAddress;
+import io.palisade.node.cli.LogFormat;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.DatapathBusyException;
 import io.palisade.node.datapath.DriftRepair;
 import io.palisade.node.datapath.RouteLookup;
+import io.palisade.node.observe.DatapathMeters;
+import io.palisade.node.observe.ObserveServer;
 import io.palisade.pipeline.InMemoryNodeState;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.RemovalBudget;
@@ -20,12 +25,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,8 +47,8 @@ import picocli.CommandLine.Spec;
     name = "standalone",
     mixinStandardHelpOptions = true,
     description =
-        "Run the policy pipeline from files or Git, re-reading on change; serve /readyz and"
-            + " /api/policies on loopback.")
+        "Run the policy pipeline from files or Git, re-reading on change; serve /readyz,"
+            + " /healthz, /api/policies and /metrics on loopback.")
 public final class StandaloneCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -128,8 +135,20 @@ public final class StandaloneCommand implements Callable<Integer> {
               + " state repaired (default 10s; 0s: only on SIGHUP, which always asks for one).")
   String repairInterval;
 
-  @Option(names = "--once", description = "Read once, print each policy's status, and exit.")
+  @Option(
+      names = "--once",
+      description =
+          "Read once, print each policy's status (-o table, json or yaml; the log goes to stderr),"
+              + " and exit.")
   boolean once;
+
+  @Mixin OutputOption output;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description = "Log lines as text (default) or one JSON object each.")
+  LogFormat logFormat = LogFormat.text;
 
   @Option(
       names = "--enforce",
@@ -145,7 +164,9 @@ public final class StandaloneCommand implements Callable<Integer> {
   Path pins;
 
   private Integer run() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter result = spec.commandLine().getOut();
+    PrintWriter out =
+        logFormat.wrap(once ? spec.commandLine().getErr() : result, Clock.systemUTC());
     Duration every = Durations.parse(interval != null ? interval : isGit() ? "1m" : "1s");
     RemovalBudget budget = budget();
     Duration repairEvery = repairInterval();
@@ -156,16 +177,25 @@ public final class StandaloneCommand implements Callable<Integer> {
       StandaloneLoop loop = loop(source, cluster, datapath, budget, out);
       if (once) {
         loop.step();
-        loop.printStatuses();
+        if (output.table()) {
+          loop.printStatuses(result);
+        } else {
+          output.print(result, StatusServer.policies(loop.statuses(), loop.readiness()));
+        }
         return loop.allValid() ? 0 : 1;
       }
       Optional<WebhookReceiver> hook = webhook();
       Semaphore wake = new Semaphore(0);
+      PrometheusMeterRegistry registry = ObserveServer.newRegistry();
+      if (datapath != null) {
+        DatapathMeters.bind(registry, datapath);
+      }
       try (StatusServer server =
           new StatusServer(
               ListenAddress.parse("--http-address", httpAddress, httpPort),
               loop::statuses,
               loop::readiness,
+              registry::scrape,
               hook,
               wake::release)) {
         out.println("palisade: standalone on " + server.url() + "/readyz");

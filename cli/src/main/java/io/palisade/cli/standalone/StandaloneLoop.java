@@ -266,11 +266,12 @@ final class StandaloneLoop {
     return statuses().stream().allMatch(PolicyStatus::valid) && fileErrors.isEmpty();
   }
 
-  void printStatuses() {
+  /** One line per policy, for people: {@code --once} with {@code -o table}. */
+  void printStatuses(PrintWriter to) {
     for (PolicyStatus s : statuses()) {
-      out.println(
+      to.println(
           s.key() + ": " + (s.valid() ? "Valid" : "Invalid: " + String.join("; ", s.errors())));
     }
-    out.flush();
+    to.flush();
   }
 }

@@ -5,6 +5,7 @@ import io.palisade.gitops.WebhookReceiver;
 import io.palisade.http.EmbeddedHttpServer;
 import io.palisade.http.HttpLimits;
 import io.palisade.http.HttpResponse;
+import io.palisade.node.observe.ObserveServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,9 +18,10 @@ import java.util.function.Supplier;
 
 /**
  * Standalone mode's HTTP face (loopback unless told otherwise): {@code GET /readyz} answers 200
- * once the current generation of policies is applied (and, with enforcement, in the datapath), and
- * {@code GET /api/policies} lists each policy with conditions in the kstatus shape; with a Git
- * source, a verified webhook call at {@code /hook/<sha256>} syncs at once.
+ * once the current generation of policies is applied (and, with enforcement, in the datapath),
+ * {@code /healthz} 200 while it serves, {@code GET /api/policies} lists each policy with conditions
+ * in the kstatus shape, and {@code /metrics} the meters; with a Git source, a verified webhook call
+ * at {@code /hook/<sha256>} syncs at once.
  */
 public final class StatusServer implements AutoCloseable {
 
@@ -33,24 +35,31 @@ public final class StatusServer implements AutoCloseable {
         new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
         state,
         ready,
+        ObserveServer.newRegistry()::scrape,
         Optional.empty(),
         () -> {});
   }
 
   /**
-   * With a webhook receiver: a verified {@code POST} to its path calls {@code syncNow}; a call with
-   * a bad signature is refused with 401 and logged by the caller's receiver answer.
+   * On {@code address}, with {@code metrics} giving the Prometheus text of every meter. With a
+   * webhook receiver: a verified {@code POST} to its path calls {@code syncNow}; a call with a bad
+   * signature is refused with 401 and logged by the caller's receiver answer.
    */
   public StatusServer(
       InetSocketAddress address,
       Supplier<List<PolicyStatus>> state,
       Supplier<Readiness> ready,
+      Supplier<String> metrics,
       Optional<WebhookReceiver> hook,
       Runnable syncNow)
       throws IOException {
     EmbeddedHttpServer.Builder b =
         EmbeddedHttpServer.on(address)
             .limits(HttpLimits.DEFAULT.withMaxBodyBytes(WebhookReceiver.MAX_BODY_BYTES))
+            .get("/healthz", request -> HttpResponse.text(200, "ok\n"))
+            .get(
+                "/metrics",
+                request -> HttpResponse.of(200, ObserveServer.PROMETHEUS_TEXT, metrics.get()))
             .get(
                 "/readyz",
                 request -> {
@@ -96,7 +105,8 @@ public final class StatusServer implements AutoCloseable {
     return server.url();
   }
 
-  private static List<Map<String, Object>> policies(List<PolicyStatus> state, Readiness r) {
+  /** Each policy with its revision, errors and conditions: {@code /api/policies}, {@code -o}. */
+  static List<Map<String, Object>> policies(List<PolicyStatus> state, Readiness r) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (PolicyStatus p : state) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.PodSpec;
 import io.palisade.node.harness.Privileges;
 import io.palisade.node.harness.Probes;
+import io.palisade.node.harness.PrometheusText;
 import io.palisade.node.harness.Topology;
 import io.palisade.policy.cluster.ClusterParser;
 import java.nio.charset.StandardCharsets;
@@ -129,6 +130,7 @@ class StandaloneGitEnforceIT {
         measured.add(signedPush(xwingServed));
         assertLanding(xwingServed);
       }
+      assertDatapathMetricsServed();
       System.out.println(
           "standalone --enforce, "
               + PUSHES
@@ -138,6 +140,23 @@ class StandaloneGitEnforceIT {
       System.out.println("standalone mode said:\n" + standalone.log());
       throw t;
     }
+  }
+
+  /** /healthz and the datapath's meters on standalone's loopback port, after the probes. */
+  private void assertDatapathMetricsServed() throws Exception {
+    assertThat(node.node().call(() -> LoopbackHttp.get(port, "/healthz")).status()).isEqualTo(200);
+    LoopbackHttp.Response r = node.node().call(() -> LoopbackHttp.get(port, "/metrics"));
+    assertThat(r.status()).isEqualTo(200);
+    PrometheusText metrics = PrometheusText.parse(r.body());
+    assertThat(
+            metrics.sum(
+                "palisade_dropped_packets_total",
+                Map.of("direction", "ingress", "reason", "policy_denied")))
+        .as("the xwing refused at the deathstar's ingress")
+        .isPositive();
+    assertThat(metrics.sum("palisade_datapath_apply_seconds_count", Map.of()))
+        .as("one apply per generation, pushes included")
+        .isGreaterThanOrEqualTo(PUSHES);
   }
 
   /** A change that refuses the xwing is pushed, but the call's signature is forged. */

@@ -275,6 +275,7 @@ class StandaloneTest {
               new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
               p::statuses,
               p::readiness,
+              () -> "",
               Optional.of(receiver),
               wake::release)) {
         HttpClient http = HttpClient.newHttpClient();

@@ -1,15 +1,19 @@
 package io.palisade.node.datapath;
 
+import java.time.Duration;
 import java.util.Set;
 
-/** What one apply wrote: map operations per map, and the interfaces newly attached. */
+/**
+ * What one apply wrote: map operations per map, the interfaces newly attached, how long it took.
+ */
 public record ApplyResult(
     int ipcacheWrites,
     int cidrWrites,
     int endpointWrites,
     int policyWrites,
     Set<String> attached,
-    long generation) {
+    long generation,
+    Duration took) {
 
   public int totalWrites() {
     return ipcacheWrites + cidrWrites + endpointWrites + policyWrites;

@@ -19,13 +19,17 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The node's datapath: the loaded programs, the pinned maps they read, and the pod veths they are
@@ -54,6 +58,7 @@ public final class Datapath implements AutoCloseable {
   private final BpfMap counters;
   private final BpfMap events;
   private final Map<String, Integer> attached = new HashMap<>();
+  private final List<Consumer<ApplyResult>> applyListeners = new CopyOnWriteArrayList<>();
   private final int fromPod;
   private final int toPod;
   // What the last apply converged the maps to, interfaces already resolved to indexes: a repair
@@ -132,6 +137,7 @@ public final class Datapath implements AutoCloseable {
    * nothing.
    */
   public synchronized ApplyResult apply(DatapathState desired) {
+    long start = System.nanoTime();
     MapContents want = MapContents.of(desired, this::ifindex);
     ApplyResult written = converge(want, (map, writes) -> {});
     lastWanted = want;
@@ -142,13 +148,17 @@ public final class Datapath implements AutoCloseable {
         newlyAttached.add(ep.hostInterface());
       }
     }
-    return new ApplyResult(
-        written.ipcacheWrites(),
-        written.cidrWrites(),
-        written.endpointWrites(),
-        written.policyWrites(),
-        newlyAttached,
-        written.generation());
+    ApplyResult result =
+        new ApplyResult(
+            written.ipcacheWrites(),
+            written.cidrWrites(),
+            written.endpointWrites(),
+            written.policyWrites(),
+            newlyAttached,
+            written.generation(),
+            Duration.ofNanos(System.nanoTime() - start));
+    applyListeners.forEach(l -> l.accept(result));
+    return result;
   }
 
   /**
@@ -160,7 +170,7 @@ public final class Datapath implements AutoCloseable {
    */
   public synchronized ApplyResult repair() {
     if (lastWanted == null) {
-      return new ApplyResult(0, 0, 0, 0, Set.of(), generation());
+      return new ApplyResult(0, 0, 0, 0, Set.of(), generation(), Duration.ZERO);
     }
     hosts.reload();
     cidrs.reload();
@@ -210,7 +220,13 @@ public final class Datapath implements AutoCloseable {
     if (!(h.isEmpty() && c.isEmpty() && p.isEmpty() && x.isEmpty() && e.isEmpty())) {
       generation = bumpGeneration();
     }
-    return new ApplyResult(h.size(), c.size(), e.size(), p.size() + x.size(), Set.of(), generation);
+    return new ApplyResult(
+        h.size(), c.size(), e.size(), p.size() + x.size(), Set.of(), generation, Duration.ZERO);
+  }
+
+  /** Calls {@code listener} with the result of every apply that succeeded, on its thread. */
+  public void onApply(Consumer<ApplyResult> listener) {
+    applyListeners.add(listener);
   }
 
   private static <K, V> MapDiff<K, V> upsertsOnly(MapDiff<K, V> d) {
@@ -282,8 +298,24 @@ public final class Datapath implements AutoCloseable {
     return next;
   }
 
-  /** Packets and bytes per counter slot, summed over CPUs. */
+  /** Packets and bytes per counter slot, summed over CPUs and both directions. */
   public Map<Integer, long[]> counters() {
+    Map<Integer, long[]> out = new HashMap<>();
+    verdictCounters()
+        .forEach(
+            (k, v) -> {
+              long[] sum = out.computeIfAbsent(k % Layouts.COUNTER_SLOTS, s -> new long[2]);
+              sum[0] += v[0];
+              sum[1] += v[1];
+            });
+    return out;
+  }
+
+  /**
+   * Packets and bytes summed over CPUs, keyed as the map is: {@code direction * COUNTER_SLOTS +
+   * slot}, the direction being {@code Layouts.DIR_INGRESS} or {@code DIR_EGRESS} of the pod.
+   */
+  public Map<Integer, long[]> verdictCounters() {
     Map<Integer, long[]> out = new HashMap<>();
     long size = Layouts.COUNTER.byteSize();
     counters.forEach(

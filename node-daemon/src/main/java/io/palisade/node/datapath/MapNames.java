@@ -12,7 +12,7 @@ public final class MapNames {
   public static final String POLICY_EXACT = "pal_policy_exact";
   public static final String CT = "pal_ct";
   public static final String CONFIG = "pal_config";
-  public static final String COUNTERS = "pal_counters";
+  public static final String COUNTERS = "pal_verdicts";
   public static final String EVENTS = "pal_events";
 
   /** Every map, all pinned: state must survive the daemon. */

@@ -38,6 +38,7 @@ public final class Layouts {
   public static final int POLICY_FULL_PREFIX = 96;
   public static final int IPCACHE_STATIC_PREFIX = 32;
   public static final int COUNTER_SLOTS = 16;
+  public static final int VERDICT_COUNTERS = 2 * COUNTER_SLOTS;
   public static final int IPCACHE_MAX = 1 << 20;
   public static final int ENDPOINTS_MAX = 4096;
   public static final int POLICY_MAX = 1 << 21;
@@ -65,6 +66,7 @@ public final class Layouts {
           Map.entry("PAL_POLICY_FULL_PREFIX", (long) POLICY_FULL_PREFIX),
           Map.entry("PAL_IPCACHE_STATIC_PREFIX", (long) IPCACHE_STATIC_PREFIX),
           Map.entry("PAL_COUNTER_SLOTS", (long) COUNTER_SLOTS),
+          Map.entry("PAL_VERDICT_COUNTERS", (long) VERDICT_COUNTERS),
           Map.entry("PAL_IPCACHE_MAX", (long) IPCACHE_MAX),
           Map.entry("PAL_ENDPOINTS_MAX", (long) ENDPOINTS_MAX),
           Map.entry("PAL_POLICY_MAX", (long) POLICY_MAX),

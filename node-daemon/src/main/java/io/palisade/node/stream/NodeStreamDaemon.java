@@ -3,13 +3,17 @@ package io.palisade.node.stream;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.ManagedChannel;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.palisade.node.NodeDaemon;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
-import io.palisade.node.datapath.DatapathBusyException;
 import io.palisade.node.datapath.DriftRepair;
 import io.palisade.node.datapath.RouteLookup;
+import io.palisade.node.observe.DatapathMeters;
+import io.palisade.node.observe.ObserveServer;
+import io.palisade.node.observe.Readiness;
 import io.palisade.node.tls.NodeCertificates;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,28 +22,12 @@ import java.util.Optional;
 /**
  * {@code palisade node-daemon --node NAME --operator HOST:PORT}: the node daemon fed by the
  * operator's node-state stream instead of files. Pods' veths come from their host routes; drift of
- * the maps is repaired every --repair-interval and on SIGHUP, as in file mode.
+ * the maps is repaired every --repair-interval and on SIGHUP, as in file mode. The command line is
+ * {@link NodeDaemonCommand}.
  */
 public final class NodeStreamDaemon {
 
   private NodeStreamDaemon() {}
-
-  public static void main(String[] args) throws Exception {
-    StreamOptions options;
-    try {
-      options = StreamOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
-    try {
-      run(options, System.out);
-    } catch (DatapathBusyException e) {
-      System.err.println("palisade-node: " + e.getMessage());
-      System.exit(1);
-    }
-  }
 
   static void run(StreamOptions options, PrintStream out) throws Exception {
     NodeCertificates certificates = null;
@@ -60,14 +48,8 @@ public final class NodeStreamDaemon {
           NodeStateClient.channel(options.operator(), certificates.obtain(), certificates.ca());
       certificates.start();
     } else {
-      try {
-        channel = NodeStateClient.channel(options);
-      } catch (IllegalArgumentException e) {
-        // Unusable TLS files: one line naming them, not a stack trace.
-        System.err.println("palisade-node: " + e.getMessage());
-        System.exit(2);
-        return;
-      }
+      // Unusable TLS files throw, and the command line prints one line naming them.
+      channel = NodeStateClient.channel(options);
     }
     try (Datapath datapath = Datapath.open(options.pinRoot());
         NodeStateClient client =
@@ -102,11 +84,30 @@ public final class NodeStreamDaemon {
               + client.revision());
       out.flush();
       client.start();
-      Thread.currentThread().join(); // until killed; the maps keep enforcing the last state
+      try (ObserveServer server = serve(options, datapath, client)) {
+        Thread.currentThread().join(); // until killed; the maps keep enforcing the last state
+      }
     } finally {
       if (certificates != null) {
         certificates.close();
       }
     }
+  }
+
+  /** /metrics, /healthz and /readyz: ready once the maps hold a revision of the operator's. */
+  private static ObserveServer serve(
+      StreamOptions options, Datapath datapath, NodeStateClient client) throws IOException {
+    if (options.metrics().isEmpty()) {
+      return null;
+    }
+    PrometheusMeterRegistry registry = ObserveServer.newRegistry();
+    DatapathMeters.bind(registry, datapath);
+    return ObserveServer.start(
+        options.metrics().get(),
+        registry,
+        () ->
+            client.revision() > 0
+                ? Readiness.ready("ready: revision " + client.revision() + " in the maps")
+                : Readiness.notReady("not ready: no revision from the operator in the maps yet"));
   }
 }

@@ -153,8 +153,8 @@ class OneWriterIT extends NodeScenarios {
           .startsWith("palisade-node: repaired 1 map entries that differed");
       assertMatchesEngine(FLOWS);
       assertThat(httpGet(node.topology().node(), 19964, "/metrics"))
-          .contains("palisade_datapath_repaired_entries_total{map=\"pal_policy_exact\"} 1\n")
-          .contains("palisade_datapath_repaired_entries_total{map=\"pal_endpoints\"} 0\n");
+          .contains("palisade_datapath_repaired_entries_total{map=\"pal_policy_exact\"} 1.0\n")
+          .contains("palisade_datapath_repaired_entries_total{map=\"pal_endpoints\"} 0.0\n");
       first.hangUp();
       assertThat(first.await("palisade-node: maps checked"))
           .isEqualTo("palisade-node: maps checked on request: no drift from the desired state");

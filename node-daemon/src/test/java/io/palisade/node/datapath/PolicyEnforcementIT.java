@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.palisade.node.harness.DatapathFixture;
 import io.palisade.node.harness.Flow;
 import io.palisade.node.harness.Probes;
+import io.palisade.node.maps.Layouts;
 import io.palisade.node.maps.Reason;
 import io.palisade.node.observe.FlowEvent;
 import io.palisade.node.observe.FlowLog;
-import io.palisade.node.observe.Metrics;
 import io.palisade.policy.flow.Outcome;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -358,11 +358,14 @@ class PolicyEnforcementIT extends NodeScenarios {
               assertThat(e.toJson()).contains("\"reason\":\"proxy_unavailable\"");
             });
     assertThat(
-            Metrics.render(
-                node.datapath().counters(),
-                node.datapath().fill(),
-                node.datapath().repairedEntries()))
-        .containsPattern("palisade_dropped_packets_total\\{reason=\"proxy_unavailable\"} [1-9]");
+            node.datapath()
+                .verdictCounters()
+                .getOrDefault(
+                    Layouts.DIR_INGRESS * Layouts.COUNTER_SLOTS
+                        + Reason.DROP_PROXY_UNAVAILABLE.slot(),
+                    new long[2])[0])
+        .as("counted in the backend's ingress direction")
+        .isPositive();
     assertMatchesEngine(List.of(l7, plain, Flow.tcp(DB, BACKEND, 80)));
   }
 }

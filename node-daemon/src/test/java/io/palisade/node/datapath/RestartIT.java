@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.palisade.node.harness.DaemonProcess;
 import io.palisade.node.harness.Flow;
 import io.palisade.node.harness.NetNs;
+import io.palisade.node.harness.PrometheusText;
 import io.palisade.policy.flow.Outcome;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,14 +111,25 @@ class RestartIT extends NodeScenarios {
       List<String> observed = new ArrayList<>(args);
       observed.addAll(List.of("--flow-log", flowLog.toString(), "--metrics-port", "19963"));
       String metrics;
+      String healthz;
+      String readyz;
       try (DaemonProcess daemon = DaemonProcess.start(node.topology().node(), observed)) {
         second = daemon.await("palisade-node: applied");
         loop.awaitRounds(loop.rounds() + 2);
         metrics = httpGet(node.topology().node(), 19963, "/metrics");
+        healthz = httpGet(node.topology().node(), 19963, "/healthz");
+        readyz = httpGet(node.topology().node(), 19963, "/readyz");
       }
-      assertThat(metrics)
-          .containsPattern("palisade_dropped_packets_total\\{reason=\"policy_denied\"} [1-9]")
-          .contains("palisade_map_entries{map=\"pal_endpoints\"} 6");
+      assertThat(healthz).matches("(?s)HTTP/1\\.[01] 200 .*");
+      assertThat(readyz).matches("(?s)HTTP/1\\.[01] 200 .*").contains("ready: revision ");
+      PrometheusText scraped =
+          PrometheusText.parse(metrics.substring(metrics.indexOf("\r\n\r\n") + 4));
+      assertThat(
+              scraped.sum(
+                  "palisade_dropped_packets_total",
+                  Map.of("direction", "ingress", "reason", "policy_denied")))
+          .isPositive();
+      assertThat(scraped.sum("palisade_map_entries", Map.of("map", "pal_endpoints"))).isEqualTo(6);
       assertThat(Files.readAllLines(flowLog))
           .as("the daemon's flow log")
           .anyMatch(

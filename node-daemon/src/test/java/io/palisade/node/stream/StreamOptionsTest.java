@@ -36,7 +36,8 @@ class StreamOptionsTest {
                     java.util.Optional.empty(),
                     java.time.Duration.ofSeconds(10),
                     java.util.Optional.empty(),
-                    false))
+                    false,
+                    java.util.Optional.empty()))
         .hasMessageContaining("--insecure");
   }
 

@@ -243,14 +243,16 @@ public final class NodeStateStore implements NodeStateApplier {
       if (rec == null || ackedRevision > rec.lastChanged) {
         return;
       }
-      if (!error.isEmpty()) {
-        rec.lastError = error;
-        return;
+      rec.lastError = error;
+      if (error.isEmpty()) {
+        rec.acked = Math.max(rec.acked, ackedRevision);
       }
-      rec.lastError = "";
-      rec.acked = Math.max(rec.acked, ackedRevision);
     }
-    listeners.forEach(l -> l.acked(node, ackedRevision));
+    if (error.isEmpty()) {
+      listeners.forEach(l -> l.acked(node, ackedRevision));
+    } else {
+      listeners.forEach(l -> l.nacked(node, ackedRevision, error));
+    }
   }
 
   /**

@@ -3,6 +3,8 @@ package io.palisade.operator.runtime;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.pipeline.Pipeline;
@@ -40,6 +42,13 @@ public class OperatorBeans {
         null,
         new LeaderCallbacks(leadership::started, leadership::stopped, leader -> {}),
         true);
+  }
+
+  /** Replaces QOSDK's default reconcile meters (one series per resource) with ours. */
+  @Produces
+  @Singleton
+  Metrics reconcileMetrics(MeterRegistry registry) {
+    return new ReconcileMetrics(registry);
   }
 
   @Produces

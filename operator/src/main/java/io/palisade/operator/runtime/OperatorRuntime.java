@@ -1,10 +1,14 @@
 package io.palisade.operator.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.palisade.operator.certs.NodeStateIssuer;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.identity.IdentityGarbageCollector;
 import io.palisade.operator.inventory.ClusterWatch;
+import io.palisade.operator.nodestate.NodeStateMeters;
 import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
@@ -26,12 +30,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Starts what runs beside the reconcilers: the watches, the pipeline loop and the node-state
- * server; and stops them.
+ * server, with their meters; and stops them.
  */
 @ApplicationScoped
 public class OperatorRuntime {
@@ -46,6 +51,7 @@ public class OperatorRuntime {
   @Inject CiliumIdentityAllocator allocator;
   @Inject Leadership leadership;
   @Inject NodeStateConfig nodeState;
+  @Inject MeterRegistry registry;
 
   private static final Duration GC_PERIOD = Duration.ofSeconds(10);
   private static final Duration RETRY_DELAY = Duration.ofMillis(500);
@@ -79,6 +85,7 @@ public class OperatorRuntime {
   private NodeStateServer server;
   private Thread loop;
   private IdentityGarbageCollector identityGc;
+  private Function<String, Timer> pipelineRuns;
 
   void start(@Observes StartupEvent event) {
     if (!enabled) {
@@ -91,12 +98,35 @@ public class OperatorRuntime {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve node state on port " + nodeState.port(), e);
     }
+    bindMeters();
     identityGc = new IdentityGarbageCollector(identityGrace);
     watch = new ClusterWatch(client, inventory, validation).start();
     loop = Thread.ofPlatform().name("pipeline").daemon().start(this::pipelineLoop);
     LOG.infof(
         "node-state server on port %d (%s), epoch %s",
         server.port(), security.describe(), store.epoch());
+  }
+
+  /** The node-state server's port (a free one in tests). */
+  public int nodeStatePort() {
+    return server.port();
+  }
+
+  /** Streams, acks and nacks, identities, and the pipeline's runs (timed in its loop). */
+  private void bindMeters() {
+    NodeStateMeters.bind(registry, store, server.service());
+    Gauge.builder("palisade.identities", allocator, a -> a.allocated().size())
+        .description("CiliumIdentities allocated for the cluster's label sets.")
+        .strongReference(true)
+        .register(registry);
+    pipelineRuns =
+        outcome ->
+            Timer.builder("palisade.pipeline.run")
+                .description(
+                    "One run of the pipeline: a change of the inventory to node state published.")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry);
   }
 
   /** The operator's own CA and certificates (files, e.g. cert-manager's, take precedence). */
@@ -127,9 +157,12 @@ public class OperatorRuntime {
     while (!Thread.currentThread().isInterrupted()) {
       try {
         seen = inventory.awaitChange(seen, GC_PERIOD);
+        Timer.Sample run = Timer.start(registry);
         try {
           pipeline.run();
+          run.stop(pipelineRuns.apply("success"));
         } catch (RuntimeException e) {
+          run.stop(pipelineRuns.apply("failure"));
           LOG.error("applying a change failed; it is retried, and what was published stays", e);
           Thread.sleep(RETRY_DELAY.toMillis());
         }

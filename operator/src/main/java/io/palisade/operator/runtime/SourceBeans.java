@@ -1,6 +1,7 @@
 package io.palisade.operator.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.gitops.RepositoryCache;
 import io.palisade.gitops.SourceSync;
 import io.palisade.operator.source.PolicyApplier;
@@ -19,7 +20,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The PolicySource parts as CDI beans: one repository cache for every source (a bare repository per
- * URL, on a volume in a cluster), and the webhook and metrics routes on the HTTP port.
+ * URL, on a volume in a cluster), their meters, and the webhook routes on the HTTP port.
  */
 @ApplicationScoped
 public class SourceBeans {
@@ -53,8 +54,8 @@ public class SourceBeans {
 
   @Produces
   @Singleton
-  SourceMetrics sourceMetrics() {
-    return new SourceMetrics();
+  SourceMetrics sourceMetrics(MeterRegistry registry) {
+    return new SourceMetrics(registry);
   }
 
   @Produces
@@ -63,7 +64,7 @@ public class SourceBeans {
     return new SourceWebhooks(metrics, Clock.systemUTC());
   }
 
-  void routes(@Observes Router router, SourceWebhooks webhooks, SourceMetrics metrics) {
-    WebhookRoutes.install(router, webhooks, metrics);
+  void routes(@Observes Router router, SourceWebhooks webhooks) {
+    WebhookRoutes.install(router, webhooks);
   }
 }

@@ -1,15 +1,14 @@
 package io.palisade.operator.source;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The PolicySource metrics, in Prometheus text format on the operator's {@code /metrics}: fetch
- * duration and webhook-to-applied latency per source (histograms), syncs by outcome and webhook
- * calls by HTTP status (counters).
+ * The PolicySource meters, on the operator's {@code /metrics}: fetch duration and
+ * webhook-to-applied latency per source (histograms), syncs by outcome and webhook calls by HTTP
+ * status (counters). The constants are the names Prometheus sees.
  */
 public final class SourceMetrics {
 
@@ -18,102 +17,68 @@ public final class SourceMetrics {
   static final String SYNCS = "palisade_policysource_syncs_total";
   static final String WEBHOOK_CALLS = "palisade_policysource_webhook_calls_total";
 
-  /** Upper bounds in seconds: from a fast incremental fetch to a slow clone near the timeout. */
-  private static final double[] BUCKETS = {
-    0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120
+  /** Bucket bounds: from a fast incremental fetch to a slow clone near the timeout. */
+  private static final Duration[] BUCKETS = {
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(2),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60),
+    Duration.ofSeconds(120)
   };
 
-  private final Map<String, Histogram> fetch = new ConcurrentHashMap<>();
-  private final Map<String, Histogram> webhookToApplied = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> syncs = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> webhookCalls = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
+
+  public SourceMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
 
   public void fetched(SourceId source, Duration took) {
-    fetch.computeIfAbsent(labels(source), k -> new Histogram()).observe(took);
+    timer(
+            "palisade.policysource.fetch.duration",
+            "One fetch of a PolicySource's repository.",
+            source)
+        .record(took);
   }
 
   /** From the arrival of the webhook call to the revision it announced being applied. */
   public void webhookToApplied(SourceId source, Duration took) {
-    webhookToApplied.computeIfAbsent(labels(source), k -> new Histogram()).observe(took);
+    timer(
+            "palisade.policysource.webhook.to.applied",
+            "From a verified webhook call to its revision applied through the API.",
+            source)
+        .record(took);
   }
 
   /** One sync that ended as {@code outcome}, the reason of the source's Ready condition. */
   public void synced(SourceId source, String outcome) {
-    syncs
-        .computeIfAbsent(labels(source) + ",outcome=\"" + outcome + '"', k -> new LongAdder())
+    Counter.builder("palisade.policysource.syncs")
+        .description("Syncs of a PolicySource, by the reason of its Ready condition.")
+        .tags("namespace", source.namespace(), "name", source.name(), "outcome", outcome)
+        .register(registry)
         .increment();
   }
 
   public void webhookCall(int status) {
-    webhookCalls.computeIfAbsent("code=\"" + status + '"', k -> new LongAdder()).increment();
+    Counter.builder("palisade.policysource.webhook.calls")
+        .description("Calls to the webhook receivers, by HTTP status.")
+        .tag("code", Integer.toString(status))
+        .register(registry)
+        .increment();
   }
 
-  /** Every metric in the text exposition format, version 0.0.4. */
-  public String render() {
-    StringBuilder sb = new StringBuilder();
-    histograms(sb, FETCH, "Duration of one fetch of a PolicySource's repository.", fetch);
-    histograms(
-        sb,
-        WEBHOOK_TO_APPLIED,
-        "From a verified webhook call to its revision applied through the API.",
-        webhookToApplied);
-    counters(sb, SYNCS, "Syncs of a PolicySource, by the reason of its Ready condition.", syncs);
-    counters(sb, WEBHOOK_CALLS, "Calls to the webhook receivers, by HTTP status.", webhookCalls);
-    return sb.toString();
-  }
-
-  private static String labels(SourceId s) {
-    return "namespace=\"" + s.namespace() + "\",name=\"" + s.name() + '"';
-  }
-
-  private static void histograms(
-      StringBuilder sb, String name, String help, Map<String, Histogram> byLabels) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ").append(name).append(" histogram\n");
-    new TreeMap<>(byLabels).forEach((labels, h) -> h.render(sb, name, labels));
-  }
-
-  private static void counters(
-      StringBuilder sb, String name, String help, Map<String, LongAdder> byLabels) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ").append(name).append(" counter\n");
-    new TreeMap<>(byLabels)
-        .forEach(
-            (labels, n) ->
-                sb.append(name)
-                    .append('{')
-                    .append(labels)
-                    .append("} ")
-                    .append(n.sum())
-                    .append('\n'));
-  }
-
-  /** Cumulative buckets, count and sum of one labelled series. */
-  private static final class Histogram {
-    private final long[] counts = new long[BUCKETS.length];
-    private long count;
-    private double sum;
-
-    synchronized void observe(Duration d) {
-      double seconds = d.toNanos() / 1e9;
-      for (int i = 0; i < BUCKETS.length; i++) {
-        if (seconds <= BUCKETS[i]) {
-          counts[i]++;
-        }
-      }
-      count++;
-      sum += seconds;
-    }
-
-    synchronized void render(StringBuilder sb, String name, String labels) {
-      for (int i = 0; i < BUCKETS.length; i++) {
-        sb.append(name).append("_bucket{").append(labels).append(",le=\"").append(BUCKETS[i]);
-        sb.append("\"} ").append(counts[i]).append('\n');
-      }
-      sb.append(name).append("_bucket{").append(labels).append(",le=\"+Inf\"} ").append(count);
-      sb.append('\n');
-      sb.append(name).append("_count{").append(labels).append("} ").append(count).append('\n');
-      sb.append(name).append("_sum{").append(labels).append("} ").append(sum).append('\n');
-    }
+  private Timer timer(String name, String description, SourceId source) {
+    return Timer.builder(name)
+        .description(description)
+        .tags("namespace", source.namespace(), "name", source.name())
+        .serviceLevelObjectives(BUCKETS)
+        .register(registry);
   }
 }

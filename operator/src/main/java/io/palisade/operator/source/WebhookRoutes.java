@@ -7,13 +7,13 @@ import java.util.Optional;
 
 /**
  * The HTTP face of the PolicySource machinery on the operator's HTTP server: the webhook receivers
- * under {@code /hook/} and the metrics at {@code /metrics}.
+ * under {@code /hook/}. (Quarkus serves the meters at {@code /metrics}.)
  */
 public final class WebhookRoutes {
 
   private WebhookRoutes() {}
 
-  public static void install(Router router, SourceWebhooks webhooks, SourceMetrics metrics) {
+  public static void install(Router router, SourceWebhooks webhooks) {
     router
         .route("/hook/*")
         // One byte over the receiver's limit, so that it, not Vert.x, answers the oversized call.
@@ -33,12 +33,5 @@ public final class WebhookRoutes {
                   .putHeader("Content-Type", "text/plain")
                   .end(a.sync() ? "sync started\n" : a.reason() + "\n");
             });
-    router
-        .get("/metrics")
-        .handler(
-            ctx ->
-                ctx.response()
-                    .putHeader("Content-Type", "text/plain; version=0.0.4")
-                    .end(metrics.render()));
   }
 }

@@ -15,6 +15,7 @@ import io.palisade.crds.palisade.SourceVerify;
 import io.palisade.gitops.Policies;
 import io.palisade.gitops.PrunePlan;
 import io.palisade.gitops.SshKeys;
+import io.palisade.node.harness.PrometheusText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -84,8 +85,13 @@ class PolicySourceReconcilerTest {
     assertThat(a.getLabels()).containsEntry(SourceId.MANAGED_BY_LABEL, SourceId.MANAGED_BY);
     assertThat(c.dispatcher.applyFieldManagers).containsExactly(PolicyApplier.FIELD_MANAGER);
     await().until(() -> c.eventReasons("src").contains("Applied"));
-    assertThat(c.metrics.render())
-        .contains(SourceMetrics.FETCH + "_count{namespace=\"prod\",name=\"src\"} ");
+    PrometheusText scraped = PrometheusText.parse(c.registry.scrape());
+    assertThat(scraped.sum(SourceMetrics.FETCH + "_count", Map.of("namespace", NS, "name", "src")))
+        .isPositive();
+    assertThat(
+            scraped.sum(
+                SourceMetrics.SYNCS, Map.of("namespace", NS, "name", "src", "outcome", "Applied")))
+        .isPositive();
   }
 
   @Test

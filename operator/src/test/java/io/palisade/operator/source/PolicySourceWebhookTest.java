@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.palisade.crds.palisade.SourceWebhook;
 import io.palisade.gitops.Policies;
 import io.palisade.gitops.WebhookVerifier;
+import io.palisade.node.harness.PrometheusText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,15 +102,14 @@ class PolicySourceWebhookTest {
             + " max %d ms %s%n",
         sorted.size(), sorted.getFirst(), sorted.get(sorted.size() / 2), sorted.getLast(), millis);
 
-    String metrics =
-        http.send(
-                HttpRequest.newBuilder(URI.create(c.httpBase() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    assertThat(metrics)
-        .contains(SourceMetrics.WEBHOOK_TO_APPLIED + "_count{namespace=\"prod\",name=\"src\"} 7")
-        .contains(SourceMetrics.WEBHOOK_CALLS + "{code=\"401\"} 1")
-        .contains(SourceMetrics.WEBHOOK_CALLS + "{code=\"202\"} 7");
+    PrometheusText metrics = PrometheusText.parse(c.registry.scrape());
+    assertThat(
+            metrics.sum(
+                SourceMetrics.WEBHOOK_TO_APPLIED + "_count",
+                Map.of("namespace", "prod", "name", "src")))
+        .isEqualTo(7);
+    assertThat(metrics.sum(SourceMetrics.WEBHOOK_CALLS, Map.of("code", "401"))).isEqualTo(1);
+    assertThat(metrics.sum(SourceMetrics.WEBHOOK_CALLS, Map.of("code", "202"))).isEqualTo(7);
     assertThat(c.status("src").orElseThrow().history()).hasSize(SourceStatusBuilder.HISTORY);
   }
 

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.palisade.PolicySource;
@@ -44,8 +46,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A PolicySource world for tests: a real Git repository served by {@code git http-backend}, the
  * fabric8 mock API server (CRUD mode, answering server-side apply), the PolicySource reconciler
- * under plain JOSDK, and its webhook and metrics routes on a Vert.x HTTP server on loopback; made
- * before and removed after each test.
+ * under plain JOSDK, and its webhook routes on a Vert.x HTTP server on loopback (its meters in a
+ * Prometheus registry of its own); made before and removed after each test.
  */
 final class SourceCluster implements BeforeEachCallback, AfterEachCallback {
 
@@ -58,7 +60,8 @@ final class SourceCluster implements BeforeEachCallback, AfterEachCallback {
   KubernetesMockServer api;
   KubernetesClient client;
   RepositoryCache cache;
-  final SourceMetrics metrics = new SourceMetrics();
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final SourceMetrics metrics = new SourceMetrics(registry);
   final SourceWebhooks webhooks = new SourceWebhooks(metrics, Clock.systemUTC());
   Operator operator;
   final Vertx vertx = Vertx.vertx();
@@ -82,7 +85,7 @@ final class SourceCluster implements BeforeEachCallback, AfterEachCallback {
             client, new SourceSync(cache), new PolicyApplier(client), webhooks, metrics));
     operator.start();
     Router router = Router.router(vertx);
-    WebhookRoutes.install(router, webhooks, metrics);
+    WebhookRoutes.install(router, webhooks);
     http =
         vertx
             .createHttpServer()

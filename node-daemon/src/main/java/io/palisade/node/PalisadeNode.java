@@ -1,0 +1,216 @@
+package io.palisade.node;
+
+import io.palisade.node.cli.CompletionCommand;
+import io.palisade.node.cli.LogFormat;
+import io.palisade.node.cli.MetricsListen;
+import io.palisade.node.cli.VersionProvider;
+import io.palisade.node.datapath.Datapath;
+import io.palisade.node.datapath.DatapathBusyException;
+import io.palisade.node.stream.NodeDaemonCommand;
+import io.palisade.pipeline.Durations;
+import io.palisade.pipeline.RemovalBudget;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code palisade-node}: the node daemon in file mode (its options), or fed by the operator ({@code
+ * palisade-node node-daemon}). Problems with the command line are reported all at once and exit 2.
+ */
+@Command(
+    name = "palisade-node",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    synopsisHeading = "usage: ",
+    description = {
+      "Enforces the policies for the pods of this node: --veth names a pod's host-side veth,"
+          + " --pod finds it from the pod's address (a host route without gateway). Those veths"
+          + " are the only interfaces the datapath attaches to. Re-applies by difference on file"
+          + " changes; a change that removes more than --prune-budget of the policies, or any"
+          + " clusterwide policy, is refused. Reads the maps back every --repair-interval and on"
+          + " SIGHUP, and repairs what differs from the desired state."
+    },
+    subcommands = {NodeDaemonCommand.class, UninstallCommand.class, CompletionCommand.class})
+public final class PalisadeNode implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--policies",
+      arity = "1..*",
+      paramLabel = "PATH",
+      description = "Policy files or directories (required).")
+  List<Path> policies = new ArrayList<>();
+
+  @Option(names = "--cluster", paramLabel = "FILE", description = "Namespaces and Pods (required).")
+  Path cluster;
+
+  @Option(
+      names = "--veth",
+      paramLabel = "NS/POD=IFNAME",
+      description = "A pod of this node and its host-side veth.")
+  List<String> veths = new ArrayList<>();
+
+  @Option(
+      names = "--pod",
+      paramLabel = "NS/POD",
+      description = "A pod of this node whose veth its host route names.")
+  List<String> routedPods = new ArrayList<>();
+
+  @Option(names = "--pin-root", paramLabel = "DIR", description = "Where the maps are pinned.")
+  Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
+
+  @Option(
+      names = "--flow-log",
+      paramLabel = "FILE|-",
+      description = "Write verdict events as JSON lines.")
+  Path flowLog;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "N",
+      description = "Serve /metrics, /healthz and /readyz on this port (0: not at all).")
+  String metricsPort;
+
+  @Option(
+      names = "--metrics-address",
+      paramLabel = "IP",
+      description = "Where --metrics-port listens (default 127.0.0.1; 0.0.0.0: every address).")
+  String metricsAddress;
+
+  @Option(names = "--once", description = "Apply once and exit.")
+  boolean once;
+
+  @Option(
+      names = "--prune-budget",
+      paramLabel = "unlimited|N%",
+      description = "The most of the policies one change may remove (default 50%).")
+  String pruneBudget;
+
+  @Option(
+      names = "--repair-interval",
+      paramLabel = "DURATION",
+      description = "How often the maps are read back and repaired (default 10s; 0s: on SIGHUP).")
+  String repairInterval;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description = "Log lines as text (default) or one JSON object each.")
+  LogFormat logFormat = LogFormat.text;
+
+  @Unmatched List<String> unmatched = new ArrayList<>();
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs a command line, returning its exit code: 2 for a usage error. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new PalisadeNode()).setOut(out).setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof IllegalArgumentException) {
+            cmd.getErr().println(e.getMessage());
+            return 2;
+          }
+          if (e instanceof DatapathBusyException) {
+            cmd.getErr().println("palisade-node: " + e.getMessage());
+            return 1;
+          }
+          throw e;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    DaemonOptions options = options();
+    new NodeDaemon(options, logFormat.wrap(System.out, Clock.systemUTC())).run();
+    return 0;
+  }
+
+  /** The options, or an IllegalArgumentException naming every problem, with the usage. */
+  DaemonOptions options() {
+    List<String> errors = new ArrayList<>();
+    unmatched.forEach(a -> errors.add("unknown option " + a));
+    Map<String, String> byPod = new LinkedHashMap<>();
+    for (String spec : veths) {
+      int eq = spec.indexOf('=');
+      if (eq <= 0 || spec.indexOf('/') < 0 || spec.indexOf('/') > eq) {
+        errors.add("--veth " + spec + ": expected NAMESPACE/POD=IFNAME");
+      } else {
+        byPod.put(spec.substring(0, eq), spec.substring(eq + 1));
+      }
+    }
+    if (policies.isEmpty()) {
+      errors.add("--policies is required");
+    }
+    if (cluster == null) {
+      errors.add("--cluster is required");
+    }
+    Optional<InetSocketAddress> metrics = MetricsListen.parse(metricsPort, metricsAddress, errors);
+    RemovalBudget budget = RemovalBudget.DEFAULT;
+    if (pruneBudget != null) {
+      try {
+        budget = RemovalBudget.parse(pruneBudget);
+      } catch (IllegalArgumentException e) {
+        errors.add("--prune-budget: " + e.getMessage());
+      }
+    }
+    Duration repair = repairInterval(repairInterval, errors);
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join("\n", errors) + "\n" + spec.commandLine().getUsageMessage());
+    }
+    return new DaemonOptions(
+        List.copyOf(policies),
+        cluster,
+        byPod,
+        List.copyOf(routedPods),
+        pinRoot,
+        Optional.ofNullable(flowLog),
+        metrics,
+        once,
+        budget,
+        repair);
+  }
+
+  /** {@code --repair-interval}, shared with {@code node-daemon}; problems go to {@code errors}. */
+  public static Duration repairInterval(String value, List<String> errors) {
+    if (value == null) {
+      return DaemonOptions.DEFAULT_REPAIR_INTERVAL;
+    }
+    try {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      errors.add("--repair-interval: " + e.getMessage());
+      return DaemonOptions.DEFAULT_REPAIR_INTERVAL;
+    }
+  }
+
+  /** Parses file mode's options as {@code main} does, without running anything. */
+  static DaemonOptions parse(String... args) {
+    CommandLine cli = new CommandLine(new PalisadeNode());
+    try {
+      cli.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage() + "\n" + cli.getUsageMessage(), e);
+    }
+    return cli.<PalisadeNode>getCommand().options();
+  }
+}

@@ -1,0 +1,165 @@
+package io.palisade.node.stream;
+
+import io.palisade.node.PalisadeNode;
+import io.palisade.node.cli.LogFormat;
+import io.palisade.node.cli.MetricsListen;
+import io.palisade.node.datapath.Datapath;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code node-daemon --node NAME --operator HOST:PORT}: the node daemon fed by the operator, a
+ * subcommand of both {@code palisade} and {@code palisade-node}. It runs until killed.
+ */
+@Command(
+    name = "node-daemon",
+    mixinStandardHelpOptions = true,
+    versionProvider = io.palisade.node.cli.VersionProvider.class,
+    synopsisHeading = "usage: ",
+    description = {
+      "Enforces what the operator streams for node NAME: says hello with the revision the maps"
+          + " hold (kept in --state-file), applies each snapshot or delta by difference, acks it,"
+          + " and reconnects with backoff when the stream ends. With the three --tls-* files it"
+          + " speaks mutual TLS: its certificate's CN must name its node. With --tls-auto it"
+          + " obtains that certificate itself from the operator's CA (through a"
+          + " CertificateSigningRequest, in a pod), keeps it in DIR and renews it. --insecure"
+          + " allows a plain-text operator instead (tests, or a network you trust). Reads the"
+          + " maps back every --repair-interval and on SIGHUP, and repairs any drift."
+    })
+public final class NodeDaemonCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--node", paramLabel = "NAME", description = "This node's name (required).")
+  String node;
+
+  @Option(
+      names = "--operator",
+      paramLabel = "HOST:PORT",
+      description = "The operator's node-state port (required).")
+  String operator;
+
+  @Option(names = "--pin-root", paramLabel = "DIR", description = "Where the maps are pinned.")
+  Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
+
+  @Option(
+      names = "--state-file",
+      paramLabel = "FILE",
+      description = "The applied revision and state (default /run/palisade/node-state.pb).")
+  Path stateFile = StreamOptions.DEFAULT_STATE_FILE;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "This node's certificate.")
+  Path cert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Its private key.")
+  Path key;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM", description = "The CA of the operator.")
+  Path ca;
+
+  @Option(
+      names = "--tls-auto",
+      paramLabel = "DIR",
+      description = "Obtain and renew this node's certificate from the operator's CA, kept in DIR.")
+  Path tlsAuto;
+
+  @Option(names = "--insecure", description = "Allow a plain-text operator.")
+  boolean insecure;
+
+  @Option(
+      names = "--repair-interval",
+      paramLabel = "DURATION",
+      description = "How often the maps are read back and repaired (default 10s; 0s: on SIGHUP).")
+  String repairInterval;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "N",
+      description = "Serve /metrics, /healthz and /readyz on this port (0: not at all).")
+  String metricsPort;
+
+  @Option(
+      names = "--metrics-address",
+      paramLabel = "IP",
+      description = "Where --metrics-port listens (default 127.0.0.1; 0.0.0.0: every address).")
+  String metricsAddress;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description = "Log lines as text (default) or one JSON object each.")
+  LogFormat logFormat = LogFormat.text;
+
+  @Unmatched List<String> unmatched = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    NodeStreamDaemon.run(options(), logFormat.wrap(System.out, Clock.systemUTC()));
+    return 0;
+  }
+
+  /** The options, or an IllegalArgumentException naming every problem, with the usage. */
+  StreamOptions options() {
+    List<String> errors = new ArrayList<>();
+    unmatched.forEach(a -> errors.add("unknown option " + a));
+    if (node == null || node.isBlank()) {
+      errors.add("--node is required");
+    }
+    if (operator == null) {
+      errors.add("--operator is required");
+    } else if (operator.lastIndexOf(':') <= 0
+        || !operator.substring(operator.lastIndexOf(':') + 1).matches("[0-9]{1,5}")) {
+      errors.add("--operator " + operator + ": expected HOST:PORT");
+    }
+    int tlsFiles = (cert != null ? 1 : 0) + (key != null ? 1 : 0) + (ca != null ? 1 : 0);
+    if (tlsFiles != 0 && tlsFiles != 3) {
+      errors.add("--tls-cert, --tls-key and --tls-ca go together");
+    } else if (tlsFiles == 0 && tlsAuto == null && !insecure && operator != null) {
+      errors.add(StreamOptions.plainTextRefused(operator));
+    }
+    if (tlsAuto != null && tlsFiles != 0) {
+      errors.add("--tls-auto obtains the certificate itself: give it or the --tls-* files");
+    }
+    Duration repair = PalisadeNode.repairInterval(repairInterval, errors);
+    Optional<InetSocketAddress> metrics = MetricsListen.parse(metricsPort, metricsAddress, errors);
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join("\n", errors) + "\n" + spec.commandLine().getUsageMessage());
+    }
+    Optional<ClientTls> tls =
+        tlsFiles == 3 ? Optional.of(new ClientTls(cert, key, ca)) : Optional.empty();
+    return new StreamOptions(
+        node,
+        operator,
+        pinRoot,
+        stateFile,
+        tls,
+        repair,
+        Optional.ofNullable(tlsAuto),
+        insecure,
+        metrics);
+  }
+
+  /** Parses the subcommand's options as the command line does, without running anything. */
+  static StreamOptions parse(String... args) {
+    CommandLine cli = new CommandLine(new NodeDaemonCommand());
+    try {
+      cli.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage() + "\n" + cli.getUsageMessage(), e);
+    }
+    return cli.<NodeDaemonCommand>getCommand().options();
+  }
+}
