@@ -37,6 +37,11 @@ public final class ClusterWatch implements AutoCloseable {
     this.validation = validation;
   }
 
+  /** Whether every informer has listed its objects once: the inventory is whole. */
+  public boolean synced() {
+    return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
   public ClusterWatch start() {
     informers.add(
         client

@@ -112,6 +112,29 @@ public class OperatorRuntime {
     return server.port();
   }
 
+  /**
+   * Ready to publish: the node-state server listens and every informer has listed the cluster once
+   * (before that, a node would be sent a state built from part of the cluster). With the runtime
+   * disabled there is nothing to wait for.
+   */
+  public Optional<String> notReady() {
+    if (!enabled) {
+      return Optional.empty();
+    }
+    if (server == null) {
+      return Optional.of("the node-state server is not listening yet");
+    }
+    if (watch == null || !watch.synced()) {
+      return Optional.of("the informers have not listed the cluster yet");
+    }
+    return Optional.empty();
+  }
+
+  /** The pipeline loop runs (it is restarted by nothing but a restart of the process). */
+  public boolean alive() {
+    return !enabled || (loop != null && loop.isAlive());
+  }
+
   /** Streams, acks and nacks, identities, and the pipeline's runs (timed in its loop). */
   private void bindMeters() {
     NodeStateMeters.bind(registry, store, server.service());
