@@ -89,6 +89,9 @@ public final class ConfigValidator {
     for (FieldDescriptor f : d.getFields()) {
       String fp = path + "." + f.getName();
       FieldRules rules = f.getOptions().getExtension(Validate.rules);
+      if (f.getRealContainingOneof() != null && !m.hasField(f)) {
+        continue; // Another member of the oneof is set, or none: the oneof rule covers it.
+      }
       if (f.isRepeated()) {
         repeated(m, f, rules, fp, errors);
       } else if (f.hasPresence() && !m.hasField(f)) {
