@@ -103,9 +103,11 @@ final class NodeConfigs {
     Iterator<Config> newest = history.descendingIterator();
     while (newest.hasNext()) {
       Config c = newest.next();
+      // Every type the proxy asked for, and every type the config has content of (routes are
+      // asked for only once the listener is in): a listener without its routes enforces nothing.
       boolean all =
-          subscribed.stream()
-              .filter(TYPES::contains)
+          TYPES.stream()
+              .filter(t -> subscribed.contains(t) || !content(c.resources(), t).isEmpty())
               .allMatch(t -> c.versions().get(t).equals(acked.get(t)));
       if (all && !subscribed.isEmpty()) {
         lastAcked = Optional.of(c);
