@@ -187,7 +187,8 @@ class AdsRoundTripTest {
       Listener l = any.unpack(Listener.class);
       for (var chain : l.getFilterChainsList()) {
         out.add(
-            chain.getFilters(0)
+            chain
+                .getFilters(0)
                 .getTypedConfig()
                 .unpack(HttpConnectionManager.class)
                 .getRds()

@@ -9,9 +9,11 @@ import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.nodestate.NodeTls;
 import io.palisade.operator.nodestate.ServerTls;
+import io.palisade.operator.xds.XdsServer;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
+import io.palisade.xds.XdsPublisher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,6 +48,7 @@ public class OperatorRuntime {
   @Inject NodeStateStore store;
   @Inject CiliumIdentityAllocator allocator;
   @Inject Leadership leadership;
+  @Inject XdsPublisher xds;
 
   private static final Duration GC_PERIOD = Duration.ofSeconds(10);
   private static final Duration RETRY_DELAY = Duration.ofMillis(500);
@@ -91,6 +94,10 @@ public class OperatorRuntime {
   @ConfigProperty(name = "palisade.node-state.tls.certificate-validity", defaultValue = "P7D")
   Duration certificateValidity;
 
+  /** The ADS endpoint of the nodes' L7 proxies; it takes the node-state server's TLS. */
+  @ConfigProperty(name = "palisade.xds.port", defaultValue = "9871")
+  int xdsPort;
+
   @ConfigProperty(name = "palisade.runtime.enabled", defaultValue = "true")
   boolean enabled;
 
@@ -98,6 +105,7 @@ public class OperatorRuntime {
 
   private ClusterWatch watch;
   private NodeStateServer server;
+  private XdsServer xdsServer;
   private Thread loop;
   private IdentityGarbageCollector identityGc;
 
@@ -105,17 +113,26 @@ public class OperatorRuntime {
     if (!enabled) {
       return;
     }
+    // One TLS setup for both servers: the proxies of a node show the same certificates as its
+    // daemon, and are held to their node the same way.
+    Optional<? extends ServerTls> tls = tls();
     try {
-      server = NodeStateServer.start(new InetSocketAddress(port), store, tls());
+      server = NodeStateServer.start(new InetSocketAddress(port), store, tls);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve node state on port " + port, e);
+    }
+    try {
+      xdsServer = XdsServer.start(new InetSocketAddress(xdsPort), xds, tls);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve xDS on port " + xdsPort, e);
     }
     identityGc = new IdentityGarbageCollector(identityGrace);
     watch = new ClusterWatch(client, inventory, validation).start();
     loop = Thread.ofPlatform().name("pipeline").daemon().start(this::pipelineLoop);
     LOG.infof(
-        "node-state server on port %d (%s), epoch %s",
+        "node-state server on port %d, xDS on port %d (%s), epoch %s",
         server.port(),
+        xdsServer.port(),
         tlsClientCa.isPresent() || issuer != null
             ? "mutual TLS"
             : tlsCert.isPresent() ? "TLS" : "plain text",
@@ -200,6 +217,9 @@ public class OperatorRuntime {
     }
     if (server != null) {
       server.close();
+    }
+    if (xdsServer != null) {
+      xdsServer.close();
     }
     if (issuer != null) {
       issuer.close();
