@@ -126,8 +126,9 @@ class PalisadeTest {
         .isEqualTo(
             policies.resolve("deny.yaml")
                 + ": CiliumNetworkPolicy default/deny: spec.egressDeny[0].toEntities[0]: not"
-                + " supported yet: Palisade does not know the addresses of entity"
-                + " \"kube-apiserver\", so this deny would not cover them; the policy is refused"
+                + " supported yet: Palisade knows entity \"kube-apiserver\" only by the addresses"
+                + " Node and EndpointSlice objects list, which need not be every address its"
+                + " traffic comes from, so this deny could miss some of it; the policy is refused"
                 + " rather than enforced partially");
     Run trace =
         run(
