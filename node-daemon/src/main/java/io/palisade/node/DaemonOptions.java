@@ -3,6 +3,7 @@ package io.palisade.node;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.pipeline.Durations;
 import io.palisade.pipeline.RemovalBudget;
+import io.palisade.policy.resolve.HostTraffic;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,9 @@ public record DaemonOptions(
     int metricsPort,
     boolean once,
     RemovalBudget pruneBudget,
-    Duration repairInterval) {
+    Duration repairInterval,
+    Optional<String> node,
+    HostTraffic hostTraffic) {
 
   /** How often the maps are read back and any drift from the desired state repaired. */
   public static final Duration DEFAULT_REPAIR_INTERVAL = Duration.ofSeconds(10);
@@ -33,12 +36,16 @@ public record DaemonOptions(
                            (--veth NS/POD=IFNAME | --pod NS/POD)...
                            [--pin-root DIR] [--flow-log FILE|-] [--metrics-port N] [--once]
                            [--prune-budget unlimited|N%] [--repair-interval DURATION]
+                           [--node NAME] [--host-traffic allowed|policy]
         Enforces the policies for the pods of this node: --veth names a pod's host-side veth,
         --pod finds it from the pod's address (a host route without gateway). Those veths are
         the only interfaces the datapath attaches to. Re-applies by difference on file changes;
         a change that removes more than --prune-budget of the policies (default 50%), or any
         clusterwide policy, is refused. Reads the maps back every --repair-interval (default 10s;
         0s: only on SIGHUP) and on SIGHUP, and repairs what differs from the desired state.
+        --node names the cluster file's Node that is this machine (default: its only Node); its
+        addresses are the host. --host-traffic policy makes the host's traffic to the pods
+        subject to their ingress policy (default allowed: kubelet's probes always pass).
       """;
 
   /** Parses {@code args}, or throws with every problem found. */
@@ -53,6 +60,8 @@ public record DaemonOptions(
     boolean once = false;
     RemovalBudget pruneBudget = RemovalBudget.DEFAULT;
     Duration repairInterval = DEFAULT_REPAIR_INTERVAL;
+    Optional<String> node = Optional.empty();
+    HostTraffic hostTraffic = HostTraffic.ALLOWED;
     List<String> errors = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -78,6 +87,15 @@ public record DaemonOptions(
           }
         }
         case "--pod" -> routedPods.add(need(a, v, errors));
+        case "--node" -> node = Optional.of(need(a, v, errors));
+        case "--host-traffic" -> {
+          String value = need(a, v, errors);
+          Optional<HostTraffic> h = HostTraffic.parse(value);
+          if (h.isEmpty()) {
+            errors.add("--host-traffic: \"" + value + "\" is neither allowed nor policy");
+          }
+          hostTraffic = h.orElse(HostTraffic.ALLOWED);
+        }
         case "--veth" -> {
           String spec = need(a, v, errors);
           int eq = spec.indexOf('=');
@@ -117,7 +135,9 @@ public record DaemonOptions(
         metricsPort,
         once,
         pruneBudget,
-        repairInterval);
+        repairInterval,
+        node,
+        hostTraffic);
   }
 
   private static String need(String option, String value, List<String> errors) {

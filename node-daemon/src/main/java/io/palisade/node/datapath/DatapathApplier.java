@@ -100,7 +100,11 @@ public final class DatapathApplier implements NodeStateApplier {
     List<String> missing = new ArrayList<>();
     DatapathState want =
         DatapathState.bind(
-            ipcache, local.endpoints().values(), local.policies(), interfaces, missing);
+            DatapathState.withLocal(ipcache, local.ipcache()),
+            local.endpoints().values(),
+            local.policies(),
+            interfaces,
+            missing);
     unbound = List.copyOf(missing);
     if (want.equals(applied)) {
       appliedRevision = revision;

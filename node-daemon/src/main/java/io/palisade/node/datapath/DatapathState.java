@@ -59,6 +59,20 @@ public record DatapathState(
     return new DatapathState(ipcache, local, policies);
   }
 
+  /**
+   * The shared ipcache with a node's own entries put over it (its addresses are the host here); the
+   * shared map itself when the node has none, so that nothing is copied.
+   */
+  public static Map<CidrPrefix, Long> withLocal(
+      Map<CidrPrefix, Long> shared, Map<String, Long> local) {
+    if (local.isEmpty()) {
+      return shared;
+    }
+    Map<CidrPrefix, Long> out = new java.util.HashMap<>(shared);
+    local.forEach((p, id) -> out.put(prefix(p), id));
+    return out;
+  }
+
   /** A prefix of node state; one the datapath cannot hold is refused, never skipped. */
   public static CidrPrefix prefix(String s) {
     return CidrPrefix.parse(s)

@@ -8,10 +8,12 @@ import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
+import io.palisade.policy.resolve.HostTraffic;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The operator's parts as CDI beans; the parts themselves know nothing of CDI. */
 @ApplicationScoped
@@ -71,7 +73,21 @@ public class OperatorBeans {
   @Produces
   @Singleton
   Pipeline pipeline(
-      ClusterInventory inventory, CiliumIdentityAllocator allocator, NodeStateStore store) {
-    return new Pipeline(inventory, allocator, store);
+      ClusterInventory inventory,
+      CiliumIdentityAllocator allocator,
+      NodeStateStore store,
+      @ConfigProperty(name = "palisade.host-traffic", defaultValue = "allowed")
+          String hostTraffic) {
+    return new Pipeline(
+        inventory,
+        allocator,
+        store,
+        HostTraffic.parse(hostTraffic)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "palisade.host-traffic: \""
+                            + hostTraffic
+                            + "\" is neither allowed nor policy")));
   }
 }
