@@ -105,7 +105,7 @@ class UninstallIT {
         assertThat(attached(node, p.hostVeth())).as(p.hostVeth()).isFalse();
       }
       assertThat(done)
-          .contains("removed 9 pinned maps under " + node.pinRoot())
+          .contains("removed " + MapNames.ALL.size() + " pinned maps under " + node.pinRoot())
           .contains("left in place: the clsact qdiscs");
       assertThat(node.pinRoot()).doesNotExist();
       assertThat(stateFile).doesNotExist();
