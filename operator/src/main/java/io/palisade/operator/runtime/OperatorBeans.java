@@ -12,12 +12,14 @@ import io.palisade.operator.xds.XdsServer;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
+import io.palisade.policy.resolve.HostTraffic;
 import io.palisade.xds.Target;
 import io.palisade.xds.XdsPublisher;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The operator's parts as CDI beans; the parts themselves know nothing of CDI. */
 @ApplicationScoped
@@ -94,7 +96,19 @@ public class OperatorBeans {
       ClusterInventory inventory,
       CiliumIdentityAllocator allocator,
       NodeStateStore store,
-      XdsPublisher xds) {
-    return new Pipeline(inventory, allocator, new L7Applier(store, xds));
+      XdsPublisher xds,
+      @ConfigProperty(name = "palisade.host-traffic", defaultValue = "allowed")
+          String hostTraffic) {
+    return new Pipeline(
+        inventory,
+        allocator,
+        new L7Applier(store, xds),
+        HostTraffic.parse(hostTraffic)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "palisade.host-traffic: \""
+                            + hostTraffic
+                            + "\" is neither allowed nor policy")));
   }
 }
