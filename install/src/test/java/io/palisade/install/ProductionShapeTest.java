@@ -69,7 +69,18 @@ class ProductionShapeTest {
     assertThat(texts(c.path("command")))
         .startsWith("palisade-node", "node-daemon", "--node", "$(NODE_NAME)", "--operator")
         .contains("--tls-auto", "/var/lib/palisade/tls")
+        .containsSequence("--metrics-address", "$(HOST_IP)")
         .doesNotContain("--insecure");
+    assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/healthz");
+    assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/readyz");
+    assertThat(
+            find("ServiceMonitor", "palisade-node")
+                .path("spec")
+                .path("endpoints")
+                .get(0)
+                .path("port")
+                .asText())
+        .isEqualTo("metrics");
     assertThat(texts(c.path("securityContext").path("capabilities").path("add")))
         .containsExactly("BPF", "NET_ADMIN");
     assertThat(c.path("securityContext").path("privileged").asBoolean(false)).isFalse();
