@@ -6,14 +6,16 @@ import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.DatapathBusyException;
 import io.palisade.node.datapath.DriftRepair;
-import io.palisade.node.datapath.RouteLookup;
+import io.palisade.node.datapath.PendingEndpoint;
+import io.palisade.node.discovery.ChainedRecords;
+import io.palisade.node.discovery.DeclaredPods;
+import io.palisade.node.discovery.EndpointDiscovery;
+import io.palisade.node.discovery.InterfaceFinder;
 import io.palisade.node.observe.FlowLog;
 import io.palisade.node.observe.Metrics;
 import io.palisade.pipeline.local.LocalPipeline;
 import io.palisade.pipeline.local.PolicySnapshot;
-import io.palisade.pipeline.model.EndpointState;
 import io.palisade.policy.cluster.ClusterParser;
-import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
 import java.io.IOException;
@@ -44,6 +46,7 @@ public final class NodeDaemon {
   private final DaemonOptions options;
   private final PrintStream out;
   private String lastInputs = "";
+  private List<PendingEndpoint> lastPending = List.of();
 
   NodeDaemon(DaemonOptions options, PrintStream out) {
     this.options = options;
@@ -54,6 +57,11 @@ public final class NodeDaemon {
     if (args.length > 0 && args[0].equals("node-daemon")) {
       io.palisade.node.stream.NodeStreamDaemon.main(
           java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("cni")) {
+      System.exit(
+          io.palisade.node.cni.ChainedCniPlugin.run(System.getenv(), System.in, System.out));
       return;
     }
     if (args.length > 0 && args[0].equals("uninstall")) {
@@ -81,7 +89,7 @@ public final class NodeDaemon {
   void run() throws Exception {
     try (Datapath datapath = Datapath.open(options.pinRoot())) {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
-      DatapathApplier applier = new DatapathApplier(datapath, NODE, this::interfaceOf);
+      DatapathApplier applier = new DatapathApplier(datapath, NODE, interfaces());
       LocalPipeline pipeline = new LocalPipeline(NODE, applier, options.pruneBudget());
       converge(pipeline, applier);
       if (options.once()) {
@@ -138,7 +146,14 @@ public final class NodeDaemon {
         pipeline.accept(inventory.cluster());
       }
       pipeline.run();
-      applier.unbound().forEach(u -> out.println("palisade-node: not enforcing " + u + " yet"));
+    }
+    List<PendingEndpoint> pending = applier.pending();
+    if (!pending.equals(lastPending)) {
+      pending.forEach(p -> out.println("palisade-node: not enforcing " + p));
+      if (pending.isEmpty() && !lastPending.isEmpty()) {
+        out.println("palisade-node: every endpoint is enforced");
+      }
+      lastPending = pending;
     }
     applier.lastResult().filter(r -> before.map(b -> b != r).orElse(true)).ifPresent(this::report);
     out.flush();
@@ -172,19 +187,18 @@ public final class NodeDaemon {
             + (r.ipcacheWrites() + r.cidrWrites())
             + " attached="
             + r.attached()
+            + (r.detached().isEmpty() ? "" : " detached=" + r.detached())
             + " generation="
             + r.generation());
   }
 
-  /** A --veth pod's named interface, or for a --pod the veth its host route names. */
-  private Optional<String> interfaceOf(EndpointState endpoint, CidrPrefix address) {
-    String veth = options.veths().get(endpoint.id());
-    if (veth != null) {
-      return Optional.of(veth);
-    }
-    return options.routedPods().contains(endpoint.id())
-        ? RouteLookup.hostVeth(address)
-        : Optional.empty();
+  /** The --veth pods behind their named veth, the --pod pods discovered; the rest elsewhere. */
+  private InterfaceFinder interfaces() {
+    return new DeclaredPods(
+        options.veths(),
+        java.util.Set.copyOf(options.routedPods()),
+        new EndpointDiscovery(
+            ChainedRecords.DEFAULT_DIR, problem -> out.println("palisade-node: " + problem)));
   }
 
   private String fingerprint() throws IOException {
