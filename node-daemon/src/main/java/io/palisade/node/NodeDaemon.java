@@ -5,7 +5,11 @@ import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.DriftRepair;
-import io.palisade.node.datapath.RouteLookup;
+import io.palisade.node.datapath.PendingEndpoint;
+import io.palisade.node.discovery.ChainedRecords;
+import io.palisade.node.discovery.DeclaredPods;
+import io.palisade.node.discovery.EndpointDiscovery;
+import io.palisade.node.discovery.InterfaceFinder;
 import io.palisade.node.observe.DatapathMeters;
 import io.palisade.node.observe.FlowLog;
 import io.palisade.node.observe.ObserveServer;
@@ -13,8 +17,6 @@ import io.palisade.node.observe.Readiness;
 import io.palisade.pipeline.local.ClusterFile;
 import io.palisade.pipeline.local.LocalPipeline;
 import io.palisade.pipeline.local.PolicySnapshot;
-import io.palisade.pipeline.model.EndpointState;
-import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
 import java.io.IOException;
@@ -44,6 +46,7 @@ public final class NodeDaemon {
   private final DaemonOptions options;
   private final PrintStream out;
   private String lastInputs = "";
+  private List<PendingEndpoint> lastPending = List.of();
 
   NodeDaemon(DaemonOptions options, PrintStream out) {
     this.options = options;
@@ -58,7 +61,7 @@ public final class NodeDaemon {
   void run() throws Exception {
     try (Datapath datapath = Datapath.open(options.pinRoot())) {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
-      DatapathApplier applier = new DatapathApplier(datapath, NODE, this::interfaceOf);
+      DatapathApplier applier = new DatapathApplier(datapath, NODE, interfaces());
       LocalPipeline pipeline =
           new LocalPipeline(
               NODE, applier, options.pruneBudget(), options.hostTraffic(), options.node());
@@ -118,7 +121,14 @@ public final class NodeDaemon {
               out.println(
                   "palisade-node: " + options.cluster() + ": " + e + " (the last good stays)"));
       pipeline.run();
-      applier.unbound().forEach(u -> out.println("palisade-node: not enforcing " + u + " yet"));
+    }
+    List<PendingEndpoint> pending = applier.pending();
+    if (!pending.equals(lastPending)) {
+      pending.forEach(p -> out.println("palisade-node: not enforcing " + p));
+      if (pending.isEmpty() && !lastPending.isEmpty()) {
+        out.println("palisade-node: every endpoint is enforced");
+      }
+      lastPending = pending;
     }
     applier.lastResult().filter(r -> before.map(b -> b != r).orElse(true)).ifPresent(this::report);
     out.flush();
@@ -152,19 +162,18 @@ public final class NodeDaemon {
             + (r.ipcacheWrites() + r.cidrWrites())
             + " attached="
             + r.attached()
+            + (r.detached().isEmpty() ? "" : " detached=" + r.detached())
             + " generation="
             + r.generation());
   }
 
-  /** A --veth pod's named interface, or for a --pod the veth its host route names. */
-  private Optional<String> interfaceOf(EndpointState endpoint, CidrPrefix address) {
-    String veth = options.veths().get(endpoint.id());
-    if (veth != null) {
-      return Optional.of(veth);
-    }
-    return options.routedPods().contains(endpoint.id())
-        ? RouteLookup.hostVeth(address)
-        : Optional.empty();
+  /** The --veth pods behind their named veth, the --pod pods discovered; the rest elsewhere. */
+  private InterfaceFinder interfaces() {
+    return new DeclaredPods(
+        options.veths(),
+        java.util.Set.copyOf(options.routedPods()),
+        new EndpointDiscovery(
+            ChainedRecords.DEFAULT_DIR, problem -> out.println("palisade-node: " + problem)));
   }
 
   private String fingerprint() throws IOException {

@@ -48,7 +48,12 @@ import picocli.CommandLine.Unmatched;
           + " host. --host-traffic policy makes the host's traffic to the pods subject to their"
           + " ingress policy (default allowed: kubelet's probes always pass)."
     },
-    subcommands = {NodeDaemonCommand.class, UninstallCommand.class, CompletionCommand.class})
+    subcommands = {
+      NodeDaemonCommand.class,
+      UninstallCommand.class,
+      io.palisade.node.cni.CniCommand.class,
+      CompletionCommand.class
+    })
 public final class PalisadeNode implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -12,6 +12,7 @@ import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.cilium.PolicyStatus;
 import io.palisade.node.datapath.Datapath;
+import io.palisade.node.discovery.Placement;
 import io.palisade.node.harness.BpfFsGuard;
 import io.palisade.node.harness.EchoServers;
 import io.palisade.node.harness.PodSpec;
@@ -122,8 +123,11 @@ class OperatorToPacketIT {
           new NodeStateClient(
               NODE,
               NodeStateClient.insecureChannel("127.0.0.1:" + server.port()),
-              desired -> topology.node().call(() -> datapath.apply(desired)),
-              prefix -> Optional.ofNullable(vethOf.get(prefix)),
+              desired -> topology.node().call(() -> datapath.apply(desired)).unattached(),
+              (endpoint, prefix) ->
+                  vethOf.containsKey(prefix)
+                      ? new Placement.Here(vethOf.get(prefix))
+                      : new Placement.Pending("not a pod of this test"),
               Optional.empty(),
               new PrintStream(System.out, true),
               Duration.ofMillis(50),

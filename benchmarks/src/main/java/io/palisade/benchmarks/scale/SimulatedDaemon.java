@@ -3,10 +3,12 @@ package io.palisade.benchmarks.scale;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.palisade.node.datapath.DatapathState;
+import io.palisade.node.discovery.Placement;
 import io.palisade.node.stream.NodeStateClient;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,7 +39,7 @@ final class SimulatedDaemon implements AutoCloseable {
             node,
             channel,
             this::apply,
-            pod -> Optional.of("lxc-" + node),
+            (endpoint, address) -> new Placement.Here("lxc-" + node),
             Optional.empty(),
             new PrintStream(OutputStream.nullOutputStream()),
             Duration.ofMillis(100),
@@ -49,12 +51,14 @@ final class SimulatedDaemon implements AutoCloseable {
     return this;
   }
 
-  private void apply(DatapathState desired) {
+  /** Records what a daemon would write; a simulated node attaches to no interface. */
+  private Map<String, String> apply(DatapathState desired) {
     counts = NodeCounts.of(desired);
     if (keepState) {
       state = Optional.of(desired);
     }
     stats.applied(System.nanoTime() - readAt);
+    return Map.of();
   }
 
   Fleet.Applied applied() {

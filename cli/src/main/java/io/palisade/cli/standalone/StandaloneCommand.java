@@ -15,7 +15,8 @@ import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.DatapathBusyException;
 import io.palisade.node.datapath.DriftRepair;
-import io.palisade.node.datapath.RouteLookup;
+import io.palisade.node.discovery.ChainedRecords;
+import io.palisade.node.discovery.EndpointDiscovery;
 import io.palisade.node.observe.DatapathMeters;
 import io.palisade.node.observe.ObserveServer;
 import io.palisade.pipeline.InMemoryNodeState;
@@ -255,8 +256,8 @@ public final class StandaloneCommand implements Callable<Integer> {
   }
 
   /**
-   * The pipeline into this namespace's datapath (each pod of the cluster file that has a host route
-   * here is enforced on its veth), or into memory alone.
+   * The pipeline into this namespace's datapath (each pod of the cluster file whose veth is found
+   * here is enforced on it), or into memory alone.
    */
   static StandaloneLoop loop(
       SnapshotSource source,
@@ -289,7 +290,15 @@ public final class StandaloneCommand implements Callable<Integer> {
     }
     DatapathApplier applier =
         new DatapathApplier(
-            datapath, StandaloneLoop.NODE, (endpoint, address) -> RouteLookup.hostVeth(address));
+            datapath,
+            StandaloneLoop.NODE,
+            new EndpointDiscovery(
+                    ChainedRecords.DEFAULT_DIR,
+                    problem -> {
+                      out.println("palisade: " + problem);
+                      out.flush();
+                    })
+                .foundOnly());
     applier.addListener(
         new NodeStateApplier.Listener() {
           @Override

@@ -64,6 +64,20 @@ public final class Libc {
   }
 
   /**
+   * The index of interface {@code name} in the calling thread's network namespace, or empty when
+   * there is none (a pod's veth that went away).
+   */
+  public static java.util.Optional<Integer> ifIndexOf(String name) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.CALL_STATE);
+      int index = (int) IF_NAMETOINDEX.invokeExact(state, arena.allocateFrom(name));
+      return index == 0 ? java.util.Optional.empty() : java.util.Optional.of(index);
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  /**
    * The names of the network interfaces of the calling thread's network namespace (if_nameindex
    * asks the kernel over netlink, so a thread inside a test namespace sees that namespace's).
    */

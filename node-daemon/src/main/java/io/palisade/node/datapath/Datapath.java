@@ -24,10 +24,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -141,21 +143,53 @@ public final class Datapath implements AutoCloseable {
   /**
    * Converges the maps to {@code desired}: new and changed entries first (ipcache, policy, then
    * endpoints, so an endpoint never appears before the policy it needs), then the deletions in the
-   * reverse order, then a new policy generation so tracked flows are decided again; finally the
-   * programs are attached to the veths of new endpoints. A state equal to what the maps hold writes
-   * nothing.
+   * reverse order, then a new policy generation so tracked flows are decided again. Then the
+   * interfaces follow the endpoints: the programs are attached to each endpoint's veth that does
+   * not carry them yet (a new pod, or a veth recreated under a new ifindex), and removed from veths
+   * no endpoint names any more (a deleted pod's, when it is still there). An endpoint whose veth is
+   * gone by now, or refuses the programs, is left out and named in {@link ApplyResult#unattached};
+   * the next apply tries it again. A state equal to what the maps hold writes nothing.
    */
   public synchronized ApplyResult apply(DatapathState desired) {
     long start = System.nanoTime();
-    MapContents want = MapContents.of(desired, this::ifindex, backendIds::idOf);
+    Map<String, Integer> ifindexes = new HashMap<>();
+    Map<String, String> unattached = new TreeMap<>();
+    for (LocalEndpoint ep : desired.endpoints()) {
+      String name = ep.hostInterface();
+      if (!ifindexes.containsKey(name) && !unattached.containsKey(name)) {
+        Libc.ifIndexOf(name)
+            .ifPresentOrElse(
+                i -> ifindexes.put(name, i), () -> unattached.put(name, "no interface " + name));
+      }
+    }
+    DatapathState reachable =
+        new DatapathState(
+                desired.ipcache(),
+                desired.endpoints().stream()
+                    .filter(ep -> ifindexes.containsKey(ep.hostInterface()))
+                    .toList(),
+                desired.policies())
+            .withServices(desired.services());
+    MapContents want = MapContents.of(reachable, ifindexes::get, backendIds::idOf);
     ApplyResult written = converge(want, (map, writes) -> {});
     lastWanted = want;
     backendIds.retain(Set.copyOf(want.backends().values()));
-    Set<String> newlyAttached = new LinkedHashSet<>();
-    for (LocalEndpoint ep : desired.endpoints()) {
-      if (!attached.containsKey(ep.hostInterface())) {
-        attach(ep.hostInterface());
-        newlyAttached.add(ep.hostInterface());
+    Set<String> newlyAttached = new TreeSet<>();
+    for (var e : ifindexes.entrySet()) {
+      if (!e.getValue().equals(attached.get(e.getKey()))) {
+        try {
+          attach(e.getKey(), e.getValue());
+          newlyAttached.add(e.getKey());
+        } catch (RuntimeException failed) {
+          attached.remove(e.getKey());
+          unattached.put(e.getKey(), "cannot attach to " + e.getKey() + ": " + failed.getMessage());
+        }
+      }
+    }
+    Set<String> detached = new TreeSet<>();
+    for (var e : Map.copyOf(attached).entrySet()) {
+      if (!ifindexes.containsKey(e.getKey()) && !unattached.containsKey(e.getKey())) {
+        detachIfStill(e.getKey(), e.getValue()).ifPresent(detached::add);
       }
     }
     ApplyResult result =
@@ -166,10 +200,31 @@ public final class Datapath implements AutoCloseable {
             written.policyWrites(),
             written.serviceWrites(),
             newlyAttached,
+            detached,
+            unattached,
             written.generation(),
             Duration.ofNanos(System.nanoTime() - start));
     applyListeners.forEach(l -> l.accept(result));
     return result;
+  }
+
+  /**
+   * Whether every endpoint of {@code state} has its veth, under the ifindex the programs were
+   * attached to: false once a pod's veth is gone or recreated, so the caller applies again.
+   */
+  public synchronized boolean attachmentsCurrent(DatapathState state) {
+    for (LocalEndpoint ep : state.endpoints()) {
+      Integer at = attached.get(ep.hostInterface());
+      if (at == null || !Libc.ifIndexOf(ep.hostInterface()).equals(Optional.of(at))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The veths the programs are attached to now, by name, with their ifindex. */
+  public synchronized Map<String, Integer> attachedInterfaces() {
+    return Map.copyOf(attached);
   }
 
   /**
@@ -181,7 +236,7 @@ public final class Datapath implements AutoCloseable {
    */
   public synchronized ApplyResult repair() {
     if (lastWanted == null) {
-      return new ApplyResult(0, 0, 0, 0, 0, Set.of(), generation(), Duration.ZERO);
+      return ApplyResult.writes(0, 0, 0, 0, 0, generation());
     }
     hosts.reload();
     cidrs.reload();
@@ -236,15 +291,8 @@ public final class Datapath implements AutoCloseable {
     if (!(h.isEmpty() && c.isEmpty() && p.isEmpty() && x.isEmpty() && e.isEmpty())) {
       generation = bumpGeneration();
     }
-    return new ApplyResult(
-        h.size(),
-        c.size(),
-        e.size(),
-        p.size() + x.size(),
-        serviceWrites,
-        Set.of(),
-        generation,
-        Duration.ZERO);
+    return ApplyResult.writes(
+        h.size(), c.size(), e.size(), p.size() + x.size(), serviceWrites, generation);
   }
 
   private int convergeServices(MapContents want, BiConsumer<String, Integer> written) {
@@ -276,16 +324,15 @@ public final class Datapath implements AutoCloseable {
     return new MapDiff<>(Map.of(), d.deletes());
   }
 
-  private int ifindex(String name) {
-    return Libc.ifNameToIndex(name);
-  }
-
   /**
-   * Attaches (or atomically replaces) the programs on both tc hooks of the pod veth {@code name}.
-   * Only interfaces named as pod veths ever get here.
+   * Attaches (or atomically replaces) the programs on both tc hooks of the pod veth {@code
+   * hostInterface}. Only interfaces named as pod veths ever get here.
    */
   public synchronized void attach(String hostInterface) {
-    int ifindex = ifindex(hostInterface);
+    attach(hostInterface, Libc.ifNameToIndex(hostInterface));
+  }
+
+  private void attach(String hostInterface, int ifindex) {
     TcAttachment.attach(ifindex, TcAttachment.Hook.INGRESS, fromPod);
     TcAttachment.attach(ifindex, TcAttachment.Hook.EGRESS, toPod);
     attached.put(hostInterface, ifindex);
@@ -293,10 +340,22 @@ public final class Datapath implements AutoCloseable {
 
   /** Removes Palisade's programs from a pod veth (the pod went away). */
   public synchronized void detach(String hostInterface) {
-    int ifindex = ifindex(hostInterface);
-    TcAttachment.detach(ifindex, TcAttachment.Hook.INGRESS);
-    TcAttachment.detach(ifindex, TcAttachment.Hook.EGRESS);
-    attached.remove(hostInterface);
+    detachIfStill(hostInterface, Libc.ifNameToIndex(hostInterface));
+  }
+
+  /**
+   * Removes the programs from {@code ifindex} if it is still the interface {@code name} (an ifindex
+   * freed by a deleted veth may name another interface by now, which is left alone); forgets it
+   * either way. Returns the name when something was detached.
+   */
+  private Optional<String> detachIfStill(String name, int ifindex) {
+    attached.remove(name);
+    if (!Libc.ifIndexOf(name).equals(Optional.of(ifindex))) {
+      return Optional.empty();
+    }
+    boolean in = TcAttachment.detach(ifindex, TcAttachment.Hook.INGRESS);
+    boolean out = TcAttachment.detach(ifindex, TcAttachment.Hook.EGRESS);
+    return in || out ? Optional.of(name) : Optional.empty();
   }
 
   /** The program on the host veth's tc ingress (the pod's egress), for test runs. */

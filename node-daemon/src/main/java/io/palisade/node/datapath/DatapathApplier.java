@@ -1,5 +1,6 @@
 package io.palisade.node.datapath;
 
+import io.palisade.node.discovery.InterfaceFinder;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeChanges;
@@ -18,31 +19,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The pipeline's node state applied to this host's datapath in process: what standalone mode and
  * the node daemon's file mode publish to, as the operator publishes to its store for remote
  * daemons. It keeps this node's share (the shared ipcache and its own local state), binds it to the
- * host's interfaces and writes the difference to the maps. A revision counts as held once it is in
- * the maps; an apply that fails keeps the previous state in force and is tried again on the next
- * publish or {@link #refresh}. Thread-safe.
+ * host's interfaces and writes the difference to the maps. A revision counts as enforced, and is
+ * acked, only once it is in the maps and every endpoint the finder expects here is bound to an
+ * interface carrying the programs; until then its endpoints are {@link #pending}. An apply that
+ * fails keeps the previous state in force and is tried again on the next publish or {@link
+ * #refresh}, which also binds again (a pod's interface may have appeared, gone or been recreated).
+ * Thread-safe.
  */
 public final class DatapathApplier implements NodeStateApplier {
 
   private final Datapath datapath;
   private final String node;
-  private final DatapathState.InterfaceFinder interfaces;
+  private final InterfaceFinder interfaces;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Map<CidrPrefix, Long> ipcache = new HashMap<>();
   private LocalState local = LocalState.EMPTY;
   private ServiceTable services = ServiceTable.EMPTY;
   private DatapathState applied;
   private Optional<ApplyResult> lastResult = Optional.empty();
-  private List<String> unbound = List.of();
+  private List<PendingEndpoint> pending = List.of();
   private String lastError = "";
   private long revision;
-  private long appliedRevision;
+  private long heldRevision;
 
   /**
    * @param node the node this host is; other nodes' state is not kept
-   * @param interfaces finds the host-side interface of a local endpoint's address
+   * @param interfaces places each address of a local endpoint on this host
    */
-  public DatapathApplier(Datapath datapath, String node, DatapathState.InterfaceFinder interfaces) {
+  public DatapathApplier(Datapath datapath, String node, InterfaceFinder interfaces) {
     this.datapath = datapath;
     this.node = node;
     this.interfaces = interfaces;
@@ -56,19 +60,19 @@ public final class DatapathApplier implements NodeStateApplier {
   @Override
   public long publish(NodeChanges changes) {
     long published;
-    boolean held;
+    boolean enforced;
     synchronized (this) {
       if (merge(changes)) {
         revision++;
       }
       apply();
       published = revision;
-      held = appliedRevision == revision;
+      enforced = enforced();
     }
     if (changes.nodes().containsKey(node)) {
       listeners.forEach(l -> l.published(published, Set.of(node)));
     }
-    if (held) {
+    if (enforced) {
       listeners.forEach(l -> l.acked(node, published));
     }
     return published;
@@ -83,9 +87,22 @@ public final class DatapathApplier implements NodeStateApplier {
     apply();
   }
 
-  /** Binds again (an interface may have appeared) and writes what differs from the maps. */
-  public synchronized void refresh() {
-    apply();
+  /**
+   * Binds again and writes what differs from the maps: an interface may have appeared, gone or been
+   * recreated. Acks the revision when this made it enforced.
+   */
+  public void refresh() {
+    long now;
+    boolean acked;
+    synchronized (this) {
+      boolean before = enforced();
+      apply();
+      now = revision;
+      acked = !before && enforced();
+    }
+    if (acked) {
+      listeners.forEach(l -> l.acked(node, now));
+    }
   }
 
   private boolean merge(NodeChanges changes) {
@@ -108,7 +125,7 @@ public final class DatapathApplier implements NodeStateApplier {
   }
 
   private void apply() {
-    List<String> missing = new ArrayList<>();
+    List<PendingEndpoint> missing = new ArrayList<>();
     DatapathState want =
         DatapathState.bind(
                 DatapathState.withLocal(ipcache, local.ipcache()),
@@ -117,19 +134,25 @@ public final class DatapathApplier implements NodeStateApplier {
                 interfaces,
                 missing)
             .withServices(services);
-    unbound = List.copyOf(missing);
-    if (want.equals(applied)) {
-      appliedRevision = revision;
-      return;
-    }
     try {
-      lastResult = Optional.of(datapath.apply(want));
-      applied = want;
-      appliedRevision = revision;
+      if (!want.equals(applied) || !datapath.attachmentsCurrent(want)) {
+        ApplyResult r = datapath.apply(want);
+        lastResult = Optional.of(r);
+        applied = want;
+        missing.addAll(
+            PendingEndpoint.unattached(local.endpoints().values(), want, r.unattached()));
+      }
+      heldRevision = revision;
       lastError = "";
     } catch (RuntimeException e) {
       lastError = String.valueOf(e.getMessage());
     }
+    pending = List.copyOf(missing);
+  }
+
+  /** The maps hold the current revision and every endpoint expected here is enforced. */
+  private boolean enforced() {
+    return heldRevision == revision && pending.isEmpty() && lastError.isEmpty();
   }
 
   @Override
@@ -139,14 +162,26 @@ public final class DatapathApplier implements NodeStateApplier {
 
   @Override
   public synchronized int enforcedCount(Collection<String> nodes, long since) {
-    return nodes.contains(node) && appliedRevision >= since ? 1 : 0;
+    return nodes.contains(node) && pending.isEmpty() && heldRevision >= since ? 1 : 0;
   }
 
   @Override
   public synchronized Optional<String> failure(String node, long since) {
-    return this.node.equals(node) && appliedRevision < since && !lastError.isEmpty()
-        ? Optional.of(lastError)
-        : Optional.empty();
+    if (!this.node.equals(node)) {
+      return Optional.empty();
+    }
+    if (!pending.isEmpty()) {
+      return Optional.of(describe(pending));
+    }
+    return heldRevision < since && !lastError.isEmpty() ? Optional.of(lastError) : Optional.empty();
+  }
+
+  /** "2 endpoints not enforced yet: ns/a 10.0.0.1 (why); ns/b ..." */
+  public static String describe(List<PendingEndpoint> pending) {
+    return pending.size()
+        + (pending.size() == 1 ? " endpoint" : " endpoints")
+        + " not enforced yet: "
+        + String.join("; ", pending.stream().map(PendingEndpoint::toString).toList());
   }
 
   /** What the last write to the maps did. */
@@ -154,9 +189,9 @@ public final class DatapathApplier implements NodeStateApplier {
     return lastResult;
   }
 
-  /** The local addresses with no interface on this host, as "id address": not enforced yet. */
-  public synchronized List<String> unbound() {
-    return unbound;
+  /** The addresses expected on this host that are not enforced, and why. */
+  public synchronized List<PendingEndpoint> pending() {
+    return pending;
   }
 
   /** The endpoints bound to an interface in the maps now. */

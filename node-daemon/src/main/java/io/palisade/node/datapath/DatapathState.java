@@ -1,5 +1,7 @@
 package io.palisade.node.datapath;
 
+import io.palisade.node.discovery.InterfaceFinder;
+import io.palisade.node.discovery.Placement;
 import io.palisade.pipeline.model.EndpointState;
 import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.pipeline.model.ServiceTable;
@@ -9,7 +11,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A node's state bound to this host: every known prefix with its identity, the endpoints whose
@@ -22,12 +23,6 @@ public record DatapathState(
     List<LocalEndpoint> endpoints,
     Map<Long, IdentityPolicy> policies,
     ServiceTable services) {
-
-  /** Finds the host-side interface of one address of a local endpoint, if this host has it. */
-  @FunctionalInterface
-  public interface InterfaceFinder {
-    Optional<String> find(EndpointState endpoint, CidrPrefix address);
-  }
 
   public DatapathState {
     ipcache = Map.copyOf(ipcache);
@@ -50,9 +45,9 @@ public record DatapathState(
   }
 
   /**
-   * Binds node state to this host: one local endpoint per address whose interface {@code finder}
-   * finds; each address it cannot place is added to {@code unbound} (as "id address") and is not
-   * enforced yet.
+   * Binds node state to this host: one local endpoint per address {@code finder} places behind an
+   * interface here; each address it finds pending is added to {@code pending} and is not enforced.
+   * Addresses of endpoints elsewhere are neither.
    *
    * @throws IllegalArgumentException on an address that is not an IP address
    */
@@ -61,16 +56,17 @@ public record DatapathState(
       Collection<EndpointState> endpoints,
       Map<Long, IdentityPolicy> policies,
       InterfaceFinder finder,
-      List<String> unbound) {
+      List<PendingEndpoint> pending) {
     List<LocalEndpoint> local = new ArrayList<>();
+    InterfaceFinder now = finder.fresh();
     for (EndpointState e : endpoints) {
       for (String address : e.addresses()) {
         CidrPrefix host = prefix(address);
-        Optional<String> veth = finder.find(e, host);
-        if (veth.isPresent()) {
-          local.add(new LocalEndpoint(host, e.identity(), veth.get()));
-        } else {
-          unbound.add(e.id() + " " + address);
+        switch (now.place(e, host)) {
+          case Placement.Here h ->
+              local.add(new LocalEndpoint(host, e.identity(), h.hostInterface()));
+          case Placement.Pending p -> pending.add(new PendingEndpoint(e.id(), address, p.reason()));
+          case Placement.Elsewhere x -> {}
         }
       }
     }

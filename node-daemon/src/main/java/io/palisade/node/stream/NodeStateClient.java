@@ -5,8 +5,10 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.DatapathState;
-import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.node.datapath.PendingEndpoint;
+import io.palisade.node.discovery.InterfaceFinder;
 import io.palisade.proto.nodestate.v1.Ack;
 import io.palisade.proto.nodestate.v1.Hello;
 import io.palisade.proto.nodestate.v1.NodeMessage;
@@ -21,33 +23,43 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLException;
 
 /**
  * The node daemon's side of the node-state stream. It says hello with its node name and the epoch
  * and revision its maps hold, applies each snapshot or delta through the {@link Applier}, acks the
- * revision once applied (or nacks it with the error, keeping the previous state, and resyncs), and
- * reconnects with exponential backoff whenever the stream ends. The applied state is kept in a
- * small file (an {@link OperatorMessage} holding the snapshot of it), so that a restarted daemon
- * whose pins survived resumes from its revision instead of asking for a snapshot.
+ * revision once applied and every endpoint enforced (or nacks it with the error, keeping the
+ * previous state, and resyncs), and reconnects with exponential backoff whenever the stream ends. A
+ * revision in the maps with endpoints whose interface cannot be found is answered with their names
+ * as pending, not acked; every refresh interval the state is bound again, re-attaching recreated
+ * veths and detaching deleted pods', and the revision is acked once nothing is pending. The applied
+ * state is kept in a small file (an {@link OperatorMessage} holding the snapshot of it), so that a
+ * restarted daemon whose pins survived resumes from its revision instead of asking for a snapshot.
  */
 public final class NodeStateClient implements AutoCloseable {
 
   /** Puts a desired state into the maps; throws when it could not. */
   @FunctionalInterface
   public interface Applier {
-    void apply(DatapathState desired) throws Exception;
+    /** Returns the interfaces the programs could not be attached to, with why. */
+    Map<String, String> apply(DatapathState desired) throws Exception;
+
+    /** Whether the programs are still on every veth of {@code applied} (none recreated or gone). */
+    default boolean attachmentsCurrent(DatapathState applied) {
+      return true;
+    }
   }
 
   private final String node;
   private final ManagedChannel channel;
   private final Applier applier;
-  private final Function<CidrPrefix, Optional<String>> vethOf;
+  private final InterfaceFinder interfaces;
   private final Optional<Path> stateFile;
   private final PrintStream log;
   private final Duration minBackoff;
@@ -57,18 +69,23 @@ public final class NodeStateClient implements AutoCloseable {
   private NodeView view = NodeView.empty();
   private String epoch = "";
   private long revision;
+  private DatapathState lastDesired;
+  private List<PendingEndpoint> pending = List.of();
+  private volatile Stream current;
   private volatile boolean closed;
   private Thread loop;
+  private Thread refresher;
 
   /**
-   * @param vethOf the host-side veth of a pod address ({@code RouteLookup::hostVeth} in production)
+   * @param interfaces places the addresses of the node's endpoints ({@code EndpointDiscovery} in
+   *     production)
    * @param stateFile where the applied revision and state are kept (empty: memory only)
    */
   public NodeStateClient(
       String node,
       ManagedChannel channel,
       Applier applier,
-      Function<CidrPrefix, Optional<String>> vethOf,
+      InterfaceFinder interfaces,
       Optional<Path> stateFile,
       PrintStream log,
       Duration minBackoff,
@@ -76,7 +93,7 @@ public final class NodeStateClient implements AutoCloseable {
     this.node = node;
     this.channel = channel;
     this.applier = applier;
-    this.vethOf = vethOf;
+    this.interfaces = interfaces;
     this.stateFile = stateFile;
     this.log = log;
     this.minBackoff = minBackoff;
@@ -163,10 +180,97 @@ public final class NodeStateClient implements AutoCloseable {
     }
   }
 
-  /** Connects, and keeps reconnecting, on a thread of its own until {@link #close}. */
-  public NodeStateClient start() {
+  /** The addresses of the node's endpoints that are not enforced, and why. */
+  public List<PendingEndpoint> pending() {
+    synchronized (lock) {
+      return pending;
+    }
+  }
+
+  /**
+   * Connects, and keeps reconnecting, on a thread of its own until {@link #close}; binds the state
+   * again every {@code refreshEvery} on {@code refreshThread}, a thread in the network namespace of
+   * the pods' veths (made by the caller: interface lookups are per thread).
+   */
+  public NodeStateClient start(Duration refreshEvery, ThreadFactory refreshThread) {
     loop = Thread.ofVirtual().name("node-state-" + node).start(this::run);
+    refresher =
+        refreshThread.newThread(
+            () -> {
+              while (!closed) {
+                try {
+                  Thread.sleep(refreshEvery);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                refresh();
+              }
+            });
+    refresher.start();
     return this;
+  }
+
+  /** Connects with a refresh every second on a platform thread of this network namespace. */
+  public NodeStateClient start() {
+    return start(
+        Duration.ofSeconds(1), Thread.ofPlatform().daemon().name("node-state-refresh").factory());
+  }
+
+  /**
+   * Binds the revision in the maps again: a pod's veth may have appeared, gone, or come back under
+   * a new ifindex. Writes what changed, and tells the operator when what is pending changed: the
+   * revision's ack once nothing is, the pending endpoints otherwise.
+   */
+  void refresh() {
+    Ack ack;
+    synchronized (lock) {
+      if (revision == 0) {
+        return;
+      }
+      List<PendingEndpoint> now = new ArrayList<>();
+      try {
+        DatapathState desired = view.desired(interfaces, now);
+        if (!desired.equals(lastDesired) || !applier.attachmentsCurrent(desired)) {
+          now.addAll(
+              PendingEndpoint.unattached(view.endpointStates(), desired, applier.apply(desired)));
+          lastDesired = desired;
+        }
+      } catch (Exception e) {
+        log.println("palisade-node: binding revision " + revision + " again failed: " + e);
+        log.flush();
+        return;
+      }
+      if (now.equals(pending)) {
+        return;
+      }
+      pending = List.copyOf(now);
+      ack = ack(revision);
+      logPending();
+    }
+    Stream s = current;
+    if (s != null) {
+      s.send(NodeMessage.newBuilder().setAck(ack).build());
+    }
+  }
+
+  /** The ack of {@code r}: plain when every endpoint is enforced, else naming the pending. */
+  private Ack ack(long r) {
+    Ack.Builder b = Ack.newBuilder().setRevision(r);
+    if (!pending.isEmpty()) {
+      b.setError(DatapathApplier.describe(pending));
+      pending.forEach(p -> b.addPending(p.toString()));
+    }
+    return b.build();
+  }
+
+  private void logPending() {
+    if (pending.isEmpty()) {
+      log.println("palisade-node: revision " + revision + ": every endpoint is enforced");
+    } else {
+      pending.forEach(
+          p -> log.println("palisade-node: revision " + revision + ": not enforcing " + p));
+    }
+    log.flush();
   }
 
   private void run() {
@@ -196,20 +300,21 @@ public final class NodeStateClient implements AutoCloseable {
     CountDownLatch ended = new CountDownLatch(1);
     Stream s = new Stream(ended);
     NodeStateGrpc.newStub(channel).stream(s);
-    long since;
-    String helloEpoch;
     synchronized (lock) {
-      since = revision;
-      helloEpoch = epoch;
+      s.send(
+          NodeMessage.newBuilder()
+              .setHello(
+                  Hello.newBuilder()
+                      .setNodeName(node)
+                      .setEpoch(epoch)
+                      .setLastAppliedRevision(revision))
+              .build());
+      if (revision > 0 && !pending.isEmpty()) {
+        // The hello says what the maps hold; this says it is not all enforced.
+        s.send(NodeMessage.newBuilder().setAck(ack(revision)).build());
+      }
+      current = s;
     }
-    s.send(
-        NodeMessage.newBuilder()
-            .setHello(
-                Hello.newBuilder()
-                    .setNodeName(node)
-                    .setEpoch(helloEpoch)
-                    .setLastAppliedRevision(since))
-            .build());
     try {
       ended.await();
     } catch (InterruptedException e) {
@@ -244,19 +349,22 @@ public final class NodeStateClient implements AutoCloseable {
           }
           default -> throw new IllegalArgumentException("neither a snapshot nor a delta");
         }
-        List<String> unrouted = new ArrayList<>();
-        DatapathState desired = next.desired(vethOf, unrouted);
-        applier.apply(desired);
+        List<PendingEndpoint> missing = new ArrayList<>();
+        DatapathState desired = next.desired(interfaces, missing);
+        Map<String, String> unattached = applier.apply(desired);
+        missing.addAll(PendingEndpoint.unattached(next.endpointStates(), desired, unattached));
         view = next;
         epoch = m.getEpoch();
         revision = m.getRevision();
+        lastDesired = desired;
+        pending = List.copyOf(missing);
         save();
-        unrouted.forEach(
-            u ->
-                log.println("palisade-node: no host route to pod " + u + "; not enforcing it yet"));
         log.println("palisade-node: applied revision " + revision + " (" + m.getKindCase() + ")");
+        if (!pending.isEmpty()) {
+          logPending();
+        }
         log.flush();
-        return Ack.newBuilder().setRevision(m.getRevision()).build();
+        return ack(revision);
       } catch (Exception e) {
         String why = e.getMessage() == null ? e.toString() : e.getMessage();
         log.println("palisade-node: revision " + m.getRevision() + " not applied: " + why);
@@ -306,6 +414,9 @@ public final class NodeStateClient implements AutoCloseable {
     if (loop != null) {
       loop.interrupt();
     }
+    if (refresher != null) {
+      refresher.interrupt();
+    }
     channel.shutdownNow();
     try {
       channel.awaitTermination(5, TimeUnit.SECONDS);
@@ -334,7 +445,9 @@ public final class NodeStateClient implements AutoCloseable {
     }
 
     synchronized void send(NodeMessage m) {
-      requests.onNext(m);
+      if (!halfClosed) {
+        requests.onNext(m);
+      }
     }
 
     void cancel() {
@@ -348,8 +461,8 @@ public final class NodeStateClient implements AutoCloseable {
       }
       Ack ack = handle(m);
       send(NodeMessage.newBuilder().setAck(ack).build());
-      if (ack.getError().isEmpty()) {
-        applied = true;
+      if (ack.getError().isEmpty() || ack.getPendingCount() > 0) {
+        applied = true; // in the maps, even with endpoints pending
       } else {
         // Start again from what the maps hold: end this stream, the loop says hello anew.
         failed = true;

@@ -7,8 +7,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.palisade.node.NodeDaemon;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
+import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.DriftRepair;
-import io.palisade.node.datapath.RouteLookup;
+import io.palisade.node.discovery.ChainedRecords;
+import io.palisade.node.discovery.EndpointDiscovery;
 import io.palisade.node.observe.DatapathMeters;
 import io.palisade.node.observe.ObserveServer;
 import io.palisade.node.observe.Readiness;
@@ -17,13 +19,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code palisade node-daemon --node NAME --operator HOST:PORT}: the node daemon fed by the
- * operator's node-state stream instead of files. Pods' veths come from their host routes; drift of
- * the maps is repaired every --repair-interval and on SIGHUP, as in file mode. The command line is
- * {@link NodeDaemonCommand}.
+ * operator's node-state stream instead of files. Pods' veths are discovered ({@link
+ * EndpointDiscovery}: chained CNI records, host routes, bridge tables); drift of the maps is
+ * repaired every --repair-interval and on SIGHUP, as in file mode. The command line is {@link
+ * NodeDaemonCommand}.
  */
 public final class NodeStreamDaemon {
 
@@ -56,17 +60,10 @@ public final class NodeStreamDaemon {
             new NodeStateClient(
                 options.node(),
                 channel,
-                desired -> {
-                  ApplyResult r = datapath.apply(desired);
-                  out.println(
-                      "palisade-node: writes="
-                          + r.totalWrites()
-                          + " attached="
-                          + r.attached()
-                          + " generation="
-                          + r.generation());
-                },
-                RouteLookup::hostVeth,
+                applier(datapath, out),
+                new EndpointDiscovery(
+                    ChainedRecords.DEFAULT_DIR,
+                    problem -> out.println("palisade-node: " + problem)),
                 Optional.of(options.stateFile()),
                 out,
                 Duration.ofMillis(200),
@@ -109,5 +106,29 @@ public final class NodeStreamDaemon {
             client.revision() > 0
                 ? Readiness.ready("ready: revision " + client.revision() + " in the maps")
                 : Readiness.notReady("not ready: no revision from the operator in the maps yet"));
+  }
+
+  /** Writes each desired state to {@code datapath}, logging what it did to the interfaces. */
+  static NodeStateClient.Applier applier(Datapath datapath, PrintStream out) {
+    return new NodeStateClient.Applier() {
+      @Override
+      public Map<String, String> apply(DatapathState desired) {
+        ApplyResult r = datapath.apply(desired);
+        out.println(
+            "palisade-node: writes="
+                + r.totalWrites()
+                + " attached="
+                + r.attached()
+                + (r.detached().isEmpty() ? "" : " detached=" + r.detached())
+                + " generation="
+                + r.generation());
+        return r.unattached();
+      }
+
+      @Override
+      public boolean attachmentsCurrent(DatapathState applied) {
+        return datapath.attachmentsCurrent(applied);
+      }
+    };
   }
 }

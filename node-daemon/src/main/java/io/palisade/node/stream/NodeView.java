@@ -1,6 +1,8 @@
 package io.palisade.node.stream;
 
 import io.palisade.node.datapath.DatapathState;
+import io.palisade.node.datapath.PendingEndpoint;
+import io.palisade.node.discovery.InterfaceFinder;
 import io.palisade.pipeline.model.EndpointState;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.proto.codec.NodeStateCodec;
@@ -15,9 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The node's state as the operator streams it, in wire form: a snapshot replaces it, a delta makes
@@ -153,20 +153,26 @@ final class NodeView {
     return s.build();
   }
 
+  /** The node's endpoints, as the pipeline's model has them. */
+  List<EndpointState> endpointStates() {
+    List<EndpointState> local = new ArrayList<>();
+    endpoints.values().forEach(e -> local.add(NodeStateCodec.endpoint(e)));
+    return local;
+  }
+
   /**
-   * The datapath's view: one local endpoint per address of a pod whose host-side veth {@code
-   * vethOf} finds (a pod without one is not enforced yet), and each identity's MapState.
+   * The datapath's view: one local endpoint per address {@code finder} places behind an interface
+   * here (one it finds pending goes to {@code pending} and is not enforced), and each identity's
+   * MapState.
    *
    * @throws IllegalArgumentException on a prefix, key or verdict the datapath cannot hold
    */
-  DatapathState desired(Function<CidrPrefix, Optional<String>> vethOf, List<String> unrouted) {
+  DatapathState desired(InterfaceFinder finder, List<PendingEndpoint> pending) {
     if (parsedIpcache == null) {
       Map<CidrPrefix, Long> ip = new HashMap<>();
       ipcache.forEach((prefix, id) -> ip.put(DatapathState.prefix(prefix), id));
       parsedIpcache = Map.copyOf(ip);
     }
-    List<EndpointState> local = new ArrayList<>();
-    endpoints.values().forEach(e -> local.add(NodeStateCodec.endpoint(e)));
     Map<Long, io.palisade.pipeline.model.IdentityPolicy> out = new HashMap<>();
     for (IdentityPolicy.Builder b : policies.values()) {
       out.put(
@@ -175,9 +181,9 @@ final class NodeView {
     }
     return DatapathState.bind(
         DatapathState.withLocal(parsedIpcache, localIpcache),
-        local,
+        endpointStates(),
         out,
-        (e, address) -> vethOf.apply(address),
-        unrouted);
+        finder,
+        pending);
   }
 }

@@ -2,6 +2,7 @@ package io.palisade.node.datapath;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.node.discovery.Placement;
 import io.palisade.node.harness.DatapathFixture;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.PodSpec;
@@ -223,14 +224,19 @@ class ReservedIdentitiesIT {
     Map<String, String> veths = node.topology().veths();
     DatapathApplier applier =
         new DatapathApplier(
-            node.datapath(), "local", (e, address) -> Optional.ofNullable(veths.get(e.id())));
+            node.datapath(),
+            "local",
+            (e, address) ->
+                veths.containsKey(e.id())
+                    ? new Placement.Here(veths.get(e.id()))
+                    : new Placement.Elsewhere());
     LocalPipeline pipeline =
         new LocalPipeline(
             "local", applier, RemovalBudget.parse("unlimited"), hostTraffic, Optional.of("node-a"));
     pipeline.accept(PolicySnapshot.of("test", loaded));
     pipeline.accept(cluster.contents());
     node.topology().node().call(pipeline::run);
-    assertThat(applier.unbound()).isEmpty();
+    assertThat(applier.pending()).isEmpty();
 
     ClusterPolicy trace =
         new ClusterPolicy(

@@ -48,10 +48,15 @@ public final class DatapathFixture implements AutoCloseable {
   private DatapathState desired;
 
   public DatapathFixture(List<PodSpec> pods, List<String> outside) {
+    this(pods, outside, Topology.Wiring.ROUTED);
+  }
+
+  /** A node whose pods are wired as {@code wiring} says. */
+  public DatapathFixture(List<PodSpec> pods, List<String> outside, Topology.Wiring wiring) {
     Topology t = null;
     try {
       policyDir = Files.createTempDirectory("palisade-policies");
-      t = Topology.create(run, pods, outside);
+      t = Topology.create(run, pods, outside, wiring);
       for (Topology.PodNet p : t.pods()) {
         servers.add(EchoServers.start(p.netns(), TCP_PORTS, UDP_PORTS));
       }

@@ -15,6 +15,19 @@ import java.util.TreeSet;
  */
 public final class Topology implements AutoCloseable {
 
+  /**
+   * How pods reach the node: a /32 (/128) host route per pod through its veth (Calico, Cilium), or
+   * a Linux bridge {@link #BRIDGE} with the pods' veths enslaved and no host routes (flannel's
+   * cni0, the bridge plugin, kindnet): the pods share a /24 (/64) whose gateway is the bridge's
+   * address.
+   */
+  public enum Wiring {
+    ROUTED,
+    BRIDGED
+  }
+
+  public static final String BRIDGE = "br0";
+
   public static final String GATEWAY4 = "169.254.1.1";
   public static final String GATEWAY6 = "fe80::1";
   public static final String NODE_UPLINK = "192.168.250.1";
@@ -26,11 +39,22 @@ public final class Topology implements AutoCloseable {
   private final String run;
   private final List<NetNs> created = new ArrayList<>();
   private final Map<String, PodNet> pods = new LinkedHashMap<>();
+  private boolean bridgeUp;
+
+  /** {@code addr add}, without duplicate address detection for IPv6 (usable at once). */
+  private static String[] addr(String address, String dev, boolean ipv6) {
+    return ipv6
+        ? new String[] {"-6", "addr", "add", address, "dev", dev, "nodad"}
+        : new String[] {"addr", "add", address, "dev", dev};
+  }
+
   private final NetNs node;
+  private final Wiring wiring;
   private NetNs outside;
 
-  private Topology(String run) {
+  private Topology(String run, Wiring wiring) {
     this.run = run;
+    this.wiring = wiring;
     this.node = track(NetNs.create("pal-" + run + "-node"));
     quietIpv6(node);
     node.sysctl("net.ipv4.ip_forward", "1");
@@ -43,7 +67,13 @@ public final class Topology implements AutoCloseable {
    * Builds the node, its pods and (when {@code outsideAddresses} is not empty) the outside host.
    */
   public static Topology create(String run, List<PodSpec> specs, List<String> outsideAddresses) {
-    Topology t = new Topology(run);
+    return create(run, specs, outsideAddresses, Wiring.ROUTED);
+  }
+
+  /** As {@link #create(String, List, List)}, with the pods wired as {@code wiring} says. */
+  public static Topology create(
+      String run, List<PodSpec> specs, List<String> outsideAddresses, Wiring wiring) {
+    Topology t = new Topology(run, wiring);
     try {
       for (PodSpec s : specs) {
         t.addPod(s);
@@ -73,10 +103,22 @@ public final class Topology implements AutoCloseable {
     String veth = "lxc" + pods.size();
     NetNs pod = track(NetNs.create("pal-" + run + "-p" + pods.size()));
     quietIpv6(pod);
+    PodNet net = new PodNet(s, pod, veth);
+    wire(net);
+    pods.put(s.qualifiedName(), net);
+  }
+
+  /** Joins a pod to the node with a fresh veth pair, as its CNI would (again, after a delete). */
+  public void wire(PodNet p) {
+    PodSpec s = p.spec();
+    NetNs pod = p.netns();
+    String veth = p.hostVeth();
     node.ip("link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", pod.name());
     node.ip("link", "set", veth, "up");
     pod.ip("link", "set", "eth0", "up");
-    if (s.ipv6()) {
+    if (wiring == Wiring.BRIDGED) {
+      bridge(s, pod, veth);
+    } else if (s.ipv6()) {
       node.ip("-6", "addr", "add", GATEWAY6 + "/64", "dev", veth, "nodad");
       node.ip("-6", "route", "add", s.ip() + "/128", "dev", veth);
       pod.ip("-6", "addr", "add", s.ip() + "/128", "dev", "eth0", "nodad");
@@ -88,7 +130,36 @@ public final class Topology implements AutoCloseable {
       pod.ip("route", "add", GATEWAY4, "dev", "eth0", "scope", "link");
       pod.ip("route", "add", "default", "via", GATEWAY4, "dev", "eth0");
     }
-    pods.put(s.qualifiedName(), new PodNet(s, pod, veth));
+  }
+
+  /**
+   * Enslaves the veth to the bridge (made with the first pod, holding the .1 or ::1 of the pods'
+   * subnet) and gives the pod an address in that subnet with the bridge as its gateway. Then the
+   * pod sends to its gateway once, as a pod does when it first talks: only then does the node hold
+   * the pod's address in its neighbour table.
+   */
+  private void bridge(PodSpec s, NetNs pod, String veth) {
+    String gateway =
+        s.ipv6() ? s.ip().replaceAll(":[0-9a-f]+$", ":1") : s.ip().replaceAll("\\.[0-9]+$", ".1");
+    String len = s.ipv6() ? "/64" : "/24";
+    if (!bridgeUp) {
+      // A fixed address, as CNIs give their bridge: one taken from the ports would change as
+      // ports come and go, and each change flushes the bridge's neighbour table.
+      node.ip("link", "add", BRIDGE, "address", "02:70:61:6c:00:01", "type", "bridge");
+      node.ip("link", "set", BRIDGE, "up");
+      bridgeUp = true;
+    }
+    if (!node.ip("addr", "show", "dev", BRIDGE).contains(gateway + len)) {
+      node.ip(addr(gateway + len, BRIDGE, s.ipv6()));
+    }
+    node.ip("link", "set", veth, "master", BRIDGE);
+    pod.ip(addr(s.ip() + len, "eth0", s.ipv6()));
+    pod.ip("route", "add", "default", "via", gateway, "dev", "eth0");
+    Sh.Result r = pod.exec("ping", "-c", "1", "-W", "2", gateway);
+    if (r.exit() != 0) {
+      throw new HarnessException(
+          "pod " + s.qualifiedName() + " cannot reach its gateway: " + r.output());
+    }
   }
 
   private void addOutside(List<String> addresses) {

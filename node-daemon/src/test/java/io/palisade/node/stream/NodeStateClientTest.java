@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.grpc.ManagedChannel;
 import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.LocalEndpoint;
+import io.palisade.node.discovery.Placement;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.mapstate.Verdict;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +46,9 @@ class NodeStateClientTest {
   @TempDir Path dir;
 
   private final List<DatapathState> applied = new CopyOnWriteArrayList<>();
+  private final Map<CidrPrefix, String> veths =
+      new ConcurrentHashMap<>(
+          Map.of(prefix("10.0.0.1/32"), "lxc-deathstar", prefix("10.0.0.9/32"), "lxc-other"));
   private volatile String failNext;
   private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
   private final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
@@ -156,6 +161,39 @@ class NodeStateClientTest {
   }
 
   @Test
+  void aRevisionWhoseEndpointHasNoInterfaceIsNotAckedUntilTheInterfaceAppears() throws Exception {
+    veths.remove(prefix("10.0.0.1/32"));
+    operator = new TestOperator(0, "e1", 1, snapshot1(), List.of());
+    client = client().start(Duration.ofMillis(50), Thread.ofPlatform().daemon().factory());
+
+    // In the maps, but the deathstar is not enforced: the ack names it and says it is an error.
+    await(() -> operator.acks.stream().anyMatch(a -> a.getPendingCount() == 1));
+    Ack pending = operator.acks.getFirst();
+    assertThat(pending.getRevision()).isEqualTo(1);
+    assertThat(pending.getError()).contains("1 endpoint not enforced yet");
+    assertThat(pending.getPending(0))
+        .isEqualTo("default/deathstar 10.0.0.1 (no veth in the test's table)");
+    assertThat(acked(operator, 1)).isFalse();
+    assertThat(client.revision()).isEqualTo(1);
+    assertThat(client.pending()).hasSize(1);
+    assertThat(applied.getLast().endpoints()).isEmpty();
+    assertThat(operator.hellos).hasSize(1); // a pending revision is no failure: no resync
+
+    // Its veth appears: bound on the next refresh, and only then acked.
+    veths.put(prefix("10.0.0.1/32"), "lxc-deathstar");
+    await(() -> acked(operator, 1));
+    assertThat(applied.getLast().endpoints())
+        .containsExactly(new LocalEndpoint(prefix("10.0.0.1/32"), DEATHSTAR, "lxc-deathstar"));
+    assertThat(client.pending()).isEmpty();
+
+    // It goes away again: the operator is told the revision it acked is no longer all enforced.
+    int before = operator.acks.size();
+    veths.remove(prefix("10.0.0.1/32"));
+    await(() -> operator.acks.size() > before && operator.acks.getLast().getPendingCount() == 1);
+    assertThat(applied.getLast().endpoints()).isEmpty();
+  }
+
+  @Test
   void aDeltaOnAnotherRevisionIsRefused() throws Exception {
     client = client();
     Ack ack =
@@ -242,11 +280,12 @@ class NodeStateClientTest {
             throw new IllegalStateException(why);
           }
           applied.add(desired);
+          return Map.of();
         },
-        p ->
-            Optional.ofNullable(
-                Map.of(prefix("10.0.0.1/32"), "lxc-deathstar", prefix("10.0.0.9/32"), "lxc-other")
-                    .get(p)),
+        (endpoint, p) ->
+            veths.containsKey(p)
+                ? new Placement.Here(veths.get(p))
+                : new Placement.Pending("no veth in the test's table"),
         Optional.of(dir.resolve("node-state.pb")),
         log,
         Duration.ofMillis(50),

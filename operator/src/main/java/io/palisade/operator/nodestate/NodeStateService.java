@@ -78,7 +78,8 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
             fail("the first message must be a hello");
             return;
           }
-          store.ack(node, message.getAck().getRevision(), message.getAck().getError());
+          var ack = message.getAck();
+          store.ack(node, ack.getRevision(), ack.getError(), ack.getPendingCount() > 0);
         }
         default -> fail("a message must be a hello or an ack");
       }

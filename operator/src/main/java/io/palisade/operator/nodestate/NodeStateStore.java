@@ -43,6 +43,9 @@ public final class NodeStateStore implements NodeStateApplier {
     long acked;
     int sessions;
     String lastError = "";
+    // The node holds its revision in its maps but some endpoints have no interface: it enforces
+    // no revision fully until it acks again without pending.
+    boolean pending;
     final ArrayDeque<OperatorMessage> history = new ArrayDeque<>();
   }
 
@@ -189,6 +192,7 @@ public final class NodeStateStore implements NodeStateApplier {
   public synchronized long connect(String node, String helloEpoch, long lastApplied) {
     NodeRecord rec = nodes.computeIfAbsent(node, n -> fresh());
     rec.sessions++;
+    rec.pending = false; // a daemon with pending endpoints says so right after its hello
     if (!epoch.equals(helloEpoch) || lastApplied <= 0 || lastApplied > rec.lastChanged) {
       return -1;
     }
@@ -238,15 +242,28 @@ public final class NodeStateStore implements NodeStateApplier {
 
   /** A node applied {@code ackedRevision} (error empty) or failed to (error says why). */
   public void ack(String node, long ackedRevision, String error) {
+    ack(node, ackedRevision, error, false);
+  }
+
+  /**
+   * As {@link #ack(String, long, String)}; with {@code pending} the revision is in the node's maps
+   * but endpoints named in {@code error} are not enforced, so the node counts as enforcing nothing
+   * until a plain ack, even a revision it acked before (a pod's veth went away).
+   */
+  public void ack(String node, long ackedRevision, String error, boolean pending) {
     synchronized (this) {
       NodeRecord rec = nodes.get(node);
       if (rec == null || ackedRevision > rec.lastChanged) {
         return;
       }
-      rec.lastError = error;
-      if (error.isEmpty()) {
-        rec.acked = Math.max(rec.acked, ackedRevision);
+      if (!error.isEmpty()) {
+        rec.lastError = error;
+        rec.pending |= pending;
+        return;
       }
+      rec.lastError = "";
+      rec.pending = false;
+      rec.acked = Math.max(rec.acked, ackedRevision);
     }
     if (error.isEmpty()) {
       listeners.forEach(l -> l.acked(node, ackedRevision));
@@ -257,11 +274,11 @@ public final class NodeStateStore implements NodeStateApplier {
 
   /**
    * The revision a node is consistent with: every revision since its last change once it has acked
-   * that change, else what it acked; -1 for a node never seen.
+   * that change, else what it acked; -1 for a node never seen or with endpoints pending.
    */
   public synchronized long effectiveRevision(String node) {
     NodeRecord rec = nodes.get(node);
-    if (rec == null) {
+    if (rec == null || rec.pending) {
       return -1;
     }
     return rec.acked >= rec.lastChanged ? revision : rec.acked;

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.ManagedChannel;
 import io.palisade.node.datapath.DatapathState;
+import io.palisade.node.discovery.Placement;
 import io.palisade.node.stream.NodeStateClient;
 import io.palisade.node.tls.NodeCertificates;
 import io.palisade.operator.nodestate.NodeStateSecurity;
@@ -229,8 +230,11 @@ class NodeCertificatesTest {
     return new NodeStateClient(
             node,
             channel,
-            applied::add,
-            p -> Optional.empty(),
+            desired -> {
+              applied.add(desired);
+              return java.util.Map.of();
+            },
+            (endpoint, p) -> new Placement.Here("lxc-test"),
             Optional.empty(),
             new PrintStream(OutputStream.nullOutputStream()),
             Duration.ofMillis(50),

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.LocalEndpoint;
+import io.palisade.node.discovery.Placement;
 import io.palisade.node.stream.NodeStateClient;
 import io.palisade.pipeline.StarWars;
 import io.palisade.pipeline.model.NodeStateComputer;
@@ -56,8 +57,14 @@ class NodeDaemonStreamTest {
     return new NodeStateClient(
         "node-a",
         NodeStateClient.insecureChannel("127.0.0.1:" + port),
-        applied::add,
-        p -> Optional.ofNullable(Map.of(host("10.42.0.10"), "lxc-deathstar").get(p)),
+        desired -> {
+          applied.add(desired);
+          return Map.of();
+        },
+        (endpoint, p) ->
+            p.equals(host("10.42.0.10"))
+                ? new Placement.Here("lxc-deathstar")
+                : new Placement.Pending("not on node-a"),
         Optional.of(dir.resolve("node-state.pb")),
         log,
         Duration.ofMillis(50),

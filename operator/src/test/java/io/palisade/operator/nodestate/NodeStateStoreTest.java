@@ -91,6 +91,23 @@ class NodeStateStoreTest {
   }
 
   @Test
+  void aNodeWithPendingEndpointsEnforcesNothingUntilItAcksWithoutThem() {
+    long r1 = store.publish(state(StarWars.workloads()));
+    store.ack("node-a", r1, "");
+    assertThat(store.enforcedCount(Set.of("node-a"), r1)).isEqualTo(1);
+
+    // The revision acked before loses an endpoint: the node no longer counts as enforcing it.
+    String why = "1 endpoint not enforced yet: default/tiefighter 10.42.1.2 (no host route)";
+    store.ack("node-a", r1, why, true);
+    assertThat(store.enforcedCount(Set.of("node-a"), r1)).isZero();
+    assertThat(store.failure("node-a", r1)).contains(why);
+
+    store.ack("node-a", r1, "");
+    assertThat(store.enforcedCount(Set.of("node-a"), r1)).isEqualTo(1);
+    assertThat(store.failure("node-a", r1)).isEmpty();
+  }
+
+  @Test
   void helloFromAnotherEpochOrAnUnknownRevisionMeansSnapshot() {
     store.publish(state(StarWars.workloads()));
     assertThat(store.connect("node-a", "epoch-0", 1)).isEqualTo(-1);

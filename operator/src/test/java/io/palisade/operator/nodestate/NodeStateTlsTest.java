@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.palisade.node.discovery.Placement;
 import io.palisade.node.stream.ClientTls;
 import io.palisade.node.stream.NodeStateClient;
 import io.palisade.node.stream.TestCertificates;
@@ -157,8 +158,11 @@ class NodeStateTlsTest {
         new NodeStateClient(
                 "node-a",
                 NodeStateClient.channel("127.0.0.1:" + server.port(), tls),
-                applied::add,
-                p -> Optional.empty(),
+                desired -> {
+                  applied.add(desired);
+                  return java.util.Map.of();
+                },
+                (endpoint, p) -> new Placement.Here("lxc-test"),
                 Optional.empty(),
                 new PrintStream(OutputStream.nullOutputStream()),
                 Duration.ofMillis(50),
