@@ -43,6 +43,7 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
   private final Clock clock;
   private final String kind;
   private final Optional<ObjectEvents> events;
+  private final Set<String> problemReported = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final SimpleInboundEventSource<P> nodeEvents = new SimpleInboundEventSource<>("nodes");
 
   /**
@@ -118,14 +119,31 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
             clock.instant());
     boolean changed = previous.isEmpty() || !PolicyConditions.same(previous.get(), next);
     if (changed) {
-      events.ifPresent(
-          sink ->
-              PolicyEvents.transition(previous, next)
-                  .ifPresent(e -> sink.emit(policy, e.warning(), e.reason(), e.message())));
+      events.ifPresent(sink -> report(sink, policy, previous, next));
     }
     UpdateControl<P> control = changed ? write(policy, next) : UpdateControl.noUpdate();
     boolean settled = !checked.valid() || enforcement.map(Enforcement::complete).orElse(false);
     return settled ? control : control.rescheduleAfter(RECHECK);
+  }
+
+  /**
+   * Writes the Event the transition calls for. Which policies had a problem reported is kept in
+   * memory, so that the recovery is reported although the fixed generation was first Progressing; a
+   * new leader knows only what the statuses say.
+   */
+  private void report(
+      ObjectEvents sink, P policy, Optional<PolicyStatus> previous, PolicyStatus next) {
+    String uid = policy.getMetadata().getUid();
+    PolicyEvents.transition(previous, next, problemReported.contains(uid))
+        .ifPresent(
+            e -> {
+              sink.emit(policy, e.warning(), e.reason(), e.message());
+              if (PolicyEvents.isProblem(e)) {
+                problemReported.add(uid);
+              } else {
+                problemReported.remove(uid);
+              }
+            });
   }
 
   /** The status the object carries now, if any. */

@@ -26,8 +26,17 @@ public final class PolicyEvents {
 
   private PolicyEvents() {}
 
+  /** Whether an event reports a problem, which a later {@code Enforced} event closes. */
+  public static boolean isProblem(PolicyEvent e) {
+    return PROBLEMS.contains(e.reason());
+  }
+
+  /**
+   * @param problemReported whether a problem event was written for this policy and no recovery
+   *     since
+   */
   public static Optional<PolicyEvent> transition(
-      Optional<PolicyStatus> previous, PolicyStatus next) {
+      Optional<PolicyStatus> previous, PolicyStatus next, boolean problemReported) {
     Optional<PolicyCondition> now = PolicyConditions.condition(next, PolicyConditions.READY);
     if (now.isEmpty()) {
       return Optional.empty();
@@ -55,8 +64,9 @@ public final class PolicyEvents {
       case PolicyConditions.L7_NOT_ENFORCED ->
           Optional.of(new PolicyEvent(true, ready.reason(), ready.message()));
       case PolicyConditions.ENFORCED_REASON ->
-          was.filter(w -> PROBLEMS.contains(w.reason()))
-              .map(w -> new PolicyEvent(false, ready.reason(), ready.message()));
+          problemReported || was.map(w -> PROBLEMS.contains(w.reason())).orElse(false)
+              ? Optional.of(new PolicyEvent(false, ready.reason(), ready.message()))
+              : Optional.empty();
       default -> Optional.empty();
     };
   }

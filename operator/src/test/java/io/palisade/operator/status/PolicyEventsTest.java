@@ -35,30 +35,44 @@ class PolicyEventsTest {
     return PolicyConditions.build(gen, ERRORS, Optional.empty(), inForce, false, prev, T);
   }
 
+  /** A transition with no problem reported earlier. */
+  static Optional<PolicyEvents.PolicyEvent> transition(
+      Optional<PolicyStatus> previous, PolicyStatus next) {
+    return PolicyEvents.transition(previous, next, false);
+  }
+
+  @Test
+  void aFixReportedAfterProgressIsStillTheRecovery() {
+    PolicyStatus bad = invalid(2, Optional.of(1L), Optional.empty());
+    PolicyStatus progressing = progressing(3, Optional.of(bad));
+    PolicyStatus ok = enforced(3, 9, false, Optional.of(progressing));
+    assertThat(transition(Optional.of(bad), progressing)).isEmpty();
+    assertThat(PolicyEvents.transition(Optional.of(progressing), ok, true).orElseThrow().reason())
+        .isEqualTo("Enforced");
+    assertThat(PolicyEvents.transition(Optional.of(progressing), ok, false)).isEmpty();
+  }
+
   @Test
   void progressAndEnforcementWithoutAProblemBeforeMakeNoEvent() {
     PolicyStatus p = progressing(1, Optional.empty());
     PolicyStatus e = enforced(1, 7, false, Optional.of(p));
-    assertThat(PolicyEvents.transition(Optional.empty(), p)).isEmpty();
-    assertThat(PolicyEvents.transition(Optional.of(p), e)).isEmpty();
+    assertThat(transition(Optional.empty(), p)).isEmpty();
+    assertThat(transition(Optional.of(p), e)).isEmpty();
     // A node joins: progress, then enforced again at a new revision: nothing new to say.
     PolicyStatus again = enforced(1, 9, false, Optional.of(progressing(1, Optional.of(e))));
-    assertThat(PolicyEvents.transition(Optional.of(progressing(1, Optional.of(e))), again))
-        .isEmpty();
+    assertThat(transition(Optional.of(progressing(1, Optional.of(e))), again)).isEmpty();
   }
 
   @Test
   void anInvalidPolicyIsOneWarningPerGeneration() {
     PolicyStatus i1 = invalid(1, Optional.empty(), Optional.empty());
-    var e = PolicyEvents.transition(Optional.empty(), i1).orElseThrow();
+    var e = transition(Optional.empty(), i1).orElseThrow();
     assertThat(e.warning()).isTrue();
     assertThat(e.reason()).isEqualTo("Invalid");
     assertThat(e.message()).isEqualTo("spec.egress[0].toCIDR[0]: bad");
-    assertThat(
-            PolicyEvents.transition(Optional.of(i1), invalid(1, Optional.empty(), Optional.of(i1))))
+    assertThat(transition(Optional.of(i1), invalid(1, Optional.empty(), Optional.of(i1))))
         .isEmpty();
-    assertThat(
-            PolicyEvents.transition(Optional.of(i1), invalid(2, Optional.empty(), Optional.of(i1))))
+    assertThat(transition(Optional.of(i1), invalid(2, Optional.empty(), Optional.of(i1))))
         .isPresent();
   }
 
@@ -69,13 +83,13 @@ class PolicyEventsTest {
     assertThat(PolicyConditions.condition(bad, "Ready").orElseThrow().reason())
         .isEqualTo("LastGoodKept");
 
-    var e = PolicyEvents.transition(Optional.of(ok), bad).orElseThrow();
+    var e = transition(Optional.of(ok), bad).orElseThrow();
     assertThat(e.reason()).isEqualTo("LastGoodKept");
     assertThat(e.message())
         .isEqualTo(
             "generation 2 is invalid; generation 1 stays in force: spec.egress[0].toCIDR[0]: bad");
 
-    var back = PolicyEvents.transition(Optional.of(bad), enforced(3, 8, false, Optional.of(bad)));
+    var back = transition(Optional.of(bad), enforced(3, 8, false, Optional.of(bad)));
     assertThat(back.orElseThrow().warning()).isFalse();
     assertThat(back.orElseThrow().reason()).isEqualTo("Enforced");
   }
@@ -84,10 +98,9 @@ class PolicyEventsTest {
   void l7RulesNotEnforcedAreOneWarning() {
     PolicyStatus p = progressing(1, Optional.empty());
     PolicyStatus l7 = enforced(1, 7, true, Optional.of(p));
-    var e = PolicyEvents.transition(Optional.of(p), l7).orElseThrow();
+    var e = transition(Optional.of(p), l7).orElseThrow();
     assertThat(e.reason()).isEqualTo("L7NotEnforced");
     assertThat(e.message()).contains("its L7 rules are not enforced");
-    assertThat(PolicyEvents.transition(Optional.of(l7), enforced(1, 8, true, Optional.of(l7))))
-        .isEmpty();
+    assertThat(transition(Optional.of(l7), enforced(1, 8, true, Optional.of(l7)))).isEmpty();
   }
 }
