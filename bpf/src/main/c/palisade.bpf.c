@@ -3,10 +3,12 @@
  * Palisade tc programs for the host side of a pod's veth.
  *   palisade_from_pod: tc ingress of the host veth = the pod's egress.
  *   palisade_to_pod:   tc egress of the host veth  = the pod's ingress.
- * Order per packet: conntrack (forward, then reply) -> endpoint -> ipcache
- * (exact hash, then LPM, then world) -> policy (peer LPM and any-peer LPM,
- * deny first) -> new conntrack entry. A redirect to an L7 proxy drops: no
- * proxy runs yet. Layouts live in palisade.h.
+ * Order per packet: service translation (pod egress only) -> conntrack
+ * (forward, then reply) -> endpoint -> ipcache (exact hash, then LPM, then
+ * world) -> policy (peer LPM and any-peer LPM, deny first) -> new conntrack
+ * entry; replies of a translated flow get the frontend back as their source
+ * on the way into the pod. A redirect to an L7 proxy drops: no proxy runs yet.
+ * Layouts live in palisade.h.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -110,6 +112,29 @@ struct {
 } pal_ct SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_SERVICES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct pal_svc_key);
+	__type(value, struct pal_svc_value);
+} pal_services SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_BACKENDS_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct pal_backend_value);
+} pal_backends SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PAL_SVC_NAT_MAX);
+	__type(key, struct pal_ct_key);
+	__type(value, struct pal_svc_nat_value);
+} pal_svc_nat SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
@@ -136,6 +161,7 @@ struct {
 struct flow {
 	struct pal_ct_key ct;   /* the tuple as it appears on the wire */
 	__u16 policy_port;      /* host order: L4 dport, or the ICMP type */
+	__u16 l4_off;           /* where the L4 header starts, for rewriting ports and checksums */
 	__u8 closes;            /* TCP FIN or RST, SCTP ABORT or SHUTDOWN*: the flow is ending */
 	__u8 trackable;         /* whether a conntrack entry may be made */
 	__u8 control;           /* ND/MLD and similar: always forwarded */
@@ -229,6 +255,7 @@ static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct flo
 	void *end = (void *)(long)skb->data_end;
 	__u8 proto = f->ct.protocol;
 
+	f->l4_off = off;
 	if (proto == IPPROTO_TCP) {
 		struct tcphdr *th = data + off;
 		if ((void *)(th + 1) > end)
@@ -543,6 +570,192 @@ static __always_inline int revalidate(struct pal_ct_key *key, struct pal_ct_valu
 	return 0;
 }
 
+/* A backend chosen for a translated flow, and the frontend the pod addressed. */
+struct svc_choice {
+	struct pal_svc_nat_value backend;
+	__u8 frontend[16];
+	__be16 frontend_port;
+	__u8 is_new; /* no valid forward entry yet: written once the packet is forwarded */
+};
+
+static __always_inline int same_addr(const __u8 *a, const __u8 *b)
+{
+	const __u32 *x = (const __u32 *)a;
+	const __u32 *y = (const __u32 *)b;
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3];
+}
+
+#define SVC_NONE 0
+#define SVC_TRANSLATED 1
+
+/*
+ * Service translation of a packet the pod sends: when its destination is a frontend, f->ct is
+ * changed to name the flow's backend (the one its forward entry remembers while that backend is
+ * still there, else one chosen by the packet's flow hash among the frontend's slots, so every
+ * packet of a flow picks the same one), and policy then decides on that backend. Returns SVC_NONE,
+ * SVC_TRANSLATED, or PAL_DROP_NO_SERVICE_BACKEND. The packet itself is rewritten only once it is
+ * forwarded (service_commit).
+ */
+static __always_inline int service_lookup(struct __sk_buff *skb, struct flow *f,
+					  struct svc_choice *c)
+{
+	__u8 proto = f->ct.protocol;
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP && proto != IPPROTO_SCTP)
+		return SVC_NONE;
+	struct pal_svc_key k = {
+		.dport = f->ct.dport,
+		.protocol = proto,
+		.family = f->ct.family,
+	};
+	__builtin_memcpy(k.addr, f->ct.daddr, 16);
+	struct pal_svc_value *fe = bpf_map_lookup_elem(&pal_services, &k);
+	if (!fe)
+		return SVC_NONE;
+	__u16 count = fe->count;
+	struct pal_svc_nat_value *n = bpf_map_lookup_elem(&pal_svc_nat, &f->ct);
+	struct pal_backend_value *b = 0;
+	if (n) {
+		__u32 id = n->backend_id;
+		b = bpf_map_lookup_elem(&pal_backends, &id);
+		/* An id freed and given to another backend since is not this flow's backend. */
+		if (b && (b->port != n->port || !same_addr(b->addr, n->addr)))
+			b = 0;
+		if (b) {
+			c->backend.backend_id = id;
+			c->is_new = 0;
+		}
+	}
+	if (!b) {
+		if (count == 0)
+			return PAL_DROP_NO_SERVICE_BACKEND;
+		k.slot = 1 + bpf_get_hash_recalc(skb) % count;
+		struct pal_svc_value *slot = bpf_map_lookup_elem(&pal_services, &k);
+		if (!slot)
+			return PAL_DROP_NO_SERVICE_BACKEND;
+		__u32 id = slot->backend_id;
+		b = bpf_map_lookup_elem(&pal_backends, &id);
+		if (!b)
+			return PAL_DROP_NO_SERVICE_BACKEND;
+		c->backend.backend_id = id;
+		c->is_new = 1;
+	}
+	__builtin_memcpy(c->backend.addr, b->addr, 16);
+	c->backend.port = b->port;
+	c->backend.pad = 0;
+	__builtin_memcpy(c->frontend, f->ct.daddr, 16);
+	c->frontend_port = f->ct.dport;
+	__builtin_memcpy(f->ct.daddr, c->backend.addr, 16);
+	f->ct.dport = c->backend.port;
+	f->policy_port = bpf_ntohs(c->backend.port);
+	return SVC_TRANSLATED;
+}
+
+/*
+ * Rewrites the packet's destination (dst) or source address and port from old to new, with the
+ * IPv4 header checksum and the TCP/UDP checksum (its pseudo-header covers the addresses). SCTP's
+ * CRC32c covers its ports but no pseudo-header: its addresses are rewritten, its ports never (the
+ * daemon refuses an SCTP backend on another port). Returns 0, or -1 when the packet could not be
+ * written.
+ */
+static __always_inline int rewrite(struct __sk_buff *skb, const struct flow *f, int dst,
+				   const __u8 *old_addr, const __u8 *new_addr, __be16 old_port,
+				   __be16 new_port)
+{
+	__u32 l4 = f->l4_off;
+	__u32 csum = 0;
+	__u64 mangled = 0;
+	if (f->ct.protocol == IPPROTO_TCP) {
+		csum = l4 + __builtin_offsetof(struct tcphdr, check);
+	} else if (f->ct.protocol == IPPROTO_UDP) {
+		csum = l4 + __builtin_offsetof(struct udphdr, check);
+		mangled = BPF_F_MARK_MANGLED_0; /* an IPv4 UDP checksum of 0 means none: keep it */
+	} else if (old_port != new_port) {
+		return -1;
+	}
+	if (f->ct.family == PAL_FAMILY_IPV4) {
+		__be32 from, to;
+		__builtin_memcpy(&from, old_addr, 4);
+		__builtin_memcpy(&to, new_addr, 4);
+		if (csum && bpf_l4_csum_replace(skb, csum, from, to,
+						BPF_F_PSEUDO_HDR | mangled | sizeof(to)))
+			return -1;
+		if (bpf_l3_csum_replace(skb, ETH_HLEN + __builtin_offsetof(struct iphdr, check), from,
+					to, sizeof(to)))
+			return -1;
+		__u32 at = ETH_HLEN + (dst ? __builtin_offsetof(struct iphdr, daddr)
+					   : __builtin_offsetof(struct iphdr, saddr));
+		if (bpf_skb_store_bytes(skb, at, &to, sizeof(to), 0))
+			return -1;
+	} else {
+		__u32 from[4], to[4];
+		__builtin_memcpy(from, old_addr, 16);
+		__builtin_memcpy(to, new_addr, 16);
+		__s64 diff = bpf_csum_diff(from, sizeof(from), to, sizeof(to), 0);
+		if (diff < 0)
+			return -1;
+		if (csum && bpf_l4_csum_replace(skb, csum, 0, diff, BPF_F_PSEUDO_HDR | mangled))
+			return -1;
+		__u32 at = ETH_HLEN + (dst ? __builtin_offsetof(struct ipv6hdr, daddr)
+					   : __builtin_offsetof(struct ipv6hdr, saddr));
+		if (bpf_skb_store_bytes(skb, at, to, sizeof(to), 0))
+			return -1;
+	}
+	if (old_port != new_port) {
+		if (csum && bpf_l4_csum_replace(skb, csum, old_port, new_port,
+						mangled | sizeof(new_port)))
+			return -1;
+		if (bpf_skb_store_bytes(skb, l4 + (dst ? 2 : 0), &new_port, sizeof(new_port), 0))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A packet of a translated flow is forwarded: remembers the flow's backend (forward entry, keyed
+ * by the tuple the pod sent) and its frontend (reverse entry, keyed by the backend's reply as it
+ * reaches this veth) when they are new, and rewrites the destination to the backend. f->ct names
+ * the backend already; sent is the tuple as the pod sent it. Returns 0, or -1 when the packet could
+ * not be written.
+ */
+static __always_inline int service_commit(struct __sk_buff *skb, const struct flow *f,
+					  const struct pal_ct_key *sent, const struct svc_choice *c)
+{
+	if (c->is_new) {
+		struct pal_ct_key rev = {
+			.sport = f->ct.dport,
+			.dport = f->ct.sport,
+			.protocol = f->ct.protocol,
+			.family = f->ct.family,
+			.direction = PAL_DIR_INGRESS,
+			.ifindex = f->ct.ifindex,
+		};
+		__builtin_memcpy(rev.saddr, f->ct.daddr, 16);
+		__builtin_memcpy(rev.daddr, f->ct.saddr, 16);
+		struct pal_svc_nat_value front = {
+			.port = c->frontend_port,
+			.backend_id = c->backend.backend_id,
+		};
+		__builtin_memcpy(front.addr, c->frontend, 16);
+		bpf_map_update_elem(&pal_svc_nat, &rev, &front, BPF_ANY);
+		bpf_map_update_elem(&pal_svc_nat, sent, &c->backend, BPF_ANY);
+	}
+	return rewrite(skb, f, 1, c->frontend, c->backend.addr, c->frontend_port, c->backend.port);
+}
+
+/*
+ * A reply of a translated flow on its way into the pod: its source becomes the frontend the pod
+ * addressed. Returns 0, or -1 when the packet could not be written. A reply whose reverse entry
+ * the LRU evicted goes in unchanged, and the pod's stack refuses it as it would a stray packet.
+ */
+static __always_inline int service_reply(struct __sk_buff *skb, const struct flow *f)
+{
+	struct pal_svc_nat_value *n = bpf_map_lookup_elem(&pal_svc_nat, &f->ct);
+	if (!n)
+		return 0;
+	struct pal_svc_nat_value front = *n;
+	return rewrite(skb, f, 0, f->ct.saddr, front.addr, f->ct.sport, front.port);
+}
+
 static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 {
 	struct flow f = {};
@@ -566,6 +779,19 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 		return TC_ACT_OK;
 	}
 
+	/* 0. A packet the pod sends to a Service frontend is decided on the backend it reaches. */
+	struct svc_choice svc = {};
+	struct pal_ct_key sent = f.ct;
+	int translated = 0;
+	if (dir == PAL_DIR_EGRESS) {
+		rc = service_lookup(skb, &f, &svc);
+		if (rc == PAL_DROP_NO_SERVICE_BACKEND) {
+			d.reason = rc;
+			return drop(len, &f, &d);
+		}
+		translated = rc == SVC_TRANSLATED;
+	}
+
 	__u64 now = bpf_ktime_get_ns();
 	__u32 gen = current_generation();
 	if (f.trackable) {
@@ -575,6 +801,8 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 			if (v->generation != gen && !revalidate(&f.ct, v, gen, &d))
 				return drop(len, &f, &d);
 			refresh(v, f.ct.protocol, f.closes, now, 0);
+			if (translated && service_commit(skb, &f, &sent, &svc))
+				goto unwritable;
 			count(dir, PAL_FWD_CT_ESTABLISHED, len);
 			return TC_ACT_OK;
 		}
@@ -594,6 +822,8 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 			if (v->generation != gen && !revalidate(&r, v, gen, &d))
 				return drop(len, &f, &d);
 			refresh(v, f.ct.protocol, f.closes, now, 1);
+			if ((v->flags & PAL_CT_SERVICE) && service_reply(skb, &f))
+				goto unwritable;
 			count(dir, PAL_FWD_CT_REPLY, len);
 			return TC_ACT_OK;
 		}
@@ -625,14 +855,22 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 			.subject = d.subject,
 			.peer = d.peer,
 			.verdict = d.verdict,
+			.flags = translated ? PAL_CT_SERVICE : 0,
 		};
 		refresh(&nv, f.ct.protocol, f.closes, now, 0);
 		bpf_map_update_elem(&pal_ct, &f.ct, &nv, BPF_ANY);
 	}
+	if (translated && service_commit(skb, &f, &sent, &svc))
+		goto unwritable;
 	count(dir, d.reason, len);
 	__u8 egress = dir == PAL_DIR_EGRESS;
 	emit(&f, egress ? d.subject : d.peer, egress ? d.peer : d.subject, d.verdict, d.reason);
 	return TC_ACT_OK;
+
+unwritable:
+	/* A translation that could not be written must not leave with the frontend as destination. */
+	d.reason = PAL_DROP_MALFORMED;
+	return drop(len, &f, &d);
 }
 
 SEC("tc")

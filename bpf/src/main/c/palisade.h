@@ -57,6 +57,8 @@
 #define PAL_FWD_CT_RELATED 13
 /* A redirect to an L7 proxy with no proxy ready for it: dropped, the policy fails closed. */
 #define PAL_DROP_PROXY_UNAVAILABLE 14
+/* A connection to a Service frontend that has no ready backend (Cilium's "no service backend"). */
+#define PAL_DROP_NO_SERVICE_BACKEND 15
 #define PAL_COUNTER_SLOTS 16
 /* pal_verdicts holds one set of slots per direction: the key is direction * PAL_COUNTER_SLOTS +
  * slot. */
@@ -72,6 +74,8 @@
 /* ct_value.flags */
 #define PAL_CT_SEEN_REPLY (1u << 0)
 #define PAL_CT_CLOSING (1u << 1)
+/* The pod sent the flow's first packet to a Service frontend: replies get their source set back. */
+#define PAL_CT_SERVICE (1u << 2)
 
 /* Policy LPM: subject, peer and direction are always exact; protocol and port are the prefix. */
 #define PAL_POLICY_STATIC_PREFIX 72
@@ -86,6 +90,9 @@
 #define PAL_POLICY_MAX (1u << 21)
 #define PAL_CT_MAX 65536
 #define PAL_EVENTS_BYTES (1u << 20)
+#define PAL_SERVICES_MAX (1u << 18) /* frontends and their backend slots */
+#define PAL_BACKENDS_MAX (1u << 18)
+#define PAL_SVC_NAT_MAX (2 * PAL_CT_MAX) /* a forward and a reverse entry per translated flow */
 
 /* An address of either family; IPv4 sits in addr[0..3]. Key of pal_ipcache and pal_endpoints. */
 struct pal_addr_key {
@@ -172,6 +179,49 @@ struct pal_ct_value {
 	__u8 flags;
 	__u8 verdict;
 	__u16 pad;
+};
+
+/*
+ * Key of pal_services, as Cilium's lb4_key: slot 0 is the frontend itself (its value counts the
+ * ready backends), slots 1..count name one backend each. A frontend is an address, port and
+ * protocol a pod may connect to: a ClusterIP, an external IP, or this node's address and a
+ * NodePort.
+ */
+struct pal_svc_key {
+	__u8 addr[16];
+	__be16 dport;
+	__u8 protocol;
+	__u8 family;
+	__u16 slot;
+	__u16 pad;
+};
+
+/* Value of pal_services: slot 0 holds count, slots 1..count hold backend_id. */
+struct pal_svc_value {
+	__u32 backend_id;
+	__u16 count;
+	__u16 pad;
+};
+
+/* Value of pal_backends (key: the backend id, a __u32 the daemon allocates). */
+struct pal_backend_value {
+	__u8 addr[16];
+	__be16 port;
+	__u8 family;
+	__u8 pad;
+};
+
+/*
+ * Value of pal_svc_nat, keyed by a pal_ct_key. The forward entry (direction egress, the tuple the
+ * pod sent) names the backend chosen for the flow; the reverse entry (direction ingress, the
+ * backend's reply as it reaches the pod) names the frontend its source is set back to. backend_id
+ * lets a later packet see that its backend left the service.
+ */
+struct pal_svc_nat_value {
+	__u8 addr[16];
+	__be16 port;
+	__u16 pad;
+	__u32 backend_id;
 };
 
 /* The single value of pal_config; the daemon bumps generation after every policy change. */

@@ -48,8 +48,8 @@ record TraceReport(
         .append(' ')
         .append(port)
         .append('\n');
-    side(sb, src, verdict.egress(), egress);
-    side(sb, dst, verdict.ingress(), ingress);
+    side(sb, src, dst, verdict.egress(), egress);
+    side(sb, dst, src, verdict.ingress(), ingress);
     sb.append("identities:\n");
     identity(sb, src);
     if (dst.identity().id() != src.identity().id()) {
@@ -59,11 +59,14 @@ record TraceReport(
   }
 
   private static void side(
-      StringBuilder sb, FlowEndpoint who, SideVerdict dp, DirectionVerdict why) {
+      StringBuilder sb, FlowEndpoint who, FlowEndpoint peer, SideVerdict dp, DirectionVerdict why) {
     String dir = dp.direction().lowerName();
     sb.append(dir).append(" of ").append(who).append(": ").append(Outcome.of(dp.verdict()).label());
     if (!who.isLocal()) {
-      sb.append(" (outside the cluster: no policy of its own)\n");
+      sb.append(
+          isNode(who)
+              ? " (a node: no policy of its own; host policies are not enforced)\n"
+              : " (outside the cluster: no policy of its own)\n");
       return;
     }
     if (!dp.enforced()) {
@@ -85,10 +88,22 @@ record TraceReport(
     for (Contribution c : why.matched()) {
       sb.append("  matched ").append(c.section()).append(' ').append(verb(c)).append('\n');
     }
+    if (why.verdict() != dp.verdict() && hasLabel(peer, "host")) {
+      sb.append("  the host reaches its pods whatever their ingress rules (--host-traffic")
+          .append(" allowed, Cilium's allow-localhost)\n");
+    }
     sb.append("  datapath: ")
         .append(
             dp.match().map(m -> m.key() + " -> " + m.entry().verdict()).orElse("no entry, dropped"))
         .append('\n');
+  }
+
+  private static boolean hasLabel(FlowEndpoint e, String reserved) {
+    return e.identity().labels().contains(io.palisade.policy.labels.Label.reserved(reserved));
+  }
+
+  private static boolean isNode(FlowEndpoint e) {
+    return hasLabel(e, "host") || hasLabel(e, "remote-node");
   }
 
   private static String verb(Contribution c) {

@@ -126,8 +126,9 @@ class PalisadeTest {
         .isEqualTo(
             policies.resolve("deny.yaml")
                 + ": CiliumNetworkPolicy default/deny: spec.egressDeny[0].toEntities[0]: not"
-                + " supported yet: Palisade does not know the addresses of entity"
-                + " \"kube-apiserver\", so this deny would not cover them; the policy is refused"
+                + " supported yet: Palisade knows entity \"kube-apiserver\" only by the addresses"
+                + " Node and EndpointSlice objects list, which need not be every address its"
+                + " traffic comes from, so this deny could miss some of it; the policy is refused"
                 + " rather than enforced partially");
     Run trace =
         run(
@@ -196,6 +197,88 @@ class PalisadeTest {
     assertThat(r.out().lines().findFirst()).hasValue("DENIED");
     assertThat(r.out()).contains("egress of default/xwing: ALLOWED");
     assertThat(r.out()).contains("selected by CiliumNetworkPolicy default/rule1 spec");
+  }
+
+  @Test
+  void traceNamesTheHostRemoteNodeAndKubeApiserverAddresses() throws IOException {
+    Path cluster = dir.resolve("cluster.yaml");
+    Files.writeString(
+        cluster,
+        Files.readString(Path.of(CLUSTER))
+            + """
+            ---
+            apiVersion: v1
+            kind: NodeList
+            items:
+              - {apiVersion: v1, kind: Node, metadata: {name: node-a},
+                 status: {addresses: [{type: InternalIP, address: 10.0.0.1}]}}
+              - {apiVersion: v1, kind: Node, metadata: {name: node-b},
+                 status: {addresses: [{type: InternalIP, address: 10.0.0.2}]}}
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata: {name: kubernetes, namespace: default,
+                       labels: {kubernetes.io/service-name: kubernetes}}
+            addressType: IPv4
+            endpoints: [{addresses: [10.0.0.2]}, {addresses: [192.0.2.9]}]
+            """);
+    String[] base = {
+      "trace", "--policies", L3, "--cluster", cluster.toString(), "--node", "node-a"
+    };
+    Run host =
+        run(concat(base, "--from", "10.0.0.1", "--to", "default/deathstar", "--port", "81/TCP"));
+    assertThat(host.err()).isEmpty();
+    assertThat(host.out().lines().findFirst()).hasValue("ALLOWED");
+    assertThat(host.out())
+        .contains("10.0.0.1: 1 [reserved:host]")
+        .contains("the host reaches its pods whatever their ingress rules");
+    Run policy =
+        run(
+            concat(
+                base,
+                "--host-traffic",
+                "policy",
+                "--from",
+                "10.0.0.1",
+                "--to",
+                "default/deathstar",
+                "--port",
+                "81/TCP"));
+    assertThat(policy.out().lines().findFirst()).hasValue("DENIED");
+    Run apiNode =
+        run(concat(base, "--from", "10.0.0.2", "--to", "default/deathstar", "--port", "80/TCP"));
+    assertThat(apiNode.out())
+        .contains("10.0.0.2: 7 [reserved:kube-apiserver, reserved:remote-node]");
+    Run apiOutside =
+        run(concat(base, "--from", "192.0.2.9", "--to", "default/deathstar", "--port", "80/TCP"));
+    assertThat(apiOutside.out())
+        .containsPattern(
+            "192\\.0\\.2\\.9: 16777[0-9]+ \\[cidr:192\\.0\\.2\\.9/32,"
+                + " reserved:kube-apiserver, reserved:world-ipv4\\]");
+    Run none =
+        run(
+            "trace",
+            "--policies",
+            L3,
+            "--cluster",
+            cluster.toString(),
+            "--from",
+            "10.0.0.1",
+            "--to",
+            "default/deathstar",
+            "--port",
+            "80/TCP");
+    assertThat(none.code()).isEqualTo(1);
+    assertThat(none.err())
+        .contains(
+            "the cluster file has 2 Nodes (node-a, node-b); say which one this machine is"
+                + " with --node NAME");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   @Test

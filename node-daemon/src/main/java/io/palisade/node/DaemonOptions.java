@@ -1,6 +1,7 @@
 package io.palisade.node;
 
 import io.palisade.pipeline.RemovalBudget;
+import io.palisade.policy.resolve.HostTraffic;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,9 @@ public record DaemonOptions(
     Optional<InetSocketAddress> metrics,
     boolean once,
     RemovalBudget pruneBudget,
-    Duration repairInterval) {
+    Duration repairInterval,
+    Optional<String> node,
+    HostTraffic hostTraffic) {
 
   /** How often the maps are read back and any drift from the desired state repaired. */
   public static final Duration DEFAULT_REPAIR_INTERVAL = Duration.ofSeconds(10);

@@ -10,10 +10,10 @@ import io.palisade.node.observe.DatapathMeters;
 import io.palisade.node.observe.FlowLog;
 import io.palisade.node.observe.ObserveServer;
 import io.palisade.node.observe.Readiness;
+import io.palisade.pipeline.local.ClusterFile;
 import io.palisade.pipeline.local.LocalPipeline;
 import io.palisade.pipeline.local.PolicySnapshot;
 import io.palisade.pipeline.model.EndpointState;
-import io.palisade.policy.cluster.ClusterParser;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
@@ -59,7 +59,9 @@ public final class NodeDaemon {
     try (Datapath datapath = Datapath.open(options.pinRoot())) {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
       DatapathApplier applier = new DatapathApplier(datapath, NODE, this::interfaceOf);
-      LocalPipeline pipeline = new LocalPipeline(NODE, applier, options.pruneBudget());
+      LocalPipeline pipeline =
+          new LocalPipeline(
+              NODE, applier, options.pruneBudget(), options.hostTraffic(), options.node());
       if (options.once()) {
         converge(pipeline, applier);
         return;
@@ -101,16 +103,20 @@ public final class NodeDaemon {
                       "palisade-node: the policy files are refused: "
                           + r.reason()
                           + ". Nothing changes: the policies read before stay in force"));
-      ClusterParser.Result inventory = new ClusterParser().parse(options.cluster());
-      inventory
-          .errors()
-          .forEach(
-              e ->
-                  out.println(
-                      "palisade-node: " + options.cluster() + ": " + e + " (the last good stays)"));
-      if (inventory.errors().isEmpty()) {
-        pipeline.accept(inventory.cluster());
+      ClusterFile.Result inventory = ClusterFile.read(options.cluster());
+      List<String> problems = new ArrayList<>();
+      inventory.errors().forEach(e -> problems.add(e.toString()));
+      if (problems.isEmpty()) {
+        try {
+          pipeline.accept(inventory.contents());
+        } catch (IllegalArgumentException e) {
+          problems.add(e.getMessage());
+        }
       }
+      problems.forEach(
+          e ->
+              out.println(
+                  "palisade-node: " + options.cluster() + ": " + e + " (the last good stays)"));
       pipeline.run();
       applier.unbound().forEach(u -> out.println("palisade-node: not enforcing " + u + " yet"));
     }

@@ -9,6 +9,7 @@ import io.palisade.node.datapath.DatapathBusyException;
 import io.palisade.node.stream.NodeDaemonCommand;
 import io.palisade.pipeline.Durations;
 import io.palisade.pipeline.RemovalBudget;
+import io.palisade.policy.resolve.HostTraffic;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -42,7 +43,10 @@ import picocli.CommandLine.Unmatched;
           + " are the only interfaces the datapath attaches to. Re-applies by difference on file"
           + " changes; a change that removes more than --prune-budget of the policies, or any"
           + " clusterwide policy, is refused. Reads the maps back every --repair-interval and on"
-          + " SIGHUP, and repairs what differs from the desired state."
+          + " SIGHUP, and repairs what differs from the desired state. --node names the cluster"
+          + " file's Node that is this machine (default: its only Node); its addresses are the"
+          + " host. --host-traffic policy makes the host's traffic to the pods subject to their"
+          + " ingress policy (default allowed: kubelet's probes always pass)."
     },
     subcommands = {NodeDaemonCommand.class, UninstallCommand.class, CompletionCommand.class})
 public final class PalisadeNode implements Callable<Integer> {
@@ -106,6 +110,18 @@ public final class PalisadeNode implements Callable<Integer> {
       paramLabel = "DURATION",
       description = "How often the maps are read back and repaired (default 10s; 0s: on SIGHUP).")
   String repairInterval;
+
+  @Option(
+      names = "--node",
+      paramLabel = "NAME",
+      description = "The cluster file's Node that is this machine (default: its only Node).")
+  String node;
+
+  @Option(
+      names = "--host-traffic",
+      paramLabel = "allowed|policy",
+      description = "Whether the host reaches the pods whatever their policy (default allowed).")
+  String hostTraffic;
 
   @Option(
       names = "--log-format",
@@ -173,6 +189,14 @@ public final class PalisadeNode implements Callable<Integer> {
       }
     }
     Duration repair = repairInterval(repairInterval, errors);
+    HostTraffic host = HostTraffic.ALLOWED;
+    if (hostTraffic != null) {
+      Optional<HostTraffic> h = HostTraffic.parse(hostTraffic);
+      if (h.isEmpty()) {
+        errors.add("--host-traffic: \"" + hostTraffic + "\" is neither allowed nor policy");
+      }
+      host = h.orElse(HostTraffic.ALLOWED);
+    }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(
           String.join("\n", errors) + "\n" + spec.commandLine().getUsageMessage());
@@ -187,7 +211,9 @@ public final class PalisadeNode implements Callable<Integer> {
         metrics,
         once,
         budget,
-        repair);
+        repair,
+        Optional.ofNullable(node),
+        host);
   }
 
   /** {@code --repair-interval}, shared with {@code node-daemon}; problems go to {@code errors}. */

@@ -4,6 +4,7 @@ import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.model.LiveDesiredState;
 import io.palisade.pipeline.model.PolicyRef;
 import io.palisade.policy.identity.IdentityAllocator;
+import io.palisade.policy.resolve.HostTraffic;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,10 +27,19 @@ public final class Pipeline {
   private final NodeStateApplier applier;
   private final Map<PolicyRef, Applied> applied = new HashMap<>();
 
+  /** The host reaches its pods whatever their ingress policy, as Cilium's default. */
   public Pipeline(
       ClusterInventory inventory, IdentityAllocator allocator, NodeStateApplier applier) {
+    this(inventory, allocator, applier, HostTraffic.ALLOWED);
+  }
+
+  public Pipeline(
+      ClusterInventory inventory,
+      IdentityAllocator allocator,
+      NodeStateApplier applier,
+      HostTraffic hostTraffic) {
     this.inventory = inventory;
-    this.state = new LiveDesiredState(allocator);
+    this.state = new LiveDesiredState(allocator, hostTraffic);
     this.applier = applier;
   }
 
@@ -78,7 +88,10 @@ public final class Pipeline {
     return revision;
   }
 
-  /** Namespaces first, since a pod's identity takes its namespace's labels; policies last. */
+  /**
+   * Namespaces first, since a pod's identity takes its namespace's labels; then the nodes' and the
+   * API server's addresses; policies last.
+   */
   private void apply(ClusterInventory.Changes changes, Map<PolicyRef, Long> generations) {
     changes
         .namespaces()
@@ -88,6 +101,10 @@ public final class Pipeline {
     changes
         .workloads()
         .forEach((id, w) -> w.ifPresentOrElse(state::putWorkload, () -> state.removeWorkload(id)));
+    changes
+        .nodes()
+        .forEach((name, n) -> n.ifPresentOrElse(state::putNode, () -> state.removeNode(name)));
+    changes.apiServer().ifPresent(state::putApiServer);
     changes
         .policies()
         .forEach(

@@ -21,6 +21,7 @@ import io.palisade.node.observe.ObserveServer;
 import io.palisade.pipeline.InMemoryNodeState;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.RemovalBudget;
+import io.palisade.policy.resolve.HostTraffic;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -77,7 +78,9 @@ public final class StandaloneCommand implements Callable<Integer> {
       names = "--cluster",
       required = true,
       paramLabel = "FILE",
-      description = "Namespaces and Pods.")
+      description =
+          "Namespaces, Pods, Nodes, Services and EndpointSlices (as kubectl get -o yaml prints"
+              + " them).")
   Path cluster;
 
   @Option(names = "--http-port", defaultValue = "9876", description = "HTTP port (0: any).")
@@ -136,6 +139,23 @@ public final class StandaloneCommand implements Callable<Integer> {
   String repairInterval;
 
   @Option(
+      names = "--node",
+      paramLabel = "NAME",
+      description =
+          "The Node of the cluster file that is this machine, whose addresses are the host"
+              + " (default: the file's only Node).")
+  String node;
+
+  @Option(
+      names = "--host-traffic",
+      defaultValue = "allowed",
+      paramLabel = "allowed|policy",
+      description =
+          "allowed (default, as Cilium): the node reaches its pods whatever their ingress policy,"
+              + " so kubelet's probes pass; policy: only where a rule allows the host.")
+  String hostTraffic;
+
+  @Option(
       names = "--once",
       description =
           "Read once, print each policy's status (-o table, json or yaml; the log goes to stderr),"
@@ -169,12 +189,14 @@ public final class StandaloneCommand implements Callable<Integer> {
         logFormat.wrap(once ? spec.commandLine().getErr() : result, Clock.systemUTC());
     Duration every = Durations.parse(interval != null ? interval : isGit() ? "1m" : "1s");
     RemovalBudget budget = budget();
+    HostTraffic hosts = hostTraffic();
     Duration repairEvery = repairInterval();
     try (RepositoryCache repos = isGit() ? new RepositoryCache(cache) : null;
         Datapath datapath = enforce ? Datapath.open(pins) : null;
         DriftRepair repair = datapath == null ? null : repair(datapath, repairEvery, out)) {
       SnapshotSource source = isGit() ? gitSource(repos) : new FileSnapshots(paths());
-      StandaloneLoop loop = loop(source, cluster, datapath, budget, out);
+      StandaloneLoop loop =
+          loop(source, cluster, datapath, budget, hosts, Optional.ofNullable(node), out);
       if (once) {
         loop.step();
         if (output.table()) {
@@ -242,9 +264,28 @@ public final class StandaloneCommand implements Callable<Integer> {
       Datapath datapath,
       RemovalBudget budget,
       PrintWriter out) {
+    return loop(source, cluster, datapath, budget, HostTraffic.ALLOWED, Optional.empty(), out);
+  }
+
+  static StandaloneLoop loop(
+      SnapshotSource source,
+      Path cluster,
+      Datapath datapath,
+      RemovalBudget budget,
+      HostTraffic hostTraffic,
+      Optional<String> node,
+      PrintWriter out) {
     if (datapath == null) {
       return new StandaloneLoop(
-          source, cluster, new InMemoryNodeState(), "Resolved", () -> {}, budget, out);
+          source,
+          cluster,
+          new InMemoryNodeState(),
+          "Resolved",
+          () -> {},
+          budget,
+          hostTraffic,
+          node,
+          out);
     }
     DatapathApplier applier =
         new DatapathApplier(
@@ -266,7 +307,8 @@ public final class StandaloneCommand implements Callable<Integer> {
                                 + applier.bound().size()));
           }
         });
-    return new StandaloneLoop(source, cluster, applier, "Enforced", applier::refresh, budget, out);
+    return new StandaloneLoop(
+        source, cluster, applier, "Enforced", applier::refresh, budget, hostTraffic, node, out);
   }
 
   private Duration repairInterval() {
@@ -275,6 +317,15 @@ public final class StandaloneCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--repair-interval: " + e.getMessage());
     }
+  }
+
+  private HostTraffic hostTraffic() {
+    return HostTraffic.parse(hostTraffic)
+        .orElseThrow(
+            () ->
+                new ParameterException(
+                    spec.commandLine(),
+                    "--host-traffic: \"" + hostTraffic + "\" is neither allowed nor policy"));
   }
 
   private RemovalBudget budget() {

@@ -5,12 +5,13 @@ import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.RemovalBudget;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
+import io.palisade.pipeline.local.ClusterFile;
 import io.palisade.pipeline.local.LocalPipeline;
 import io.palisade.pipeline.local.PolicySnapshot;
 import io.palisade.pipeline.local.SnapshotIntake;
 import io.palisade.pipeline.model.PolicyRef;
-import io.palisade.policy.cluster.ClusterParser;
 import io.palisade.policy.parse.FieldError;
+import io.palisade.policy.resolve.HostTraffic;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,8 @@ final class StandaloneLoop {
    *     datapath, {@code Resolved} in memory
    * @param idle what to do on a step that finds no change (a datapath binds pods' veths again)
    * @param budget how much of the policies one change of the source may remove
+   * @param hostTraffic whether the host reaches its pods whatever their ingress policy
+   * @param node the cluster file's Node that is this machine; empty: its only Node
    */
   StandaloneLoop(
       SnapshotSource source,
@@ -68,6 +71,8 @@ final class StandaloneLoop {
       String enforcedReason,
       Runnable idle,
       RemovalBudget budget,
+      HostTraffic hostTraffic,
+      Optional<String> node,
       PrintWriter out) {
     this.source = source;
     this.clusterFile = clusterFile;
@@ -75,7 +80,7 @@ final class StandaloneLoop {
     this.enforcedReason = enforcedReason;
     this.idle = idle;
     this.out = out;
-    this.pipeline = new LocalPipeline(NODE, applier, budget);
+    this.pipeline = new LocalPipeline(NODE, applier, budget, hostTraffic, node);
   }
 
   LocalPipeline pipeline() {
@@ -164,14 +169,20 @@ final class StandaloneLoop {
       return false;
     }
     clusterStamp = stamp;
-    ClusterParser.Result parsed = new ClusterParser().parse(clusterFile);
+    ClusterFile.Result parsed = ClusterFile.read(clusterFile);
     if (!parsed.errors().isEmpty()) {
       for (FieldError e : parsed.errors()) {
         out.println("palisade: " + clusterFile + ": " + e + " (the last good cluster stays)");
       }
       return false;
     }
-    pipeline.accept(parsed.cluster());
+    try {
+      pipeline.accept(parsed.contents());
+    } catch (IllegalArgumentException e) {
+      out.println(
+          "palisade: " + clusterFile + ": " + e.getMessage() + " (the last good cluster stays)");
+      return false;
+    }
     return true;
   }
 

@@ -4,11 +4,14 @@ import io.palisade.node.bpf.BpfMap;
 import io.palisade.node.bpf.BpfObject;
 import io.palisade.node.bpf.Libc;
 import io.palisade.node.bpf.TcAttachment;
+import io.palisade.node.maps.BackendValue;
 import io.palisade.node.maps.EndpointValue;
 import io.palisade.node.maps.IpcacheCodecs;
 import io.palisade.node.maps.Layouts;
 import io.palisade.node.maps.PolicyKey;
 import io.palisade.node.maps.PolicyValue;
+import io.palisade.node.maps.ServiceKey;
+import io.palisade.node.maps.ServiceValue;
 import io.palisade.policy.identity.CidrPrefix;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,6 +57,9 @@ public final class Datapath implements AutoCloseable {
   private final TypedMap<CidrPrefix, EndpointValue> endpoints;
   private final TypedMap<PolicyKey, PolicyValue> policy;
   private final TypedMap<PolicyKey, PolicyValue> policyExact;
+  private final TypedMap<ServiceKey, ServiceValue> services;
+  private final TypedMap<Integer, BackendValue> backends;
+  private final BackendIds backendIds;
   private final BpfMap config;
   private final BpfMap counters;
   private final BpfMap events;
@@ -75,6 +81,9 @@ public final class Datapath implements AutoCloseable {
     this.endpoints = typed(MapNames.ENDPOINTS, EndpointValue.CODEC);
     this.policy = typed(MapNames.POLICY, PolicyKey.CODEC);
     this.policyExact = typed(MapNames.POLICY_EXACT, PolicyKey.CODEC);
+    this.services = typed(MapNames.SERVICES, ServiceKey.CODEC);
+    this.backends = typed(MapNames.BACKENDS, BackendValue.CODEC);
+    this.backendIds = new BackendIds(backends.contents());
     this.config = object.map(MapNames.CONFIG, 4, Layouts.CONFIG_VALUE.byteSize(), false);
     this.counters = object.map(MapNames.COUNTERS, 4, Layouts.COUNTER.byteSize(), true);
     this.events = object.map(MapNames.EVENTS, 0, 0, false);
@@ -138,9 +147,10 @@ public final class Datapath implements AutoCloseable {
    */
   public synchronized ApplyResult apply(DatapathState desired) {
     long start = System.nanoTime();
-    MapContents want = MapContents.of(desired, this::ifindex);
+    MapContents want = MapContents.of(desired, this::ifindex, backendIds::idOf);
     ApplyResult written = converge(want, (map, writes) -> {});
     lastWanted = want;
+    backendIds.retain(Set.copyOf(want.backends().values()));
     Set<String> newlyAttached = new LinkedHashSet<>();
     for (LocalEndpoint ep : desired.endpoints()) {
       if (!attached.containsKey(ep.hostInterface())) {
@@ -154,6 +164,7 @@ public final class Datapath implements AutoCloseable {
             written.cidrWrites(),
             written.endpointWrites(),
             written.policyWrites(),
+            written.serviceWrites(),
             newlyAttached,
             written.generation(),
             Duration.ofNanos(System.nanoTime() - start));
@@ -170,13 +181,15 @@ public final class Datapath implements AutoCloseable {
    */
   public synchronized ApplyResult repair() {
     if (lastWanted == null) {
-      return new ApplyResult(0, 0, 0, 0, Set.of(), generation(), Duration.ZERO);
+      return new ApplyResult(0, 0, 0, 0, 0, Set.of(), generation(), Duration.ZERO);
     }
     hosts.reload();
     cidrs.reload();
     endpoints.reload();
     policy.reload();
     policyExact.reload();
+    services.reload();
+    backends.reload();
     return converge(
         lastWanted,
         (map, writes) -> repaired.computeIfAbsent(map, m -> new AtomicLong()).addAndGet(writes));
@@ -193,9 +206,12 @@ public final class Datapath implements AutoCloseable {
 
   /**
    * Writes the difference between the copies of the maps and {@code want}, in a safe order, and
-   * tells {@code written} how many writes each map took.
+   * tells {@code written} how many writes each map took. Services change no verdict, so they start
+   * no policy generation; their order keeps every slot a frontend counts in place before the count
+   * (backends, then slots, then frontends on the way in; the reverse on the way out).
    */
   private ApplyResult converge(MapContents want, BiConsumer<String, Integer> written) {
+    int serviceWrites = convergeServices(want, written);
     MapDiff<CidrPrefix, Long> h = MapDiff.between(hosts.contents(), want.hosts());
     MapDiff<CidrPrefix, Long> c = MapDiff.between(cidrs.contents(), want.cidrs());
     MapDiff<PolicyKey, PolicyValue> p = MapDiff.between(policy.contents(), want.policy());
@@ -221,7 +237,30 @@ public final class Datapath implements AutoCloseable {
       generation = bumpGeneration();
     }
     return new ApplyResult(
-        h.size(), c.size(), e.size(), p.size() + x.size(), Set.of(), generation, Duration.ZERO);
+        h.size(),
+        c.size(),
+        e.size(),
+        p.size() + x.size(),
+        serviceWrites,
+        Set.of(),
+        generation,
+        Duration.ZERO);
+  }
+
+  private int convergeServices(MapContents want, BiConsumer<String, Integer> written) {
+    MapDiff<Integer, BackendValue> b = MapDiff.between(backends.contents(), want.backends());
+    MapDiff<ServiceKey, ServiceValue> s = MapDiff.between(services.contents(), want.services());
+    Map<ServiceKey, ServiceValue> slots = new HashMap<>();
+    Map<ServiceKey, ServiceValue> frontends = new HashMap<>();
+    s.upserts().forEach((k, v) -> (k.slot() == 0 ? frontends : slots).put(k, v));
+    backends.apply(upsertsOnly(b));
+    services.apply(new MapDiff<>(slots, Set.of()));
+    services.apply(new MapDiff<>(frontends, Set.of()));
+    services.apply(deletesOnly(s));
+    backends.apply(deletesOnly(b));
+    written.accept(MapNames.SERVICES, s.size());
+    written.accept(MapNames.BACKENDS, b.size());
+    return s.size() + b.size();
   }
 
   /** Calls {@code listener} with the result of every apply that succeeded, on its thread. */
@@ -338,7 +377,9 @@ public final class Datapath implements AutoCloseable {
         MapNames.IPCACHE_LPM, cidrs.size(),
         MapNames.ENDPOINTS, endpoints.size(),
         MapNames.POLICY, policy.size(),
-        MapNames.POLICY_EXACT, policyExact.size());
+        MapNames.POLICY_EXACT, policyExact.size(),
+        MapNames.SERVICES, services.size(),
+        MapNames.BACKENDS, backends.size());
   }
 
   /** What both policy maps hold, as read back from the kernel at open and kept since. */

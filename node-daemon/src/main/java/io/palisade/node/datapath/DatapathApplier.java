@@ -3,6 +3,7 @@ package io.palisade.node.datapath;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeChanges;
+import io.palisade.pipeline.model.ServiceTable;
 import io.palisade.policy.identity.CidrPrefix;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,6 +30,7 @@ public final class DatapathApplier implements NodeStateApplier {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Map<CidrPrefix, Long> ipcache = new HashMap<>();
   private LocalState local = LocalState.EMPTY;
+  private ServiceTable services = ServiceTable.EMPTY;
   private DatapathState applied;
   private Optional<ApplyResult> lastResult = Optional.empty();
   private List<String> unbound = List.of();
@@ -72,6 +74,15 @@ public final class DatapathApplier implements NodeStateApplier {
     return published;
   }
 
+  /**
+   * Sets the Service frontends the pods' veths translate and writes what differs from the maps.
+   * Services are not part of the pipeline's node changes yet, so they come in here.
+   */
+  public synchronized void services(ServiceTable table) {
+    services = table;
+    apply();
+  }
+
   /** Binds again (an interface may have appeared) and writes what differs from the maps. */
   public synchronized void refresh() {
     apply();
@@ -100,7 +111,12 @@ public final class DatapathApplier implements NodeStateApplier {
     List<String> missing = new ArrayList<>();
     DatapathState want =
         DatapathState.bind(
-            ipcache, local.endpoints().values(), local.policies(), interfaces, missing);
+                DatapathState.withLocal(ipcache, local.ipcache()),
+                local.endpoints().values(),
+                local.policies(),
+                interfaces,
+                missing)
+            .withServices(services);
     unbound = List.copyOf(missing);
     if (want.equals(applied)) {
       appliedRevision = revision;

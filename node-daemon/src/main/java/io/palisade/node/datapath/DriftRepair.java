@@ -95,6 +95,8 @@ public final class DriftRepair implements AutoCloseable {
                 + r.endpointWrites()
                 + " ipcache="
                 + (r.ipcacheWrites() + r.cidrWrites())
+                + " services="
+                + r.serviceWrites()
                 + "); another writer changed the maps; generation="
                 + r.generation());
       } else if (asked) {

@@ -1,15 +1,21 @@
 package io.palisade.node.datapath;
 
+import io.palisade.node.maps.BackendValue;
 import io.palisade.node.maps.EndpointValue;
 import io.palisade.node.maps.Layouts;
 import io.palisade.node.maps.PolicyKey;
 import io.palisade.node.maps.PolicyValue;
+import io.palisade.node.maps.ServiceKey;
+import io.palisade.node.maps.ServiceValue;
 import io.palisade.pipeline.model.IdentityPolicy;
+import io.palisade.pipeline.model.ServiceBackend;
+import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 
@@ -18,19 +24,34 @@ import java.util.function.ToIntFunction;
  * hash and other prefixes to the LPM trie; each local identity's MapState becomes policy keys
  * behind that identity, exact-port keys in the policy hash and the others in the policy trie; an
  * endpoint whose identity has no policy enforces both directions (and so drops everything), which
- * is the safe reading of "no policy computed yet".
+ * is the safe reading of "no policy computed yet". Each service frontend is a slot-0 entry counting
+ * its backends and one slot per backend naming its id in the backends map.
  */
 public record MapContents(
     Map<CidrPrefix, Long> hosts,
     Map<CidrPrefix, Long> cidrs,
     Map<CidrPrefix, EndpointValue> endpoints,
     Map<PolicyKey, PolicyValue> policy,
-    Map<PolicyKey, PolicyValue> policyExact) {
+    Map<PolicyKey, PolicyValue> policyExact,
+    Map<ServiceKey, ServiceValue> services,
+    Map<Integer, BackendValue> backends) {
 
   /** The protocol/port prefix of a key that names one port of one protocol. */
   static final int EXACT_PREFIX = 24;
 
+  /** As {@link #of(DatapathState, ToIntFunction, ToIntFunction)}, backend ids counted from 1. */
   public static MapContents of(DatapathState desired, ToIntFunction<String> ifindexOf) {
+    return of(desired, ifindexOf, new BackendIds(Map.of())::idOf);
+  }
+
+  /**
+   * @param ifindexOf the index of a host interface
+   * @param backendIdOf the id a backend has in the backends map
+   */
+  public static MapContents of(
+      DatapathState desired,
+      ToIntFunction<String> ifindexOf,
+      ToIntFunction<BackendValue> backendIdOf) {
     Map<CidrPrefix, Long> hosts = new HashMap<>();
     Map<CidrPrefix, Long> cidrs = new HashMap<>();
     desired
@@ -66,7 +87,36 @@ public record MapContents(
             .put(new PolicyKey(p.identity(), k), PolicyValue.of(k, e.getValue(), k.direction()));
       }
     }
-    return new MapContents(hosts, cidrs, endpoints, policy, exact);
+    Map<ServiceKey, ServiceValue> services = new HashMap<>();
+    Map<Integer, BackendValue> backends = new HashMap<>();
+    desired
+        .services()
+        .services()
+        .forEach((frontend, list) -> addService(frontend, list, backendIdOf, services, backends));
+    return new MapContents(hosts, cidrs, endpoints, policy, exact, services, backends);
+  }
+
+  private static void addService(
+      ServiceFrontend frontend,
+      List<ServiceBackend> list,
+      ToIntFunction<BackendValue> backendIdOf,
+      Map<ServiceKey, ServiceValue> services,
+      Map<Integer, BackendValue> backends) {
+    ServiceKey key =
+        new ServiceKey(
+            DatapathState.prefix(frontend.address()),
+            frontend.port(),
+            frontend.protocol().number(),
+            0);
+    services.put(key, ServiceValue.frontend(list.size()));
+    for (int i = 0; i < list.size(); i++) {
+      ServiceBackend b = list.get(i);
+      BackendValue value = new BackendValue(DatapathState.prefix(b.address()), b.port());
+      int id = backendIdOf.applyAsInt(value);
+      backends.put(id, value);
+      services.put(
+          new ServiceKey(key.address(), key.port(), key.protocol(), i + 1), ServiceValue.slot(id));
+    }
   }
 
   /** Whether the datapath must look at the any-peer group of {@code direction} at all. */

@@ -11,17 +11,32 @@ public final class MapNames {
   public static final String POLICY = "pal_policy";
   public static final String POLICY_EXACT = "pal_policy_exact";
   public static final String CT = "pal_ct";
+  public static final String SERVICES = "pal_services";
+  public static final String BACKENDS = "pal_backends";
+  public static final String SVC_NAT = "pal_svc_nat";
   public static final String CONFIG = "pal_config";
   public static final String COUNTERS = "pal_verdicts";
   public static final String EVENTS = "pal_events";
 
   /** Every map, all pinned: state must survive the daemon. */
   public static final List<String> ALL =
-      List.of(IPCACHE, IPCACHE_LPM, ENDPOINTS, POLICY, POLICY_EXACT, CT, CONFIG, COUNTERS, EVENTS);
+      List.of(
+          IPCACHE,
+          IPCACHE_LPM,
+          ENDPOINTS,
+          POLICY,
+          POLICY_EXACT,
+          SERVICES,
+          BACKENDS,
+          CT,
+          SVC_NAT,
+          CONFIG,
+          COUNTERS,
+          EVENTS);
 
   /** The maps that hold the desired state, which apply and repair write. */
   public static final List<String> STATE =
-      List.of(IPCACHE, IPCACHE_LPM, ENDPOINTS, POLICY, POLICY_EXACT);
+      List.of(IPCACHE, IPCACHE_LPM, ENDPOINTS, POLICY, POLICY_EXACT, SERVICES, BACKENDS);
 
   /** The programs: tc ingress of the host veth (pod egress) and tc egress (pod ingress). */
   public static final String PROG_FROM_POD = "palisade_from_pod";

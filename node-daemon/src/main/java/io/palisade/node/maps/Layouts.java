@@ -43,6 +43,10 @@ public final class Layouts {
   public static final int ENDPOINTS_MAX = 4096;
   public static final int POLICY_MAX = 1 << 21;
   public static final int CT_MAX = 65536;
+  public static final int CT_SERVICE = 4;
+  public static final int SERVICES_MAX = 1 << 18;
+  public static final int BACKENDS_MAX = 1 << 18;
+  public static final int SVC_NAT_MAX = 2 * CT_MAX;
 
   /** The C name of every constant above, for the agreement test. */
   public static final Map<String, Long> CONSTANTS =
@@ -70,7 +74,11 @@ public final class Layouts {
           Map.entry("PAL_IPCACHE_MAX", (long) IPCACHE_MAX),
           Map.entry("PAL_ENDPOINTS_MAX", (long) ENDPOINTS_MAX),
           Map.entry("PAL_POLICY_MAX", (long) POLICY_MAX),
-          Map.entry("PAL_CT_MAX", (long) CT_MAX));
+          Map.entry("PAL_CT_MAX", (long) CT_MAX),
+          Map.entry("PAL_CT_SERVICE", (long) CT_SERVICE),
+          Map.entry("PAL_SERVICES_MAX", (long) SERVICES_MAX),
+          Map.entry("PAL_BACKENDS_MAX", (long) BACKENDS_MAX),
+          Map.entry("PAL_SVC_NAT_MAX", (long) SVC_NAT_MAX));
 
   /** Byte order of fields marked {@code __be16} in C. */
   public static final ValueLayout.OfShort BE16 =
@@ -154,6 +162,27 @@ public final class Layouts {
               u16("pad"))
           .withName("pal_ct_value");
 
+  public static final StructLayout SVC_KEY =
+      structLayout(
+              bytes(16, "addr"),
+              be16("dport"),
+              u8("protocol"),
+              u8("family"),
+              u16("slot"),
+              u16("pad"))
+          .withName("pal_svc_key");
+
+  public static final StructLayout SVC_VALUE =
+      structLayout(u32("backend_id"), u16("count"), u16("pad")).withName("pal_svc_value");
+
+  public static final StructLayout BACKEND_VALUE =
+      structLayout(bytes(16, "addr"), be16("port"), u8("family"), u8("pad"))
+          .withName("pal_backend_value");
+
+  public static final StructLayout SVC_NAT_VALUE =
+      structLayout(bytes(16, "addr"), be16("port"), u16("pad"), u32("backend_id"))
+          .withName("pal_svc_nat_value");
+
   public static final StructLayout CONFIG_VALUE =
       structLayout(u32("generation"), u32("flags")).withName("pal_config_value");
 
@@ -189,6 +218,10 @@ public final class Layouts {
           POLICY_VALUE,
           CT_KEY,
           CT_VALUE,
+          SVC_KEY,
+          SVC_VALUE,
+          BACKEND_VALUE,
+          SVC_NAT_VALUE,
           CONFIG_VALUE,
           COUNTER,
           EVENT);

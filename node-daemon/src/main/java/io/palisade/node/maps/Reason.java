@@ -21,7 +21,8 @@ public enum Reason {
   DROP_FRAGMENT(11, "PAL_DROP_FRAGMENT", "fragment", true),
   EVENTS_LOST(12, "PAL_EVENTS_LOST", "events_lost", false),
   FWD_CT_RELATED(13, "PAL_FWD_CT_RELATED", "ct_related", false),
-  DROP_PROXY_UNAVAILABLE(14, "PAL_DROP_PROXY_UNAVAILABLE", "proxy_unavailable", true);
+  DROP_PROXY_UNAVAILABLE(14, "PAL_DROP_PROXY_UNAVAILABLE", "proxy_unavailable", true),
+  DROP_NO_SERVICE_BACKEND(15, "PAL_DROP_NO_SERVICE_BACKEND", "no_service_backend", true);
 
   private final int slot;
   private final String cName;

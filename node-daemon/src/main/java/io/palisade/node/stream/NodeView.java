@@ -30,6 +30,10 @@ final class NodeView {
 
   // Never changed once a view is made: views share them.
   private final Map<String, Long> ipcache;
+
+  /** This node's own entries, which win over the shared ones (its addresses are the host). */
+  private final Map<String, Long> localIpcache;
+
   private final Map<String, Endpoint> endpoints;
   private final Map<Long, IdentityPolicy.Builder> policies;
 
@@ -40,11 +44,13 @@ final class NodeView {
 
   private NodeView(
       Map<String, Long> ipcache,
+      Map<String, Long> localIpcache,
       Map<String, Endpoint> endpoints,
       Map<Long, IdentityPolicy.Builder> policies,
       Map<CidrPrefix, Long> parsedIpcache,
       Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolved) {
     this.ipcache = ipcache;
+    this.localIpcache = localIpcache;
     this.endpoints = endpoints;
     this.policies = policies;
     this.parsedIpcache = parsedIpcache;
@@ -52,12 +58,14 @@ final class NodeView {
   }
 
   static NodeView empty() {
-    return new NodeView(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), null, new HashMap<>());
+    return new NodeView(
+        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), null, new HashMap<>());
   }
 
   static NodeView of(Snapshot s) {
     NodeView v = empty();
     s.getIpcacheList().forEach(e -> v.ipcache.put(e.getPrefix(), e.getIdentity()));
+    s.getLocalIpcacheList().forEach(e -> v.localIpcache.put(e.getPrefix(), e.getIdentity()));
     s.getEndpointsList().forEach(e -> v.endpoints.put(e.getId(), e));
     s.getPoliciesList().forEach(p -> v.policies.put(p.getIdentity(), p.toBuilder()));
     return v;
@@ -84,6 +92,14 @@ final class NodeView {
       }
       parsed = p == null ? null : Map.copyOf(p);
     }
+    Map<String, Long> local = localIpcache;
+    if (d.getLocalIpcacheDeletesCount() > 0 || d.getLocalIpcacheUpsertsCount() > 0) {
+      local = new TreeMap<>(localIpcache);
+      d.getLocalIpcacheDeletesList().forEach(local::remove);
+      for (IpcacheEntry e : d.getLocalIpcacheUpsertsList()) {
+        local.put(e.getPrefix(), e.getIdentity());
+      }
+    }
     Map<String, Endpoint> eps = endpoints;
     if (d.getEndpointDeletesCount() > 0 || d.getEndpointUpsertsCount() > 0) {
       eps = new TreeMap<>(endpoints);
@@ -106,7 +122,7 @@ final class NodeView {
         res.remove(c.getIdentity());
       }
     }
-    return new NodeView(ip, eps, pol, parsed, res);
+    return new NodeView(ip, local, eps, pol, parsed, res);
   }
 
   /** A policy with one change applied, as a new builder: the old one may be shared. */
@@ -131,6 +147,9 @@ final class NodeView {
             s.addIpcache(IpcacheEntry.newBuilder().setPrefix(prefix).setIdentity(id).build()));
     s.addAllEndpoints(endpoints.values());
     policies.values().forEach(b -> s.addPolicies(b.build()));
+    localIpcache.forEach(
+        (prefix, id) ->
+            s.addLocalIpcache(IpcacheEntry.newBuilder().setPrefix(prefix).setIdentity(id).build()));
     return s.build();
   }
 
@@ -155,6 +174,10 @@ final class NodeView {
           resolved.computeIfAbsent(b.getIdentity(), id -> NodeStateCodec.policy(b.build())));
     }
     return DatapathState.bind(
-        parsedIpcache, local, out, (e, address) -> vethOf.apply(address), unrouted);
+        DatapathState.withLocal(parsedIpcache, localIpcache),
+        local,
+        out,
+        (e, address) -> vethOf.apply(address),
+        unrouted);
   }
 }

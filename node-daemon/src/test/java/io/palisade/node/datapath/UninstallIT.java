@@ -90,7 +90,7 @@ class UninstallIT {
         assertThat(attached(node, p.hostVeth())).isTrue();
       }
       assertThat(dry)
-          .contains("would remove 9 pinned maps under " + node.pinRoot())
+          .contains("would remove " + MapNames.ALL.size() + " pinned maps under " + node.pinRoot())
           .contains("would remove " + stateFile)
           .contains("all of it stays until `palisade-node uninstall` runs on this node");
       assertThat(node.pinRoot().resolve(MapNames.POLICY)).exists();
@@ -105,7 +105,7 @@ class UninstallIT {
         assertThat(attached(node, p.hostVeth())).as(p.hostVeth()).isFalse();
       }
       assertThat(done)
-          .contains("removed 9 pinned maps under " + node.pinRoot())
+          .contains("removed " + MapNames.ALL.size() + " pinned maps under " + node.pinRoot())
           .contains("left in place: the clsact qdiscs");
       assertThat(node.pinRoot()).doesNotExist();
       assertThat(stateFile).doesNotExist();

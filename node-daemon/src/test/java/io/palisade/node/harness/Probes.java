@@ -35,6 +35,21 @@ public final class Probes {
     }
   }
 
+  /**
+   * Whether a TCP connection from {@code source}, one of {@code from}'s own addresses, to {@code
+   * address}:{@code port} is made and echoes: the datapath judges the source address.
+   */
+  public static boolean tcpFrom(
+      NetNs from, String source, String address, int port, Duration timeout) {
+    try (SocketChannel ch = from.call(SocketChannel::open)) {
+      ch.bind(new InetSocketAddress(source, 0));
+      ch.socket().connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
+      return echoes(ch, timeout);
+    } catch (IOException e) {
+      return verdict(e, "TCP " + source + " -> " + address + ":" + port + " from " + from.name());
+    }
+  }
+
   /** Whether an already open connection still carries data both ways. */
   public static boolean echoes(SocketChannel ch, Duration timeout) {
     try {

@@ -27,6 +27,7 @@ public final class Tools {
           "python3", new Tool("python3", List.of("--version")),
           "iptables-legacy", new Tool("iptables", List.of("--version")),
           "sh", new Tool("dash", List.of("-c", "true")),
+          "dnsmasq", new Tool("dnsmasq-base", List.of("--version")),
           "kill", new Tool("procps", List.of("-V")));
 
   private static final Map<String, Path> CHECKED = new ConcurrentHashMap<>();

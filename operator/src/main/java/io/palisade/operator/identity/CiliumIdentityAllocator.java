@@ -178,6 +178,11 @@ public final class CiliumIdentityAllocator implements IdentityAllocator {
   }
 
   @Override
+  public Identity allocateLocal(Labels labels) {
+    return local.allocateLocal(labels);
+  }
+
+  @Override
   public Optional<Identity> lookup(long id) {
     Identity i = byId.get(id);
     return i != null ? Optional.of(i) : local.lookup(id);

@@ -2,7 +2,9 @@ package io.palisade.operator.inventory;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -10,18 +12,25 @@ import io.palisade.crds.cilium.CiliumCIDRGroup;
 import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.pipeline.inventory.ClusterInventory;
+import io.palisade.pipeline.inventory.ClusterObjects;
 import io.palisade.pipeline.inventory.PodMapping;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
- * Informers that keep the inventory current: pods, namespaces, CIDR groups and the policy kinds.
- * They are the inventory's one writer; the policy reconcilers only read what the pipeline made of
- * each generation, validated once for both.
+ * Informers that keep the inventory current: pods, namespaces, nodes, Services, EndpointSlices,
+ * CIDR groups and the policy kinds. They are the inventory's one writer; the policy reconcilers
+ * only read what the pipeline made of each generation, validated once for both. A Node, Service or
+ * EndpointSlice that cannot be read is logged with every error at its field path and changes
+ * nothing: its last good version stays.
  */
 public final class ClusterWatch implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ClusterWatch.class);
 
   private static final long RESYNC_MILLIS = 0;
 
@@ -35,6 +44,11 @@ public final class ClusterWatch implements AutoCloseable {
     this.client = client;
     this.inventory = inventory;
     this.validation = validation;
+  }
+
+  /** Whether every informer has listed its objects once: the inventory is whole. */
+  public boolean synced() {
+    return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
   }
 
   public ClusterWatch start() {
@@ -57,6 +71,36 @@ public final class ClusterWatch implements AutoCloseable {
                 handler(
                     (Namespace n) -> inventory.putNamespace(PodMapping.namespace(n)),
                     n -> inventory.removeNamespace(n.getMetadata().getName())),
+                RESYNC_MILLIS));
+    informers.add(
+        client
+            .nodes()
+            .inform(
+                handler(
+                    (Node n) -> read(n, ClusterObjects::node).ifPresent(inventory::putNode),
+                    n -> inventory.removeNode(n.getMetadata().getName())),
+                RESYNC_MILLIS));
+    informers.add(
+        client
+            .services()
+            .inAnyNamespace()
+            .inform(
+                handler(
+                    (Service s) ->
+                        read(s, ClusterObjects::service).ifPresent(inventory::putService),
+                    s -> inventory.removeService(id(s))),
+                RESYNC_MILLIS));
+    informers.add(
+        client
+            .discovery()
+            .v1()
+            .endpointSlices()
+            .inAnyNamespace()
+            .inform(
+                handler(
+                    (EndpointSlice e) ->
+                        read(e, ClusterObjects::endpoints).ifPresent(inventory::putEndpoints),
+                    e -> inventory.removeEndpoints(id(e))),
                 RESYNC_MILLIS));
     informers.add(
         client
@@ -85,8 +129,22 @@ public final class ClusterWatch implements AutoCloseable {
     return this;
   }
 
-  private static String id(Pod p) {
-    return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+  private static String id(HasMetadata o) {
+    return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+  }
+
+  /** The object's record, or empty after logging every error: the last good one stays. */
+  private static <K extends HasMetadata, T> java.util.Optional<T> read(
+      K object, Function<K, ClusterObjects.Read<T>> reader) {
+    ClusterObjects.Read<T> r = reader.apply(object);
+    if (!r.errors().isEmpty()) {
+      LOG.warnf(
+          "%s %s is not taken, its last good version stays: %s",
+          object.getKind(),
+          object.getMetadata().getNamespace() == null ? object.getMetadata().getName() : id(object),
+          String.join("; ", r.errors().stream().map(Object::toString).toList()));
+    }
+    return r.value();
   }
 
   private <T extends HasMetadata> ResourceEventHandler<T> policyHandler() {

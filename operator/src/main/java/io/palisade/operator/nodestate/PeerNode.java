@@ -20,9 +20,15 @@ import javax.net.ssl.SSLSession;
  * The node a daemon's client certificate names (its subject CN), carried from the TLS session into
  * the call's context so the service can hold a hello to it.
  */
-final class PeerNode implements ServerInterceptor {
+public final class PeerNode implements ServerInterceptor {
 
   static final Context.Key<Optional<String>> NODE = Context.key("palisade-peer-node");
+
+  /** The CN of the current call's verified client certificate, if it showed one. */
+  public static Optional<String> current() {
+    Optional<String> node = NODE.get();
+    return node == null ? Optional.empty() : node;
+  }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(

@@ -7,13 +7,19 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.operator.xds.L7Applier;
+import io.palisade.operator.xds.XdsServer;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
+import io.palisade.policy.resolve.HostTraffic;
+import io.palisade.xds.Target;
+import io.palisade.xds.XdsPublisher;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The operator's parts as CDI beans; the parts themselves know nothing of CDI. */
 @ApplicationScoped
@@ -77,10 +83,32 @@ public class OperatorBeans {
     return new PolicyValidation();
   }
 
+  /** The nodes' L7 configs for their Envoy proxies, served over ADS by the runtime. */
+  @Produces
+  @Singleton
+  XdsPublisher xdsPublisher() {
+    return new XdsPublisher(new Target.Envoy(), XdsServer::peerNode);
+  }
+
   @Produces
   @Singleton
   Pipeline pipeline(
-      ClusterInventory inventory, CiliumIdentityAllocator allocator, NodeStateStore store) {
-    return new Pipeline(inventory, allocator, store);
+      ClusterInventory inventory,
+      CiliumIdentityAllocator allocator,
+      NodeStateStore store,
+      XdsPublisher xds,
+      @ConfigProperty(name = "palisade.host-traffic", defaultValue = "allowed")
+          String hostTraffic) {
+    return new Pipeline(
+        inventory,
+        allocator,
+        new L7Applier(store, xds),
+        HostTraffic.parse(hostTraffic)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "palisade.host-traffic: \""
+                            + hostTraffic
+                            + "\" is neither allowed nor policy")));
   }
 }

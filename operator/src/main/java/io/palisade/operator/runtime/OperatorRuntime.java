@@ -13,9 +13,11 @@ import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.nodestate.ServerTls;
+import io.palisade.operator.xds.XdsServer;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
+import io.palisade.xds.XdsPublisher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,6 +54,7 @@ public class OperatorRuntime {
   @Inject Leadership leadership;
   @Inject NodeStateConfig nodeState;
   @Inject MeterRegistry registry;
+  @Inject XdsPublisher xds;
 
   private static final Duration GC_PERIOD = Duration.ofSeconds(10);
   private static final Duration RETRY_DELAY = Duration.ofMillis(500);
@@ -76,6 +79,10 @@ public class OperatorRuntime {
   @ConfigProperty(name = "palisade.node-state.tls.certificate-validity", defaultValue = "P7D")
   Duration certificateValidity;
 
+  /** The ADS endpoint of the nodes' L7 proxies; it takes the node-state server's TLS. */
+  @ConfigProperty(name = "palisade.xds.port", defaultValue = "9871")
+  int xdsPort;
+
   @ConfigProperty(name = "palisade.runtime.enabled", defaultValue = "true")
   boolean enabled;
 
@@ -83,6 +90,7 @@ public class OperatorRuntime {
 
   private ClusterWatch watch;
   private NodeStateServer server;
+  private XdsServer xdsServer;
   private Thread loop;
   private IdentityGarbageCollector identityGc;
   private Function<String, Timer> pipelineRuns;
@@ -91,6 +99,8 @@ public class OperatorRuntime {
     if (!enabled) {
       return;
     }
+    // One security for both servers: the proxies of a node show the same certificates as its
+    // daemon, and are held to their node the same way.
     NodeStateSecurity security =
         nodeState.issues() ? NodeStateSecurity.mutualTls(issued()) : nodeState.security();
     try {
@@ -99,17 +109,45 @@ public class OperatorRuntime {
       throw new UncheckedIOException("cannot serve node state on port " + nodeState.port(), e);
     }
     bindMeters();
+    try {
+      xdsServer = XdsServer.start(new InetSocketAddress(xdsPort), xds, security);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve xDS on port " + xdsPort, e);
+    }
     identityGc = new IdentityGarbageCollector(identityGrace);
     watch = new ClusterWatch(client, inventory, validation).start();
     loop = Thread.ofPlatform().name("pipeline").daemon().start(this::pipelineLoop);
     LOG.infof(
-        "node-state server on port %d (%s), epoch %s",
-        server.port(), security.describe(), store.epoch());
+        "node-state server on port %d, xDS on port %d (%s), epoch %s",
+        server.port(), xdsServer.port(), security.describe(), store.epoch());
   }
 
   /** The node-state server's port (a free one in tests). */
   public int nodeStatePort() {
     return server.port();
+  }
+
+  /**
+   * Ready to publish: the node-state server listens and every informer has listed the cluster once
+   * (before that, a node would be sent a state built from part of the cluster). With the runtime
+   * disabled there is nothing to wait for.
+   */
+  public Optional<String> notReady() {
+    if (!enabled) {
+      return Optional.empty();
+    }
+    if (server == null) {
+      return Optional.of("the node-state server is not listening yet");
+    }
+    if (watch == null || !watch.synced()) {
+      return Optional.of("the informers have not listed the cluster yet");
+    }
+    return Optional.empty();
+  }
+
+  /** The pipeline loop runs (it is restarted by nothing but a restart of the process). */
+  public boolean alive() {
+    return !enabled || (loop != null && loop.isAlive());
   }
 
   /** Streams, acks and nacks, identities, and the pipeline's runs (timed in its loop). */
@@ -198,6 +236,9 @@ public class OperatorRuntime {
     }
     if (server != null) {
       server.close();
+    }
+    if (xdsServer != null) {
+      xdsServer.close();
     }
     if (issuer != null) {
       issuer.close();

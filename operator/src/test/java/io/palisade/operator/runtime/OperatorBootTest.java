@@ -162,6 +162,26 @@ class OperatorBootTest {
     assertThat(after.find("jvm_memory_used_bytes", Map.of())).isNotEmpty();
   }
 
+  @Test
+  void theProbesAnswerOnceTheInventoryIsWhole() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("q/health/ready").statusCode() == 200);
+    HttpResponse<String> ready = get("q/health/ready");
+    assertThat(ready.body())
+        .contains("\"palisade-pipeline\"")
+        .contains("inventory synced, node state served");
+    HttpResponse<String> live = get("q/health/live");
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(live.body()).contains("\"palisade-pipeline-loop\"").contains("\"UP\"");
+    assertThat(get("q/health/started").statusCode()).isEqualTo(200);
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(http + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
   private PrometheusText scrape() throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()

@@ -2,7 +2,10 @@ package io.palisade.pipeline.inventory;
 
 import io.palisade.crds.cilium.CiliumCIDRGroup;
 import io.palisade.pipeline.model.ClusterSnapshot;
+import io.palisade.pipeline.model.NodeInfo;
 import io.palisade.pipeline.model.PolicyRef;
+import io.palisade.pipeline.model.ServiceEndpoints;
+import io.palisade.pipeline.model.ServiceInfo;
 import io.palisade.pipeline.model.Workload;
 import io.palisade.policy.cluster.Namespace;
 import io.palisade.policy.rules.PolicyRule;
@@ -19,13 +22,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The objects the pipeline works from, as their one writer last saw them (the operator's informers,
- * or standalone mode's files and Git): namespaces, workloads, CIDR groups, and every policy
- * generation with its validation. Each change bumps a version and marks its key, so the pipeline
- * takes only what changed since it last looked. Thread-safe: the writer and the pipeline's thread
- * meet here.
+ * or standalone mode's files and Git): namespaces, workloads, nodes, Services and their
+ * EndpointSlices, CIDR groups, and every policy generation with its validation. Each change bumps a
+ * version and marks its key, so the pipeline takes only what changed since it last looked.
+ * Thread-safe: the writer and the pipeline's thread meet here.
  *
  * <p>A policy whose new generation is invalid keeps its last valid generation in force: a typo in
  * an update must not open what the policy closed.
@@ -43,12 +47,23 @@ public final class ClusterInventory {
       long version,
       Map<String, Optional<Namespace>> namespaces,
       Map<String, Optional<Workload>> workloads,
-      Map<PolicyRef, Optional<PolicyValidation.Checked>> policies) {
+      Map<PolicyRef, Optional<PolicyValidation.Checked>> policies,
+      Map<String, Optional<NodeInfo>> nodes,
+      Optional<Set<String>> apiServer) {
 
     public boolean isEmpty() {
-      return namespaces.isEmpty() && workloads.isEmpty() && policies.isEmpty();
+      return namespaces.isEmpty()
+          && workloads.isEmpty()
+          && policies.isEmpty()
+          && nodes.isEmpty()
+          && apiServer.isEmpty();
     }
   }
+
+  /** The Service whose endpoints are the API server's: {@code default/kubernetes}. */
+  public static final String API_SERVER_NAMESPACE = "default";
+
+  public static final String API_SERVER_SERVICE = "kubernetes";
 
   private final Map<String, Namespace> namespaces = new HashMap<>();
   private final Map<String, Workload> workloads = new HashMap<>();
@@ -58,6 +73,12 @@ public final class ClusterInventory {
   private final Set<String> dirtyWorkloads = new LinkedHashSet<>();
   private final Set<PolicyRef> dirtyPolicies = new LinkedHashSet<>();
   private final Map<String, CiliumCIDRGroup> cidrGroups = new TreeMap<>();
+  private final Map<String, NodeInfo> nodes = new HashMap<>();
+  private final Set<String> dirtyNodes = new LinkedHashSet<>();
+  private final Map<String, ServiceInfo> services = new TreeMap<>();
+  private final Map<String, ServiceEndpoints> slices = new TreeMap<>();
+  private Set<String> apiServer = Set.of();
+  private boolean apiServerDirty;
 
   /** The policies in force whose rules name CIDR groups, translated again when a group changes. */
   private final Set<PolicyRef> groupUsers = new HashSet<>();
@@ -82,6 +103,83 @@ public final class ClusterInventory {
 
   public synchronized boolean removeWorkload(String id) {
     return changed(workloads.remove(id) != null, dirtyWorkloads, id);
+  }
+
+  public synchronized boolean putNode(NodeInfo node) {
+    return changed(!Objects.equals(nodes.put(node.name(), node), node), dirtyNodes, node.name());
+  }
+
+  public synchronized boolean removeNode(String name) {
+    return changed(nodes.remove(name) != null, dirtyNodes, name);
+  }
+
+  /** Every node, by name. */
+  public synchronized Map<String, NodeInfo> nodes() {
+    return Map.copyOf(nodes);
+  }
+
+  /**
+   * Records a Service. Services and their slices are kept for the datapath's service translation;
+   * nothing in the desired state follows from them yet, so they bump no version.
+   */
+  public synchronized void putService(ServiceInfo service) {
+    services.put(service.id(), service);
+  }
+
+  public synchronized void removeService(String id) {
+    services.remove(id);
+  }
+
+  /** Every Service, by {@code namespace/name}, sorted. */
+  public synchronized Map<String, ServiceInfo> services() {
+    return Map.copyOf(services);
+  }
+
+  /**
+   * Records an EndpointSlice. The slices of {@code default/kubernetes} list the API server's
+   * addresses, which carry the {@code kube-apiserver} identity: a change of them is marked.
+   */
+  public synchronized boolean putEndpoints(ServiceEndpoints slice) {
+    slices.put(slice.id(), slice);
+    return apiServerChanged();
+  }
+
+  public synchronized boolean removeEndpoints(String id) {
+    slices.remove(id);
+    return apiServerChanged();
+  }
+
+  /** Every EndpointSlice, by {@code namespace/name}, sorted. */
+  public synchronized Map<String, ServiceEndpoints> endpointSlices() {
+    return Map.copyOf(slices);
+  }
+
+  /** The slices of the Service {@code namespace/name}. */
+  public synchronized List<ServiceEndpoints> endpointsOf(String namespace, String service) {
+    return slices.values().stream().filter(s -> s.serves(namespace, service)).toList();
+  }
+
+  /**
+   * The API server's addresses: every address the slices of {@code default/kubernetes} list,
+   * whatever their conditions, since an API server that is not ready is still the API server.
+   */
+  public synchronized Set<String> apiServer() {
+    return apiServer;
+  }
+
+  private boolean apiServerChanged() {
+    Set<String> next = new TreeSet<>();
+    for (ServiceEndpoints s : slices.values()) {
+      if (s.serves(API_SERVER_NAMESPACE, API_SERVER_SERVICE)) {
+        s.endpoints().forEach(e -> next.addAll(e.addresses()));
+      }
+    }
+    if (next.equals(apiServer)) {
+      return false;
+    }
+    apiServer = Set.copyOf(next);
+    apiServerDirty = true;
+    return changed(true);
   }
 
   /**
@@ -186,10 +284,15 @@ public final class ClusterInventory {
     Map<PolicyRef, Optional<PolicyValidation.Checked>> ps = new LinkedHashMap<>();
     dirtyPolicies.forEach(
         p -> ps.put(p, Optional.ofNullable(inForce.get(p)).map(this::translated)));
+    Map<String, Optional<NodeInfo>> nd = new LinkedHashMap<>();
+    dirtyNodes.forEach(n -> nd.put(n, Optional.ofNullable(nodes.get(n))));
+    Optional<Set<String>> api = apiServerDirty ? Optional.of(apiServer) : Optional.empty();
     dirtyNamespaces.clear();
     dirtyWorkloads.clear();
     dirtyPolicies.clear();
-    return new Changes(version, ns, ws, ps);
+    dirtyNodes.clear();
+    apiServerDirty = false;
+    return new Changes(version, ns, ws, ps, nd, api);
   }
 
   /** Marks keys again whose changes could not be taken, so that the next drain has them. */
@@ -197,6 +300,8 @@ public final class ClusterInventory {
     dirtyNamespaces.addAll(changes.namespaces().keySet());
     dirtyWorkloads.addAll(changes.workloads().keySet());
     dirtyPolicies.addAll(changes.policies().keySet());
+    dirtyNodes.addAll(changes.nodes().keySet());
+    apiServerDirty |= changes.apiServer().isPresent();
     version++;
     notifyAll();
   }

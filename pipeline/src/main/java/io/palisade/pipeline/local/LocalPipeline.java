@@ -6,6 +6,7 @@ import io.palisade.pipeline.RemovalBudget;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.policy.cluster.Cluster;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
+import io.palisade.policy.resolve.HostTraffic;
 import java.util.Optional;
 
 /**
@@ -29,9 +30,22 @@ public final class LocalPipeline {
    * @param budget how much of the policies one snapshot may remove
    */
   public LocalPipeline(String node, NodeStateApplier applier, RemovalBudget budget) {
+    this(node, applier, budget, HostTraffic.ALLOWED, Optional.empty());
+  }
+
+  /**
+   * @param hostTraffic whether the host reaches its pods whatever their ingress policy
+   * @param nodeObject the cluster file's Node that is this machine; empty: the file's only Node
+   */
+  public LocalPipeline(
+      String node,
+      NodeStateApplier applier,
+      RemovalBudget budget,
+      HostTraffic hostTraffic,
+      Optional<String> nodeObject) {
     this.policies = new SnapshotIntake(inventory, budget);
-    this.cluster = new ClusterIntake(inventory, node);
-    this.pipeline = new Pipeline(inventory, allocator, applier);
+    this.cluster = new ClusterIntake(inventory, node, nodeObject);
+    this.pipeline = new Pipeline(inventory, allocator, applier, hostTraffic);
   }
 
   /** Takes a snapshot of the policies, or refuses it whole (see {@link SnapshotIntake}). */
@@ -40,6 +54,15 @@ public final class LocalPipeline {
   }
 
   public void accept(Cluster next) {
+    cluster.accept(ClusterFile.Contents.of(next));
+  }
+
+  /**
+   * Takes a cluster file's contents, or nothing of them.
+   *
+   * @throws IllegalArgumentException when the file does not say which Node this machine is
+   */
+  public void accept(ClusterFile.Contents next) {
     cluster.accept(next);
   }
 

@@ -7,7 +7,9 @@ import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.Identity;
 import io.palisade.policy.identity.IdentityAllocator;
 import io.palisade.policy.identity.IpBlockLabels;
+import io.palisade.policy.identity.ReservedAddresses;
 import io.palisade.policy.identity.ReservedIdentity;
+import io.palisade.policy.resolve.HostTraffic;
 import io.palisade.policy.resolve.NamedPort;
 import io.palisade.policy.resolve.PolicyEngine;
 import io.palisade.policy.rules.PolicyRule;
@@ -18,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -52,7 +55,7 @@ public final class LiveDesiredState {
   }
 
   private final IdentityAllocator allocator;
-  private final PolicyEngine engine = new PolicyEngine(List.of());
+  private final PolicyEngine engine;
   private final Map<String, Namespace> namespaces = new HashMap<>();
   private final Map<String, Set<String>> workloadsByNamespace = new HashMap<>();
   private final Map<String, Placed> workloads = new HashMap<>();
@@ -81,8 +84,30 @@ public final class LiveDesiredState {
   private final Set<String> dirtyPrefixes = new HashSet<>();
   private final Set<Long> dirtySubjects = new HashSet<>();
 
+  /** The nodes' addresses by node name, and the API server's: the reserved identities' places. */
+  private final Map<String, Set<String>> nodeAddresses = new HashMap<>();
+
+  private Set<String> apiServer = Set.of();
+
+  /**
+   * Node and API server addresses as every node sees the others': {@code remote-node} and so on.
+   */
+  private Map<String, Long> reservedIpcache = Map.of();
+
+  /** Per node, its own addresses as it sees them: the {@code host}. */
+  private Map<String, Map<String, Long>> hostIpcache = Map.of();
+
+  /** The node-local identities those addresses took (a host serving the API, an outside API). */
+  private Map<Long, Identity> reservedLocal = Map.of();
+
+  /** The host reaches its pods whatever their ingress policy, as Cilium's default. */
   public LiveDesiredState(IdentityAllocator allocator) {
+    this(allocator, HostTraffic.ALLOWED);
+  }
+
+  public LiveDesiredState(IdentityAllocator allocator, HostTraffic hostTraffic) {
     this.allocator = allocator;
+    this.engine = new PolicyEngine(List.of(), hostTraffic);
     for (ReservedIdentity r : ReservedIdentity.values()) {
       engine.upsertIdentity(r.identity(), List.of());
     }
@@ -232,6 +257,87 @@ public final class LiveDesiredState {
     dirtyNodes.add(node);
   }
 
+  public void putNode(NodeInfo node) {
+    Set<String> next = Set.copyOf(node.addresses());
+    if (!next.equals(nodeAddresses.put(node.name(), next))) {
+      placeReservedAddresses();
+    }
+  }
+
+  public void removeNode(String name) {
+    if (nodeAddresses.remove(name) != null) {
+      placeReservedAddresses();
+    }
+  }
+
+  /** The API server's addresses: the endpoints of {@code default/kubernetes}. */
+  public void putApiServer(Set<String> addresses) {
+    if (!addresses.equals(apiServer)) {
+      apiServer = Set.copyOf(addresses);
+      placeReservedAddresses();
+    }
+  }
+
+  /**
+   * Gives every node and API server address its identity again, as the others see it (shared) and
+   * as its own node sees it (that node's entries), and marks what moved. A node's or the API
+   * server's change can move any of them (an address that becomes the API server's changes identity
+   * on every node), and there are a few per node, so all are computed and compared.
+   */
+  private void placeReservedAddresses() {
+    ReservedAddresses places = new ReservedAddresses(nodeAddresses, apiServer);
+    Map<Long, Identity> locals = new HashMap<>();
+    Map<String, Long> shared = new HashMap<>();
+    for (String prefix : places.prefixes()) {
+      shared.put(prefix, place(places, prefix, Optional.empty(), locals));
+    }
+    Map<String, Map<String, Long>> own = new HashMap<>();
+    for (String node : places.nodes().keySet()) {
+      Map<String, Long> entries = new HashMap<>();
+      for (String prefix : places.of(node)) {
+        entries.put(prefix, place(places, prefix, Optional.of(node), locals));
+      }
+      own.put(node, Map.copyOf(entries));
+    }
+    // Every identity is allocated above; from here on nothing can fail half done.
+    for (Identity id : locals.values()) {
+      if (!reservedLocal.containsKey(id.id())) {
+        dirtySubjects.addAll(engine.upsertIdentity(id, List.of()));
+      }
+    }
+    for (long id : reservedLocal.keySet()) {
+      if (!locals.containsKey(id)) {
+        dirtySubjects.addAll(engine.removeIdentity(id));
+      }
+    }
+    Set<String> prefixes = new HashSet<>(shared.keySet());
+    prefixes.addAll(reservedIpcache.keySet());
+    for (String p : prefixes) {
+      if (!java.util.Objects.equals(shared.get(p), reservedIpcache.get(p))) {
+        dirtyPrefixes.add(p);
+      }
+    }
+    Set<String> hosts = new HashSet<>(own.keySet());
+    hosts.addAll(hostIpcache.keySet());
+    for (String node : hosts) {
+      if (!own.getOrDefault(node, Map.of()).equals(hostIpcache.getOrDefault(node, Map.of()))) {
+        dirtyNodes.add(node);
+      }
+    }
+    reservedIpcache = Map.copyOf(shared);
+    hostIpcache = Map.copyOf(own);
+    reservedLocal = Map.copyOf(locals);
+  }
+
+  private long place(
+      ReservedAddresses places, String prefix, Optional<String> node, Map<Long, Identity> locals) {
+    Identity id = ReservedAddresses.identity(places.labels(prefix, node).orElseThrow(), allocator);
+    if (!id.isReserved()) {
+      locals.put(id.id(), id);
+    }
+    return id.id();
+  }
+
   /**
    * Puts a policy's rules in force in place of its previous ones. When that adds or drops a prefix
    * that some ipBlock names, the pods with an address in it are placed again, under their new
@@ -366,13 +472,17 @@ public final class LiveDesiredState {
     return new NodeChanges(false, upserts, deletes, changedNodes);
   }
 
-  /** A pod's address wins over a policy CIDR of the same host prefix. */
+  /**
+   * A pod's address wins over a node's or the API server's, which wins over a policy CIDR of the
+   * same host prefix.
+   */
   private Long ipcacheEntry(String prefix) {
     TreeMap<String, Long> owners = podPrefixes.get(prefix);
     if (owners != null) {
       return owners.lastEntry().getValue();
     }
-    return cidrIpcache.get(prefix);
+    Long reserved = reservedIpcache.get(prefix);
+    return reserved != null ? reserved : cidrIpcache.get(prefix);
   }
 
   private LocalState localState(String node) {
@@ -394,7 +504,7 @@ public final class LiveDesiredState {
               policy.enforces(Direction.INGRESS),
               policy.enforces(Direction.EGRESS)));
     }
-    return new LocalState(endpoints, policies);
+    return new LocalState(endpoints, policies, hostIpcache.getOrDefault(node, Map.of()));
   }
 
   private IdentityPolicy policyOf(long identity) {

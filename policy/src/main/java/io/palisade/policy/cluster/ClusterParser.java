@@ -17,12 +17,27 @@ import java.util.TreeMap;
 
 /**
  * Reads a cluster inventory: multi-document YAML of Kubernetes Namespace and Pod objects (also
- * inside a {@code List}). Other kinds are ignored; a malformed Namespace or Pod is an error.
+ * inside a {@code List}), as {@code kubectl get -o yaml} prints them. Node, Service and
+ * EndpointSlice objects are handed on unread, each with where it stands, for the pipeline to read;
+ * other kinds are ignored; a malformed Namespace or Pod is an error.
  */
 public final class ClusterParser {
 
-  /** The cluster, or every problem found in the inventory. */
-  public record Result(Cluster cluster, List<FieldError> errors) {}
+  /** The kinds handed on as they are: the pipeline reads them. */
+  public static final Set<String> OTHER_KINDS = Set.of("Node", "Service", "EndpointSlice");
+
+  /**
+   * An object of one of {@link #OTHER_KINDS}, and where it stands ({@code document 2 items[0]}).
+   */
+  public record RawObject(String where, String kind, JsonNode object) {}
+
+  /** The cluster and the objects handed on, or every problem found in the inventory. */
+  public record Result(Cluster cluster, List<RawObject> objects, List<FieldError> errors) {
+
+    public Result(Cluster cluster, List<FieldError> errors) {
+      this(cluster, List.of(), errors);
+    }
+  }
 
   private final YamlDocuments yaml = new YamlDocuments();
 
@@ -37,27 +52,37 @@ public final class ClusterParser {
   public Result parse(String text) {
     List<Namespace> namespaces = new ArrayList<>();
     List<Pod> pods = new ArrayList<>();
+    List<RawObject> objects = new ArrayList<>();
     List<FieldError> errors = new ArrayList<>();
     YamlDocuments.Split split = yaml.split(text);
     int index = 0;
     for (JsonNode doc : split.documents()) {
-      collect(doc, "document " + index++, namespaces, pods, errors);
+      collect(doc, "document " + index++, namespaces, pods, objects, errors);
     }
     split.problem().ifPresent(p -> errors.add(new FieldError("", p)));
-    return new Result(new Cluster(namespaces, pods), errors);
+    return new Result(new Cluster(namespaces, pods), objects, errors);
   }
 
   private void collect(
-      JsonNode doc, String where, List<Namespace> ns, List<Pod> pods, List<FieldError> errors) {
+      JsonNode doc,
+      String where,
+      List<Namespace> ns,
+      List<Pod> pods,
+      List<RawObject> objects,
+      List<FieldError> errors) {
     if (doc == null || doc.isNull() || doc.isMissingNode()) {
       return;
     }
     String kind = doc.path("kind").asText("");
+    if (OTHER_KINDS.contains(kind)) {
+      objects.add(new RawObject(where, kind, doc));
+      return;
+    }
     switch (kind) {
-      case "List", "NamespaceList", "PodList" -> {
+      case "List", "NamespaceList", "PodList", "NodeList", "ServiceList", "EndpointSliceList" -> {
         int i = 0;
         for (JsonNode item : doc.path("items")) {
-          collect(item, where + " items[" + i++ + "]", ns, pods, errors);
+          collect(item, where + " items[" + i++ + "]", ns, pods, objects, errors);
         }
       }
       case "Namespace" ->

@@ -7,13 +7,16 @@ import io.palisade.policy.cluster.SecurityLabels;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.Identity;
 import io.palisade.policy.identity.IdentityAllocator;
+import io.palisade.policy.identity.ReservedAddresses;
 import io.palisade.policy.identity.ReservedIdentity;
+import io.palisade.policy.labels.Labels;
 import io.palisade.policy.mapstate.MapStateMatch;
 import io.palisade.policy.mapstate.Verdict;
 import io.palisade.policy.reference.DirectionVerdict;
 import io.palisade.policy.reference.Peer;
 import io.palisade.policy.reference.ReferenceEvaluator;
 import io.palisade.policy.resolve.EndpointPolicy;
+import io.palisade.policy.resolve.HostTraffic;
 import io.palisade.policy.resolve.NamedPort;
 import io.palisade.policy.resolve.PolicyEngine;
 import io.palisade.policy.rules.PolicyRule;
@@ -28,8 +31,10 @@ import java.util.TreeMap;
 
 /**
  * Policies applied to a cluster: every pod gets the identity of its security labels (its ipBlock
- * memberships included), every CIDR a policy names gets a local identity, and flows are decided by
- * the engine's MapState (what the datapath does) or explained by the reference evaluator.
+ * memberships included), every CIDR a policy names gets a local identity, the nodes' and the API
+ * server's addresses get their reserved identities as the local node (the pods' node) sees them,
+ * and flows are decided by the engine's MapState (what the datapath does) or explained by the
+ * reference evaluator.
  */
 public final class ClusterPolicy {
 
@@ -40,9 +45,27 @@ public final class ClusterPolicy {
   private final TreeMap<CidrPrefix, Identity> cidrIdentities = new TreeMap<>();
   private final Map<String, Identity> byAddress = new HashMap<>();
 
+  /** The node and API server addresses, by host prefix, with their identities. */
+  private final Map<String, Identity> reservedAddresses = new TreeMap<>();
+
+  /** No node or API server addresses known; the host reaches its pods, as by default. */
   public ClusterPolicy(Cluster cluster, List<PolicyRule> rules, IdentityAllocator allocator) {
+    this(cluster, rules, allocator, ReservedAddresses.NONE, Optional.empty(), HostTraffic.ALLOWED);
+  }
+
+  /**
+   * @param addresses the nodes' and the API server's addresses
+   * @param localNode the node the pods run on, whose addresses are the {@code host}
+   */
+  public ClusterPolicy(
+      Cluster cluster,
+      List<PolicyRule> rules,
+      IdentityAllocator allocator,
+      ReservedAddresses addresses,
+      Optional<String> localNode,
+      HostTraffic hostTraffic) {
     this.cluster = cluster;
-    this.engine = new PolicyEngine(rules);
+    this.engine = new PolicyEngine(rules, hostTraffic);
     Set<CidrPrefix> ipBlocks = PolicyRule.ipBlockPrefixesOf(rules);
     Map<Long, Set<NamedPort>> ports = new HashMap<>();
     for (Pod pod : cluster.pods()) {
@@ -54,6 +77,12 @@ public final class ClusterPolicy {
     }
     for (ReservedIdentity r : ReservedIdentity.values()) {
       engine.upsertIdentity(r.identity(), List.of());
+    }
+    for (String prefix : addresses.prefixes()) {
+      Labels labels = addresses.labels(prefix, localNode).orElseThrow();
+      Identity id = ReservedAddresses.identity(labels, allocator);
+      reservedAddresses.put(prefix, id);
+      engine.upsertIdentity(id, List.of());
     }
     for (CidrPrefix prefix : PolicyRule.prefixesOf(rules)) {
       Identity id = allocator.allocateCidr(prefix);
@@ -98,8 +127,15 @@ public final class ClusterPolicy {
     return Optional.of(new FlowEndpoint(address, addressIdentity(bytes.get()), Optional.empty()));
   }
 
-  /** An outside address's identity: its most specific policy CIDR, or the world. */
+  /**
+   * An address's identity when it is no pod's: a node's or the API server's reserved identity, else
+   * its most specific policy CIDR, or the world.
+   */
   public Identity addressIdentity(byte[] address) {
+    Identity reserved = reservedAddresses.get(CidrPrefix.host(address).toString());
+    if (reserved != null) {
+      return reserved;
+    }
     Identity best = null;
     int bestLength = -1;
     for (Map.Entry<CidrPrefix, Identity> e : cidrIdentities.entrySet()) {

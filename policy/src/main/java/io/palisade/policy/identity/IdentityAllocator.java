@@ -15,6 +15,13 @@ public interface IdentityAllocator {
   /** The node-local identity of a CIDR, allocating one if the prefix is new. */
   Identity allocateCidr(CidrPrefix prefix);
 
+  /**
+   * The node-local identity of a set of reserved and CIDR labels that no reserved identity has (the
+   * local node that also serves the API, an API server outside the cluster), allocating one if the
+   * set is new. A set that is a reserved identity's gets that identity.
+   */
+  Identity allocateLocal(Labels labels);
+
   /** The identity with this number, if allocated. */
   Optional<Identity> lookup(long id);
 

@@ -54,10 +54,14 @@ public final class InMemoryIdentityAllocator implements IdentityAllocator {
     if (prefix.length() == 0) {
       return ReservedIdentity.world(prefix.isIpv4()).identity();
     }
-    Labels labels =
+    return allocateLocal(
         Labels.of(
             new Label(Label.CIDR, prefix.labelKey(), ""),
-            Label.reserved(ReservedIdentity.world(prefix.isIpv4()).labelName()));
+            Label.reserved(ReservedIdentity.world(prefix.isIpv4()).labelName())));
+  }
+
+  @Override
+  public synchronized Identity allocateLocal(Labels labels) {
     Identity existing = byLabels.get(labels);
     if (existing != null) {
       return existing;

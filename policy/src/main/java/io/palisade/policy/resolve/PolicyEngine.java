@@ -2,6 +2,8 @@ package io.palisade.policy.resolve;
 
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.Identity;
+import io.palisade.policy.identity.ReservedIdentity;
+import io.palisade.policy.labels.Label;
 import io.palisade.policy.mapstate.MapState;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
@@ -9,6 +11,7 @@ import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.rules.PortMatch;
 import io.palisade.policy.rules.RuleSection;
 import io.palisade.policy.selector.IdentitySelector;
+import io.palisade.policy.selector.LabelSelectorMatcher;
 import io.palisade.policy.selector.SelectorCache;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,8 +61,29 @@ public final class PolicyEngine {
   private final Set<Long> namedPortPeerSubjects = new HashSet<>();
   private final Set<Long> anyPeerNamedPortSubjects = new HashSet<>();
 
+  private final HostTraffic hostTraffic;
+
+  /** Every identity of the local node (labelled {@code reserved:host}): a live selection. */
+  private final IdentitySelector hostSelector =
+      LabelSelectorMatcher.matchingLabel(Label.reserved(ReservedIdentity.HOST.labelName()));
+
+  private final Set<Long> hosts;
+
+  /**
+   * An engine of the rules alone: the host is a peer like any other ({@link HostTraffic#POLICY}).
+   */
   public PolicyEngine(List<PolicyRule> rules) {
+    this(rules, HostTraffic.POLICY);
+  }
+
+  public PolicyEngine(List<PolicyRule> rules, HostTraffic hostTraffic) {
+    this.hostTraffic = hostTraffic;
+    this.hosts = cache.register(hostSelector);
     rules.forEach(this::index);
+  }
+
+  public HostTraffic hostTraffic() {
+    return hostTraffic;
   }
 
   /** The rules in force, in the order they were added. */
@@ -219,6 +243,9 @@ public final class PolicyEngine {
     if (portsChanged) {
       rebuild.addAll(namedPortPeerSubjects);
     }
+    if (hostTraffic == HostTraffic.ALLOWED && changed.contains(hostSelector)) {
+      rebuild.addAll(policies.keySet()); // The host's allow is in every default-deny ingress.
+    }
     Map<Long, List<RuleSection>> selecting = sectionsSelecting(peer);
     rebuild.addAll(selecting.keySet());
     for (long subject : rebuild) {
@@ -272,7 +299,20 @@ public final class PolicyEngine {
     for (RuleSection section : sections) {
       addEntries(ms, subject, section, sr.defaultDenies(section.direction()), List.of(peer));
     }
+    if (hosts.contains(peer) && allowsHost(subject, sr)) {
+      ms.insert(MapStateKey.allPorts(Direction.INGRESS, peer), MapStateEntry.ALLOW);
+    }
     return ms;
+  }
+
+  /**
+   * Whether the host's traffic into {@code subject} is allowed beside its rules: Cilium's
+   * allow-localhost rule, added where ingress is default-deny (elsewhere everything is allowed).
+   */
+  private boolean allowsHost(long subject, SubjectRules sr) {
+    return hostTraffic == HostTraffic.ALLOWED
+        && sr.defaultDenies(Direction.INGRESS)
+        && !hosts.contains(subject);
   }
 
   /** The policy of {@code subject}, computed on first request and kept current after. */
@@ -349,6 +389,13 @@ public final class PolicyEngine {
       }
       for (RuleSection section : sr.sections(d)) {
         addSection(ms, subject, section, defaultDeny, onlyPeer);
+      }
+    }
+    if (allowsHost(subject, sr)) {
+      for (long host : hosts) {
+        if (onlyPeer == null || onlyPeer == host) {
+          ms.insert(MapStateKey.allPorts(Direction.INGRESS, host), MapStateEntry.ALLOW);
+        }
       }
     }
     return ms;

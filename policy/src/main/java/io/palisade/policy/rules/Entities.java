@@ -60,14 +60,24 @@ public final class Entities {
 
   /**
    * Whether Palisade can place every member of the entity: {@code all}, the world entities and
-   * {@code none}. The others are reserved identities (the host, other nodes, the API server, health
-   * endpoints, Cilium's ingress proxy, pods not yet or not at all managed) whose addresses the
-   * inventory does not carry, so they select nothing here, and {@code cluster} selects only the
-   * pods of it. A peer that selects less is harmless in an allow rule and a hole in a deny rule.
+   * {@code none}. {@code host}, {@code remote-node} and {@code kube-apiserver} select the addresses
+   * that Node objects and the API server's EndpointSlice list ({@link #placedByObjects}), which
+   * need not be all their traffic comes from; the others are reserved identities (health endpoints,
+   * Cilium's ingress proxy, pods not yet or not at all managed) that have no addresses here, and
+   * {@code cluster} selects the pods and the node addresses of it. A peer that selects less is
+   * harmless in an allow rule and a hole in a deny rule.
    */
   public static boolean placed(String entity) {
     return switch (entity.toLowerCase(Locale.ROOT)) {
       case "all", "world", "world-ipv4", "world-ipv6", "none" -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether the entity's addresses come from Node and EndpointSlice objects. */
+  public static boolean placedByObjects(String entity) {
+    return switch (entity.toLowerCase(Locale.ROOT)) {
+      case "host", "remote-node", "kube-apiserver" -> true;
       default -> false;
     };
   }

@@ -68,10 +68,15 @@ final class Unenforced {
     if (Entities.selectors(entity).isPresent() && !Entities.placed(entity)) {
       refuse(
           path,
-          "Palisade does not know the addresses of entity "
-              + Quote.of(entity)
-              + (entity.equalsIgnoreCase("cluster") ? " beyond its pods" : "")
-              + ", so this deny would not cover them",
+          Entities.placedByObjects(entity)
+              ? "Palisade knows entity "
+                  + Quote.of(entity)
+                  + " only by the addresses Node and EndpointSlice objects list, which need not"
+                  + " be every address its traffic comes from, so this deny could miss some of it"
+              : "Palisade does not know the addresses of entity "
+                  + Quote.of(entity)
+                  + (entity.equalsIgnoreCase("cluster") ? " beyond its pods" : "")
+                  + ", so this deny would not cover them",
           out);
     }
   }

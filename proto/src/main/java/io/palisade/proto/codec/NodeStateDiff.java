@@ -29,6 +29,8 @@ public final class NodeStateDiff {
         .values()
         .forEach(e -> b.addEndpoints(NodeStateCodec.endpoint(e)));
     new TreeMap<>(local.policies()).values().forEach(p -> b.addPolicies(NodeStateCodec.policy(p)));
+    new TreeMap<>(local.ipcache())
+        .forEach((p, id) -> b.addLocalIpcache(NodeStateCodec.ipcache(p, id)));
     return b.build();
   }
 
@@ -73,6 +75,17 @@ public final class NodeStateDiff {
         .filter(id -> !after.policies().containsKey(id))
         .sorted()
         .forEach(b::addPolicyDeletes);
+    new TreeMap<>(after.ipcache())
+        .forEach(
+            (p, id) -> {
+              if (!id.equals(before.ipcache().get(p))) {
+                b.addLocalIpcacheUpserts(NodeStateCodec.ipcache(p, id));
+              }
+            });
+    before.ipcache().keySet().stream()
+        .filter(p -> !after.ipcache().containsKey(p))
+        .sorted()
+        .forEach(b::addLocalIpcacheDeletes);
     return b.build();
   }
 
@@ -82,7 +95,9 @@ public final class NodeStateDiff {
         && d.getEndpointUpsertsCount() == 0
         && d.getEndpointDeletesCount() == 0
         && d.getPolicyChangesCount() == 0
-        && d.getPolicyDeletesCount() == 0;
+        && d.getPolicyDeletesCount() == 0
+        && d.getLocalIpcacheUpsertsCount() == 0
+        && d.getLocalIpcacheDeletesCount() == 0;
   }
 
   private static PolicyChange.Builder header(IdentityPolicy p) {

@@ -1,0 +1,86 @@
+package io.palisade.xds;
+
+import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.identity.ReservedIdentity;
+import io.palisade.policy.mapstate.MapStateKey;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The addresses of peer identities as the datapath sees them: an address belongs to the identity of
+ * the longest ipcache prefix holding it, and to world when none does. So a CIDR identity's prefix
+ * stands for its addresses minus the longer prefixes inside it that other identities hold, and a
+ * peer set never admits an address the datapath would give another identity.
+ */
+final class PeerAddresses {
+
+  /** A set of addresses, as RBAC principals (ingress) or permissions (egress) express it. */
+  sealed interface AddressSet {
+    record Any() implements AddressSet {}
+
+    record Prefix(CidrPrefix prefix) implements AddressSet {}
+
+    /** {@code within} minus every address of {@code except}. */
+    record Minus(CidrPrefix within, List<CidrPrefix> except) implements AddressSet {}
+
+    record Union(List<AddressSet> parts) implements AddressSet {}
+  }
+
+  private final TreeMap<CidrPrefix, Long> ipcache = new TreeMap<>();
+
+  PeerAddresses(Map<String, Long> ipcache) {
+    ipcache.forEach((prefix, id) -> this.ipcache.put(CidrPrefix.read(prefix), id));
+  }
+
+  /**
+   * The addresses of {@code identities}; empty when they have none (reserved identities whose
+   * addresses Palisade does not know), which admits no one.
+   */
+  Optional<AddressSet> of(Collection<Long> identities) {
+    if (identities.contains(MapStateKey.ANY_IDENTITY)) {
+      return Optional.of(new AddressSet.Any());
+    }
+    List<AddressSet> parts = new ArrayList<>();
+    for (long id : identities.stream().sorted().toList()) {
+      ipcache.forEach(
+          (prefix, owner) -> {
+            if (owner == id) {
+              parts.add(minusOthers(prefix, id));
+            }
+          });
+      if (id == ReservedIdentity.WORLD.id() || id == ReservedIdentity.WORLD_IPV4.id()) {
+        parts.add(minusOthers(CidrPrefix.read("0.0.0.0/0"), id));
+      }
+      if (id == ReservedIdentity.WORLD.id() || id == ReservedIdentity.WORLD_IPV6.id()) {
+        parts.add(minusOthers(CidrPrefix.read("::/0"), id));
+      }
+    }
+    if (parts.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(parts.size() == 1 ? parts.getFirst() : new AddressSet.Union(parts));
+  }
+
+  /**
+   * {@code prefix} less the outermost longer prefixes inside it held by another identity; what
+   * those hold again for {@code id} further in is admitted by its own entry.
+   */
+  private AddressSet minusOthers(CidrPrefix prefix, long id) {
+    List<CidrPrefix> except = new ArrayList<>();
+    for (Map.Entry<CidrPrefix, Long> e : ipcache.entrySet()) {
+      CidrPrefix inner = e.getKey();
+      if (inner.length() > prefix.length()
+          && prefix.contains(inner)
+          && e.getValue() != id
+          && except.stream().noneMatch(outer -> outer.contains(inner))) {
+        except.removeIf(inner::contains);
+        except.add(inner);
+      }
+    }
+    return except.isEmpty() ? new AddressSet.Prefix(prefix) : new AddressSet.Minus(prefix, except);
+  }
+}

@@ -1,0 +1,276 @@
+package io.palisade.xds;
+
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.exception.RequestException;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.palisade.pipeline.model.LocalState;
+import io.palisade.pipeline.model.NodeChanges;
+import io.palisade.pipeline.model.NodeL7;
+import io.palisade.xds.NodeConfigs.Config;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * Serves each node's L7 config to its proxy over ADS (node id = node name) from
+ * java-control-plane's cache, and tracks what each proxy holds. A config is translated and checked
+ * before it is set; one that fails is never sent and the failure is kept for status. An ACK counts
+ * only when it answers the latest response of its type on its stream, with that response's version.
+ * A NACK keeps the proxy's error and sets the last acknowledged config again under new versions, so
+ * the proxy is sent good config once instead of the refused one again and again (java-control-plane
+ * answers a NACK's stale version with the current snapshot).
+ *
+ * <p>{@link #publish} is called by the pipeline's thread; the callbacks by gRPC's threads; readers
+ * from any thread. Lock order: this object, then the cache; the response callback takes neither.
+ */
+public final class XdsPublisher implements DiscoveryServerCallbacks {
+
+  /** Told when a node's proxy holds a new revision or reported a failure. */
+  public interface Listener {
+    void changed(String node);
+  }
+
+  /** What one stream asked for and was last sent: per type, the latest nonce and its version. */
+  private record Sent(String nonce, String version) {}
+
+  private static final class Stream {
+    volatile String node;
+    final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    final Map<String, Sent> latest = new ConcurrentHashMap<>();
+  }
+
+  private final SimpleCache<String> cache = new SimpleCache<>(n -> n.getId());
+  private final Target target;
+  private final Function<String, Optional<String>> streamIdentity;
+  private final Map<String, Long> ipcache = new HashMap<>();
+  private final Map<String, NodeL7> nodes = new HashMap<>();
+  private final Map<String, NodeConfigs> configs = new ConcurrentHashMap<>();
+  private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * @param streamIdentity for a stream's node id, the node its peer may speak for (the CN of a
+   *     verified client certificate), or empty when streams are not held to one
+   */
+  public XdsPublisher(Target target, Function<String, Optional<String>> streamIdentity) {
+    this.target = target;
+    this.streamIdentity = streamIdentity;
+  }
+
+  public XdsPublisher(Target target) {
+    this(target, node -> Optional.empty());
+  }
+
+  /** The gRPC services to serve (ADS among them), answering from this publisher's cache. */
+  public V3DiscoveryServer discoveryServer() {
+    return new V3DiscoveryServer(this, cache);
+  }
+
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Takes what changed in the desired state at {@code revision}: the L7 config of every node it
+   * touched is translated, checked and, when it differs, set. An ipcache change can move the
+   * addresses of any peer, so it rebuilds every node whose grants name peers.
+   */
+  public synchronized void publish(long revision, NodeChanges changes) {
+    Set<String> touched = new HashSet<>(changes.nodes().keySet());
+    if (changes.complete()) {
+      // Whatever a complete change leaves out is gone: those nodes' proxies get an empty config.
+      ipcache.clear();
+      nodes.clear();
+      touched.addAll(configs.keySet());
+    }
+    ipcache.putAll(changes.ipcacheUpserts());
+    changes.ipcacheDeletes().forEach(ipcache::remove);
+    changes.nodes().forEach((node, local) -> nodes.put(node, NodeL7.of(local)));
+    if (!changes.ipcacheUpserts().isEmpty() || !changes.ipcacheDeletes().isEmpty()) {
+      nodes.forEach(
+          (node, l7) -> {
+            if (!l7.endpoints().isEmpty()) {
+              touched.add(node);
+            }
+          });
+    }
+    touched.stream().sorted().forEach(node -> rebuild(node, revision));
+    nodes.values().removeIf(l7 -> l7.endpoints().isEmpty());
+  }
+
+  private void rebuild(String node, long revision) {
+    NodeConfigs nc = configs.computeIfAbsent(node, n -> new NodeConfigs());
+    NodeResources resources;
+    try {
+      resources = L7Translator.translate(nodes.getOrDefault(node, NodeL7.EMPTY), ipcache, target);
+      ConfigValidator.check(resources);
+    } catch (L7TranslationException e) {
+      nc.refuse(
+          revision, "the L7 config of revision " + revision + " is refused: " + e.getMessage());
+      notifyListeners(node);
+      return;
+    }
+    Optional<String> refused = nc.refusedBefore(resources);
+    if (refused.isPresent()) {
+      nc.refuse(revision, refused.get());
+      notifyListeners(node);
+      return;
+    }
+    set(node, nc.next(revision, resources));
+  }
+
+  private void set(String node, Config c) {
+    NodeResources r = c.resources();
+    Map<String, String> v = c.versions();
+    cache.setSnapshot(
+        node,
+        Snapshot.create(
+            r.clusters(),
+            v.get(NodeConfigs.TYPES.get(0)),
+            List.of(),
+            "0",
+            r.listeners(),
+            v.get(NodeConfigs.TYPES.get(1)),
+            r.routes(),
+            v.get(NodeConfigs.TYPES.get(2)),
+            List.of(),
+            "0"));
+  }
+
+  @Override
+  public void onV3StreamRequest(long streamId, DiscoveryRequest request) throws RequestException {
+    Stream s = streams.computeIfAbsent(streamId, id -> new Stream());
+    if (s.node == null) {
+      String node = request.getNode().getId();
+      if (node.isEmpty()) {
+        throw new RequestException(
+            io.grpc.Status.INVALID_ARGUMENT.withDescription(
+                "the first request of a stream must name its node (node.id = the node's name)"));
+      }
+      Optional<String> allowed = streamIdentity.apply(node);
+      if (allowed.isPresent() && !allowed.get().equals(node)) {
+        throw new RequestException(
+            io.grpc.Status.PERMISSION_DENIED.withDescription(
+                "this certificate is for node " + allowed.get() + ", not " + node));
+      }
+      s.node = node;
+    }
+    String type = request.getTypeUrl();
+    s.subscribed.add(type);
+    Sent sent = s.latest.get(type);
+    if (request.getResponseNonce().isEmpty()
+        || sent == null
+        || !sent.nonce().equals(request.getResponseNonce())) {
+      return; // A first request, or one answering an older response: it acknowledges nothing.
+    }
+    if (request.hasErrorDetail()) {
+      nacked(s.node, type, sent.version(), request.getErrorDetail().getMessage());
+    } else if (request.getVersionInfo().equals(sent.version())) {
+      acked(s, type, sent.version());
+    }
+  }
+
+  private void acked(Stream s, String type, String version) {
+    boolean moved;
+    synchronized (this) {
+      moved =
+          configs
+              .computeIfAbsent(s.node, n -> new NodeConfigs())
+              .ack(type, version, Set.copyOf(s.subscribed));
+    }
+    if (moved) {
+      notifyListeners(s.node);
+    }
+  }
+
+  private void nacked(String node, String type, String version, String detail) {
+    synchronized (this) {
+      NodeConfigs nc = configs.computeIfAbsent(node, n -> new NodeConfigs());
+      Optional<Long> revision =
+          nc.nack(type, version, "the proxy refused the L7 config: " + detail);
+      if (revision.isEmpty()) {
+        return;
+      }
+      // Before java-control-plane opens the watch for this request: it answers with this.
+      set(node, nc.restore());
+    }
+    notifyListeners(node);
+  }
+
+  @Override
+  public void onV3StreamResponse(
+      long streamId, DiscoveryRequest request, DiscoveryResponse response) {
+    Stream s = streams.computeIfAbsent(streamId, id -> new Stream());
+    s.latest.put(response.getTypeUrl(), new Sent(response.getNonce(), response.getVersionInfo()));
+  }
+
+  @Override
+  public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request)
+      throws RequestException {
+    throw new RequestException(
+        io.grpc.Status.UNIMPLEMENTED.withDescription(
+            "Palisade serves state-of-the-world ADS, not delta xDS"));
+  }
+
+  @Override
+  public void onStreamClose(long streamId, String typeUrl) {
+    streams.remove(streamId);
+  }
+
+  @Override
+  public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
+    streams.remove(streamId);
+  }
+
+  private void notifyListeners(String node) {
+    listeners.forEach(l -> l.changed(node));
+  }
+
+  /** The revision whose L7 config {@code node}'s proxy holds; -1 before it acknowledged any. */
+  public long ackedRevision(String node) {
+    NodeConfigs nc = configs.get(node);
+    synchronized (this) {
+      return nc == null ? -1 : nc.ackedRevision();
+    }
+  }
+
+  /** How many of {@code nodes} have proxies holding revision {@code since} or a later one. */
+  public int enforcedCount(Collection<String> nodes, long since) {
+    int n = 0;
+    for (String node : nodes) {
+      if (ackedRevision(node) >= since) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Why {@code node}'s L7 config is not in force, when it was refused by Palisade or the proxy. */
+  public synchronized Optional<String> failure(String node) {
+    NodeConfigs nc = configs.get(node);
+    return nc == null ? Optional.empty() : nc.failure().map(NodeConfigs.Failure::message);
+  }
+
+  /** The config last set for {@code node}, for tests and diagnostics. */
+  public synchronized Optional<NodeResources> current(String node) {
+    NodeConfigs nc = configs.get(node);
+    return nc == null ? Optional.empty() : nc.current().map(Config::resources);
+  }
+
+  /** A node's local state alone, for callers outside the pipeline (tests, tools). */
+  public void publish(long revision, String node, LocalState state, Map<String, Long> ipcache) {
+    publish(revision, new NodeChanges(false, ipcache, Set.of(), Map.of(node, state)));
+  }
+}
