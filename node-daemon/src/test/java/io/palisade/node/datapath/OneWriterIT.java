@@ -123,8 +123,9 @@ class OneWriterIT extends NodeScenarios {
                 "0s",
                 "--metrics-port",
                 "19964"))) {
-      first.await("palisade-node: applied");
+      // The repair thread starts with the HTTP server, before the first apply.
       first.await("palisade-node: the maps are read back on SIGHUP");
+      first.await("palisade-node: applied");
       assertMatchesEngine(FLOWS);
 
       // The regression: a second enforcer on the same pins used to rewrite the maps to its own

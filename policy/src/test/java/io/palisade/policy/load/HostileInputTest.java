@@ -1,6 +1,7 @@
 package io.palisade.policy.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,9 +70,10 @@ class HostileInputTest {
       y.append("]}\n");
       prev = c;
     }
-    long start = System.nanoTime();
-    LoadResult r = new PolicyLoader().load("bomb.yaml", y.toString());
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    // Expanded, the bomb holds 10^25 values: a guard that it is refused, not a speed claim.
+    LoadResult r =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(30), () -> new PolicyLoader().load("bomb.yaml", y.toString()));
     assertThat(r.errors())
         .singleElement()
         .satisfies(
@@ -83,9 +85,10 @@ class HostileInputTest {
 
   @Test
   void devZeroIsNotARegularFileAndIsNeverRead() {
-    long start = System.nanoTime();
-    LoadResult r = new PolicyLoader().load(List.of(Path.of("/dev/zero")));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    // Reading it would never end: a guard that it is not read, not a speed claim.
+    LoadResult r =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(30), () -> new PolicyLoader().load(List.of(Path.of("/dev/zero"))));
     assertThat(r.errors())
         .singleElement()
         .satisfies(
@@ -124,9 +127,8 @@ class HostileInputTest {
         GOOD.replace(
             "endpointSelector: {}",
             "endpointSelector: {matchLabels: {app: " + "a".repeat(7_000_000) + "}}");
-    long start = System.nanoTime();
+    // Refused by the line limit, before the parser sees the value (the message is the limit's).
     LoadResult r = new PolicyLoader().load("label.yaml", doc);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
     assertThat(r.errors())
         .singleElement()
         .satisfies(
@@ -248,9 +250,7 @@ class HostileInputTest {
       sb.append(part);
       sb.append("good-").append(i++);
     }
-    long start = System.nanoTime();
     LoadResult r = new PolicyLoader().load("many.yaml", sb.substring(0, sb.lastIndexOf("good-")));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     assertThat(r.errors()).isEmpty();
     assertThat(r.policyDocuments()).isEqualTo(2000);
   }
