@@ -24,9 +24,6 @@ public record DaemonOptions(
     Optional<String> node,
     HostTraffic hostTraffic) {
 
-  /** How often the maps are read back and any drift from the desired state repaired. */
-  public static final Duration DEFAULT_REPAIR_INTERVAL = Duration.ofSeconds(10);
-
   /** Parses {@code args} as {@code palisade-node} does, or throws with every problem found. */
   public static DaemonOptions parse(String... args) {
     return PalisadeNode.parse(args);

@@ -1,19 +1,15 @@
 package io.palisade.node;
 
 import io.palisade.node.cli.CompletionCommand;
-import io.palisade.node.cli.LogFormat;
-import io.palisade.node.cli.MetricsListen;
+import io.palisade.node.cli.DaemonCommon;
 import io.palisade.node.cli.VersionProvider;
-import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathBusyException;
 import io.palisade.node.stream.NodeDaemonCommand;
-import io.palisade.pipeline.Durations;
 import io.palisade.pipeline.RemovalBudget;
 import io.palisade.policy.resolve.HostTraffic;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -80,26 +77,11 @@ public final class PalisadeNode implements Callable<Integer> {
       description = "A pod of this node whose veth its host route names.")
   List<String> routedPods = new ArrayList<>();
 
-  @Option(names = "--pin-root", paramLabel = "DIR", description = "Where the maps are pinned.")
-  Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
-
   @Option(
       names = "--flow-log",
       paramLabel = "FILE|-",
       description = "Write verdict events as JSON lines.")
   Path flowLog;
-
-  @Option(
-      names = "--metrics-port",
-      paramLabel = "N",
-      description = "Serve /metrics, /healthz and /readyz on this port (0: not at all).")
-  String metricsPort;
-
-  @Option(
-      names = "--metrics-address",
-      paramLabel = "IP",
-      description = "Where --metrics-port listens (default 127.0.0.1; 0.0.0.0: every address).")
-  String metricsAddress;
 
   @Option(names = "--once", description = "Apply once and exit.")
   boolean once;
@@ -109,12 +91,6 @@ public final class PalisadeNode implements Callable<Integer> {
       paramLabel = "unlimited|N%",
       description = "The most of the policies one change may remove (default 50%).")
   String pruneBudget;
-
-  @Option(
-      names = "--repair-interval",
-      paramLabel = "DURATION",
-      description = "How often the maps are read back and repaired (default 10s; 0s: on SIGHUP).")
-  String repairInterval;
 
   @Option(
       names = "--node",
@@ -128,11 +104,7 @@ public final class PalisadeNode implements Callable<Integer> {
       description = "Whether the host reaches the pods whatever their policy (default allowed).")
   String hostTraffic;
 
-  @Option(
-      names = "--log-format",
-      paramLabel = "text|json",
-      description = "Log lines as text (default) or one JSON object each.")
-  LogFormat logFormat = LogFormat.text;
+  @Mixin DaemonCommon common = new DaemonCommon();
 
   @Unmatched List<String> unmatched = new ArrayList<>();
 
@@ -161,7 +133,7 @@ public final class PalisadeNode implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DaemonOptions options = options();
-    new NodeDaemon(options, logFormat.wrap(System.out, Clock.systemUTC())).run();
+    new NodeDaemon(options, common.log()).run();
     return 0;
   }
 
@@ -184,7 +156,7 @@ public final class PalisadeNode implements Callable<Integer> {
     if (cluster == null) {
       errors.add("--cluster is required");
     }
-    Optional<InetSocketAddress> metrics = MetricsListen.parse(metricsPort, metricsAddress, errors);
+    Optional<InetSocketAddress> metrics = common.metrics(errors);
     RemovalBudget budget = RemovalBudget.DEFAULT;
     if (pruneBudget != null) {
       try {
@@ -193,7 +165,7 @@ public final class PalisadeNode implements Callable<Integer> {
         errors.add("--prune-budget: " + e.getMessage());
       }
     }
-    Duration repair = repairInterval(repairInterval, errors);
+    Duration repair = common.repairInterval(errors);
     HostTraffic host = HostTraffic.ALLOWED;
     if (hostTraffic != null) {
       Optional<HostTraffic> h = HostTraffic.parse(hostTraffic);
@@ -211,7 +183,7 @@ public final class PalisadeNode implements Callable<Integer> {
         cluster,
         byPod,
         List.copyOf(routedPods),
-        pinRoot,
+        common.pinRoot,
         Optional.ofNullable(flowLog),
         metrics,
         once,
@@ -219,19 +191,6 @@ public final class PalisadeNode implements Callable<Integer> {
         repair,
         Optional.ofNullable(node),
         host);
-  }
-
-  /** {@code --repair-interval}, shared with {@code node-daemon}; problems go to {@code errors}. */
-  public static Duration repairInterval(String value, List<String> errors) {
-    if (value == null) {
-      return DaemonOptions.DEFAULT_REPAIR_INTERVAL;
-    }
-    try {
-      return Durations.parse(value);
-    } catch (IllegalArgumentException e) {
-      errors.add("--repair-interval: " + e.getMessage());
-      return DaemonOptions.DEFAULT_REPAIR_INTERVAL;
-    }
   }
 
   /** Parses file mode's options as {@code main} does, without running anything. */

@@ -1,12 +1,8 @@
 package io.palisade.node.stream;
 
-import io.palisade.node.PalisadeNode;
-import io.palisade.node.cli.LogFormat;
-import io.palisade.node.cli.MetricsListen;
-import io.palisade.node.datapath.Datapath;
+import io.palisade.node.cli.DaemonCommon;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,9 +48,6 @@ public final class NodeDaemonCommand implements Callable<Integer> {
       description = "The operator's node-state port (required).")
   String operator;
 
-  @Option(names = "--pin-root", paramLabel = "DIR", description = "Where the maps are pinned.")
-  Path pinRoot = Datapath.DEFAULT_PIN_ROOT;
-
   @Option(
       names = "--state-file",
       paramLabel = "FILE",
@@ -78,35 +72,13 @@ public final class NodeDaemonCommand implements Callable<Integer> {
   @Option(names = "--insecure", description = "Allow a plain-text operator.")
   boolean insecure;
 
-  @Option(
-      names = "--repair-interval",
-      paramLabel = "DURATION",
-      description = "How often the maps are read back and repaired (default 10s; 0s: on SIGHUP).")
-  String repairInterval;
-
-  @Option(
-      names = "--metrics-port",
-      paramLabel = "N",
-      description = "Serve /metrics, /healthz and /readyz on this port (0: not at all).")
-  String metricsPort;
-
-  @Option(
-      names = "--metrics-address",
-      paramLabel = "IP",
-      description = "Where --metrics-port listens (default 127.0.0.1; 0.0.0.0: every address).")
-  String metricsAddress;
-
-  @Option(
-      names = "--log-format",
-      paramLabel = "text|json",
-      description = "Log lines as text (default) or one JSON object each.")
-  LogFormat logFormat = LogFormat.text;
+  @Mixin DaemonCommon common = new DaemonCommon();
 
   @Unmatched List<String> unmatched = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    NodeStreamDaemon.run(options(), logFormat.wrap(System.out, Clock.systemUTC()));
+    NodeStreamDaemon.run(options(), common.log());
     return 0;
   }
 
@@ -132,8 +104,8 @@ public final class NodeDaemonCommand implements Callable<Integer> {
     if (tlsAuto != null && tlsFiles != 0) {
       errors.add("--tls-auto obtains the certificate itself: give it or the --tls-* files");
     }
-    Duration repair = PalisadeNode.repairInterval(repairInterval, errors);
-    Optional<InetSocketAddress> metrics = MetricsListen.parse(metricsPort, metricsAddress, errors);
+    Duration repair = common.repairInterval(errors);
+    Optional<InetSocketAddress> metrics = common.metrics(errors);
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(
           String.join("\n", errors) + "\n" + spec.commandLine().getUsageMessage());
@@ -143,7 +115,7 @@ public final class NodeDaemonCommand implements Callable<Integer> {
     return new StreamOptions(
         node,
         operator,
-        pinRoot,
+        common.pinRoot,
         stateFile,
         tls,
         repair,

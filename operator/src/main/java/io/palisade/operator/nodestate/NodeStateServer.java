@@ -1,13 +1,10 @@
 package io.palisade.operator.nodestate;
 
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC server the node daemons connect to: gRPC over Netty, one port, mutual TLS unless its
@@ -22,12 +19,7 @@ public final class NodeStateServer implements AutoCloseable {
   private NodeStateServer(
       InetSocketAddress address, NodeStateStore store, NodeStateSecurity security) {
     this.service = new NodeStateService(store, senders, security.pinsNodes());
-    NettyServerBuilder b =
-        NettyServerBuilder.forAddress(address)
-            .addService(ServerInterceptors.intercept(service, new PeerNode()))
-            .permitKeepAliveTime(10, TimeUnit.SECONDS);
-    security.tls().ifPresent(t -> b.sslContext(t.serverContext()));
-    this.server = b.build();
+    this.server = GrpcServers.build(address, service, security);
   }
 
   /**
@@ -51,15 +43,7 @@ public final class NodeStateServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    GrpcServers.stop(server);
     senders.shutdownNow();
   }
 }

@@ -1,15 +1,13 @@
 package io.palisade.operator.xds;
 
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.palisade.operator.nodestate.GrpcServers;
 import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.PeerNode;
 import io.palisade.xds.XdsPublisher;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The ADS endpoint the nodes' proxies connect to (node id = node name), with the node-state
@@ -21,15 +19,9 @@ public final class XdsServer implements AutoCloseable {
   private final Server server;
 
   private XdsServer(InetSocketAddress address, XdsPublisher publisher, NodeStateSecurity security) {
-    NettyServerBuilder b =
-        NettyServerBuilder.forAddress(address)
-            .addService(
-                ServerInterceptors.intercept(
-                    publisher.discoveryServer().getAggregatedDiscoveryServiceImpl(),
-                    new PeerNode()))
-            .permitKeepAliveTime(10, TimeUnit.SECONDS);
-    security.tls().ifPresent(t -> b.sslContext(t.serverContext()));
-    this.server = b.build();
+    this.server =
+        GrpcServers.build(
+            address, publisher.discoveryServer().getAggregatedDiscoveryServiceImpl(), security);
   }
 
   /**
@@ -58,14 +50,6 @@ public final class XdsServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    GrpcServers.stop(server);
   }
 }
