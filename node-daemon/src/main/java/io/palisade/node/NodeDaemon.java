@@ -85,6 +85,7 @@ public final class NodeDaemon {
       LocalPipeline pipeline =
           new LocalPipeline(
               NODE, applier, options.pruneBudget(), options.hostTraffic(), options.node());
+      pipeline.pipeline().reportServiceErrorsTo(e -> out.println("palisade-node: " + e));
       converge(pipeline, applier);
       if (options.once()) {
         return;

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /** The operator's parts as CDI beans; the parts themselves know nothing of CDI. */
 @ApplicationScoped
@@ -78,16 +79,20 @@ public class OperatorBeans {
       NodeStateStore store,
       @ConfigProperty(name = "palisade.host-traffic", defaultValue = "allowed")
           String hostTraffic) {
-    return new Pipeline(
-        inventory,
-        allocator,
-        store,
-        HostTraffic.parse(hostTraffic)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "palisade.host-traffic: \""
-                            + hostTraffic
-                            + "\" is neither allowed nor policy")));
+    Pipeline pipeline =
+        new Pipeline(
+            inventory,
+            allocator,
+            store,
+            HostTraffic.parse(hostTraffic)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "palisade.host-traffic: \""
+                                + hostTraffic
+                                + "\" is neither allowed nor policy")));
+    Logger log = Logger.getLogger(Pipeline.class);
+    pipeline.reportServiceErrorsTo(log::warn);
+    return pipeline;
   }
 }
