@@ -65,6 +65,7 @@ public final class NodeDaemon {
       LocalPipeline pipeline =
           new LocalPipeline(
               NODE, applier, options.pruneBudget(), options.hostTraffic(), options.node());
+      pipeline.pipeline().reportServiceErrorsTo(e -> out.println("palisade-node: " + e));
       if (options.once()) {
         converge(pipeline, applier);
         return;

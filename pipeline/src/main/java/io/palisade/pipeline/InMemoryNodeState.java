@@ -2,6 +2,8 @@ package io.palisade.pipeline;
 
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeChanges;
+import io.palisade.pipeline.model.ServiceBackend;
+import io.palisade.pipeline.model.ServiceFrontend;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +21,7 @@ public final class InMemoryNodeState implements NodeStateApplier {
 
   private final Map<String, Long> ipcache = new HashMap<>();
   private final Map<String, LocalState> nodes = new HashMap<>();
+  private final Map<ServiceFrontend, List<ServiceBackend>> services = new HashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private long revision;
 
@@ -41,9 +44,19 @@ public final class InMemoryNodeState implements NodeStateApplier {
   private long apply(NodeChanges changes) {
     boolean changed = false;
     if (changes.complete()) {
-      changed = !ipcache.equals(changes.ipcacheUpserts()) || !nodes.equals(changes.nodes());
+      changed =
+          !ipcache.equals(changes.ipcacheUpserts())
+              || !nodes.equals(changes.nodes())
+              || !services.equals(changes.serviceUpserts());
       ipcache.clear();
       nodes.clear();
+      services.clear();
+    }
+    for (var e : changes.serviceUpserts().entrySet()) {
+      changed |= !e.getValue().equals(services.put(e.getKey(), e.getValue()));
+    }
+    for (ServiceFrontend f : changes.serviceDeletes()) {
+      changed |= services.remove(f) != null;
     }
     for (var e : changes.ipcacheUpserts().entrySet()) {
       changed |= !e.getValue().equals(ipcache.put(e.getKey(), e.getValue()));
@@ -82,6 +95,11 @@ public final class InMemoryNodeState implements NodeStateApplier {
   /** The ipcache every node shares, as last published. */
   public synchronized Map<String, Long> ipcache() {
     return Map.copyOf(ipcache);
+  }
+
+  /** The Service frontends every node shares, as last published. */
+  public synchronized Map<ServiceFrontend, List<ServiceBackend>> services() {
+    return Map.copyOf(services);
   }
 
   /** The local state last published for {@code node}; empty for a node with no endpoints. */

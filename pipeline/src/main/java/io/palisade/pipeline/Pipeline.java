@@ -4,6 +4,7 @@ import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.model.LiveDesiredState;
 import io.palisade.pipeline.model.PolicyRef;
 import io.palisade.policy.identity.IdentityAllocator;
+import io.palisade.policy.parse.FieldError;
 import io.palisade.policy.resolve.HostTraffic;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Inventory in, node state out: takes what changed in the inventory, applies it to the live desired
@@ -26,6 +28,10 @@ public final class Pipeline {
   private final LiveDesiredState state;
   private final NodeStateApplier applier;
   private final Map<PolicyRef, Applied> applied = new HashMap<>();
+
+  private static final String NO_FRONTEND = " (this port is not translated)";
+
+  private volatile Consumer<String> serviceErrors = e -> {};
 
   /** The host reaches its pods whatever their ingress policy, as Cilium's default. */
   public Pipeline(
@@ -49,6 +55,20 @@ public final class Pipeline {
 
   public NodeStateApplier applier() {
     return applier;
+  }
+
+  /**
+   * Where each problem of a Service goes when it appears or changes: a Service port that cannot be
+   * resolved gets no frontend, and whoever runs the pipeline says so (a log line, standard output).
+   * Called from the pipeline's thread.
+   */
+  public void reportServiceErrorsTo(Consumer<String> sink) {
+    this.serviceErrors = sink;
+  }
+
+  /** The problems that keep ports of the Service {@code id} untranslated. */
+  public synchronized List<FieldError> serviceErrors(String id) {
+    return state.serviceErrors(id);
   }
 
   /**
@@ -90,7 +110,7 @@ public final class Pipeline {
 
   /**
    * Namespaces first, since a pod's identity takes its namespace's labels; then the nodes' and the
-   * API server's addresses; policies last.
+   * API server's addresses, and the Services; policies last.
    */
   private void apply(ClusterInventory.Changes changes, Map<PolicyRef, Long> generations) {
     changes
@@ -105,6 +125,18 @@ public final class Pipeline {
         .nodes()
         .forEach((name, n) -> n.ifPresentOrElse(state::putNode, () -> state.removeNode(name)));
     changes.apiServer().ifPresent(state::putApiServer);
+    changes
+        .services()
+        .forEach(
+            (id, frontends) -> {
+              List<FieldError> before = state.serviceErrors(id);
+              state.putService(frontends);
+              if (!frontends.errors().equals(before)) {
+                frontends
+                    .errors()
+                    .forEach(e -> serviceErrors.accept("Service " + id + ": " + e + NO_FRONTEND));
+              }
+            });
     changes
         .policies()
         .forEach(

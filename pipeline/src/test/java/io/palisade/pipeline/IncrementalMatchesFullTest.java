@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The pipeline's incremental path publishes, after every change of a random sequence (namespaces
- * relabelled, pods added, moved, relabelled and removed, policies added, changed and deleted),
- * exactly the desired state the full computation derives from the same inventory: the same ipcache,
- * the same local state on every node, and the same nodes for every policy.
+ * relabelled, pods added, moved, relabelled and removed, policies added, changed and deleted,
+ * nodes, Services and EndpointSlices put and removed), exactly the desired state the full
+ * computation derives from the same inventory: the same ipcache, the same Service frontends, the
+ * same local state on every node (its NodePorts included), and the same nodes for every policy.
  */
 class IncrementalMatchesFullTest {
 
@@ -56,6 +57,7 @@ class IncrementalMatchesFullTest {
         String where = "seed %d (replay with -Dpalisade.seed=%d), sequence %d, step %d";
         Object[] args = {seed, seed, sequence, step};
         assertThat(store.ipcache()).as(where, args).isEqualTo(expected.ipcache());
+        assertThat(store.services()).as(where + ", services", args).isEqualTo(expected.services());
         for (String node : NODES) {
           assertThat(store.local(node))
               .as(where + ", " + node, args)
@@ -83,8 +85,10 @@ class IncrementalMatchesFullTest {
 
   private static void change(
       Random random, ClusterInventory inventory, Map<PolicyRef, Long> generations) {
-    int kind = random.nextInt(10);
-    if (kind == 0) {
+    int kind = random.nextInt(14);
+    if (kind >= 10) {
+      ServiceChanges.change(random, inventory, NAMESPACES, NODES);
+    } else if (kind == 0) {
       String ns = pick(random, NAMESPACES);
       if (random.nextInt(4) == 0) {
         inventory.removeNamespace(ns);

@@ -81,6 +81,7 @@ final class StandaloneLoop {
     this.idle = idle;
     this.out = out;
     this.pipeline = new LocalPipeline(NODE, applier, budget, hostTraffic, node);
+    pipeline.pipeline().reportServiceErrorsTo(e -> out.println("palisade: " + e));
   }
 
   LocalPipeline pipeline() {

@@ -4,6 +4,8 @@ import io.palisade.node.discovery.InterfaceFinder;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeChanges;
+import io.palisade.pipeline.model.ServiceBackend;
+import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.pipeline.model.ServiceTable;
 import io.palisade.policy.identity.CidrPrefix;
 import java.util.ArrayList;
@@ -18,13 +20,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The pipeline's node state applied to this host's datapath in process: what standalone mode and
  * the node daemon's file mode publish to, as the operator publishes to its store for remote
- * daemons. It keeps this node's share (the shared ipcache and its own local state), binds it to the
- * host's interfaces and writes the difference to the maps. A revision counts as enforced, and is
- * acked, only once it is in the maps and every endpoint the finder expects here is bound to an
- * interface carrying the programs; until then its endpoints are {@link #pending}. An apply that
- * fails keeps the previous state in force and is tried again on the next publish or {@link
- * #refresh}, which also binds again (a pod's interface may have appeared, gone or been recreated).
- * Thread-safe.
+ * daemons. It keeps this node's share (the shared ipcache and its own local state, and the Service
+ * frontends: the shared ones with the node's own over them), binds it to the host's interfaces and
+ * writes the difference to the maps. A revision counts as enforced, and is acked, only once it is
+ * in the maps and every endpoint the finder expects here is bound to an interface carrying the
+ * programs; until then its endpoints are {@link #pending}. An apply that fails keeps the previous
+ * state in force and is tried again on the next publish or {@link #refresh}, which also binds again
+ * (a pod's interface may have appeared, gone or been recreated). Thread-safe.
  */
 public final class DatapathApplier implements NodeStateApplier {
 
@@ -33,8 +35,12 @@ public final class DatapathApplier implements NodeStateApplier {
   private final InterfaceFinder interfaces;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Map<CidrPrefix, Long> ipcache = new HashMap<>();
+  private final Map<ServiceFrontend, List<ServiceBackend>> services = new HashMap<>();
   private LocalState local = LocalState.EMPTY;
-  private ServiceTable services = ServiceTable.EMPTY;
+
+  /** The shared frontends with the node's own over them, as one checked table. */
+  private ServiceTable table = ServiceTable.EMPTY;
+
   private DatapathState applied;
   private Optional<ApplyResult> lastResult = Optional.empty();
   private List<PendingEndpoint> pending = List.of();
@@ -79,15 +85,6 @@ public final class DatapathApplier implements NodeStateApplier {
   }
 
   /**
-   * Sets the Service frontends the pods' veths translate and writes what differs from the maps.
-   * Services are not part of the pipeline's node changes yet, so they come in here.
-   */
-  public synchronized void services(ServiceTable table) {
-    services = table;
-    apply();
-  }
-
-  /**
    * Binds again and writes what differs from the maps: an interface may have appeared, gone or been
    * recreated. Acks the revision when this made it enforced.
    */
@@ -107,9 +104,18 @@ public final class DatapathApplier implements NodeStateApplier {
 
   private boolean merge(NodeChanges changes) {
     boolean changed = false;
+    boolean servicesChanged = false;
     if (changes.complete()) {
       changed = !ipcache.isEmpty();
+      servicesChanged = !services.isEmpty();
       ipcache.clear();
+      services.clear();
+    }
+    for (var e : changes.serviceUpserts().entrySet()) {
+      servicesChanged |= !e.getValue().equals(services.put(e.getKey(), e.getValue()));
+    }
+    for (ServiceFrontend f : changes.serviceDeletes()) {
+      servicesChanged |= services.remove(f) != null;
     }
     for (var e : changes.ipcacheUpserts().entrySet()) {
       changed |= !e.getValue().equals(ipcache.put(DatapathState.prefix(e.getKey()), e.getValue()));
@@ -120,8 +126,14 @@ public final class DatapathApplier implements NodeStateApplier {
     LocalState next =
         changes.nodes().getOrDefault(node, changes.complete() ? LocalState.EMPTY : local);
     changed |= !next.equals(local);
+    servicesChanged |= !next.services().equals(local.services());
     local = next;
-    return changed;
+    if (servicesChanged) {
+      Map<ServiceFrontend, List<ServiceBackend>> all = new HashMap<>(services);
+      all.putAll(local.services());
+      table = new ServiceTable(all);
+    }
+    return changed || servicesChanged;
   }
 
   private void apply() {
@@ -133,7 +145,7 @@ public final class DatapathApplier implements NodeStateApplier {
                 local.policies(),
                 interfaces,
                 missing)
-            .withServices(services);
+            .withServices(table);
     try {
       if (!want.equals(applied) || !datapath.attachmentsCurrent(want)) {
         ApplyResult r = datapath.apply(want);

@@ -4,6 +4,9 @@ import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.PendingEndpoint;
 import io.palisade.node.discovery.InterfaceFinder;
 import io.palisade.pipeline.model.EndpointState;
+import io.palisade.pipeline.model.ServiceBackend;
+import io.palisade.pipeline.model.ServiceFrontend;
+import io.palisade.pipeline.model.ServiceTable;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.proto.codec.NodeStateCodec;
 import io.palisade.proto.nodestate.v1.Delta;
@@ -11,6 +14,7 @@ import io.palisade.proto.nodestate.v1.Endpoint;
 import io.palisade.proto.nodestate.v1.IdentityPolicy;
 import io.palisade.proto.nodestate.v1.IpcacheEntry;
 import io.palisade.proto.nodestate.v1.PolicyChange;
+import io.palisade.proto.nodestate.v1.ServiceEntry;
 import io.palisade.proto.nodestate.v1.Snapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +41,14 @@ final class NodeView {
   private final Map<String, Endpoint> endpoints;
   private final Map<Long, IdentityPolicy.Builder> policies;
 
+  /** Service frontends every node shares, and this node's own (its NodePorts), which win. */
+  private final Map<ServiceFrontend, List<ServiceBackend>> services;
+
+  private final Map<ServiceFrontend, List<ServiceBackend>> localServices;
+
+  /** Both as one checked table, made when first asked for. */
+  private ServiceTable table;
+
   /** The ipcache parsed, and each identity's policy resolved, made when first asked for. */
   private Map<CidrPrefix, Long> parsedIpcache;
 
@@ -48,30 +60,74 @@ final class NodeView {
       Map<String, Endpoint> endpoints,
       Map<Long, IdentityPolicy.Builder> policies,
       Map<CidrPrefix, Long> parsedIpcache,
-      Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolved) {
+      Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolved,
+      Map<ServiceFrontend, List<ServiceBackend>> services,
+      Map<ServiceFrontend, List<ServiceBackend>> localServices,
+      ServiceTable table) {
     this.ipcache = ipcache;
     this.localIpcache = localIpcache;
     this.endpoints = endpoints;
     this.policies = policies;
     this.parsedIpcache = parsedIpcache;
     this.resolved = resolved;
+    this.services = services;
+    this.localServices = localServices;
+    this.table = table;
   }
 
   static NodeView empty() {
     return new NodeView(
-        new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), null, new HashMap<>());
+        new TreeMap<>(),
+        new TreeMap<>(),
+        new TreeMap<>(),
+        new TreeMap<>(),
+        null,
+        new HashMap<>(),
+        new HashMap<>(),
+        new HashMap<>(),
+        null);
   }
 
+  /**
+   * @throws IllegalArgumentException on a Service frontend or backend the encoder never writes
+   */
   static NodeView of(Snapshot s) {
     NodeView v = empty();
     s.getIpcacheList().forEach(e -> v.ipcache.put(e.getPrefix(), e.getIdentity()));
     s.getLocalIpcacheList().forEach(e -> v.localIpcache.put(e.getPrefix(), e.getIdentity()));
     s.getEndpointsList().forEach(e -> v.endpoints.put(e.getId(), e));
     s.getPoliciesList().forEach(p -> v.policies.put(p.getIdentity(), p.toBuilder()));
+    put(v.services, s.getServicesList());
+    put(v.localServices, s.getLocalServicesList());
     return v;
   }
 
-  /** A new view with {@code d} applied; this view is left as it was. */
+  private static void put(
+      Map<ServiceFrontend, List<ServiceBackend>> into, List<ServiceEntry> entries) {
+    for (ServiceEntry e : entries) {
+      into.put(NodeStateCodec.frontend(e.getFrontend()), NodeStateCodec.backends(e));
+    }
+  }
+
+  /** {@code services} with a delta's upserts and deletes, or itself when it has none. */
+  private static Map<ServiceFrontend, List<ServiceBackend>> changed(
+      Map<ServiceFrontend, List<ServiceBackend>> services,
+      List<ServiceEntry> upserts,
+      List<io.palisade.proto.nodestate.v1.ServiceFrontend> deletes) {
+    if (upserts.isEmpty() && deletes.isEmpty()) {
+      return services;
+    }
+    Map<ServiceFrontend, List<ServiceBackend>> out = new HashMap<>(services);
+    deletes.forEach(f -> out.remove(NodeStateCodec.frontend(f)));
+    put(out, upserts);
+    return out;
+  }
+
+  /**
+   * A new view with {@code d} applied; this view is left as it was.
+   *
+   * @throws IllegalArgumentException on a Service frontend or backend the encoder never writes
+   */
   NodeView with(Delta d) {
     Map<String, Long> ip = ipcache;
     Map<CidrPrefix, Long> parsed = parsedIpcache;
@@ -122,7 +178,12 @@ final class NodeView {
         res.remove(c.getIdentity());
       }
     }
-    return new NodeView(ip, local, eps, pol, parsed, res);
+    Map<ServiceFrontend, List<ServiceBackend>> svc =
+        changed(services, d.getServiceUpsertsList(), d.getServiceDeletesList());
+    Map<ServiceFrontend, List<ServiceBackend>> localSvc =
+        changed(localServices, d.getLocalServiceUpsertsList(), d.getLocalServiceDeletesList());
+    ServiceTable t = svc == services && localSvc == localServices ? table : null;
+    return new NodeView(ip, local, eps, pol, parsed, res, svc, localSvc, t);
   }
 
   /** A policy with one change applied, as a new builder: the old one may be shared. */
@@ -150,6 +211,8 @@ final class NodeView {
     localIpcache.forEach(
         (prefix, id) ->
             s.addLocalIpcache(IpcacheEntry.newBuilder().setPrefix(prefix).setIdentity(id).build()));
+    services.forEach((f, b) -> s.addServices(NodeStateCodec.service(f, b)));
+    localServices.forEach((f, b) -> s.addLocalServices(NodeStateCodec.service(f, b)));
     return s.build();
   }
 
@@ -162,10 +225,10 @@ final class NodeView {
 
   /**
    * The datapath's view: one local endpoint per address {@code finder} places behind an interface
-   * here (one it finds pending goes to {@code pending} and is not enforced), and each identity's
-   * MapState.
+   * here (one it finds pending goes to {@code pending} and is not enforced), each identity's
+   * MapState, and the Service frontends, the node's own over the shared ones.
    *
-   * @throws IllegalArgumentException on a prefix, key or verdict the datapath cannot hold
+   * @throws IllegalArgumentException on a prefix, key, verdict or Service the datapath cannot hold
    */
   DatapathState desired(InterfaceFinder finder, List<PendingEndpoint> pending) {
     if (parsedIpcache == null) {
@@ -179,11 +242,17 @@ final class NodeView {
           b.getIdentity(),
           resolved.computeIfAbsent(b.getIdentity(), id -> NodeStateCodec.policy(b.build())));
     }
+    if (table == null) {
+      Map<ServiceFrontend, List<ServiceBackend>> all = new HashMap<>(services);
+      all.putAll(localServices);
+      table = new ServiceTable(all);
+    }
     return DatapathState.bind(
-        DatapathState.withLocal(parsedIpcache, localIpcache),
-        endpointStates(),
-        out,
-        finder,
-        pending);
+            DatapathState.withLocal(parsedIpcache, localIpcache),
+            endpointStates(),
+            out,
+            finder,
+            pending)
+        .withServices(table);
   }
 }

@@ -2,7 +2,6 @@ package io.palisade.node.datapath;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.palisade.node.discovery.Placement;
 import io.palisade.node.harness.DatapathFixture;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.PodSpec;
@@ -223,13 +222,7 @@ class ReservedIdentitiesIT {
     assertThat(cluster.errors()).isEmpty();
     Map<String, String> veths = node.topology().veths();
     DatapathApplier applier =
-        new DatapathApplier(
-            node.datapath(),
-            "local",
-            (e, address) ->
-                veths.containsKey(e.id())
-                    ? new Placement.Here(veths.get(e.id()))
-                    : new Placement.Elsewhere());
+        new DatapathApplier(node.datapath(), "local", node.topology().finder());
     LocalPipeline pipeline =
         new LocalPipeline(
             "local", applier, RemovalBudget.parse("unlimited"), hostTraffic, Optional.of("node-a"));

@@ -211,6 +211,15 @@ public final class Topology implements AutoCloseable {
     return out;
   }
 
+  /** Places each pod of this topology behind its veth, and every other endpoint elsewhere. */
+  public io.palisade.node.discovery.InterfaceFinder finder() {
+    Map<String, String> veths = veths();
+    return (endpoint, address) ->
+        veths.containsKey(endpoint.id())
+            ? new io.palisade.node.discovery.Placement.Here(veths.get(endpoint.id()))
+            : new io.palisade.node.discovery.Placement.Elsewhere();
+  }
+
   /** The cluster inventory the policy engine reads: Namespaces and Pods as YAML. */
   public String clusterYaml() {
     StringBuilder sb = new StringBuilder();

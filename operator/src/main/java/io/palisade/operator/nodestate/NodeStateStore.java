@@ -4,6 +4,8 @@ import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.model.DesiredState;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeChanges;
+import io.palisade.pipeline.model.ServiceBackend;
+import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.proto.codec.NodeStateDiff;
 import io.palisade.proto.nodestate.v1.Delta;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
@@ -35,6 +37,7 @@ public final class NodeStateStore implements NodeStateApplier {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, NodeRecord> nodes = new HashMap<>();
   private final Map<String, Long> ipcache = new HashMap<>();
+  private final Map<ServiceFrontend, List<ServiceBackend>> services = new HashMap<>();
   private long revision;
 
   private static final class NodeRecord {
@@ -102,7 +105,7 @@ public final class NodeStateStore implements NodeStateApplier {
     long published;
     synchronized (this) {
       long r = revision + 1;
-      Delta ipcacheDelta = applyIpcache(next);
+      Delta ipcacheDelta = applyServices(next, applyIpcache(next));
       Set<String> names = new HashSet<>(next.nodes().keySet());
       if (next.complete() || !NodeStateDiff.isEmpty(ipcacheDelta)) {
         names.addAll(nodes.keySet());
@@ -178,6 +181,50 @@ public final class NodeStateStore implements NodeStateApplier {
   }
 
   /**
+   * Applies the shared Service frontends of {@code next} and adds them to the shared part of the
+   * delta {@code ipcache}: only real changes.
+   */
+  private Delta applyServices(NodeChanges next, Delta ipcache) {
+    Map<ServiceFrontend, List<ServiceBackend>> before =
+        next.complete() ? Map.copyOf(services) : Map.of();
+    Map<ServiceFrontend, List<ServiceBackend>> upserts = new HashMap<>();
+    Set<ServiceFrontend> deletes = new HashSet<>();
+    if (next.complete()) {
+      services.clear();
+    }
+    next.serviceUpserts()
+        .forEach(
+            (f, backends) -> {
+              List<ServiceBackend> old = next.complete() ? before.get(f) : services.get(f);
+              services.put(f, backends);
+              if (!backends.equals(old)) {
+                upserts.put(f, backends);
+              }
+            });
+    if (next.complete()) {
+      before.keySet().stream().filter(f -> !services.containsKey(f)).forEach(deletes::add);
+    }
+    for (ServiceFrontend f : next.serviceDeletes()) {
+      if (services.remove(f) != null) {
+        deletes.add(f);
+      }
+    }
+    if (upserts.isEmpty() && deletes.isEmpty()) {
+      return ipcache;
+    }
+    Delta changed = NodeStateDiff.shared(Map.of(), Set.of(), upserts, deletes);
+    return ipcache.toBuilder()
+        .addAllServiceUpserts(changed.getServiceUpsertsList())
+        .addAllServiceDeletes(changed.getServiceDeletesList())
+        .build();
+  }
+
+  /** The Service frontends every node shares, as last published. */
+  public synchronized Map<ServiceFrontend, List<ServiceBackend>> services() {
+    return Map.copyOf(services);
+  }
+
+  /**
    * Whether a node stays known with no stream open: it has endpoints, or a complete change names it
    * (a node can be desired with nothing on it yet).
    */
@@ -236,7 +283,7 @@ public final class NodeStateStore implements NodeStateApplier {
         OperatorMessage.newBuilder()
             .setEpoch(epoch)
             .setRevision(rec.lastChanged)
-            .setSnapshot(NodeStateDiff.snapshot(ipcache, rec.local))
+            .setSnapshot(NodeStateDiff.snapshot(ipcache, services, rec.local))
             .build());
   }
 

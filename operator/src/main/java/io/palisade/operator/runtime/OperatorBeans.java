@@ -7,7 +7,6 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.nodestate.NodeStateStore;
-import io.palisade.operator.xds.L7Applier;
 import io.palisade.operator.xds.XdsServer;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
@@ -20,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /** The operator's parts as CDI beans; the parts themselves know nothing of CDI. */
 @ApplicationScoped
@@ -99,16 +99,20 @@ public class OperatorBeans {
       XdsPublisher xds,
       @ConfigProperty(name = "palisade.host-traffic", defaultValue = "allowed")
           String hostTraffic) {
-    return new Pipeline(
-        inventory,
-        allocator,
-        new L7Applier(store, xds),
-        HostTraffic.parse(hostTraffic)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "palisade.host-traffic: \""
-                            + hostTraffic
-                            + "\" is neither allowed nor policy")));
+    Pipeline pipeline =
+        new Pipeline(
+            inventory,
+            allocator,
+            store,
+            HostTraffic.parse(hostTraffic)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "palisade.host-traffic: \""
+                                + hostTraffic
+                                + "\" is neither allowed nor policy")));
+    Logger log = Logger.getLogger(Pipeline.class);
+    pipeline.reportServiceErrorsTo(log::warn);
+    return pipeline;
   }
 }

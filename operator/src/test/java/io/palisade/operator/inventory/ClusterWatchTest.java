@@ -11,8 +11,9 @@ import io.palisade.pipeline.InMemoryNodeState;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
-import io.palisade.pipeline.model.Backend;
-import io.palisade.policy.Protocol;
+import io.palisade.pipeline.model.ServiceBackend;
+import io.palisade.pipeline.model.ServiceFrontend;
+import io.palisade.pipeline.model.ServiceFrontends;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.policy.identity.ReservedIdentity;
 import java.time.Duration;
@@ -94,8 +95,11 @@ class ClusterWatchTest {
                     .isEqualTo(Map.of("10.0.0.1/32", ReservedIdentity.HOST.id()));
               });
       var web = inventory.services().get("shop/web");
-      assertThat(web.backends(inventory.endpointsOf("shop", "web")).values())
-          .containsExactly(List.of(new Backend("10.1.0.5", 8080, Protocol.TCP)));
+      assertThat(ServiceFrontends.of(web, inventory.endpointsOf("shop", "web")).shared())
+          .containsExactly(
+              Map.entry(
+                  new ServiceFrontend("10.96.0.10", 80, ServiceFrontend.Protocol.TCP),
+                  List.of(new ServiceBackend("10.1.0.5", 8080))));
 
       // A Node whose address is not one is refused; its last good version stays.
       client

@@ -5,6 +5,7 @@ import io.palisade.pipeline.model.ClusterSnapshot;
 import io.palisade.pipeline.model.NodeInfo;
 import io.palisade.pipeline.model.PolicyRef;
 import io.palisade.pipeline.model.ServiceEndpoints;
+import io.palisade.pipeline.model.ServiceFrontends;
 import io.palisade.pipeline.model.ServiceInfo;
 import io.palisade.pipeline.model.Workload;
 import io.palisade.policy.cluster.Namespace;
@@ -49,14 +50,16 @@ public final class ClusterInventory {
       Map<String, Optional<Workload>> workloads,
       Map<PolicyRef, Optional<PolicyValidation.Checked>> policies,
       Map<String, Optional<NodeInfo>> nodes,
-      Optional<Set<String>> apiServer) {
+      Optional<Set<String>> apiServer,
+      Map<String, ServiceFrontends> services) {
 
     public boolean isEmpty() {
       return namespaces.isEmpty()
           && workloads.isEmpty()
           && policies.isEmpty()
           && nodes.isEmpty()
-          && apiServer.isEmpty();
+          && apiServer.isEmpty()
+          && services.isEmpty();
     }
   }
 
@@ -77,6 +80,10 @@ public final class ClusterInventory {
   private final Set<String> dirtyNodes = new LinkedHashSet<>();
   private final Map<String, ServiceInfo> services = new TreeMap<>();
   private final Map<String, ServiceEndpoints> slices = new TreeMap<>();
+
+  /** Services whose frontends may have changed: the Service, or one of its slices, did. */
+  private final Set<String> dirtyServices = new LinkedHashSet<>();
+
   private Set<String> apiServer = Set.of();
   private boolean apiServerDirty;
 
@@ -118,16 +125,14 @@ public final class ClusterInventory {
     return Map.copyOf(nodes);
   }
 
-  /**
-   * Records a Service. Services and their slices are kept for the datapath's service translation;
-   * nothing in the desired state follows from them yet, so they bump no version.
-   */
-  public synchronized void putService(ServiceInfo service) {
-    services.put(service.id(), service);
+  /** Records a Service; its frontends are computed again. */
+  public synchronized boolean putService(ServiceInfo service) {
+    return changed(
+        !Objects.equals(services.put(service.id(), service), service), dirtyServices, service.id());
   }
 
-  public synchronized void removeService(String id) {
-    services.remove(id);
+  public synchronized boolean removeService(String id) {
+    return changed(services.remove(id) != null, dirtyServices, id);
   }
 
   /** Every Service, by {@code namespace/name}, sorted. */
@@ -136,17 +141,35 @@ public final class ClusterInventory {
   }
 
   /**
-   * Records an EndpointSlice. The slices of {@code default/kubernetes} list the API server's
-   * addresses, which carry the {@code kube-apiserver} identity: a change of them is marked.
+   * Records an EndpointSlice: the frontends of the Service it belongs to (and of the one it
+   * belonged to) are computed again. The slices of {@code default/kubernetes} list the API server's
+   * addresses, which carry the {@code kube-apiserver} identity: a change of them is marked too.
    */
   public synchronized boolean putEndpoints(ServiceEndpoints slice) {
-    slices.put(slice.id(), slice);
-    return apiServerChanged();
+    ServiceEndpoints before = slices.put(slice.id(), slice);
+    if (slice.equals(before)) {
+      return false;
+    }
+    markServiceOf(before);
+    markServiceOf(slice);
+    placeApiServer();
+    return changed(true);
   }
 
   public synchronized boolean removeEndpoints(String id) {
-    slices.remove(id);
-    return apiServerChanged();
+    ServiceEndpoints before = slices.remove(id);
+    if (before == null) {
+      return false;
+    }
+    markServiceOf(before);
+    placeApiServer();
+    return changed(true);
+  }
+
+  private void markServiceOf(ServiceEndpoints slice) {
+    if (slice != null) {
+      slice.serviceName().ifPresent(s -> dirtyServices.add(slice.namespace() + "/" + s));
+    }
   }
 
   /** Every EndpointSlice, by {@code namespace/name}, sorted. */
@@ -167,19 +190,17 @@ public final class ClusterInventory {
     return apiServer;
   }
 
-  private boolean apiServerChanged() {
+  private void placeApiServer() {
     Set<String> next = new TreeSet<>();
     for (ServiceEndpoints s : slices.values()) {
       if (s.serves(API_SERVER_NAMESPACE, API_SERVER_SERVICE)) {
         s.endpoints().forEach(e -> next.addAll(e.addresses()));
       }
     }
-    if (next.equals(apiServer)) {
-      return false;
+    if (!next.equals(apiServer)) {
+      apiServer = Set.copyOf(next);
+      apiServerDirty = true;
     }
-    apiServer = Set.copyOf(next);
-    apiServerDirty = true;
-    return changed(true);
   }
 
   /**
@@ -287,12 +308,23 @@ public final class ClusterInventory {
     Map<String, Optional<NodeInfo>> nd = new LinkedHashMap<>();
     dirtyNodes.forEach(n -> nd.put(n, Optional.ofNullable(nodes.get(n))));
     Optional<Set<String>> api = apiServerDirty ? Optional.of(apiServer) : Optional.empty();
+    Map<String, ServiceFrontends> svc = new LinkedHashMap<>();
+    dirtyServices.forEach(id -> svc.put(id, frontends(id)));
+    dirtyServices.clear();
     dirtyNamespaces.clear();
     dirtyWorkloads.clear();
     dirtyPolicies.clear();
     dirtyNodes.clear();
     apiServerDirty = false;
-    return new Changes(version, ns, ws, ps, nd, api);
+    return new Changes(version, ns, ws, ps, nd, api, svc);
+  }
+
+  /** The frontends of the Service {@code id} as its slices give them; none when it is gone. */
+  private ServiceFrontends frontends(String id) {
+    ServiceInfo s = services.get(id);
+    return s == null
+        ? ServiceFrontends.none(id)
+        : ServiceFrontends.of(s, endpointsOf(s.namespace(), s.name()));
   }
 
   /** Marks keys again whose changes could not be taken, so that the next drain has them. */
@@ -302,6 +334,7 @@ public final class ClusterInventory {
     dirtyPolicies.addAll(changes.policies().keySet());
     dirtyNodes.addAll(changes.nodes().keySet());
     apiServerDirty |= changes.apiServer().isPresent();
+    dirtyServices.addAll(changes.services().keySet());
     version++;
     notifyAll();
   }
@@ -334,7 +367,10 @@ public final class ClusterInventory {
         new ClusterSnapshot(
             List.copyOf(new TreeMap<>(namespaces).values()),
             List.copyOf(new TreeMap<>(workloads).values()),
-            rules),
+            rules,
+            List.copyOf(new TreeMap<>(nodes).values()),
+            List.copyOf(services.values()),
+            List.copyOf(slices.values())),
         generations);
   }
 

@@ -1,16 +1,19 @@
 package io.palisade.pipeline.model;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The desired state of the whole cluster: the ipcache every node shares (prefix to identity), each
- * node's local state, and for each policy the nodes where it selects an endpoint.
+ * The desired state of the whole cluster: the ipcache every node shares (prefix to identity), the
+ * Service frontends every node shares (ClusterIPs and external IPs), each node's local state, and
+ * for each policy the nodes where it selects an endpoint.
  */
 public record DesiredState(
     Map<String, Long> ipcache,
     Map<String, LocalState> nodes,
-    Map<PolicyRef, Set<String>> policyNodes) {
+    Map<PolicyRef, Set<String>> policyNodes,
+    Map<ServiceFrontend, List<ServiceBackend>> services) {
 
   public static final DesiredState EMPTY = new DesiredState(Map.of(), Map.of(), Map.of());
 
@@ -18,6 +21,15 @@ public record DesiredState(
     ipcache = Map.copyOf(ipcache);
     nodes = Map.copyOf(nodes);
     policyNodes = Map.copyOf(policyNodes);
+    services = Map.copyOf(services);
+  }
+
+  /** A desired state without Services. */
+  public DesiredState(
+      Map<String, Long> ipcache,
+      Map<String, LocalState> nodes,
+      Map<PolicyRef, Set<String>> policyNodes) {
+    this(ipcache, nodes, policyNodes, Map.of());
   }
 
   /** The local state of {@code node}, empty when no endpoint runs there. */

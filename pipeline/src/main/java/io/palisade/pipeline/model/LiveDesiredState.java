@@ -100,6 +100,22 @@ public final class LiveDesiredState {
   /** The node-local identities those addresses took (a host serving the API, an outside API). */
   private Map<Long, Identity> reservedLocal = Map.of();
 
+  /** Each Service's frontends and errors, by {@code namespace/name}. */
+  private final Map<String, ServiceFrontends> services = new HashMap<>();
+
+  /**
+   * Every shared frontend with the backends of each Service that claims it (two Services may list
+   * one external IP and port): the first Service by id has it, so the choice never depends on the
+   * order of events.
+   */
+  private final Map<ServiceFrontend, TreeMap<String, List<ServiceBackend>>> frontendOwners =
+      new HashMap<>();
+
+  /** The Services with NodePorts, in id order: every node opens them on its own addresses. */
+  private final TreeMap<String, ServiceFrontends> nodePortServices = new TreeMap<>();
+
+  private final Set<ServiceFrontend> dirtyFrontends = new HashSet<>();
+
   /** The host reaches its pods whatever their ingress policy, as Cilium's default. */
   public LiveDesiredState(IdentityAllocator allocator) {
     this(allocator, HostTraffic.ALLOWED);
@@ -261,13 +277,61 @@ public final class LiveDesiredState {
     Set<String> next = Set.copyOf(node.addresses());
     if (!next.equals(nodeAddresses.put(node.name(), next))) {
       placeReservedAddresses();
+      dirtyNodes.add(node.name()); // Its NodePorts open on its new addresses.
     }
   }
 
   public void removeNode(String name) {
     if (nodeAddresses.remove(name) != null) {
       placeReservedAddresses();
+      dirtyNodes.add(name);
     }
+  }
+
+  /**
+   * Puts a Service's frontends in place of its previous ones: the shared frontends that moved are
+   * marked, and every node when its NodePorts changed.
+   */
+  public void putService(ServiceFrontends next) {
+    String id = next.service();
+    ServiceFrontends before = services.getOrDefault(id, ServiceFrontends.none(id));
+    for (ServiceFrontend f : before.shared().keySet()) {
+      if (!next.shared().containsKey(f)) {
+        TreeMap<String, List<ServiceBackend>> owners = frontendOwners.get(f);
+        owners.remove(id);
+        if (owners.isEmpty()) {
+          frontendOwners.remove(f);
+        }
+        dirtyFrontends.add(f);
+      }
+    }
+    next.shared()
+        .forEach(
+            (f, backends) -> {
+              var owners = frontendOwners.computeIfAbsent(f, k -> new TreeMap<>());
+              if (!backends.equals(owners.put(id, backends))) {
+                dirtyFrontends.add(f);
+              }
+            });
+    if (!before.nodePorts().equals(next.nodePorts())) {
+      if (next.nodePorts().isEmpty()) {
+        nodePortServices.remove(id);
+      } else {
+        nodePortServices.put(id, next);
+      }
+      dirtyNodes.addAll(nodes.keySet());
+    }
+    if (next.equals(ServiceFrontends.none(id))) {
+      services.remove(id);
+    } else {
+      services.put(id, next);
+    }
+  }
+
+  /** The problems that kept ports of the Service {@code id} from having a frontend. */
+  public List<io.palisade.policy.parse.FieldError> serviceErrors(String id) {
+    ServiceFrontends s = services.get(id);
+    return s == null ? List.of() : s.errors();
   }
 
   /** The API server's addresses: the endpoints of {@code default/kubernetes}. */
@@ -469,7 +533,18 @@ public final class LiveDesiredState {
       }
     }
     dirtyPrefixes.clear();
-    return new NodeChanges(false, upserts, deletes, changedNodes);
+    Map<ServiceFrontend, List<ServiceBackend>> serviceUpserts = new HashMap<>();
+    Set<ServiceFrontend> serviceDeletes = new HashSet<>();
+    for (ServiceFrontend f : dirtyFrontends) {
+      TreeMap<String, List<ServiceBackend>> owners = frontendOwners.get(f);
+      if (owners == null) {
+        serviceDeletes.add(f);
+      } else {
+        serviceUpserts.put(f, owners.firstEntry().getValue());
+      }
+    }
+    dirtyFrontends.clear();
+    return new NodeChanges(false, upserts, deletes, changedNodes, serviceUpserts, serviceDeletes);
   }
 
   /**
@@ -504,7 +579,22 @@ public final class LiveDesiredState {
               policy.enforces(Direction.INGRESS),
               policy.enforces(Direction.EGRESS)));
     }
-    return new LocalState(endpoints, policies, hostIpcache.getOrDefault(node, Map.of()));
+    return new LocalState(
+        endpoints, policies, hostIpcache.getOrDefault(node, Map.of()), nodePortsOn(node));
+  }
+
+  /** The NodePorts on {@code node}'s own addresses; the first Service by id has a shared one. */
+  private Map<ServiceFrontend, List<ServiceBackend>> nodePortsOn(String node) {
+    Set<String> addresses = nodeAddresses.getOrDefault(node, Set.of());
+    if (addresses.isEmpty() || nodePortServices.isEmpty()) {
+      return Map.of();
+    }
+    List<String> sorted = new ArrayList<>(new TreeSet<>(addresses));
+    Map<ServiceFrontend, List<ServiceBackend>> out = new HashMap<>();
+    for (ServiceFrontends s : nodePortServices.values()) {
+      s.onNode(sorted).forEach(out::putIfAbsent);
+    }
+    return out;
   }
 
   private IdentityPolicy policyOf(long identity) {

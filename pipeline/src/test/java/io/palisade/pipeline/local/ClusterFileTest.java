@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.palisade.pipeline.InMemoryNodeState;
 import io.palisade.pipeline.RemovalBudget;
-import io.palisade.pipeline.model.Backend;
+import io.palisade.pipeline.model.ServiceBackend;
+import io.palisade.pipeline.model.ServiceFrontend;
+import io.palisade.pipeline.model.ServiceFrontends;
 import io.palisade.pipeline.model.ServiceInfo;
 import io.palisade.pipeline.model.ServicePort;
-import io.palisade.policy.Protocol;
 import io.palisade.policy.parse.FieldError;
 import io.palisade.policy.resolve.HostTraffic;
 import java.util.List;
@@ -95,17 +96,17 @@ class ClusterFileTest {
     assertThat(http.nodePort()).hasValue(30080);
     assertThat(web.ports().get(1).targetPort().name()).hasValue("metrics");
     // The terminating endpoint takes no new connections; one without conditions is ready.
-    assertThat(web.backends(c.endpointSlices()))
+    ServiceFrontends frontends = ServiceFrontends.of(web, c.endpointSlices());
+    assertThat(frontends.errors()).isEmpty();
+    assertThat(frontends.shared())
         .containsEntry(
-            http,
-            List.of(
-                new Backend("10.1.0.5", 8080, Protocol.TCP),
-                new Backend("10.1.0.7", 8080, Protocol.TCP)))
+            new ServiceFrontend("10.96.0.10", 80, ServiceFrontend.Protocol.TCP),
+            List.of(new ServiceBackend("10.1.0.5", 8080), new ServiceBackend("10.1.0.7", 8080)))
         .containsEntry(
-            web.ports().get(1),
-            List.of(
-                new Backend("10.1.0.5", 9090, Protocol.TCP),
-                new Backend("10.1.0.7", 9090, Protocol.TCP)));
+            new ServiceFrontend("192.0.2.7", 9090, ServiceFrontend.Protocol.TCP),
+            List.of(new ServiceBackend("10.1.0.5", 9090), new ServiceBackend("10.1.0.7", 9090)));
+    assertThat(frontends.onNode(List.of("10.0.0.1")))
+        .containsOnlyKeys(new ServiceFrontend("10.0.0.1", 30080, ServiceFrontend.Protocol.TCP));
   }
 
   @Test

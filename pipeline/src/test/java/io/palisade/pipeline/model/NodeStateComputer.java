@@ -7,9 +7,13 @@ import io.palisade.policy.flow.FlowEndpoint;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.Identity;
 import io.palisade.policy.identity.IdentityAllocator;
+import io.palisade.policy.identity.ReservedAddresses;
 import io.palisade.policy.resolve.EndpointPolicy;
 import io.palisade.policy.rules.PolicyRule;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -66,13 +70,49 @@ public final class NodeStateComputer {
       policies.computeIfAbsent(node, k -> new TreeMap<>()).put(id.id(), IdentityPolicy.of(ep));
       nodesByIdentity.computeIfAbsent(id.id(), k -> new TreeSet<>()).add(node);
     }
+
+    // Nodes' addresses: remote-node as every other node sees them, the host on their own. (No
+    // API server here: its node-local identities are the pipeline's ReservedAddressesTest.)
+    Map<String, Set<String>> nodeAddresses = new TreeMap<>();
+    snapshot.nodes().forEach(n -> nodeAddresses.put(n.name(), Set.copyOf(n.addresses())));
+    ReservedAddresses reserved = new ReservedAddresses(nodeAddresses, Set.of());
+    for (String prefix : reserved.prefixes()) {
+      ipcache.putIfAbsent(prefix, reservedIdentity(reserved, prefix, Optional.empty()));
+    }
+    // A pod's address wins over a node's, which wins over a policy CIDR of the same prefix.
     for (CidrPrefix prefix : cidrsOf(snapshot)) {
       ipcache.putIfAbsent(prefix.toString(), allocator.allocateCidr(prefix).id());
     }
 
+    // Services in id order: the first to claim a frontend has it.
+    List<ServiceInfo> services = new ArrayList<>(snapshot.services());
+    services.sort(Comparator.comparing(ServiceInfo::id));
+    Map<ServiceFrontend, List<ServiceBackend>> shared = new HashMap<>();
+    List<ServiceFrontends> frontends = new ArrayList<>();
+    for (ServiceInfo s : services) {
+      ServiceFrontends f = ServiceFrontends.of(s, snapshot.endpointSlices());
+      f.shared().forEach(shared::putIfAbsent);
+      frontends.add(f);
+    }
+
     Map<String, LocalState> nodes = new TreeMap<>();
-    endpoints.forEach((n, eps) -> nodes.put(n, new LocalState(eps, policies.get(n))));
-    return new DesiredState(ipcache, nodes, policyNodes(snapshot, identities, nodesByIdentity));
+    endpoints.forEach(
+        (n, eps) -> {
+          Map<String, Long> own = new TreeMap<>();
+          for (String prefix : reserved.of(n)) {
+            own.put(prefix, reservedIdentity(reserved, prefix, Optional.of(n)));
+          }
+          List<String> addresses = new ArrayList<>(nodeAddresses.getOrDefault(n, Set.of()));
+          Map<ServiceFrontend, List<ServiceBackend>> nodePorts = new HashMap<>();
+          frontends.forEach(f -> f.onNode(addresses).forEach(nodePorts::putIfAbsent));
+          nodes.put(n, new LocalState(eps, policies.get(n), own, nodePorts));
+        });
+    return new DesiredState(
+        ipcache, nodes, policyNodes(snapshot, identities, nodesByIdentity), shared);
+  }
+
+  private long reservedIdentity(ReservedAddresses reserved, String prefix, Optional<String> node) {
+    return ReservedAddresses.identity(reserved.labels(prefix, node).orElseThrow(), allocator).id();
   }
 
   private static Identity identityOf(ClusterPolicy policy, Workload w) {

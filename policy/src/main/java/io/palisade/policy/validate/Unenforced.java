@@ -45,7 +45,12 @@ final class Unenforced {
       refuse(path + "." + p + "Nodes", "Palisade does not select nodes by their labels", out);
     }
     if (Each.nonEmpty(e.services())) {
-      refuse(path + ".toServices", "Palisade does not resolve Services to their backends", out);
+      refuse(
+          path + ".toServices",
+          "Palisade translates Services in the datapath but does not select a Service's"
+              + " backends in policies yet; write toEndpoints with the Service's selector (or"
+              + " toCIDRSet with its endpoints' addresses)",
+          out);
     }
     if (Each.nonEmpty(e.fqdns())) {
       refuse(path + ".toFQDNs", "Palisade does not enforce DNS-based peers", out);

@@ -33,6 +33,11 @@ class UnenforcedFieldsTest {
       metadata: {name: p}
       """;
 
+  private static final String TO_SERVICES =
+      "Palisade translates Services in the datapath but does not select a Service's backends in"
+          + " policies yet; write toEndpoints with the Service's selector (or toCIDRSet with its"
+          + " endpoints' addresses)";
+
   private static final String TAIL = "; the policy is refused rather than enforced partially";
 
   static Stream<Arguments> refused() {
@@ -46,12 +51,12 @@ class UnenforcedFieldsTest {
             "toServices",
             "egress: [{toServices: [{k8sService: {serviceName: db, namespace: prod}}]}]",
             "spec.egress[0].toServices",
-            "Palisade does not resolve Services to their backends"),
+            TO_SERVICES),
         cnp(
             "toServices in a deny",
             "egressDeny: [{toServices: [{k8sService: {serviceName: db}}]}]",
             "spec.egressDeny[0].toServices",
-            "Palisade does not resolve Services to their backends"),
+            TO_SERVICES),
         cnp(
             "toGroups",
             "egress: [{toGroups: [{aws: {securityGroupsIds: [sg-1]}}]}]",

@@ -2,6 +2,8 @@ package io.palisade.proto.codec;
 
 import io.palisade.pipeline.model.EndpointState;
 import io.palisade.pipeline.model.IdentityPolicy;
+import io.palisade.pipeline.model.ServiceBackend;
+import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.policy.Direction;
 import io.palisade.policy.mapstate.L7Policy;
 import io.palisade.policy.mapstate.MapStateEntry;
@@ -9,9 +11,12 @@ import io.palisade.policy.mapstate.MapStateKey;
 import io.palisade.proto.nodestate.v1.Endpoint;
 import io.palisade.proto.nodestate.v1.IpcacheEntry;
 import io.palisade.proto.nodestate.v1.L7Parser;
+import io.palisade.proto.nodestate.v1.ServiceEntry;
 import io.palisade.proto.nodestate.v1.Verdict;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -148,5 +153,60 @@ public final class NodeStateCodec {
       entries.put(key(e.getKey()), entry(e));
     }
     return new IdentityPolicy(p.getIdentity(), enforced, entries);
+  }
+
+  public static io.palisade.proto.nodestate.v1.ServiceFrontend frontend(ServiceFrontend f) {
+    return io.palisade.proto.nodestate.v1.ServiceFrontend.newBuilder()
+        .setAddress(f.address())
+        .setPort(f.port())
+        .setProtocol(f.protocol().number())
+        .build();
+  }
+
+  /**
+   * @throws IllegalArgumentException on an address that is not an IP literal, a port outside 1 to
+   *     65535, or a protocol other than TCP, UDP and SCTP
+   */
+  public static ServiceFrontend frontend(io.palisade.proto.nodestate.v1.ServiceFrontend f) {
+    ServiceFrontend.Protocol protocol = null;
+    for (ServiceFrontend.Protocol p : ServiceFrontend.Protocol.values()) {
+      if (p.number() == f.getProtocol()) {
+        protocol = p;
+      }
+    }
+    if (protocol == null) {
+      throw new IllegalArgumentException(
+          "a Service frontend of IP protocol " + f.getProtocol() + " (TCP, UDP or SCTP): " + f);
+    }
+    return new ServiceFrontend(f.getAddress(), port(f.getPort()), protocol);
+  }
+
+  public static ServiceEntry service(ServiceFrontend frontend, List<ServiceBackend> backends) {
+    ServiceEntry.Builder b = ServiceEntry.newBuilder().setFrontend(frontend(frontend));
+    for (ServiceBackend backend : backends) {
+      b.addBackends(
+          io.palisade.proto.nodestate.v1.ServiceBackend.newBuilder()
+              .setAddress(backend.address())
+              .setPort(backend.port()));
+    }
+    return b.build();
+  }
+
+  /** The backends of an entry, in their order. */
+  public static List<ServiceBackend> backends(ServiceEntry e) {
+    List<ServiceBackend> out = new ArrayList<>(e.getBackendsCount());
+    for (io.palisade.proto.nodestate.v1.ServiceBackend b : e.getBackendsList()) {
+      out.add(new ServiceBackend(b.getAddress(), port(b.getPort())));
+    }
+    return List.copyOf(out);
+  }
+
+  /** A uint32 port as the records take it; one that does not fit is refused, never wrapped. */
+  private static int port(int wire) {
+    if (wire < 0 || wire > 65535) {
+      throw new IllegalArgumentException(
+          "a Service port of " + Integer.toUnsignedString(wire) + " (1 to 65535)");
+    }
+    return wire;
   }
 }

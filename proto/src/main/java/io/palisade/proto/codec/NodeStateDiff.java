@@ -3,6 +3,8 @@ package io.palisade.proto.codec;
 import io.palisade.pipeline.model.EndpointState;
 import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.pipeline.model.LocalState;
+import io.palisade.pipeline.model.ServiceBackend;
+import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.policy.Direction;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
@@ -14,6 +16,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -22,7 +25,10 @@ public final class NodeStateDiff {
 
   private NodeStateDiff() {}
 
-  public static Snapshot snapshot(Map<String, Long> ipcache, LocalState local) {
+  public static Snapshot snapshot(
+      Map<String, Long> ipcache,
+      Map<ServiceFrontend, List<ServiceBackend>> services,
+      LocalState local) {
     Snapshot.Builder b = Snapshot.newBuilder();
     new TreeMap<>(ipcache).forEach((p, id) -> b.addIpcache(NodeStateCodec.ipcache(p, id)));
     new TreeMap<>(local.endpoints())
@@ -31,14 +37,49 @@ public final class NodeStateDiff {
     new TreeMap<>(local.policies()).values().forEach(p -> b.addPolicies(NodeStateCodec.policy(p)));
     new TreeMap<>(local.ipcache())
         .forEach((p, id) -> b.addLocalIpcache(NodeStateCodec.ipcache(p, id)));
+    sorted(services).forEach((f, bs) -> b.addServices(NodeStateCodec.service(f, bs)));
+    sorted(local.services()).forEach((f, bs) -> b.addLocalServices(NodeStateCodec.service(f, bs)));
     return b.build();
   }
 
+  /** A node's snapshot without shared Service frontends. */
+  public static Snapshot snapshot(Map<String, Long> ipcache, LocalState local) {
+    return snapshot(ipcache, Map.of(), local);
+  }
+
+  /** Frontends in address, port and protocol order, so that messages are deterministic. */
+  private static <V> Map<ServiceFrontend, V> sorted(Map<ServiceFrontend, V> services) {
+    Map<ServiceFrontend, V> out = new TreeMap<>(FRONTENDS);
+    out.putAll(services);
+    return out;
+  }
+
+  private static final Comparator<ServiceFrontend> FRONTENDS =
+      Comparator.comparing(ServiceFrontend::address)
+          .thenComparingInt(ServiceFrontend::port)
+          .thenComparing(ServiceFrontend::protocol);
+
   /** The ipcache part of a delta, made once for every node, in prefix order. */
   public static Delta ipcache(Map<String, Long> upserts, Collection<String> deletes) {
+    return shared(upserts, deletes, Map.of(), Set.of());
+  }
+
+  /**
+   * The part of a delta every node shares, made once for all: ipcache entries in prefix order, then
+   * Service frontends in frontend order.
+   */
+  public static Delta shared(
+      Map<String, Long> upserts,
+      Collection<String> deletes,
+      Map<ServiceFrontend, List<ServiceBackend>> serviceUpserts,
+      Collection<ServiceFrontend> serviceDeletes) {
     Delta.Builder b = Delta.newBuilder();
     new TreeMap<>(upserts).forEach((p, id) -> b.addIpcacheUpserts(NodeStateCodec.ipcache(p, id)));
     new TreeSet<>(deletes).forEach(b::addIpcacheDeletes);
+    sorted(serviceUpserts).forEach((f, bs) -> b.addServiceUpserts(NodeStateCodec.service(f, bs)));
+    serviceDeletes.stream()
+        .sorted(FRONTENDS)
+        .forEach(f -> b.addServiceDeletes(NodeStateCodec.frontend(f)));
     return b.build();
   }
 
@@ -86,6 +127,17 @@ public final class NodeStateDiff {
         .filter(p -> !after.ipcache().containsKey(p))
         .sorted()
         .forEach(b::addLocalIpcacheDeletes);
+    sorted(after.services())
+        .forEach(
+            (f, bs) -> {
+              if (!bs.equals(before.services().get(f))) {
+                b.addLocalServiceUpserts(NodeStateCodec.service(f, bs));
+              }
+            });
+    before.services().keySet().stream()
+        .filter(f -> !after.services().containsKey(f))
+        .sorted(FRONTENDS)
+        .forEach(f -> b.addLocalServiceDeletes(NodeStateCodec.frontend(f)));
     return b.build();
   }
 
@@ -97,7 +149,11 @@ public final class NodeStateDiff {
         && d.getPolicyChangesCount() == 0
         && d.getPolicyDeletesCount() == 0
         && d.getLocalIpcacheUpsertsCount() == 0
-        && d.getLocalIpcacheDeletesCount() == 0;
+        && d.getLocalIpcacheDeletesCount() == 0
+        && d.getServiceUpsertsCount() == 0
+        && d.getServiceDeletesCount() == 0
+        && d.getLocalServiceUpsertsCount() == 0
+        && d.getLocalServiceDeletesCount() == 0;
   }
 
   private static PolicyChange.Builder header(IdentityPolicy p) {

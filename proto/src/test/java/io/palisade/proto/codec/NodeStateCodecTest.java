@@ -2,16 +2,29 @@ package io.palisade.proto.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.pipeline.model.LocalState;
+import io.palisade.pipeline.model.ServiceBackend;
+import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.policy.Direction;
 import io.palisade.policy.Protocol;
 import io.palisade.policy.mapstate.L7Parser;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
 import io.palisade.policy.mapstate.Verdict;
+import io.palisade.proto.nodestate.v1.Delta;
+import io.palisade.proto.nodestate.v1.ServiceEntry;
+import io.palisade.proto.nodestate.v1.Snapshot;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The wire messages mirror the engine's MapState key and entry, field for field. */
+/**
+ * The wire messages mirror the engine's MapState key and entry, field for field, and carry Service
+ * frontends and backends both ways.
+ */
 class NodeStateCodecTest {
 
   @Test
@@ -108,5 +121,76 @@ class NodeStateCodecTest {
                 NodeStateCodec.key(io.palisade.proto.nodestate.v1.MapStateKey.getDefaultInstance()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("without direction");
+  }
+
+  @Test
+  void servicesRoundTripThroughSnapshotsAndDeltas() throws Exception {
+    var web = new ServiceFrontend("10.96.0.10", 80, ServiceFrontend.Protocol.TCP);
+    var dns = new ServiceFrontend("fd96::a", 53, ServiceFrontend.Protocol.UDP);
+    var sctp = new ServiceFrontend("10.96.0.11", 3868, ServiceFrontend.Protocol.SCTP);
+    var nodePort = new ServiceFrontend("192.168.1.1", 30080, ServiceFrontend.Protocol.TCP);
+    List<ServiceBackend> webBackends =
+        List.of(new ServiceBackend("10.0.0.1", 8080), new ServiceBackend("10.0.0.2", 8080));
+    Map<ServiceFrontend, List<ServiceBackend>> shared =
+        Map.of(
+            web, webBackends, dns, List.of(new ServiceBackend("fd00::53", 5353)), sctp, List.of());
+    LocalState local = new LocalState(Map.of(), Map.of(), Map.of(), Map.of(nodePort, webBackends));
+
+    Snapshot s = NodeStateDiff.snapshot(Map.of(), shared, local);
+    assertThat(decode(s.getServicesList())).isEqualTo(shared);
+    assertThat(decode(s.getLocalServicesList())).isEqualTo(local.services());
+    assertThat(decode(Snapshot.parseFrom(s.toByteArray()).getServicesList()))
+        .as("through bytes")
+        .isEqualTo(shared);
+
+    // A backend leaves the web Service, DNS goes, and the node's NodePort moves to another port.
+    var moved = new ServiceFrontend("192.168.1.1", 30081, ServiceFrontend.Protocol.TCP);
+    LocalState after = new LocalState(Map.of(), Map.of(), Map.of(), Map.of(moved, webBackends));
+    Delta d =
+        NodeStateDiff.delta(
+            NodeStateDiff.shared(
+                Map.of(), Set.of(), Map.of(web, webBackends.subList(0, 1)), Set.of(dns)),
+            local,
+            after);
+    assertThat(decode(d.getServiceUpsertsList())).isEqualTo(Map.of(web, webBackends.subList(0, 1)));
+    assertThat(d.getServiceDeletesList().stream().map(NodeStateCodec::frontend))
+        .containsExactly(dns);
+    assertThat(decode(d.getLocalServiceUpsertsList())).isEqualTo(after.services());
+    assertThat(d.getLocalServiceDeletesList().stream().map(NodeStateCodec::frontend))
+        .containsExactly(nodePort);
+    assertThat(NodeStateDiff.isEmpty(d)).isFalse();
+    assertThat(
+            NodeStateDiff.isEmpty(
+                NodeStateDiff.delta(NodeStateDiff.ipcache(Map.of(), Set.of()), after, after)))
+        .as("nothing changed")
+        .isTrue();
+  }
+
+  @Test
+  void aFrontendTheEncoderNeverWritesIsRefused() {
+    var icmp =
+        io.palisade.proto.nodestate.v1.ServiceFrontend.newBuilder()
+            .setAddress("10.96.0.10")
+            .setPort(80)
+            .setProtocol(1)
+            .build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeStateCodec.frontend(icmp))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("IP protocol 1 (TCP, UDP or SCTP)");
+    var huge = icmp.toBuilder().setProtocol(6).setPort(-1).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeStateCodec.frontend(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a Service port of 4294967295 (1 to 65535)");
+    var name = icmp.toBuilder().setProtocol(6).setAddress("web.shop").build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeStateCodec.frontend(name))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"web.shop\" is not an IP address");
+  }
+
+  private static Map<ServiceFrontend, List<ServiceBackend>> decode(List<ServiceEntry> entries) {
+    Map<ServiceFrontend, List<ServiceBackend>> out = new HashMap<>();
+    entries.forEach(
+        e -> out.put(NodeStateCodec.frontend(e.getFrontend()), NodeStateCodec.backends(e)));
+    return out;
   }
 }
