@@ -303,14 +303,14 @@ public final class NodeStateStore implements NodeStateApplier {
       if (rec == null || ackedRevision > rec.lastChanged) {
         return;
       }
-      if (!error.isEmpty()) {
+      if (error.isEmpty()) {
+        rec.lastError = "";
+        rec.pending = false;
+        rec.acked = Math.max(rec.acked, ackedRevision);
+      } else {
         rec.lastError = error;
         rec.pending |= pending;
-        return;
       }
-      rec.lastError = "";
-      rec.pending = false;
-      rec.acked = Math.max(rec.acked, ackedRevision);
     }
     if (error.isEmpty()) {
       listeners.forEach(l -> l.acked(node, ackedRevision));
