@@ -97,7 +97,8 @@ final class ServiceChanges {
                   : ServicePort.TargetPort.named("web"),
               nodePort));
     }
-    return new ServiceInfo(ns, name, type, clusterIPs, ports, external, Map.of("app", name));
+    return new ServiceInfo(
+        ns, name, type, clusterIPs, ports, external, Map.of("app", name), Map.of());
   }
 
   private static ServiceEndpoints slice(Random random, String ns, String name) {

@@ -1,5 +1,6 @@
 package io.palisade.pipeline.inventory;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.palisade.crds.cilium.CiliumCIDRGroup;
 import io.palisade.pipeline.model.ClusterSnapshot;
 import io.palisade.pipeline.model.NodeInfo;
@@ -9,6 +10,7 @@ import io.palisade.pipeline.model.ServiceFrontends;
 import io.palisade.pipeline.model.ServiceInfo;
 import io.palisade.pipeline.model.Workload;
 import io.palisade.policy.cluster.Namespace;
+import io.palisade.policy.rules.ClusterServices;
 import io.palisade.policy.rules.PolicyRule;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The objects the pipeline works from, as their one writer last saw them (the operator's informers,
@@ -90,6 +93,12 @@ public final class ClusterInventory {
   /** The policies in force whose rules name CIDR groups, translated again when a group changes. */
   private final Set<PolicyRef> groupUsers = new HashSet<>();
 
+  /**
+   * The policies in force with {@code toServices}, translated again when a Service or an
+   * EndpointSlice changes.
+   */
+  private final Set<PolicyRef> serviceUsers = new HashSet<>();
+
   private long version;
 
   public synchronized long version() {
@@ -127,12 +136,23 @@ public final class ClusterInventory {
 
   /** Records a Service; its frontends are computed again. */
   public synchronized boolean putService(ServiceInfo service) {
-    return changed(
-        !Objects.equals(services.put(service.id(), service), service), dirtyServices, service.id());
+    return servicesChanged(
+        changed(
+            !Objects.equals(services.put(service.id(), service), service),
+            dirtyServices,
+            service.id()));
   }
 
   public synchronized boolean removeService(String id) {
-    return changed(services.remove(id) != null, dirtyServices, id);
+    return servicesChanged(changed(services.remove(id) != null, dirtyServices, id));
+  }
+
+  /** A Service or its backends changed: the policies selecting Services are translated again. */
+  private boolean servicesChanged(boolean changed) {
+    if (changed) {
+      dirtyPolicies.addAll(serviceUsers);
+    }
+    return changed;
   }
 
   /** Every Service, by {@code namespace/name}, sorted. */
@@ -153,7 +173,7 @@ public final class ClusterInventory {
     markServiceOf(before);
     markServiceOf(slice);
     placeApiServer();
-    return changed(true);
+    return servicesChanged(changed(true));
   }
 
   public synchronized boolean removeEndpoints(String id) {
@@ -163,7 +183,7 @@ public final class ClusterInventory {
     }
     markServiceOf(before);
     placeApiServer();
-    return changed(true);
+    return servicesChanged(changed(true));
   }
 
   private void markServiceOf(ServiceEndpoints slice) {
@@ -217,11 +237,8 @@ public final class ClusterInventory {
       return changed(!seen);
     }
     PolicyValidation.Checked forced = inForce.put(checked.ref(), checked);
-    if (checked.object().map(PolicyTranslation::usesCidrGroups).orElse(false)) {
-      groupUsers.add(checked.ref());
-    } else {
-      groupUsers.remove(checked.ref());
-    }
+    track(checked, PolicyTranslation::usesCidrGroups, groupUsers);
+    track(checked, PolicyTranslation::usesServices, serviceUsers);
     boolean rulesChanged = forced == null || !forced.rules().equals(checked.rules());
     if (rulesChanged || forced.generation() != checked.generation()) {
       dirtyPolicies.add(checked.ref());
@@ -235,7 +252,17 @@ public final class ClusterInventory {
       dirtyPolicies.add(ref);
     }
     groupUsers.remove(ref);
+    serviceUsers.remove(ref);
     return changed(known);
+  }
+
+  private static void track(
+      PolicyValidation.Checked checked, Predicate<HasMetadata> uses, Set<PolicyRef> users) {
+    if (checked.object().map(uses::test).orElse(false)) {
+      users.add(checked.ref());
+    } else {
+      users.remove(checked.ref());
+    }
   }
 
   /** Records a CIDR group; the policies naming groups are translated again. */
@@ -263,16 +290,25 @@ public final class ClusterInventory {
     return changed(changed);
   }
 
-  /** The policy's rules in force: translated with the current CIDR groups if it names any. */
+  /**
+   * The policy's rules in force: translated with the current CIDR groups and Services if it names
+   * any.
+   */
   private PolicyValidation.Checked translated(PolicyValidation.Checked checked) {
-    if (!groupUsers.contains(checked.ref())) {
+    boolean groups = groupUsers.contains(checked.ref());
+    boolean svc = serviceUsers.contains(checked.ref());
+    if (!groups && !svc) {
       return checked;
     }
+    ClusterServices known =
+        svc
+            ? PolicyTranslation.services(services.values(), slices.values())
+            : ClusterServices.none();
     return new PolicyValidation.Checked(
         checked.ref(),
         checked.generation(),
         checked.errors(),
-        PolicyTranslation.rules(checked.object().orElseThrow(), cidrGroups.values()),
+        PolicyTranslation.rules(checked.object().orElseThrow(), cidrGroups.values(), known),
         checked.object());
   }
 

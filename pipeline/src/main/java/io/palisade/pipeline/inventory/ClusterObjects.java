@@ -119,8 +119,13 @@ public final class ClusterObjects {
           .ifPresent(ports::add);
     }
     Map<String, String> selector = spec.getSelector() == null ? Map.of() : spec.getSelector();
+    Map<String, String> labels =
+        service.getMetadata() == null || service.getMetadata().getLabels() == null
+            ? Map.of()
+            : service.getMetadata().getLabels();
     return Read.of(
-        new ServiceInfo(namespace, name, type, clusterIPs, ports, external, selector), errors);
+        new ServiceInfo(namespace, name, type, clusterIPs, ports, external, selector, labels),
+        errors);
   }
 
   private static Optional<ServicePort> servicePort(

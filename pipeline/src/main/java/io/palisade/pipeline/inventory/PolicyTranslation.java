@@ -4,17 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.palisade.crds.cilium.CiliumCIDRGroup;
+import io.palisade.pipeline.model.ServiceEndpoints;
+import io.palisade.pipeline.model.ServiceInfo;
+import io.palisade.policy.rules.ClusterServices;
 import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.rules.PolicySet;
 import io.palisade.policy.rules.PortMatch;
 import io.palisade.policy.rules.RuleSection;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Validated policy objects into rules, in the context of the cluster's CIDR groups: a rule that
- * names a group by {@code cidrGroupRef} or {@code cidrGroupSelector} selects what the group holds
- * now, so it is translated again when a group changes.
+ * Validated policy objects into rules, in the context of the cluster's CIDR groups and Services: a
+ * rule that names a group by {@code cidrGroupRef} or {@code cidrGroupSelector} selects what the
+ * group holds now, and one with {@code toServices} the pods or backends of the Services it matches
+ * now, so it is translated again when a group, or a Service or its EndpointSlices, change.
  */
 public final class PolicyTranslation {
 
@@ -24,23 +30,62 @@ public final class PolicyTranslation {
 
   /** The rules of {@code object} with {@code groups} as the cluster's CIDR groups. */
   public static List<PolicyRule> rules(HasMetadata object, Collection<CiliumCIDRGroup> groups) {
-    PolicySet set = new PolicySet();
+    return rules(object, groups, ClusterServices.none());
+  }
+
+  /** The rules of {@code object} with the cluster's CIDR groups and Services. */
+  public static List<PolicyRule> rules(
+      HasMetadata object, Collection<CiliumCIDRGroup> groups, ClusterServices services) {
+    PolicySet set = new PolicySet().services(services);
     groups.forEach(set::add);
     set.add(object);
     return set.rules();
   }
 
-  /** Whether some rule of {@code object} refers to CIDR groups. */
-  public static boolean usesCidrGroups(HasMetadata object) {
-    return names(MAPPER.valueToTree(object));
+  /** The Services as {@code toServices} sees them: each with the addresses of its backends. */
+  public static ClusterServices services(
+      Collection<ServiceInfo> services, Collection<ServiceEndpoints> slices) {
+    ClusterServices out = new ClusterServices();
+    for (ServiceInfo s : services) {
+      List<String> backends = new ArrayList<>();
+      for (ServiceEndpoints slice : slices) {
+        if (slice.serves(s.namespace(), s.name())) {
+          slice.endpoints().stream()
+              .filter(PolicyTranslation::isBackend)
+              .forEach(e -> backends.addAll(e.addresses()));
+        }
+      }
+      out.put(s.namespace(), s.name(), s.labels(), s.selector(), backends);
+    }
+    return out;
   }
 
-  private static boolean names(JsonNode node) {
-    if (node.has("cidrGroupRef") || node.has("cidrGroupSelector")) {
-      return true;
+  /**
+   * Cilium's backends of a Service: ready endpoints, and terminating ones still serving (so a
+   * connection open to a pod being drained is not cut).
+   */
+  private static boolean isBackend(ServiceEndpoints.Endpoint e) {
+    return e.ready() || (e.serving() && e.terminating());
+  }
+
+  /** Whether some rule of {@code object} refers to CIDR groups. */
+  public static boolean usesCidrGroups(HasMetadata object) {
+    return names(MAPPER.valueToTree(object), Set.of("cidrGroupRef", "cidrGroupSelector"));
+  }
+
+  /** Whether some rule of {@code object} selects Services. */
+  public static boolean usesServices(HasMetadata object) {
+    return names(MAPPER.valueToTree(object), Set.of("toServices"));
+  }
+
+  private static boolean names(JsonNode node, Set<String> fields) {
+    for (String f : fields) {
+      if (node.has(f)) {
+        return true;
+      }
     }
     for (JsonNode child : node) {
-      if (names(child)) {
+      if (names(child, fields)) {
         return true;
       }
     }

@@ -39,7 +39,8 @@ class ServiceFrontendsTest {
         clusterIPs,
         List.of(ports),
         List.of("203.0.113.7"),
-        Map.of("app", "web"));
+        Map.of("app", "web"),
+        Map.of());
   }
 
   static ServiceEndpoints.Endpoint ready(String address) {

@@ -27,12 +27,19 @@ public final class CiliumRuleTranslator {
   private final String namespace;
   private final String name;
   private final CidrGroups cidrGroups;
+  private final ClusterServices services;
 
   public CiliumRuleTranslator(String kind, String namespace, String name, CidrGroups cidrGroups) {
+    this(kind, namespace, name, cidrGroups, ClusterServices.none());
+  }
+
+  public CiliumRuleTranslator(
+      String kind, String namespace, String name, CidrGroups cidrGroups, ClusterServices services) {
     this.kind = kind;
     this.namespace = namespace == null ? "" : namespace;
     this.name = name;
     this.cidrGroups = cidrGroups;
+    this.services = services;
   }
 
   public PolicyRule translate(Rule rule, String rulePath) {
@@ -150,8 +157,11 @@ public final class CiliumRuleTranslator {
     if (e.entities() != null) {
       e.entities().forEach(x -> Entities.selectors(x).ifPresent(out::addAll));
     }
-    // Groups, nodes, Services and FQDNs are refused by validation (see Unenforced): they add no
-    // peer, and never reach here in a deny rule, where selecting nothing would be a hole.
+    if (e.services() != null) {
+      e.services().forEach(x -> out.addAll(services.peers(x)));
+    }
+    // Groups, nodes and FQDNs are refused by validation (see Unenforced), and so are Services in
+    // a deny: they add no peer here, where selecting nothing in a deny would be a hole.
     return out;
   }
 

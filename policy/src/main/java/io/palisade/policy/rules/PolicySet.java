@@ -22,6 +22,7 @@ public final class PolicySet {
   private final List<CiliumClusterwideNetworkPolicy> ccnps = new ArrayList<>();
   private final List<KubernetesPolicy> knps = new ArrayList<>();
   private final CidrGroups cidrGroups = new CidrGroups();
+  private ClusterServices services = ClusterServices.none();
 
   /** A Kubernetes NetworkPolicy already translated, since its rules need no CIDR groups. */
   public interface KubernetesPolicy {
@@ -64,6 +65,12 @@ public final class PolicySet {
     return this;
   }
 
+  /** The cluster's Services, for {@code toServices}; without them a Service selects nothing. */
+  public PolicySet services(ClusterServices services) {
+    this.services = services;
+    return this;
+  }
+
   /** Every rule of every policy in the set. */
   public List<PolicyRule> rules() {
     List<PolicyRule> out = new ArrayList<>();
@@ -87,7 +94,7 @@ public final class PolicySet {
 
   private void translate(
       String kind, String ns, String name, Rule spec, List<Rule> specs, List<PolicyRule> out) {
-    CiliumRuleTranslator t = new CiliumRuleTranslator(kind, ns, name, cidrGroups);
+    CiliumRuleTranslator t = new CiliumRuleTranslator(kind, ns, name, cidrGroups, services);
     if (spec != null) {
       out.add(t.translate(spec, "spec"));
     }

@@ -44,12 +44,13 @@ final class Unenforced {
     if (Each.nonEmpty(e.nodes())) {
       refuse(path + "." + p + "Nodes", "Palisade does not select nodes by their labels", out);
     }
-    if (Each.nonEmpty(e.services())) {
+    if (e.deny() && Each.nonEmpty(e.services())) {
+      // Until the Service and its backends are known, a deny by Service would deny nothing.
       refuse(
           path + ".toServices",
-          "Palisade translates Services in the datapath but does not select a Service's"
-              + " backends in policies yet; write toEndpoints with the Service's selector (or"
-              + " toCIDRSet with its endpoints' addresses)",
+          "Palisade selects a Service's backends in allow rules only; in a deny, write"
+              + " toEndpoints with the Service's selector (or toCIDRSet with its endpoints'"
+              + " addresses)",
           out);
     }
     if (Each.nonEmpty(e.fqdns())) {

@@ -34,9 +34,8 @@ class UnenforcedFieldsTest {
       """;
 
   private static final String TO_SERVICES =
-      "Palisade translates Services in the datapath but does not select a Service's backends in"
-          + " policies yet; write toEndpoints with the Service's selector (or toCIDRSet with its"
-          + " endpoints' addresses)";
+      "Palisade selects a Service's backends in allow rules only; in a deny, write toEndpoints"
+          + " with the Service's selector (or toCIDRSet with its endpoints' addresses)";
 
   private static final String TAIL = "; the policy is refused rather than enforced partially";
 
@@ -47,11 +46,6 @@ class UnenforcedFieldsTest {
             "egress: [{toFQDNs: [{matchName: api.example.com}]}]",
             "spec.egress[0].toFQDNs",
             "Palisade does not enforce DNS-based peers"),
-        cnp(
-            "toServices",
-            "egress: [{toServices: [{k8sService: {serviceName: db, namespace: prod}}]}]",
-            "spec.egress[0].toServices",
-            TO_SERVICES),
         cnp(
             "toServices in a deny",
             "egressDeny: [{toServices: [{k8sService: {serviceName: db}}]}]",
@@ -191,6 +185,10 @@ class UnenforcedFieldsTest {
             "Kafka rules likewise",
             "ingress: [{toPorts: [{ports: [{port: \"9092\", protocol: TCP}], rules: {kafka:"
                 + " [{role: produce, topic: t}]}}]}]"),
+        Arguments.of(
+            "toServices in an allow, resolved from the cluster's Services (none without one)",
+            "egress: [{toServices: [{k8sService: {serviceName: db, namespace: prod}},"
+                + " {k8sServiceSelector: {selector: {matchLabels: {tier: db}}}}]}]"),
         Arguments.of(
             "ICMP types and deny ports",
             "ingressDeny: [{fromEndpoints: [{}], icmps: [{fields: [{type: EchoRequest}]}]}, {toPorts: [{ports: [{port: \"22\"}]}]}]"));
