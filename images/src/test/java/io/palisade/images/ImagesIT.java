@@ -119,7 +119,7 @@ class ImagesIT {
     // so, which shows the daemon's classes and libbpf's binding load in the image.
     Podman.Run usage = podman.run(List.of(), node);
     assertThat(usage.exitCode()).as(usage.stderr()).isEqualTo(2);
-    assertThat(usage.stderr()).contains("--node is required", "usage: palisade node-daemon");
+    assertThat(usage.stderr()).contains("--node is required", "usage: palisade-node node-daemon");
     Podman.Run id = podman.run(List.of("--entrypoint", "id"), node, "-u");
     assertThat(id.stdout().strip()).isEqualTo("0");
     Podman.Run libs =
