@@ -78,10 +78,11 @@ public final class EndpointDiscovery implements InterfaceFinder {
       found = fromRoute(t, address, why);
     }
     if (found.isEmpty()) {
-      found = fromBridge(t, address, why);
-    }
-    if (found.isEmpty()) {
-      found = lastBridged(t, address, why);
+      BridgeAnswer bridge = fromBridge(t, address, why);
+      found = bridge.port();
+      if (found.isEmpty()) {
+        found = lastBridged(t, address, bridge.disagreed());
+      }
     }
     t.recordProblems().forEach(problems);
     return found
@@ -131,8 +132,11 @@ public final class EndpointDiscovery implements InterfaceFinder {
     return dev;
   }
 
+  /** What the bridge tables say: the one port behind an address, or whether ports disagreed. */
+  private record BridgeAnswer(Optional<String> port, boolean disagreed) {}
+
   /** The bridge port behind the address: neighbour entry on a bridge, then that MAC's port. */
-  private Optional<String> fromBridge(HostTables t, CidrPrefix address, List<String> why) {
+  private BridgeAnswer fromBridge(HostTables t, CidrPrefix address, List<String> why) {
     List<String> ports = new ArrayList<>();
     boolean onBridge = false;
     for (Rtnetlink.Neighbour n : t.neighbours(address)) {
@@ -154,21 +158,24 @@ public final class EndpointDiscovery implements InterfaceFinder {
     }
     if (!onBridge) {
       why.add("no neighbour entry on a bridge (the pod has not sent to the node yet)");
-      return Optional.empty();
+      return new BridgeAnswer(Optional.empty(), false);
     }
     Optional<String> port = unique(ports, "bridge ports", why);
     port.flatMap(t::link).ifPresent(l -> bridged.put(address, l));
-    return port;
+    return new BridgeAnswer(port, ports.stream().distinct().count() > 1);
   }
 
-  /** The bridge port found before, if it is still the same veth on the same bridge. */
-  private Optional<String> lastBridged(HostTables t, CidrPrefix address, List<String> why) {
+  /**
+   * The bridge port found before, if it is still the same veth on the same bridge and no fresh
+   * entries disagree (forwarding entries age out, so a quiet pod's port is remembered).
+   */
+  private Optional<String> lastBridged(HostTables t, CidrPrefix address, boolean disagreed) {
     Rtnetlink.Link before = bridged.get(address);
     if (before == null) {
       return Optional.empty();
     }
     Optional<Rtnetlink.Link> now = t.link(before.name());
-    if (why.stream().anyMatch(w -> w.contains("disagree"))
+    if (disagreed
         || now.isEmpty()
         || now.get().ifindex() != before.ifindex()
         || now.get().master() != before.master()) {
