@@ -14,6 +14,7 @@ import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.pipeline.model.ServiceTable;
 import io.palisade.policy.Direction;
+import io.palisade.policy.Protocol;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.mapstate.MapState;
 import io.palisade.policy.mapstate.MapStateEntry;
@@ -108,7 +109,7 @@ public final class ServiceBenchmark {
     Map<ServiceFrontend, List<ServiceBackend>> table = new HashMap<>();
     for (ServiceShape s : services) {
       table.put(
-          new ServiceFrontend(s.clusterIp(), s.port(), ServiceFrontend.Protocol.UDP),
+          new ServiceFrontend(s.clusterIp(), s.port(), Protocol.UDP),
           s.backends().stream().map(b -> new ServiceBackend(b, s.targetPort())).toList());
       s.backends().forEach(b -> ipcache.put(host(b), BACKEND));
     }

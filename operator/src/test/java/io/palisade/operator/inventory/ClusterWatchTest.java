@@ -14,6 +14,7 @@ import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.pipeline.model.ServiceFrontends;
+import io.palisade.policy.Protocol;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.policy.identity.ReservedIdentity;
 import java.time.Duration;
@@ -98,7 +99,7 @@ class ClusterWatchTest {
       assertThat(ServiceFrontends.of(web, inventory.endpointsOf("shop", "web")).shared())
           .containsExactly(
               Map.entry(
-                  new ServiceFrontend("10.96.0.10", 80, ServiceFrontend.Protocol.TCP),
+                  new ServiceFrontend("10.96.0.10", 80, Protocol.TCP),
                   List.of(new ServiceBackend("10.1.0.5", 8080))));
 
       // A Node whose address is not one is refused; its last good version stays.

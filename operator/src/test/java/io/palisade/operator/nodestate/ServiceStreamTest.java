@@ -17,7 +17,7 @@ import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
-import io.palisade.pipeline.model.ServiceFrontend.Protocol;
+import io.palisade.policy.Protocol;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import java.io.ByteArrayInputStream;

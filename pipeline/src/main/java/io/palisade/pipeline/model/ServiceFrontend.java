@@ -1,5 +1,6 @@
 package io.palisade.pipeline.model;
 
+import io.palisade.policy.Protocol;
 import io.palisade.policy.identity.CidrPrefix;
 
 /**
@@ -9,29 +10,12 @@ import io.palisade.policy.identity.CidrPrefix;
  */
 public record ServiceFrontend(String address, int port, Protocol protocol) {
 
-  /** The transport protocols of a Service port, with their IP protocol numbers. */
-  public enum Protocol {
-    TCP(6),
-    UDP(17),
-    SCTP(132);
-
-    private final int number;
-
-    Protocol(int number) {
-      this.number = number;
-    }
-
-    public int number() {
-      return number;
-    }
-  }
-
   /**
    * @throws IllegalArgumentException when the address is not an IP literal or the port is not 1 to
    *     65535
    */
   public ServiceFrontend {
-    if (protocol == null) {
+    if (protocol == null || !protocol.hasPorts()) {
       throw new IllegalArgumentException("frontend.protocol: TCP, UDP or SCTP is required");
     }
     checkAddress(address, "frontend.address");

@@ -1,5 +1,6 @@
 package io.palisade.pipeline.model;
 
+import io.palisade.policy.Protocol;
 import io.palisade.policy.parse.FieldError;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,8 +28,7 @@ public record ServiceFrontends(
     List<FieldError> errors) {
 
   /** A NodePort and its backends of each family; a node opens it on each of its addresses. */
-  public record NodePort(
-      int port, ServiceFrontend.Protocol protocol, List<ServiceBackend> backends) {
+  public record NodePort(int port, Protocol protocol, List<ServiceBackend> backends) {
 
     public NodePort {
       backends = List.copyOf(backends);
@@ -85,8 +85,8 @@ public record ServiceFrontends(
       String path = "spec.ports[" + i + "]";
       int before = errors.size();
       List<ServiceBackend> backends = backends(sp, own, path, errors);
-      ServiceFrontend.Protocol protocol = ServiceFrontend.Protocol.valueOf(sp.protocol().name());
-      if (protocol == ServiceFrontend.Protocol.SCTP) {
+      Protocol protocol = sp.protocol();
+      if (protocol == Protocol.SCTP) {
         sctp(sp.port(), backends, path + ".targetPort", errors);
       }
       if (backends.size() > ServiceTable.MAX_BACKENDS) {
@@ -107,8 +107,7 @@ public record ServiceFrontends(
       }
       if (sp.nodePort().isPresent() && NODE_PORT_TYPES.contains(service.type())) {
         int nodePort = sp.nodePort().getAsInt();
-        if (protocol != ServiceFrontend.Protocol.SCTP
-            || sctp(nodePort, backends, path + ".nodePort", errors)) {
+        if (protocol != Protocol.SCTP || sctp(nodePort, backends, path + ".nodePort", errors)) {
           nodePorts.add(new NodePort(nodePort, protocol, backends));
         }
       }

@@ -1,5 +1,6 @@
 package io.palisade.pipeline.model;
 
+import io.palisade.policy.Protocol;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,8 +43,7 @@ public record ServiceTable(Map<ServiceFrontend, List<ServiceBackend>> services) 
             if (b.ipv6() != frontend.ipv6()) {
               errors.add(field + ": " + b + " is not of the frontend's address family");
             }
-            if (frontend.protocol() == ServiceFrontend.Protocol.SCTP
-                && b.port() != frontend.port()) {
+            if (frontend.protocol() == Protocol.SCTP && b.port() != frontend.port()) {
               errors.add(
                   field
                       + ".port: "

@@ -9,6 +9,7 @@ import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.pipeline.model.ServiceFrontends;
 import io.palisade.pipeline.model.ServiceInfo;
 import io.palisade.pipeline.model.ServicePort;
+import io.palisade.policy.Protocol;
 import io.palisade.policy.parse.FieldError;
 import io.palisade.policy.resolve.HostTraffic;
 import java.util.List;
@@ -100,13 +101,13 @@ class ClusterFileTest {
     assertThat(frontends.errors()).isEmpty();
     assertThat(frontends.shared())
         .containsEntry(
-            new ServiceFrontend("10.96.0.10", 80, ServiceFrontend.Protocol.TCP),
+            new ServiceFrontend("10.96.0.10", 80, Protocol.TCP),
             List.of(new ServiceBackend("10.1.0.5", 8080), new ServiceBackend("10.1.0.7", 8080)))
         .containsEntry(
-            new ServiceFrontend("192.0.2.7", 9090, ServiceFrontend.Protocol.TCP),
+            new ServiceFrontend("192.0.2.7", 9090, Protocol.TCP),
             List.of(new ServiceBackend("10.1.0.5", 9090), new ServiceBackend("10.1.0.7", 9090)));
     assertThat(frontends.onNode(List.of("10.0.0.1")))
-        .containsOnlyKeys(new ServiceFrontend("10.0.0.1", 30080, ServiceFrontend.Protocol.TCP));
+        .containsOnlyKeys(new ServiceFrontend("10.0.0.1", 30080, Protocol.TCP));
   }
 
   @Test

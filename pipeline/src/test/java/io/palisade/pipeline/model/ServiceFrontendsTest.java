@@ -2,7 +2,7 @@ package io.palisade.pipeline.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.palisade.pipeline.model.ServiceFrontend.Protocol;
+import io.palisade.policy.Protocol;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

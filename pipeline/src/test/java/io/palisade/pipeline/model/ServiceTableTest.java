@@ -3,7 +3,7 @@ package io.palisade.pipeline.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.palisade.pipeline.model.ServiceFrontend.Protocol;
+import io.palisade.policy.Protocol;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.policy.Direction;
+import io.palisade.policy.Protocol;
 import io.palisade.policy.mapstate.L7Policy;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
@@ -168,16 +169,16 @@ public final class NodeStateCodec {
    *     65535, or a protocol other than TCP, UDP and SCTP
    */
   public static ServiceFrontend frontend(io.palisade.proto.nodestate.v1.ServiceFrontend f) {
-    ServiceFrontend.Protocol protocol = null;
-    for (ServiceFrontend.Protocol p : ServiceFrontend.Protocol.values()) {
-      if (p.number() == f.getProtocol()) {
-        protocol = p;
-      }
-    }
-    if (protocol == null) {
-      throw new IllegalArgumentException(
-          "a Service frontend of IP protocol " + f.getProtocol() + " (TCP, UDP or SCTP): " + f);
-    }
+    Protocol protocol =
+        Protocol.ofNumber(f.getProtocol())
+            .filter(Protocol::hasPorts)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "a Service frontend of IP protocol "
+                            + f.getProtocol()
+                            + " (TCP, UDP or SCTP): "
+                            + f));
     return new ServiceFrontend(f.getAddress(), port(f.getPort()), protocol);
   }
 

@@ -125,10 +125,10 @@ class NodeStateCodecTest {
 
   @Test
   void servicesRoundTripThroughSnapshotsAndDeltas() throws Exception {
-    var web = new ServiceFrontend("10.96.0.10", 80, ServiceFrontend.Protocol.TCP);
-    var dns = new ServiceFrontend("fd96::a", 53, ServiceFrontend.Protocol.UDP);
-    var sctp = new ServiceFrontend("10.96.0.11", 3868, ServiceFrontend.Protocol.SCTP);
-    var nodePort = new ServiceFrontend("192.168.1.1", 30080, ServiceFrontend.Protocol.TCP);
+    var web = new ServiceFrontend("10.96.0.10", 80, Protocol.TCP);
+    var dns = new ServiceFrontend("fd96::a", 53, Protocol.UDP);
+    var sctp = new ServiceFrontend("10.96.0.11", 3868, Protocol.SCTP);
+    var nodePort = new ServiceFrontend("192.168.1.1", 30080, Protocol.TCP);
     List<ServiceBackend> webBackends =
         List.of(new ServiceBackend("10.0.0.1", 8080), new ServiceBackend("10.0.0.2", 8080));
     Map<ServiceFrontend, List<ServiceBackend>> shared =
@@ -144,7 +144,7 @@ class NodeStateCodecTest {
         .isEqualTo(shared);
 
     // A backend leaves the web Service, DNS goes, and the node's NodePort moves to another port.
-    var moved = new ServiceFrontend("192.168.1.1", 30081, ServiceFrontend.Protocol.TCP);
+    var moved = new ServiceFrontend("192.168.1.1", 30081, Protocol.TCP);
     LocalState after = new LocalState(Map.of(), Map.of(), Map.of(), Map.of(moved, webBackends));
     Delta d =
         NodeStateDiff.delta(
