@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.operator.xds.L7Applier;
 import io.palisade.operator.xds.XdsServer;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
@@ -103,7 +104,7 @@ public class OperatorBeans {
         new Pipeline(
             inventory,
             allocator,
-            store,
+            new L7Applier(store, xds),
             HostTraffic.parse(hostTraffic)
                 .orElseThrow(
                     () ->
