@@ -58,9 +58,11 @@ public final class PolicyInputs {
 
   /** The loaded cluster policy, or null after printing every problem to {@code err}. */
   ClusterPolicy load(PrintWriter err) throws IOException {
-    Optional<HostTraffic> host = HostTraffic.parse(hostTraffic);
-    if (host.isEmpty()) {
-      err.println("--host-traffic: \"" + hostTraffic + "\" is neither allowed nor policy");
+    HostTraffic host;
+    try {
+      host = HostTraffic.parse("--host-traffic", hostTraffic);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
       return null;
     }
     LoadResult loaded = new PolicyLoader().load(policies);
@@ -87,6 +89,6 @@ public final class PolicyInputs {
         new InMemoryIdentityAllocator(),
         inventory.contents().addresses(),
         local.map(NodeInfo::name),
-        host.get());
+        host);
   }
 }

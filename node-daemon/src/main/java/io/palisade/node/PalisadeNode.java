@@ -168,11 +168,11 @@ public final class PalisadeNode implements Callable<Integer> {
     Duration repair = common.repairInterval(errors);
     HostTraffic host = HostTraffic.ALLOWED;
     if (hostTraffic != null) {
-      Optional<HostTraffic> h = HostTraffic.parse(hostTraffic);
-      if (h.isEmpty()) {
-        errors.add("--host-traffic: \"" + hostTraffic + "\" is neither allowed nor policy");
+      try {
+        host = HostTraffic.parse("--host-traffic", hostTraffic);
+      } catch (IllegalArgumentException e) {
+        errors.add(e.getMessage());
       }
-      host = h.orElse(HostTraffic.ALLOWED);
     }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(

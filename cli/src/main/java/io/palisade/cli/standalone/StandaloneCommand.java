@@ -329,12 +329,11 @@ public final class StandaloneCommand implements Callable<Integer> {
   }
 
   private HostTraffic hostTraffic() {
-    return HostTraffic.parse(hostTraffic)
-        .orElseThrow(
-            () ->
-                new ParameterException(
-                    spec.commandLine(),
-                    "--host-traffic: \"" + hostTraffic + "\" is neither allowed nor policy"));
+    try {
+      return HostTraffic.parse("--host-traffic", hostTraffic);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   private RemovalBudget budget() {

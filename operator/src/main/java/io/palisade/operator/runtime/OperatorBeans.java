@@ -105,13 +105,7 @@ public class OperatorBeans {
             inventory,
             allocator,
             new L7Applier(store, xds),
-            HostTraffic.parse(hostTraffic)
-                .orElseThrow(
-                    () ->
-                        new IllegalArgumentException(
-                            "palisade.host-traffic: \""
-                                + hostTraffic
-                                + "\" is neither allowed nor policy")));
+            HostTraffic.parse("palisade.host-traffic", hostTraffic));
     Logger log = Logger.getLogger(Pipeline.class);
     pipeline.reportServiceErrorsTo(log::warn);
     return pipeline;

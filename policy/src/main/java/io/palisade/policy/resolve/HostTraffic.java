@@ -20,6 +20,18 @@ public enum HostTraffic {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * {@code value} of {@code option} (a flag or a property), or an IllegalArgumentException naming
+   * the option and the values it takes.
+   */
+  public static HostTraffic parse(String option, String value) {
+    return parse(value)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    option + ": \"" + value + "\" is neither allowed nor policy"));
+  }
+
   public static Optional<HostTraffic> parse(String value) {
     for (HostTraffic h : values()) {
       if (h.optionValue().equalsIgnoreCase(value.trim())) {
