@@ -7,8 +7,11 @@
  * (forward, then reply) -> endpoint -> ipcache (exact hash, then LPM, then
  * world) -> policy (peer LPM and any-peer LPM, deny first) -> new conntrack
  * entry; replies of a translated flow get the frontend back as their source
- * on the way into the pod. A redirect to an L7 proxy drops: no proxy runs yet.
- * Layouts live in palisade.h.
+ * on the way into the pod. A redirect goes to the node's L7 proxy when the
+ * proxy of its port is ready (pal_proxy_ports), else it drops: on the pod's
+ * egress the proxy's socket is assigned here; on the pod's ingress the packet
+ * is marked and sent through the helper device, whose palisade_to_proxy
+ * assigns it. Layouts live in palisade.h.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -151,6 +154,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct pal_counter);
 } pal_verdicts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAL_PROXY_PORTS_MAX);
+	__type(key, __u32);
+	__type(value, struct pal_proxy_value);
+} pal_proxy_ports SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -448,8 +458,16 @@ struct decision {
 	__u32 peer;
 	__u8 verdict;
 	__u8 reason;
-	__u8 forward; /* whether the packet passes: an allow, or an endpoint not enforced */
+	__u8 forward; /* whether the packet passes: an allow, a ready redirect, or not enforced */
+	__u16 proxy_port; /* host order, for a redirect */
 };
+
+/* The ready proxy listening on port, or 0. */
+static __always_inline struct pal_proxy_value *ready_proxy(__u16 port)
+{
+	__u32 key = port;
+	return port ? bpf_map_lookup_elem(&pal_proxy_ports, &key) : 0;
+}
 
 /*
  * Decides a flow's first packet (or re-decides it under a newer policy): the
@@ -495,11 +513,17 @@ static __always_inline void decide(const struct pal_ct_key *t, __u16 policy_port
 		break;
 	case PAL_VERDICT_REDIRECT:
 		/*
-		 * The entry asks for an L7 proxy on port `proxy` and this node runs none, so the
-		 * packet is dropped: forwarding it would enforce less than the L7 rules say. A proxy
-		 * will announce itself in a map of ready ports, looked up here before redirecting.
+		 * The entry asks for the L7 proxy on port `proxy`. Without a proxy that is ready with
+		 * the node's config for that port (the proxies are TCP), the packet is dropped:
+		 * forwarding it would enforce less than the L7 rules say.
 		 */
-		d->reason = PAL_DROP_PROXY_UNAVAILABLE;
+		d->proxy_port = bpf_ntohs(proxy);
+		if (t->protocol != IPPROTO_TCP || !ready_proxy(d->proxy_port)) {
+			d->reason = PAL_DROP_PROXY_UNAVAILABLE;
+			break;
+		}
+		d->reason = PAL_FWD_PROXY;
+		d->forward = 1;
 		break;
 	case PAL_VERDICT_DENY:
 		d->reason = PAL_DROP_POLICY_DENY;
@@ -558,12 +582,18 @@ static __always_inline int drop(__u32 len, struct flow *f, struct decision *d)
 static __always_inline int revalidate(struct pal_ct_key *key, struct pal_ct_value *v, __u32 gen,
 				      struct decision *d)
 {
+	if (v->flags & PAL_CT_FROM_PROXY) {
+		/* The proxy's own connection: decided before the proxy, never again. */
+		v->generation = gen;
+		return 1;
+	}
 	decide(key, tracked_policy_port(key), key->ifindex, d);
 	if (d->forward) {
 		v->generation = gen;
 		v->subject = d->subject;
 		v->peer = d->peer;
 		v->verdict = d->verdict;
+		v->proxy_port = d->proxy_port;
 		return 1;
 	}
 	bpf_map_delete_elem(&pal_ct, key);
@@ -756,6 +786,82 @@ static __always_inline int service_reply(struct __sk_buff *skb, const struct flo
 	return rewrite(skb, f, 0, f->ct.saddr, front.addr, f->ct.sport, front.port);
 }
 
+/*
+ * Assigns the packet to the proxy's socket: the connection's own socket when the proxy accepted
+ * it already (a request or full socket with the packet's tuple), else the proxy's listener on
+ * 127.0.0.1:port (::1), then 0.0.0.0:port (::), as Cilium does. Only on a tc ingress hook.
+ * Returns 0, or a negative error when no socket takes it.
+ */
+static __always_inline int assign_proxy(struct __sk_buff *skb, const struct flow *f, __u16 port)
+{
+	struct bpf_sock_tuple t = {};
+	__u32 len;
+	int v4 = f->ct.family == PAL_FAMILY_IPV4;
+	if (v4) {
+		__builtin_memcpy(&t.ipv4.saddr, f->ct.saddr, 4);
+		__builtin_memcpy(&t.ipv4.daddr, f->ct.daddr, 4);
+		t.ipv4.sport = f->ct.sport;
+		t.ipv4.dport = f->ct.dport;
+		len = sizeof(t.ipv4);
+	} else {
+		__builtin_memcpy(t.ipv6.saddr, f->ct.saddr, 16);
+		__builtin_memcpy(t.ipv6.daddr, f->ct.daddr, 16);
+		t.ipv6.sport = f->ct.sport;
+		t.ipv6.dport = f->ct.dport;
+		len = sizeof(t.ipv6);
+	}
+	struct bpf_sock *sk = bpf_skc_lookup_tcp(skb, &t, len, BPF_F_CURRENT_NETNS, 0);
+	if (sk) {
+		if (sk->state != BPF_TCP_LISTEN)
+			goto assign;
+		/* A listener on the original destination is not the proxy's. */
+		bpf_sk_release(sk);
+	}
+	if (v4) {
+		t.ipv4.daddr = bpf_htonl(0x7f000001);
+		t.ipv4.dport = bpf_htons(port);
+	} else {
+		__builtin_memset(t.ipv6.daddr, 0, 16);
+		t.ipv6.daddr[3] = bpf_htonl(1);
+		t.ipv6.dport = bpf_htons(port);
+	}
+	sk = bpf_skc_lookup_tcp(skb, &t, len, BPF_F_CURRENT_NETNS, 0);
+	if (!sk) {
+		if (v4)
+			t.ipv4.daddr = 0;
+		else
+			t.ipv6.daddr[3] = 0;
+		sk = bpf_skc_lookup_tcp(skb, &t, len, BPF_F_CURRENT_NETNS, 0);
+	}
+	if (!sk)
+		return -1;
+	if (sk->state != BPF_TCP_LISTEN) {
+		bpf_sk_release(sk);
+		return -1;
+	}
+assign:;
+	long err = bpf_sk_assign(skb, sk, 0);
+	bpf_sk_release(sk);
+	return err ? -1 : 0;
+}
+
+/*
+ * Sends a packet of a redirected flow to the ready proxy of port: on the pod's egress (tc ingress
+ * of the veth) by assigning the proxy's socket here, on the pod's ingress (tc egress) through the
+ * helper device's tc ingress, where palisade_to_proxy assigns it. Either way the mark makes the
+ * node's policy routing deliver the packet locally, whatever its destination address.
+ */
+static __always_inline int to_proxy(struct __sk_buff *skb, const struct flow *f, __u16 port)
+{
+	struct pal_proxy_value *pv = ready_proxy(port);
+	if (!pv)
+		return -1;
+	skb->mark = PAL_MARK_TO_PROXY | ((__u32)port << 16);
+	if (f->ct.direction == PAL_DIR_INGRESS)
+		return bpf_redirect(pv->ifindex, BPF_F_INGRESS);
+	return assign_proxy(skb, f, port) ? -1 : TC_ACT_OK;
+}
+
 static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 {
 	struct flow f = {};
@@ -776,6 +882,33 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 	}
 	if (f.control) {
 		count(dir, PAL_FWD_CONTROL, len);
+		return TC_ACT_OK;
+	}
+
+	/*
+	 * The node's L7 proxy connecting upstream to this pod (its socket's mark): the proxy enforced
+	 * the policy of the flow it serves, which is never decided again or redirected back to it.
+	 * The entry lets the pod's replies pass.
+	 */
+	if (dir == PAL_DIR_INGRESS && (skb->mark & PAL_MARK_MAGIC_MASK) == PAL_MARK_FROM_PROXY &&
+	    f.ct.protocol == IPPROTO_TCP) {
+		__u64 t = bpf_ktime_get_ns();
+		struct pal_ct_value *pv = bpf_map_lookup_elem(&pal_ct, &f.ct);
+		if (pv && pv->expires_ns > t && (pv->flags & PAL_CT_FROM_PROXY)) {
+			refresh(pv, f.ct.protocol, f.closes, t, 0);
+			count(dir, PAL_FWD_CT_ESTABLISHED, len);
+			return TC_ACT_OK;
+		}
+		struct pal_ct_value nv = {
+			.created_ns = t,
+			.generation = current_generation(),
+			.verdict = PAL_VERDICT_ALLOW,
+			.flags = PAL_CT_FROM_PROXY,
+		};
+		refresh(&nv, f.ct.protocol, f.closes, t, 0);
+		bpf_map_update_elem(&pal_ct, &f.ct, &nv, BPF_ANY);
+		count(dir, PAL_FWD_PROXY, len);
+		emit(&f, 0, 0, PAL_VERDICT_ALLOW, PAL_FWD_PROXY);
 		return TC_ACT_OK;
 	}
 
@@ -803,6 +936,13 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 			refresh(v, f.ct.protocol, f.closes, now, 0);
 			if (translated && service_commit(skb, &f, &sent, &svc))
 				goto unwritable;
+			if (v->verdict == PAL_VERDICT_REDIRECT) {
+				rc = to_proxy(skb, &f, v->proxy_port);
+				if (rc < 0)
+					goto unavailable;
+				count(dir, PAL_FWD_PROXY, len);
+				return rc;
+			}
 			count(dir, PAL_FWD_CT_ESTABLISHED, len);
 			return TC_ACT_OK;
 		}
@@ -848,6 +988,13 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 	decide(&f.ct, f.policy_port, ifindex, &d);
 	if (!d.forward)
 		return drop(len, &f, &d);
+	int verdict = TC_ACT_OK;
+	/* A redirect on the pod's egress finds the proxy's socket before anything is written. */
+	if (d.verdict == PAL_VERDICT_REDIRECT && dir == PAL_DIR_EGRESS) {
+		verdict = to_proxy(skb, &f, d.proxy_port);
+		if (verdict < 0)
+			goto unavailable;
+	}
 	if (f.trackable) {
 		struct pal_ct_value nv = {
 			.created_ns = now,
@@ -855,6 +1002,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 			.subject = d.subject,
 			.peer = d.peer,
 			.verdict = d.verdict,
+			.proxy_port = d.proxy_port,
 			.flags = translated ? PAL_CT_SERVICE : 0,
 		};
 		refresh(&nv, f.ct.protocol, f.closes, now, 0);
@@ -862,10 +1010,23 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 	}
 	if (translated && service_commit(skb, &f, &sent, &svc))
 		goto unwritable;
+	if (d.verdict == PAL_VERDICT_REDIRECT && dir == PAL_DIR_INGRESS) {
+		verdict = to_proxy(skb, &f, d.proxy_port);
+		if (verdict < 0) {
+			bpf_map_delete_elem(&pal_ct, &f.ct);
+			goto unavailable;
+		}
+	}
 	count(dir, d.reason, len);
 	__u8 egress = dir == PAL_DIR_EGRESS;
 	emit(&f, egress ? d.subject : d.peer, egress ? d.peer : d.subject, d.verdict, d.reason);
-	return TC_ACT_OK;
+	return verdict;
+
+unavailable:
+	/* The proxy's socket is gone (or its port no longer ready): fail closed. */
+	d.verdict = PAL_VERDICT_NONE;
+	d.reason = PAL_DROP_PROXY_UNAVAILABLE;
+	return drop(len, &f, &d);
 
 unwritable:
 	/* A translation that could not be written must not leave with the frontend as destination. */
@@ -883,4 +1044,27 @@ SEC("tc")
 int palisade_to_pod(struct __sk_buff *skb)
 {
 	return handle(skb, PAL_DIR_INGRESS);
+}
+
+/*
+ * tc ingress of the helper device: a packet towards a pod that palisade_to_pod redirected here,
+ * marked with its proxy port, is handed to the proxy's socket. It arrives with the pod's MAC as
+ * destination, so it is made the host's before IP sees it. Anything else passes untouched.
+ */
+SEC("tc")
+int palisade_to_proxy(struct __sk_buff *skb)
+{
+	__u32 mark = skb->mark;
+	__u32 len = skb->len;
+	if ((mark & PAL_MARK_MAGIC_MASK) != PAL_MARK_TO_PROXY)
+		return TC_ACT_OK;
+	struct flow f = {};
+	struct decision d = {.reason = PAL_DROP_PROXY_UNAVAILABLE};
+	f.ct.direction = PAL_DIR_INGRESS;
+	f.ct.ifindex = skb->ifindex;
+	if (parse(skb, &f) != 0 || f.ct.protocol != IPPROTO_TCP ||
+	    assign_proxy(skb, &f, mark >> 16))
+		return drop(len, &f, &d);
+	bpf_skb_change_type(skb, 0 /* PACKET_HOST */);
+	return TC_ACT_OK;
 }

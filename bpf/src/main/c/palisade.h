@@ -43,8 +43,9 @@
 #define PAL_FWD_CT_ESTABLISHED 0
 #define PAL_FWD_CT_REPLY 1
 #define PAL_FWD_POLICY 2
-/* Slot 3 counted redirects forwarded without a proxy; it stays unused so that counters pinned by
- * an older program are never read under another reason. */
+/* A redirect delivered to the ready L7 proxy of its port. (Before proxies existed, slot 3 counted
+ * redirects forwarded unfiltered; it was idle in between.) */
+#define PAL_FWD_PROXY 3
 #define PAL_FWD_UNENFORCED 4
 #define PAL_FWD_CONTROL 5
 #define PAL_DROP_POLICY 6
@@ -76,6 +77,22 @@
 #define PAL_CT_CLOSING (1u << 1)
 /* The pod sent the flow's first packet to a Service frontend: replies get their source set back. */
 #define PAL_CT_SERVICE (1u << 2)
+/* A connection the node's L7 proxy opened (its socket carried PAL_MARK_FROM_PROXY): the policy
+ * was decided before the proxy, so it is never decided again. */
+#define PAL_CT_FROM_PROXY (1u << 3)
+
+/*
+ * Packet marks, in Cilium's magic byte (mask 0x0F00). A packet for the proxy carries
+ * PAL_MARK_TO_PROXY | port << 16, which the node's policy routing (rule pref PAL_PROXY_RULE_PREF,
+ * fwmark PAL_MARK_TO_PROXY/PAL_MARK_MAGIC_MASK) delivers locally through table PAL_PROXY_TABLE
+ * (`local 0.0.0.0/0 dev lo`, `local ::/0 dev lo`). The proxy marks its own upstream sockets
+ * PAL_MARK_FROM_PROXY (io.palisade.xds.ProxyMark.FROM_PROXY), so they are never redirected again.
+ */
+#define PAL_MARK_MAGIC_MASK 0x0F00
+#define PAL_MARK_TO_PROXY 0x0200
+#define PAL_MARK_FROM_PROXY 0x0B00
+#define PAL_PROXY_TABLE 2004
+#define PAL_PROXY_RULE_PREF 9
 
 /* Policy LPM: subject, peer and direction are always exact; protocol and port are the prefix. */
 #define PAL_POLICY_STATIC_PREFIX 72
@@ -93,6 +110,7 @@
 #define PAL_SERVICES_MAX (1u << 18) /* frontends and their backend slots */
 #define PAL_BACKENDS_MAX (1u << 18)
 #define PAL_SVC_NAT_MAX (2 * PAL_CT_MAX) /* a forward and a reverse entry per translated flow */
+#define PAL_PROXY_PORTS_MAX 1024
 
 /* An address of either family; IPv4 sits in addr[0..3]. Key of pal_ipcache and pal_endpoints. */
 struct pal_addr_key {
@@ -178,7 +196,18 @@ struct pal_ct_value {
 	__u32 peer;
 	__u8 flags;
 	__u8 verdict;
-	__u16 pad;
+	__u16 proxy_port; /* host order: the proxy a redirected flow goes to */
+};
+
+/*
+ * Value of pal_proxy_ports, keyed by a proxy port (__u32, host order): a proxy listens on that port
+ * with the node's current config. A redirect to a port without an entry is dropped. ifindex is the
+ * helper device whose tc ingress hands redirected pod-ingress packets to the proxy's socket
+ * (bpf_sk_assign works only on tc ingress, and the pod's ingress is the veth's tc egress).
+ */
+struct pal_proxy_value {
+	__u32 ifindex;
+	__u32 pad;
 };
 
 /*

@@ -65,6 +65,9 @@ public final class Datapath implements AutoCloseable {
   private final BpfMap config;
   private final BpfMap counters;
   private final BpfMap events;
+  private final BpfMap proxyPorts;
+  private final int toProxy;
+  private int proxyHelper;
   private final Map<String, Integer> attached = new HashMap<>();
   private final List<Consumer<ApplyResult>> applyListeners = new CopyOnWriteArrayList<>();
   private final int fromPod;
@@ -89,6 +92,8 @@ public final class Datapath implements AutoCloseable {
     this.config = object.map(MapNames.CONFIG, 4, Layouts.CONFIG_VALUE.byteSize(), false);
     this.counters = object.map(MapNames.COUNTERS, 4, Layouts.COUNTER.byteSize(), true);
     this.events = object.map(MapNames.EVENTS, 0, 0, false);
+    this.proxyPorts = object.map(MapNames.PROXY_PORTS, 4, Layouts.PROXY_VALUE.byteSize(), false);
+    this.toProxy = object.programFd(MapNames.PROG_TO_PROXY);
     this.fromPod = object.programFd(MapNames.PROG_FROM_POD);
     this.toPod = object.programFd(MapNames.PROG_TO_POD);
   }
@@ -356,6 +361,55 @@ public final class Datapath implements AutoCloseable {
     boolean in = TcAttachment.detach(ifindex, TcAttachment.Hook.INGRESS);
     boolean out = TcAttachment.detach(ifindex, TcAttachment.Hook.EGRESS);
     return in || out ? Optional.of(name) : Optional.empty();
+  }
+
+  /**
+   * Sets up what redirecting to the node's L7 proxy needs ({@link ProxyRouting}: the policy routing
+   * and the helper device with its program), in the calling thread's network namespace. Until then
+   * no proxy port can be made ready, and every redirect drops.
+   */
+  public synchronized void enableProxyRedirect() {
+    proxyHelper = ProxyRouting.install(toProxy);
+  }
+
+  /**
+   * Makes {@code ports} the proxy ports whose redirects are delivered: a port leaves the map before
+   * its proxy's config goes, and enters it only once the proxy listening there holds the config in
+   * force (the caller's order). A redirect to any other port drops as {@code proxy_unavailable}.
+   */
+  public synchronized void readyProxyPorts(Set<Integer> ports) {
+    if (!ports.isEmpty() && proxyHelper == 0) {
+      throw new IllegalStateException(
+          "proxy ports " + ports + " cannot be made ready before enableProxyRedirect()");
+    }
+    for (int port : ports) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("proxy port " + port + " is not a TCP port");
+      }
+    }
+    Set<Integer> now = readyProxyPorts();
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+      MemorySegment value = arena.allocate(Layouts.PROXY_VALUE);
+      value.set(ValueLayout.JAVA_INT, Layouts.offset(Layouts.PROXY_VALUE, "ifindex"), proxyHelper);
+      for (int port : new TreeSet<>(ports)) {
+        key.set(ValueLayout.JAVA_INT, 0, port);
+        proxyPorts.update(key, value);
+      }
+      for (int port : now) {
+        if (!ports.contains(port)) {
+          key.set(ValueLayout.JAVA_INT, 0, port);
+          proxyPorts.delete(key);
+        }
+      }
+    }
+  }
+
+  /** The proxy ports the maps hold as ready. */
+  public synchronized Set<Integer> readyProxyPorts() {
+    Set<Integer> out = new TreeSet<>();
+    proxyPorts.forEach((k, v) -> out.add(k.get(ValueLayout.JAVA_INT, 0)));
+    return out;
   }
 
   /** The program on the host veth's tc ingress (the pod's egress), for test runs. */

@@ -17,6 +17,7 @@ public final class MapNames {
   public static final String CONFIG = "pal_config";
   public static final String COUNTERS = "pal_verdicts";
   public static final String EVENTS = "pal_events";
+  public static final String PROXY_PORTS = "pal_proxy_ports";
 
   /** Every map, all pinned: state must survive the daemon. */
   public static final List<String> ALL =
@@ -32,7 +33,8 @@ public final class MapNames {
           SVC_NAT,
           CONFIG,
           COUNTERS,
-          EVENTS);
+          EVENTS,
+          PROXY_PORTS);
 
   /** The maps that hold the desired state, which apply and repair write. */
   public static final List<String> STATE =
@@ -42,6 +44,9 @@ public final class MapNames {
   public static final String PROG_FROM_POD = "palisade_from_pod";
 
   public static final String PROG_TO_POD = "palisade_to_pod";
+
+  /** The program on the proxy helper device's tc ingress, which assigns pod-ingress redirects. */
+  public static final String PROG_TO_PROXY = "palisade_to_proxy";
 
   private MapNames() {}
 }

@@ -14,9 +14,10 @@ import java.util.stream.Stream;
 /**
  * Removes what the node daemon leaves on purpose when it stops: Palisade's tc filters on the pod
  * veths (found by Palisade's handle and priority on each hook of every interface of the calling
- * thread's network namespace), the maps pinned under the pin root, and the state file. The clsact
- * qdiscs stay: other programs (a CNI's, Cilium's) may share them. With {@code dryRun} it only says
- * what it would remove.
+ * thread's network namespace), the proxy redirect's policy routing and helper device ({@link
+ * ProxyRouting}), the maps pinned under the pin root, and the state file. The clsact qdiscs stay:
+ * other programs (a CNI's, Cilium's) may share them. With {@code dryRun} it only says what it would
+ * remove.
  */
 public final class Uninstall {
 
@@ -25,6 +26,7 @@ public final class Uninstall {
       boolean dryRun,
       List<String> detached,
       List<String> unpinned,
+      List<String> routing,
       boolean stateFileRemoved,
       List<String> leftOver) {
 
@@ -47,11 +49,16 @@ public final class Uninstall {
                 + ": "
                 + String.join(", ", unpinned));
       }
+      out.addAll(routing);
       if (stateFileRemoved) {
         out.add((dryRun ? "would remove " : "removed ") + stateFile);
       }
       leftOver.forEach(l -> out.add("left in place: " + l));
-      if (dryRun && !(detached.isEmpty() && unpinned.isEmpty() && !stateFileRemoved)) {
+      if (dryRun
+          && !(detached.isEmpty()
+              && unpinned.isEmpty()
+              && routing.isEmpty()
+              && !stateFileRemoved)) {
         out.add("all of it stays until `palisade-node uninstall` runs on this node");
       }
       return out;
@@ -81,6 +88,7 @@ public final class Uninstall {
         detached.add(name + " (" + String.join(", ", hooks) + ")");
       }
     }
+    List<String> routing = ProxyRouting.uninstall(dryRun);
     List<String> unpinned = new ArrayList<>();
     for (String map : MapNames.ALL) {
       Path pin = pinRoot.resolve(map);
@@ -107,7 +115,7 @@ public final class Uninstall {
     if (!detached.isEmpty()) {
       leftOver.add("the clsact qdiscs of those interfaces (other programs may share them)");
     }
-    return new Report(dryRun, detached, unpinned, state, leftOver);
+    return new Report(dryRun, detached, unpinned, routing, state, leftOver);
   }
 
   private static List<String> list(Path dir) {

@@ -47,6 +47,13 @@ public final class Layouts {
   public static final int SERVICES_MAX = 1 << 18;
   public static final int BACKENDS_MAX = 1 << 18;
   public static final int SVC_NAT_MAX = 2 * CT_MAX;
+  public static final int CT_FROM_PROXY = 8;
+  public static final int MARK_MAGIC_MASK = 0x0F00;
+  public static final int MARK_TO_PROXY = 0x0200;
+  public static final int MARK_FROM_PROXY = 0x0B00;
+  public static final int PROXY_TABLE = 2004;
+  public static final int PROXY_RULE_PREF = 9;
+  public static final int PROXY_PORTS_MAX = 1024;
 
   /** The C name of every constant above, for the agreement test. */
   public static final Map<String, Long> CONSTANTS =
@@ -78,7 +85,14 @@ public final class Layouts {
           Map.entry("PAL_CT_SERVICE", (long) CT_SERVICE),
           Map.entry("PAL_SERVICES_MAX", (long) SERVICES_MAX),
           Map.entry("PAL_BACKENDS_MAX", (long) BACKENDS_MAX),
-          Map.entry("PAL_SVC_NAT_MAX", (long) SVC_NAT_MAX));
+          Map.entry("PAL_SVC_NAT_MAX", (long) SVC_NAT_MAX),
+          Map.entry("PAL_CT_FROM_PROXY", (long) CT_FROM_PROXY),
+          Map.entry("PAL_MARK_MAGIC_MASK", (long) MARK_MAGIC_MASK),
+          Map.entry("PAL_MARK_TO_PROXY", (long) MARK_TO_PROXY),
+          Map.entry("PAL_MARK_FROM_PROXY", (long) MARK_FROM_PROXY),
+          Map.entry("PAL_PROXY_TABLE", (long) PROXY_TABLE),
+          Map.entry("PAL_PROXY_RULE_PREF", (long) PROXY_RULE_PREF),
+          Map.entry("PAL_PROXY_PORTS_MAX", (long) PROXY_PORTS_MAX));
 
   /** Byte order of fields marked {@code __be16} in C. */
   public static final ValueLayout.OfShort BE16 =
@@ -159,8 +173,11 @@ public final class Layouts {
               u32("peer"),
               u8("flags"),
               u8("verdict"),
-              u16("pad"))
+              u16("proxy_port"))
           .withName("pal_ct_value");
+
+  public static final StructLayout PROXY_VALUE =
+      structLayout(u32("ifindex"), u32("pad")).withName("pal_proxy_value");
 
   public static final StructLayout SVC_KEY =
       structLayout(
@@ -223,6 +240,7 @@ public final class Layouts {
           BACKEND_VALUE,
           SVC_NAT_VALUE,
           CONFIG_VALUE,
+          PROXY_VALUE,
           COUNTER,
           EVENT);
 

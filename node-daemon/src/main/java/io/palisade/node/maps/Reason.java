@@ -4,13 +4,14 @@ import java.util.Optional;
 
 /**
  * Why the datapath forwarded or dropped a packet: the counter slots and event reasons of palisade.h
- * ({@code PAL_FWD_*}, {@code PAL_DROP_*}), with the metric label each gets. Slot 3 is retired (it
- * counted redirects forwarded without a proxy) and never reused.
+ * ({@code PAL_FWD_*}, {@code PAL_DROP_*}), with the metric label each gets.
  */
 public enum Reason {
   FWD_CT_ESTABLISHED(0, "PAL_FWD_CT_ESTABLISHED", "ct_established", false),
   FWD_CT_REPLY(1, "PAL_FWD_CT_REPLY", "ct_reply", false),
   FWD_POLICY(2, "PAL_FWD_POLICY", "policy_allow", false),
+  /** A redirect delivered to the node's ready L7 proxy, or that proxy's own upstream. */
+  FWD_PROXY(3, "PAL_FWD_PROXY", "proxied", false),
   FWD_UNENFORCED(4, "PAL_FWD_UNENFORCED", "not_enforced", false),
   FWD_CONTROL(5, "PAL_FWD_CONTROL", "control", false),
   DROP_POLICY(6, "PAL_DROP_POLICY", "policy_denied", true),
