@@ -47,6 +47,8 @@ public final class DatapathApplier implements NodeStateApplier {
   private String lastError = "";
   private long revision;
   private long heldRevision;
+  private Optional<NodeProxy> proxy = Optional.empty();
+  private long proxyRevision = -1;
 
   /**
    * @param node the node this host is; other nodes' state is not kept
@@ -56,6 +58,17 @@ public final class DatapathApplier implements NodeStateApplier {
     this.datapath = datapath;
     this.node = node;
     this.interfaces = interfaces;
+  }
+
+  /**
+   * Makes {@code proxy} the node's L7 proxy: each revision's config goes to it before the maps, and
+   * its ports are made ready in the datapath ({@link Datapath#readyProxyPorts}), which must have
+   * the redirect enabled ({@link Datapath#enableProxyRedirect}).
+   */
+  public synchronized DatapathApplier withProxy(NodeProxy proxy) {
+    this.proxy = Optional.of(proxy);
+    this.proxyRevision = -1;
+    return this;
   }
 
   @Override
@@ -147,6 +160,10 @@ public final class DatapathApplier implements NodeStateApplier {
                 missing)
             .withServices(table);
     try {
+      if (proxy.isPresent() && proxyRevision != revision) {
+        applyProxy(proxy.get());
+        proxyRevision = revision;
+      }
       if (!want.equals(applied) || !datapath.attachmentsCurrent(want)) {
         ApplyResult r = datapath.apply(want);
         lastResult = Optional.of(r);
@@ -160,6 +177,27 @@ public final class DatapathApplier implements NodeStateApplier {
       lastError = String.valueOf(e.getMessage());
     }
     pending = List.copyOf(missing);
+  }
+
+  /**
+   * The proxy first, then the maps: a port whose config goes leaves the ready map before the proxy
+   * drops it, and a port enters it only once the proxy listens there with the new config. A config
+   * the proxy refuses leaves its ports out of the map, so their redirects drop.
+   */
+  private void applyProxy(NodeProxy p) {
+    Map<String, Long> peers = new HashMap<>();
+    DatapathState.withLocal(ipcache, local.ipcache()).forEach((k, v) -> peers.put(k.toString(), v));
+    NodeProxy.Update update;
+    try {
+      update = p.prepare(local, peers);
+    } catch (RuntimeException refused) {
+      datapath.readyProxyPorts(Set.of());
+      throw refused;
+    }
+    Set<Integer> keep = new java.util.TreeSet<>(datapath.readyProxyPorts());
+    keep.retainAll(update.ports());
+    datapath.readyProxyPorts(keep);
+    datapath.readyProxyPorts(update.commit());
   }
 
   /** The maps hold the current revision and every endpoint expected here is enforced. */

@@ -1,0 +1,33 @@
+package io.palisade.node.datapath;
+
+import io.palisade.pipeline.model.LocalState;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The node's L7 proxy as the datapath drives it: a revision's local state (and the ipcache its
+ * peers resolve through) becomes the proxy's config in two steps, so that {@link DatapathApplier}
+ * can take a port out of the ready map before its config goes and put it in only once the proxy
+ * holds the new one.
+ */
+public interface NodeProxy extends AutoCloseable {
+
+  /**
+   * Checks and translates the proxy config for {@code local}; throws naming what cannot be
+   * enforced, and then nothing changes.
+   */
+  Update prepare(LocalState local, Map<String, Long> ipcache);
+
+  /** A translated config, not yet in force. */
+  interface Update {
+
+    /** The proxy ports this config listens on. */
+    Set<Integer> ports();
+
+    /** Puts the config in force; returns the ports listening with it now. */
+    Set<Integer> commit();
+  }
+
+  @Override
+  void close();
+}
