@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import io.palisade.node.datapath.L7ProxyMode;
 import java.util.Optional;
 
 /** The node daemon's command line in file mode, parsed; every problem is reported at once. */
@@ -22,7 +23,8 @@ public record DaemonOptions(
     RemovalBudget pruneBudget,
     Duration repairInterval,
     Optional<String> node,
-    HostTraffic hostTraffic) {
+    HostTraffic hostTraffic,
+    L7ProxyMode l7Proxy) {
 
   /** Parses {@code args} as {@code palisade-node} does, or throws with every problem found. */
   public static DaemonOptions parse(String... args) {

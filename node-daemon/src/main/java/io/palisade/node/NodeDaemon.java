@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
+import io.palisade.node.datapath.L7ProxyMode;
+import io.palisade.node.datapath.NodeProxy;
 import io.palisade.node.datapath.DriftRepair;
 import io.palisade.node.datapath.PendingEndpoint;
 import io.palisade.node.discovery.ChainedRecords;
@@ -59,9 +61,11 @@ public final class NodeDaemon {
   }
 
   void run() throws Exception {
-    try (Datapath datapath = Datapath.open(options.pinRoot())) {
+    try (Datapath datapath = Datapath.open(options.pinRoot());
+        NodeProxy proxy = startProxy(datapath)) {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
-      DatapathApplier applier = new DatapathApplier(datapath, NODE, interfaces());
+      DatapathApplier applier =
+          new DatapathApplier(datapath, NODE, interfaces()).withProxy(proxy);
       LocalPipeline pipeline =
           new LocalPipeline(
               NODE, applier, options.pruneBudget(), options.hostTraffic(), options.node());
@@ -84,6 +88,21 @@ public final class NodeDaemon {
         }
       }
     }
+  }
+
+  /**
+   * Sets up the redirect to the node's L7 proxy and starts the proxy {@code --l7-proxy} names; its
+   * ports become ready as each revision's config is in force in it.
+   */
+  private NodeProxy startProxy(Datapath datapath) {
+    datapath.enableProxyRedirect();
+    NodeProxy proxy = options.l7Proxy().start();
+    out.println(
+        "palisade-node: L7 redirects go to the "
+            + (options.l7Proxy() == L7ProxyMode.embedded
+                ? "embedded proxy"
+                : "Envoy listening on the node (--l7-proxy envoy)"));
+    return proxy;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.palisade.node;
 
 import io.palisade.node.cli.CompletionCommand;
 import io.palisade.node.cli.DaemonCommon;
+import io.palisade.node.datapath.L7ProxyMode;
 import io.palisade.node.cli.VersionProvider;
 import io.palisade.node.datapath.DatapathBusyException;
 import io.palisade.node.stream.NodeDaemonCommand;
@@ -104,6 +105,14 @@ public final class PalisadeNode implements Callable<Integer> {
       description = "Whether the host reaches the pods whatever their policy (default allowed).")
   String hostTraffic;
 
+  @Option(
+      names = "--l7-proxy",
+      paramLabel = "embedded|envoy",
+      description =
+          "Which proxy takes L7 redirects: the daemon's own (default), or an Envoy the DaemonSet"
+              + " runs (a port is ready while it listens).")
+  L7ProxyMode l7Proxy = L7ProxyMode.embedded;
+
   @Mixin DaemonCommon common = new DaemonCommon();
 
   @Unmatched List<String> unmatched = new ArrayList<>();
@@ -190,7 +199,8 @@ public final class PalisadeNode implements Callable<Integer> {
         budget,
         repair,
         Optional.ofNullable(node),
-        host);
+        host,
+        l7Proxy);
   }
 
   /** Parses file mode's options as {@code main} does, without running anything. */

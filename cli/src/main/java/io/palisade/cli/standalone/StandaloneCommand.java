@@ -15,6 +15,8 @@ import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.DatapathBusyException;
 import io.palisade.node.datapath.DriftRepair;
+import io.palisade.node.datapath.L7ProxyMode;
+import io.palisade.node.datapath.NodeProxy;
 import io.palisade.node.discovery.ChainedRecords;
 import io.palisade.node.discovery.EndpointDiscovery;
 import io.palisade.node.observe.DatapathMeters;
@@ -179,6 +181,14 @@ public final class StandaloneCommand implements Callable<Integer> {
   boolean enforce;
 
   @Option(
+      names = "--l7-proxy",
+      paramLabel = "embedded|envoy",
+      description =
+          "With --enforce, which proxy takes L7 redirects: the embedded one (default), or an Envoy"
+              + " listening on the node.")
+  L7ProxyMode l7Proxy = L7ProxyMode.embedded;
+
+  @Option(
       names = "--bpf-pins",
       defaultValue = "/sys/fs/bpf/palisade",
       description = "Where the datapath's maps are pinned (with --enforce).")
@@ -194,10 +204,19 @@ public final class StandaloneCommand implements Callable<Integer> {
     Duration repairEvery = repairInterval();
     try (RepositoryCache repos = isGit() ? new RepositoryCache(cache) : null;
         Datapath datapath = enforce ? Datapath.open(pins) : null;
+        NodeProxy proxy = datapath == null ? null : startProxy(datapath);
         DriftRepair repair = datapath == null ? null : repair(datapath, repairEvery, out)) {
       SnapshotSource source = isGit() ? gitSource(repos) : new FileSnapshots(paths());
       StandaloneLoop loop =
-          loop(source, cluster, datapath, budget, hosts, Optional.ofNullable(node), out);
+          loop(
+              source,
+              cluster,
+              datapath,
+              Optional.ofNullable(proxy),
+              budget,
+              hosts,
+              Optional.ofNullable(node),
+              out);
       if (once) {
         loop.step();
         if (output.table()) {
@@ -276,6 +295,24 @@ public final class StandaloneCommand implements Callable<Integer> {
       HostTraffic hostTraffic,
       Optional<String> node,
       PrintWriter out) {
+    return loop(source, cluster, datapath, Optional.empty(), budget, hostTraffic, node, out);
+  }
+
+  /** Sets up the redirect to the node's L7 proxy and starts the one {@code --l7-proxy} names. */
+  private NodeProxy startProxy(Datapath datapath) {
+    datapath.enableProxyRedirect();
+    return l7Proxy.start();
+  }
+
+  static StandaloneLoop loop(
+      SnapshotSource source,
+      Path cluster,
+      Datapath datapath,
+      Optional<NodeProxy> proxy,
+      RemovalBudget budget,
+      HostTraffic hostTraffic,
+      Optional<String> node,
+      PrintWriter out) {
     if (datapath == null) {
       return new StandaloneLoop(
           source,
@@ -299,6 +336,7 @@ public final class StandaloneCommand implements Callable<Integer> {
                       out.flush();
                     })
                 .foundOnly());
+    proxy.ifPresent(applier::withProxy);
     applier.addListener(
         new NodeStateApplier.Listener() {
           @Override

@@ -160,7 +160,7 @@ public final class DatapathApplier implements NodeStateApplier {
                 missing)
             .withServices(table);
     try {
-      if (proxy.isPresent() && proxyRevision != revision) {
+      if (proxy.isPresent() && (proxyRevision != revision || proxy.get().changesOnItsOwn())) {
         applyProxy(proxy.get());
         proxyRevision = revision;
       }

@@ -28,6 +28,14 @@ public interface NodeProxy extends AutoCloseable {
     Set<Integer> commit();
   }
 
+  /**
+   * Whether the proxy's ready ports change without a new revision (a proxy this process does not
+   * run): then they are read again at every refresh.
+   */
+  default boolean changesOnItsOwn() {
+    return false;
+  }
+
   @Override
   void close();
 }
