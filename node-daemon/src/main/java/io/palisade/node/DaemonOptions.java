@@ -1,5 +1,6 @@
 package io.palisade.node;
 
+import io.palisade.node.datapath.L7ProxyMode;
 import io.palisade.pipeline.RemovalBudget;
 import io.palisade.policy.resolve.HostTraffic;
 import java.net.InetSocketAddress;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import io.palisade.node.datapath.L7ProxyMode;
 import java.util.Optional;
 
 /** The node daemon's command line in file mode, parsed; every problem is reported at once. */

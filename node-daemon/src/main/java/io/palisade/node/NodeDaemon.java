@@ -4,9 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
-import io.palisade.node.datapath.L7ProxyMode;
-import io.palisade.node.datapath.NodeProxy;
 import io.palisade.node.datapath.DriftRepair;
+import io.palisade.node.datapath.NodeProxy;
 import io.palisade.node.datapath.PendingEndpoint;
 import io.palisade.node.discovery.ChainedRecords;
 import io.palisade.node.discovery.DeclaredPods;
@@ -62,10 +61,14 @@ public final class NodeDaemon {
 
   void run() throws Exception {
     try (Datapath datapath = Datapath.open(options.pinRoot());
-        NodeProxy proxy = startProxy(datapath)) {
+        NodeProxy proxy = options.l7Proxy().start(datapath).orElse(null)) {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
-      DatapathApplier applier =
-          new DatapathApplier(datapath, NODE, interfaces()).withProxy(proxy);
+      DatapathApplier applier = new DatapathApplier(datapath, NODE, interfaces());
+      if (proxy != null) {
+        // An Envoy of the DaemonSet (--l7-proxy envoy); by default redirected traffic drops.
+        out.println("palisade-node: L7 redirects go to the proxy listening on the node");
+        applier.withProxy(proxy);
+      }
       LocalPipeline pipeline =
           new LocalPipeline(
               NODE, applier, options.pruneBudget(), options.hostTraffic(), options.node());
@@ -88,21 +91,6 @@ public final class NodeDaemon {
         }
       }
     }
-  }
-
-  /**
-   * Sets up the redirect to the node's L7 proxy and starts the proxy {@code --l7-proxy} names; its
-   * ports become ready as each revision's config is in force in it.
-   */
-  private NodeProxy startProxy(Datapath datapath) {
-    datapath.enableProxyRedirect();
-    NodeProxy proxy = options.l7Proxy().start();
-    out.println(
-        "palisade-node: L7 redirects go to the "
-            + (options.l7Proxy() == L7ProxyMode.embedded
-                ? "embedded proxy"
-                : "Envoy listening on the node (--l7-proxy envoy)"));
-    return proxy;
   }
 
   /**

@@ -2,9 +2,9 @@ package io.palisade.node;
 
 import io.palisade.node.cli.CompletionCommand;
 import io.palisade.node.cli.DaemonCommon;
-import io.palisade.node.datapath.L7ProxyMode;
 import io.palisade.node.cli.VersionProvider;
 import io.palisade.node.datapath.DatapathBusyException;
+import io.palisade.node.datapath.L7ProxyMode;
 import io.palisade.node.stream.NodeDaemonCommand;
 import io.palisade.pipeline.RemovalBudget;
 import io.palisade.policy.resolve.HostTraffic;
@@ -107,11 +107,11 @@ public final class PalisadeNode implements Callable<Integer> {
 
   @Option(
       names = "--l7-proxy",
-      paramLabel = "embedded|envoy",
+      paramLabel = "none|envoy",
       description =
-          "Which proxy takes L7 redirects: the daemon's own (default), or an Envoy the DaemonSet"
-              + " runs (a port is ready while it listens).")
-  L7ProxyMode l7Proxy = L7ProxyMode.embedded;
+          "Which proxy takes L7 redirects: none (default; their traffic is dropped), or an Envoy"
+              + " the DaemonSet runs (a port is ready while it listens).")
+  L7ProxyMode l7Proxy = L7ProxyMode.none;
 
   @Mixin DaemonCommon common = new DaemonCommon();
 

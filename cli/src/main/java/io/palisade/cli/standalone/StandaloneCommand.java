@@ -182,11 +182,11 @@ public final class StandaloneCommand implements Callable<Integer> {
 
   @Option(
       names = "--l7-proxy",
-      paramLabel = "embedded|envoy",
+      paramLabel = "none|envoy",
       description =
-          "With --enforce, which proxy takes L7 redirects: the embedded one (default), or an Envoy"
-              + " listening on the node.")
-  L7ProxyMode l7Proxy = L7ProxyMode.embedded;
+          "With --enforce, which proxy takes L7 redirects: none (default; their traffic is"
+              + " dropped), or an Envoy listening on the node.")
+  L7ProxyMode l7Proxy = L7ProxyMode.none;
 
   @Option(
       names = "--bpf-pins",
@@ -300,8 +300,7 @@ public final class StandaloneCommand implements Callable<Integer> {
 
   /** Sets up the redirect to the node's L7 proxy and starts the one {@code --l7-proxy} names. */
   private NodeProxy startProxy(Datapath datapath) {
-    datapath.enableProxyRedirect();
-    return l7Proxy.start();
+    return l7Proxy.start(datapath).orElse(null);
   }
 
   static StandaloneLoop loop(

@@ -49,6 +49,7 @@ public final class DatapathApplier implements NodeStateApplier {
   private long heldRevision;
   private Optional<NodeProxy> proxy = Optional.empty();
   private long proxyRevision = -1;
+  private String proxyError = "";
 
   /**
    * @param node the node this host is; other nodes' state is not kept
@@ -161,7 +162,7 @@ public final class DatapathApplier implements NodeStateApplier {
             .withServices(table);
     try {
       if (proxy.isPresent() && (proxyRevision != revision || proxy.get().changesOnItsOwn())) {
-        applyProxy(proxy.get());
+        proxyError = applyProxy(proxy.get());
         proxyRevision = revision;
       }
       if (!want.equals(applied) || !datapath.attachmentsCurrent(want)) {
@@ -182,22 +183,25 @@ public final class DatapathApplier implements NodeStateApplier {
   /**
    * The proxy first, then the maps: a port whose config goes leaves the ready map before the proxy
    * drops it, and a port enters it only once the proxy listens there with the new config. A config
-   * the proxy refuses leaves its ports out of the map, so their redirects drop.
+   * the proxy refuses takes every port out of the map, so redirects drop (the proxy may still hold
+   * an older, looser config) while the rest of the revision is enforced. Returns the refusal, or
+   * "".
    */
-  private void applyProxy(NodeProxy p) {
+  private String applyProxy(NodeProxy p) {
     Map<String, Long> peers = new HashMap<>();
     DatapathState.withLocal(ipcache, local.ipcache()).forEach((k, v) -> peers.put(k.toString(), v));
-    NodeProxy.Update update;
     try {
-      update = p.prepare(local, peers);
+      NodeProxy.Update update = p.prepare(local, peers);
+      Set<Integer> keep = new java.util.TreeSet<>(datapath.readyProxyPorts());
+      keep.retainAll(update.ports());
+      datapath.readyProxyPorts(keep);
+      datapath.readyProxyPorts(update.commit());
+      return "";
     } catch (RuntimeException refused) {
       datapath.readyProxyPorts(Set.of());
-      throw refused;
+      return "the node's L7 proxy refused the config, so its redirected traffic is dropped: "
+          + refused.getMessage();
     }
-    Set<Integer> keep = new java.util.TreeSet<>(datapath.readyProxyPorts());
-    keep.retainAll(update.ports());
-    datapath.readyProxyPorts(keep);
-    datapath.readyProxyPorts(update.commit());
   }
 
   /** The maps hold the current revision and every endpoint expected here is enforced. */
@@ -213,6 +217,34 @@ public final class DatapathApplier implements NodeStateApplier {
   @Override
   public synchronized int enforcedCount(Collection<String> nodes, long since) {
     return nodes.contains(node) && pending.isEmpty() && heldRevision >= since ? 1 : 0;
+  }
+
+  /** One when this node's embedded proxy holds revision {@code since} or a later one. */
+  @Override
+  public synchronized int l7EnforcedCount(Collection<String> nodes, long since) {
+    return nodes.contains(node)
+            && proxy.filter(p -> !p.changesOnItsOwn()).isPresent()
+            && proxyError.isEmpty()
+            && proxyRevision >= since
+            && heldRevision >= since
+        ? 1
+        : 0;
+  }
+
+  @Override
+  public synchronized Optional<String> l7Failure(String node, long since) {
+    if (!this.node.equals(node)) {
+      return Optional.empty();
+    }
+    if (proxy.isEmpty()) {
+      return NodeStateApplier.super.l7Failure(node, since);
+    }
+    if (proxy.get().changesOnItsOwn()) {
+      return Optional.of(
+          "an Envoy on the node takes the redirects (--l7-proxy envoy); which config it holds"
+              + " is known only to the operator's xDS endpoint");
+    }
+    return proxyError.isEmpty() ? Optional.empty() : Optional.of(proxyError);
   }
 
   @Override

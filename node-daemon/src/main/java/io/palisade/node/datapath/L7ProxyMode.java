@@ -1,20 +1,31 @@
 package io.palisade.node.datapath;
 
+import java.util.Optional;
+
 /** Which L7 proxy takes the node's redirects ({@code --l7-proxy}). */
 public enum L7ProxyMode {
-  /** The node daemon's own proxy, fed each revision in process (the default). */
-  embedded,
   /**
-   * An Envoy the DaemonSet runs beside the daemon, fed by the operator's ADS endpoint: a port is
-   * ready while something listens on it ({@link ListeningProxy}).
+   * None (the default until the embedded proxy is wired): the redirect is not set up, no port is
+   * ever ready, and redirected traffic is dropped.
+   */
+  none,
+  /**
+   * An Envoy the DaemonSet runs beside the daemon, fed by the operator's ADS endpoint: the redirect
+   * is set up and a port is ready while something listens on it ({@link ListeningProxy}).
    */
   envoy;
 
-  /** Starts the proxy in the calling thread's network namespace (the node's). */
-  public NodeProxy start() {
+  /**
+   * Sets up the redirect in {@code datapath} and starts the proxy, in the calling thread's network
+   * namespace (the node's); empty for {@link #none}.
+   */
+  public Optional<NodeProxy> start(Datapath datapath) {
     return switch (this) {
-      case embedded -> EmbeddedNodeProxy.start();
-      case envoy -> new ListeningProxy();
+      case none -> Optional.empty();
+      case envoy -> {
+        datapath.enableProxyRedirect();
+        yield Optional.of(new ListeningProxy());
+      }
     };
   }
 }
