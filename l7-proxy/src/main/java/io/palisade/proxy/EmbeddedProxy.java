@@ -149,7 +149,7 @@ public final class EmbeddedProxy implements AutoCloseable {
       @Override
       protected void initChannel(SocketChannel ch) {
         InetSocketAddress local = ch.localAddress();
-        InetSocketAddress destination = options.originalDestination().apply(local);
+        InetSocketAddress destination = options.originalDestination().of(local, ch.remoteAddress());
         Downstream conn =
             new Downstream(
                 listenerPort,

@@ -3,7 +3,6 @@ package io.palisade.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,6 +21,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ final class Http2Relay {
 
   private final Downstream conn;
   private final Channel downstream;
-  private ChannelFuture upstream;
+  private Future<Channel> upstream;
 
   private Http2Relay(Downstream conn, Channel downstream) {
     this.conn = conn;
@@ -49,8 +49,8 @@ final class Http2Relay {
         .closeFuture()
         .addListener(
             f -> {
-              if (upstream != null) {
-                upstream.channel().close();
+              if (upstream != null && upstream.isSuccess()) {
+                upstream.getNow().close();
               }
             });
   }
@@ -70,31 +70,51 @@ final class Http2Relay {
                 }));
   }
 
-  private ChannelFuture upstream() {
+  /**
+   * The upstream HTTP/2 connection, ready once its preface is out: the connect promise completes
+   * before the channel is active, and a stream opened then would precede the preface.
+   */
+  private Future<Channel> upstream() {
     if (upstream == null) {
-      upstream =
-          conn.upstreams()
-              .connect(
-                  downstream.eventLoop(),
-                  conn.upstream(),
-                  new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                      ch.pipeline()
-                          .addLast(
-                              Http2FrameCodecBuilder.forClient().build(),
-                              new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+      Promise<Channel> ready = downstream.eventLoop().newPromise();
+      upstream = ready;
+      conn.upstreams()
+          .connect(
+              downstream.eventLoop(),
+              conn.upstream(),
+              new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                  ch.pipeline()
+                      .addLast(
+                          Http2FrameCodecBuilder.forClient().build(),
+                          new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
+                          new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelActive(ChannelHandlerContext ctx) {
+                              ctx.fireChannelActive();
+                              ready.trySuccess(ctx.channel());
+                            }
+                          });
+                }
+              })
+          .addListener(
+              (ChannelFutureListener)
+                  f -> {
+                    if (!f.isSuccess()) {
+                      upstream = null;
+                      ready.tryFailure(f.cause());
+                    } else {
+                      f.channel()
+                          .closeFuture()
+                          .addListener(
+                              c -> {
+                                if (upstream == ready) {
+                                  upstream = null;
+                                }
+                              });
                     }
                   });
-      upstream.addListener(
-          (ChannelFutureListener)
-              f -> {
-                if (f.isSuccess()) {
-                  f.channel().closeFuture().addListener(c -> upstream = null);
-                } else {
-                  upstream = null;
-                }
-              });
     }
     return upstream;
   }
@@ -191,32 +211,31 @@ final class Http2Relay {
     private void open(ChannelHandlerContext ctx) {
       upstream()
           .addListener(
-              (ChannelFutureListener)
-                  f -> {
-                    if (!f.isSuccess()) {
-                      unavailable(ctx);
-                      return;
-                    }
-                    new Http2StreamChannelBootstrap(f.channel())
-                        .handler(new ResponseRelay(ctx.channel()))
-                        .open()
-                        .addListener(
-                            (Future<Http2StreamChannel> s) -> {
-                              if (!s.isSuccess()) {
-                                unavailable(ctx);
-                                return;
-                              }
-                              peer = s.getNow();
-                              if (!ctx.channel().isActive()) {
-                                peer.close();
-                                return;
-                              }
-                              while (!pending.isEmpty()) {
-                                peer.write(pending.poll());
-                              }
-                              peer.flush();
-                            });
-                  });
+              (Future<Channel> f) -> {
+                if (!f.isSuccess()) {
+                  unavailable(ctx);
+                  return;
+                }
+                new Http2StreamChannelBootstrap(f.getNow())
+                    .handler(new ResponseRelay(ctx.channel()))
+                    .open()
+                    .addListener(
+                        (Future<Http2StreamChannel> s) -> {
+                          if (!s.isSuccess()) {
+                            unavailable(ctx);
+                            return;
+                          }
+                          peer = s.getNow();
+                          if (!ctx.channel().isActive()) {
+                            peer.close();
+                            return;
+                          }
+                          while (!pending.isEmpty()) {
+                            peer.write(pending.poll());
+                          }
+                          peer.flush();
+                        });
+              });
     }
 
     /** Envoy's answer when the upstream cannot be reached. */

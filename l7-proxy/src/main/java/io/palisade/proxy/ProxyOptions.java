@@ -21,7 +21,7 @@ public record ProxyOptions(
     ProxyEventListener events,
     int workerThreads,
     IntUnaryOperator bindPort,
-    UnaryOperator<InetSocketAddress> originalDestination,
+    OriginalDestination originalDestination,
     UnaryOperator<InetSocketAddress> upstreamAddress) {
 
   /** The node daemon's settings: transparent listeners, upstreams marked as already proxied. */
@@ -33,7 +33,7 @@ public record ProxyOptions(
         ProxyEventListener.NONE,
         1,
         IntUnaryOperator.identity(),
-        UnaryOperator.identity(),
+        (local, remote) -> local,
         UnaryOperator.identity());
   }
 
@@ -111,7 +111,7 @@ public record ProxyOptions(
   }
 
   /** Test hook: the original destination of a connection accepted on a local address. */
-  public ProxyOptions withOriginalDestination(UnaryOperator<InetSocketAddress> f) {
+  public ProxyOptions withOriginalDestination(OriginalDestination f) {
     return new ProxyOptions(
         bindAddress,
         transparent,
@@ -134,5 +134,14 @@ public record ProxyOptions(
         bindPort,
         originalDestination,
         f);
+  }
+
+  /**
+   * The original destination of an accepted connection. On a transparent socket that the datapath
+   * assigned, it is the local address; tests on loopback say what the client asked for.
+   */
+  @FunctionalInterface
+  public interface OriginalDestination {
+    InetSocketAddress of(InetSocketAddress local, InetSocketAddress remote);
   }
 }
