@@ -129,6 +129,15 @@ public final class EmbeddedProxy implements AutoCloseable {
         }
         Channel ch = b.bind(new InetSocketAddress(address, port)).syncUninterruptibly().channel();
         out.add(ch);
+        // Netty only logs a bootstrap option it could not set: read it back and refuse.
+        if (options.transparent() && !ch.config().getOption(EpollChannelOption.IP_TRANSPARENT)) {
+          throw new IllegalStateException(
+              "IP_TRANSPARENT did not hold on the listener "
+                  + address
+                  + ":"
+                  + port
+                  + " (it needs CAP_NET_ADMIN)");
+        }
         port = ((InetSocketAddress) ch.localAddress()).getPort();
       }
     } catch (RuntimeException e) {

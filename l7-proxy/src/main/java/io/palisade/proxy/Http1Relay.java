@@ -208,6 +208,15 @@ final class Http1Relay extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** A client slower than its upstream stops the upstream's reads rather than fill memory. */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (upstream != null && upstream.isDone() && upstream.isSuccess()) {
+      upstream.channel().config().setAutoRead(ctx.channel().isWritable());
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     waiting.forEach(ReferenceCountUtil::release);

@@ -1,8 +1,11 @@
 package io.palisade.proxy;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -33,10 +36,31 @@ final class Upstreams {
             .channel(EpollSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-            .handler(handler);
-    if (mark != 0) {
-      b.option(SO_MARK, mark);
-    }
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    mark(ch);
+                    ch.pipeline().addLast(handler);
+                  }
+                });
     return b.connect(address);
+  }
+
+  /**
+   * Sets the mark before the connection is made, so its first packet carries it. A bootstrap option
+   * that fails is only logged by Netty; here a failure throws, which closes the channel and fails
+   * the connection, and the value is read back.
+   */
+  private void mark(Channel ch) {
+    if (mark == 0) {
+      return;
+    }
+    ch.config().setOption(SO_MARK, mark);
+    Integer set = ch.config().getOption(SO_MARK);
+    if (set == null || set != mark) {
+      throw new ChannelException(
+          "SO_MARK " + mark + " did not hold on the upstream socket: " + set);
+    }
   }
 }
