@@ -4,7 +4,7 @@
 # the same upstream, in alternating rounds of the same run, then requests per second both ways.
 # As root the proxy's sockets get IP_TRANSPARENT and SO_MARK, as in the node daemon. Options as
 # system properties: BENCH_OPTS="-Dbench.requests=20000 -Dbench.rounds=5 -Dbench.connections=4
-# -Dbench.seconds=5". Takes about a minute.
+# -Dbench.seconds=5 -Dbench.proxyThreads=1". Takes about a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

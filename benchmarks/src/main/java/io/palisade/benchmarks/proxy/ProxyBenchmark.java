@@ -46,6 +46,7 @@ public final class ProxyBenchmark {
     int rounds = Integer.getInteger("bench.rounds", 5);
     int connections = Integer.getInteger("bench.connections", 4);
     int seconds = Integer.getInteger("bench.seconds", 5);
+    int threads = Integer.getInteger("bench.proxyThreads", 1);
     boolean root = "root".equals(System.getProperty("user.name"));
 
     HttpServer upstream = HttpServer.create(new InetSocketAddress(DEATHSTAR, 0), 128);
@@ -64,6 +65,7 @@ public final class ProxyBenchmark {
 
     ProxyOptions options =
         ProxyOptions.defaults()
+            .withWorkerThreads(threads)
             .withTransparent(root)
             .withUpstreamMark(root ? ProxyMark.FROM_PROXY : 0)
             .withBindPort(p -> 0)
@@ -75,8 +77,9 @@ public final class ProxyBenchmark {
       InetSocketAddress through = new InetSocketAddress(DEATHSTAR, proxy.localPort(15080));
       System.out.printf(
           "Embedded L7 proxy benchmark: POST /v1/request-landing, Star Wars rule1 enforced"
-              + " (IP_TRANSPARENT and SO_MARK %s), %d rounds of %d requests each way%n",
-          root ? "on" : "off, not root", rounds, requests);
+              + " (IP_TRANSPARENT and SO_MARK %s), %d proxy event loop thread(s), %d rounds of %d"
+              + " requests each way%n",
+          root ? "on" : "off, not root", threads, rounds, requests);
       // Warm-up: the JIT and both connection paths.
       latencies(direct, requests);
       latencies(through, requests);
