@@ -10,7 +10,11 @@ import java.util.Optional;
  * the port, which admits every request (Cilium's union).
  */
 public record L7RuleTrace(
-    RuleOrigin origin, String sectionPath, Optional<String> l7Path, RuleResult result) {
+    RuleOrigin origin,
+    String sectionPath,
+    Optional<String> l7Path,
+    Optional<Integer> l7Index,
+    RuleResult result) {
 
   /** Whether this is an allow without L7 rules, not an L7 rule. */
   public boolean allowsEveryRequest() {

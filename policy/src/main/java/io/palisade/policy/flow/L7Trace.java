@@ -120,20 +120,32 @@ public record L7Trace(
                   + "]";
           rules.add(ordered.get(i));
           placed.add(
-              new L7RuleTrace(c.section().origin(), c.section().path(), Optional.of(l7Path), null));
+              new L7RuleTrace(
+                  c.section().origin(),
+                  c.section().path(),
+                  Optional.of(l7Path),
+                  Optional.of(i),
+                  null));
         }
       }
       if (plainAllow) {
         rules.add(wildcard);
         placed.add(
-            new L7RuleTrace(c.section().origin(), c.section().path(), Optional.empty(), null));
+            new L7RuleTrace(
+                c.section().origin(),
+                c.section().path(),
+                Optional.empty(),
+                Optional.empty(),
+                null));
       }
     }
     L7Decision decision = L7Evaluator.evaluate(rules, request);
     List<L7RuleTrace> traced = new ArrayList<>();
     for (int i = 0; i < placed.size(); i++) {
       L7RuleTrace p = placed.get(i);
-      traced.add(new L7RuleTrace(p.origin(), p.sectionPath(), p.l7Path(), decision.rules().get(i)));
+      traced.add(
+          new L7RuleTrace(
+              p.origin(), p.sectionPath(), p.l7Path(), p.l7Index(), decision.rules().get(i)));
     }
     return Optional.of(new L7SideTrace(d, subject, parser, decision.allowed(), traced));
   }
