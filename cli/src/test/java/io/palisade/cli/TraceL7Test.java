@@ -37,8 +37,17 @@ class TraceL7Test {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "trace", "--policies", L7, "--cluster", CLUSTER, "--from", from, "--to",
-                "default/deathstar", "--port", "80/TCP"));
+                "trace",
+                "--policies",
+                L7,
+                "--cluster",
+                CLUSTER,
+                "--from",
+                from,
+                "--to",
+                "default/deathstar",
+                "--port",
+                "80/TCP"));
     args.addAll(List.of(request));
     return run(args.toArray(String[]::new));
   }
@@ -70,8 +79,17 @@ class TraceL7Test {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "trace", "--policies", KAFKA, "--cluster", cluster.toString(), "--from", from,
-                "--to", "default/kafka-broker", "--port", "9092/TCP"));
+                "trace",
+                "--policies",
+                KAFKA,
+                "--cluster",
+                cluster.toString(),
+                "--from",
+                from,
+                "--to",
+                "default/kafka-broker",
+                "--port",
+                "9092/TCP"));
     args.addAll(List.of(request));
     return run(args.toArray(String[]::new));
   }
@@ -120,8 +138,20 @@ class TraceL7Test {
                 + " rule)");
     Run open =
         run(
-            "trace", "--policies", L7, "--cluster", CLUSTER, "--from", "default/deathstar",
-            "--to", "default/xwing", "--port", "80/TCP", "--http", "GET", "/");
+            "trace",
+            "--policies",
+            L7,
+            "--cluster",
+            CLUSTER,
+            "--from",
+            "default/deathstar",
+            "--to",
+            "default/xwing",
+            "--port",
+            "80/TCP",
+            "--http",
+            "GET",
+            "/");
     assertThat(open.out())
         .startsWith("ALLOWED\n")
         .contains("L7: NOT_REDIRECTED (the port is not redirected to a proxy on either side");
@@ -137,9 +167,16 @@ class TraceL7Test {
             "path \"/empire.Deathstar/RequestLanding\" does not match \"/v1/request-landing\"");
     Run host =
         starWars(
-            "default/tiefighter", "--http", "POST", "/v1/request-landing", "--header",
-            "X-Has-Force: True", "--host", "deathstar.default");
-    assertThat(host.out()).contains("request: HTTP POST /v1/request-landing (host deathstar.default)");
+            "default/tiefighter",
+            "--http",
+            "POST",
+            "/v1/request-landing",
+            "--header",
+            "X-Has-Force: True",
+            "--host",
+            "deathstar.default");
+    assertThat(host.out())
+        .contains("request: HTTP POST /v1/request-landing (host deathstar.default)");
     assertThat(host.out()).contains("L7: ALLOWED");
   }
 
@@ -161,8 +198,15 @@ class TraceL7Test {
         .contains("topic \"empire-announce\" is not among the request's [alliance-plans]");
     Run outpost =
         kafka(
-            "default/empire-outpost", "--kafka-api", "produce", "--kafka-topic", "empire-announce",
-            "--kafka-client-id", "outpost-7", "--kafka-api-version", "3");
+            "default/empire-outpost",
+            "--kafka-api",
+            "produce",
+            "--kafka-topic",
+            "empire-announce",
+            "--kafka-client-id",
+            "outpost-7",
+            "--kafka-api-version",
+            "3");
     assertThat(outpost.out())
         .contains("request: KAFKA produce v3 topic empire-announce client outpost-7\n")
         .contains("role consume does not include the API key produce");
@@ -170,7 +214,8 @@ class TraceL7Test {
 
   @Test
   void optionsThatDoNotFitThePortOrEachOtherAreUsageErrors() throws IOException {
-    Run kafkaOnHttp = starWars("default/tiefighter", "--kafka-api", "produce", "--kafka-topic", "t");
+    Run kafkaOnHttp =
+        starWars("default/tiefighter", "--kafka-api", "produce", "--kafka-topic", "t");
     assertThat(kafkaOnHttp.code()).isEqualTo(2);
     assertThat(kafkaOnHttp.err())
         .contains(
