@@ -55,7 +55,8 @@ public final class ReferenceEvaluator {
                 s.deny()
                     ? Verdict.DENY
                     : hit != null && hit.l7().isPresent() ? Verdict.REDIRECT : Verdict.ALLOW;
-            matched.add(new Contribution(s, v));
+            matched.add(
+                new Contribution(s, v, portMatches(s, direction, subject, peer, protocol, port)));
           }
         }
       }
@@ -106,6 +107,18 @@ public final class ReferenceEvaluator {
       }
     }
     return found;
+  }
+
+  /** Every port entry of the section matching the packet, in the order written. */
+  private List<PortMatch> portMatches(
+      RuleSection s, Direction d, Identity subject, Peer peer, int protocol, int port) {
+    List<PortMatch> out = new ArrayList<>();
+    for (PortMatch pm : s.ports()) {
+      if (portMatches(s, pm, d, subject, peer.identity(), protocol, port)) {
+        out.add(pm);
+      }
+    }
+    return out;
   }
 
   private boolean portMatches(
