@@ -150,6 +150,26 @@ public record FlowEvent(
         + reason
         + "\",\"ifindex\":"
         + ifindex
+        + policiesJson()
         + "}";
+  }
+
+  /**
+   * {@code ,"policies":[...]} on an audit report; nothing on other lines, which stay as they were.
+   */
+  private String policiesJson() {
+    if (policies.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(",\"policies\":[");
+    for (int i = 0; i < policies.size(); i++) {
+      sb.append(i == 0 ? "\"" : ",\"").append(jsonEscaped(policies.get(i))).append('"');
+    }
+    return sb.append(']').toString();
+  }
+
+  /** Policy names are Kubernetes names, but a quote or backslash must never break the line. */
+  private static String jsonEscaped(String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 }
