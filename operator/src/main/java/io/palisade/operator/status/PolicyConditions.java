@@ -32,7 +32,10 @@ public final class PolicyConditions {
   /** The reason of the {@code Audit} condition. */
   public static final String AUDIT_MODE = "AuditMode";
 
-  /** The reason of a policy whose L7 rules no proxy enforces: their traffic is dropped. */
+  /**
+   * The reason of a policy whose L7 rules some node's proxy does not enforce: their traffic is
+   * dropped there.
+   */
   public static final String L7_NOT_ENFORCED = "L7NotEnforced";
 
   /** The reason of a generation that fails validation. */
@@ -53,8 +56,9 @@ public final class PolicyConditions {
    * The status of generation {@code generation}: invalid when {@code errors} is not empty (an
    * earlier valid generation, {@code inForce}, may stay enforced in its place); else enforced as
    * {@code enforcement} says, or still on its way to the nodes when that is empty. A policy with
-   * {@code l7} rules is not Ready nor Enforced even when every node holds it: no L7 proxy enforces
-   * those rules yet, so the traffic they select is dropped, and the status says so.
+   * {@code l7} rules is Enforced only where a proxy holds them too: until then the traffic they
+   * select is dropped, and the status says so ({@code L7NotEnforced}, Stalled when no proxy will
+   * take them without a change: none on a node, a refused config, a parser no proxy implements).
    */
   public static PolicyStatus build(
       long generation,
@@ -114,32 +118,34 @@ public final class PolicyConditions {
       return b.status(null);
     }
     b.add(VALID, "True", "Valid", "the policy is valid");
-    if (enforcement.isEmpty() || !enforcement.get().complete() || !l7) {
-      b.add(STALLED, "False", "Valid", "the policy is valid");
-    }
     if (enforcement.isEmpty()) {
       String msg = "generation " + generation + " is on its way to the nodes";
+      b.add(STALLED, "False", "Valid", "the policy is valid");
       b.add(READY, "Unknown", "Progressing", msg);
       b.add(RECONCILING, "True", "Progressing", msg);
       b.add(ENFORCED, "Unknown", "Pending", msg);
       return b.status(null);
     }
     Enforcement e = enforcement.get();
-    if (e.complete() && l7) {
-      String msg =
-          "L3/L4 "
-              + e.message()
-              + "; its L7 rules are not enforced: no L7 proxy is ready on the nodes, so the"
-              + " traffic they select is dropped";
+    if (l7 && e.l7().isEmpty()) {
+      // Rules for a proxy that nobody counted are enforced nowhere.
+      e = e.withL7(new Enforcement.L7(0, List.of("no L7 proxy reports on its rules")));
+    }
+    boolean l7Stalled =
+        e.l3l4Complete() && !e.complete() && e.l7().map(x -> !x.failures().isEmpty()).orElse(false);
+    if (l7Stalled) {
+      String msg = e.message() + "; the traffic its L7 rules select is dropped there";
       b.add(STALLED, "True", L7_NOT_ENFORCED, msg);
       b.add(READY, "False", L7_NOT_ENFORCED, msg);
       b.add(RECONCILING, "False", L7_NOT_ENFORCED, msg);
       b.add(ENFORCED, "False", L7_NOT_ENFORCED, msg);
     } else if (e.complete()) {
+      b.add(STALLED, "False", "Valid", "the policy is valid");
       b.add(READY, "True", ENFORCED_REASON, e.message());
       b.add(RECONCILING, "False", ENFORCED_REASON, e.message());
       b.add(ENFORCED, "True", ENFORCED_REASON, e.message());
     } else {
+      b.add(STALLED, "False", "Valid", "the policy is valid");
       b.add(READY, "Unknown", "Progressing", e.message());
       b.add(RECONCILING, "True", "Progressing", e.message());
       b.add(ENFORCED, "False", "Enforcing", e.message());
