@@ -89,6 +89,33 @@ class EvaluatorAgreesWithRbacTest {
     }
   }
 
+  /**
+   * Cilium's union: an allow of every peer on the port, beside L7 rules for some peers, lets every
+   * request of those peers through, as {@code palisade trace} says.
+   */
+  @Test
+  void anAllowOfEveryPeerOpensTheRedirectedPeersRequests() {
+    String open =
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: open80, namespace: default}
+        spec:
+          endpointSelector: {matchLabels: {org: empire, class: deathstar}}
+          ingress:
+            - fromEndpoints: [{}]
+              toPorts: [{ports: [{port: "80", protocol: TCP}]}]
+        """;
+    var state = L7Samples.state(L7Samples.DEATHSTAR_L7, open);
+    NodeResources both =
+        L7Translator.translate(
+            NodeL7.of(state.node("node-a")), state.ipcache(), new Target.Envoy());
+    RBAC rbac = L7TranslatorTest.rbac(both, "default/deathstar");
+    Request put =
+        to("10.42.0.10", 80, "10.42.0.11", "PUT", "/v1/exhaust-port", "deathstar", Map.of());
+    assertThat(RbacEvaluator.allows(rbac, put)).isTrue();
+  }
+
   @Test
   void headerRules() {
     Map<String, String> good =
