@@ -12,6 +12,7 @@ import io.palisade.node.maps.PolicyKey;
 import io.palisade.node.maps.PolicyValue;
 import io.palisade.node.maps.ServiceKey;
 import io.palisade.node.maps.ServiceValue;
+import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.policy.identity.CidrPrefix;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +65,8 @@ public final class Datapath implements AutoCloseable {
   private final BackendIds backendIds;
   private final BpfMap config;
   private final BpfMap counters;
+  private final BpfMap audits;
+  private volatile Map<Long, IdentityPolicy> appliedPolicies = Map.of();
   private final BpfMap events;
   private final BpfMap proxyPorts;
   private final int toProxy;
@@ -91,6 +94,7 @@ public final class Datapath implements AutoCloseable {
     this.backendIds = new BackendIds(backends.contents());
     this.config = object.map(MapNames.CONFIG, 4, Layouts.CONFIG_VALUE.byteSize(), false);
     this.counters = object.map(MapNames.COUNTERS, 4, Layouts.COUNTER.byteSize(), true);
+    this.audits = object.map(MapNames.AUDITS, 4, Layouts.COUNTER.byteSize(), true);
     this.events = object.map(MapNames.EVENTS, 0, 0, false);
     this.proxyPorts = object.map(MapNames.PROXY_PORTS, 4, Layouts.PROXY_VALUE.byteSize(), false);
     this.toProxy = object.programFd(MapNames.PROG_TO_PROXY);
@@ -178,6 +182,7 @@ public final class Datapath implements AutoCloseable {
     MapContents want = MapContents.of(reachable, ifindexes::get, backendIds::idOf);
     ApplyResult written = converge(want, (map, writes) -> {});
     lastWanted = want;
+    appliedPolicies = desired.policies();
     backendIds.retain(Set.copyOf(want.backends().values()));
     Set<String> newlyAttached = new TreeSet<>();
     for (var e : ifindexes.entrySet()) {
@@ -464,13 +469,33 @@ public final class Datapath implements AutoCloseable {
   }
 
   /**
+   * The policy of each identity as last applied, for naming the audit-mode policies of an {@code
+   * AUDIT} event; read from the flow log's thread.
+   */
+  public Map<Long, IdentityPolicy> appliedPolicies() {
+    return appliedPolicies;
+  }
+
+  /**
    * Packets and bytes summed over CPUs, keyed as the map is: {@code direction * COUNTER_SLOTS +
    * slot}, the direction being {@code Layouts.DIR_INGRESS} or {@code DIR_EGRESS} of the pod.
    */
   public Map<Integer, long[]> verdictCounters() {
+    return sum(counters);
+  }
+
+  /**
+   * The packets and bytes forwarded under an audit report, keyed as {@code pal_audits} is ({@link
+   * io.palisade.node.maps.Reason#auditCounter}).
+   */
+  public Map<Integer, long[]> auditCounters() {
+    return sum(audits);
+  }
+
+  private static Map<Integer, long[]> sum(BpfMap map) {
     Map<Integer, long[]> out = new HashMap<>();
     long size = Layouts.COUNTER.byteSize();
-    counters.forEach(
+    map.forEach(
         (k, v) -> {
           long packets = 0;
           long bytes = 0;

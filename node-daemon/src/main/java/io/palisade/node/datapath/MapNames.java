@@ -16,6 +16,7 @@ public final class MapNames {
   public static final String SVC_NAT = "pal_svc_nat";
   public static final String CONFIG = "pal_config";
   public static final String COUNTERS = "pal_verdicts";
+  public static final String AUDITS = "pal_audits";
   public static final String EVENTS = "pal_events";
   public static final String PROXY_PORTS = "pal_proxy_ports";
 
@@ -33,6 +34,7 @@ public final class MapNames {
           SVC_NAT,
           CONFIG,
           COUNTERS,
+          AUDITS,
           EVENTS,
           PROXY_PORTS);
 

@@ -4,6 +4,7 @@ import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.cilium.PolicyStatus;
 import io.palisade.pipeline.Enforcement;
 import io.palisade.policy.parse.FieldError;
+import io.palisade.policy.rules.PolicyMode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,6 +25,12 @@ public final class PolicyConditions {
   public static final String RECONCILING = "Reconciling";
   public static final String STALLED = "Stalled";
   public static final String ENFORCED = "Enforced";
+
+  /** Present, True, while the policy is in audit mode ({@link PolicyMode#AUDIT}). */
+  public static final String AUDIT = "Audit";
+
+  /** The reason of the {@code Audit} condition. */
+  public static final String AUDIT_MODE = "AuditMode";
 
   /**
    * The reason of a policy whose L7 rules some node's proxy does not enforce: their traffic is
@@ -61,7 +68,34 @@ public final class PolicyConditions {
       boolean l7,
       Optional<PolicyStatus> previous,
       Instant now) {
-    Builder b = new Builder(generation, previous, now);
+    return build(generation, errors, enforcement, inForce, l7, PolicyMode.ENFORCE, previous, now);
+  }
+
+  /**
+   * As above, for a policy in {@code mode}: in audit mode the {@code Enforced} message says so, and
+   * an {@code Audit} condition (present only then) tells what the mode does and how to leave it.
+   */
+  public static PolicyStatus build(
+      long generation,
+      List<FieldError> errors,
+      Optional<Enforcement> enforcement,
+      Optional<Long> inForce,
+      boolean l7,
+      PolicyMode mode,
+      Optional<PolicyStatus> previous,
+      Instant now) {
+    Builder b =
+        new Builder(generation, previous, now, errors.isEmpty() ? mode : PolicyMode.ENFORCE);
+    if (errors.isEmpty() && mode == PolicyMode.AUDIT) {
+      b.add(
+          AUDIT,
+          "True",
+          AUDIT_MODE,
+          PolicyMode.ANNOTATION
+              + ": audit: the policy's would-be drops pass and are reported AUDIT in the flow log"
+              + " while other policies stay enforced; set it to enforce, or remove it, to enforce"
+              + " the policy");
+    }
     if (!errors.isEmpty()) {
       String why = errors.stream().map(FieldError::toString).reduce((x, y) -> x + "; " + y).get();
       String where =
@@ -159,14 +193,19 @@ public final class PolicyConditions {
     private final Optional<PolicyStatus> previous;
     private final String now;
     private final List<PolicyCondition> conditions = new ArrayList<>();
+    private final PolicyMode mode;
 
-    Builder(long generation, Optional<PolicyStatus> previous, Instant now) {
+    Builder(long generation, Optional<PolicyStatus> previous, Instant now, PolicyMode mode) {
       this.generation = generation;
       this.previous = previous;
       this.now = now.truncatedTo(ChronoUnit.SECONDS).toString();
+      this.mode = mode;
     }
 
     void add(String type, String status, String reason, String message) {
+      if (type.equals(ENFORCED) && mode == PolicyMode.AUDIT) {
+        message = message + "; in audit mode: its would-be drops pass and are reported AUDIT";
+      }
       conditions.add(
           next(
               previous.map(PolicyStatus::conditions).orElse(null),
