@@ -107,11 +107,12 @@ public final class PalisadeNode implements Callable<Integer> {
 
   @Option(
       names = "--l7-proxy",
-      paramLabel = "none|envoy",
+      paramLabel = "embedded|envoy|none",
       description =
-          "Which proxy takes L7 redirects: none (default; their traffic is dropped), or an Envoy"
-              + " the DaemonSet runs (a port is ready while it listens).")
-  L7ProxyMode l7Proxy = L7ProxyMode.none;
+          "Which proxy takes L7 redirects: the daemon's own (embedded, the default), an Envoy the"
+              + " DaemonSet runs (a port is ready while it listens), or none (their traffic is"
+              + " dropped).")
+  L7ProxyMode l7Proxy = L7ProxyMode.embedded;
 
   @Mixin DaemonCommon common = new DaemonCommon();
 

@@ -182,11 +182,11 @@ public final class StandaloneCommand implements Callable<Integer> {
 
   @Option(
       names = "--l7-proxy",
-      paramLabel = "none|envoy",
+      paramLabel = "embedded|envoy|none",
       description =
-          "With --enforce, which proxy takes L7 redirects: none (default; their traffic is"
-              + " dropped), or an Envoy listening on the node.")
-  L7ProxyMode l7Proxy = L7ProxyMode.none;
+          "With --enforce, which proxy takes L7 redirects: the in-process one (embedded, the"
+              + " default), an Envoy listening on the node, or none (their traffic is dropped).")
+  L7ProxyMode l7Proxy = L7ProxyMode.embedded;
 
   @Option(
       names = "--bpf-pins",

@@ -4,11 +4,13 @@ import java.util.Optional;
 
 /** Which L7 proxy takes the node's redirects ({@code --l7-proxy}). */
 public enum L7ProxyMode {
-  /**
-   * None (the default until the embedded proxy is wired): the redirect is not set up, no port is
-   * ever ready, and redirected traffic is dropped.
-   */
+  /** None: the redirect is not set up, no port is ever ready, and redirected traffic is dropped. */
   none,
+  /**
+   * The daemon's own proxy (the default): each revision's L7 rules are translated as for Envoy and
+   * enforced in process ({@link EmbeddedNodeProxy}), before the maps redirect to it.
+   */
+  embedded,
   /**
    * An Envoy the DaemonSet runs beside the daemon, fed by the operator's ADS endpoint: the redirect
    * is set up and a port is ready while something listens on it ({@link ListeningProxy}).
@@ -22,6 +24,10 @@ public enum L7ProxyMode {
   public Optional<NodeProxy> start(Datapath datapath) {
     return switch (this) {
       case none -> Optional.empty();
+      case embedded -> {
+        datapath.enableProxyRedirect();
+        yield Optional.of(EmbeddedNodeProxy.start());
+      }
       case envoy -> {
         datapath.enableProxyRedirect();
         yield Optional.of(new ListeningProxy());
