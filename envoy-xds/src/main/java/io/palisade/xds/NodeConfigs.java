@@ -45,6 +45,14 @@ final class NodeConfigs {
   private int restores;
   private int reissues;
 
+  /**
+   * The newest content that passed the checks: every config in the history did (a refused one is
+   * never recorded), restores included, as they repeat an acknowledged one.
+   */
+  NodeResources lastChecked() {
+    return current().map(Config::resources).orElse(NodeResources.EMPTY);
+  }
+
   /** The newest config; none before the first publish. */
   Optional<Config> current() {
     return Optional.ofNullable(history.peekLast());

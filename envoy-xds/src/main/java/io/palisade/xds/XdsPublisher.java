@@ -166,7 +166,7 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
         throw new L7TranslationException(problems);
       }
       resources = Proxyless.translate(e, requestedPorts.getOrDefault(pod, Set.of()), ipcache);
-      ConfigValidator.check(resources);
+      ConfigValidator.check(resources, nc.lastChecked());
     } catch (L7TranslationException ex) {
       nc.refuse(
           revision,
@@ -192,7 +192,7 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
     try {
       resources =
           L7Translator.translate(forProxy(nodes.getOrDefault(node, NodeL7.EMPTY)), ipcache, target);
-      ConfigValidator.check(resources);
+      ConfigValidator.check(resources, nc.lastChecked());
     } catch (L7TranslationException e) {
       nc.refuse(
           revision, "the L7 config of revision " + revision + " is refused: " + e.getMessage());
