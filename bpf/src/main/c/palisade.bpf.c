@@ -153,6 +153,13 @@ struct {
 } pal_verdicts SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PAL_AUDIT_COUNTERS);
+	__type(key, __u32);
+	__type(value, struct pal_counter);
+} pal_audits SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, PAL_EVENTS_BYTES);
 } pal_events SEC(".maps");
@@ -175,7 +182,12 @@ struct flow {
 static __always_inline void count(__u8 dir, __u32 slot, __u64 bytes)
 {
 	__u32 key = (dir & 1) * PAL_COUNTER_SLOTS + (slot & (PAL_COUNTER_SLOTS - 1));
-	struct pal_counter *c = bpf_map_lookup_elem(&pal_verdicts, &key);
+	void *map = &pal_verdicts;
+	if (slot == PAL_AUDIT_POLICY || slot == PAL_AUDIT_POLICY_DENY) {
+		key = (dir & 1) * 2 + (slot - PAL_AUDIT_POLICY);
+		map = &pal_audits;
+	}
+	struct pal_counter *c = bpf_map_lookup_elem(map, &key);
 	if (c) {
 		c->packets++;
 		c->bytes += bytes;
@@ -409,13 +421,29 @@ static __always_inline struct pal_policy_value *group_match(struct pal_policy_ke
 	return bpf_map_lookup_elem(&pal_policy, k);
 }
 
+struct decision {
+	__u32 subject;
+	__u32 peer;
+	__u8 verdict;
+	__u8 reason;
+	__u8 forward; /* whether the packet passes: an allow, or an endpoint not enforced */
+};
+
+/* A group match's rank: the higher verdict, then the longer prefix; 0 when it says nothing. */
+static __always_inline __u32 rank(__u8 verdict, __u8 prefix_len)
+{
+	return verdict ? ((__u32)verdict << 8) | prefix_len : 0;
+}
+
 /*
  * The engine's MapState lookup: longest prefix among the peer's keys and among
  * the any-peer keys; the higher verdict wins, then the longer prefix, then the
- * peer's own. Returns the chosen entry's verdict and proxy port.
+ * peer's own. Returns the chosen entry's verdict and proxy port, and in *audit
+ * the same choice over the entries' audit columns.
  */
 static __always_inline __u8 policy_verdict(__u32 subject, __u32 peer, __u8 dir, __u8 proto,
-					   __u16 port, __u8 any_peer_keys, __be16 *proxy_port)
+					   __u16 port, __u8 any_peer_keys, __be16 *proxy_port,
+					   __u8 *audit)
 {
 	struct pal_policy_key k = {
 		.prefixlen = PAL_POLICY_FULL_PREFIX,
@@ -426,30 +454,47 @@ static __always_inline __u8 policy_verdict(__u32 subject, __u32 peer, __u8 dir, 
 		.dport = bpf_htons(port),
 	};
 	struct pal_policy_value *l3 = group_match(&k);
-	if (l3 && l3->verdict == PAL_VERDICT_DENY)
+	if (l3 && l3->verdict == PAL_VERDICT_DENY && l3->audit_verdict == PAL_VERDICT_DENY) {
+		*audit = PAL_VERDICT_DENY;
 		return PAL_VERDICT_DENY; /* nothing outranks a deny */
+	}
 	struct pal_policy_value *l4 = 0;
 	if (any_peer_keys && peer != PAL_ID_ANY) {
 		k.peer = PAL_ID_ANY;
 		l4 = group_match(&k);
 	}
-	struct pal_policy_value *chosen = l3;
-	if (!l3 || (l4 && (l4->verdict > l3->verdict ||
-			   (l4->verdict == l3->verdict && l4->prefix_len > l3->prefix_len))))
-		chosen = l4;
-	if (!chosen)
+	__u32 a3 = l3 ? rank(l3->audit_verdict, l3->audit_prefix_len) : 0;
+	__u32 a4 = l4 ? rank(l4->audit_verdict, l4->audit_prefix_len) : 0;
+	*audit = (a4 > a3 ? a4 : a3) >> 8;
+	__u32 r3 = l3 ? rank(l3->verdict, l3->prefix_len) : 0;
+	__u32 r4 = l4 ? rank(l4->verdict, l4->prefix_len) : 0;
+	struct pal_policy_value *chosen = r4 > r3 ? l4 : l3;
+	if (!chosen || (r4 > r3 ? r4 : r3) == 0)
 		return PAL_VERDICT_NONE;
 	*proxy_port = chosen->proxy_port;
 	return chosen->verdict;
 }
 
-struct decision {
-	__u32 subject;
-	__u32 peer;
-	__u8 verdict;
-	__u8 reason;
-	__u8 forward; /* whether the packet passes: an allow, or an endpoint not enforced */
-};
+/*
+ * Audit mode: a flow the enforced policy allows (in a direction only audit-mode policies select,
+ * the enforced policy allows everything) that the entries with audit-mode policies enforced would
+ * drop, by no entry or by a deny, passes and is reported.
+ */
+static __always_inline void audit_decision(struct decision *d, __u32 enforced, __u32 audited,
+					   __u8 would)
+{
+	if (!enforced) {
+		d->verdict = PAL_VERDICT_ALLOW;
+		d->reason = PAL_FWD_UNENFORCED;
+		d->forward = 1;
+	}
+	if (!audited || d->verdict != PAL_VERDICT_ALLOW)
+		return;
+	if (would == PAL_VERDICT_NONE)
+		d->reason = PAL_AUDIT_POLICY;
+	else if (would == PAL_VERDICT_DENY)
+		d->reason = PAL_AUDIT_POLICY_DENY;
+}
 
 /*
  * Decides a flow's first packet (or re-decides it under a newer policy): the
@@ -478,7 +523,8 @@ static __always_inline void decide(const struct pal_ct_key *t, __u16 policy_port
 	d->subject = ep->identity;
 	d->peer = peer_identity(t->family, egress ? t->daddr : t->saddr);
 	__u32 enforce = egress ? PAL_EP_ENFORCE_EGRESS : PAL_EP_ENFORCE_INGRESS;
-	if (!(ep->flags & enforce)) {
+	__u32 audited = egress ? PAL_EP_AUDIT_EGRESS : PAL_EP_AUDIT_INGRESS;
+	if (!(ep->flags & (enforce | audited))) {
 		d->verdict = PAL_VERDICT_ALLOW;
 		d->reason = PAL_FWD_UNENFORCED;
 		d->forward = 1;
@@ -486,8 +532,9 @@ static __always_inline void decide(const struct pal_ct_key *t, __u16 policy_port
 	}
 	__be16 proxy = 0;
 	__u32 any_peer = egress ? PAL_EP_ANY_PEER_EGRESS : PAL_EP_ANY_PEER_INGRESS;
+	__u8 would = PAL_VERDICT_NONE;
 	d->verdict = policy_verdict(d->subject, d->peer, t->direction, t->protocol, policy_port,
-				    (ep->flags & any_peer) != 0, &proxy);
+				    (ep->flags & any_peer) != 0, &proxy, &would);
 	switch (d->verdict) {
 	case PAL_VERDICT_ALLOW:
 		d->reason = PAL_FWD_POLICY;
@@ -507,6 +554,7 @@ static __always_inline void decide(const struct pal_ct_key *t, __u16 policy_port
 	default:
 		d->reason = PAL_DROP_POLICY;
 	}
+	audit_decision(d, ep->flags & enforce, ep->flags & audited, would);
 }
 
 static __always_inline __u64 lifetime_ns(__u8 proto, __u8 flags)

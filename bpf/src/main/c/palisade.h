@@ -38,6 +38,9 @@
 /* ... and whether its policy has any-peer keys in a direction (else that lookup is skipped). */
 #define PAL_EP_ANY_PEER_INGRESS (1u << 2)
 #define PAL_EP_ANY_PEER_EGRESS (1u << 3)
+/* ... and whether audit-mode policies select it in a direction (see PAL_AUDIT_POLICY). */
+#define PAL_EP_AUDIT_INGRESS (1u << 4)
+#define PAL_EP_AUDIT_EGRESS (1u << 5)
 
 /* Counter slots (and event reasons): why a packet was forwarded or dropped. */
 #define PAL_FWD_CT_ESTABLISHED 0
@@ -60,6 +63,14 @@
 /* A connection to a Service frontend that has no ready backend (Cilium's "no service backend"). */
 #define PAL_DROP_NO_SERVICE_BACKEND 15
 #define PAL_COUNTER_SLOTS 16
+/*
+ * Event reasons past the counter slots: a flow the enforced policy allows and audit-mode policies
+ * would drop, because none of them allows it, or because a deny of theirs matches. It passes, and
+ * is counted in pal_audits (key: direction * 2 + reason - PAL_AUDIT_POLICY).
+ */
+#define PAL_AUDIT_POLICY 16
+#define PAL_AUDIT_POLICY_DENY 17
+#define PAL_AUDIT_COUNTERS 4
 /* pal_verdicts holds one set of slots per direction: the key is direction * PAL_COUNTER_SLOTS +
  * slot. */
 #define PAL_VERDICT_COUNTERS (2 * PAL_COUNTER_SLOTS)
@@ -144,12 +155,19 @@ struct pal_policy_key {
  * for its group without walking the trie.
  */
 
-/* Value of pal_policy and pal_policy_exact; prefix_len repeats the key's proto/port prefix, which LPM does not return. */
+/*
+ * Value of pal_policy and pal_policy_exact; prefix_len repeats the key's proto/port prefix, which LPM
+ * does not return. audit_verdict and audit_prefix_len are the same with audit-mode policies enforced
+ * too (a copy of the first two where none select the subject); a verdict of PAL_VERDICT_NONE says
+ * that side has no entry in the key's group.
+ */
 struct pal_policy_value {
 	__u8 verdict;
 	__u8 prefix_len;
 	__be16 proxy_port;
-	__u32 pad;
+	__u8 audit_verdict;
+	__u8 audit_prefix_len;
+	__u16 pad;
 };
 
 /*

@@ -2,7 +2,7 @@ package io.palisade.cli;
 
 import io.palisade.policy.flow.ClusterPolicy;
 import io.palisade.policy.flow.FlowEndpoint;
-import io.palisade.policy.flow.Outcome;
+import io.palisade.policy.reach.ReachabilityMatrix;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,19 +46,14 @@ final class MatrixCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (!output.table()) {
       List<Map<String, Object>> rows = new ArrayList<>();
-      for (PortSpec p : portList) {
-        for (FlowEndpoint from : pods) {
-          for (FlowEndpoint to : pods) {
-            if (from != to) {
-              Map<String, Object> row = new LinkedHashMap<>();
-              row.put("from", from.name());
-              row.put("to", to.name());
-              row.put("port", p.toString());
-              TraceReport.verdict(row, verdict(cp, from, to, p));
-              rows.add(row);
-            }
-          }
-        }
+      for (ReachabilityMatrix.Cell c :
+          ReachabilityMatrix.cells(cp, portList.stream().map(PortSpec::cellPort).toList())) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("from", c.from().name());
+        row.put("to", c.to().name());
+        row.put("port", c.port().toString());
+        TraceReport.verdict(row, c.outcome());
+        rows.add(row);
       }
       output.print(out, rows);
       return 0;
@@ -70,10 +65,6 @@ final class MatrixCommand implements Callable<Integer> {
         "legend: . allowed, R redirected to the L7 proxy (no proxy: dropped), X denied,"
             + " - a pod to itself");
     return 0;
-  }
-
-  private static Outcome verdict(ClusterPolicy cp, FlowEndpoint from, FlowEndpoint to, PortSpec p) {
-    return cp.decide(from, to, p.protocol().number(), p.port()).outcome();
   }
 
   /**
@@ -98,7 +89,7 @@ final class MatrixCommand implements Callable<Integer> {
         String cell =
             from == to
                 ? "-"
-                : switch (verdict(cp, from, to, p)) {
+                : switch (ReachabilityMatrix.verdict(cp, from, to, p.cellPort())) {
                   case ALLOWED -> ".";
                   case REDIRECTED -> "R";
                   case DENIED -> "X";

@@ -16,11 +16,12 @@ import picocli.CommandLine.Command;
     name = "palisade",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Cilium-language network policies: validate, trace, matrix.",
+    description = "Cilium-language network policies: validate, trace, matrix, diff.",
     subcommands = {
       ValidateCommand.class,
       TraceCommand.class,
       MatrixCommand.class,
+      DiffCommand.class,
       StandaloneCommand.class,
       NodeDaemonCommand.class,
       io.palisade.node.UninstallCommand.class,

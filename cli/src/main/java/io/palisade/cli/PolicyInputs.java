@@ -1,24 +1,20 @@
 package io.palisade.cli;
 
-import io.palisade.pipeline.local.ClusterFile;
-import io.palisade.pipeline.model.NodeInfo;
 import io.palisade.policy.flow.ClusterPolicy;
-import io.palisade.policy.identity.InMemoryIdentityAllocator;
 import io.palisade.policy.load.DocumentError;
 import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
-import io.palisade.policy.parse.FieldError;
-import io.palisade.policy.resolve.HostTraffic;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --policies}, {@code --cluster}, {@code --node} and {@code --host-traffic} options, and
- * loading them into a cluster policy as the pods' node sees it.
+ * The {@code --policies} option and the cluster's ({@link ClusterInput}), and loading them into a
+ * cluster policy as the pods' node sees it.
  */
 public final class PolicyInputs {
 
@@ -30,65 +26,24 @@ public final class PolicyInputs {
       description = "Policy files or directories (searched recursively for .yaml/.yml).")
   List<Path> policies;
 
-  @Option(
-      names = "--cluster",
-      required = true,
-      paramLabel = "FILE",
-      description =
-          "Namespaces, Pods, Nodes, Services and EndpointSlices (multi-document YAML or a List,"
-              + " as kubectl get -o yaml prints them) the policies apply to.")
-  Path cluster;
-
-  @Option(
-      names = "--node",
-      paramLabel = "NAME",
-      description =
-          "The Node of the cluster file the pods run on, whose addresses are the host (default:"
-              + " its only Node).")
-  String node;
-
-  @Option(
-      names = "--host-traffic",
-      defaultValue = "allowed",
-      paramLabel = "allowed|policy",
-      description =
-          "allowed (default): the node reaches its pods whatever their ingress policy; policy:"
-              + " only where a rule allows the host.")
-  String hostTraffic;
+  @Mixin ClusterInput clusterInput;
 
   /** The loaded cluster policy, or null after printing every problem to {@code err}. */
   ClusterPolicy load(PrintWriter err) throws IOException {
-    HostTraffic host;
-    try {
-      host = HostTraffic.parse("--host-traffic", hostTraffic);
-    } catch (IllegalArgumentException e) {
-      err.println(e.getMessage());
+    LoadResult loaded = load(policies, err);
+    Optional<ClusterInput.Loaded> cluster = clusterInput.load(err);
+    if (!loaded.valid() || cluster.isEmpty()) {
       return null;
     }
-    LoadResult loaded = new PolicyLoader().load(policies);
+    return cluster.get().apply(loaded.policySet().rules());
+  }
+
+  /** The policies under {@code paths}, each error printed to {@code err} as validate prints it. */
+  static LoadResult load(List<Path> paths, PrintWriter err) throws IOException {
+    LoadResult loaded = new PolicyLoader().load(paths);
     for (DocumentError e : loaded.errors()) {
       err.println(e.format());
     }
-    ClusterFile.Result inventory = ClusterFile.read(cluster);
-    for (FieldError e : inventory.errors()) {
-      err.println(cluster + ": " + e);
-    }
-    if (!loaded.valid() || !inventory.errors().isEmpty()) {
-      return null;
-    }
-    Optional<NodeInfo> local;
-    try {
-      local = inventory.contents().localNode(Optional.ofNullable(node));
-    } catch (IllegalArgumentException e) {
-      err.println(cluster + ": " + e.getMessage());
-      return null;
-    }
-    return new ClusterPolicy(
-        inventory.contents().cluster(),
-        loaded.policySet().rules(),
-        new InMemoryIdentityAllocator(),
-        inventory.contents().addresses(),
-        local.map(NodeInfo::name),
-        host);
+    return loaded;
   }
 }

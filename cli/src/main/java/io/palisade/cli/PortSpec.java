@@ -1,6 +1,7 @@
 package io.palisade.cli;
 
 import io.palisade.policy.Protocol;
+import io.palisade.policy.reach.CellPort;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,6 +47,11 @@ public record PortSpec(int port, Protocol protocol) {
       throw new IllegalArgumentException("--ports needs at least one NUMBER/PROTOCOL");
     }
     return out;
+  }
+
+  /** The port as the reachability matrix takes it. */
+  public CellPort cellPort() {
+    return new CellPort(protocol, port);
   }
 
   @Override

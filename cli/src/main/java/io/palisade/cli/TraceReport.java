@@ -4,6 +4,7 @@ import io.palisade.policy.Direction;
 import io.palisade.policy.flow.ClusterPolicy;
 import io.palisade.policy.flow.FlowEndpoint;
 import io.palisade.policy.flow.FlowVerdict;
+import io.palisade.policy.flow.L7Trace;
 import io.palisade.policy.flow.Outcome;
 import io.palisade.policy.flow.SideVerdict;
 import io.palisade.policy.identity.Identity;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One traced flow: the datapath's verdict (MapState lookups) with the reference evaluator's account
@@ -25,9 +27,11 @@ record TraceReport(
     PortSpec port,
     FlowVerdict verdict,
     DirectionVerdict egress,
-    DirectionVerdict ingress) {
+    DirectionVerdict ingress,
+    Optional<L7Trace> l7) {
 
-  static TraceReport of(ClusterPolicy cp, FlowEndpoint src, FlowEndpoint dst, PortSpec p) {
+  static TraceReport of(
+      ClusterPolicy cp, FlowEndpoint src, FlowEndpoint dst, PortSpec p, Optional<L7Trace> l7) {
     int proto = p.protocol().number();
     return new TraceReport(
         src,
@@ -35,7 +39,8 @@ record TraceReport(
         p,
         cp.decide(src, dst, proto, p.port()),
         cp.explain(Direction.EGRESS, src, dst, proto, p.port()),
-        cp.explain(Direction.INGRESS, dst, src, proto, p.port()));
+        cp.explain(Direction.INGRESS, dst, src, proto, p.port()),
+        l7);
   }
 
   String text() {
@@ -48,6 +53,7 @@ record TraceReport(
         .append(' ')
         .append(port)
         .append('\n');
+    l7.ifPresent(t -> L7Report.text(sb, t));
     side(sb, src, dst, verdict.egress(), egress);
     side(sb, dst, src, verdict.ingress(), ingress);
     sb.append("identities:\n");
@@ -132,6 +138,7 @@ record TraceReport(
     out.put("from", endpoint(src));
     out.put("to", endpoint(dst));
     out.put("port", port.toString());
+    l7.ifPresent(t -> out.put("l7", L7Report.document(t)));
     out.put("egress", sideDocument(verdict.egress(), egress));
     out.put("ingress", sideDocument(verdict.ingress(), ingress));
     return out;

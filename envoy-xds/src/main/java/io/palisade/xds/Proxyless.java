@@ -235,7 +235,8 @@ public final class Proxyless {
       }
       if (any) {
         policies.put(
-            id.getKey(), new IdentityPolicy(policy.identity(), policy.enforced(), entries));
+            id.getKey(),
+            new IdentityPolicy(policy.identity(), policy.enforced(), entries, policy.audit()));
         changed = true;
       }
     }

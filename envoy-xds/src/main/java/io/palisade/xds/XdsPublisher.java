@@ -378,11 +378,27 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
   public int enforcedCount(Collection<String> nodes, long since) {
     int n = 0;
     for (String node : nodes) {
-      if (ackedRevision(node) >= since) {
+      if (holds(node, since)) {
         n++;
       }
     }
     return n;
+  }
+
+  /**
+   * Whether {@code node}'s proxy holds what revision {@code since} asks of it: an acknowledged
+   * config of that revision or later, or its newest config acknowledged when no revision since then
+   * changed it (a revision that left a node's L7 config alone sets nothing for it to ack).
+   */
+  public synchronized boolean holds(String node, long since) {
+    NodeConfigs nc = configs.get(node);
+    if (nc == null) {
+      return false;
+    }
+    long acked = nc.ackedRevision();
+    return nc.failure().isEmpty()
+        && (acked >= since
+            || (acked >= 0 && nc.current().map(c -> c.revision() == acked).orElse(false)));
   }
 
   /** Why {@code node}'s L7 config is not in force, when it was refused by Palisade or the proxy. */

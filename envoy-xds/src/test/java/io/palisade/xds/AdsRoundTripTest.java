@@ -17,10 +17,13 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.palisade.pipeline.model.DesiredState;
+import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeChanges;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -171,6 +174,13 @@ class AdsRoundTripTest {
     awaitAcked(5);
     assertThat(publisher.failure("node-a")).isEmpty();
     assertThat(publisher.enforcedCount(List.of("node-a", "node-b"), 5)).isEqualTo(1);
+
+    // A revision that changes another node only leaves nothing for node-a to ack: it holds it.
+    publisher.publish(
+        6, new NodeChanges(false, Map.of(), Set.of(), Map.of("node-b", LocalState.EMPTY)));
+    assertThat(publisher.holds("node-a", 6)).isTrue();
+    assertThat(publisher.enforcedCount(List.of("node-a"), 6)).isEqualTo(1);
+    assertThat(publisher.holds("node-c", 6)).as("a node with no config").isFalse();
   }
 
   private void awaitAcked(long revision) throws InterruptedException {

@@ -207,7 +207,8 @@ public final class NodeDaemon {
                 Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
                 true,
                 StandardCharsets.UTF_8);
-    return new FlowLog(datapath.eventsFd(), e -> sink.println(e.toJson()));
+    return new FlowLog(
+        datapath.eventsFd(), e -> sink.println(e.naming(datapath.appliedPolicies()).toJson()));
   }
 
   /**

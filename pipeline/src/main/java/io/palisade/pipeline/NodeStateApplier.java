@@ -43,4 +43,20 @@ public interface NodeStateApplier {
    * it holds it or has only not got there yet.
    */
   Optional<String> failure(String node, long since);
+
+  /**
+   * How many of {@code nodes} have an L7 proxy that holds the HTTP rules of revision {@code since}
+   * or a later one. None by default: without a proxy, redirected traffic is dropped.
+   */
+  default int l7EnforcedCount(Collection<String> nodes, long since) {
+    return 0;
+  }
+
+  /**
+   * Why {@code node}'s L7 proxy does not hold revision {@code since}, when that is a standing state
+   * (no proxy, a refused config); empty when it holds it or has only not got there yet.
+   */
+  default Optional<String> l7Failure(String node, long since) {
+    return Optional.of("no L7 proxy runs on the node, so its redirected traffic is dropped");
+  }
 }

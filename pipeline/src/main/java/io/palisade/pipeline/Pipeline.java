@@ -1,15 +1,19 @@
 package io.palisade.pipeline;
 
 import io.palisade.pipeline.inventory.ClusterInventory;
+import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.pipeline.model.LiveDesiredState;
 import io.palisade.pipeline.model.PolicyRef;
 import io.palisade.policy.identity.IdentityAllocator;
+import io.palisade.policy.mapstate.L7Parser;
 import io.palisade.policy.parse.FieldError;
 import io.palisade.policy.resolve.HostTraffic;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -180,8 +184,33 @@ public final class Pipeline {
     for (String node : nodes) { // In name order: nodesOf sorts them.
       applier.failure(node, a.revision()).ifPresent(e -> failures.add(node + ": " + e));
     }
-    return Optional.of(
+    Enforcement e =
         new Enforcement(
-            nodes.size(), applier.enforcedCount(nodes, a.revision()), a.revision(), failures));
+            nodes.size(), applier.enforcedCount(nodes, a.revision()), a.revision(), failures);
+    Set<L7Parser> parsers =
+        inventory.inForce(policy).map(PolicyValidation.Checked::l7Parsers).orElse(Set.of());
+    return Optional.of(parsers.isEmpty() ? e : e.withL7(l7(nodes, a.revision(), parsers)));
+  }
+
+  /**
+   * The L7 half of a policy's enforcement on {@code nodes}. Proxies enforce HTTP (gRPC included)
+   * only; rules of another parser are redirected to a proxy no node runs, so they hold nowhere.
+   */
+  private Enforcement.L7 l7(Set<String> nodes, long revision, Set<L7Parser> parsers) {
+    Set<L7Parser> unserved = EnumSet.copyOf(parsers);
+    unserved.remove(L7Parser.HTTP);
+    if (!unserved.isEmpty()) {
+      return new Enforcement.L7(
+          0,
+          List.of(
+              "its "
+                  + unserved.stream().map(p -> p.name().toLowerCase(Locale.ROOT)).toList()
+                  + " rules are enforced by no proxy yet, so the traffic they select is dropped"));
+    }
+    List<String> failures = new ArrayList<>();
+    for (String node : nodes) {
+      applier.l7Failure(node, revision).ifPresent(e -> failures.add(node + ": " + e));
+    }
+    return new Enforcement.L7(applier.l7EnforcedCount(nodes, revision), failures);
   }
 }

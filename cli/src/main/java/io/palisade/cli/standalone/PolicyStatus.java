@@ -6,8 +6,8 @@ import java.util.Optional;
 /**
  * What standalone mode reports for one policy object: whether the last revision's copy is valid,
  * with every error; whether a copy is in force (the current one, or a last good one kept because
- * the current one is not); how far it is enforced; and whether it has L7 rules, which no proxy
- * enforces yet, so their traffic is dropped; and, when it is gone from the source but that removal
+ * the current one is not); how far it is enforced; whether it has L7 rules that no proxy holds yet,
+ * so their traffic is dropped ({@code l7}); and, when it is gone from the source but that removal
  * was refused (beyond the removal budget), why it stays.
  */
 public record PolicyStatus(

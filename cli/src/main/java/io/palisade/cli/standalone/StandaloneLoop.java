@@ -226,7 +226,8 @@ final class StandaloneLoop {
               inForce.isPresent(),
               revision,
               enforcement.map(Enforcement::message),
-              inventory.inForce(ref).map(PolicyValidation.Checked::hasL7Rules).orElse(false),
+              inventory.inForce(ref).map(PolicyValidation.Checked::hasL7Rules).orElse(false)
+                  && !enforcement.map(Enforcement::complete).orElse(false),
               r.filter(x -> x.refusal().wouldRemove().contains(ref))
                   .map(
                       x ->

@@ -138,10 +138,14 @@ public final class StatusServer implements AutoCloseable {
     boolean held = p.valid() && r.held();
     boolean l7 = held && p.l7();
     String l7Message =
-        "L3/L4 "
-            + r.detail()
-            + "; its L7 rules are not enforced: no L7 proxy runs here, so the traffic they"
-            + " select is dropped";
+        p.enforcement()
+            .filter(m -> m.startsWith("L3/L4"))
+            .map(m -> m + "; the traffic its L7 rules select is dropped")
+            .orElse(
+                "L3/L4 "
+                    + r.detail()
+                    + "; its L7 rules are not enforced: no L7 proxy runs here, so the traffic"
+                    + " they select is dropped");
     conditions.add(
         condition(
             "Ready",

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * What happened to a source: the kstatus conditions for the generation they describe, the revision
  * fetched, attempted and applied, the last five outcomes, the objects it applied, the documents it
- * quarantined, and where its webhook listens.
+ * quarantined, where its webhook listens, and how each of the last revisions applied widened and
+ * narrowed who may reach whom.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PolicySourceStatus(
@@ -20,4 +21,5 @@ public record PolicySourceStatus(
     List<SourceHistoryEntry> history,
     SourceInventory inventory,
     List<QuarantinedDocument> quarantined,
-    String webhookPath) {}
+    String webhookPath,
+    List<ReachabilityChange> reachability) {}

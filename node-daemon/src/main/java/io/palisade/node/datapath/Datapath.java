@@ -12,6 +12,7 @@ import io.palisade.node.maps.PolicyKey;
 import io.palisade.node.maps.PolicyValue;
 import io.palisade.node.maps.ServiceKey;
 import io.palisade.node.maps.ServiceValue;
+import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.policy.identity.CidrPrefix;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +65,8 @@ public final class Datapath implements AutoCloseable {
   private final BackendIds backendIds;
   private final BpfMap config;
   private final BpfMap counters;
+  private final BpfMap audits;
+  private volatile Map<Long, IdentityPolicy> appliedPolicies = Map.of();
   private final BpfMap events;
   private final Map<String, Integer> attached = new HashMap<>();
   private final List<Consumer<ApplyResult>> applyListeners = new CopyOnWriteArrayList<>();
@@ -88,6 +91,7 @@ public final class Datapath implements AutoCloseable {
     this.backendIds = new BackendIds(backends.contents());
     this.config = object.map(MapNames.CONFIG, 4, Layouts.CONFIG_VALUE.byteSize(), false);
     this.counters = object.map(MapNames.COUNTERS, 4, Layouts.COUNTER.byteSize(), true);
+    this.audits = object.map(MapNames.AUDITS, 4, Layouts.COUNTER.byteSize(), true);
     this.events = object.map(MapNames.EVENTS, 0, 0, false);
     this.fromPod = object.programFd(MapNames.PROG_FROM_POD);
     this.toPod = object.programFd(MapNames.PROG_TO_POD);
@@ -173,6 +177,7 @@ public final class Datapath implements AutoCloseable {
     MapContents want = MapContents.of(reachable, ifindexes::get, backendIds::idOf);
     ApplyResult written = converge(want, (map, writes) -> {});
     lastWanted = want;
+    appliedPolicies = desired.policies();
     backendIds.retain(Set.copyOf(want.backends().values()));
     Set<String> newlyAttached = new TreeSet<>();
     for (var e : ifindexes.entrySet()) {
@@ -410,13 +415,33 @@ public final class Datapath implements AutoCloseable {
   }
 
   /**
+   * The policy of each identity as last applied, for naming the audit-mode policies of an {@code
+   * AUDIT} event; read from the flow log's thread.
+   */
+  public Map<Long, IdentityPolicy> appliedPolicies() {
+    return appliedPolicies;
+  }
+
+  /**
    * Packets and bytes summed over CPUs, keyed as the map is: {@code direction * COUNTER_SLOTS +
    * slot}, the direction being {@code Layouts.DIR_INGRESS} or {@code DIR_EGRESS} of the pod.
    */
   public Map<Integer, long[]> verdictCounters() {
+    return sum(counters);
+  }
+
+  /**
+   * The packets and bytes forwarded under an audit report, keyed as {@code pal_audits} is ({@link
+   * io.palisade.node.maps.Reason#auditCounter}).
+   */
+  public Map<Integer, long[]> auditCounters() {
+    return sum(audits);
+  }
+
+  private static Map<Integer, long[]> sum(BpfMap map) {
     Map<Integer, long[]> out = new HashMap<>();
     long size = Layouts.COUNTER.byteSize();
-    counters.forEach(
+    map.forEach(
         (k, v) -> {
           long packets = 0;
           long bytes = 0;

@@ -12,7 +12,6 @@ import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.CidrPrefix;
-import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
 import java.util.HashMap;
 import java.util.List;
@@ -22,10 +21,11 @@ import java.util.function.ToIntFunction;
 /**
  * The exact contents of the state maps for a desired state. Pure: host addresses go to the ipcache
  * hash and other prefixes to the LPM trie; each local identity's MapState becomes policy keys
- * behind that identity, exact-port keys in the policy hash and the others in the policy trie; an
- * endpoint whose identity has no policy enforces both directions (and so drops everything), which
- * is the safe reading of "no policy computed yet". Each service frontend is a slot-0 entry counting
- * its backends and one slot per backend naming its id in the backends map.
+ * behind that identity ({@link PolicyColumns}: with its audit column when audit-mode policies
+ * select it), exact-port keys in the policy hash and the others in the policy trie; an endpoint
+ * whose identity has no policy enforces both directions (and so drops everything), which is the
+ * safe reading of "no policy computed yet". Each service frontend is a slot-0 entry counting its
+ * backends and one slot per backend naming its id in the backends map.
  */
 public record MapContents(
     Map<CidrPrefix, Long> hosts,
@@ -61,16 +61,21 @@ public record MapContents(
               boolean host = prefix.length() == prefix.address().length * 8;
               (host ? hosts : cidrs).put(prefix, id);
             });
+    Map<Long, Map<MapStateKey, PolicyValue>> values = new HashMap<>();
+    desired.policies().forEach((id, p) -> values.put(id, PolicyColumns.of(p)));
     Map<CidrPrefix, EndpointValue> endpoints = new HashMap<>();
     for (LocalEndpoint ep : desired.endpoints()) {
       IdentityPolicy p = desired.policies().get(ep.identity());
       int flags = Layouts.EP_ENFORCE_INGRESS | Layouts.EP_ENFORCE_EGRESS;
       if (p != null) {
+        Map<MapStateKey, PolicyValue> v = values.get(ep.identity());
         flags =
             (p.enforces(Direction.INGRESS) ? Layouts.EP_ENFORCE_INGRESS : 0)
                 | (p.enforces(Direction.EGRESS) ? Layouts.EP_ENFORCE_EGRESS : 0)
-                | (hasAnyPeerKeys(p, Direction.INGRESS) ? Layouts.EP_ANY_PEER_INGRESS : 0)
-                | (hasAnyPeerKeys(p, Direction.EGRESS) ? Layouts.EP_ANY_PEER_EGRESS : 0);
+                | (hasAnyPeerKeys(v, Direction.INGRESS) ? Layouts.EP_ANY_PEER_INGRESS : 0)
+                | (hasAnyPeerKeys(v, Direction.EGRESS) ? Layouts.EP_ANY_PEER_EGRESS : 0)
+                | (p.audits(Direction.INGRESS) ? Layouts.EP_AUDIT_INGRESS : 0)
+                | (p.audits(Direction.EGRESS) ? Layouts.EP_AUDIT_EGRESS : 0);
       }
       endpoints.put(
           ep.address(),
@@ -80,13 +85,12 @@ public record MapContents(
     }
     Map<PolicyKey, PolicyValue> policy = new HashMap<>();
     Map<PolicyKey, PolicyValue> exact = new HashMap<>();
-    for (IdentityPolicy p : desired.policies().values()) {
-      for (Map.Entry<MapStateKey, MapStateEntry> e : p.entries().entrySet()) {
-        MapStateKey k = e.getKey();
-        (k.prefixLength() == EXACT_PREFIX ? exact : policy)
-            .put(new PolicyKey(p.identity(), k), PolicyValue.of(k, e.getValue(), k.direction()));
-      }
-    }
+    values.forEach(
+        (id, v) ->
+            v.forEach(
+                (k, value) ->
+                    (k.prefixLength() == EXACT_PREFIX ? exact : policy)
+                        .put(new PolicyKey(id, k), value)));
     Map<ServiceKey, ServiceValue> services = new HashMap<>();
     Map<Integer, BackendValue> backends = new HashMap<>();
     desired
@@ -120,8 +124,8 @@ public record MapContents(
   }
 
   /** Whether the datapath must look at the any-peer group of {@code direction} at all. */
-  private static boolean hasAnyPeerKeys(IdentityPolicy p, Direction direction) {
-    for (MapStateKey k : p.entries().keySet()) {
+  private static boolean hasAnyPeerKeys(Map<MapStateKey, PolicyValue> p, Direction direction) {
+    for (MapStateKey k : p.keySet()) {
       if (k.direction() == direction && k.identity() == MapStateKey.ANY_IDENTITY) {
         return true;
       }

@@ -16,6 +16,7 @@ public final class MapNames {
   public static final String SVC_NAT = "pal_svc_nat";
   public static final String CONFIG = "pal_config";
   public static final String COUNTERS = "pal_verdicts";
+  public static final String AUDITS = "pal_audits";
   public static final String EVENTS = "pal_events";
 
   /** Every map, all pinned: state must survive the daemon. */
@@ -32,6 +33,7 @@ public final class MapNames {
           SVC_NAT,
           CONFIG,
           COUNTERS,
+          AUDITS,
           EVENTS);
 
   /** The maps that hold the desired state, which apply and repair write. */

@@ -34,11 +34,14 @@ public final class Layouts {
   public static final int EP_ENFORCE_EGRESS = 2;
   public static final int EP_ANY_PEER_INGRESS = 4;
   public static final int EP_ANY_PEER_EGRESS = 8;
+  public static final int EP_AUDIT_INGRESS = 16;
+  public static final int EP_AUDIT_EGRESS = 32;
   public static final int POLICY_STATIC_PREFIX = 72;
   public static final int POLICY_FULL_PREFIX = 96;
   public static final int IPCACHE_STATIC_PREFIX = 32;
   public static final int COUNTER_SLOTS = 16;
   public static final int VERDICT_COUNTERS = 2 * COUNTER_SLOTS;
+  public static final int AUDIT_COUNTERS = 4;
   public static final int IPCACHE_MAX = 1 << 20;
   public static final int ENDPOINTS_MAX = 4096;
   public static final int POLICY_MAX = 1 << 21;
@@ -66,6 +69,9 @@ public final class Layouts {
           Map.entry("PAL_EP_ENFORCE_EGRESS", (long) EP_ENFORCE_EGRESS),
           Map.entry("PAL_EP_ANY_PEER_INGRESS", (long) EP_ANY_PEER_INGRESS),
           Map.entry("PAL_EP_ANY_PEER_EGRESS", (long) EP_ANY_PEER_EGRESS),
+          Map.entry("PAL_EP_AUDIT_INGRESS", (long) EP_AUDIT_INGRESS),
+          Map.entry("PAL_EP_AUDIT_EGRESS", (long) EP_AUDIT_EGRESS),
+          Map.entry("PAL_AUDIT_COUNTERS", (long) AUDIT_COUNTERS),
           Map.entry("PAL_POLICY_STATIC_PREFIX", (long) POLICY_STATIC_PREFIX),
           Map.entry("PAL_POLICY_FULL_PREFIX", (long) POLICY_FULL_PREFIX),
           Map.entry("PAL_IPCACHE_STATIC_PREFIX", (long) IPCACHE_STATIC_PREFIX),
@@ -133,7 +139,13 @@ public final class Layouts {
           .withName("pal_policy_key");
 
   public static final StructLayout POLICY_VALUE =
-      structLayout(u8("verdict"), u8("prefix_len"), be16("proxy_port"), u32("pad"))
+      structLayout(
+              u8("verdict"),
+              u8("prefix_len"),
+              be16("proxy_port"),
+              u8("audit_verdict"),
+              u8("audit_prefix_len"),
+              u16("pad"))
           .withName("pal_policy_value");
 
   public static final StructLayout CT_KEY =

@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * Why the datapath forwarded or dropped a packet: the counter slots and event reasons of palisade.h
- * ({@code PAL_FWD_*}, {@code PAL_DROP_*}), with the metric label each gets. Slot 3 is retired (it
- * counted redirects forwarded without a proxy) and never reused.
+ * ({@code PAL_FWD_*}, {@code PAL_DROP_*}, {@code PAL_AUDIT_*}), with the metric label each gets.
+ * Slot 3 is retired (it counted redirects forwarded without a proxy) and never reused.
  */
 public enum Reason {
   FWD_CT_ESTABLISHED(0, "PAL_FWD_CT_ESTABLISHED", "ct_established", false),
@@ -22,7 +22,11 @@ public enum Reason {
   EVENTS_LOST(12, "PAL_EVENTS_LOST", "events_lost", false),
   FWD_CT_RELATED(13, "PAL_FWD_CT_RELATED", "ct_related", false),
   DROP_PROXY_UNAVAILABLE(14, "PAL_DROP_PROXY_UNAVAILABLE", "proxy_unavailable", true),
-  DROP_NO_SERVICE_BACKEND(15, "PAL_DROP_NO_SERVICE_BACKEND", "no_service_backend", true);
+  DROP_NO_SERVICE_BACKEND(15, "PAL_DROP_NO_SERVICE_BACKEND", "no_service_backend", true),
+  /** Forwarded; audit-mode policies would drop it: none of them allows it. */
+  AUDIT_POLICY(16, "PAL_AUDIT_POLICY", "policy_audit", false),
+  /** Forwarded; audit-mode policies would drop it: a deny of theirs matches. */
+  AUDIT_POLICY_DENY(17, "PAL_AUDIT_POLICY_DENY", "policy_audit_deny", false);
 
   private final int slot;
   private final String cName;
@@ -50,6 +54,19 @@ public enum Reason {
 
   public boolean isDrop() {
     return drop;
+  }
+
+  /**
+   * Whether this is an audit report: past the verdict counters' slots, counted in {@code
+   * pal_audits} at {@link #auditCounter}.
+   */
+  public boolean isAudit() {
+    return this == AUDIT_POLICY || this == AUDIT_POLICY_DENY;
+  }
+
+  /** The key of an audit reason's counter in {@code pal_audits}, by the pod's direction. */
+  public int auditCounter(int direction) {
+    return direction * 2 + (slot - AUDIT_POLICY.slot);
   }
 
   public static Optional<Reason> ofSlot(int slot) {

@@ -31,6 +31,7 @@ public final class DatapathMeters {
 
   private final Datapath datapath;
   private Map<Integer, long[]> counts = Map.of();
+  private Map<Integer, long[]> audits = Map.of();
   private long readAt = System.nanoTime() - 2 * FRESH_NANOS;
 
   private DatapathMeters(Datapath datapath) {
@@ -46,6 +47,10 @@ public final class DatapathMeters {
     DatapathMeters m = new DatapathMeters(datapath);
     for (Reason r : Reason.values()) {
       if (r == Reason.EVENTS_LOST) {
+        continue;
+      }
+      if (r.isAudit()) {
+        bindAudit(registry, datapath, m, r);
         continue;
       }
       String verdict = r.isDrop() ? "dropped" : "forwarded";
@@ -98,10 +103,38 @@ public final class DatapathMeters {
     datapath.onApply(r -> apply.record(r.took()));
   }
 
+  /**
+   * {@code palisade_audit_packets_total} and {@code _bytes_total}: what passed only because the
+   * policies that would drop it are in audit mode, by the pod's direction and reason.
+   */
+  private static void bindAudit(
+      MeterRegistry registry, Datapath datapath, DatapathMeters m, Reason r) {
+    for (int dir : new int[] {Layouts.DIR_INGRESS, Layouts.DIR_EGRESS}) {
+      int key = r.auditCounter(dir);
+      String direction = dir == Layouts.DIR_INGRESS ? "ingress" : "egress";
+      FunctionCounter.builder("palisade.audit.packets", datapath, d -> m.audit(key, 0))
+          .description(
+              "Packets forwarded that audit-mode policies would drop, by direction and why.")
+          .tags("direction", direction, "reason", r.label())
+          .register(registry);
+      FunctionCounter.builder("palisade.audit.bytes", datapath, d -> m.audit(key, 1))
+          .description("Bytes forwarded that audit-mode policies would drop, by direction and why.")
+          .tags("direction", direction, "reason", r.label())
+          .register(registry);
+    }
+  }
+
+  private synchronized double audit(int key, int field) {
+    count(0, 0); // refreshes both snapshots together
+    long[] v = audits.get(key);
+    return v == null ? 0 : v[field];
+  }
+
   private synchronized double count(int key, int field) {
     long now = System.nanoTime();
     if (now - readAt > FRESH_NANOS) {
       counts = datapath.verdictCounters();
+      audits = datapath.auditCounters();
       readAt = now;
     }
     long[] v = counts.get(key);

@@ -2,14 +2,23 @@ package io.palisade.node.observe;
 
 import io.palisade.node.maps.Layouts;
 import io.palisade.node.maps.Reason;
+import io.palisade.pipeline.model.IdentityPolicy;
+import io.palisade.policy.Direction;
 import io.palisade.policy.Protocol;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** One verdict from the datapath's ring buffer ({@code struct pal_event}), as a flow log line. */
+/**
+ * One verdict from the datapath's ring buffer ({@code struct pal_event}), as a flow log line. An
+ * audit report ({@code "verdict":"audit"}) names the audit-mode policies that would have dropped
+ * the flow in {@code policies}, once {@link #naming} found them.
+ */
 public record FlowEvent(
     Instant time,
     String source,
@@ -22,7 +31,12 @@ public record FlowEvent(
     String direction,
     String verdict,
     String reason,
-    int ifindex) {
+    int ifindex,
+    List<String> policies) {
+
+  public FlowEvent {
+    policies = List.copyOf(policies);
+  }
 
   /** Decodes an event; {@code monoToWallNanos} turns the kernel's monotonic clock into epoch. */
   public static FlowEvent decode(MemorySegment e, long monoToWallNanos) {
@@ -30,6 +44,7 @@ public record FlowEvent(
     long ts = e.get(ValueLayout.JAVA_LONG, off("timestamp_ns")) + monoToWallNanos;
     int verdict = e.get(ValueLayout.JAVA_BYTE, off("verdict"));
     int reason = Byte.toUnsignedInt(e.get(ValueLayout.JAVA_BYTE, off("reason")));
+    boolean audit = Reason.ofSlot(reason).map(Reason::isAudit).orElse(false);
     return new FlowEvent(
         Instant.ofEpochSecond(0, ts),
         address(e, off("saddr"), family),
@@ -40,14 +55,54 @@ public record FlowEvent(
         Short.toUnsignedInt(e.get(Layouts.BE16, off("dport"))),
         Byte.toUnsignedInt(e.get(ValueLayout.JAVA_BYTE, off("protocol"))),
         e.get(ValueLayout.JAVA_BYTE, off("direction")) == Layouts.DIR_EGRESS ? "egress" : "ingress",
-        switch (verdict) {
-          case Layouts.VERDICT_ALLOW -> "allowed";
-          case Layouts.VERDICT_REDIRECT -> "redirected";
-          case Layouts.VERDICT_DENY -> "denied";
-          default -> "dropped";
-        },
+        audit
+            ? "audit"
+            : switch (verdict) {
+              case Layouts.VERDICT_ALLOW -> "allowed";
+              case Layouts.VERDICT_REDIRECT -> "redirected";
+              case Layouts.VERDICT_DENY -> "denied";
+              default -> "dropped";
+            },
         Reason.ofSlot(reason).map(Reason::label).orElse("reason_" + reason),
-        e.get(ValueLayout.JAVA_INT, off("ifindex")));
+        e.get(ValueLayout.JAVA_INT, off("ifindex")),
+        List.of());
+  }
+
+  /** Whether the flow passed under an audit report: audit-mode policies would have dropped it. */
+  public boolean isAudit() {
+    return verdict.equals("audit");
+  }
+
+  /**
+   * This event with the audit-mode policies it reports named, from the policies the datapath holds:
+   * those of the local endpoint's identity in the event's direction (for a deny, those with deny
+   * rules). Other events are returned as they are.
+   */
+  public FlowEvent naming(Map<Long, IdentityPolicy> policies) {
+    if (!isAudit()) {
+      return this;
+    }
+    Direction d = direction.equals("egress") ? Direction.EGRESS : Direction.INGRESS;
+    long subject = d == Direction.EGRESS ? sourceIdentity : destinationIdentity;
+    List<String> named =
+        Optional.ofNullable(policies.get(subject))
+            .flatMap(IdentityPolicy::audit)
+            .map(a -> a.named(d, reason.equals(Reason.AUDIT_POLICY_DENY.label())))
+            .orElse(List.of());
+    return new FlowEvent(
+        time,
+        source,
+        destination,
+        sourceIdentity,
+        destinationIdentity,
+        sourcePort,
+        destinationPort,
+        protocol,
+        direction,
+        verdict,
+        reason,
+        ifindex,
+        named);
   }
 
   private static long off(String field) {
@@ -65,7 +120,7 @@ public record FlowEvent(
   }
 
   public boolean isDrop() {
-    return !verdict.equals("allowed") && !verdict.equals("redirected");
+    return !verdict.equals("allowed") && !verdict.equals("redirected") && !isAudit();
   }
 
   /** The JSON line of the flow log. */
@@ -95,6 +150,26 @@ public record FlowEvent(
         + reason
         + "\",\"ifindex\":"
         + ifindex
+        + policiesJson()
         + "}";
+  }
+
+  /**
+   * {@code ,"policies":[...]} on an audit report; nothing on other lines, which stay as they were.
+   */
+  private String policiesJson() {
+    if (policies.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(",\"policies\":[");
+    for (int i = 0; i < policies.size(); i++) {
+      sb.append(i == 0 ? "\"" : ",\"").append(jsonEscaped(policies.get(i))).append('"');
+    }
+    return sb.append(']').toString();
+  }
+
+  /** Policy names are Kubernetes names, but a quote or backslash must never break the line. */
+  private static String jsonEscaped(String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 }

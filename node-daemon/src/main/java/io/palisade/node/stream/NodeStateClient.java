@@ -9,6 +9,7 @@ import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.PendingEndpoint;
 import io.palisade.node.discovery.InterfaceFinder;
+import io.palisade.pipeline.L7Proxy;
 import io.palisade.proto.nodestate.v1.Ack;
 import io.palisade.proto.nodestate.v1.Hello;
 import io.palisade.proto.nodestate.v1.NodeMessage;
@@ -75,6 +76,7 @@ public final class NodeStateClient implements AutoCloseable {
   private volatile boolean closed;
   private Thread loop;
   private Thread refresher;
+  private volatile L7Proxy l7Proxy = L7Proxy.NONE;
 
   /**
    * @param interfaces places the addresses of the node's endpoints ({@code EndpointDiscovery} in
@@ -99,6 +101,15 @@ public final class NodeStateClient implements AutoCloseable {
     this.minBackoff = minBackoff;
     this.maxBackoff = maxBackoff;
     stateFile.ifPresent(this::load);
+  }
+
+  /**
+   * Says in every hello that {@code proxy} enforces the node's L7 rules, so the operator counts
+   * them as enforced where it holds them; NONE (the default) says redirected traffic is dropped.
+   */
+  public NodeStateClient announcing(L7Proxy proxy) {
+    this.l7Proxy = proxy;
+    return this;
   }
 
   /** The channel {@code options} ask for: mutual TLS, or plain text if they allow it. */
@@ -291,6 +302,14 @@ public final class NodeStateClient implements AutoCloseable {
     }
   }
 
+  private static io.palisade.proto.nodestate.v1.L7Proxy wire(L7Proxy proxy) {
+    return switch (proxy) {
+      case NONE -> io.palisade.proto.nodestate.v1.L7Proxy.L7_PROXY_NONE;
+      case EMBEDDED -> io.palisade.proto.nodestate.v1.L7Proxy.L7_PROXY_EMBEDDED;
+      case ENVOY -> io.palisade.proto.nodestate.v1.L7Proxy.L7_PROXY_ENVOY;
+    };
+  }
+
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
   }
@@ -307,7 +326,8 @@ public final class NodeStateClient implements AutoCloseable {
                   Hello.newBuilder()
                       .setNodeName(node)
                       .setEpoch(epoch)
-                      .setLastAppliedRevision(revision))
+                      .setLastAppliedRevision(revision)
+                      .setL7Proxy(wire(l7Proxy)))
               .build());
       if (revision > 0 && !pending.isEmpty()) {
         // The hello says what the maps hold; this says it is not all enforced.

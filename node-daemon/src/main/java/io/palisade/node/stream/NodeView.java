@@ -193,6 +193,11 @@ final class NodeView {
             ? IdentityPolicy.newBuilder().setIdentity(c.getIdentity())
             : old.clone();
     b.setEnforceIngress(c.getEnforceIngress()).setEnforceEgress(c.getEnforceEgress());
+    if (c.hasAudit()) {
+      b.setAudit(c.getAudit());
+    } else {
+      b.clearAudit();
+    }
     Map<io.palisade.proto.nodestate.v1.MapStateKey, io.palisade.proto.nodestate.v1.MapStateEntry>
         entries = new LinkedHashMap<>();
     b.getEntriesList().forEach(e -> entries.put(e.getKey(), e));

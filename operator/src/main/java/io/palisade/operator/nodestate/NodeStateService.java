@@ -3,6 +3,7 @@ package io.palisade.operator.nodestate;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.palisade.pipeline.L7Proxy;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.proto.nodestate.v1.NodeMessage;
 import io.palisade.proto.nodestate.v1.NodeStateGrpc;
@@ -105,10 +106,20 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
       }
       synchronized (this) {
         node = hello.getNodeName();
-        held = store.connect(node, hello.getEpoch(), hello.getLastAppliedRevision());
+        held =
+            store.connect(node, hello.getEpoch(), hello.getLastAppliedRevision(), l7Proxy(hello));
       }
       sessions.computeIfAbsent(node, n -> ConcurrentHashMap.newKeySet()).add(this);
       schedule();
+    }
+
+    private static L7Proxy l7Proxy(io.palisade.proto.nodestate.v1.Hello hello) {
+      return switch (hello.getL7Proxy()) {
+        case L7_PROXY_EMBEDDED -> L7Proxy.EMBEDDED;
+        case L7_PROXY_ENVOY -> L7Proxy.ENVOY;
+        // A value from a newer daemon is not trusted to enforce anything.
+        case L7_PROXY_NONE, UNRECOGNIZED -> L7Proxy.NONE;
+      };
     }
 
     void schedule() {

@@ -1,5 +1,6 @@
 package io.palisade.operator.nodestate;
 
+import io.palisade.pipeline.L7Proxy;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.model.DesiredState;
 import io.palisade.pipeline.model.LocalState;
@@ -49,6 +50,8 @@ public final class NodeStateStore implements NodeStateApplier {
     // The node holds its revision in its maps but some endpoints have no interface: it enforces
     // no revision fully until it acks again without pending.
     boolean pending;
+    // Who enforces the node's L7 rules, as its daemon said in its last hello.
+    L7Proxy l7Proxy = L7Proxy.NONE;
     final ArrayDeque<OperatorMessage> history = new ArrayDeque<>();
   }
 
@@ -237,8 +240,16 @@ public final class NodeStateStore implements NodeStateApplier {
    * its messages start: -1 when it must get a snapshot.
    */
   public synchronized long connect(String node, String helloEpoch, long lastApplied) {
+    return connect(node, helloEpoch, lastApplied, L7Proxy.NONE);
+  }
+
+  /**
+   * As {@link #connect(String, String, long)}, from a daemon whose L7 rules {@code l7} enforces.
+   */
+  public synchronized long connect(String node, String helloEpoch, long lastApplied, L7Proxy l7) {
     NodeRecord rec = nodes.computeIfAbsent(node, n -> fresh());
     rec.sessions++;
+    rec.l7Proxy = l7;
     rec.pending = false; // a daemon with pending endpoints says so right after its hello
     if (!epoch.equals(helloEpoch) || lastApplied <= 0 || lastApplied > rec.lastChanged) {
       return -1;
@@ -251,6 +262,12 @@ public final class NodeStateStore implements NodeStateApplier {
     NodeRecord rec = new NodeRecord();
     rec.lastChanged = revision;
     return rec;
+  }
+
+  /** Who enforces {@code node}'s L7 rules: NONE until its daemon said otherwise. */
+  public synchronized L7Proxy l7Proxy(String node) {
+    NodeRecord rec = nodes.get(node);
+    return rec == null ? L7Proxy.NONE : rec.l7Proxy;
   }
 
   public synchronized void disconnect(String node) {

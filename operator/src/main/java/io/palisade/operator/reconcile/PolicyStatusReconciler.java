@@ -17,6 +17,7 @@ import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.pipeline.model.PolicyRef;
+import io.palisade.policy.rules.PolicyMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -115,6 +116,7 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
                 .inForce(checked.ref())
                 .map(PolicyValidation.Checked::hasL7Rules)
                 .orElse(false),
+            PolicyMode.of(policy.getMetadata().getAnnotations()),
             previous,
             clock.instant());
     boolean changed = previous.isEmpty() || !PolicyConditions.same(previous.get(), next);

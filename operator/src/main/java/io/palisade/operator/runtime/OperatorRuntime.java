@@ -127,6 +127,11 @@ public class OperatorRuntime {
     return server.port();
   }
 
+  /** The xDS server's port (a free one in tests). */
+  public int xdsPort() {
+    return xdsServer.port();
+  }
+
   /**
    * Ready to publish: the node-state server listens and every informer has listed the cluster once
    * (before that, a node would be sent a state built from part of the cluster). With the runtime

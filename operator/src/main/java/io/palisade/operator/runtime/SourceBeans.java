@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.gitops.RepositoryCache;
 import io.palisade.gitops.SourceSync;
 import io.palisade.operator.source.PolicyApplier;
+import io.palisade.operator.source.RevisionReachability;
 import io.palisade.operator.source.SourceMetrics;
 import io.palisade.operator.source.SourceWebhooks;
 import io.palisade.operator.source.WebhookRoutes;
+import io.palisade.pipeline.inventory.ClusterInventory;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -38,6 +40,22 @@ public class SourceBeans {
 
   void closeCache(@Disposes RepositoryCache cache) {
     cache.close();
+  }
+
+  /**
+   * Identity-group pairs x ports decided at most when counting a revision's reachability change.
+   */
+  @ConfigProperty(name = "palisade.policysource.reachability-max-pairs", defaultValue = "1000000")
+  long reachabilityMaxPairs;
+
+  @Produces
+  @Singleton
+  RevisionReachability revisionReachability(ClusterInventory inventory, RepositoryCache cache) {
+    return new RevisionReachability(inventory, cache, reachabilityMaxPairs);
+  }
+
+  void closeReachability(@Disposes RevisionReachability reachability) {
+    reachability.close();
   }
 
   @Produces

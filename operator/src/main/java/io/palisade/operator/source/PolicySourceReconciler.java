@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.palisade.crds.palisade.PolicySource;
 import io.palisade.crds.palisade.PolicySourceStatus;
+import io.palisade.crds.palisade.ReachabilityChange;
 import io.palisade.gitops.ObjectRef;
 import io.palisade.gitops.PrunePlan;
 import io.palisade.gitops.SourceSync;
@@ -62,6 +63,7 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
   private final SourceEvents events;
   private final SourceMetrics metrics;
   private final Clock clock;
+  private final Optional<RevisionReachability> reachability;
   private final SyncSchedule schedule = new SyncSchedule();
   private final SimpleInboundEventSource<PolicySource> calls =
       new SimpleInboundEventSource<>("webhook-calls");
@@ -72,18 +74,25 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
       SourceSync sync,
       PolicyApplier applier,
       SourceWebhooks webhooks,
-      SourceMetrics metrics) {
-    this(client, sync, applier, webhooks, metrics, Clock.systemUTC());
+      SourceMetrics metrics,
+      RevisionReachability reachability) {
+    this(client, sync, applier, webhooks, metrics, Optional.of(reachability), Clock.systemUTC());
   }
 
+  /**
+   * @param reachability counts how each applied revision widened and narrowed reachability; empty:
+   *     not counted
+   */
   public PolicySourceReconciler(
       KubernetesClient client,
       SourceSync sync,
       PolicyApplier applier,
       SourceWebhooks webhooks,
       SourceMetrics metrics,
+      Optional<RevisionReachability> reachability,
       Clock clock) {
     this.client = client;
+    this.reachability = reachability;
     this.sync = sync;
     this.applier = applier;
     this.webhooks = webhooks;
@@ -102,6 +111,10 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
   /** A verified webhook call: mark the source due and wake its reconciler. */
   private void syncNow(SourceId id, Instant at) {
     schedule.requestNow(id.toString(), at);
+    wake(id);
+  }
+
+  private void wake(SourceId id) {
     try {
       calls.propagateEvent(new ResourceID(id.name(), id.namespace()));
     } catch (RuntimeException e) {
@@ -140,16 +153,52 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
       return finish(
           source, previous, new Sync.Started(), hook, Optional.empty(), Duration.ofMillis(1));
     }
+    Optional<ReachabilityChange> counted = reachability.flatMap(r -> r.take(id));
     if (!schedule.due(key, generation, request.isPresent(), now)) {
-      return UpdateControl.<PolicySource>noUpdate().rescheduleAfter(schedule.untilDue(key, now));
+      UpdateControl<PolicySource> idle = UpdateControl.noUpdate();
+      if (counted.isPresent() && previous.isPresent()) {
+        source.setStatus(SourceStatusBuilder.withReachability(previous.get(), counted.get()));
+        idle = UpdateControl.patchStatus(source);
+      }
+      return idle.rescheduleAfter(schedule.untilDue(key, now));
     }
     Optional<SyncSchedule.Pending> calls = schedule.pending(key);
     Sync result = syncOnce(source, id, spec, previous);
+    countReachability(id, spec, previous, result);
+    // A count that finished meanwhile is carried into the status this sync writes.
+    Optional<PolicySourceStatus> carried =
+        counted.isPresent()
+            ? previous.map(p -> SourceStatusBuilder.withReachability(p, counted.get()))
+            : previous;
     if (calls.isPresent() && result instanceof Sync.Rolled r && r.rollout().applyOk()) {
       metrics.webhookToApplied(id, Duration.between(calls.get().since(), clock.instant()));
     }
     Duration next = schedule.synced(key, generation, spec.interval(), clock.instant(), calls);
-    return finish(source, previous, result, hook, request, next);
+    return finish(source, carried, result, hook, request, next);
+  }
+
+  /**
+   * A revision applied over another one: count, off this thread, the cells it widened and narrowed;
+   * the count's end wakes the reconciler, which records it in status.
+   */
+  private void countReachability(
+      SourceId id, SourceSpec spec, Optional<PolicySourceStatus> previous, Sync result) {
+    Optional<String> before = previous.map(PolicySourceStatus::lastAppliedRevision);
+    if (reachability.isPresent()
+        && before.isPresent()
+        && result instanceof Sync.Rolled r
+        && r.rollout().applyOk()
+        && !r.content().revision().equals(before.get())) {
+      reachability
+          .get()
+          .count(
+              id,
+              spec.git().url(),
+              spec.git().normalizedPath(),
+              before.get(),
+              r.content(),
+              this::wake);
+    }
   }
 
   /** Fetch, verify and read the revision, then roll it out; a failure changes nothing. */
@@ -190,7 +239,7 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
     }
     SourceStatusBuilder.event(previous, status).ifPresent(e -> events.emit(source, e));
     UpdateControl<PolicySource> control;
-    if (previous.isPresent() && previous.get().equals(status)) {
+    if (status.equals(source.getStatus())) {
       control = UpdateControl.noUpdate();
     } else {
       source.setStatus(status);

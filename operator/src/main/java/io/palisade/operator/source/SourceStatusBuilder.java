@@ -4,6 +4,7 @@ import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.palisade.InventoryEntry;
 import io.palisade.crds.palisade.PolicySourceStatus;
 import io.palisade.crds.palisade.QuarantinedDocument;
+import io.palisade.crds.palisade.ReachabilityChange;
 import io.palisade.crds.palisade.SourceArtifact;
 import io.palisade.crds.palisade.SourceHistoryEntry;
 import io.palisade.crds.palisade.SourceInventory;
@@ -112,7 +113,35 @@ public final class SourceStatusBuilder {
         history.isEmpty() ? null : history,
         inventory,
         quarantined == null || quarantined.isEmpty() ? null : quarantined,
-        webhookPath.orElse(null));
+        webhookPath.orElse(null),
+        p.map(PolicySourceStatus::reachability).orElse(null));
+  }
+
+  /**
+   * The status with a revision's reachability change first in {@code reachability}, which keeps the
+   * last {@value #HISTORY} revisions counted.
+   */
+  public static PolicySourceStatus withReachability(
+      PolicySourceStatus s, ReachabilityChange change) {
+    List<ReachabilityChange> before = s.reachability() == null ? List.of() : s.reachability();
+    List<ReachabilityChange> next =
+        Stream.concat(
+                Stream.of(change),
+                before.stream().filter(c -> !c.revision().equals(change.revision())))
+            .limit(HISTORY)
+            .toList();
+    return new PolicySourceStatus(
+        s.observedGeneration(),
+        s.conditions(),
+        s.artifact(),
+        s.lastAppliedRevision(),
+        s.lastAttemptedRevision(),
+        s.lastHandledReconcileAt(),
+        s.history(),
+        s.inventory(),
+        s.quarantined(),
+        s.webhookPath(),
+        next);
   }
 
   /** The inventory a status records. */

@@ -4,6 +4,7 @@ import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.cilium.PolicyStatus;
 import io.palisade.pipeline.Enforcement;
 import io.palisade.policy.parse.FieldError;
+import io.palisade.policy.rules.PolicyMode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -25,7 +26,16 @@ public final class PolicyConditions {
   public static final String STALLED = "Stalled";
   public static final String ENFORCED = "Enforced";
 
-  /** The reason of a policy whose L7 rules no proxy enforces: their traffic is dropped. */
+  /** Present, True, while the policy is in audit mode ({@link PolicyMode#AUDIT}). */
+  public static final String AUDIT = "Audit";
+
+  /** The reason of the {@code Audit} condition. */
+  public static final String AUDIT_MODE = "AuditMode";
+
+  /**
+   * The reason of a policy whose L7 rules some node's proxy does not enforce: their traffic is
+   * dropped there.
+   */
   public static final String L7_NOT_ENFORCED = "L7NotEnforced";
 
   /** The reason of a generation that fails validation. */
@@ -46,8 +56,9 @@ public final class PolicyConditions {
    * The status of generation {@code generation}: invalid when {@code errors} is not empty (an
    * earlier valid generation, {@code inForce}, may stay enforced in its place); else enforced as
    * {@code enforcement} says, or still on its way to the nodes when that is empty. A policy with
-   * {@code l7} rules is not Ready nor Enforced even when every node holds it: no L7 proxy enforces
-   * those rules yet, so the traffic they select is dropped, and the status says so.
+   * {@code l7} rules is Enforced only where a proxy holds them too: until then the traffic they
+   * select is dropped, and the status says so ({@code L7NotEnforced}, Stalled when no proxy will
+   * take them without a change: none on a node, a refused config, a parser no proxy implements).
    */
   public static PolicyStatus build(
       long generation,
@@ -57,7 +68,34 @@ public final class PolicyConditions {
       boolean l7,
       Optional<PolicyStatus> previous,
       Instant now) {
-    Builder b = new Builder(generation, previous, now);
+    return build(generation, errors, enforcement, inForce, l7, PolicyMode.ENFORCE, previous, now);
+  }
+
+  /**
+   * As above, for a policy in {@code mode}: in audit mode the {@code Enforced} message says so, and
+   * an {@code Audit} condition (present only then) tells what the mode does and how to leave it.
+   */
+  public static PolicyStatus build(
+      long generation,
+      List<FieldError> errors,
+      Optional<Enforcement> enforcement,
+      Optional<Long> inForce,
+      boolean l7,
+      PolicyMode mode,
+      Optional<PolicyStatus> previous,
+      Instant now) {
+    Builder b =
+        new Builder(generation, previous, now, errors.isEmpty() ? mode : PolicyMode.ENFORCE);
+    if (errors.isEmpty() && mode == PolicyMode.AUDIT) {
+      b.add(
+          AUDIT,
+          "True",
+          AUDIT_MODE,
+          PolicyMode.ANNOTATION
+              + ": audit: the policy's would-be drops pass and are reported AUDIT in the flow log"
+              + " while other policies stay enforced; set it to enforce, or remove it, to enforce"
+              + " the policy");
+    }
     if (!errors.isEmpty()) {
       String why = errors.stream().map(FieldError::toString).reduce((x, y) -> x + "; " + y).get();
       String where =
@@ -80,32 +118,34 @@ public final class PolicyConditions {
       return b.status(null);
     }
     b.add(VALID, "True", "Valid", "the policy is valid");
-    if (enforcement.isEmpty() || !enforcement.get().complete() || !l7) {
-      b.add(STALLED, "False", "Valid", "the policy is valid");
-    }
     if (enforcement.isEmpty()) {
       String msg = "generation " + generation + " is on its way to the nodes";
+      b.add(STALLED, "False", "Valid", "the policy is valid");
       b.add(READY, "Unknown", "Progressing", msg);
       b.add(RECONCILING, "True", "Progressing", msg);
       b.add(ENFORCED, "Unknown", "Pending", msg);
       return b.status(null);
     }
     Enforcement e = enforcement.get();
-    if (e.complete() && l7) {
-      String msg =
-          "L3/L4 "
-              + e.message()
-              + "; its L7 rules are not enforced: no L7 proxy is ready on the nodes, so the"
-              + " traffic they select is dropped";
+    if (l7 && e.l7().isEmpty()) {
+      // Rules for a proxy that nobody counted are enforced nowhere.
+      e = e.withL7(new Enforcement.L7(0, List.of("no L7 proxy reports on its rules")));
+    }
+    boolean l7Stalled =
+        e.l3l4Complete() && !e.complete() && e.l7().map(x -> !x.failures().isEmpty()).orElse(false);
+    if (l7Stalled) {
+      String msg = e.message() + "; the traffic its L7 rules select is dropped there";
       b.add(STALLED, "True", L7_NOT_ENFORCED, msg);
       b.add(READY, "False", L7_NOT_ENFORCED, msg);
       b.add(RECONCILING, "False", L7_NOT_ENFORCED, msg);
       b.add(ENFORCED, "False", L7_NOT_ENFORCED, msg);
     } else if (e.complete()) {
+      b.add(STALLED, "False", "Valid", "the policy is valid");
       b.add(READY, "True", ENFORCED_REASON, e.message());
       b.add(RECONCILING, "False", ENFORCED_REASON, e.message());
       b.add(ENFORCED, "True", ENFORCED_REASON, e.message());
     } else {
+      b.add(STALLED, "False", "Valid", "the policy is valid");
       b.add(READY, "Unknown", "Progressing", e.message());
       b.add(RECONCILING, "True", "Progressing", e.message());
       b.add(ENFORCED, "False", "Enforcing", e.message());
@@ -153,14 +193,19 @@ public final class PolicyConditions {
     private final Optional<PolicyStatus> previous;
     private final String now;
     private final List<PolicyCondition> conditions = new ArrayList<>();
+    private final PolicyMode mode;
 
-    Builder(long generation, Optional<PolicyStatus> previous, Instant now) {
+    Builder(long generation, Optional<PolicyStatus> previous, Instant now, PolicyMode mode) {
       this.generation = generation;
       this.previous = previous;
       this.now = now.truncatedTo(ChronoUnit.SECONDS).toString();
+      this.mode = mode;
     }
 
     void add(String type, String status, String reason, String message) {
+      if (type.equals(ENFORCED) && mode == PolicyMode.AUDIT) {
+        message = message + "; in audit mode: its would-be drops pass and are reported AUDIT";
+      }
       conditions.add(
           next(
               previous.map(PolicyStatus::conditions).orElse(null),

@@ -1,10 +1,12 @@
 package io.palisade.operator.xds;
 
+import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.model.NodeChanges;
 import io.palisade.xds.Proxyless;
 import io.palisade.xds.XdsPublisher;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,10 +18,10 @@ import java.util.Optional;
  */
 public final class L7Applier implements NodeStateApplier {
 
-  private final NodeStateApplier store;
+  private final NodeStateStore store;
   private final XdsPublisher xds;
 
-  public L7Applier(NodeStateApplier store, XdsPublisher xds) {
+  public L7Applier(NodeStateStore store, XdsPublisher xds) {
     this.store = store;
     this.xds = xds;
   }
@@ -50,6 +52,37 @@ public final class L7Applier implements NodeStateApplier {
   @Override
   public Optional<String> failure(String node, long since) {
     return store.failure(node, since);
+  }
+
+  /**
+   * A node's L7 rules hold where its daemon runs the embedded proxy and holds the revision (the
+   * daemon sets the proxy's config before its maps redirect), or where its Envoy acknowledged the
+   * revision's config; nowhere else.
+   */
+  @Override
+  public int l7EnforcedCount(Collection<String> nodes, long since) {
+    int n = 0;
+    for (String node : nodes) {
+      boolean holds =
+          switch (store.l7Proxy(node)) {
+            case EMBEDDED -> store.enforcedCount(List.of(node), since) == 1;
+            case ENVOY -> xds.holds(node, since);
+            case NONE -> false;
+          };
+      if (holds) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public Optional<String> l7Failure(String node, long since) {
+    return switch (store.l7Proxy(node)) {
+      case EMBEDDED -> store.failure(node, since);
+      case ENVOY -> xds.failure(node).map(e -> "its Envoy refused the L7 config: " + e);
+      case NONE -> NodeStateApplier.super.l7Failure(node, since);
+    };
   }
 
   public XdsPublisher xds() {

@@ -7,6 +7,7 @@ import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.LocalEndpoint;
 import io.palisade.node.discovery.Placement;
 import io.palisade.node.stream.NodeStateClient;
+import io.palisade.pipeline.L7Proxy;
 import io.palisade.pipeline.StarWars;
 import io.palisade.pipeline.model.NodeStateComputer;
 import io.palisade.policy.Direction;
@@ -122,6 +123,22 @@ class NodeDaemonStreamTest {
     await().until(() -> acked() == r4);
     assertThat(applied).hasSize(4);
     assertThat(verdict(applied.getLast(), deathstar, tiefighter)).contains(Verdict.ALLOW);
+  }
+
+  @Test
+  void theHelloSaysWhoEnforcesTheNodesL7Rules() throws Exception {
+    long r1 = store.publish(state());
+    server =
+        NodeStateServer.start(
+            new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
+    client = client(server.port()).announcing(L7Proxy.EMBEDDED).start();
+    await().until(() -> acked() == r1);
+    assertThat(store.l7Proxy("node-a")).isEqualTo(L7Proxy.EMBEDDED);
+    client.close();
+
+    // A daemon that announces nothing (one that predates the field, too) enforces no L7 rule.
+    client = client(server.port()).start();
+    await().until(() -> store.l7Proxy("node-a") == L7Proxy.NONE);
   }
 
   private static Optional<Verdict> verdict(DatapathState s, long subject, long peer) {

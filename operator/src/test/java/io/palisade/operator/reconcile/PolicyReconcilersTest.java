@@ -198,6 +198,118 @@ class PolicyReconcilersTest {
   }
 
   @Test
+  void anAuditModePolicyShowsItsModeAndOneEditEnforcesIt() {
+    CiliumNetworkPolicy audited = parse(StarWars.RULE1, CiliumNetworkPolicy.class);
+    audited.getMetadata().setAnnotations(Map.of("palisade.io/enforcement", "audit"));
+    client.resources(CiliumNetworkPolicy.class).resource(audited).create();
+    daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Ready")));
+    PolicyStatus s = CnpStatus.of(client, "rule1");
+    assertThat(CnpStatus.condition(s, PolicyConditions.AUDIT)).isEqualTo("True");
+    assertThat(CnpStatus.message(s, PolicyConditions.AUDIT))
+        .startsWith("palisade.io/enforcement: audit: the policy's would-be drops pass");
+    assertThat(CnpStatus.message(s, "Enforced"))
+        .isEqualTo(
+            "enforced on 1/1 node at revision "
+                + s.enforcedRevision()
+                + "; in audit mode: its would-be drops pass and are reported AUDIT");
+    // The deathstar's node got the policy in audit mode: nothing enforced on its ingress, and the
+    // audit part naming the policy.
+    var policy = lastPolicy();
+    assertThat(policy.getEnforceIngress()).isFalse();
+    assertThat(policy.getAudit().getNamesList())
+        .singleElement()
+        .satisfies(
+            n ->
+                assertThat(n.getPoliciesList())
+                    .containsExactly("CiliumNetworkPolicy default/rule1"));
+
+    // One edit of the annotation enforces it, as any change takes effect.
+    editRule1(
+        p -> {
+          p.getMetadata().setAnnotations(Map.of("palisade.io/enforcement", "enforce"));
+          return p;
+        });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                CnpStatus.condition(CnpStatus.of(client, "rule1"), PolicyConditions.AUDIT).isEmpty()
+                    && "True"
+                        .equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Enforced")));
+    assertThat(CnpStatus.message(CnpStatus.of(client, "rule1"), "Enforced"))
+        .doesNotContain("audit");
+    await().until(() -> lastPolicy().getEnforceIngress() && !lastPolicy().hasAudit());
+  }
+
+  @Test
+  void anEnforcementAnnotationOfAnotherValueIsAValidationError() {
+    CiliumNetworkPolicy bad = parse(StarWars.RULE1, CiliumNetworkPolicy.class);
+    bad.getMetadata().setAnnotations(Map.of("palisade.io/enforcement", "dry-run"));
+    client.resources(CiliumNetworkPolicy.class).resource(bad).create();
+    await().until(() -> CnpStatus.of(client, "rule1") != null);
+    PolicyStatus s = CnpStatus.of(client, "rule1");
+    assertThat(CnpStatus.condition(s, "Valid")).isEqualTo("False");
+    assertThat(CnpStatus.message(s, "Valid"))
+        .isEqualTo(
+            "metadata.annotations[\"palisade.io/enforcement\"]: \"dry-run\" is not an"
+                + " enforcement mode; use \"enforce\" or \"audit\"");
+    assertThat(CnpStatus.condition(s, PolicyConditions.AUDIT)).isEmpty();
+  }
+
+  /** The deathstar identity's policy as the daemon last received it. */
+  private io.palisade.proto.nodestate.v1.IdentityPolicy lastPolicy() {
+    long deathstar = -1;
+    Map<Long, io.palisade.proto.nodestate.v1.IdentityPolicy> policies = new java.util.HashMap<>();
+    for (var m : daemon.received) {
+      var endpoints =
+          m.hasSnapshot()
+              ? m.getSnapshot().getEndpointsList()
+              : m.getDelta().getEndpointUpsertsList();
+      for (var e : endpoints) {
+        if (e.getId().equals("default/deathstar")) {
+          deathstar = e.getIdentity();
+        }
+      }
+      if (m.hasSnapshot()) {
+        policies.clear();
+        m.getSnapshot().getPoliciesList().forEach(p -> policies.put(p.getIdentity(), p));
+      }
+      for (var c : m.getDelta().getPolicyChangesList()) {
+        var b =
+            io.palisade.proto.nodestate.v1.IdentityPolicy.newBuilder()
+                .setIdentity(c.getIdentity())
+                .setEnforceIngress(c.getEnforceIngress())
+                .setEnforceEgress(c.getEnforceEgress());
+        if (c.hasAudit()) {
+          b.setAudit(c.getAudit());
+        }
+        policies.put(c.getIdentity(), b.build());
+      }
+    }
+    return policies.get(deathstar);
+  }
+
+  private void editRule1(java.util.function.UnaryOperator<CiliumNetworkPolicy> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client
+            .resources(CiliumNetworkPolicy.class)
+            .inNamespace("default")
+            .withName("rule1")
+            .edit(change);
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  @Test
   void anInvalidPolicyReportsEveryErrorAndIsStalled() {
     String bad =
         """

@@ -3,8 +3,17 @@ package io.palisade.operator.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyStatus;
 import io.palisade.crds.palisade.PolicySource;
@@ -26,7 +35,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -160,6 +174,79 @@ class OperatorBootTest {
     assertThat(after.sum("palisade_identities", Map.of())).isPositive();
     assertThat(after.find("palisade_nodestate_streams", Map.of())).hasSize(1);
     assertThat(after.find("jvm_memory_used_bytes", Map.of())).isNotEmpty();
+  }
+
+  @Test
+  void anL7PolicyReachesTheNodesProxyOverAds() throws Exception {
+    createPod("porter", "node-x", "10.42.0.30");
+    CiliumNetworkPolicy cnp =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(
+                """
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata: {name: porter-l7, namespace: default}
+                spec:
+                  endpointSelector: {matchLabels: {org: empire, class: metered}}
+                  ingress:
+                    - fromEndpoints: [{matchLabels: {org: empire}}]
+                      toPorts:
+                        - ports: [{port: "80", protocol: TCP}]
+                          rules:
+                            http: [{method: POST, path: /v1/request-landing}]
+                """,
+                CiliumNetworkPolicy.class);
+    client.resources(CiliumNetworkPolicy.class).resource(cnp).create();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", runtime.xdsPort()).usePlaintext().build();
+    BlockingQueue<DiscoveryResponse> received = new LinkedBlockingQueue<>();
+    try {
+      StreamObserver<DiscoveryRequest> ads =
+          AggregatedDiscoveryServiceGrpc.newStub(channel)
+              .streamAggregatedResources(
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(DiscoveryResponse r) {
+                      received.add(r);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {}
+
+                    @Override
+                    public void onCompleted() {}
+                  });
+      ads.onNext(
+          DiscoveryRequest.newBuilder()
+              .setNode(Node.newBuilder().setId("node-x"))
+              .setTypeUrl(Resources.V3.LISTENER_TYPE_URL)
+              .build());
+      // The pod may reach the proxy's config before the policy does: ack and wait for more.
+      List<String> listeners = List.of();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!listeners.contains("palisade/http/ingress") && System.nanoTime() < deadline) {
+        DiscoveryResponse lds = received.poll(1, TimeUnit.SECONDS);
+        if (lds == null) {
+          continue;
+        }
+        listeners = new ArrayList<>();
+        for (var any : lds.getResourcesList()) {
+          listeners.add(any.unpack(Listener.class).getName());
+        }
+        ads.onNext(
+            DiscoveryRequest.newBuilder()
+                .setNode(Node.newBuilder().setId("node-x"))
+                .setTypeUrl(Resources.V3.LISTENER_TYPE_URL)
+                .setVersionInfo(lds.getVersionInfo())
+                .setResponseNonce(lds.getNonce())
+                .build());
+      }
+      assertThat(listeners).as("the listeners of node-x's proxy").contains("palisade/http/ingress");
+      ads.onCompleted();
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   @Test

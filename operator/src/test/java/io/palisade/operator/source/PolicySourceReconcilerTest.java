@@ -10,15 +10,25 @@ import io.palisade.crds.palisade.InventoryEntry;
 import io.palisade.crds.palisade.PolicySource;
 import io.palisade.crds.palisade.PolicySourceSpec;
 import io.palisade.crds.palisade.PolicySourceStatus;
+import io.palisade.crds.palisade.ReachabilityChange;
 import io.palisade.crds.palisade.SourceRef;
 import io.palisade.crds.palisade.SourceVerify;
+import io.palisade.gitops.GitRef;
+import io.palisade.gitops.GitSource;
 import io.palisade.gitops.Policies;
 import io.palisade.gitops.PrunePlan;
+import io.palisade.gitops.SourceSync;
 import io.palisade.gitops.SshKeys;
 import io.palisade.node.harness.PrometheusText;
+import io.palisade.pipeline.model.Workload;
+import io.palisade.policy.cluster.Namespace;
+import io.palisade.policy.cluster.Pod;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -335,5 +345,61 @@ class PolicySourceReconcilerTest {
         .contains("spec.verify.mode: \"Commit\" must be HEAD (the commit) or Tag")
         .contains("spec.deletionPolicy: \"Remove\" must be Orphan or Delete");
     assertThat(s.observedGeneration()).isEqualTo(1);
+  }
+
+  /**
+   * Pods of {@code prod}: web (app: a), two clients (role: client) and one other. Worked by hand:
+   * moving a's port from 80 to 8080 narrows client-N to web on 80/TCP (two cells) and widens it on
+   * 8080/TCP (two cells); other to web stays denied on both.
+   */
+  @Test
+  void eachAppliedRevisionRecordsTheCellsItWidenedAndNarrowed() throws Exception {
+    c.inventory.putNamespace(new Namespace(NS, Map.of()));
+    pod("web", Map.of("app", "a"));
+    pod("client-1", Map.of("role", "client"));
+    pod("client-2", Map.of("role", "client"));
+    pod("other", Map.of());
+    String first = commit(Map.of("p/a.yaml", Policies.cnp(NS, "a", 80)), "a on 80");
+    c.create("src", SourceCluster.spec(c.url(), "p"));
+    PolicySourceStatus s = c.awaitStatus("src", x -> ready(x, "True", "Applied"));
+    assertThat(s.reachability()).as("nothing applied before the first revision").isNull();
+
+    String second = commit(Map.of("p/a.yaml", Policies.cnp(NS, "a", 8080)), "a on 8080");
+    c.requestSync("src", "move-port");
+    s = c.awaitStatus("src", x -> x.reachability() != null);
+    assertThat(s.reachability())
+        .containsExactly(
+            new ReachabilityChange(
+                "main@sha1:" + second, "main@sha1:" + first, 2L, 2L, true, null));
+
+    String third =
+        commit(
+            Map.of("p/a.yaml", Policies.cnp(NS, "a", 8080), "p/b.yaml", Policies.cnp(NS, "b", 80)),
+            "b, which selects no pod");
+    c.requestSync("src", "add-b");
+    s = c.awaitStatus("src", x -> x.reachability() != null && x.reachability().size() == 2);
+    assertThat(s.reachability().getFirst())
+        .isEqualTo(
+            new ReachabilityChange(
+                "main@sha1:" + third, "main@sha1:" + second, 0L, 0L, true, null));
+
+    // Over its budget a count says it stopped: at least those cells changed.
+    var now =
+        new SourceSync(c.cache).sync(GitSource.of(c.url(), GitRef.branch("main")).withPath("p"));
+    var content = ((SourceSync.Outcome.Fetched) now).content();
+    try (var budget = new RevisionReachability(c.inventory, c.cache, 1)) {
+      ReachabilityChange partial =
+          budget.compute(new SourceId(NS, "src"), c.url(), "p", "main@sha1:" + first, content);
+      assertThat(partial.complete()).isFalse();
+      assertThat(partial.message()).contains("counted up to 1 pairs of identity groups");
+    }
+  }
+
+  private void pod(String name, Map<String, String> labels) {
+    c.inventory.putWorkload(
+        new Workload(
+            new Pod(NS, name, labels, Optional.empty(), Optional.empty(), Set.of()),
+            Optional.empty(),
+            List.of()));
   }
 }

@@ -23,6 +23,7 @@ import io.palisade.gitops.RepositoryCache;
 import io.palisade.gitops.SourceSync;
 import io.palisade.gitops.Upstream;
 import io.palisade.operator.MockCluster;
+import io.palisade.pipeline.inventory.ClusterInventory;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -64,6 +65,11 @@ final class SourceCluster implements BeforeEachCallback, AfterEachCallback {
   final SourceMetrics metrics = new SourceMetrics(registry);
   final SourceWebhooks webhooks = new SourceWebhooks(metrics, Clock.systemUTC());
   Operator operator;
+
+  /** The pods the reachability counts are over: tests put namespaces and workloads here. */
+  final ClusterInventory inventory = new ClusterInventory();
+
+  RevisionReachability reachability;
   final Vertx vertx = Vertx.vertx();
   HttpServer http;
 
@@ -80,9 +86,17 @@ final class SourceCluster implements BeforeEachCallback, AfterEachCallback {
     MockCluster.installCrds(client);
     cache = new RepositoryCache(dir.resolve("cache"));
     operator = MockCluster.operator(client);
+    reachability =
+        new RevisionReachability(inventory, cache, RevisionReachability.DEFAULT_MAX_PAIRS);
     operator.register(
         new PolicySourceReconciler(
-            client, new SourceSync(cache), new PolicyApplier(client), webhooks, metrics));
+            client,
+            new SourceSync(cache),
+            new PolicyApplier(client),
+            webhooks,
+            metrics,
+            Optional.of(reachability),
+            Clock.systemUTC()));
     operator.start();
     Router router = Router.router(vertx);
     WebhookRoutes.install(router, webhooks);
@@ -233,6 +247,7 @@ final class SourceCluster implements BeforeEachCallback, AfterEachCallback {
   @Override
   public void afterEach(ExtensionContext context) throws Exception {
     operator.stop();
+    reachability.close();
     http.close();
     vertx.close();
     cache.close();

@@ -132,12 +132,19 @@ class PolicyConditionsTest {
   }
 
   @Test
-  void aPolicyWithL7RulesIsNeverEnforcedWhileNoProxyIs() {
+  void aPolicyWithL7RulesIsNotEnforcedWhereNoProxyHoldsThem() {
     PolicyStatus s =
         PolicyConditions.build(
             2,
             List.of(),
-            Optional.of(new Enforcement(3, 3, 99)),
+            Optional.of(
+                new Enforcement(3, 3, 99)
+                    .withL7(
+                        new Enforcement.L7(
+                            2,
+                            List.of(
+                                "node-c: no L7 proxy runs on the node, so its redirected traffic"
+                                    + " is dropped")))),
             Optional.of(2L),
             true,
             Optional.empty(),
@@ -147,10 +154,60 @@ class PolicyConditionsTest {
     assertThat(c(s, "Enforced").status()).isEqualTo("False");
     assertThat(c(s, "Enforced").message())
         .isEqualTo(
-            "L3/L4 enforced on 3/3 nodes at revision 99; its L7 rules are not enforced: no L7"
-                + " proxy is ready on the nodes, so the traffic they select is dropped");
+            "L3/L4 enforced on 3/3 nodes, L7 on 2/3 proxies at revision 99; node-c: no L7 proxy"
+                + " runs on the node, so its redirected traffic is dropped; the traffic its L7"
+                + " rules select is dropped there");
     assertThat(c(s, "Stalled").status()).isEqualTo("True");
     assertThat(s.conditions().stream().filter(x -> x.type().equals("Stalled"))).hasSize(1);
     assertThat(c(s, "Reconciling").status()).isEqualTo("False");
+  }
+
+  @Test
+  void aPolicyWithL7RulesIsEnforcedOnceEveryProxyHoldsThem() {
+    Enforcement e = new Enforcement(3, 3, 99);
+    PolicyStatus waiting =
+        PolicyConditions.build(
+            2,
+            List.of(),
+            Optional.of(e.withL7(new Enforcement.L7(1, List.of()))),
+            Optional.of(2L),
+            true,
+            Optional.empty(),
+            T0);
+    assertThat(c(waiting, "Enforced").status()).isEqualTo("False");
+    assertThat(c(waiting, "Enforced").reason()).isEqualTo("Enforcing");
+    assertThat(c(waiting, "Reconciling").status()).isEqualTo("True");
+    assertThat(c(waiting, "Stalled").status()).isEqualTo("False");
+
+    PolicyStatus done =
+        PolicyConditions.build(
+            2,
+            List.of(),
+            Optional.of(e.withL7(new Enforcement.L7(3, List.of()))),
+            Optional.of(2L),
+            true,
+            Optional.of(waiting),
+            T1);
+    assertThat(c(done, "Enforced").status()).isEqualTo("True");
+    assertThat(c(done, "Enforced").message())
+        .isEqualTo("L3/L4 enforced on 3/3 nodes, L7 on 3/3 proxies at revision 99");
+    assertThat(c(done, "Ready").status()).isEqualTo("True");
+    assertThat(c(done, "Stalled").status()).isEqualTo("False");
+  }
+
+  @Test
+  void l7RulesNobodyCountedAreEnforcedNowhere() {
+    PolicyStatus s =
+        PolicyConditions.build(
+            2,
+            List.of(),
+            Optional.of(new Enforcement(3, 3, 99)),
+            Optional.of(2L),
+            true,
+            Optional.empty(),
+            T0);
+    assertThat(c(s, "Enforced").status()).isEqualTo("False");
+    assertThat(c(s, "Enforced").reason()).isEqualTo("L7NotEnforced");
+    assertThat(c(s, "Stalled").status()).isEqualTo("True");
   }
 }

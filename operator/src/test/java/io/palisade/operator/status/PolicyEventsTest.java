@@ -100,7 +100,7 @@ class PolicyEventsTest {
     PolicyStatus l7 = enforced(1, 7, true, Optional.of(p));
     var e = transition(Optional.of(p), l7).orElseThrow();
     assertThat(e.reason()).isEqualTo("L7NotEnforced");
-    assertThat(e.message()).contains("its L7 rules are not enforced");
+    assertThat(e.message()).contains("L7 on 0/3 proxies");
     assertThat(transition(Optional.of(l7), enforced(1, 8, true, Optional.of(l7)))).isEmpty();
   }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.palisade.crds.cilium.CiliumCIDRGroup;
 import io.palisade.pipeline.model.ServiceEndpoints;
 import io.palisade.pipeline.model.ServiceInfo;
+import io.palisade.policy.mapstate.L7Parser;
 import io.palisade.policy.rules.ClusterServices;
 import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.rules.PolicySet;
@@ -13,6 +14,7 @@ import io.palisade.policy.rules.PortMatch;
 import io.palisade.policy.rules.RuleSection;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -93,6 +95,19 @@ public final class PolicyTranslation {
   }
 
   /** Whether {@code rule} hands some port's traffic to an L7 proxy. */
+  /** The parsers of every L7 rule of {@code rules}, in the enum's order. */
+  public static Set<L7Parser> l7Parsers(List<PolicyRule> rules) {
+    Set<L7Parser> parsers = EnumSet.noneOf(L7Parser.class);
+    for (PolicyRule rule : rules) {
+      for (RuleSection s : rule.sections()) {
+        for (PortMatch p : s.ports()) {
+          p.l7().ifPresent(l7 -> parsers.add(l7.parser()));
+        }
+      }
+    }
+    return parsers;
+  }
+
   public static boolean hasL7(PolicyRule rule) {
     for (RuleSection s : rule.sections()) {
       for (PortMatch p : s.ports()) {

@@ -8,11 +8,13 @@ import io.palisade.pipeline.model.PolicyRef;
 import io.palisade.policy.load.DocumentError;
 import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
+import io.palisade.policy.mapstate.L7Parser;
 import io.palisade.policy.parse.FieldError;
 import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.validate.ValidatedDocument;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,6 +55,11 @@ public final class PolicyValidation {
     /** Whether some rule hands traffic to an L7 proxy. */
     public boolean hasL7Rules() {
       return rules.stream().anyMatch(PolicyTranslation::hasL7);
+    }
+
+    /** The parsers of the proxies this generation's rules hand traffic to. */
+    public Set<L7Parser> l7Parsers() {
+      return PolicyTranslation.l7Parsers(rules);
     }
   }
 

@@ -169,9 +169,14 @@ public final class ClusterPolicy {
       return new SideVerdict(d, Verdict.ALLOW, false, Optional.empty());
     }
     EndpointPolicy policy = engine.policyFor(subject.identity().id());
-    Optional<MapStateMatch> m = policy.mapState().lookup(d, peer.identity().id(), protocol, port);
+    long peerId = peer.identity().id();
+    Optional<MapStateMatch> m = policy.mapState().lookup(d, peerId, protocol, port);
     return new SideVerdict(
-        d, m.map(x -> x.entry().verdict()).orElse(Verdict.DENY), policy.enforces(d), m);
+        d,
+        m.map(x -> x.entry().verdict()).orElse(Verdict.DENY),
+        policy.enforces(d),
+        m,
+        policy.audit(d, peerId, protocol, port, m));
   }
 
   /** The reference evaluator's account of one side: which rule sections matched and why. */

@@ -3,6 +3,7 @@ package io.palisade.policy.mapstate;
 import io.palisade.crds.api.FQDNSelector;
 import io.palisade.crds.api.PortRuleHTTP;
 import io.palisade.crds.api.PortRuleKafka;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,8 +15,14 @@ import java.util.Set;
  */
 public record L7Policy(L7Parser parser, Set<Object> rules) {
 
+  /** The rules in the order the policy lists them (first appearance), so they can be named. */
   public L7Policy {
-    rules = Set.copyOf(rules);
+    rules = Collections.unmodifiableSet(new LinkedHashSet<>(rules));
+  }
+
+  /** The rules in order, each with its index in this list. */
+  public List<Object> ordered() {
+    return List.copyOf(rules);
   }
 
   public static L7Policy http(List<PortRuleHTTP> rules) {

@@ -4,6 +4,7 @@ import io.palisade.policy.Direction;
 import io.palisade.policy.Protocol;
 import io.palisade.policy.identity.Identity;
 import io.palisade.policy.mapstate.Verdict;
+import io.palisade.policy.resolve.AuditView;
 import io.palisade.policy.resolve.NamedPort;
 import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.rules.PortMatch;
@@ -16,6 +17,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,13 +36,81 @@ public final class ReferenceEvaluator {
     this.namedPorts = namedPorts;
   }
 
+  /**
+   * The side's verdict under the enforced rules, with an audit report when it allows the flow and
+   * the audit-mode rules, were they enforced, would drop it: a deny of theirs matches (naming the
+   * policies whose deny matched), or they put the direction into default deny and no rule of any
+   * mode allows the flow (naming every audit-mode policy selecting the subject there).
+   */
   public DirectionVerdict evaluate(
       Direction direction, Identity subject, Peer peer, int protocol, int port) {
+    DirectionVerdict enforced =
+        evaluate(
+            direction, subject, peer, protocol, port, rules.stream().filter(r -> !r.audited()));
+    if (enforced.verdict() != Verdict.ALLOW
+        || rules.stream()
+            .noneMatch(r -> r.audited() && r.appliesIn(direction) && r.selects(subject))) {
+      return enforced;
+    }
+    DirectionVerdict all = evaluate(direction, subject, peer, protocol, port, rules.stream());
+    if (all.verdict() != Verdict.DENY) {
+      return enforced;
+    }
+    List<String> names = new ArrayList<>();
+    AuditView.Cause cause = AuditView.Cause.DEFAULT_DENY;
+    for (Contribution c : all.matched()) {
+      if (c.verdict() == Verdict.DENY) {
+        cause = AuditView.Cause.DENY;
+        addOnce(names, ruleOf(c.section()));
+      }
+    }
+    if (cause == AuditView.Cause.DEFAULT_DENY) {
+      for (PolicyRule r : rules) {
+        if (r.audited() && r.appliesIn(direction) && r.selects(subject)) {
+          addOnce(names, r);
+        }
+      }
+    }
+    return new DirectionVerdict(
+        direction,
+        enforced.verdict(),
+        enforced.enforced(),
+        enforced.defaultDeny(),
+        enforced.selectedBy(),
+        enforced.matched(),
+        Optional.of(new AuditView.Finding(cause, names)));
+  }
+
+  private PolicyRule ruleOf(RuleSection section) {
+    for (PolicyRule r : rules) {
+      for (RuleSection s : r.sections()) {
+        if (s == section) {
+          return r;
+        }
+      }
+    }
+    throw new IllegalStateException("a section of no rule: " + section);
+  }
+
+  private static void addOnce(List<String> names, PolicyRule r) {
+    String name = r.origin().kind() + " " + r.origin().qualifiedName();
+    if (!names.contains(name)) {
+      names.add(name);
+    }
+  }
+
+  private DirectionVerdict evaluate(
+      Direction direction,
+      Identity subject,
+      Peer peer,
+      int protocol,
+      int port,
+      java.util.stream.Stream<PolicyRule> candidates) {
     boolean selected = false;
     boolean defaultDeny = false;
     List<Contribution> matched = new ArrayList<>();
     List<RuleOrigin> selectedBy = new ArrayList<>();
-    for (PolicyRule rule : rules) {
+    for (PolicyRule rule : (Iterable<PolicyRule>) candidates::iterator) {
       if (!rule.appliesIn(direction) || !rule.selects(subject)) {
         continue;
       }
@@ -55,7 +125,8 @@ public final class ReferenceEvaluator {
                 s.deny()
                     ? Verdict.DENY
                     : hit != null && hit.l7().isPresent() ? Verdict.REDIRECT : Verdict.ALLOW;
-            matched.add(new Contribution(s, v));
+            matched.add(
+                new Contribution(s, v, portMatches(s, direction, subject, peer, protocol, port)));
           }
         }
       }
@@ -106,6 +177,18 @@ public final class ReferenceEvaluator {
       }
     }
     return found;
+  }
+
+  /** Every port entry of the section matching the packet, in the order written. */
+  private List<PortMatch> portMatches(
+      RuleSection s, Direction d, Identity subject, Peer peer, int protocol, int port) {
+    List<PortMatch> out = new ArrayList<>();
+    for (PortMatch pm : s.ports()) {
+      if (portMatches(s, pm, d, subject, peer.identity(), protocol, port)) {
+        out.add(pm);
+      }
+    }
+    return out;
   }
 
   private boolean portMatches(

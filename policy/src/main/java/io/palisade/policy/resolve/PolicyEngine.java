@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +25,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -249,22 +251,39 @@ public final class PolicyEngine {
     Map<Long, List<RuleSection>> selecting = sectionsSelecting(peer);
     rebuild.addAll(selecting.keySet());
     for (long subject : rebuild) {
-      MapState ms = policies.get(subject).mapState();
-      MapState fresh =
-          peerGroup(
-              subject, subjects.get(subject), peer, selecting.getOrDefault(subject, List.of()));
+      EndpointPolicy policy = policies.get(subject);
+      SubjectRules sr = subjects.get(subject);
+      List<RuleSection> sections = selecting.getOrDefault(subject, List.of());
+      MapState fresh = peerGroup(subject, sr.enforcedOnly(), peer, enforcedOnly(sections));
       for (Direction d : Direction.values()) {
-        ms.moveGroup(d, peer, fresh);
+        policy.mapState().moveGroup(d, peer, fresh);
       }
+      policy
+          .audit()
+          .ifPresent(
+              a -> {
+                MapState all = peerGroup(subject, sr, peer, sections);
+                for (Direction d : Direction.values()) {
+                  a.mapState().moveGroup(d, peer, all);
+                }
+              });
       affected.add(subject);
     }
     if (portsChanged) {
       for (long subject : anyPeerNamedPortSubjects) {
-        MapState fresh = build(subject, subjects.get(subject), MapStateKey.ANY_IDENTITY);
-        policies
-            .get(subject)
-            .mapState()
-            .moveGroup(Direction.EGRESS, MapStateKey.ANY_IDENTITY, fresh);
+        EndpointPolicy policy = policies.get(subject);
+        SubjectRules sr = subjects.get(subject);
+        MapState fresh = build(subject, sr.enforcedOnly(), MapStateKey.ANY_IDENTITY);
+        policy.mapState().moveGroup(Direction.EGRESS, MapStateKey.ANY_IDENTITY, fresh);
+        policy
+            .audit()
+            .ifPresent(
+                a ->
+                    a.mapState()
+                        .moveGroup(
+                            Direction.EGRESS,
+                            MapStateKey.ANY_IDENTITY,
+                            build(subject, sr, MapStateKey.ANY_IDENTITY)));
         affected.add(subject);
       }
     }
@@ -348,13 +367,61 @@ public final class PolicyEngine {
   }
 
   private EndpointPolicy resolve(long subject, SubjectRules sr) {
-    Set<Direction> enforced = EnumSet.noneOf(Direction.class);
+    SubjectRules enforcing = sr.enforcedOnly();
+    return new EndpointPolicy(
+        subject, directions(enforcing), build(subject, enforcing, null), auditView(subject, sr));
+  }
+
+  private static Set<Direction> directions(SubjectRules sr) {
+    Set<Direction> out = EnumSet.noneOf(Direction.class);
     for (Direction d : Direction.values()) {
       if (sr.enforces(d)) {
-        enforced.add(d);
+        out.add(d);
       }
     }
-    return new EndpointPolicy(subject, enforced, build(subject, sr, null));
+    return out;
+  }
+
+  /**
+   * What the audit-mode rules selecting {@code subject} would do: the MapState of all its rules,
+   * and the audit-mode policies to name in reports, by direction.
+   */
+  private Optional<AuditView> auditView(long subject, SubjectRules sr) {
+    if (!sr.hasAudit()) {
+      return Optional.empty();
+    }
+    Set<Direction> directions = EnumSet.noneOf(Direction.class);
+    Map<Direction, List<String>> policies = new EnumMap<>(Direction.class);
+    Map<Direction, List<String>> denies = new EnumMap<>(Direction.class);
+    for (PolicyRule r : sr.rules()) {
+      if (!r.audited()) {
+        continue;
+      }
+      String name = r.origin().kind() + " " + r.origin().qualifiedName();
+      for (Direction d : Direction.values()) {
+        if (!r.appliesIn(d)) {
+          continue;
+        }
+        directions.add(d);
+        addOnce(policies, d, name);
+        if (r.sections(d).stream().anyMatch(RuleSection::deny)) {
+          addOnce(denies, d, name);
+        }
+      }
+    }
+    return Optional.of(new AuditView(directions, build(subject, sr, null), policies, denies));
+  }
+
+  private static void addOnce(Map<Direction, List<String>> m, Direction d, String name) {
+    List<String> names = m.computeIfAbsent(d, k -> new ArrayList<>());
+    if (!names.contains(name)) {
+      names.add(name);
+    }
+  }
+
+  /** The sections of enforced rules among {@code sections}. */
+  private List<RuleSection> enforcedOnly(List<RuleSection> sections) {
+    return sections.stream().filter(s -> !ruleBySection.get(s).audited()).toList();
   }
 
   private SubjectRules subjectRules(long subject) {

@@ -18,20 +18,25 @@ final class SubjectRules {
   private final Map<Direction, Boolean> defaultDeny = new EnumMap<>(Direction.class);
   private boolean namedPortPeers;
   private boolean anyPeerNamedPorts;
+  private boolean hasAudit;
+  private SubjectRules enforcedOnly;
 
   /** {@code all} holds at least the rules that select {@code subject}; others are skipped. */
   static SubjectRules of(List<PolicyRule> all, Identity subject) {
+    return selected(all.stream().filter(r -> r.selects(subject)).toList());
+  }
+
+  /** {@code selecting} are rules known to select the subject. */
+  private static SubjectRules selected(List<PolicyRule> selecting) {
     SubjectRules sr = new SubjectRules();
     for (Direction d : Direction.values()) {
       sr.sections.put(d, new ArrayList<>());
       sr.enforced.put(d, false);
       sr.defaultDeny.put(d, false);
     }
-    for (PolicyRule rule : all) {
-      if (!rule.selects(subject)) {
-        continue;
-      }
+    for (PolicyRule rule : selecting) {
       sr.rules.add(rule);
+      sr.hasAudit |= rule.audited();
       for (Direction d : Direction.values()) {
         if (rule.appliesIn(d)) {
           sr.enforced.put(d, true);
@@ -51,6 +56,25 @@ final class SubjectRules {
 
   List<PolicyRule> rules() {
     return rules;
+  }
+
+  /** Whether an audit-mode rule selects the subject. */
+  boolean hasAudit() {
+    return hasAudit;
+  }
+
+  /**
+   * The enforced rules alone: what the datapath enforces when audit-mode rules select the subject
+   * too (this same object when none do).
+   */
+  SubjectRules enforcedOnly() {
+    if (!hasAudit) {
+      return this;
+    }
+    if (enforcedOnly == null) {
+      enforcedOnly = SubjectRules.selected(rules.stream().filter(r -> !r.audited()).toList());
+    }
+    return enforcedOnly;
   }
 
   List<RuleSection> sections(Direction d) {

@@ -117,8 +117,11 @@ public final class CiliumRuleTranslator {
       return Optional.empty();
     }
     List<PortMatch> out = new ArrayList<>();
-    for (PortRule pr : toPorts) {
-      out.addAll(PortTranslator.ports(pr.ports(), PortTranslator.l7(pr.rules())));
+    for (int i = 0; i < toPorts.size(); i++) {
+      PortRule pr = toPorts.get(i);
+      for (PortMatch pm : PortTranslator.ports(pr.ports(), PortTranslator.l7(pr.rules()))) {
+        out.add(pm.at("toPorts[" + i + "]"));
+      }
     }
     return Optional.of(out);
   }

@@ -63,7 +63,9 @@ public final class KubernetesPolicyTranslator {
       sections.addAll(egress(origin, nullToEmpty(spec.getEgress())));
     }
     IdentitySelector subject = KubernetesSelectors.subject(spec.getPodSelector(), namespace);
-    return new PolicyRule(origin, subject, covered, covered, sections);
+    PolicyMode mode =
+        PolicyMode.of(policy.getMetadata() == null ? null : policy.getMetadata().getAnnotations());
+    return new PolicyRule(origin, subject, covered, covered, sections, mode);
   }
 
   private static List<RuleSection> ingress(

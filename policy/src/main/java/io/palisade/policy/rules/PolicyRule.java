@@ -15,19 +15,41 @@ import java.util.TreeSet;
 /**
  * One rule in the internal form: whom it applies to, the directions it applies in (selecting an
  * endpoint in a direction enforces that direction), which of them it puts into default deny, and
- * its sections.
+ * its sections, and whether it is enforced or audited ({@link PolicyMode}).
  */
 public record PolicyRule(
     RuleOrigin origin,
     IdentitySelector subject,
     Set<Direction> directions,
     Set<Direction> defaultDeny,
-    List<RuleSection> sections) {
+    List<RuleSection> sections,
+    PolicyMode mode) {
 
   public PolicyRule {
     directions = Set.copyOf(directions);
     defaultDeny = Set.copyOf(defaultDeny);
     sections = List.copyOf(sections);
+    java.util.Objects.requireNonNull(mode, "mode");
+  }
+
+  /** An enforced rule. */
+  public PolicyRule(
+      RuleOrigin origin,
+      IdentitySelector subject,
+      Set<Direction> directions,
+      Set<Direction> defaultDeny,
+      List<RuleSection> sections) {
+    this(origin, subject, directions, defaultDeny, sections, PolicyMode.ENFORCE);
+  }
+
+  /** The same rule in another mode. */
+  public PolicyRule withMode(PolicyMode mode) {
+    return new PolicyRule(origin, subject, directions, defaultDeny, sections, mode);
+  }
+
+  /** Whether the rule is in audit mode: its would-be drops pass and are reported. */
+  public boolean audited() {
+    return mode == PolicyMode.AUDIT;
   }
 
   public boolean selects(Identity identity) {

@@ -77,13 +77,20 @@ public final class PolicySet {
     for (CiliumNetworkPolicy p : cnps) {
       String ns = Optional.ofNullable(p.getMetadata().getNamespace()).orElse("default");
       translate(
-          "CiliumNetworkPolicy", ns, p.getMetadata().getName(), p.getSpec(), p.getSpecs(), out);
+          "CiliumNetworkPolicy",
+          ns,
+          p.getMetadata().getName(),
+          PolicyMode.of(p.getMetadata().getAnnotations()),
+          p.getSpec(),
+          p.getSpecs(),
+          out);
     }
     for (CiliumClusterwideNetworkPolicy p : ccnps) {
       translate(
           "CiliumClusterwideNetworkPolicy",
           "",
           p.getMetadata().getName(),
+          PolicyMode.of(p.getMetadata().getAnnotations()),
           p.getSpec(),
           p.getSpecs(),
           out);
@@ -93,14 +100,20 @@ public final class PolicySet {
   }
 
   private void translate(
-      String kind, String ns, String name, Rule spec, List<Rule> specs, List<PolicyRule> out) {
+      String kind,
+      String ns,
+      String name,
+      PolicyMode mode,
+      Rule spec,
+      List<Rule> specs,
+      List<PolicyRule> out) {
     CiliumRuleTranslator t = new CiliumRuleTranslator(kind, ns, name, cidrGroups, services);
     if (spec != null) {
-      out.add(t.translate(spec, "spec"));
+      out.add(t.translate(spec, "spec").withMode(mode));
     }
     if (specs != null) {
       for (int i = 0; i < specs.size(); i++) {
-        out.add(t.translate(specs.get(i), "specs[" + i + "]"));
+        out.add(t.translate(specs.get(i), "specs[" + i + "]").withMode(mode));
       }
     }
   }

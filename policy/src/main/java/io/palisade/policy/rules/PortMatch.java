@@ -6,10 +6,17 @@ import java.util.Optional;
 
 /**
  * One port entry of a section: a protocol ({@link Protocol#ANY} for TCP, UDP and SCTP), a port
- * range ({@code port} 0 for every port) or a named port, and the L7 rules that redirect it.
+ * range ({@code port} 0 for every port) or a named port, the L7 rules that redirect it, and where
+ * in the section it was written ({@code toPorts[1]}; empty when not known), so that trace can name
+ * the L7 rule that decided.
  */
 public record PortMatch(
-    Protocol protocol, int port, int endPort, Optional<String> name, Optional<L7Policy> l7) {
+    Protocol protocol,
+    int port,
+    int endPort,
+    Optional<String> name,
+    Optional<L7Policy> l7,
+    String path) {
 
   public PortMatch {
     if (endPort < port) {
@@ -18,11 +25,16 @@ public record PortMatch(
   }
 
   public static PortMatch numeric(Protocol protocol, int port, int endPort, Optional<L7Policy> l7) {
-    return new PortMatch(protocol, port, endPort, Optional.empty(), l7);
+    return new PortMatch(protocol, port, endPort, Optional.empty(), l7, "");
   }
 
   public static PortMatch named(Protocol protocol, String name, Optional<L7Policy> l7) {
-    return new PortMatch(protocol, 0, 0, Optional.of(name), l7);
+    return new PortMatch(protocol, 0, 0, Optional.of(name), l7, "");
+  }
+
+  /** The same entry, written at {@code path} of its section. */
+  public PortMatch at(String path) {
+    return new PortMatch(protocol, port, endPort, name, l7, path);
   }
 
   public boolean allPorts() {

@@ -8,6 +8,7 @@ import io.palisade.crds.cilium.CiliumCIDRGroup;
 import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.policy.parse.FieldError;
+import io.palisade.policy.rules.PolicyMode;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -116,6 +117,24 @@ public final class DocumentValidator {
           "metadata.namespace",
           Quote.of(ns.asText())
               + " is not a valid namespace: lower-case alphanumerics and '-', at most 63");
+    }
+    enforcementMode(meta.path("annotations").path(PolicyMode.ANNOTATION), kind, out);
+  }
+
+  /** The audit annotation names a mode; any other value would leave the user unsure what runs. */
+  private static void enforcementMode(JsonNode value, PolicyKind kind, FieldErrors out) {
+    if (value.isMissingNode() || kind == PolicyKind.CILIUM_CIDR_GROUP) {
+      return;
+    }
+    if (!value.isTextual() || PolicyMode.ofValue(value.asText()).isEmpty()) {
+      out.add(
+          PolicyMode.FIELD,
+          Quote.of(value.isTextual() ? value.asText() : value.toString())
+              + " is not an enforcement mode; use \""
+              + PolicyMode.ENFORCE.value()
+              + "\" or \""
+              + PolicyMode.AUDIT.value()
+              + "\"");
     }
   }
 

@@ -8,6 +8,7 @@ import io.palisade.crds.api.PortRuleHTTP;
 import io.palisade.crds.api.PortRuleKafka;
 import io.palisade.policy.Direction;
 import io.palisade.policy.Protocol;
+import io.palisade.policy.l7.KafkaApiKeys;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -18,44 +19,6 @@ final class L7Validator {
 
   private static final Set<String> HEADER_ACTIONS = Set.of("LOG", "ADD", "DELETE", "REPLACE");
   private static final Set<String> KAFKA_ROLES = Set.of("produce", "consume");
-
-  /** Kafka API key names (Kafka protocol keys 0-33), as Cilium's {@code APIKeyMap} names them. */
-  private static final Set<String> KAFKA_API_KEYS =
-      Set.of(
-          "produce",
-          "fetch",
-          "offsets",
-          "metadata",
-          "leaderandisr",
-          "stopreplica",
-          "updatemetadata",
-          "offsetcommit",
-          "offsetfetch",
-          "findcoordinator",
-          "joingroup",
-          "heartbeat",
-          "leavegroup",
-          "syncgroup",
-          "describegroups",
-          "listgroups",
-          "saslhandshake",
-          "apiversions",
-          "createtopics",
-          "deletetopics",
-          "deleterecords",
-          "initproducerid",
-          "offsetforleaderepoch",
-          "addpartitionstotxn",
-          "addoffsetstotxn",
-          "endtxn",
-          "writetxnmarkers",
-          "txnoffsetcommit",
-          "describeacls",
-          "createacls",
-          "deleteacls",
-          "describeconfigs",
-          "alterconfigs",
-          "alterreplicalogdirs");
 
   private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]+");
   private static final Pattern DNS_NAME = Pattern.compile("([-a-zA-Z0-9_]+[.]?)+");
@@ -145,7 +108,7 @@ final class L7Validator {
     if (role && !KAFKA_ROLES.contains(k.role().toLowerCase(Locale.ROOT))) {
       out.add(path + ".role", Quote.of(k.role()) + " is not a Kafka role (produce, consume)");
     }
-    if (apiKey && !KAFKA_API_KEYS.contains(k.apiKey().toLowerCase(Locale.ROOT))) {
+    if (apiKey && !KafkaApiKeys.names().contains(k.apiKey().toLowerCase(Locale.ROOT))) {
       out.add(path + ".apiKey", Quote.of(k.apiKey()) + " is not a Kafka API key");
     }
     if (k.apiVersion() != null && !k.apiVersion().isEmpty()) {

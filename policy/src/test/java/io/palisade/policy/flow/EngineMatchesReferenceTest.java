@@ -16,6 +16,7 @@ import io.palisade.policy.reference.DirectionVerdict;
 import io.palisade.policy.rules.CidrGroups;
 import io.palisade.policy.rules.CiliumRuleTranslator;
 import io.palisade.policy.rules.KubernetesPolicyTranslator;
+import io.palisade.policy.rules.PolicyMode;
 import io.palisade.policy.rules.PolicyRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,7 @@ class EngineMatchesReferenceTest {
     RandomNetworkPolicies knps = new RandomNetworkPolicies(random);
     int cases = 0;
     int podsInIpBlocks = 0;
+    int audited = 0;
     int[] outcomes = new int[Verdict.values().length];
     for (int set = 0; set < POLICY_SETS; set++) {
       Cluster cluster = gen.cluster();
@@ -53,7 +55,7 @@ class EngineMatchesReferenceTest {
         if (random.nextInt(4) == 0) {
           NetworkPolicy np = knps.policy(gen.pick(RandomPolicies.NAMESPACES), "np" + i);
           raw.add(np);
-          rules.add(KubernetesPolicyTranslator.rule(np));
+          rules.add(mode(random, KubernetesPolicyTranslator.rule(np)));
           continue;
         }
         Rule rule = gen.rule();
@@ -61,7 +63,10 @@ class EngineMatchesReferenceTest {
         String ns = random.nextInt(4) == 0 ? "" : gen.pick(RandomPolicies.NAMESPACES);
         String kind = ns.isEmpty() ? "CiliumClusterwideNetworkPolicy" : "CiliumNetworkPolicy";
         rules.add(
-            new CiliumRuleTranslator(kind, ns, "p" + i, CidrGroups.none()).translate(rule, "spec"));
+            mode(
+                random,
+                new CiliumRuleTranslator(kind, ns, "p" + i, CidrGroups.none())
+                    .translate(rule, "spec")));
       }
       ClusterPolicy cp = new ClusterPolicy(cluster, rules, new InMemoryIdentityAllocator());
       Set<CidrPrefix> blocks = PolicyRule.ipBlockPrefixesOf(rules);
@@ -76,15 +81,19 @@ class EngineMatchesReferenceTest {
         Protocol proto =
             gen.pick(List.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP, Protocol.ICMP));
         int port = proto == Protocol.ICMP ? gen.pick(List.of(0, 8)) : gen.pick(PORTS);
-        Verdict engine = cp.decide(src, dst, proto.number(), port).verdict();
+        FlowVerdict decided = cp.decide(src, dst, proto.number(), port);
+        Verdict engine = decided.verdict();
         DirectionVerdict eg = cp.explain(Direction.EGRESS, src, dst, proto.number(), port);
         DirectionVerdict in = cp.explain(Direction.INGRESS, dst, src, proto.number(), port);
         Verdict expected = eg.verdict().outranks(in.verdict()) ? eg.verdict() : in.verdict();
-        if (engine != expected) {
+        boolean expectAudit =
+            expected == Verdict.ALLOW && (eg.audit().isPresent() || in.audit().isPresent());
+        if (engine != expected || decided.audited() != expectAudit) {
           throw new AssertionError(
               String.format(
                   "seed %d (replay with -Dpalisade.seed=%d), policy set %d: %s -> %s %s/%d:"
-                      + " engine %s, reference %s (egress %s, ingress %s)%nrules:%n%s%ncluster: %s%n"
+                      + " engine %s%s, reference %s%s (egress %s, ingress %s)%n"
+                      + "rules (audit-mode: %s):%n%s%ncluster: %s%n"
                       + "source policy:%n%s%ndestination policy:%n%s",
                   seed,
                   seed,
@@ -94,15 +103,19 @@ class EngineMatchesReferenceTest {
                   proto,
                   port,
                   engine,
+                  decided.audited() ? " AUDIT" : "",
                   expected,
+                  expectAudit ? " AUDIT" : "",
                   eg.verdict(),
                   in.verdict(),
+                  rules.stream().filter(PolicyRule::audited).map(r -> r.origin().name()).toList(),
                   yaml(raw),
                   cluster,
                   src.isLocal() ? cp.engine().policyFor(src.identity().id()) : "-",
                   cp.engine().policyFor(dst.identity().id())));
         }
         outcomes[engine.ordinal()]++;
+        audited += decided.audited() ? 1 : 0;
         cases++;
         if (inAnIpBlock(src, blocks) || inAnIpBlock(dst, blocks)) {
           podsInIpBlocks++;
@@ -111,14 +124,20 @@ class EngineMatchesReferenceTest {
     }
     System.out.printf(
         "engine = reference on %d cases (seed %d): %d allowed, %d redirected, %d denied;"
-            + " an end was a pod inside an ipBlock in %d%n",
-        cases, seed, outcomes[0], outcomes[1], outcomes[2], podsInIpBlocks);
+            + " an end was a pod inside an ipBlock in %d; %d allowed flows audited%n",
+        cases, seed, outcomes[0], outcomes[1], outcomes[2], podsInIpBlocks, audited);
+    assertThat(audited).isGreaterThan(cases / 1000);
     assertThat(cases).isGreaterThanOrEqualTo(100_000);
     assertThat(podsInIpBlocks).isGreaterThan(cases / 100);
     // Random policies must exercise every verdict, or the comparison proves little.
     for (int count : outcomes) {
       assertThat(count).isGreaterThan(cases / 1000);
     }
+  }
+
+  /** One rule in five is in audit mode, so that engine and reference agree on audit reports. */
+  private static PolicyRule mode(Random random, PolicyRule rule) {
+    return random.nextInt(5) == 0 ? rule.withMode(PolicyMode.AUDIT) : rule;
   }
 
   /** Whether {@code end} is a pod whose address lies in one of the rules' ipBlocks. */

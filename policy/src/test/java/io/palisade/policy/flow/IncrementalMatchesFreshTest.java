@@ -15,6 +15,7 @@ import io.palisade.policy.resolve.PolicyEngine;
 import io.palisade.policy.rules.CidrGroups;
 import io.palisade.policy.rules.CiliumRuleTranslator;
 import io.palisade.policy.rules.KubernetesPolicyTranslator;
+import io.palisade.policy.rules.PolicyMode;
 import io.palisade.policy.rules.PolicyRule;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,9 +118,15 @@ class IncrementalMatchesFreshTest {
   private static final List<CidrPrefix> EVERY_BLOCK =
       RandomNetworkPolicies.BLOCKS.stream().map(b -> CidrPrefix.parse(b).orElseThrow()).toList();
 
-  /** A CiliumNetworkPolicy's rule, or one time in four a NetworkPolicy's. */
+  /** A CiliumNetworkPolicy's rule, or one time in four a NetworkPolicy's; some in audit mode. */
   private static PolicyRule randomRule(
       RandomPolicies gen, RandomNetworkPolicies knps, String name) {
+    PolicyRule rule = anyRule(gen, knps, name);
+    // One in four audited: the audit MapState must stay current by the same increments.
+    return gen.pick(List.of(1, 2, 3, 4)) == 1 ? rule.withMode(PolicyMode.AUDIT) : rule;
+  }
+
+  private static PolicyRule anyRule(RandomPolicies gen, RandomNetworkPolicies knps, String name) {
     if (gen.pick(List.of(1, 2, 3, 4)) == 1) {
       return KubernetesPolicyTranslator.rule(
           knps.policy(gen.pick(RandomPolicies.NAMESPACES), name));

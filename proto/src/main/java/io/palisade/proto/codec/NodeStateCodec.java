@@ -1,6 +1,7 @@
 package io.palisade.proto.codec;
 
 import io.palisade.pipeline.model.EndpointState;
+import io.palisade.pipeline.model.IdentityAudit;
 import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
@@ -9,16 +10,20 @@ import io.palisade.policy.Protocol;
 import io.palisade.policy.mapstate.L7Policy;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
+import io.palisade.proto.nodestate.v1.Audit;
+import io.palisade.proto.nodestate.v1.AuditNames;
 import io.palisade.proto.nodestate.v1.Endpoint;
 import io.palisade.proto.nodestate.v1.IpcacheEntry;
 import io.palisade.proto.nodestate.v1.L7Parser;
 import io.palisade.proto.nodestate.v1.ServiceEntry;
 import io.palisade.proto.nodestate.v1.Verdict;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -138,8 +143,52 @@ public final class NodeStateCodec {
     for (Map.Entry<MapStateKey, MapStateEntry> e : p.entries().entrySet()) {
       b.addEntries(entry(e.getKey(), e.getValue()));
     }
+    p.audit().ifPresent(a -> b.setAudit(audit(a)));
     return b.build();
   }
+
+  public static Audit audit(IdentityAudit a) {
+    Audit.Builder b = Audit.newBuilder();
+    for (Direction d : Direction.values()) {
+      if (a.audits(d)) {
+        b.addDirections(direction(d));
+      }
+      if (a.policies().containsKey(d) || a.denies().containsKey(d)) {
+        b.addNames(
+            AuditNames.newBuilder()
+                .setDirection(direction(d))
+                .addAllPolicies(a.policies().getOrDefault(d, List.of()))
+                .addAllDenies(a.denies().getOrDefault(d, List.of())));
+      }
+    }
+    a.entries().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey(KEY_ORDER))
+        .forEach(e -> b.addEntries(entry(e.getKey(), e.getValue())));
+    return b.build();
+  }
+
+  public static IdentityAudit audit(Audit a) {
+    Set<Direction> directions = EnumSet.noneOf(Direction.class);
+    a.getDirectionsList().forEach(d -> directions.add(direction(d)));
+    Map<MapStateKey, MapStateEntry> entries = new HashMap<>();
+    for (io.palisade.proto.nodestate.v1.MapStateEntry e : a.getEntriesList()) {
+      entries.put(key(e.getKey()), entry(e));
+    }
+    Map<Direction, List<String>> policies = new EnumMap<>(Direction.class);
+    Map<Direction, List<String>> denies = new EnumMap<>(Direction.class);
+    for (AuditNames n : a.getNamesList()) {
+      policies.put(direction(n.getDirection()), n.getPoliciesList());
+      denies.put(direction(n.getDirection()), n.getDeniesList());
+    }
+    return new IdentityAudit(directions, entries, policies, denies);
+  }
+
+  private static final java.util.Comparator<MapStateKey> KEY_ORDER =
+      java.util.Comparator.comparing(MapStateKey::direction)
+          .thenComparingLong(MapStateKey::identity)
+          .thenComparingInt(MapStateKey::protocol)
+          .thenComparingInt(MapStateKey::port)
+          .thenComparingInt(MapStateKey::portPrefixBits);
 
   public static IdentityPolicy policy(io.palisade.proto.nodestate.v1.IdentityPolicy p) {
     Set<Direction> enforced = EnumSet.noneOf(Direction.class);
@@ -153,7 +202,11 @@ public final class NodeStateCodec {
     for (io.palisade.proto.nodestate.v1.MapStateEntry e : p.getEntriesList()) {
       entries.put(key(e.getKey()), entry(e));
     }
-    return new IdentityPolicy(p.getIdentity(), enforced, entries);
+    return new IdentityPolicy(
+        p.getIdentity(),
+        enforced,
+        entries,
+        p.hasAudit() ? Optional.of(audit(p.getAudit())) : Optional.empty());
   }
 
   public static io.palisade.proto.nodestate.v1.ServiceFrontend frontend(ServiceFrontend f) {

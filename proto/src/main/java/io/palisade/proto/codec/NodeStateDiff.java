@@ -157,10 +157,13 @@ public final class NodeStateDiff {
   }
 
   private static PolicyChange.Builder header(IdentityPolicy p) {
-    return PolicyChange.newBuilder()
-        .setIdentity(p.identity())
-        .setEnforceIngress(p.enforces(Direction.INGRESS))
-        .setEnforceEgress(p.enforces(Direction.EGRESS));
+    PolicyChange.Builder b =
+        PolicyChange.newBuilder()
+            .setIdentity(p.identity())
+            .setEnforceIngress(p.enforces(Direction.INGRESS))
+            .setEnforceEgress(p.enforces(Direction.EGRESS));
+    p.audit().ifPresent(a -> b.setAudit(NodeStateCodec.audit(a)));
+    return b;
   }
 
   private static PolicyChange replace(IdentityPolicy p) {

@@ -2,6 +2,8 @@ package io.palisade.proto.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.pipeline.model.IdentityAudit;
+import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
@@ -18,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +39,47 @@ class NodeStateCodecTest {
     assertThat(fields)
         .containsExactly("direction", "peer_identity", "protocol", "port", "port_prefix_bits");
     assertThat(MapStateKey.class.getRecordComponents()).hasSize(fields.size());
+  }
+
+  @Test
+  void theAuditPartRoundTripsAndEveryChangeCarriesItWhole() {
+    MapStateKey any = MapStateKey.allPorts(Direction.INGRESS, 0);
+    MapStateKey web = MapStateKey.port(Direction.INGRESS, 300, Protocol.TCP, 80);
+    MapStateKey deny = MapStateKey.port(Direction.INGRESS, 301, Protocol.TCP, 22);
+    IdentityAudit audit =
+        new IdentityAudit(
+            Set.of(Direction.INGRESS),
+            Map.of(web, MapStateEntry.ALLOW, deny, MapStateEntry.DENY),
+            Map.of(
+                Direction.INGRESS, List.of("CiliumNetworkPolicy prod/a", "NetworkPolicy prod/b")),
+            Map.of(Direction.INGRESS, List.of("CiliumNetworkPolicy prod/a")));
+    IdentityPolicy audited =
+        new IdentityPolicy(400, Set.of(), Map.of(any, MapStateEntry.ALLOW), Optional.of(audit));
+    assertThat(NodeStateCodec.policy(NodeStateCodec.policy(audited))).isEqualTo(audited);
+
+    // Enforcing it again: the change has no audit part, which a node reads as "none any more".
+    IdentityPolicy enforced =
+        new IdentityPolicy(400, Set.of(Direction.INGRESS), Map.of(web, MapStateEntry.ALLOW));
+    Delta off =
+        NodeStateDiff.delta(
+            Delta.getDefaultInstance(),
+            new LocalState(Map.of(), Map.of(400L, audited)),
+            new LocalState(Map.of(), Map.of(400L, enforced)));
+    assertThat(off.getPolicyChangesList())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.hasAudit()).isFalse();
+              assertThat(c.getEnforceIngress()).isTrue();
+            });
+    Delta on =
+        NodeStateDiff.delta(
+            Delta.getDefaultInstance(),
+            new LocalState(Map.of(), Map.of(400L, enforced)),
+            new LocalState(Map.of(), Map.of(400L, audited)));
+    assertThat(on.getPolicyChangesList())
+        .singleElement()
+        .satisfies(c -> assertThat(NodeStateCodec.audit(c.getAudit())).isEqualTo(audit));
   }
 
   @Test
