@@ -22,6 +22,7 @@ import io.envoyproxy.pgv.validate.Validate;
 import io.envoyproxy.pgv.validate.Validate.FieldRules;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks resources as Envoy would before it takes them, so that a config Envoy would refuse is
@@ -47,18 +48,38 @@ public final class ConfigValidator {
 
   /** Throws {@link L7TranslationException} with every problem of {@code resources}. */
   public static void check(NodeResources resources) {
+    check(resources, NodeResources.EMPTY);
+  }
+
+  /**
+   * As {@link #check(NodeResources)}, skipping the resource lists equal to those of {@code
+   * checked}, a config that passed already: a policy change usually touches routes alone, and
+   * checking every listener of every node again is most of a publish's time.
+   */
+  public static void check(NodeResources resources, NodeResources checked) {
     Errors errors = new Errors();
-    for (Cluster c : resources.clusters()) {
-      check(c, Cluster.parser()::parseFrom, "cluster " + c.getName(), errors);
+    if (!resources.clusters().equals(checked.clusters())) {
+      for (Cluster c : resources.clusters()) {
+        check(c, Cluster.parser()::parseFrom, "cluster " + c.getName(), errors);
+      }
     }
-    for (Listener l : resources.listeners()) {
-      check(l, Listener.parser()::parseFrom, "listener " + l.getName(), errors);
+    if (!resources.listeners().equals(checked.listeners())) {
+      for (Listener l : resources.listeners()) {
+        check(l, Listener.parser()::parseFrom, "listener " + l.getName(), errors);
+      }
     }
-    for (RouteConfiguration r : resources.routes()) {
-      check(r, RouteConfiguration.parser()::parseFrom, "route " + r.getName(), errors);
+    if (!resources.routes().equals(checked.routes())) {
+      for (RouteConfiguration r : resources.routes()) {
+        check(r, RouteConfiguration.parser()::parseFrom, "route " + r.getName(), errors);
+      }
     }
     errors.throwIfAny();
   }
+
+  /** A field's rules, read once: reading an option's extension parses it every time. */
+  private static final Map<FieldDescriptor, FieldRules> RULES = new ConcurrentHashMap<>();
+
+  private static final Map<OneofDescriptor, Boolean> REQUIRED = new ConcurrentHashMap<>();
 
   private interface Parser {
     Message parse(byte[] bytes) throws InvalidProtocolBufferException;
@@ -82,13 +103,14 @@ public final class ConfigValidator {
     }
     Descriptor d = m.getDescriptorForType();
     for (OneofDescriptor o : d.getOneofs()) {
-      if (o.getOptions().getExtension(Validate.required) && !m.hasOneof(o)) {
+      if (REQUIRED.computeIfAbsent(o, x -> x.getOptions().getExtension(Validate.required))
+          && !m.hasOneof(o)) {
         errors.add(path, "one of " + o.getName() + " is required");
       }
     }
     for (FieldDescriptor f : d.getFields()) {
       String fp = path + "." + f.getName();
-      FieldRules rules = f.getOptions().getExtension(Validate.rules);
+      FieldRules rules = RULES.computeIfAbsent(f, x -> x.getOptions().getExtension(Validate.rules));
       if (f.getRealContainingOneof() != null && !m.hasField(f)) {
         continue; // Another member of the oneof is set, or none: the oneof rule covers it.
       }

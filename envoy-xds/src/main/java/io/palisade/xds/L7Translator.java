@@ -85,7 +85,10 @@ public final class L7Translator {
         if (grants.isEmpty()) {
           continue;
         }
-        String name = routeName(d, e.id());
+        String name =
+            target instanceof Target.ProxylessGrpc g
+                ? routeName(d, e.id()) + "/" + g.port()
+                : routeName(d, e.id());
         String where = d.lowerName() + " of " + e.id();
         RBAC rbac = HttpRbac.rbac(where, d, grants, peers, errors);
         routes.add(routes(name, rbac, target));

@@ -43,6 +43,15 @@ final class NodeConfigs {
   private long ackedRevision = -1;
   private Optional<Failure> failure = Optional.empty();
   private int restores;
+  private int reissues;
+
+  /**
+   * The newest content that passed the checks: every config in the history did (a refused one is
+   * never recorded), restores included, as they repeat an acknowledged one.
+   */
+  NodeResources lastChecked() {
+    return current().map(Config::resources).orElse(NodeResources.EMPTY);
+  }
 
   /** The newest config; none before the first publish. */
   Optional<Config> current() {
@@ -54,7 +63,10 @@ final class NodeConfigs {
    * content did not change keep their version.
    */
   Config next(long revision, NodeResources resources) {
-    return push(revision, resources, Long.toString(revision));
+    // The same revision again with other content (a proxyless server asked for another port):
+    // a version of its own, so that an ack of the earlier content does not count for this one.
+    boolean again = current().filter(c -> c.revision() == revision).isPresent();
+    return push(revision, resources, again ? revision + "." + ++reissues : Long.toString(revision));
   }
 
   /**

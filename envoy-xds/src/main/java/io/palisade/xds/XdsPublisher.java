@@ -8,6 +8,7 @@ import io.envoyproxy.controlplane.server.exception.RequestException;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.palisade.pipeline.model.EndpointL7;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeChanges;
 import io.palisade.pipeline.model.NodeL7;
@@ -19,12 +20,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * Serves each node's L7 config to its proxy over ADS (node id = node name) from
+ * Serves each node's L7 config to its proxy over ADS (node id = node name), and each proxyless gRPC
+ * pod's config to its own server (node id = {@code namespace/name}; see {@link Proxyless}), from
  * java-control-plane's cache, and tracks what each proxy holds. A config is translated and checked
  * before it is set; one that fails is never sent and the failure is kept for status. An ACK counts
  * only when it answers the latest response of its type on its stream, with that response's version.
@@ -60,6 +64,14 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
   private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
+  /** Per node, its proxyless gRPC pods by id. */
+  private final Map<String, Map<String, EndpointL7>> proxyless = new HashMap<>();
+
+  /** Per proxyless pod, the ports its server asked for listeners of. */
+  private final Map<String, Set<Integer>> requestedPorts = new HashMap<>();
+
+  private long lastRevision = -1;
+
   /**
    * @param streamIdentity for a stream's node id, the node its peer may speak for (the CN of a
    *     verified client certificate), or empty when streams are not held to one
@@ -93,11 +105,21 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
       // Whatever a complete change leaves out is gone: those nodes' proxies get an empty config.
       ipcache.clear();
       nodes.clear();
-      touched.addAll(configs.keySet());
+      touched.addAll(proxyless.keySet());
+      proxyless.clear();
+      touched.addAll(configs.keySet().stream().filter(n -> !n.contains("/")).toList());
     }
+    lastRevision = revision;
     ipcache.putAll(changes.ipcacheUpserts());
     changes.ipcacheDeletes().forEach(ipcache::remove);
-    changes.nodes().forEach((node, local) -> nodes.put(node, NodeL7.of(local)));
+    changes
+        .nodes()
+        .forEach(
+            (node, local) -> {
+              NodeL7 l7 = NodeL7.of(local);
+              nodes.put(node, l7);
+              proxyless.put(node, Proxyless.endpoints(local, l7));
+            });
     if (!changes.ipcacheUpserts().isEmpty() || !changes.ipcacheDeletes().isEmpty()) {
       nodes.forEach(
           (node, l7) -> {
@@ -105,17 +127,72 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
               touched.add(node);
             }
           });
+      touched.addAll(proxyless.keySet());
     }
+    Set<String> podsBefore = allProxylessPods();
     touched.stream().sorted().forEach(node -> rebuild(node, revision));
     nodes.values().removeIf(l7 -> l7.endpoints().isEmpty());
+    proxyless.values().removeIf(Map::isEmpty);
+    podsBefore.removeAll(allProxylessPods());
+    for (String gone : podsBefore) {
+      configs.remove(gone);
+      requestedPorts.remove(gone);
+      cache.clearSnapshot(gone);
+    }
+  }
+
+  private Set<String> allProxylessPods() {
+    Set<String> out = new TreeSet<>();
+    proxyless.values().forEach(m -> out.addAll(m.keySet()));
+    return out;
   }
 
   private void rebuild(String node, long revision) {
+    proxyless.getOrDefault(node, Map.of()).forEach((pod, e) -> rebuildPod(pod, e, revision));
+    rebuildNode(node, revision);
+  }
+
+  /**
+   * A proxyless pod's config: its own Listeners when its server can enforce its rules; otherwise a
+   * failure naming every rule it cannot enforce (those stay with the node's proxy, and its server
+   * keeps what it had, or serves nothing).
+   */
+  private void rebuildPod(String pod, EndpointL7 e, long revision) {
+    NodeConfigs nc = configs.computeIfAbsent(pod, n -> new NodeConfigs());
+    List<String> problems = Proxyless.problems(e);
+    NodeResources resources;
+    try {
+      if (!problems.isEmpty()) {
+        throw new L7TranslationException(problems);
+      }
+      resources = Proxyless.translate(e, requestedPorts.getOrDefault(pod, Set.of()), ipcache);
+      ConfigValidator.check(resources, nc.lastChecked());
+    } catch (L7TranslationException ex) {
+      nc.refuse(
+          revision,
+          "the proxyless gRPC config of revision "
+              + revision
+              + " is refused (its L7 rules stay with the node's proxy): "
+              + ex.getMessage());
+      notifyListeners(pod);
+      return;
+    }
+    Optional<String> refused = nc.refusedBefore(resources);
+    if (refused.isPresent()) {
+      nc.refuse(revision, refused.get());
+      notifyListeners(pod);
+      return;
+    }
+    set(pod, nc.next(revision, resources));
+  }
+
+  private void rebuildNode(String node, long revision) {
     NodeConfigs nc = configs.computeIfAbsent(node, n -> new NodeConfigs());
     NodeResources resources;
     try {
-      resources = L7Translator.translate(nodes.getOrDefault(node, NodeL7.EMPTY), ipcache, target);
-      ConfigValidator.check(resources);
+      resources =
+          L7Translator.translate(forProxy(nodes.getOrDefault(node, NodeL7.EMPTY)), ipcache, target);
+      ConfigValidator.check(resources, nc.lastChecked());
     } catch (L7TranslationException e) {
       nc.refuse(
           revision, "the L7 config of revision " + revision + " is refused: " + e.getMessage());
@@ -129,6 +206,26 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
       return;
     }
     set(node, nc.next(revision, resources));
+  }
+
+  /** The node's L7 state less the ingress rules that proxyless pods enforce themselves. */
+  private static NodeL7 forProxy(NodeL7 l7) {
+    return new NodeL7(
+        l7.endpoints().stream()
+            .map(
+                e ->
+                    Proxyless.enforcedByPod(e)
+                        ? new EndpointL7(
+                            e.id(),
+                            e.addresses(),
+                            e.identity(),
+                            e.grants().stream()
+                                .filter(g -> !Proxyless.ingressHttp(e).contains(g))
+                                .toList(),
+                            true)
+                        : e)
+            .filter(e -> !e.grants().isEmpty())
+            .toList());
   }
 
   private void set(String node, Config c) {
@@ -169,6 +266,16 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
     }
     String type = request.getTypeUrl();
     s.subscribed.add(type);
+    if (type.equals(io.envoyproxy.controlplane.cache.Resources.V3.LISTENER_TYPE_URL)) {
+      Set<Integer> ports =
+          request.getResourceNamesList().stream()
+              .map(Proxyless::port)
+              .flatMap(Optional::stream)
+              .collect(Collectors.toSet());
+      if (!ports.isEmpty()) {
+        portsAsked(s.node, ports);
+      }
+    }
     Sent sent = s.latest.get(type);
     if (request.getResponseNonce().isEmpty()
         || sent == null
@@ -180,6 +287,27 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
     } else if (request.getVersionInfo().equals(sent.version())) {
       acked(s, type, sent.version());
     }
+  }
+
+  /**
+   * A proxyless server asked for the listeners of {@code ports}: a port it did not ask for before
+   * gets its listener now, before java-control-plane opens the watch that answers this request.
+   */
+  private synchronized void portsAsked(String pod, Set<Integer> ports) {
+    if (!requestedPorts.computeIfAbsent(pod, p -> new TreeSet<>()).addAll(ports)) {
+      return;
+    }
+    for (Map<String, EndpointL7> pods : proxyless.values()) {
+      EndpointL7 e = pods.get(pod);
+      if (e != null) {
+        rebuildPod(pod, e, lastRevision);
+      }
+    }
+  }
+
+  /** The proxyless gRPC pods on {@code node} (each an xDS client of its own, id = pod id). */
+  public synchronized Set<String> proxylessPods(String node) {
+    return Set.copyOf(proxyless.getOrDefault(node, Map.of()).keySet());
   }
 
   private void acked(Stream s, String type, String version) {

@@ -3,6 +3,7 @@ package io.palisade.operator.xds;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.model.NodeChanges;
+import io.palisade.xds.Proxyless;
 import io.palisade.xds.XdsPublisher;
 import java.util.Collection;
 import java.util.List;
@@ -10,8 +11,10 @@ import java.util.Optional;
 
 /**
  * The node-state store with the nodes' L7 configs beside it: each revision the store takes is also
- * translated for the nodes' proxies, under the same revision number, so that a proxy's ack and a
- * daemon's ack speak of the same desired state. Everything else is the store's.
+ * translated for the nodes' proxies and the proxyless gRPC pods' servers, under the same revision
+ * number, so that a proxy's ack and a daemon's ack speak of the same desired state. The daemons get
+ * the datapath's view ({@link Proxyless#datapathView}): no redirect in front of a pod that enforces
+ * its own gRPC rules. Everything else is the store's.
  */
 public final class L7Applier implements NodeStateApplier {
 
@@ -31,7 +34,7 @@ public final class L7Applier implements NodeStateApplier {
 
   @Override
   public long publish(NodeChanges changes) {
-    long revision = store.publish(changes);
+    long revision = store.publish(Proxyless.datapathView(changes));
     xds.publish(revision, changes);
     return revision;
   }

@@ -59,7 +59,15 @@ public final class PodMapping {
             namedPorts(spec == null ? List.of() : spec.getContainers()));
     Optional<String> node =
         Optional.ofNullable(spec == null ? null : spec.getNodeName()).filter(n -> !n.isEmpty());
-    return Optional.of(new Workload(p, node, addresses));
+    return Optional.of(new Workload(p, node, addresses, proxylessGrpc(meta.getAnnotations())));
+  }
+
+  /**
+   * Whether the pod said its gRPC server enforces its own L7 rules. Only {@code "grpc"} says so;
+   * any other value leaves its L7 rules to the node's proxy, which is the safe reading of a typo.
+   */
+  static boolean proxylessGrpc(Map<String, String> annotations) {
+    return annotations != null && "grpc".equals(annotations.get(Workload.PROXYLESS_ANNOTATION));
   }
 
   public static Namespace namespace(io.fabric8.kubernetes.api.model.Namespace ns) {

@@ -577,7 +577,8 @@ public final class LiveDesiredState {
               p.workload().addresses(),
               policy.identity(),
               policy.enforces(Direction.INGRESS),
-              policy.enforces(Direction.EGRESS)));
+              policy.enforces(Direction.EGRESS),
+              p.workload().proxylessGrpc()));
     }
     return new LocalState(
         endpoints, policies, hostIpcache.getOrDefault(node, Map.of()), nodePortsOn(node));

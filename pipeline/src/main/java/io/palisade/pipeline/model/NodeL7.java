@@ -39,7 +39,8 @@ public record NodeL7(List<EndpointL7> endpoints) {
               IdentityPolicy policy = state.policies().get(e.identity());
               List<L7Grant> grants = policy == null ? List.of() : grants(policy);
               if (!grants.isEmpty()) {
-                out.add(new EndpointL7(e.id(), e.addresses(), e.identity(), grants));
+                out.add(
+                    new EndpointL7(e.id(), e.addresses(), e.identity(), grants, e.proxylessGrpc()));
               }
             });
     return new NodeL7(out);

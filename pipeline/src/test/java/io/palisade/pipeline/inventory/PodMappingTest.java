@@ -51,6 +51,25 @@ class PodMappingTest {
   }
 
   @Test
+  void onlyTheGrpcValueOfTheProxylessAnnotationMakesAPodEnforceItsOwnRules() {
+    assertThat(PodMapping.workload(pod().build()).orElseThrow().proxylessGrpc()).isFalse();
+    Pod grpc =
+        pod()
+            .editMetadata()
+            .addToAnnotations("palisade.io/l7-proxyless", "grpc")
+            .endMetadata()
+            .build();
+    assertThat(PodMapping.workload(grpc).orElseThrow().proxylessGrpc()).isTrue();
+    Pod typo =
+        pod()
+            .editMetadata()
+            .addToAnnotations("palisade.io/l7-proxyless", "gprc")
+            .endMetadata()
+            .build();
+    assertThat(PodMapping.workload(typo).orElseThrow().proxylessGrpc()).isFalse();
+  }
+
+  @Test
   void finishedAndHostNetworkPodsAreNoEndpoints() {
     Pod done = pod().editStatus().withPhase("Succeeded").endStatus().build();
     Pod host = pod().editSpec().withHostNetwork(true).endSpec().build();

@@ -66,7 +66,8 @@ public final class NodeStateComputer {
                   w.addresses(),
                   id.id(),
                   ep.enforces(Direction.INGRESS),
-                  ep.enforces(Direction.EGRESS)));
+                  ep.enforces(Direction.EGRESS),
+                  w.proxylessGrpc()));
       policies.computeIfAbsent(node, k -> new TreeMap<>()).put(id.id(), IdentityPolicy.of(ep));
       nodesByIdentity.computeIfAbsent(id.id(), k -> new TreeSet<>()).add(node);
     }

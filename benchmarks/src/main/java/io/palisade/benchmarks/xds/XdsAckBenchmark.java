@@ -1,0 +1,241 @@
+package io.palisade.benchmarks.xds;
+
+import io.palisade.crds.api.PortRuleHTTP;
+import io.palisade.operator.nodestate.NodeStateSecurity;
+import io.palisade.operator.xds.XdsServer;
+import io.palisade.pipeline.model.EndpointState;
+import io.palisade.pipeline.model.IdentityPolicy;
+import io.palisade.pipeline.model.LocalState;
+import io.palisade.pipeline.model.NodeChanges;
+import io.palisade.policy.Direction;
+import io.palisade.policy.Protocol;
+import io.palisade.policy.mapstate.L7Policy;
+import io.palisade.policy.mapstate.MapStateEntry;
+import io.palisade.policy.mapstate.MapStateKey;
+import io.palisade.xds.Target;
+import io.palisade.xds.XdsPublisher;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A policy change to ACKs from many xDS clients on real gRPC streams: the operator's ADS server
+ * ({@link XdsServer} with {@link XdsPublisher}) on loopback and N minimal Envoy-like clients, each
+ * on a channel of its own. Each change rewrites the HTTP rule of one identity present on every
+ * node, so every client gets new routes; it is timed from just before {@code publish} until the
+ * last client has acknowledged it. The baseline, in the same run with the same clients connected,
+ * publishes the same change to one node only.
+ *
+ * <p>{@code --clients 1000 --changes 200 --warmup 20 --baseline-changes 200}
+ */
+public final class XdsAckBenchmark {
+
+  private static final long WEB = 1000;
+  private static final long CLIENT = 2000;
+
+  public static void main(String[] args) throws Exception {
+    Map<String, Integer> opt =
+        new HashMap<>(
+            Map.of("clients", 1000, "changes", 200, "warmup", 20, "baseline-changes", 200));
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      String key = args[i].replaceFirst("^--", "");
+      if (!opt.containsKey(key)) {
+        throw new IllegalArgumentException(args[i] + ": unknown option; known: " + opt.keySet());
+      }
+      opt.put(key, Integer.parseInt(args[i + 1]));
+    }
+    int n = opt.get("clients");
+    List<String> nodes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      nodes.add(String.format(Locale.ROOT, "node-%04d", i));
+    }
+    XdsPublisher publisher = new XdsPublisher(new Target.Envoy());
+    Acks acks = new Acks(publisher);
+    publisher.addListener(acks);
+    Map<String, Long> ipcache = new HashMap<>();
+    ipcache.put("10.9.0.1/32", CLIENT);
+    for (int i = 0; i < n; i++) {
+      ipcache.put(address(i) + "/32", WEB);
+    }
+    long revision = 1;
+    publisher.publish(revision, new NodeChanges(true, ipcache, Set.of(), states(nodes, revision)));
+    try (XdsServer server =
+        XdsServer.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            publisher,
+            NodeStateSecurity.insecurePlainText())) {
+      List<AdsClient> clients = new ArrayList<>();
+      long t0 = System.nanoTime();
+      CountDownLatch first = acks.expect(revision, nodes);
+      for (String node : nodes) {
+        clients.add(new AdsClient(node, server.port()));
+      }
+      if (!first.await(300, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(
+            "initial sync: " + acks.pending() + " clients never acknowledged revision 1");
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "initial sync: %d clients connected and acknowledged in %.0f ms%n",
+          n,
+          (System.nanoTime() - t0) / 1e6);
+
+      long[] all = new long[opt.get("changes")];
+      long[] publishAll = new long[all.length];
+      long[] one = new long[opt.get("baseline-changes")];
+      long[] publishOne = new long[one.length];
+      for (int w = 0; w < opt.get("warmup"); w++) {
+        change(publisher, acks, nodes, ++revision, null);
+        change(publisher, acks, nodes.subList(0, 1), ++revision, null);
+      }
+      // Interleaved, so that both see the same machine load.
+      int rounds = Math.max(all.length, one.length);
+      for (int i = 0; i < rounds; i++) {
+        if (i < all.length) {
+          long[] t = change(publisher, acks, nodes, ++revision, null);
+          all[i] = t[0];
+          publishAll[i] = t[1];
+        }
+        if (i < one.length) {
+          long[] t = change(publisher, acks, nodes.subList(0, 1), ++revision, null);
+          one[i] = t[0];
+          publishOne[i] = t[1];
+        }
+      }
+      for (AdsClient c : clients) {
+        if (c.failure() != null) {
+          throw new IllegalStateException("a client's stream failed", c.failure());
+        }
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%-34s %6s %10s %10s %10s %16s%n",
+          "change -> all acks",
+          "n",
+          "p50",
+          "p90",
+          "p99",
+          "publish p50/p99");
+      report(n + " clients", all, publishAll);
+      report("1 client (baseline, same run)", one, publishOne);
+      System.out.println("goal: p50 < 10 ms, p99 < 100 ms for " + n + " clients");
+      for (AdsClient c : clients) {
+        c.close();
+      }
+    }
+  }
+
+  /** Publishes the rule of {@code revision} to {@code nodes}; returns [to all acks, publish] ns. */
+  private static long[] change(
+      XdsPublisher publisher, Acks acks, List<String> nodes, long revision, Object unused)
+      throws InterruptedException {
+    Map<String, LocalState> states = states(nodes, revision);
+    NodeChanges changes = new NodeChanges(false, Map.of(), Set.of(), states);
+    CountDownLatch done = acks.expect(revision, nodes);
+    long t0 = System.nanoTime();
+    publisher.publish(revision, changes);
+    long published = System.nanoTime();
+    if (!done.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(
+          "revision " + revision + ": " + acks.pending() + " clients did not acknowledge");
+    }
+    return new long[] {acks.doneAt() - t0, published - t0};
+  }
+
+  private static void report(String what, long[] total, long[] publish) {
+    long[] t = total.clone();
+    long[] p = publish.clone();
+    Arrays.sort(t);
+    Arrays.sort(p);
+    System.out.printf(
+        Locale.ROOT,
+        "%-34s %6d %8.2f ms %8.2f ms %8.2f ms %7.2f / %.2f ms%n",
+        what,
+        t.length,
+        pct(t, 0.5) / 1e6,
+        pct(t, 0.9) / 1e6,
+        pct(t, 0.99) / 1e6,
+        pct(p, 0.5) / 1e6,
+        pct(p, 0.99) / 1e6);
+  }
+
+  private static long pct(long[] sorted, double f) {
+    int rank = (int) Math.ceil(f * sorted.length);
+    return sorted[Math.clamp(rank - 1, 0, sorted.length - 1)];
+  }
+
+  private static String address(int i) {
+    return "10.1." + (i / 250) + "." + (i % 250 + 1);
+  }
+
+  /** Each node: one web pod (identity WEB) whose port 80 takes GET /v1/rev-R from CLIENT. */
+  private static Map<String, LocalState> states(List<String> nodes, long revision) {
+    MapStateEntry redirect =
+        MapStateEntry.redirect(
+            L7Policy.http(
+                List.of(new PortRuleHTTP("/v1/rev-" + revision, "GET", null, null, null))));
+    IdentityPolicy policy =
+        new IdentityPolicy(
+            WEB,
+            Set.of(Direction.INGRESS),
+            Map.of(MapStateKey.port(Direction.INGRESS, CLIENT, Protocol.TCP, 80), redirect));
+    Map<String, LocalState> out = new HashMap<>();
+    for (String node : nodes) {
+      int i = Integer.parseInt(node.substring(5));
+      String id = "default/web-" + i;
+      out.put(
+          node,
+          new LocalState(
+              Map.of(id, new EndpointState(id, List.of(address(i)), WEB, true, false)),
+              Map.of(WEB, policy)));
+    }
+    return out;
+  }
+
+  /** Counts the clients that acknowledged the revision of the round under way. */
+  private static final class Acks implements XdsPublisher.Listener {
+    private final XdsPublisher publisher;
+    private volatile long revision;
+    private volatile Set<String> pending = Set.of();
+    private volatile CountDownLatch done = new CountDownLatch(0);
+    private volatile long doneAt;
+
+    Acks(XdsPublisher publisher) {
+      this.publisher = publisher;
+    }
+
+    CountDownLatch expect(long revision, List<String> nodes) {
+      Set<String> p = ConcurrentHashMap.newKeySet();
+      p.addAll(nodes);
+      this.done = new CountDownLatch(1);
+      this.pending = p;
+      this.revision = revision;
+      return done;
+    }
+
+    @Override
+    public void changed(String node) {
+      Set<String> p = pending;
+      if (publisher.ackedRevision(node) >= revision && p.remove(node) && p.isEmpty()) {
+        doneAt = System.nanoTime();
+        done.countDown();
+      }
+    }
+
+    int pending() {
+      return pending.size();
+    }
+
+    long doneAt() {
+      return doneAt;
+    }
+  }
+}
