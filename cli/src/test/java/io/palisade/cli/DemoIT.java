@@ -28,7 +28,10 @@ class DemoIT {
     assertThat(demo.exitValue()).as(out).isZero();
     assertThat(out)
         .contains("palisade-demo: tiefighter -> deathstar:80 served")
-        .contains("palisade-demo: xwing -> deathstar:80 refused");
+        .contains("palisade-demo: xwing -> deathstar:80 refused")
+        .contains("palisade-demo: tiefighter POST /v1/request-landing -> 200 Ship landed")
+        .contains("palisade-demo: tiefighter PUT /v1/exhaust-port -> 403 Access denied")
+        .contains("palisade-demo: xwing POST /v1/request-landing -> refused");
     // The demo names what it makes after its PID ("pd<pid>-node", "palisade-demo-<pid>"); other
     // tests running at the same time have namespaces of their own, which are not its business.
     String netns =
