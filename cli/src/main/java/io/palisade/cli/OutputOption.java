@@ -14,13 +14,18 @@ import picocli.CommandLine.Option;
  */
 public final class OutputOption {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper YAML =
-      new ObjectMapper(
-          new YAMLFactory()
-              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+  /**
+   * Built on first use: picocli makes this option for every command at start, and a CLI call that
+   * prints a table (or only --version) should not pay for two ObjectMappers.
+   */
+  private static final class Mappers {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper YAML =
+        new ObjectMapper(
+            new YAMLFactory()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+  }
 
   @Option(
       names = {"-o", "--output"},
@@ -41,8 +46,8 @@ public final class OutputOption {
   /** Writes {@code document} (maps, lists, strings, numbers) as JSON or YAML. */
   public void print(PrintWriter out, Object document) throws JsonProcessingException {
     switch (format) {
-      case json -> out.println(JSON.writeValueAsString(document));
-      case yaml -> out.print(YAML.writeValueAsString(document));
+      case json -> out.println(Mappers.JSON.writeValueAsString(document));
+      case yaml -> out.print(Mappers.YAML.writeValueAsString(document));
       case table -> throw new IllegalStateException("a table is each command's own");
     }
     out.flush();
