@@ -80,7 +80,7 @@ public final class L7Applier implements NodeStateApplier {
   public Optional<String> l7Failure(String node, long since) {
     return switch (store.l7Proxy(node)) {
       case EMBEDDED -> store.failure(node, since);
-      case ENVOY -> xds.failure(node).map(e -> "its Envoy refused the L7 config: " + e);
+      case ENVOY -> xds.failure(node);
       case NONE -> NodeStateApplier.super.l7Failure(node, since);
     };
   }
