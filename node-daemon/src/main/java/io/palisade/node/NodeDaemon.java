@@ -5,6 +5,7 @@ import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.DriftRepair;
+import io.palisade.node.datapath.EmbeddedNodeProxy;
 import io.palisade.node.datapath.NodeProxy;
 import io.palisade.node.datapath.PendingEndpoint;
 import io.palisade.node.discovery.ChainedRecords;
@@ -77,7 +78,7 @@ public final class NodeDaemon {
         converge(pipeline, applier);
         return;
       }
-      try (ObserveServer server = serve(datapath, applier);
+      try (ObserveServer server = serve(datapath, applier, proxy);
           FlowLog log = openFlowLog(datapath);
           DriftRepair repair = startRepair(datapath, options.repairInterval(), out)) {
         converge(pipeline, applier);
@@ -222,12 +223,16 @@ public final class NodeDaemon {
    * /metrics, /healthz and /readyz: ready once a first state is in the maps and while they hold the
    * current revision (a failed apply keeps the last one in force, and says why here).
    */
-  private ObserveServer serve(Datapath datapath, DatapathApplier applier) throws IOException {
+  private ObserveServer serve(Datapath datapath, DatapathApplier applier, NodeProxy proxy)
+      throws IOException {
     if (options.metrics().isEmpty()) {
       return null;
     }
     PrometheusMeterRegistry registry = ObserveServer.newRegistry();
     DatapathMeters.bind(registry, datapath);
+    if (proxy instanceof EmbeddedNodeProxy embedded) {
+      embedded.bindMeters(registry);
+    }
     ObserveServer server =
         ObserveServer.start(
             options.metrics().get(),

@@ -15,6 +15,7 @@ import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.DatapathBusyException;
 import io.palisade.node.datapath.DriftRepair;
+import io.palisade.node.datapath.EmbeddedNodeProxy;
 import io.palisade.node.datapath.L7ProxyMode;
 import io.palisade.node.datapath.NodeProxy;
 import io.palisade.node.discovery.ChainedRecords;
@@ -231,6 +232,9 @@ public final class StandaloneCommand implements Callable<Integer> {
       PrometheusMeterRegistry registry = ObserveServer.newRegistry();
       if (datapath != null) {
         DatapathMeters.bind(registry, datapath);
+      }
+      if (proxy instanceof EmbeddedNodeProxy embedded) {
+        embedded.bindMeters(registry);
       }
       try (StatusServer server =
           new StatusServer(

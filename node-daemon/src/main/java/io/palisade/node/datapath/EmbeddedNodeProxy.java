@@ -1,15 +1,21 @@
 package io.palisade.node.datapath;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeL7;
 import io.palisade.proxy.EmbeddedProxy;
+import io.palisade.proxy.ProxyEvent;
 import io.palisade.proxy.ProxyOptions;
 import io.palisade.xds.L7Translator;
 import io.palisade.xds.NodeResources;
 import io.palisade.xds.Target;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The node daemon's own L7 proxy ({@link EmbeddedProxy}): each revision's local state is translated
@@ -19,15 +25,44 @@ import java.util.TreeSet;
  */
 public final class EmbeddedNodeProxy implements NodeProxy {
 
+  private static final List<String> DIRECTIONS = List.of("ingress", "egress");
+
+  private final Map<List<String>, LongAdder> requests = new ConcurrentHashMap<>();
   private final EmbeddedProxy proxy;
 
-  private EmbeddedNodeProxy(EmbeddedProxy proxy) {
-    this.proxy = proxy;
+  private EmbeddedNodeProxy() {
+    for (String d : DIRECTIONS) {
+      for (ProxyEvent.Verdict v : ProxyEvent.Verdict.values()) {
+        requests.put(List.of(d, v.label()), new LongAdder());
+      }
+    }
+    // Counted on the proxy's event loops: a map lookup and an add, nothing that blocks.
+    this.proxy = EmbeddedProxy.start(ProxyOptions.defaults().withEvents(this::count));
   }
 
   /** Starts the proxy in the calling thread's network namespace, with no listener yet. */
   public static EmbeddedNodeProxy start() {
-    return new EmbeddedNodeProxy(EmbeddedProxy.start(ProxyOptions.defaults()));
+    return new EmbeddedNodeProxy();
+  }
+
+  private void count(ProxyEvent e) {
+    requests
+        .computeIfAbsent(List.of(e.direction(), e.verdict().label()), k -> new LongAdder())
+        .increment();
+  }
+
+  /**
+   * {@code palisade_l7_requests_total{direction,verdict}}: the requests the proxy let through
+   * ({@code l7-allowed}) and refused ({@code l7-denied}), by the listener's direction.
+   */
+  public void bindMeters(MeterRegistry registry) {
+    requests.forEach(
+        (key, adder) ->
+            FunctionCounter.builder("palisade_l7_requests", adder, LongAdder::doubleValue)
+                .description("HTTP and gRPC requests the node's embedded L7 proxy decided")
+                .tag("direction", key.get(0))
+                .tag("verdict", key.get(1))
+                .register(registry));
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.palisade.node.harness.BpfFsGuard;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.PodSpec;
@@ -11,6 +12,7 @@ import io.palisade.node.harness.Privileges;
 import io.palisade.node.harness.Topology;
 import io.palisade.node.maps.Layouts;
 import io.palisade.node.maps.Reason;
+import io.palisade.node.observe.ObserveServer;
 import io.palisade.pipeline.RemovalBudget;
 import io.palisade.pipeline.local.ClusterFile;
 import io.palisade.pipeline.local.LocalPipeline;
@@ -120,6 +122,12 @@ class StarWarsL7IT {
     assertThat(exhaust).startsWith("HTTP/1.1 403").contains("Access denied");
 
     assertThat(count(dp, Reason.FWD_PROXY)).isGreaterThan(proxied);
+    PrometheusMeterRegistry registry = ObserveServer.newRegistry();
+    ((EmbeddedNodeProxy) proxy).bindMeters(registry);
+    assertThat(registry.scrape())
+        .contains("palisade_l7_requests_total{direction=\"ingress\",verdict=\"l7-allowed\"} 1.0")
+        .contains("palisade_l7_requests_total{direction=\"ingress\",verdict=\"l7-denied\"} 1.0")
+        .contains("palisade_l7_requests_total{direction=\"egress\",verdict=\"l7-denied\"} 0.0");
     assertThat(request(xwing, "POST", "/v1/request-landing")).isEqualTo("no connection");
   }
 
