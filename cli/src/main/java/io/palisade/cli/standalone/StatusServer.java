@@ -138,8 +138,8 @@ public final class StatusServer implements AutoCloseable {
     boolean held = p.valid() && r.held();
     boolean l7 = held && p.l7();
     String l7Message =
+        // A policy with L7 rules has an enforcement message with its L7 half ("L3/L4 ... L7 on").
         p.enforcement()
-            .filter(m -> m.startsWith("L3/L4"))
             .map(m -> m + "; the traffic its L7 rules select is dropped")
             .orElse(
                 "L3/L4 "
