@@ -60,6 +60,7 @@ public final class DnsProxy implements AutoCloseable {
   private final AtomicReference<DnsPolicy> policy = new AtomicReference<>(DnsPolicy.REFUSE_ALL);
   private final DnsExchange.DnsCounts counts = new DnsExchange.DnsCounts();
   private final DnsExchange exchange;
+  private final DnsUpstream upstream;
   private final UdpReplies replies;
   private final Map<Integer, List<Channel>> listening = new HashMap<>();
   private final Map<Integer, Integer> boundPorts = new HashMap<>();
@@ -75,13 +76,8 @@ public final class DnsProxy implements AutoCloseable {
               return t;
             });
     this.replies = new UdpReplies(group);
-    this.exchange =
-        new DnsExchange(
-            policy::get,
-            new DnsUpstream(group, options.upstreamMark(), UPSTREAM_TIMEOUT),
-            listener,
-            listenerThread,
-            counts);
+    this.upstream = new DnsUpstream(group, options.upstreamMark(), UPSTREAM_TIMEOUT);
+    this.exchange = new DnsExchange(policy::get, upstream, listener, listenerThread, counts);
   }
 
   /**
@@ -163,9 +159,25 @@ public final class DnsProxy implements AutoCloseable {
   public record Counts(
       long allowed, long refused, long malformed, long upstreamFailures, long unlearned) {}
 
+  /**
+   * Binds UDP and TCP on one port. When the kernel picks the port (a test hook asks for 0), UDP
+   * gets it, and TCP may find the same number taken: then both are tried again on a new one.
+   */
   private List<Channel> bind(int port) {
-    String address = options.bindAddress().isEmpty() ? "0.0.0.0" : options.bindAddress();
     int want = options.bindPort().applyAsInt(port);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return bind(port, want);
+      } catch (RuntimeException e) {
+        if (want != 0 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private List<Channel> bind(int port, int want) {
+    String address = options.bindAddress().isEmpty() ? "0.0.0.0" : options.bindAddress();
     List<Channel> out = new ArrayList<>();
     try {
       Bootstrap udp =
@@ -265,6 +277,7 @@ public final class DnsProxy implements AutoCloseable {
     listening.clear();
     boundPorts.clear();
     replies.close();
+    upstream.close();
     listenerThread.shutdownNow();
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
   }

@@ -9,11 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
@@ -24,53 +21,55 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One query to the original resolver and its first answer, over a socket of its own marked as the
- * proxy's ({@code SO_MARK}), so the datapath does not send it back to the proxy. UDP queries go
- * over UDP, TCP queries over TCP, as the client chose.
+ * One query to the original resolver and its first answer, from sockets marked as the proxy's
+ * ({@code SO_MARK}), so the datapath does not send them back to the proxy. UDP queries go over UDP
+ * ({@link UdpUpstream}'s shared sockets), TCP queries over a TCP connection of their own, as the
+ * client chose.
  */
-final class DnsUpstream {
+final class DnsUpstream implements AutoCloseable {
 
   /** The largest DNS message over TCP, and more than any UDP answer. */
   static final int MAX_MESSAGE = 65535;
 
   /** {@code setsockopt(SOL_SOCKET, SO_MARK)}, as the HTTP proxy's upstreams set it. */
-  private static final IntegerUnixChannelOption SO_MARK =
-      new IntegerUnixChannelOption("SO_MARK", 1, 36);
+  static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", 1, 36);
 
   private final EventLoopGroup group;
   private final int mark;
   private final Duration timeout;
 
+  private final UdpUpstream udp;
+
   DnsUpstream(EventLoopGroup group, int mark, Duration timeout) {
     this.group = group;
     this.mark = mark;
     this.timeout = timeout;
+    this.udp = new UdpUpstream(group, mark, timeout);
   }
 
   CompletableFuture<byte[]> exchange(InetSocketAddress server, byte[] query, boolean tcp) {
+    return tcp ? overTcp(server, query) : udp.exchange(server, query);
+  }
+
+  /** A connection of its own per query: TCP answers are rare (truncation, zone transfers). */
+  private CompletableFuture<byte[]> overTcp(InetSocketAddress server, byte[] query) {
     CompletableFuture<byte[]> answer = new CompletableFuture<>();
     Bootstrap b = new Bootstrap().group(group);
     if (mark != 0) {
       b.option(SO_MARK, mark);
     }
-    if (tcp) {
-      b.channel(EpollSocketChannel.class)
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
-          .handler(
-              new ChannelInitializer<Channel>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                  ch.pipeline()
-                      .addLast(new LengthFieldBasedFrameDecoder(MAX_MESSAGE + 2, 0, 2, 0, 2))
-                      .addLast(new LengthFieldPrepender(2))
-                      .addLast(new FirstMessage<ByteBuf>(answer, ByteBuf.class));
-                }
-              });
-    } else {
-      b.channel(EpollDatagramChannel.class)
-          .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_MESSAGE))
-          .handler(new FirstMessage<DatagramPacket>(answer, DatagramPacket.class));
-    }
+    b.channel(EpollSocketChannel.class)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
+        .handler(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                ch.pipeline()
+                    .addLast(new LengthFieldBasedFrameDecoder(MAX_MESSAGE + 2, 0, 2, 0, 2))
+                    .addLast(new LengthFieldPrepender(2))
+                    .addLast(new FirstMessage(answer));
+              }
+            });
     b.connect(server)
         .addListener(
             f -> {
@@ -87,11 +86,7 @@ final class DnsUpstream {
                     new IllegalStateException("SO_MARK did not hold on the upstream socket"));
                 return;
               }
-              Object msg =
-                  tcp
-                      ? Unpooled.wrappedBuffer(query)
-                      : new DatagramPacket(Unpooled.wrappedBuffer(query), server);
-              ch.writeAndFlush(msg)
+              ch.writeAndFlush(Unpooled.wrappedBuffer(query))
                   .addListener(
                       w -> {
                         if (!w.isSuccess()) {
@@ -116,19 +111,22 @@ final class DnsUpstream {
     return answer;
   }
 
+  @Override
+  public void close() {
+    udp.close();
+  }
+
   /** Completes the future with the first message's bytes. */
-  private static final class FirstMessage<T> extends SimpleChannelInboundHandler<T> {
+  private static final class FirstMessage extends SimpleChannelInboundHandler<ByteBuf> {
     private final CompletableFuture<byte[]> answer;
 
-    FirstMessage(CompletableFuture<byte[]> answer, Class<T> type) {
-      super(type);
+    FirstMessage(CompletableFuture<byte[]> answer) {
       this.answer = answer;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, T msg) {
-      ByteBuf buf = msg instanceof DatagramPacket p ? p.content() : (ByteBuf) msg;
-      answer.complete(ByteBufUtil.getBytes(buf));
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+      answer.complete(ByteBufUtil.getBytes(msg));
     }
 
     @Override
