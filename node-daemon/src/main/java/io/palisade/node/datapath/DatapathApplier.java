@@ -172,6 +172,12 @@ public final class DatapathApplier implements NodeStateApplier {
   }
 
   private void apply() {
+    // The proxy first (it never throws: a refusal is proxyError), so that the addresses it has
+    // learned for this revision's toFQDNs selectors are in the maps' desired state at once.
+    if (proxy.isPresent() && (proxyRevision != revision || proxy.get().changesOnItsOwn())) {
+      proxyError = applyProxy(proxy.get());
+      proxyRevision = revision;
+    }
     List<PendingEndpoint> missing = new ArrayList<>();
     DatapathState want =
         DatapathState.bind(
@@ -182,10 +188,6 @@ public final class DatapathApplier implements NodeStateApplier {
                 missing)
             .withServices(table);
     try {
-      if (proxy.isPresent() && (proxyRevision != revision || proxy.get().changesOnItsOwn())) {
-        proxyError = applyProxy(proxy.get());
-        proxyRevision = revision;
-      }
       if (!want.equals(applied) || !datapath.attachmentsCurrent(want)) {
         ApplyResult r = datapath.apply(want);
         lastResult = Optional.of(r);

@@ -1,10 +1,10 @@
 package io.palisade.node.fqdn;
 
 import io.palisade.policy.fqdn.FqdnMatcher;
+import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.proxy.dns.DnsAnswer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,14 +94,17 @@ public final class FqdnCache {
     return out;
   }
 
-  /** Drops what expired; returns whether the ipcache entries changed. */
+  /**
+   * Drops what expired; returns whether anything was, so that the maps, which still hold what was
+   * applied before it expired, are written again.
+   */
   public synchronized boolean expire() {
-    Map<String, Long> before = ipcache();
     Instant now = clock.instant();
-    if (entries.values().removeIf(until -> !until.isAfter(now))) {
+    boolean removed = entries.values().removeIf(until -> !until.isAfter(now));
+    if (removed) {
       persist();
     }
-    return !ipcache().equals(before);
+    return removed;
   }
 
   /** The held addresses with their expiry, for status and tests: "selector address epoch-ms". */
@@ -112,12 +115,9 @@ public final class FqdnCache {
     return out;
   }
 
+  /** The host prefix of an address, written as the node state writes its prefixes. */
   private static String prefix(String address) {
-    try {
-      return address + (InetAddress.ofLiteral(address) instanceof Inet4Address ? "/32" : "/128");
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("not an address: " + address, e);
-    }
+    return CidrPrefix.host(InetAddress.ofLiteral(address).getAddress()).toString();
   }
 
   private void load(Path file) {

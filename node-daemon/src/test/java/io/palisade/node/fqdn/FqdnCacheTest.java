@@ -46,15 +46,14 @@ class FqdnCacheTest {
 
   static DnsAnswer answer(String name, String address, long ttl) {
     return new DnsAnswer(
-        CLIENT,
-        name,
-        List.of(new DnsAnswer.Address(name, InetAddress.ofLiteral(address), ttl)));
+        CLIENT, name, List.of(new DnsAnswer.Address(name, InetAddress.ofLiteral(address), ttl)));
   }
 
   @Test
   void anAnswerBecomesTheSelectorsAddressUntilItsRaisedTtlRunsOut() {
     Hands clock = new Hands();
-    FqdnCache cache = new FqdnCache(new FqdnOptions(Duration.ofSeconds(60), Optional.empty()), clock);
+    FqdnCache cache =
+        new FqdnCache(new FqdnOptions(Duration.ofSeconds(60), Optional.empty()), clock);
     cache.selectors(Map.of(API, "matchName=api.example.com.", ANY, "matchPattern=*.example.org."));
 
     assertThat(cache.learn(answer("API.example.com.", "10.1.2.3", 5))).isTrue();
@@ -72,8 +71,7 @@ class FqdnCacheTest {
 
   @Test
   void anAddressTwoSelectorsShareTakesTheLowerIdentity() {
-    FqdnCache cache =
-        new FqdnCache(new FqdnOptions(Duration.ZERO, Optional.empty()), new Hands());
+    FqdnCache cache = new FqdnCache(new FqdnOptions(Duration.ZERO, Optional.empty()), new Hands());
     cache.selectors(Map.of(ANY, "matchPattern=*.example.com.", API, "matchName=api.example.com."));
     cache.learn(answer("api.example.com.", "10.1.2.3", 30));
     assertThat(cache.ipcache()).containsExactly(Map.entry("10.1.2.3/32", API));

@@ -110,7 +110,7 @@ class FqdnIT {
   private void scenario(Topology t, Path pins, Path state) throws Exception {
     NetNs client = t.pod("default/client").netns();
     try (Node node =
-        Node.start(t, pins, new FqdnOptions(Duration.ofSeconds(60), Optional.of(state)))) {
+        Node.start(t, pins, new FqdnOptions(Duration.ofSeconds(600), Optional.of(state)))) {
       assertThat(node.datapath.readyProxyPorts()).contains(DnsNodeProxy.PORT);
       assertThat(Probes.tcp(client, API, PORT, TIMEOUT)).as("before any answer").isFalse();
 

@@ -224,8 +224,7 @@ class NodeStateCodecTest {
     Snapshot s = Snapshot.parseFrom(NodeStateDiff.snapshot(Map.of(), before).toByteArray());
     assertThat(s.getFqdnSelectorsList())
         .extracting(x -> x.getIdentity() + " " + x.getSelector())
-        .containsExactly(
-            api + " matchName=api.example.com.", any + " matchPattern=*.example.org.");
+        .containsExactly(api + " matchName=api.example.com.", any + " matchPattern=*.example.org.");
 
     long next = (1L << 24) | 9;
     LocalState after =
