@@ -241,7 +241,8 @@ public final class Proxyless {
       }
     }
     return changed
-        ? new LocalState(state.endpoints(), policies, state.ipcache(), state.services())
+        ? new LocalState(
+            state.endpoints(), policies, state.ipcache(), state.services(), state.fqdnSelectors())
         : state;
   }
 
