@@ -16,9 +16,9 @@ import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
  * The broker's API versions narrowed to those the proxy parses (so a newer broker never leads a
- * client into a version the proxy would have to refuse as unreadable) and to the API keys some
- * rule of the connection could admit, so that clients leave out what they can do without (leader
- * epoch validation, telemetry) instead of failing on a refusal.
+ * client into a version the proxy would have to refuse as unreadable) and to the API keys some rule
+ * of the connection could admit, so that clients leave out what they can do without (leader epoch
+ * validation, telemetry) instead of failing on a refusal.
  */
 final class ApiVersionsNarrowing implements ResponseRewrite {
 
@@ -35,7 +35,8 @@ final class ApiVersionsNarrowing implements ResponseRewrite {
     ByteBuffer buf = frame.duplicate();
     // ApiVersions answers always carry header v0, whatever the request's version.
     ResponseHeader rh = ResponseHeader.parse(buf, (short) 0);
-    ApiVersionsResponse response = ApiVersionsResponse.parse(new ByteBufferAccessor(buf), header.apiVersion());
+    ApiVersionsResponse response =
+        ApiVersionsResponse.parse(new ByteBufferAccessor(buf), header.apiVersion());
     ApiVersionsResponseData data = response.data();
     if (data.errorCode() != Errors.NONE.code()) {
       return KafkaGate.sized(frame); // a v0 error answer: the client retries at a lower version
@@ -44,7 +45,9 @@ final class ApiVersionsNarrowing implements ResponseRewrite {
     return KafkaGate.frame(rh, data, header.apiVersion());
   }
 
-  /** Clamps one key's range to the proxy's; false when nothing of it is left or no rule takes it. */
+  /**
+   * Clamps one key's range to the proxy's; false when nothing of it is left or no rule takes it.
+   */
   private boolean narrow(ApiVersionsResponseData.ApiVersion v) {
     if (!ApiKeys.hasId(v.apiKey())) {
       return false;

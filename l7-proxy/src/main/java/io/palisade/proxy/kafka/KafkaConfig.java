@@ -50,8 +50,7 @@ public record KafkaConfig(
     Map<Integer, Direction> listeners = new TreeMap<>();
     List<Endpoint> endpoints = new ArrayList<>();
     for (EndpointL7 e : node.endpoints()) {
-      List<L7Grant> grants =
-          e.grants().stream().filter(g -> g.parser() == L7Parser.KAFKA).toList();
+      List<L7Grant> grants = e.grants().stream().filter(g -> g.parser() == L7Parser.KAFKA).toList();
       if (grants.isEmpty()) {
         continue;
       }
@@ -118,9 +117,7 @@ public record KafkaConfig(
         best = p;
       }
     }
-    return best != null
-        ? ipcache.get(best)
-        : ReservedIdentity.world(address.length == 4).id();
+    return best != null ? ipcache.get(best) : ReservedIdentity.world(address.length == 4).id();
   }
 
   private static boolean isWorld(ReservedIdentity r) {

@@ -23,8 +23,8 @@ import java.util.function.Supplier;
 /**
  * One client connection through the Kafka proxy. Requests are decided one frame at a time against
  * the rules in force at that moment; answers go back in request order, the proxy's own among the
- * broker's, since a client matches each answer to its oldest request outstanding. Both sides run
- * on the client connection's event loop, so none of this state is shared.
+ * broker's, since a client matches each answer to its oldest request outstanding. Both sides run on
+ * the client connection's event loop, so none of this state is shared.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
@@ -211,9 +211,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
       ctx.pipeline()
           .addBefore(
-              ctx.name(),
-              null,
-              new LengthFieldBasedFrameDecoder(Integer.MAX_VALUE, 0, 4, 0, 0));
+              ctx.name(), null, new LengthFieldBasedFrameDecoder(Integer.MAX_VALUE, 0, 4, 0, 0));
       ctx.channel().config().setOption(ChannelOption.TCP_NODELAY, true);
     }
 

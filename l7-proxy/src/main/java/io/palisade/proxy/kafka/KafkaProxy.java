@@ -26,11 +26,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The node's Kafka-aware proxy: it listens on the Kafka redirect ports, reads each request with
- * Kafka's protocol classes, and passes to the original destination only what the connection's
- * Kafka rules admit ({@link KafkaGate}). It follows {@link io.palisade.proxy.EmbeddedProxy}'s
- * threading: listening sockets in the network namespace of the thread calling {@link #update},
- * upstream sockets in that of the thread that called {@link #start}; {@code update} and {@code
- * close} may be called from any thread, and are serialised.
+ * Kafka's protocol classes, and passes to the original destination only what the connection's Kafka
+ * rules admit ({@link KafkaGate}). It follows {@link io.palisade.proxy.EmbeddedProxy}'s threading:
+ * listening sockets in the network namespace of the thread calling {@link #update}, upstream
+ * sockets in that of the thread that called {@link #start}; {@code update} and {@code close} may be
+ * called from any thread, and are serialised.
  */
 public final class KafkaProxy implements AutoCloseable {
 
@@ -95,7 +95,9 @@ public final class KafkaProxy implements AutoCloseable {
     return new TreeSet<>(listening.keySet());
   }
 
-  /** The port actually bound for a configured listener port (they differ only under a test hook). */
+  /**
+   * The port actually bound for a configured listener port (they differ only under a test hook).
+   */
   public synchronized int localPort(int listenerPort) {
     Integer p = boundPorts.get(listenerPort);
     if (p == null) {
@@ -132,8 +134,7 @@ public final class KafkaProxy implements AutoCloseable {
       @Override
       protected void initChannel(SocketChannel ch) {
         InetSocketAddress source = ch.remoteAddress();
-        InetSocketAddress destination =
-            options.originalDestination().of(ch.localAddress(), source);
+        InetSocketAddress destination = options.originalDestination().of(ch.localAddress(), source);
         String direction =
             config
                 .get()

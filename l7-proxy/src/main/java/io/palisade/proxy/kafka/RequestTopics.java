@@ -23,8 +23,8 @@ import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
 /**
  * The topics a parsed request names, by name: ids resolve through the names the proxy learnt from
  * metadata. A topic the proxy cannot name (an unknown id, or a request whose topics it does not
- * read) becomes {@link #UNREADABLE}, which no rule's topic can match (rule topics are validated
- * as {@code [a-zA-Z0-9._-]+}), so only a rule without a topic admits it.
+ * read) becomes {@link #UNREADABLE}, which no rule's topic can match (rule topics are validated as
+ * {@code [a-zA-Z0-9._-]+}), so only a rule without a topic admits it.
  */
 final class RequestTopics {
 
@@ -35,8 +35,10 @@ final class RequestTopics {
   static List<String> of(AbstractRequest request, TopicNames names) {
     List<String> out = new ArrayList<>();
     switch (request) {
-      case ProduceRequest p -> p.data().topicData().forEach(t -> add(out, t.name(), t.topicId(), names));
-      case FetchRequest f -> f.data().topics().forEach(t -> add(out, t.topic(), t.topicId(), names));
+      case ProduceRequest p ->
+          p.data().topicData().forEach(t -> add(out, t.name(), t.topicId(), names));
+      case FetchRequest f ->
+          f.data().topics().forEach(t -> add(out, t.topic(), t.topicId(), names));
       case ListOffsetsRequest l -> l.data().topics().forEach(t -> out.add(t.name()));
       case MetadataRequest m -> {
         if (m.data().topics() != null) {
@@ -64,8 +66,7 @@ final class RequestTopics {
     return out.stream().distinct().toList();
   }
 
-  private static void offsetFetch(
-      OffsetFetchRequestData data, List<String> out, TopicNames names) {
+  private static void offsetFetch(OffsetFetchRequestData data, List<String> out, TopicNames names) {
     if (data.topics() != null) {
       data.topics().forEach(t -> out.add(t.name()));
     }

@@ -3,8 +3,8 @@ package io.palisade.proxy.kafka;
 import java.nio.ByteBuffer;
 
 /**
- * Changes a broker's response before the client sees it (metadata filtered to the topics the
- * client may use, API versions narrowed to what the proxy parses).
+ * Changes a broker's response before the client sees it (metadata filtered to the topics the client
+ * may use, API versions narrowed to what the proxy parses).
  */
 @FunctionalInterface
 interface ResponseRewrite {
