@@ -4,9 +4,12 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeL7;
+import io.palisade.policy.mapstate.L7Parser;
 import io.palisade.proxy.EmbeddedProxy;
 import io.palisade.proxy.ProxyEvent;
 import io.palisade.proxy.ProxyOptions;
+import io.palisade.proxy.kafka.KafkaConfig;
+import io.palisade.proxy.kafka.KafkaProxy;
 import io.palisade.xds.L7Translator;
 import io.palisade.xds.NodeResources;
 import io.palisade.xds.Target;
@@ -19,9 +22,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The node daemon's own L7 proxy ({@link EmbeddedProxy}): each revision's local state is translated
- * as for Envoy ({@link L7Translator}) and enforced in process. Listening sockets are made in the
- * network namespace of the thread that commits an update, upstream sockets in that of the thread
- * that started the proxy: both must be the node's.
+ * as for Envoy ({@link L7Translator}) and enforced in process; its Kafka rules go straight from the
+ * node's L7 state to the Kafka proxy ({@link KafkaProxy}), which no Envoy resource describes.
+ * Listening sockets are made in the network namespace of the thread that commits an update,
+ * upstream sockets in that of the thread that started the proxy: both must be the node's.
  */
 public final class EmbeddedNodeProxy implements NodeProxy {
 
@@ -29,6 +33,7 @@ public final class EmbeddedNodeProxy implements NodeProxy {
 
   private final Map<List<String>, LongAdder> requests = new ConcurrentHashMap<>();
   private final EmbeddedProxy proxy;
+  private final KafkaProxy kafka;
 
   private EmbeddedNodeProxy() {
     for (String d : DIRECTIONS) {
@@ -37,7 +42,14 @@ public final class EmbeddedNodeProxy implements NodeProxy {
       }
     }
     // Counted on the proxy's event loops: a map lookup and an add, nothing that blocks.
-    this.proxy = EmbeddedProxy.start(ProxyOptions.defaults().withEvents(this::count));
+    ProxyOptions options = ProxyOptions.defaults().withEvents(this::count);
+    this.proxy = EmbeddedProxy.start(options);
+    try {
+      this.kafka = KafkaProxy.start(options);
+    } catch (RuntimeException e) {
+      proxy.close();
+      throw e;
+    }
   }
 
   /** Starts the proxy in the calling thread's network namespace, with no listener yet. */
@@ -59,16 +71,23 @@ public final class EmbeddedNodeProxy implements NodeProxy {
     requests.forEach(
         (key, adder) ->
             FunctionCounter.builder("palisade_l7_requests", adder, LongAdder::doubleValue)
-                .description("HTTP and gRPC requests the node's embedded L7 proxy decided")
+                .description("HTTP, gRPC and Kafka requests the node's embedded L7 proxy decided")
                 .tag("direction", key.get(0))
                 .tag("verdict", key.get(1))
                 .register(registry));
   }
 
   @Override
+  public Set<L7Parser> parsers() {
+    return Set.of(L7Parser.HTTP, L7Parser.KAFKA);
+  }
+
+  @Override
   public Update prepare(LocalState local, Map<String, Long> ipcache) {
-    NodeResources resources = L7Translator.translate(NodeL7.of(local), ipcache, new Target.Envoy());
-    Set<Integer> ports = new TreeSet<>();
+    NodeL7 l7 = NodeL7.of(local);
+    NodeResources resources = L7Translator.translate(l7, ipcache, new Target.Envoy());
+    KafkaConfig kafkaConfig = KafkaConfig.of(l7, ipcache);
+    Set<Integer> ports = new TreeSet<>(kafkaConfig.ports());
     resources.listeners().forEach(l -> ports.add(l.getAddress().getSocketAddress().getPortValue()));
     return new Update() {
       @Override
@@ -79,13 +98,17 @@ public final class EmbeddedNodeProxy implements NodeProxy {
       @Override
       public Set<Integer> commit() {
         proxy.update(resources);
-        return proxy.readyPorts();
+        kafka.update(kafkaConfig);
+        Set<Integer> ready = new TreeSet<>(proxy.readyPorts());
+        ready.addAll(kafka.readyPorts());
+        return ready;
       }
     };
   }
 
   @Override
   public void close() {
+    kafka.close();
     proxy.close();
   }
 }
