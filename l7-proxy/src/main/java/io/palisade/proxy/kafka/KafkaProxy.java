@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The node's Kafka-aware proxy: it listens on the Kafka redirect ports, reads each request with
@@ -146,7 +147,7 @@ public final class KafkaProxy implements AutoCloseable {
             .addLast(
                 new KafkaConnection(
                     gate,
-                    () -> rules(listenerPort, source, destination),
+                    rules(listenerPort, source, destination),
                     direction,
                     source,
                     destination,
@@ -157,12 +158,31 @@ public final class KafkaProxy implements AutoCloseable {
     };
   }
 
-  private List<PortRuleKafka> rules(
+  /**
+   * The connection's rules, worked out again only when the config changes: a connection's requests
+   * are all decided on its event loop, so the memo needs no lock.
+   */
+  private Supplier<List<PortRuleKafka>> rules(
       int listenerPort, InetSocketAddress source, InetSocketAddress destination) {
-    return config
-        .get()
-        .rulesFor(
-            listenerPort, source.getAddress(), destination.getAddress(), destination.getPort());
+    return new Supplier<>() {
+      private KafkaConfig seen;
+      private List<PortRuleKafka> rules;
+
+      @Override
+      public List<PortRuleKafka> get() {
+        KafkaConfig current = config.get();
+        if (current != seen) {
+          rules =
+              current.rulesFor(
+                  listenerPort,
+                  source.getAddress(),
+                  destination.getAddress(),
+                  destination.getPort());
+          seen = current;
+        }
+        return rules;
+      }
+    };
   }
 
   @Override
