@@ -18,18 +18,18 @@ import java.net.InetSocketAddress;
  * datapath does not redirect them to the proxy again. A mark that cannot be set fails the
  * connection.
  */
-final class Upstreams {
+public final class Upstreams {
 
   /** {@code setsockopt(SOL_SOCKET, SO_MARK)}: Netty's epoll transport has no named option. */
   static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", 1, 36);
 
   private final int mark;
 
-  Upstreams(int mark) {
+  public Upstreams(int mark) {
     this.mark = mark;
   }
 
-  ChannelFuture connect(EventLoop loop, InetSocketAddress address, ChannelHandler handler) {
+  public ChannelFuture connect(EventLoop loop, InetSocketAddress address, ChannelHandler handler) {
     Bootstrap b =
         new Bootstrap()
             .group(loop)

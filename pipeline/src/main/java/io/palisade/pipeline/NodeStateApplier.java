@@ -1,6 +1,7 @@
 package io.palisade.pipeline;
 
 import io.palisade.pipeline.model.NodeChanges;
+import io.palisade.policy.mapstate.L7Parser;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +44,14 @@ public interface NodeStateApplier {
    * it holds it or has only not got there yet.
    */
   Optional<String> failure(String node, long since);
+
+  /**
+   * The L7 parsers whose rules this applier's proxies enforce: HTTP (gRPC included) by default; an
+   * embedded node proxy adds Kafka. Rules of the other parsers hold nowhere.
+   */
+  default Set<L7Parser> l7Parsers() {
+    return Set.of(L7Parser.HTTP);
+  }
 
   /**
    * How many of {@code nodes} have an L7 proxy that holds the HTTP rules of revision {@code since}

@@ -8,6 +8,7 @@ import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.pipeline.model.ServiceTable;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.mapstate.L7Parser;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -240,6 +241,12 @@ public final class DatapathApplier implements NodeStateApplier {
   @Override
   public synchronized int enforcedCount(Collection<String> nodes, long since) {
     return nodes.contains(node) && pending.isEmpty() && heldRevision >= since ? 1 : 0;
+  }
+
+  /** What this node's proxy enforces; HTTP alone when it runs none (nothing is then enforced). */
+  @Override
+  public synchronized Set<L7Parser> l7Parsers() {
+    return proxy.map(NodeProxy::parsers).orElse(Set.of(L7Parser.HTTP));
   }
 
   /** One when this node's embedded proxy holds revision {@code since} or a later one. */

@@ -6,9 +6,12 @@ import io.palisade.node.fqdn.DnsNodeProxy;
 import io.palisade.node.fqdn.FqdnOptions;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeL7;
+import io.palisade.policy.mapstate.L7Parser;
 import io.palisade.proxy.EmbeddedProxy;
 import io.palisade.proxy.ProxyEvent;
 import io.palisade.proxy.ProxyOptions;
+import io.palisade.proxy.kafka.KafkaConfig;
+import io.palisade.proxy.kafka.KafkaProxy;
 import io.palisade.xds.L7Translator;
 import io.palisade.xds.NodeResources;
 import io.palisade.xds.Target;
@@ -21,10 +24,12 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The node daemon's own L7 proxy ({@link EmbeddedProxy}): each revision's local state is translated
- * as for Envoy ({@link L7Translator}) and enforced in process; its DNS rules and {@code toFQDNs}
- * selectors go to the DNS proxy beside it ({@link DnsNodeProxy}). Listening sockets are made in the
- * network namespace of the thread that commits an update, upstream sockets in that of the thread
- * that started the proxy: both must be the node's.
+ * The node daemon's own L7 proxy ({@link EmbeddedProxy}): each revision's local state is translated
+ * as for Envoy ({@link L7Translator}) and enforced in process; its Kafka rules go straight from the
+ * node's L7 state to the Kafka proxy ({@link KafkaProxy}), which no Envoy resource describes, and its
+ * DNS rules and {@code toFQDNs} selectors to the DNS proxy ({@link DnsNodeProxy}). Listening sockets
+ * are made in the network namespace of the thread that commits an update, upstream sockets in that
+ * of the thread that started the proxy: both must be the node's.
  */
 public final class EmbeddedNodeProxy implements NodeProxy {
 
@@ -32,6 +37,7 @@ public final class EmbeddedNodeProxy implements NodeProxy {
 
   private final Map<List<String>, LongAdder> requests = new ConcurrentHashMap<>();
   private final EmbeddedProxy proxy;
+  private final KafkaProxy kafka;
   private final DnsNodeProxy dns;
 
   private EmbeddedNodeProxy(FqdnOptions fqdn) {
@@ -41,10 +47,18 @@ public final class EmbeddedNodeProxy implements NodeProxy {
       }
     }
     // Counted on the proxy's event loops: a map lookup and an add, nothing that blocks.
-    this.proxy = EmbeddedProxy.start(ProxyOptions.defaults().withEvents(this::count));
+    ProxyOptions options = ProxyOptions.defaults().withEvents(this::count);
+    this.proxy = EmbeddedProxy.start(options);
+    try {
+      this.kafka = KafkaProxy.start(options);
+    } catch (RuntimeException e) {
+      proxy.close();
+      throw e;
+    }
     try {
       this.dns = DnsNodeProxy.start(ProxyOptions.defaults(), fqdn);
     } catch (RuntimeException e) {
+      kafka.close();
       proxy.close();
       throw e;
     }
@@ -92,17 +106,24 @@ public final class EmbeddedNodeProxy implements NodeProxy {
     requests.forEach(
         (key, adder) ->
             FunctionCounter.builder("palisade_l7_requests", adder, LongAdder::doubleValue)
-                .description("HTTP and gRPC requests the node's embedded L7 proxy decided")
+                .description("HTTP, gRPC and Kafka requests the node's embedded L7 proxy decided")
                 .tag("direction", key.get(0))
                 .tag("verdict", key.get(1))
                 .register(registry));
   }
 
   @Override
+  public Set<L7Parser> parsers() {
+    return Set.of(L7Parser.HTTP, L7Parser.KAFKA, L7Parser.DNS);
+  }
+
+  @Override
   public Update prepare(LocalState local, Map<String, Long> ipcache) {
-    NodeResources resources = L7Translator.translate(NodeL7.of(local), ipcache, new Target.Envoy());
+    NodeL7 l7 = NodeL7.of(local);
+    NodeResources resources = L7Translator.translate(l7, ipcache, new Target.Envoy());
+    KafkaConfig kafkaConfig = KafkaConfig.of(l7, ipcache);
     DnsNodeProxy.Update dnsUpdate = dns.prepare(local, ipcache);
-    Set<Integer> ports = new TreeSet<>();
+    Set<Integer> ports = new TreeSet<>(kafkaConfig.ports());
     resources.listeners().forEach(l -> ports.add(l.getAddress().getSocketAddress().getPortValue()));
     ports.addAll(dnsUpdate.ports());
     return new Update() {
@@ -114,8 +135,10 @@ public final class EmbeddedNodeProxy implements NodeProxy {
       @Override
       public Set<Integer> commit() {
         proxy.update(resources);
+        kafka.update(kafkaConfig);
         dnsUpdate.commit().run();
         Set<Integer> ready = new TreeSet<>(proxy.readyPorts());
+        ready.addAll(kafka.readyPorts());
         ready.addAll(dns.readyPorts());
         return ready;
       }
@@ -125,6 +148,7 @@ public final class EmbeddedNodeProxy implements NodeProxy {
   @Override
   public void close() {
     dns.close();
+    kafka.close();
     proxy.close();
   }
 }

@@ -1,6 +1,7 @@
 package io.palisade.node.datapath;
 
 import io.palisade.pipeline.model.LocalState;
+import io.palisade.policy.mapstate.L7Parser;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,6 +27,11 @@ public interface NodeProxy extends AutoCloseable {
 
     /** Puts the config in force; returns the ports listening with it now. */
     Set<Integer> commit();
+  }
+
+  /** The L7 parsers whose rules this proxy enforces: HTTP unless it says more. */
+  default Set<L7Parser> parsers() {
+    return Set.of(L7Parser.HTTP);
   }
 
   /**

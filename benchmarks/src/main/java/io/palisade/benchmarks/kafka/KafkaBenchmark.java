@@ -1,0 +1,160 @@
+package io.palisade.benchmarks.kafka;
+
+import io.palisade.crds.api.PortRuleKafka;
+import io.palisade.pipeline.model.EndpointL7;
+import io.palisade.pipeline.model.L7Grant;
+import io.palisade.pipeline.model.NodeL7;
+import io.palisade.policy.Direction;
+import io.palisade.policy.mapstate.L7Parser;
+import io.palisade.policy.mapstate.MapStateKey;
+import io.palisade.proxy.ProxyOptions;
+import io.palisade.proxy.kafka.KafkaConfig;
+import io.palisade.proxy.kafka.KafkaProxy;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * Produce throughput through the Kafka proxy against the same producer straight to the same broker,
+ * in alternating rounds of one run. Apache Kafka's KRaft broker runs in this JVM with two
+ * listeners: DIRECT, advertised as itself, and PROXIED, advertised at the proxy's port, so each
+ * client stays on its path after the first metadata. Goal: through the proxy at least 80 % of
+ * direct. Options: -Dbench.records=200000 -Dbench.size=1024 -Dbench.rounds=3.
+ */
+public final class KafkaBenchmark {
+
+  private static final String HOST = "127.0.0.1";
+  private static final String TOPIC = "empire-announce";
+
+  public static void main(String[] args) throws Exception {
+    int records = Integer.getInteger("bench.records", 200_000);
+    int size = Integer.getInteger("bench.size", 1024);
+    int rounds = Integer.getInteger("bench.rounds", 3);
+    int proxyPort = freePort();
+    KafkaClusterTestKit cluster =
+        new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build())
+            .setConfigProp(
+                "listeners", "EXTERNAL://localhost:0,DIRECT://localhost:0,CONTROLLER://localhost:0")
+            .setConfigProp(
+                "listener.security.protocol.map",
+                "EXTERNAL:PLAINTEXT,DIRECT:PLAINTEXT,CONTROLLER:PLAINTEXT")
+            .setConfigProp(
+                "advertised.listeners",
+                "EXTERNAL://" + HOST + ":" + proxyPort + ",DIRECT://" + HOST + ":0")
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            .build();
+    try (cluster) {
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      var broker = cluster.brokers().values().iterator().next();
+      int external = broker.boundPort(new ListenerName("EXTERNAL"));
+      int direct = broker.boundPort(new ListenerName("DIRECT"));
+      try (KafkaProxy proxy =
+          KafkaProxy.start(
+              ProxyOptions.defaults()
+                  .withTransparent(false)
+                  .withUpstreamMark(0)
+                  .withBindAddress(HOST)
+                  .withBindPort(p -> proxyPort)
+                  .withOriginalDestination((local, remote) -> new InetSocketAddress(HOST, 9092))
+                  .withUpstreamAddress(d -> new InetSocketAddress(HOST, external)))) {
+        proxy.update(KafkaConfig.of(node(), Map.of()));
+        try (Admin admin = Admin.create(props(HOST + ":" + direct))) {
+          admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+        }
+        run(HOST + ":" + direct, records / 10, size); // warm-up, both paths
+        run(HOST + ":" + proxyPort, records / 10, size);
+        List<Double> straight = new ArrayList<>();
+        List<Double> proxied = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+          straight.add(run(HOST + ":" + direct, records, size));
+          proxied.add(run(HOST + ":" + proxyPort, records, size));
+        }
+        double d = median(straight);
+        double p = median(proxied);
+        System.out.printf(
+            "Kafka produce, %d records of %d bytes, acks=1, median of %d rounds%n",
+            records, size, rounds);
+        System.out.printf(
+            "%-32s %12.0f records/s %8.1f MiB/s%n", "direct to the broker", d, mib(d, size));
+        System.out.printf(
+            "%-32s %12.0f records/s %8.1f MiB/s%n", "through the Kafka proxy", p, mib(p, size));
+        System.out.printf(
+            "through the proxy: %.0f %% of direct (goal: at least 80 %%)%n", 100 * p / d);
+      }
+    }
+  }
+
+  private static NodeL7 node() {
+    L7Grant grant =
+        new L7Grant(
+            Direction.INGRESS,
+            L7Parser.KAFKA,
+            9092,
+            9092,
+            new PortRuleKafka("produce", null, null, null, TOPIC),
+            Set.of(MapStateKey.ANY_IDENTITY));
+    return new NodeL7(List.of(new EndpointL7("broker", List.of(HOST), 4242, List.of(grant))));
+  }
+
+  private static Properties props(String bootstrap) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("client.id", "bench");
+    return p;
+  }
+
+  /** Records per second of one producer sending {@code records} and waiting for every ack. */
+  private static double run(String bootstrap, int records, int size) throws Exception {
+    Properties p = props(bootstrap);
+    p.put("acks", "1");
+    p.put("enable.idempotence", "false");
+    p.put("linger.ms", "5");
+    p.put("batch.size", Integer.toString(64 * 1024));
+    byte[] value = new byte[size];
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.partitionsFor(TOPIC); // metadata before the clock starts
+      long t0 = System.nanoTime();
+      for (int i = 0; i < records; i++) {
+        producer.send(new ProducerRecord<>(TOPIC, value));
+      }
+      producer.flush();
+      return records / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private static double median(List<Double> xs) {
+    List<Double> s = new ArrayList<>(xs);
+    s.sort(null);
+    return s.get(s.size() / 2);
+  }
+
+  private static double mib(double recordsPerSecond, int size) {
+    return recordsPerSecond * size / (1024.0 * 1024.0);
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
