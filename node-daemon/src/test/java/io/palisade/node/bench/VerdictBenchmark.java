@@ -16,6 +16,7 @@ import io.palisade.policy.mapstate.MapState;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
 import io.palisade.policy.resolve.EndpointPolicy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -47,7 +48,10 @@ public final class VerdictBenchmark {
     try (BpfFsGuard guard = new BpfFsGuard();
         NetNs ns = NetNs.create("pal-" + run + "-bench")) {
       Datapath dp = ns.call(() -> Datapath.open(pins));
+      Path variantDir = Files.createTempDirectory("palisade-bench-variants");
       try {
+        Map<String, Path> variants = NewFlowCost.compile(variantDir);
+        StringBuilder costs = new StringBuilder();
         table.append(
             "| entries | apply (ms) | new flow, random key, 1 run each: median / mean ns"
                 + " | same, drop path with no lookup hit, 1 run each (floor)"
@@ -56,8 +60,28 @@ public final class VerdictBenchmark {
                 + "|---|---|---|---|---|---|---|\n");
         for (int n : sizes("bench.entries", new int[] {10, 1_000, 100_000, 1_000_000})) {
           table.append(measureBpf(ns, dp, n)).append('\n');
+          if (n >= NewFlowCost.MIN_ENTRIES) {
+            costs.append(newFlowRow(n, NewFlowCost.measure(ns, pins, variants, n)));
+          }
         }
+        table
+            .append("\nNew flow, repeated (")
+            .append(NewFlowCost.REPEAT)
+            .append(" new flows per run, median of ")
+            .append(NewFlowCost.ROUNDS)
+            .append(" runs; conntrack full), ns per packet:\n\n| entries | ")
+            .append(String.join(" | ", NewFlowCost.VARIANTS.keySet()))
+            .append(" |\n|---")
+            .append("|---".repeat(NewFlowCost.VARIANTS.size()))
+            .append("|\n")
+            .append(costs);
       } finally {
+        try (var files = Files.list(variantDir)) {
+          for (Path f : files.toList()) {
+            Files.delete(f);
+          }
+        }
+        Files.delete(variantDir);
         dp.close();
         Datapath.unpinAll(pins);
       }
@@ -72,6 +96,12 @@ public final class VerdictBenchmark {
       }
     }
     System.out.println(table);
+  }
+
+  static String newFlowRow(int n, Map<String, Long> medians) {
+    StringBuilder row = new StringBuilder("| ").append(n);
+    medians.values().forEach(v -> row.append(" | ").append(v));
+    return row.append(" |\n").toString();
   }
 
   /** Sizes from a system property (comma-separated), for shorter runs. */

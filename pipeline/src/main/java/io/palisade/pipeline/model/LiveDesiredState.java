@@ -565,13 +565,16 @@ public final class LiveDesiredState {
    * state of each node they or the endpoint changes touched, and the ipcache entries that moved.
    */
   public NodeChanges drain() {
+    List<Long> placed = new ArrayList<>();
     for (long subject : dirtySubjects) {
       Map<String, Integer> onNodes = nodesByIdentity.get(subject);
       if (onNodes != null) {
-        identityPolicies.put(subject, IdentityPolicy.of(engine.policyFor(subject)));
+        placed.add(subject);
         dirtyNodes.addAll(onNodes.keySet());
       }
     }
+    // Side by side: a first sync computes every subject's policy, which both cores share.
+    engine.policiesFor(placed).forEach((s, p) -> identityPolicies.put(s, IdentityPolicy.of(p)));
     dirtySubjects.clear();
     Map<String, LocalState> changedNodes = new HashMap<>();
     for (String node : dirtyNodes) {

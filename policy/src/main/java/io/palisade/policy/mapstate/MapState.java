@@ -3,10 +3,7 @@ package io.palisade.policy.mapstate;
 import io.palisade.policy.Direction;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,37 +21,48 @@ import java.util.Optional;
  */
 public final class MapState {
 
-  private final Map<Direction, Map<Long, Map<MapStateKey, MapStateEntry>>> groups =
-      new EnumMap<>(Direction.class);
+  // Per direction, the groups by peer identity. One map per direction, not one per (direction,
+  // identity): a subject's MapState has hundreds of groups of a few entries each.
+  private final Map<Long, KeyGroup> ingress = new HashMap<>();
+  private final Map<Long, KeyGroup> egress = new HashMap<>();
 
-  public MapState() {
-    for (Direction d : Direction.values()) {
-      groups.put(d, new HashMap<>());
-    }
+  public MapState() {}
+
+  private Map<Long, KeyGroup> groups(Direction d) {
+    return d == Direction.INGRESS ? ingress : egress;
   }
 
   /** Adds an entry, merging with an equal key and keeping the group conflict-free. */
   public void insert(MapStateKey key, MapStateEntry entry) {
-    Map<MapStateKey, MapStateEntry> group =
-        groups.get(key.direction()).computeIfAbsent(key.identity(), id -> new LinkedHashMap<>());
-    MapStateEntry existing = group.get(key);
-    if (existing != null) {
-      entry = existing.merge(entry);
+    Map<Long, KeyGroup> byIdentity = groups(key.direction());
+    Long identity = key.identity();
+    KeyGroup group = byIdentity.get(identity);
+    if (group == null) {
+      byIdentity.put(identity, new KeyGroup(key, entry));
+      return;
+    }
+    int at = group.indexOf(key);
+    if (at >= 0) {
+      entry = group.entry(at).merge(entry);
     } else if (isShadowed(group, key, entry)) {
       return;
     }
     removeNarrowerBelow(group, key, entry.verdict());
-    group.put(key, entry);
+    at = group.indexOf(key);
+    if (at >= 0) {
+      group.set(at, entry);
+    } else {
+      group.add(key, entry);
+    }
   }
 
   /**
    * Whether a broader key of higher or equal verdict already decides every packet of {@code key}.
    */
-  private static boolean isShadowed(
-      Map<MapStateKey, MapStateEntry> group, MapStateKey key, MapStateEntry entry) {
-    for (Map.Entry<MapStateKey, MapStateEntry> e : group.entrySet()) {
-      Verdict broader = e.getValue().verdict();
-      if (key.isWithin(e.getKey())
+  private static boolean isShadowed(KeyGroup group, MapStateKey key, MapStateEntry entry) {
+    for (int i = 0; i < group.size(); i++) {
+      Verdict broader = group.entry(i).verdict();
+      if (key.isWithin(group.key(i))
           && (broader == Verdict.DENY
               || (broader == entry.verdict() && broader == Verdict.ALLOW)
               || (broader == Verdict.REDIRECT && entry.verdict() == Verdict.ALLOW))) {
@@ -69,24 +77,23 @@ public final class MapState {
    * lower verdict, and allows under an allow. The last changes no verdict, but keeps the group the
    * same whatever order its entries arrive in.
    */
-  private static void removeNarrowerBelow(
-      Map<MapStateKey, MapStateEntry> group, MapStateKey key, Verdict verdict) {
-    Iterator<Map.Entry<MapStateKey, MapStateEntry>> it = group.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<MapStateKey, MapStateEntry> e = it.next();
-      if (!e.getKey().equals(key)
-          && e.getKey().isWithin(key)
+  private static void removeNarrowerBelow(KeyGroup group, MapStateKey key, Verdict verdict) {
+    for (int i = group.size() - 1; i >= 0; i--) {
+      MapStateKey k = group.key(i);
+      Verdict v = group.entry(i).verdict();
+      if (!k.equals(key)
+          && k.isWithin(key)
           && (verdict == Verdict.DENY
-              || verdict.outranks(e.getValue().verdict())
-              || (verdict == Verdict.ALLOW && e.getValue().verdict() == Verdict.ALLOW))) {
-        it.remove();
+              || verdict.outranks(v)
+              || (verdict == Verdict.ALLOW && v == Verdict.ALLOW))) {
+        group.remove(i);
       }
     }
   }
 
   /** Removes every key of one peer identity (the identity went away). */
   public void removeIdentity(Direction direction, long identity) {
-    groups.get(direction).remove(identity);
+    groups(direction).remove(identity);
   }
 
   /**
@@ -94,17 +101,17 @@ public final class MapState {
    * {@code source} gives the group up.
    */
   public void moveGroup(Direction direction, long identity, MapState source) {
-    Map<MapStateKey, MapStateEntry> group = source.groups.get(direction).remove(identity);
-    if (group == null || group.isEmpty()) {
-      groups.get(direction).remove(identity);
+    KeyGroup group = source.groups(direction).remove(identity);
+    if (group == null || group.size() == 0) {
+      groups(direction).remove(identity);
     } else {
-      groups.get(direction).put(identity, group);
+      groups(direction).put(identity, group);
     }
   }
 
   /** The entry the datapath would choose for a packet, or empty when the packet is dropped. */
   public Optional<MapStateMatch> lookup(Direction direction, long peer, int protocol, int port) {
-    Map<Long, Map<MapStateKey, MapStateEntry>> byIdentity = groups.get(direction);
+    Map<Long, KeyGroup> byIdentity = groups(direction);
     MapStateMatch l3 = longestMatch(byIdentity.get(peer), protocol, port);
     MapStateMatch l4 =
         peer == MapStateKey.ANY_IDENTITY
@@ -124,17 +131,16 @@ public final class MapState {
     return Optional.of(l3);
   }
 
-  private static MapStateMatch longestMatch(
-      Map<MapStateKey, MapStateEntry> group, int protocol, int port) {
+  private static MapStateMatch longestMatch(KeyGroup group, int protocol, int port) {
     if (group == null) {
       return null;
     }
     MapStateMatch best = null;
-    for (Map.Entry<MapStateKey, MapStateEntry> e : group.entrySet()) {
-      MapStateKey k = e.getKey();
+    for (int i = 0; i < group.size(); i++) {
+      MapStateKey k = group.key(i);
       if (k.matches(protocol, port)
           && (best == null || k.prefixLength() > best.key().prefixLength())) {
-        best = new MapStateMatch(k, e.getValue());
+        best = new MapStateMatch(k, group.entry(i));
       }
     }
     return best;
@@ -142,9 +148,13 @@ public final class MapState {
 
   /** Every entry, in no particular order. */
   public Map<MapStateKey, MapStateEntry> entries() {
-    Map<MapStateKey, MapStateEntry> all = new HashMap<>();
-    for (Map<Long, Map<MapStateKey, MapStateEntry>> byIdentity : groups.values()) {
-      byIdentity.values().forEach(all::putAll);
+    Map<MapStateKey, MapStateEntry> all = HashMap.newHashMap(size());
+    for (Map<Long, KeyGroup> byIdentity : List.of(ingress, egress)) {
+      for (KeyGroup group : byIdentity.values()) {
+        for (int i = 0; i < group.size(); i++) {
+          all.put(group.key(i), group.entry(i));
+        }
+      }
     }
     return Collections.unmodifiableMap(all);
   }
@@ -164,10 +174,11 @@ public final class MapState {
 
   public int size() {
     int n = 0;
-    for (Map<Long, Map<MapStateKey, MapStateEntry>> byIdentity : groups.values()) {
-      for (Map<MapStateKey, MapStateEntry> group : byIdentity.values()) {
-        n += group.size();
-      }
+    for (KeyGroup group : ingress.values()) {
+      n += group.size();
+    }
+    for (KeyGroup group : egress.values()) {
+      n += group.size();
     }
     return n;
   }

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * Resolves a changing set of rules over a changing set of identities into the MapState of each
@@ -340,18 +341,55 @@ public final class PolicyEngine {
     if (p == null) {
       SubjectRules sr = subjectRules(subject);
       p = resolve(subject, sr);
-      policies.put(subject, p);
-      for (PolicyRule r : sr.rules()) {
-        subjectsByRule.computeIfAbsent(r, k -> new HashSet<>()).add(subject);
-      }
-      if (sr.hasNamedPortPeers()) {
-        namedPortPeerSubjects.add(subject);
-      }
-      if (sr.hasAnyPeerNamedPorts()) {
-        anyPeerNamedPortSubjects.add(subject);
-      }
+      keep(subject, sr, p);
     }
     return p;
+  }
+
+  /** Stores a computed policy and enters its subject in the indexes that keep it current. */
+  private void keep(long subject, SubjectRules sr, EndpointPolicy p) {
+    policies.put(subject, p);
+    for (PolicyRule r : sr.rules()) {
+      subjectsByRule.computeIfAbsent(r, k -> new HashSet<>()).add(subject);
+    }
+    if (sr.hasNamedPortPeers()) {
+      namedPortPeerSubjects.add(subject);
+    }
+    if (sr.hasAnyPeerNamedPorts()) {
+      anyPeerNamedPortSubjects.add(subject);
+    }
+  }
+
+  /**
+   * The policies of {@code subjects}, computing those not computed yet side by side on the common
+   * fork-join pool: a subject's resolution only reads the rules, the selector cache and the named
+   * ports, none of which changes during this call, and writes its own MapState. The indexes are
+   * written afterwards on the calling thread. Like every other method, call it from one thread at a
+   * time.
+   */
+  public Map<Long, EndpointPolicy> policiesFor(Collection<Long> subjects) {
+    Map<Long, EndpointPolicy> out = new HashMap<>();
+    List<Long> missing = new ArrayList<>();
+    List<SubjectRules> missingRules = new ArrayList<>();
+    for (long subject : subjects) {
+      EndpointPolicy p = policies.get(subject);
+      if (p != null) {
+        out.put(subject, p);
+      } else if (!out.containsKey(subject)) {
+        out.put(subject, null);
+        missing.add(subject);
+        missingRules.add(subjectRules(subject));
+      }
+    }
+    EndpointPolicy[] computed = new EndpointPolicy[missing.size()];
+    IntStream.range(0, computed.length)
+        .parallel()
+        .forEach(i -> computed[i] = resolve(missing.get(i), missingRules.get(i)));
+    for (int i = 0; i < computed.length; i++) {
+      keep(missing.get(i), missingRules.get(i), computed[i]);
+      out.put(missing.get(i), computed[i]);
+    }
+    return out;
   }
 
   /**
