@@ -13,11 +13,23 @@ public final class HttpRequest {
   private final String path;
   private final Function<String, Optional<String>> headers;
   private final byte[] body;
+  private final String query;
 
   public HttpRequest(
       String method, String path, Function<String, Optional<String>> headers, byte[] body) {
+    this(method, path, "", headers, body);
+  }
+
+  /** With the URL's raw query ({@code a=1&b=2}, still percent-encoded; empty when none). */
+  public HttpRequest(
+      String method,
+      String path,
+      String query,
+      Function<String, Optional<String>> headers,
+      byte[] body) {
     this.method = method;
     this.path = path;
+    this.query = query == null ? "" : query;
     this.headers = headers;
     this.body = body.clone();
   }
@@ -28,6 +40,11 @@ public final class HttpRequest {
 
   public String path() {
     return path;
+  }
+
+  /** The raw query of the URL, without {@code ?}; empty when it has none. */
+  public String query() {
+    return query;
   }
 
   /** The first value of header {@code name}. */

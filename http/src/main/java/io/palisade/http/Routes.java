@@ -71,6 +71,7 @@ final class Routes extends Handler.Abstract {
           new HttpRequest(
               request.getMethod(),
               path,
+              request.getHttpURI().getQuery(),
               name -> Optional.ofNullable(request.getHeaders().get(name)),
               body));
     } catch (Exception e) {

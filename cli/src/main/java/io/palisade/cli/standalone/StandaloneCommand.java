@@ -26,6 +26,8 @@ import io.palisade.pipeline.InMemoryNodeState;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.RemovalBudget;
 import io.palisade.policy.resolve.HostTraffic;
+import io.palisade.web.PageApi;
+import io.palisade.web.PageAssets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -243,8 +245,10 @@ public final class StandaloneCommand implements Callable<Integer> {
               loop::readiness,
               registry::scrape,
               hook,
-              wake::release)) {
+              wake::release,
+              Optional.of(new PageApi(() -> loop.pipeline().inventory().snapshot().cluster())))) {
         out.println("palisade: standalone on " + server.url() + "/readyz");
+        out.println("palisade: web page at " + server.url() + PageAssets.PATH);
         hook.ifPresent(h -> out.println("palisade: webhook at " + server.url() + h.path()));
         out.flush();
         loop.run(every, wake);

@@ -6,6 +6,7 @@ import io.palisade.http.EmbeddedHttpServer;
 import io.palisade.http.HttpLimits;
 import io.palisade.http.HttpResponse;
 import io.palisade.node.observe.ObserveServer;
+import io.palisade.web.PageApi;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -53,6 +54,22 @@ public final class StatusServer implements AutoCloseable {
       Optional<WebhookReceiver> hook,
       Runnable syncNow)
       throws IOException {
+    this(address, state, ready, metrics, hook, syncNow, Optional.empty());
+  }
+
+  /**
+   * As above, and with {@code page}: the web page at {@code /ui/} and the JSON it reads beside
+   * {@code /api/policies} ({@code /api/matrix}, {@code POST /api/whatif}).
+   */
+  public StatusServer(
+      InetSocketAddress address,
+      Supplier<List<PolicyStatus>> state,
+      Supplier<Readiness> ready,
+      Supplier<String> metrics,
+      Optional<WebhookReceiver> hook,
+      Runnable syncNow,
+      Optional<PageApi> page)
+      throws IOException {
     EmbeddedHttpServer.Builder b =
         EmbeddedHttpServer.on(address)
             .limits(HttpLimits.DEFAULT.withMaxBodyBytes(WebhookReceiver.MAX_BODY_BYTES))
@@ -71,6 +88,7 @@ public final class StatusServer implements AutoCloseable {
                 request ->
                     HttpResponse.json(
                         200, json.writeValueAsString(policies(state.get(), ready.get()))));
+    page.ifPresent(api -> PageRoutes.install(b, api));
     hook.ifPresent(
         receiver ->
             b.prefix(
