@@ -1,5 +1,6 @@
 package io.palisade.http;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -13,9 +14,20 @@ public final class HttpRequest {
   private final String path;
   private final Function<String, Optional<String>> headers;
   private final byte[] body;
+  private final Map<String, String> query;
 
   public HttpRequest(
       String method, String path, Function<String, Optional<String>> headers, byte[] body) {
+    this(method, path, headers, body, Map.of());
+  }
+
+  public HttpRequest(
+      String method,
+      String path,
+      Function<String, Optional<String>> headers,
+      byte[] body,
+      Map<String, String> query) {
+    this.query = Map.copyOf(query);
     this.method = method;
     this.path = path;
     this.headers = headers;
@@ -33,6 +45,11 @@ public final class HttpRequest {
   /** The first value of header {@code name}. */
   public Optional<String> header(String name) {
     return headers.apply(name);
+  }
+
+  /** The query's parameters, decoded; of a parameter given twice, the first value. */
+  public Map<String, String> query() {
+    return query;
   }
 
   public byte[] body() {
