@@ -5,10 +5,13 @@ import io.palisade.gitops.WebhookReceiver;
 import io.palisade.http.EmbeddedHttpServer;
 import io.palisade.http.HttpLimits;
 import io.palisade.http.HttpResponse;
+import io.palisade.node.observe.FlowRing;
+import io.palisade.node.observe.FlowsEndpoint;
 import io.palisade.node.observe.ObserveServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +56,22 @@ public final class StatusServer implements AutoCloseable {
       Optional<WebhookReceiver> hook,
       Runnable syncNow)
       throws IOException {
+    this(address, state, ready, metrics, hook, syncNow, Optional.empty());
+  }
+
+  /**
+   * The same, and {@code GET /api/flows} of the datapath's recent flows when standalone enforces
+   * ({@link FlowsEndpoint}); without a datapath there are no flows, and it answers 404 saying so.
+   */
+  public StatusServer(
+      InetSocketAddress address,
+      Supplier<List<PolicyStatus>> state,
+      Supplier<Readiness> ready,
+      Supplier<String> metrics,
+      Optional<WebhookReceiver> hook,
+      Runnable syncNow,
+      Optional<FlowRing> flows)
+      throws IOException {
     EmbeddedHttpServer.Builder b =
         EmbeddedHttpServer.on(address)
             .limits(HttpLimits.DEFAULT.withMaxBodyBytes(WebhookReceiver.MAX_BODY_BYTES))
@@ -71,6 +90,16 @@ public final class StatusServer implements AutoCloseable {
                 request ->
                     HttpResponse.json(
                         200, json.writeValueAsString(policies(state.get(), ready.get()))));
+    flows.ifPresentOrElse(
+        ring -> b.events(FlowsEndpoint.PATH, new FlowsEndpoint(ring, Clock.systemUTC())),
+        () ->
+            b.get(
+                FlowsEndpoint.PATH,
+                request ->
+                    HttpResponse.text(
+                        404,
+                        "no flows: standalone reports flows only with --enforce, where it has a"
+                            + " datapath\n")));
     hook.ifPresent(
         receiver ->
             b.prefix(
