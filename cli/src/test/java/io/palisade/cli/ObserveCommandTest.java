@@ -56,7 +56,7 @@ class ObserveCommandTest {
             Optional.empty(),
             () -> {},
             Optional.of(ring));
-    ring.accept(flow(Instant.parse("2026-12-03T18:00:00Z"), "frontend", 80, "allowed", INGRESS));
+    ring.accept(flow(Instant.parse("2026-01-01T00:00:00Z"), "frontend", 80, "allowed", INGRESS));
     ring.accept(flow(Instant.now(), "db", 80, "dropped", null));
     ring.accept(flow(Instant.now(), "frontend", 8080, "dropped", null));
   }

@@ -14,6 +14,7 @@ import io.palisade.node.discovery.EndpointDiscovery;
 import io.palisade.node.discovery.InterfaceFinder;
 import io.palisade.node.observe.DatapathMeters;
 import io.palisade.node.observe.FlowLog;
+import io.palisade.node.observe.FlowLogFile;
 import io.palisade.node.observe.FlowNamer;
 import io.palisade.node.observe.FlowRing;
 import io.palisade.node.observe.FlowSampler;
@@ -28,10 +29,8 @@ import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -221,16 +220,7 @@ public final class NodeDaemon {
       throws IOException {
     FlowSink sinks = ring;
     if (options.flowLog().isPresent()) {
-      Path target = options.flowLog().get();
-      PrintStream log =
-          target.toString().equals("-")
-              ? System.out // flows are JSON lines already, in either log format
-              : new PrintStream(
-                  Files.newOutputStream(
-                      target, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
-                  true,
-                  StandardCharsets.UTF_8);
-      sinks = sinks.andThen(f -> log.println(f.toJson()));
+      sinks = sinks.andThen(FlowLogFile.open(options.flowLog().get()));
     }
     FlowSampler sampler = new FlowSampler(options.flowSample());
     FlowSink all = sinks;
