@@ -119,7 +119,8 @@ public final class NodeDaemonCommand implements Callable<Integer> {
     Duration repair = common.repairInterval(errors);
     Optional<InetSocketAddress> metrics = common.metrics(errors);
     if (flowSample < 0) {
-      errors.add("--flow-sample: " + flowSample + " is negative (0: no allowed flows, N: one in N)");
+      errors.add(
+          "--flow-sample: " + flowSample + " is negative (0: no allowed flows, N: one in N)");
     }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(

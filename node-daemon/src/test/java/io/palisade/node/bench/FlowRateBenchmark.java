@@ -50,6 +50,7 @@ public final class FlowRateBenchmark {
 
   /** The JSON of the last flow a follower got, printed to show what was measured. */
   private static final AtomicReference<String> LAST = new AtomicReference<>("");
+
   private static final byte[] CLIENT = {10, 1, 0, 2};
 
   private static final String CLUSTER =
@@ -125,7 +126,8 @@ public final class FlowRateBenchmark {
             new LocalPipeline(
                 "local", applier, RemovalBudget.DEFAULT, HostTraffic.ALLOWED, Optional.empty());
         pipeline.accept(
-            PolicySnapshot.of("files", new PolicyLoader().load(List.of(dir.resolve("policy.yaml")))));
+            PolicySnapshot.of(
+                "files", new PolicyLoader().load(List.of(dir.resolve("policy.yaml")))));
         ClusterFile.Result inventory = ClusterFile.read(dir.resolve("cluster.yaml"));
         if (!inventory.errors().isEmpty()) {
           throw new IllegalStateException("bad inventory: " + inventory.errors());
@@ -203,8 +205,7 @@ public final class FlowRateBenchmark {
         Thread.ofPlatform()
             .start(
                 () -> {
-                  try (RingBuffer rb =
-                      new RingBuffer(dp.eventsFd(), d -> read.incrementAndGet())) {
+                  try (RingBuffer rb = new RingBuffer(dp.eventsFd(), d -> read.incrementAndGet())) {
                     while (producing.get() || rb.poll(100) > 0) {
                       rb.poll(100);
                     }
@@ -219,8 +220,7 @@ public final class FlowRateBenchmark {
   }
 
   private static Result full(
-      Datapath dp, FlowNamer namer, byte[] frame, double seconds, long perSecond)
-      throws Exception {
+      Datapath dp, FlowNamer namer, byte[] frame, double seconds, long perSecond) throws Exception {
     FlowRing ring = new FlowRing(10_000);
     FlowSampler sampler = new FlowSampler(1);
     AtomicLong delivered = new AtomicLong();
@@ -274,7 +274,6 @@ public final class FlowRateBenchmark {
     observer.join();
     double secs = (System.nanoTime() - t0) / 1e9;
     follower.close();
-    return new Result(
-        produced, delivered.get(), lost(dp) - lostBefore, followerLost.get(), secs);
+    return new Result(produced, delivered.get(), lost(dp) - lostBefore, followerLost.get(), secs);
   }
 }

@@ -1,12 +1,12 @@
 package io.palisade.operator.source;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.palisade.pipeline.flows.FlowNaming;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.palisade.gitops.ObjectRef;
+import io.palisade.pipeline.flows.FlowNaming;
 import io.palisade.policy.validate.PolicyKind;
 import java.util.HashMap;
 import java.util.Map;
