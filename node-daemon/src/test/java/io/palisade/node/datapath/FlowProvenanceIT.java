@@ -86,6 +86,8 @@ class FlowProvenanceIT extends NodeScenarios {
       assertPolicy(allowed.at("/policy"), "spec.ingress[0]");
 
       JsonNode denied = only(all, "denied", "app", "frontend", 8080);
+      System.out.println("denied flow: " + denied);
+      System.out.println("dropped flow: " + only(all, "dropped", "data", "db", 80));
       assertThat(denied.at("/reason").asText()).isEqualTo("policy_deny_rule");
       assertPolicy(denied.at("/policy"), "spec.ingressDeny[0]");
 
@@ -118,7 +120,8 @@ class FlowProvenanceIT extends NodeScenarios {
       assertTimeoutPreemptively(
           Duration.ofSeconds(60),
           () -> {
-            try (Socket s = node.topology().node().call(Socket::new)) {
+            try (SocketChannel ch = node.topology().node().call(SocketChannel::open)) {
+              Socket s = ch.socket(); // opened in the node's namespace, where the daemon listens
               s.connect(new InetSocketAddress("127.0.0.1", PORT), 5000);
               s.setSoTimeout(30_000);
               s.getOutputStream()
