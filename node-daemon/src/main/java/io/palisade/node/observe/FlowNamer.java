@@ -56,6 +56,11 @@ public final class FlowNamer {
                   e.protocol(),
                   e.destinationPort());
     }
+    if (!e.reason().equals(Reason.DROP_POLICY.label())) {
+      // Only a drop with no entry is a default deny; an allowed flow the rules would not allow
+      // (the host's traffic, which the engine allows beside them) names no policy.
+      provenance = new FlowProvenance(provenance.decidedBy(), java.util.List.of());
+    }
     return new Flow(
         e.time(),
         e.verdict(),
