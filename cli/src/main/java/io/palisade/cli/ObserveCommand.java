@@ -132,27 +132,40 @@ final class ObserveCommand implements Callable<Integer> {
         out.flush();
         return 0;
       }
-      BufferedReader events =
-          new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-      String event = "";
-      for (String line; (line = events.readLine()) != null; ) {
-        if (line.startsWith("event: ")) {
-          event = line.substring(7);
-        } else if (line.startsWith("data: ")) {
-          JsonNode data = JSON.readTree(line.substring(6));
-          if (event.equals("flow")) {
-            printer.print(Flow.fromJson(data));
-          } else if (event.equals("lost")) {
-            err.println(
-                "palisade observe: "
-                    + data.path("lost").asLong()
-                    + " flows lost: this client fell behind");
-          }
-          out.flush();
-        }
-      }
+      follow(
+          new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)),
+          printer,
+          out,
+          err);
       err.println("palisade observe: " + server + " closed the stream");
       return 1;
+    } catch (IOException e) {
+      // A server that stops or a connection that drops ends a followed stream: say so, exit 1.
+      err.println("palisade observe: the flows from " + server + " stopped: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** Prints the flows of a followed stream until it ends. */
+  private static void follow(
+      BufferedReader events, FlowPrinter printer, PrintWriter out, PrintWriter err)
+      throws IOException {
+    String event = "";
+    for (String line; (line = events.readLine()) != null; ) {
+      if (line.startsWith("event: ")) {
+        event = line.substring(7);
+      } else if (line.startsWith("data: ")) {
+        JsonNode data = JSON.readTree(line.substring(6));
+        if (event.equals("flow")) {
+          printer.print(Flow.fromJson(data));
+        } else if (event.equals("lost")) {
+          err.println(
+              "palisade observe: "
+                  + data.path("lost").asLong()
+                  + " flows lost: this client fell behind");
+        }
+        out.flush();
+      }
     }
   }
 

@@ -23,6 +23,8 @@ import java.util.function.Supplier;
  * of the subject's rules per named flow, not a word per MapState entry.
  *
  * <p>Safe from any thread: the pipeline serialises the evaluation with its own changes.
+ *
+ * <p>Answers are cached per state of the inputs (see {@link #forgetIfChanged}).
  */
 public final class FlowNaming {
 
@@ -32,8 +34,23 @@ public final class FlowNaming {
   /** The revision of that source the object is from, as {@code <ref>@sha1:<sha>}. */
   public static final String REVISION_ANNOTATION = "palisade.io/source-revision";
 
+  /** Distinct flows remembered per state of the inputs: a flood repeats a few of them. */
+  private static final int CACHED = 4096;
+
+  private record Key(
+      Direction direction,
+      long subject,
+      long peer,
+      Optional<String> peerAddress,
+      int protocol,
+      int port) {}
+
   private final Pipeline pipeline;
   private final Supplier<String> defaultSource;
+  private final Map<Key, FlowProvenance> explained = lru();
+  private final Map<String, Optional<String>> pods = lru();
+  private long inventoryVersion = -1;
+  private long revision = -1;
 
   /** {@code defaultSource}: where a policy without source marks came from in this mode. */
   public FlowNaming(Pipeline pipeline, Supplier<String> defaultSource) {
@@ -42,15 +59,57 @@ public final class FlowNaming {
   }
 
   /** The pod ({@code namespace/name}) that has {@code address}, if one does. */
-  public Optional<String> podAt(String address) {
-    return pipeline.podAt(address);
+  public synchronized Optional<String> podAt(String address) {
+    forgetIfChanged();
+    return pods.computeIfAbsent(address, pipeline::podAt);
+  }
+
+  /**
+   * Answers are kept while the inventory and the published revision stay the same (a changed
+   * policy, pod or mark changes one of them), so a flood of one flow is named once.
+   */
+  private void forgetIfChanged() {
+    long v = pipeline.inventory().version();
+    long r = pipeline.applier().revision();
+    if (v != inventoryVersion || r != revision) {
+      explained.clear();
+      pods.clear();
+      inventoryVersion = v;
+      revision = r;
+    }
+  }
+
+  private static <K, V> Map<K, V> lru() {
+    return new java.util.LinkedHashMap<>(256, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > CACHED;
+      }
+    };
   }
 
   /**
    * What decided the {@code direction} side of a flow of {@code subject} (the local endpoint) with
    * {@code peer}: NONE when no rule selects the subject there or an identity is unknown.
    */
-  public FlowProvenance explain(
+  public synchronized FlowProvenance explain(
+      Direction direction,
+      long subject,
+      long peer,
+      Optional<String> peerAddress,
+      int protocol,
+      int port) {
+    forgetIfChanged();
+    Key key = new Key(direction, subject, peer, peerAddress, protocol, port);
+    FlowProvenance known = explained.get(key);
+    if (known == null) {
+      known = decide(direction, subject, peer, peerAddress, protocol, port);
+      explained.put(key, known);
+    }
+    return known;
+  }
+
+  private FlowProvenance decide(
       Direction direction,
       long subject,
       long peer,
