@@ -25,6 +25,7 @@ public record DaemonOptions(
     Optional<String> node,
     HostTraffic hostTraffic,
     L7ProxyMode l7Proxy,
+    io.palisade.node.fqdn.FqdnOptions fqdn,
     int flowSample) {
 
   /** Every new allowed flow reported ({@code --flow-sample 1}). */
@@ -41,7 +42,8 @@ public record DaemonOptions(
       Duration repairInterval,
       Optional<String> node,
       HostTraffic hostTraffic,
-      L7ProxyMode l7Proxy) {
+      L7ProxyMode l7Proxy,
+      io.palisade.node.fqdn.FqdnOptions fqdn) {
     this(
         policies,
         cluster,
@@ -56,6 +58,7 @@ public record DaemonOptions(
         node,
         hostTraffic,
         l7Proxy,
+        fqdn,
         1);
   }
 

@@ -69,7 +69,7 @@ public final class NodeDaemon {
 
   void run() throws Exception {
     try (Datapath datapath = Datapath.open(options.pinRoot());
-        NodeProxy proxy = options.l7Proxy().start(datapath).orElse(null)) {
+        NodeProxy proxy = options.l7Proxy().start(datapath, options.fqdn()).orElse(null)) {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
       DatapathApplier applier = new DatapathApplier(datapath, NODE, interfaces());
       if (proxy != null) {

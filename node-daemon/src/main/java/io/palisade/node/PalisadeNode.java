@@ -186,6 +186,7 @@ public final class PalisadeNode implements Callable<Integer> {
       errors.add(
           "--flow-sample: " + flowSample + " is negative (0: no allowed flows, N: one in N)");
     }
+    io.palisade.node.fqdn.FqdnOptions fqdn = common.fqdn(errors);
     HostTraffic host = HostTraffic.ALLOWED;
     if (hostTraffic != null) {
       try {
@@ -212,6 +213,7 @@ public final class PalisadeNode implements Callable<Integer> {
         Optional.ofNullable(node),
         host,
         l7Proxy,
+        fqdn,
         flowSample);
   }
 

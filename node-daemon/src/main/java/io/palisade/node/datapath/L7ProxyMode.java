@@ -22,11 +22,16 @@ public enum L7ProxyMode {
    * namespace (the node's); empty for {@link #none}.
    */
   public Optional<NodeProxy> start(Datapath datapath) {
+    return start(datapath, io.palisade.node.fqdn.FqdnOptions.defaults());
+  }
+
+  /** As {@link #start(Datapath)}, with the embedded DNS proxy's {@code toFQDNs} settings. */
+  public Optional<NodeProxy> start(Datapath datapath, io.palisade.node.fqdn.FqdnOptions fqdn) {
     return switch (this) {
       case none -> Optional.empty();
       case embedded -> {
         datapath.enableProxyRedirect();
-        yield Optional.of(EmbeddedNodeProxy.start());
+        yield Optional.of(EmbeddedNodeProxy.start(fqdn));
       }
       case envoy -> {
         datapath.enableProxyRedirect();
