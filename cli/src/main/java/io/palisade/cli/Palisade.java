@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       TraceCommand.class,
       MatrixCommand.class,
       DiffCommand.class,
+      ObserveCommand.class,
       StandaloneCommand.class,
       NodeDaemonCommand.class,
       io.palisade.node.UninstallCommand.class,

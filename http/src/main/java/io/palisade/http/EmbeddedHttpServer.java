@@ -27,6 +27,9 @@ public final class EmbeddedHttpServer implements AutoCloseable {
   /** Threads run handlers only, never wait on a client; acceptor and selector take two. */
   private static final int MAX_THREADS = 12;
 
+  /** Event streams served at once: each holds a thread while it runs. */
+  public static final int MAX_STREAMS = 4;
+
   private final Server server;
   private final ServerConnector connector;
 
@@ -74,6 +77,7 @@ public final class EmbeddedHttpServer implements AutoCloseable {
     private HttpLimits limits = HttpLimits.DEFAULT;
     private final Map<String, HttpHandler> exact = new LinkedHashMap<>();
     private final Map<String, HttpHandler> prefixes = new LinkedHashMap<>();
+    private final Map<String, EventStreamHandler> streams = new LinkedHashMap<>();
     private BiConsumer<String, Exception> failures =
         (path, e) -> System.err.println("palisade: answering " + path + " failed: " + e);
 
@@ -94,6 +98,12 @@ public final class EmbeddedHttpServer implements AutoCloseable {
               request.method().equals("GET") || request.method().equals("HEAD")
                   ? handler.handle(request)
                   : HttpResponse.text(405, "only GET is accepted at " + path + "\n"));
+      return this;
+    }
+
+    /** {@code GET} of exactly {@code path} as server-sent events, or a whole answer. */
+    public Builder events(String path, EventStreamHandler handler) {
+      streams.put(path, handler);
       return this;
     }
 
@@ -133,7 +143,12 @@ public final class EmbeddedHttpServer implements AutoCloseable {
       server.setErrorHandler(errors);
       SizeLimitHandler sizeLimit = new SizeLimitHandler(limits.maxBodyBytes(), -1);
       sizeLimit.setHandler(
-          new Routes(Map.copyOf(exact), Map.copyOf(prefixes), limits.maxBodyBytes(), failures));
+          new Routes(
+              Map.copyOf(exact),
+              Map.copyOf(prefixes),
+              Map.copyOf(streams),
+              limits.maxBodyBytes(),
+              failures));
       server.setHandler(sizeLimit);
       try {
         server.start();

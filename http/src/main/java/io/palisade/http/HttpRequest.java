@@ -1,5 +1,6 @@
 package io.palisade.http;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -13,23 +14,22 @@ public final class HttpRequest {
   private final String path;
   private final Function<String, Optional<String>> headers;
   private final byte[] body;
-  private final String query;
+  private final Map<String, String> query;
 
   public HttpRequest(
       String method, String path, Function<String, Optional<String>> headers, byte[] body) {
-    this(method, path, "", headers, body);
+    this(method, path, headers, body, Map.of());
   }
 
-  /** With the URL's raw query ({@code a=1&b=2}, still percent-encoded; empty when none). */
   public HttpRequest(
       String method,
       String path,
-      String query,
       Function<String, Optional<String>> headers,
-      byte[] body) {
+      byte[] body,
+      Map<String, String> query) {
+    this.query = Map.copyOf(query);
     this.method = method;
     this.path = path;
-    this.query = query == null ? "" : query;
     this.headers = headers;
     this.body = body.clone();
   }
@@ -42,14 +42,14 @@ public final class HttpRequest {
     return path;
   }
 
-  /** The raw query of the URL, without {@code ?}; empty when it has none. */
-  public String query() {
-    return query;
-  }
-
   /** The first value of header {@code name}. */
   public Optional<String> header(String name) {
     return headers.apply(name);
+  }
+
+  /** The query's parameters, decoded; of a parameter given twice, the first value. */
+  public Map<String, String> query() {
+    return query;
   }
 
   public byte[] body() {

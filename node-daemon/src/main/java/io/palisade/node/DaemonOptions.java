@@ -25,7 +25,42 @@ public record DaemonOptions(
     Optional<String> node,
     HostTraffic hostTraffic,
     L7ProxyMode l7Proxy,
-    io.palisade.node.fqdn.FqdnOptions fqdn) {
+    io.palisade.node.fqdn.FqdnOptions fqdn,
+    int flowSample) {
+
+  /** Every new allowed flow reported ({@code --flow-sample 1}). */
+  public DaemonOptions(
+      List<Path> policies,
+      Path cluster,
+      Map<String, String> veths,
+      List<String> routedPods,
+      Path pinRoot,
+      Optional<Path> flowLog,
+      Optional<InetSocketAddress> metrics,
+      boolean once,
+      RemovalBudget pruneBudget,
+      Duration repairInterval,
+      Optional<String> node,
+      HostTraffic hostTraffic,
+      L7ProxyMode l7Proxy,
+      io.palisade.node.fqdn.FqdnOptions fqdn) {
+    this(
+        policies,
+        cluster,
+        veths,
+        routedPods,
+        pinRoot,
+        flowLog,
+        metrics,
+        once,
+        pruneBudget,
+        repairInterval,
+        node,
+        hostTraffic,
+        l7Proxy,
+        fqdn,
+        1);
+  }
 
   /** Parses {@code args} as {@code palisade-node} does, or throws with every problem found. */
   public static DaemonOptions parse(String... args) {

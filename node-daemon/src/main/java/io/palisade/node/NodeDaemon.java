@@ -14,8 +14,14 @@ import io.palisade.node.discovery.EndpointDiscovery;
 import io.palisade.node.discovery.InterfaceFinder;
 import io.palisade.node.observe.DatapathMeters;
 import io.palisade.node.observe.FlowLog;
+import io.palisade.node.observe.FlowLogFile;
+import io.palisade.node.observe.FlowNamer;
+import io.palisade.node.observe.FlowRing;
+import io.palisade.node.observe.FlowSampler;
+import io.palisade.node.observe.FlowSink;
 import io.palisade.node.observe.ObserveServer;
 import io.palisade.node.observe.Readiness;
+import io.palisade.pipeline.flows.FlowNaming;
 import io.palisade.pipeline.local.ClusterFile;
 import io.palisade.pipeline.local.LocalPipeline;
 import io.palisade.pipeline.local.PolicySnapshot;
@@ -23,10 +29,8 @@ import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +48,9 @@ public final class NodeDaemon {
 
   /** The node file mode stands for: every pod of the cluster file is taken to run here. */
   static final String NODE = "local";
+
+  /** Flows kept for {@code /api/flows} and {@code palisade observe --since}. */
+  static final int RECENT_FLOWS = 10_000;
 
   private final DaemonOptions options;
   private final PrintStream out;
@@ -78,8 +85,10 @@ public final class NodeDaemon {
         converge(pipeline, applier);
         return;
       }
-      try (ObserveServer server = serve(datapath, applier, proxy);
-          FlowLog log = openFlowLog(datapath);
+      FlowRing ring = new FlowRing(RECENT_FLOWS);
+      FlowNamer namer = FlowNamer.of(new FlowNaming(pipeline.pipeline(), () -> "files"));
+      try (ObserveServer server = serve(datapath, applier, proxy, ring);
+          FlowLog log = openFlowLog(datapath, namer, ring);
           DriftRepair repair = startRepair(datapath, options.repairInterval(), out)) {
         converge(pipeline, applier);
         while (true) {
@@ -203,27 +212,33 @@ public final class NodeDaemon {
     return sb.toString();
   }
 
-  private FlowLog openFlowLog(Datapath datapath) throws IOException {
-    if (options.flowLog().isEmpty()) {
-      return null;
+  /**
+   * Drains the datapath's events into the ring of recent flows (for {@code /api/flows}) and, with
+   * --flow-log, the log; allowed flows sampled by --flow-sample.
+   */
+  private FlowLog openFlowLog(Datapath datapath, FlowNamer namer, FlowRing ring)
+      throws IOException {
+    FlowSink sinks = ring;
+    if (options.flowLog().isPresent()) {
+      sinks = sinks.andThen(FlowLogFile.open(options.flowLog().get()));
     }
-    Path target = options.flowLog().get();
-    PrintStream sink =
-        target.toString().equals("-")
-            ? System.out // events are JSON lines already, in either log format
-            : new PrintStream(
-                Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
-                true,
-                StandardCharsets.UTF_8);
+    FlowSampler sampler = new FlowSampler(options.flowSample());
+    FlowSink all = sinks;
     return new FlowLog(
-        datapath.eventsFd(), e -> sink.println(e.naming(datapath.appliedPolicies()).toJson()));
+        datapath.eventsFd(),
+        e -> {
+          if (sampler.keep(e)) {
+            all.accept(namer.name(e.naming(datapath.appliedPolicies())));
+          }
+        });
   }
 
   /**
    * /metrics, /healthz and /readyz: ready once a first state is in the maps and while they hold the
    * current revision (a failed apply keeps the last one in force, and says why here).
    */
-  private ObserveServer serve(Datapath datapath, DatapathApplier applier, NodeProxy proxy)
+  private ObserveServer serve(
+      Datapath datapath, DatapathApplier applier, NodeProxy proxy, FlowRing ring)
       throws IOException {
     if (options.metrics().isEmpty()) {
       return null;
@@ -249,7 +264,8 @@ public final class NodeDaemon {
                           + revision
                           + " not in the maps"
                           + applier.failure(NODE, revision).map(e -> ": " + e).orElse(""));
-            });
+            },
+            Optional.of(ring));
     out.println("palisade-node: metrics and health on " + server.url());
     return server;
   }

@@ -84,6 +84,12 @@ public final class PalisadeNode implements Callable<Integer> {
       description = "Write verdict events as JSON lines.")
   Path flowLog;
 
+  @Option(
+      names = "--flow-sample",
+      paramLabel = "N",
+      description = "Report one in N new allowed flows (drops always): 1 all (default), 0 none.")
+  int flowSample = 1;
+
   @Option(names = "--once", description = "Apply once and exit.")
   boolean once;
 
@@ -176,6 +182,10 @@ public final class PalisadeNode implements Callable<Integer> {
       }
     }
     Duration repair = common.repairInterval(errors);
+    if (flowSample < 0) {
+      errors.add(
+          "--flow-sample: " + flowSample + " is negative (0: no allowed flows, N: one in N)");
+    }
     io.palisade.node.fqdn.FqdnOptions fqdn = common.fqdn(errors);
     HostTraffic host = HostTraffic.ALLOWED;
     if (hostTraffic != null) {
@@ -203,7 +213,8 @@ public final class PalisadeNode implements Callable<Integer> {
         Optional.ofNullable(node),
         host,
         l7Proxy,
-        fqdn);
+        fqdn,
+        flowSample);
   }
 
   /** Parses file mode's options as {@code main} does, without running anything. */

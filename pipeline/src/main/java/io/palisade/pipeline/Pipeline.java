@@ -214,4 +214,23 @@ public final class Pipeline {
     }
     return new Enforcement.L7(applier.l7EnforcedCount(nodes, revision), failures);
   }
+
+  /** The pod ({@code namespace/name}) that has {@code address}, if one does. */
+  public synchronized Optional<String> podAt(String address) {
+    return state.podAt(address);
+  }
+
+  /**
+   * One side of a flow decided from the rules in force, to name the rule that decided it: see
+   * {@link io.palisade.pipeline.flows.FlowNaming}.
+   */
+  public synchronized Optional<io.palisade.policy.reference.DirectionVerdict> explain(
+      io.palisade.policy.Direction direction,
+      long subject,
+      long peer,
+      Optional<String> peerAddress,
+      int protocol,
+      int port) {
+    return state.explain(direction, subject, peer, peerAddress, protocol, port);
+  }
 }

@@ -174,11 +174,4 @@ class PageApiTest {
     assertThat(PageAssets.find("/ui/nothing.js")).isEmpty();
     assertThat(PageAssets.find("/other/index.html")).isEmpty();
   }
-
-  @Test
-  void aQueryIsDecoded() {
-    assertThat(QueryString.parse("ports=80%2FTCP%2C53%2FUDP&level=pod"))
-        .containsEntry("ports", "80/TCP,53/UDP")
-        .containsEntry("level", "pod");
-  }
 }

@@ -6,7 +6,6 @@ import io.palisade.http.HttpResponse;
 import io.palisade.web.ApiAnswer;
 import io.palisade.web.PageApi;
 import io.palisade.web.PageAssets;
-import io.palisade.web.QueryString;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -19,7 +18,7 @@ final class PageRoutes {
   private PageRoutes() {}
 
   static void install(EmbeddedHttpServer.Builder b, PageApi api) {
-    b.get("/api/matrix", request -> answer(api.matrix(QueryString.parse(request.query()))))
+    b.get("/api/matrix", request -> answer(api.matrix(request.query())))
         .prefix(
             "/api/whatif",
             request ->
@@ -29,7 +28,7 @@ final class PageRoutes {
                         ? HttpResponse.text(405, "only POST is accepted at /api/whatif\n")
                         : answer(
                             api.whatIf(
-                                QueryString.parse(request.query()),
+                                request.query(),
                                 new String(request.body(), StandardCharsets.UTF_8))))
         .get("/ui", request -> redirect())
         .prefix("/ui/", PageRoutes::asset);

@@ -21,10 +21,15 @@ import io.palisade.node.datapath.NodeProxy;
 import io.palisade.node.discovery.ChainedRecords;
 import io.palisade.node.discovery.EndpointDiscovery;
 import io.palisade.node.observe.DatapathMeters;
+import io.palisade.node.observe.FlowDrain;
+import io.palisade.node.observe.FlowNamer;
+import io.palisade.node.observe.FlowRing;
+import io.palisade.node.observe.FlowSampler;
 import io.palisade.node.observe.ObserveServer;
 import io.palisade.pipeline.InMemoryNodeState;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.RemovalBudget;
+import io.palisade.pipeline.flows.FlowNaming;
 import io.palisade.policy.resolve.HostTraffic;
 import io.palisade.web.PageApi;
 import io.palisade.web.PageAssets;
@@ -192,12 +197,27 @@ public final class StandaloneCommand implements Callable<Integer> {
   L7ProxyMode l7Proxy = L7ProxyMode.embedded;
 
   @Option(
+      names = "--flow-sample",
+      paramLabel = "N",
+      description =
+          "With --enforce, report one in N new allowed flows at /api/flows (drops always): 1 all"
+              + " (default), 0 none.")
+  int flowSample = 1;
+
+  @Option(
       names = "--bpf-pins",
       defaultValue = "/sys/fs/bpf/palisade",
       description = "Where the datapath's maps are pinned (with --enforce).")
   Path pins;
 
+  /** Flows kept for {@code /api/flows} and {@code palisade observe --since}. */
+  static final int RECENT_FLOWS = 10_000;
+
   private Integer run() throws Exception {
+    if (flowSample < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--flow-sample: " + flowSample + " is negative (0: none, N: 1 in N)");
+    }
     PrintWriter result = spec.commandLine().getOut();
     PrintWriter out =
         logFormat.wrap(once ? spec.commandLine().getErr() : result, Clock.systemUTC());
@@ -238,15 +258,19 @@ public final class StandaloneCommand implements Callable<Integer> {
       if (proxy instanceof EmbeddedNodeProxy embedded) {
         embedded.bindMeters(registry);
       }
-      try (StatusServer server =
-          new StatusServer(
-              ListenAddress.parse("--http-address", httpAddress, httpPort),
-              loop::statuses,
-              loop::readiness,
-              registry::scrape,
-              hook,
-              wake::release,
-              Optional.of(new PageApi(() -> loop.pipeline().inventory().snapshot().cluster())))) {
+      Optional<FlowRing> flows =
+          datapath == null ? Optional.empty() : Optional.of(new FlowRing(RECENT_FLOWS));
+      try (FlowDrain drain = flows.map(ring -> drain(datapath, loop, ring, out)).orElse(null);
+          StatusServer server =
+              new StatusServer(
+                  ListenAddress.parse("--http-address", httpAddress, httpPort),
+                  loop::statuses,
+                  loop::readiness,
+                  registry::scrape,
+                  hook,
+                  wake::release,
+                  Optional.of(new PageApi(() -> loop.pipeline().inventory().snapshot().cluster())),
+                  flows)) {
         out.println("palisade: standalone on " + server.url() + "/readyz");
         out.println("palisade: web page at " + server.url() + PageAssets.PATH);
         hook.ifPresent(h -> out.println("palisade: webhook at " + server.url() + h.path()));
@@ -266,6 +290,25 @@ public final class StandaloneCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("palisade: " + e.getMessage());
       return 1;
     }
+  }
+
+  /**
+   * The datapath's flows into {@code ring}, each named from the loop's pipeline; a policy without
+   * PolicySource marks came from the files, or from the Git revision last read.
+   */
+  private FlowDrain drain(Datapath datapath, StandaloneLoop loop, FlowRing ring, PrintWriter out) {
+    FlowNaming naming =
+        new FlowNaming(
+            loop.pipeline().pipeline(), () -> isGit() ? "git " + loop.revision() : "files");
+    return FlowDrain.start(
+        datapath,
+        FlowNamer.of(naming),
+        new FlowSampler(flowSample),
+        ring,
+        line -> {
+          out.println("palisade: " + line);
+          out.flush();
+        });
   }
 
   private static DriftRepair repair(Datapath datapath, Duration every, PrintWriter out) {

@@ -5,11 +5,14 @@ import io.palisade.gitops.WebhookReceiver;
 import io.palisade.http.EmbeddedHttpServer;
 import io.palisade.http.HttpLimits;
 import io.palisade.http.HttpResponse;
+import io.palisade.node.observe.FlowRing;
+import io.palisade.node.observe.FlowsEndpoint;
 import io.palisade.node.observe.ObserveServer;
 import io.palisade.web.PageApi;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,12 +57,14 @@ public final class StatusServer implements AutoCloseable {
       Optional<WebhookReceiver> hook,
       Runnable syncNow)
       throws IOException {
-    this(address, state, ready, metrics, hook, syncNow, Optional.empty());
+    this(address, state, ready, metrics, hook, syncNow, Optional.empty(), Optional.empty());
   }
 
   /**
-   * As above, and with {@code page}: the web page at {@code /ui/} and the JSON it reads beside
-   * {@code /api/policies} ({@code /api/matrix}, {@code POST /api/whatif}).
+   * As above, with {@code page}: the web page at {@code /ui/} and the JSON it reads beside {@code
+   * /api/policies} ({@code /api/matrix}, {@code POST /api/whatif}); and {@code GET /api/flows} of
+   * the datapath's recent flows when standalone enforces ({@link FlowsEndpoint}): without a datapath
+   * there are no flows, and it answers 404 saying so.
    */
   public StatusServer(
       InetSocketAddress address,
@@ -68,7 +73,8 @@ public final class StatusServer implements AutoCloseable {
       Supplier<String> metrics,
       Optional<WebhookReceiver> hook,
       Runnable syncNow,
-      Optional<PageApi> page)
+      Optional<PageApi> page,
+      Optional<FlowRing> flows)
       throws IOException {
     EmbeddedHttpServer.Builder b =
         EmbeddedHttpServer.on(address)
@@ -89,6 +95,16 @@ public final class StatusServer implements AutoCloseable {
                     HttpResponse.json(
                         200, json.writeValueAsString(policies(state.get(), ready.get()))));
     page.ifPresent(api -> PageRoutes.install(b, api));
+    flows.ifPresentOrElse(
+        ring -> b.events(FlowsEndpoint.PATH, new FlowsEndpoint(ring, Clock.systemUTC())),
+        () ->
+            b.get(
+                FlowsEndpoint.PATH,
+                request ->
+                    HttpResponse.text(
+                        404,
+                        "no flows: standalone reports flows only with --enforce, where it has a"
+                            + " datapath\n")));
     hook.ifPresent(
         receiver ->
             b.prefix(

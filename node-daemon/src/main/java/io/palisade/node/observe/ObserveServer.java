@@ -12,6 +12,8 @@ import io.palisade.http.HttpLimits;
 import io.palisade.http.HttpResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -47,8 +49,21 @@ public final class ObserveServer implements AutoCloseable {
   public static ObserveServer start(
       InetSocketAddress address, PrometheusMeterRegistry registry, Supplier<Readiness> readiness)
       throws IOException {
+    return start(address, registry, readiness, Optional.empty());
+  }
+
+  /** The same, and {@code /api/flows} of {@code flows} when given (see {@link FlowsEndpoint}). */
+  public static ObserveServer start(
+      InetSocketAddress address,
+      PrometheusMeterRegistry registry,
+      Supplier<Readiness> readiness,
+      Optional<FlowRing> flows)
+      throws IOException {
+    EmbeddedHttpServer.Builder builder = EmbeddedHttpServer.on(address);
+    flows.ifPresent(
+        ring -> builder.events(FlowsEndpoint.PATH, new FlowsEndpoint(ring, Clock.systemUTC())));
     return new ObserveServer(
-        EmbeddedHttpServer.on(address)
+        builder
             .limits(HttpLimits.DEFAULT.withMaxBodyBytes(0))
             .get("/metrics", r -> HttpResponse.of(200, PROMETHEUS_TEXT, registry.scrape()))
             .get("/healthz", r -> HttpResponse.text(200, "ok\n"))

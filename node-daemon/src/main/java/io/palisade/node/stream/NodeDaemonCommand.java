@@ -69,6 +69,18 @@ public final class NodeDaemonCommand implements Callable<Integer> {
       description = "Obtain and renew this node's certificate from the operator's CA, kept in DIR.")
   Path tlsAuto;
 
+  @Option(
+      names = "--flow-log",
+      paramLabel = "FILE|-",
+      description = "Write flows as JSON lines (policies not named in this mode yet).")
+  Path flowLog;
+
+  @Option(
+      names = "--flow-sample",
+      paramLabel = "N",
+      description = "Report one in N new allowed flows (drops always): 1 all (default), 0 none.")
+  int flowSample = 1;
+
   @Option(names = "--insecure", description = "Allow a plain-text operator.")
   boolean insecure;
 
@@ -106,6 +118,10 @@ public final class NodeDaemonCommand implements Callable<Integer> {
     }
     Duration repair = common.repairInterval(errors);
     Optional<InetSocketAddress> metrics = common.metrics(errors);
+    if (flowSample < 0) {
+      errors.add(
+          "--flow-sample: " + flowSample + " is negative (0: no allowed flows, N: one in N)");
+    }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(
           String.join("\n", errors) + "\n" + spec.commandLine().getUsageMessage());
@@ -121,7 +137,9 @@ public final class NodeDaemonCommand implements Callable<Integer> {
         repair,
         Optional.ofNullable(tlsAuto),
         insecure,
-        metrics);
+        metrics,
+        Optional.ofNullable(flowLog),
+        flowSample);
   }
 
   /** Parses the subcommand's options as the command line does, without running anything. */

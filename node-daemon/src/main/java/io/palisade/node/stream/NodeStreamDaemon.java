@@ -12,6 +12,12 @@ import io.palisade.node.datapath.DriftRepair;
 import io.palisade.node.discovery.ChainedRecords;
 import io.palisade.node.discovery.EndpointDiscovery;
 import io.palisade.node.observe.DatapathMeters;
+import io.palisade.node.observe.FlowDrain;
+import io.palisade.node.observe.FlowLogFile;
+import io.palisade.node.observe.FlowNamer;
+import io.palisade.node.observe.FlowRing;
+import io.palisade.node.observe.FlowSampler;
+import io.palisade.node.observe.FlowSink;
 import io.palisade.node.observe.ObserveServer;
 import io.palisade.node.observe.Readiness;
 import io.palisade.node.tls.NodeCertificates;
@@ -30,6 +36,9 @@ import java.util.Optional;
  * NodeDaemonCommand}.
  */
 public final class NodeStreamDaemon {
+
+  /** Flows kept for {@code /api/flows} of --metrics-port. */
+  static final int RECENT_FLOWS = 10_000;
 
   private NodeStreamDaemon() {}
 
@@ -81,7 +90,22 @@ public final class NodeStreamDaemon {
               + client.revision());
       out.flush();
       client.start();
-      try (ObserveServer server = serve(options, datapath, client)) {
+      FlowRing ring = new FlowRing(RECENT_FLOWS);
+      FlowSink flows = ring;
+      if (options.flowLog().isPresent()) {
+        flows = flows.andThen(FlowLogFile.open(options.flowLog().get()));
+      }
+      try (FlowDrain drain =
+              FlowDrain.start(
+                  datapath,
+                  FlowNamer.addressesOnly(),
+                  new FlowSampler(options.flowSample()),
+                  flows,
+                  line -> {
+                    out.println("palisade-node: " + line);
+                    out.flush();
+                  });
+          ObserveServer server = serve(options, datapath, client, ring)) {
         Thread.currentThread().join(); // until killed; the maps keep enforcing the last state
       }
     } finally {
@@ -93,7 +117,8 @@ public final class NodeStreamDaemon {
 
   /** /metrics, /healthz and /readyz: ready once the maps hold a revision of the operator's. */
   private static ObserveServer serve(
-      StreamOptions options, Datapath datapath, NodeStateClient client) throws IOException {
+      StreamOptions options, Datapath datapath, NodeStateClient client, FlowRing flows)
+      throws IOException {
     if (options.metrics().isEmpty()) {
       return null;
     }
@@ -105,7 +130,8 @@ public final class NodeStreamDaemon {
         () ->
             client.revision() > 0
                 ? Readiness.ready("ready: revision " + client.revision() + " in the maps")
-                : Readiness.notReady("not ready: no revision from the operator in the maps yet"));
+                : Readiness.notReady("not ready: no revision from the operator in the maps yet"),
+        Optional.of(flows));
   }
 
   /** Writes each desired state to {@code datapath}, logging what it did to the interfaces. */

@@ -19,7 +19,34 @@ public record StreamOptions(
     Duration repairInterval,
     Optional<Path> tlsAuto,
     boolean insecure,
-    Optional<InetSocketAddress> metrics) {
+    Optional<InetSocketAddress> metrics,
+    Optional<Path> flowLog,
+    int flowSample) {
+
+  /** No flow log; flows only at {@code /api/flows} of --metrics-port, every allowed one. */
+  public StreamOptions(
+      String node,
+      String operator,
+      Path pinRoot,
+      Path stateFile,
+      Optional<ClientTls> tls,
+      Duration repairInterval,
+      Optional<Path> tlsAuto,
+      boolean insecure,
+      Optional<InetSocketAddress> metrics) {
+    this(
+        node,
+        operator,
+        pinRoot,
+        stateFile,
+        tls,
+        repairInterval,
+        tlsAuto,
+        insecure,
+        metrics,
+        Optional.empty(),
+        1);
+  }
 
   /** Beside the pins, but on a file system that takes regular files and empties on reboot too. */
   public static final Path DEFAULT_STATE_FILE = Path.of("/run/palisade/node-state.pb");

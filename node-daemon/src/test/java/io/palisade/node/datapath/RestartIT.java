@@ -134,7 +134,8 @@ class RestartIT extends NodeScenarios {
           .as("the daemon's flow log")
           .anyMatch(
               l ->
-                  l.contains("\"verdict\":\"dropped\"") && l.contains("\"source\":\"10.200.0.13\""))
+                  l.contains("\"verdict\":\"dropped\"")
+                      && l.contains("\"address\":\"10.200.0.13\""))
           .anyMatch(l -> l.contains("\"verdict\":\"allowed\""));
       System.out.println("daemon restart: first start: " + first);
       System.out.println("daemon restart: after kill -9: " + second);

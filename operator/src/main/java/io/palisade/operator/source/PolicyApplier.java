@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.palisade.gitops.ObjectRef;
+import io.palisade.pipeline.flows.FlowNaming;
 import io.palisade.policy.validate.PolicyKind;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,8 +45,18 @@ public class PolicyApplier {
    * @throws io.fabric8.kubernetes.client.KubernetesClientException when the API refuses it
    */
   public void apply(HasMetadata object, ObjectRef at, SourceId owner) {
+    apply(object, at, owner, Optional.empty());
+  }
+
+  /**
+   * The same, marking the object with the source's {@code revision} ({@code <ref>@sha1:<sha>}) in
+   * {@value FlowNaming#REVISION_ANNOTATION}, which flows name as the commit their rule came from.
+   */
+  public void apply(HasMetadata object, ObjectRef at, SourceId owner, Optional<String> revision) {
     HasMetadata desired = client.getKubernetesSerialization().clone(object);
     desired.setMetadata(metadata(object.getMetadata(), at, owner));
+    revision.ifPresent(
+        r -> desired.getMetadata().getAnnotations().put(FlowNaming.REVISION_ANNOTATION, r));
     client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
   }
 

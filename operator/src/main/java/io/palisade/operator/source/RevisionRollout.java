@@ -63,7 +63,7 @@ public final class RevisionRollout {
         continue; // a second definition of a quarantined object: its object stays as it is
       }
       try {
-        applier.apply(doc.object().get(), at, owner);
+        applier.apply(doc.object().get(), at, owner, Optional.of(content.revision()));
         applied.add(at);
       } catch (RuntimeException e) {
         failed.put(at, reason(e));

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.web.ApiAnswer;
 import io.palisade.web.PageApi;
-import io.palisade.web.QueryString;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The page's JSON on the operator's HTTP server, over its live inventory: {@code GET
@@ -33,7 +34,7 @@ public final class PageRoutes {
             ctx -> send(ctx, new ApiAnswer(200, write(InventoryPolicies.of(inventory)))));
     router
         .get("/api/matrix")
-        .blockingHandler(ctx -> send(ctx, api.matrix(QueryString.parse(ctx.request().query()))));
+        .blockingHandler(ctx -> send(ctx, api.matrix(query(ctx))));
     router
         .post("/api/whatif")
         .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
@@ -42,10 +43,17 @@ public final class PageRoutes {
                 send(
                     ctx,
                     api.whatIf(
-                        QueryString.parse(ctx.request().query()),
+                        query(ctx),
                         ctx.body().buffer() == null
                             ? ""
                             : ctx.body().buffer().toString(StandardCharsets.UTF_8))));
+  }
+
+  /** The query's parameters, decoded; of a parameter given twice, the first value (as standalone). */
+  private static Map<String, String> query(RoutingContext ctx) {
+    Map<String, String> out = new LinkedHashMap<>();
+    ctx.queryParams().forEach(e -> out.putIfAbsent(e.getKey(), e.getValue()));
+    return out;
   }
 
   private static void send(RoutingContext ctx, ApiAnswer a) {

@@ -10,6 +10,9 @@ import io.palisade.policy.identity.IdentityAllocator;
 import io.palisade.policy.identity.IpBlockLabels;
 import io.palisade.policy.identity.ReservedAddresses;
 import io.palisade.policy.identity.ReservedIdentity;
+import io.palisade.policy.reference.DirectionVerdict;
+import io.palisade.policy.reference.Peer;
+import io.palisade.policy.reference.ReferenceEvaluator;
 import io.palisade.policy.resolve.HostTraffic;
 import io.palisade.policy.resolve.NamedPort;
 import io.palisade.policy.resolve.PolicyEngine;
@@ -696,5 +699,45 @@ public final class LiveDesiredState {
   /** The cluster identities some workload has. */
   public Set<Long> identitiesInUse() {
     return Set.copyOf(identities.keySet());
+  }
+
+  /** The pod ({@code namespace/name}) that has {@code address}, if one does. */
+  public Optional<String> podAt(String address) {
+    return CidrPrefix.parseAddress(address)
+        .map(b -> podPrefixes.get(CidrPrefix.host(b).toString()))
+        .map(TreeMap::lastKey);
+  }
+
+  /**
+   * One side of a flow decided again from the rules that select {@code subject}, to name what
+   * decided it (the datapath only says what it did). Empty when either identity is unknown.
+   */
+  public Optional<DirectionVerdict> explain(
+      Direction direction,
+      long subject,
+      long peer,
+      Optional<String> peerAddress,
+      int protocol,
+      int port) {
+    Identity s = engine.selectorCache().identity(subject);
+    Identity p = engine.selectorCache().identity(peer);
+    if (s == null || p == null) {
+      return Optional.empty();
+    }
+    Map<Long, Set<NamedPort>> ports = new HashMap<>();
+    for (long id : List.of(subject, peer)) {
+      IdentityUse use = identities.get(id);
+      if (use != null) {
+        ports.put(id, Set.copyOf(use.ports.keySet()));
+      }
+    }
+    Optional<CidrPrefix> podAddress =
+        peerAddress
+            .filter(a -> podAt(a).isPresent())
+            .flatMap(CidrPrefix::parseAddress)
+            .map(CidrPrefix::host);
+    return Optional.of(
+        new ReferenceEvaluator(engine.rulesSelecting(subject), ports)
+            .evaluate(direction, s, new Peer(p, podAddress), protocol, port));
   }
 }
