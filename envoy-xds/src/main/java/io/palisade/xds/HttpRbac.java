@@ -72,9 +72,15 @@ final class HttpRbac {
                       ? principal(addresses.get())
                       : Principal.newBuilder().setAny(true).build())
               .build();
-      rbac.putPolicies(ports(g) + " rule " + n++, policy);
+      rbac.putPolicies(name(g, n++, rbac), policy);
     }
     return rbac.build();
+  }
+
+  /** A name unique in {@code rbac} ({@link RbacPolicyName}). */
+  private static String name(L7Grant g, int n, RBAC.Builder rbac) {
+    String name = RbacPolicyName.of(g, n);
+    return rbac.containsPolicies(name) ? name + " #" + n : name;
   }
 
   private static String ports(L7Grant g) {

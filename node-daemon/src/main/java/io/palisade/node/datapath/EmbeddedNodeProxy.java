@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * The node daemon's own L7 proxy ({@link EmbeddedProxy}): each revision's local state is translated
@@ -30,7 +31,10 @@ public final class EmbeddedNodeProxy implements NodeProxy {
   private final Map<List<String>, LongAdder> requests = new ConcurrentHashMap<>();
   private final EmbeddedProxy proxy;
 
-  private EmbeddedNodeProxy() {
+  private final Consumer<ProxyEvent> events;
+
+  private EmbeddedNodeProxy(Consumer<ProxyEvent> events) {
+    this.events = events;
     for (String d : DIRECTIONS) {
       for (ProxyEvent.Verdict v : ProxyEvent.Verdict.values()) {
         requests.put(List.of(d, v.label()), new LongAdder());
@@ -42,13 +46,22 @@ public final class EmbeddedNodeProxy implements NodeProxy {
 
   /** Starts the proxy in the calling thread's network namespace, with no listener yet. */
   public static EmbeddedNodeProxy start() {
-    return new EmbeddedNodeProxy();
+    return new EmbeddedNodeProxy(e -> {});
+  }
+
+  /**
+   * As {@link #start()}, telling {@code events} of every request decided (on the proxy's event
+   * loop: it must not block), e.g. for the flow log.
+   */
+  public static EmbeddedNodeProxy start(Consumer<ProxyEvent> events) {
+    return new EmbeddedNodeProxy(events);
   }
 
   private void count(ProxyEvent e) {
     requests
         .computeIfAbsent(List.of(e.direction(), e.verdict().label()), k -> new LongAdder())
         .increment();
+    events.accept(e);
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.palisade.node.datapath;
 
+import io.palisade.proxy.ProxyEvent;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Which L7 proxy takes the node's redirects ({@code --l7-proxy}). */
 public enum L7ProxyMode {
@@ -17,16 +19,30 @@ public enum L7ProxyMode {
    */
   envoy;
 
+  /** Who the node's hello names as enforcing its L7 rules. */
+  public io.palisade.pipeline.L7Proxy announced() {
+    return switch (this) {
+      case none -> io.palisade.pipeline.L7Proxy.NONE;
+      case embedded -> io.palisade.pipeline.L7Proxy.EMBEDDED;
+      case envoy -> io.palisade.pipeline.L7Proxy.ENVOY;
+    };
+  }
+
   /**
    * Sets up the redirect in {@code datapath} and starts the proxy, in the calling thread's network
    * namespace (the node's); empty for {@link #none}.
    */
   public Optional<NodeProxy> start(Datapath datapath) {
+    return start(datapath, e -> {});
+  }
+
+  /** As {@link #start(Datapath)}; the embedded proxy tells {@code events} of every request. */
+  public Optional<NodeProxy> start(Datapath datapath, Consumer<ProxyEvent> events) {
     return switch (this) {
       case none -> Optional.empty();
       case embedded -> {
         datapath.enableProxyRedirect();
-        yield Optional.of(EmbeddedNodeProxy.start());
+        yield Optional.of(EmbeddedNodeProxy.start(events));
       }
       case envoy -> {
         datapath.enableProxyRedirect();

@@ -1,6 +1,7 @@
 package io.palisade.node.stream;
 
 import io.palisade.node.cli.DaemonCommon;
+import io.palisade.node.datapath.L7ProxyMode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +73,21 @@ public final class NodeDaemonCommand implements Callable<Integer> {
   @Option(names = "--insecure", description = "Allow a plain-text operator.")
   boolean insecure;
 
+  @Option(
+      names = "--l7-proxy",
+      paramLabel = "embedded|envoy|none",
+      description =
+          "Which proxy takes L7 redirects: the daemon's own (embedded, the default, fed with the"
+              + " L7 rules of the operator's stream), an Envoy the DaemonSet runs (fed by the"
+              + " operator's ADS endpoint), or none (their traffic is dropped).")
+  L7ProxyMode l7Proxy = L7ProxyMode.embedded;
+
+  @Option(
+      names = "--flow-log",
+      paramLabel = "FILE|-",
+      description = "Write the embedded proxy's l7-allowed and l7-denied requests as JSON lines.")
+  Path flowLog;
+
   @Mixin DaemonCommon common = new DaemonCommon();
 
   @Unmatched List<String> unmatched = new ArrayList<>();
@@ -121,7 +137,9 @@ public final class NodeDaemonCommand implements Callable<Integer> {
         repair,
         Optional.ofNullable(tlsAuto),
         insecure,
-        metrics);
+        metrics,
+        l7Proxy,
+        Optional.ofNullable(flowLog));
   }
 
   /** Parses the subcommand's options as the command line does, without running anything. */

@@ -9,12 +9,19 @@ import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.DriftRepair;
+import io.palisade.node.datapath.EmbeddedNodeProxy;
+import io.palisade.node.datapath.NodeProxy;
+import io.palisade.node.datapath.ProxyFirst;
 import io.palisade.node.discovery.ChainedRecords;
 import io.palisade.node.discovery.EndpointDiscovery;
 import io.palisade.node.observe.DatapathMeters;
+import io.palisade.node.observe.FlowLog;
+import io.palisade.node.observe.FlowLogFile;
+import io.palisade.node.observe.L7FlowWriter;
 import io.palisade.node.observe.ObserveServer;
 import io.palisade.node.observe.Readiness;
 import io.palisade.node.tls.NodeCertificates;
+import io.palisade.pipeline.model.LocalState;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -55,19 +62,25 @@ public final class NodeStreamDaemon {
       // Unusable TLS files throw, and the command line prints one line naming them.
       channel = NodeStateClient.channel(options);
     }
-    try (Datapath datapath = Datapath.open(options.pinRoot());
+    PrintStream flowSink =
+        options.flowLog().isPresent() ? FlowLogFile.open(options.flowLog().get()) : null;
+    try (L7FlowWriter l7Lines = flowSink == null ? null : new L7FlowWriter(flowSink);
+        Datapath datapath = Datapath.open(options.pinRoot());
+        NodeProxy proxy =
+            options.l7Proxy().start(datapath, l7Lines == null ? e -> {} : l7Lines).orElse(null);
         NodeStateClient client =
             new NodeStateClient(
-                options.node(),
-                channel,
-                applier(datapath, out),
-                new EndpointDiscovery(
-                    ChainedRecords.DEFAULT_DIR,
-                    problem -> out.println("palisade-node: " + problem)),
-                Optional.of(options.stateFile()),
-                out,
-                Duration.ofMillis(200),
-                Duration.ofSeconds(30));
+                    options.node(),
+                    channel,
+                    applier(datapath, Optional.ofNullable(proxy), out),
+                    new EndpointDiscovery(
+                        ChainedRecords.DEFAULT_DIR,
+                        problem -> out.println("palisade-node: " + problem)),
+                    Optional.of(options.stateFile()),
+                    out,
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(30))
+                .announcing(options.l7Proxy().announced());
         DriftRepair repair = NodeDaemon.startRepair(datapath, options.repairInterval(), out)) {
       out.println(
           "palisade-node: datapath loaded, pins under "
@@ -78,10 +91,25 @@ public final class NodeStreamDaemon {
               + options.operator()
               + (options.insecure() ? " in plain text (--insecure)" : " over mutual TLS")
               + " at revision "
-              + client.revision());
+              + client.revision()
+              + "; L7 redirects go to "
+              + switch (options.l7Proxy()) {
+                case embedded -> "the embedded proxy";
+                case envoy -> "the Envoy listening on the node";
+                case none -> "no proxy (their traffic is dropped)";
+              });
       out.flush();
       client.start();
-      try (ObserveServer server = serve(options, datapath, client)) {
+      try (ObserveServer server = serve(options, datapath, client, proxy);
+          FlowLog flows =
+              flowSink == null
+                  ? null
+                  : new FlowLog(
+                      datapath.eventsFd(),
+                      e -> flowSink.println(e.naming(datapath.appliedPolicies()).toJson()))) {
+        while (flows != null) {
+          flows.poll(1000);
+        }
         Thread.currentThread().join(); // until killed; the maps keep enforcing the last state
       }
     } finally {
@@ -93,12 +121,16 @@ public final class NodeStreamDaemon {
 
   /** /metrics, /healthz and /readyz: ready once the maps hold a revision of the operator's. */
   private static ObserveServer serve(
-      StreamOptions options, Datapath datapath, NodeStateClient client) throws IOException {
+      StreamOptions options, Datapath datapath, NodeStateClient client, NodeProxy proxy)
+      throws IOException {
     if (options.metrics().isEmpty()) {
       return null;
     }
     PrometheusMeterRegistry registry = ObserveServer.newRegistry();
     DatapathMeters.bind(registry, datapath);
+    if (proxy instanceof EmbeddedNodeProxy embedded) {
+      embedded.bindMeters(registry);
+    }
     return ObserveServer.start(
         options.metrics().get(),
         registry,
@@ -108,9 +140,23 @@ public final class NodeStreamDaemon {
                 : Readiness.notReady("not ready: no revision from the operator in the maps yet"));
   }
 
-  /** Writes each desired state to {@code datapath}, logging what it did to the interfaces. */
-  static NodeStateClient.Applier applier(Datapath datapath, PrintStream out) {
+  /**
+   * Writes each desired state to {@code datapath}, logging what it did to the interfaces, and each
+   * revision's L7 rules to {@code proxy} before its maps ({@link ProxyFirst}).
+   */
+  public static NodeStateClient.Applier applier(
+      Datapath datapath, Optional<NodeProxy> proxy, PrintStream out) {
     return new NodeStateClient.Applier() {
+      @Override
+      public String applyProxy(LocalState local, Map<String, Long> peers) {
+        return proxy.map(p -> ProxyFirst.update(datapath, p, local, peers)).orElse("");
+      }
+
+      @Override
+      public boolean proxyChangesOnItsOwn() {
+        return proxy.map(NodeProxy::changesOnItsOwn).orElse(false);
+      }
+
       @Override
       public Map<String, String> apply(DatapathState desired) {
         ApplyResult r = datapath.apply(desired);

@@ -1,5 +1,6 @@
 package io.palisade.node.stream;
 
+import io.palisade.node.datapath.L7ProxyMode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,9 @@ public record StreamOptions(
     Duration repairInterval,
     Optional<Path> tlsAuto,
     boolean insecure,
-    Optional<InetSocketAddress> metrics) {
+    Optional<InetSocketAddress> metrics,
+    L7ProxyMode l7Proxy,
+    Optional<Path> flowLog) {
 
   /** Beside the pins, but on a file system that takes regular files and empties on reboot too. */
   public static final Path DEFAULT_STATE_FILE = Path.of("/run/palisade/node-state.pb");
@@ -28,6 +31,31 @@ public record StreamOptions(
     if (tls.isEmpty() && tlsAuto.isEmpty() && !insecure) {
       throw new IllegalArgumentException(plainTextRefused(operator));
     }
+  }
+
+  /** Options with the embedded proxy (the default) and no flow log. */
+  public StreamOptions(
+      String node,
+      String operator,
+      Path pinRoot,
+      Path stateFile,
+      Optional<ClientTls> tls,
+      Duration repairInterval,
+      Optional<Path> tlsAuto,
+      boolean insecure,
+      Optional<InetSocketAddress> metrics) {
+    this(
+        node,
+        operator,
+        pinRoot,
+        stateFile,
+        tls,
+        repairInterval,
+        tlsAuto,
+        insecure,
+        metrics,
+        L7ProxyMode.embedded,
+        Optional.empty());
   }
 
   /** Parses {@code args} as {@code node-daemon} does, or throws with every problem found. */
