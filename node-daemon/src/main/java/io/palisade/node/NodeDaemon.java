@@ -14,6 +14,8 @@ import io.palisade.node.discovery.EndpointDiscovery;
 import io.palisade.node.discovery.InterfaceFinder;
 import io.palisade.node.observe.DatapathMeters;
 import io.palisade.node.observe.FlowLog;
+import io.palisade.node.observe.FlowLogFile;
+import io.palisade.node.observe.L7FlowWriter;
 import io.palisade.node.observe.ObserveServer;
 import io.palisade.node.observe.Readiness;
 import io.palisade.pipeline.local.ClusterFile;
@@ -23,10 +25,8 @@ import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,8 +61,14 @@ public final class NodeDaemon {
   }
 
   void run() throws Exception {
-    try (Datapath datapath = Datapath.open(options.pinRoot());
-        NodeProxy proxy = options.l7Proxy().start(datapath).orElse(null)) {
+    PrintStream flowSink =
+        options.flowLog().isPresent() && !options.once()
+            ? FlowLogFile.open(options.flowLog().get())
+            : null;
+    try (L7FlowWriter l7Lines = flowSink == null ? null : new L7FlowWriter(flowSink);
+        Datapath datapath = Datapath.open(options.pinRoot());
+        NodeProxy proxy =
+            options.l7Proxy().start(datapath, l7Lines == null ? e -> {} : l7Lines).orElse(null)) {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
       DatapathApplier applier = new DatapathApplier(datapath, NODE, interfaces());
       if (proxy != null) {
@@ -79,7 +85,7 @@ public final class NodeDaemon {
         return;
       }
       try (ObserveServer server = serve(datapath, applier, proxy);
-          FlowLog log = openFlowLog(datapath);
+          FlowLog log = openFlowLog(datapath, flowSink);
           DriftRepair repair = startRepair(datapath, options.repairInterval(), out)) {
         converge(pipeline, applier);
         while (true) {
@@ -203,18 +209,10 @@ public final class NodeDaemon {
     return sb.toString();
   }
 
-  private FlowLog openFlowLog(Datapath datapath) throws IOException {
-    if (options.flowLog().isEmpty()) {
+  private static FlowLog openFlowLog(Datapath datapath, PrintStream sink) {
+    if (sink == null) {
       return null;
     }
-    Path target = options.flowLog().get();
-    PrintStream sink =
-        target.toString().equals("-")
-            ? System.out // events are JSON lines already, in either log format
-            : new PrintStream(
-                Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
-                true,
-                StandardCharsets.UTF_8);
     return new FlowLog(
         datapath.eventsFd(), e -> sink.println(e.naming(datapath.appliedPolicies()).toJson()));
   }
