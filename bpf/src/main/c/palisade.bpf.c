@@ -561,11 +561,12 @@ static __always_inline void decide(const struct pal_ct_key *t, __u16 policy_port
 	case PAL_VERDICT_REDIRECT:
 		/*
 		 * The entry asks for the L7 proxy on port `proxy`. Without a proxy that is ready with
-		 * the node's config for that port (the proxies are TCP), the packet is dropped:
-		 * forwarding it would enforce less than the L7 rules say.
+		 * the node's config for that port (the proxies are TCP, and UDP for DNS), the packet
+		 * is dropped: forwarding it would enforce less than the L7 rules say.
 		 */
 		d->proxy_port = bpf_ntohs(proxy);
-		if (t->protocol != IPPROTO_TCP || !ready_proxy(d->proxy_port)) {
+		if ((t->protocol != IPPROTO_TCP && t->protocol != IPPROTO_UDP) ||
+		    !ready_proxy(d->proxy_port)) {
 			d->reason = PAL_DROP_PROXY_UNAVAILABLE;
 			break;
 		}
@@ -835,6 +836,37 @@ static __always_inline int service_reply(struct __sk_buff *skb, const struct flo
 }
 
 /*
+ * A UDP datagram (a DNS query) goes to the proxy's socket on 127.0.0.1:port (::1), then
+ * 0.0.0.0:port (::), never to a socket bound to the packet's own destination: the proxy's answer
+ * sockets are bound there (transparently), and a query assigned to one would never be read.
+ */
+static __always_inline int assign_udp_proxy(struct __sk_buff *skb, struct bpf_sock_tuple *t,
+					    __u32 len, int v4, __u16 port)
+{
+	if (v4) {
+		t->ipv4.daddr = bpf_htonl(0x7f000001);
+		t->ipv4.dport = bpf_htons(port);
+	} else {
+		__builtin_memset(t->ipv6.daddr, 0, 16);
+		t->ipv6.daddr[3] = bpf_htonl(1);
+		t->ipv6.dport = bpf_htons(port);
+	}
+	struct bpf_sock *sk = bpf_sk_lookup_udp(skb, t, len, BPF_F_CURRENT_NETNS, 0);
+	if (!sk) {
+		if (v4)
+			t->ipv4.daddr = 0;
+		else
+			t->ipv6.daddr[3] = 0;
+		sk = bpf_sk_lookup_udp(skb, t, len, BPF_F_CURRENT_NETNS, 0);
+	}
+	if (!sk)
+		return -1;
+	long err = bpf_sk_assign(skb, sk, 0);
+	bpf_sk_release(sk);
+	return err ? -1 : 0;
+}
+
+/*
  * Assigns the packet to the proxy's socket: the connection's own socket when the proxy accepted
  * it already (a request or full socket with the packet's tuple), else the proxy's listener on
  * 127.0.0.1:port (::1), then 0.0.0.0:port (::), as Cilium does. Only on a tc ingress hook.
@@ -858,6 +890,8 @@ static __always_inline int assign_proxy(struct __sk_buff *skb, const struct flow
 		t.ipv6.dport = f->ct.dport;
 		len = sizeof(t.ipv6);
 	}
+	if (f->ct.protocol == IPPROTO_UDP)
+		return assign_udp_proxy(skb, &t, len, v4, port);
 	struct bpf_sock *sk = bpf_skc_lookup_tcp(skb, &t, len, BPF_F_CURRENT_NETNS, 0);
 	if (sk) {
 		if (sk->state != BPF_TCP_LISTEN)
@@ -939,7 +973,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 	 * The entry lets the pod's replies pass.
 	 */
 	if (dir == PAL_DIR_INGRESS && (skb->mark & PAL_MARK_MAGIC_MASK) == PAL_MARK_FROM_PROXY &&
-	    f.ct.protocol == IPPROTO_TCP) {
+	    (f.ct.protocol == IPPROTO_TCP || f.ct.protocol == IPPROTO_UDP)) {
 		__u64 t = bpf_ktime_get_ns();
 		struct pal_ct_value *pv = bpf_map_lookup_elem(&pal_ct, &f.ct);
 		if (pv && pv->expires_ns > t && (pv->flags & PAL_CT_FROM_PROXY)) {

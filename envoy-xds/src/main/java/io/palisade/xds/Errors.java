@@ -12,6 +12,15 @@ final class Errors {
     messages.add(path + ": " + problem);
   }
 
+  /** A message already naming its place (from another {@link Errors}). */
+  void addMessage(String message) {
+    messages.add(message);
+  }
+
+  int count() {
+    return messages.size();
+  }
+
   List<String> messages() {
     return List.copyOf(messages);
   }

@@ -66,7 +66,11 @@ public final class L7Translator {
    * expressed exactly; nothing is returned in part.
    */
   public static NodeResources translate(NodeL7 node, Map<String, Long> ipcache, Target target) {
-    PeerAddresses peers = new PeerAddresses(ipcache);
+    return translate(node, new Translation(ipcache), target);
+  }
+
+  /** As {@link #translate(NodeL7, Map, Target)}, sharing {@code translation} with other nodes. */
+  static NodeResources translate(NodeL7 node, Translation translation, Target target) {
     Errors errors = new Errors();
     List<Listener> listeners = new ArrayList<>();
     List<RouteConfiguration> routes = new ArrayList<>();
@@ -90,8 +94,16 @@ public final class L7Translator {
                 ? routeName(d, e.id()) + "/" + g.port()
                 : routeName(d, e.id());
         String where = d.lowerName() + " of " + e.id();
-        RBAC rbac = HttpRbac.rbac(where, d, grants, peers, errors);
-        routes.add(routes(name, rbac, target));
+        routes.add(
+            translation.routes(
+                name,
+                d,
+                grants,
+                target,
+                errors,
+                own ->
+                    routes(
+                        name, HttpRbac.rbac(where, d, grants, translation.peers(), own), target)));
         FilterChainMatch.Builder match = FilterChainMatch.newBuilder();
         for (String address : e.addresses()) {
           CidrPrefix host = CidrPrefix.host(CidrPrefix.parseAddress(address).orElseThrow());
@@ -120,7 +132,7 @@ public final class L7Translator {
     errors.throwIfAny();
     List<Cluster> clusters =
         target instanceof Target.Envoy && !listeners.isEmpty()
-            ? List.of(originalDestination())
+            ? List.of(ORIGINAL_DESTINATION)
             : List.of();
     return new NodeResources(
         clusters,
@@ -259,6 +271,8 @@ public final class L7Translator {
    * Forwards to the address the client asked for, in the protocol it spoke (HTTP/2 stays HTTP/2, as
    * gRPC needs), from a socket marked as the proxy's.
    */
+  private static final Cluster ORIGINAL_DESTINATION = originalDestination();
+
   private static Cluster originalDestination() {
     SocketOption mark =
         SocketOption.newBuilder()

@@ -160,6 +160,19 @@ final class NodeConfigs {
     return Optional.empty();
   }
 
+  /**
+   * A revision asks for the content the newest config already has. When the proxy holds that config
+   * acknowledged, a refusal of an earlier revision no longer stands; returns whether one was
+   * lifted.
+   */
+  boolean settled() {
+    if (failure.isPresent() && lastAcked.isPresent() && lastAcked.equals(current())) {
+      failure = Optional.empty();
+      return true;
+    }
+    return false;
+  }
+
   void refuse(long revision, String message) {
     failure = Optional.of(new Failure(revision, message));
   }

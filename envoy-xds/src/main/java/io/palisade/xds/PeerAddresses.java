@@ -8,7 +8,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The addresses of peer identities as the datapath sees them: an address belongs to the identity of
@@ -32,6 +34,12 @@ final class PeerAddresses {
 
   private final TreeMap<CidrPrefix, Long> ipcache = new TreeMap<>();
 
+  /**
+   * Each peer set's addresses, worked out once: every node's rules name the same few peer sets, and
+   * each lookup walks the whole ipcache.
+   */
+  private final Map<Set<Long>, Optional<AddressSet>> resolved = new ConcurrentHashMap<>();
+
   PeerAddresses(Map<String, Long> ipcache) {
     ipcache.forEach((prefix, id) -> this.ipcache.put(CidrPrefix.read(prefix), id));
   }
@@ -40,7 +48,17 @@ final class PeerAddresses {
    * The addresses of {@code identities}; empty when they have none (reserved identities whose
    * addresses Palisade does not know), which admits no one.
    */
-  Optional<AddressSet> of(Collection<Long> identities) {
+  Optional<AddressSet> of(Set<Long> identities) {
+    Optional<AddressSet> known = resolved.get(identities);
+    if (known != null) {
+      return known;
+    }
+    Optional<AddressSet> out = resolve(identities);
+    resolved.put(Set.copyOf(identities), out);
+    return out;
+  }
+
+  private Optional<AddressSet> resolve(Collection<Long> identities) {
     if (identities.contains(MapStateKey.ANY_IDENTITY)) {
       return Optional.of(new AddressSet.Any());
     }

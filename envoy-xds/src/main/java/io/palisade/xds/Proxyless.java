@@ -134,6 +134,12 @@ public final class Proxyless {
    */
   public static NodeResources translate(
       EndpointL7 e, Set<Integer> requestedPorts, Map<String, Long> ipcache) {
+    return translate(e, requestedPorts, new Translation(ipcache));
+  }
+
+  /** As {@link #translate(EndpointL7, Set, Map)}, sharing {@code translation} with other nodes. */
+  static NodeResources translate(
+      EndpointL7 e, Set<Integer> requestedPorts, Translation translation) {
     Map<Integer, List<L7Grant>> byPort = new LinkedHashMap<>();
     new TreeSet<>(requestedPorts).forEach(p -> byPort.put(p, new ArrayList<>()));
     for (L7Grant g : ingressHttp(e)) {
@@ -159,7 +165,9 @@ public final class Proxyless {
       try {
         NodeResources r =
             L7Translator.translate(
-                new NodeL7(List.of(one)), ipcache, new Target.ProxylessGrpc(listenerName(p), p));
+                new NodeL7(List.of(one)),
+                translation,
+                new Target.ProxylessGrpc(listenerName(p), p));
         listeners.addAll(r.listeners());
         routes.addAll(r.routes());
       } catch (L7TranslationException ex) {
@@ -241,7 +249,8 @@ public final class Proxyless {
       }
     }
     return changed
-        ? new LocalState(state.endpoints(), policies, state.ipcache(), state.services())
+        ? new LocalState(
+            state.endpoints(), policies, state.ipcache(), state.services(), state.fqdnSelectors())
         : state;
   }
 

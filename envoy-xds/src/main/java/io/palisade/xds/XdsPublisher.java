@@ -72,6 +72,9 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
 
   private long lastRevision = -1;
 
+  /** The peers' addresses of the current ipcache, and the routes nodes share. */
+  private Translation translation = new Translation(Map.of());
+
   /**
    * @param streamIdentity for a stream's node id, the node its peer may speak for (the CN of a
    *     verified client certificate), or empty when streams are not held to one
@@ -97,10 +100,13 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
   /**
    * Takes what changed in the desired state at {@code revision}: the L7 config of every node it
    * touched is translated, checked and, when it differs, set. An ipcache change can move the
-   * addresses of any peer, so it rebuilds every node whose grants name peers.
+   * addresses of any peer, so it rebuilds every node whose grants name peers. A node whose L7 state
+   * is the same as before is left alone; the others are translated and checked in parallel, sharing
+   * one {@link Translation} (so nodes with the same rules share their RBAC), and then set one after
+   * the other in node order.
    */
   public synchronized void publish(long revision, NodeChanges changes) {
-    Set<String> touched = new HashSet<>(changes.nodes().keySet());
+    Set<String> touched = new HashSet<>();
     if (changes.complete()) {
       // Whatever a complete change leaves out is gone: those nodes' proxies get an empty config.
       ipcache.clear();
@@ -110,17 +116,27 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
       touched.addAll(configs.keySet().stream().filter(n -> !n.contains("/")).toList());
     }
     lastRevision = revision;
+    boolean ipcacheChanged =
+        !changes.ipcacheUpserts().isEmpty() || !changes.ipcacheDeletes().isEmpty();
     ipcache.putAll(changes.ipcacheUpserts());
     changes.ipcacheDeletes().forEach(ipcache::remove);
+    if (ipcacheChanged || changes.complete()) {
+      translation = translation.withIpcache(Map.copyOf(ipcache));
+    }
     changes
         .nodes()
         .forEach(
             (node, local) -> {
               NodeL7 l7 = NodeL7.of(local);
-              nodes.put(node, l7);
-              proxyless.put(node, Proxyless.endpoints(local, l7));
+              Map<String, EndpointL7> pods = Proxyless.endpoints(local, l7);
+              NodeL7 l7Before = nodes.put(node, l7);
+              Map<String, EndpointL7> podsBefore = proxyless.put(node, pods);
+              // The same L7 state against the same ipcache gives the same config.
+              if (!l7.equals(l7Before) || !pods.equals(podsBefore) || !configs.containsKey(node)) {
+                touched.add(node);
+              }
             });
-    if (!changes.ipcacheUpserts().isEmpty() || !changes.ipcacheDeletes().isEmpty()) {
+    if (ipcacheChanged) {
       nodes.forEach(
           (node, l7) -> {
             if (!l7.endpoints().isEmpty()) {
@@ -130,7 +146,21 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
       touched.addAll(proxyless.keySet());
     }
     Set<String> podsBefore = allProxylessPods();
-    touched.stream().sorted().forEach(node -> rebuild(node, revision));
+    List<String> order = touched.stream().sorted().toList();
+    for (String node : order) {
+      configs.computeIfAbsent(node, n -> new NodeConfigs());
+      proxyless
+          .getOrDefault(node, Map.of())
+          .keySet()
+          .forEach(pod -> configs.computeIfAbsent(pod, n -> new NodeConfigs()));
+    }
+    Translation t = translation;
+    Map<String, List<Built>> built =
+        (order.size() >= PARALLEL_FROM ? order.parallelStream() : order.stream())
+            .collect(Collectors.toMap(node -> node, node -> build(node, revision, t)));
+    for (String node : order) {
+      built.get(node).forEach(b -> apply(b, revision));
+    }
     nodes.values().removeIf(l7 -> l7.endpoints().isEmpty());
     proxyless.values().removeIf(Map::isEmpty);
     podsBefore.removeAll(allProxylessPods());
@@ -141,15 +171,32 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
     }
   }
 
+  /** Fewer nodes than this are translated on the caller's thread alone. */
+  private static final int PARALLEL_FROM = 32;
+
+  /** A node's or a pod's new config, or why it is refused; made without touching shared state. */
+  private sealed interface Built {
+    String id();
+
+    record Resources(String id, NodeResources resources) implements Built {}
+
+    record Refused(String id, String message) implements Built {}
+  }
+
   private Set<String> allProxylessPods() {
     Set<String> out = new TreeSet<>();
     proxyless.values().forEach(m -> out.addAll(m.keySet()));
     return out;
   }
 
-  private void rebuild(String node, long revision) {
-    proxyless.getOrDefault(node, Map.of()).forEach((pod, e) -> rebuildPod(pod, e, revision));
-    rebuildNode(node, revision);
+  /** The configs of {@code node}'s proxyless pods, then the node's own. */
+  private List<Built> build(String node, long revision, Translation t) {
+    List<Built> out = new java.util.ArrayList<>();
+    proxyless
+        .getOrDefault(node, Map.of())
+        .forEach((pod, e) -> out.add(buildPod(pod, e, revision, t)));
+    out.add(buildNode(node, revision, t));
+    return out;
   }
 
   /**
@@ -157,55 +204,63 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
    * failure naming every rule it cannot enforce (those stay with the node's proxy, and its server
    * keeps what it had, or serves nothing).
    */
-  private void rebuildPod(String pod, EndpointL7 e, long revision) {
-    NodeConfigs nc = configs.computeIfAbsent(pod, n -> new NodeConfigs());
+  private Built buildPod(String pod, EndpointL7 e, long revision, Translation t) {
     List<String> problems = Proxyless.problems(e);
-    NodeResources resources;
     try {
       if (!problems.isEmpty()) {
         throw new L7TranslationException(problems);
       }
-      resources = Proxyless.translate(e, requestedPorts.getOrDefault(pod, Set.of()), ipcache);
-      ConfigValidator.check(resources, nc.lastChecked());
+      NodeResources resources =
+          Proxyless.translate(e, requestedPorts.getOrDefault(pod, Set.of()), t);
+      ConfigValidator.check(resources, configs.get(pod).lastChecked());
+      return new Built.Resources(pod, resources);
     } catch (L7TranslationException ex) {
-      nc.refuse(
-          revision,
+      return new Built.Refused(
+          pod,
           "the proxyless gRPC config of revision "
               + revision
               + " is refused (its L7 rules stay with the node's proxy): "
               + ex.getMessage());
-      notifyListeners(pod);
-      return;
     }
-    Optional<String> refused = nc.refusedBefore(resources);
-    if (refused.isPresent()) {
-      nc.refuse(revision, refused.get());
-      notifyListeners(pod);
-      return;
-    }
-    set(pod, nc.next(revision, resources));
   }
 
-  private void rebuildNode(String node, long revision) {
-    NodeConfigs nc = configs.computeIfAbsent(node, n -> new NodeConfigs());
-    NodeResources resources;
+  private Built buildNode(String node, long revision, Translation t) {
     try {
-      resources =
-          L7Translator.translate(forProxy(nodes.getOrDefault(node, NodeL7.EMPTY)), ipcache, target);
-      ConfigValidator.check(resources, nc.lastChecked());
+      NodeResources resources =
+          L7Translator.translate(forProxy(nodes.getOrDefault(node, NodeL7.EMPTY)), t, target);
+      ConfigValidator.check(resources, configs.get(node).lastChecked());
+      return new Built.Resources(node, resources);
     } catch (L7TranslationException e) {
-      nc.refuse(
-          revision, "the L7 config of revision " + revision + " is refused: " + e.getMessage());
-      notifyListeners(node);
-      return;
+      return new Built.Refused(
+          node, "the L7 config of revision " + revision + " is refused: " + e.getMessage());
     }
-    Optional<String> refused = nc.refusedBefore(resources);
-    if (refused.isPresent()) {
-      nc.refuse(revision, refused.get());
-      notifyListeners(node);
-      return;
+  }
+
+  /**
+   * Sets a built config, unless Palisade or the proxy refused its content; content equal to the
+   * newest config's is not set again (the proxy has nothing new to acknowledge).
+   */
+  private void apply(Built b, long revision) {
+    NodeConfigs nc = configs.get(b.id());
+    switch (b) {
+      case Built.Refused r -> {
+        nc.refuse(revision, r.message());
+        notifyListeners(r.id());
+      }
+      case Built.Resources r -> {
+        Optional<String> refused = nc.refusedBefore(r.resources());
+        if (refused.isPresent()) {
+          nc.refuse(revision, refused.get());
+          notifyListeners(r.id());
+        } else if (nc.current().map(c -> c.resources().equals(r.resources())).orElse(false)) {
+          if (nc.settled()) {
+            notifyListeners(r.id());
+          }
+        } else {
+          set(r.id(), nc.next(revision, r.resources()));
+        }
+      }
     }
-    set(node, nc.next(revision, resources));
   }
 
   /** The node's L7 state less the ingress rules that proxyless pods enforce themselves. */
@@ -300,7 +355,8 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
     for (Map<String, EndpointL7> pods : proxyless.values()) {
       EndpointL7 e = pods.get(pod);
       if (e != null) {
-        rebuildPod(pod, e, lastRevision);
+        configs.computeIfAbsent(pod, n -> new NodeConfigs());
+        apply(buildPod(pod, e, lastRevision, translation), lastRevision);
       }
     }
   }

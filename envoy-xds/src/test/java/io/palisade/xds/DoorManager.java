@@ -22,13 +22,13 @@ import java.util.concurrent.TimeUnit;
  * Cilium's gRPC example service, {@code cloudcity.DoorManager}, without generated code: each method
  * answers its own name. Requests and replies are raw bytes.
  */
-final class DoorManager {
+public final class DoorManager {
 
-  static final String SERVICE = "cloudcity.DoorManager";
+  public static final String SERVICE = "cloudcity.DoorManager";
 
   private DoorManager() {}
 
-  static MethodDescriptor<byte[], byte[]> method(String name) {
+  public static MethodDescriptor<byte[], byte[]> method(String name) {
     return MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
@@ -37,7 +37,7 @@ final class DoorManager {
         .build();
   }
 
-  static ServerServiceDefinition service() {
+  public static ServerServiceDefinition service() {
     ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(SERVICE);
     for (String m : new String[] {"GetName", "GetLocation", "RequestMaintenance"}) {
       b.addMethod(
@@ -52,7 +52,7 @@ final class DoorManager {
   }
 
   /** A plaintext channel to {@code port} on {@code host} whose calls leave from {@code source}. */
-  static ManagedChannel channel(String host, int port, String source) {
+  public static ManagedChannel channel(String host, int port, String source) {
     return NettyChannelBuilder.forAddress(host, port)
         .usePlaintext()
         .localSocketPicker(
@@ -67,7 +67,7 @@ final class DoorManager {
   }
 
   /** The method's answer, or the status code of its failure ({@code "PERMISSION_DENIED"}). */
-  static String call(ManagedChannel channel, String method) {
+  public static String call(ManagedChannel channel, String method) {
     try {
       byte[] reply =
           ClientCalls.blockingUnaryCall(
@@ -86,7 +86,7 @@ final class DoorManager {
   }
 
   /** grpc-java's bootstrap for a server whose xDS node id is {@code nodeId}. */
-  static Map<String, Object> bootstrap(String xdsServer, String nodeId) {
+  public static Map<String, Object> bootstrap(String xdsServer, String nodeId) {
     return Map.of(
         "xds_servers",
         java.util.List.of(

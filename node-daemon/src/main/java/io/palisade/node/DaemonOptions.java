@@ -24,7 +24,8 @@ public record DaemonOptions(
     Duration repairInterval,
     Optional<String> node,
     HostTraffic hostTraffic,
-    L7ProxyMode l7Proxy) {
+    L7ProxyMode l7Proxy,
+    io.palisade.node.fqdn.FqdnOptions fqdn) {
 
   /** Parses {@code args} as {@code palisade-node} does, or throws with every problem found. */
   public static DaemonOptions parse(String... args) {

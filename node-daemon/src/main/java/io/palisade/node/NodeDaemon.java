@@ -68,7 +68,10 @@ public final class NodeDaemon {
     try (L7FlowWriter l7Lines = flowSink == null ? null : new L7FlowWriter(flowSink);
         Datapath datapath = Datapath.open(options.pinRoot());
         NodeProxy proxy =
-            options.l7Proxy().start(datapath, l7Lines == null ? e -> {} : l7Lines).orElse(null)) {
+            options
+                .l7Proxy()
+                .start(datapath, options.fqdn(), l7Lines == null ? e -> {} : l7Lines)
+                .orElse(null)) {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
       DatapathApplier applier = new DatapathApplier(datapath, NODE, interfaces());
       if (proxy != null) {

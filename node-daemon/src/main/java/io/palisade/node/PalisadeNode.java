@@ -176,6 +176,7 @@ public final class PalisadeNode implements Callable<Integer> {
       }
     }
     Duration repair = common.repairInterval(errors);
+    io.palisade.node.fqdn.FqdnOptions fqdn = common.fqdn(errors);
     HostTraffic host = HostTraffic.ALLOWED;
     if (hostTraffic != null) {
       try {
@@ -201,7 +202,8 @@ public final class PalisadeNode implements Callable<Integer> {
         repair,
         Optional.ofNullable(node),
         host,
-        l7Proxy);
+        l7Proxy,
+        fqdn);
   }
 
   /** Parses file mode's options as {@code main} does, without running anything. */

@@ -194,11 +194,13 @@ public final class Pipeline {
 
   /**
    * The L7 half of a policy's enforcement on {@code nodes}. Proxies enforce HTTP (gRPC included)
-   * only; rules of another parser are redirected to a proxy no node runs, so they hold nowhere.
+   * and the embedded one DNS; rules of another parser are redirected to a proxy no node runs, so
+   * they hold nowhere.
    */
   private Enforcement.L7 l7(Set<String> nodes, long revision, Set<L7Parser> parsers) {
     Set<L7Parser> unserved = EnumSet.copyOf(parsers);
     unserved.remove(L7Parser.HTTP);
+    unserved.remove(L7Parser.DNS);
     if (!unserved.isEmpty()) {
       return new Enforcement.L7(
           0,

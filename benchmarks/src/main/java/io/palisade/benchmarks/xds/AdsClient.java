@@ -9,6 +9,8 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A minimal ADS client that behaves as Envoy does on one stream of its own channel (so its own TCP
- * connection): it asks for clusters and listeners, then for the routes the listeners name, and
- * acknowledges every response with its version and nonce.
+ * connection), on an event loop shared with the other clients: it asks for clusters and listeners,
+ * then for the routes the listeners name, and acknowledges every response with its version and
+ * nonce.
  */
 final class AdsClient implements StreamObserver<DiscoveryResponse>, AutoCloseable {
 
@@ -35,9 +38,19 @@ final class AdsClient implements StreamObserver<DiscoveryResponse>, AutoCloseabl
   private List<String> routeNames = List.of();
   private boolean routesAsked;
 
-  AdsClient(String node, int port) {
+  /**
+   * @param loop the event loop all clients share (as 1,000 Envoys would not each have a thread,
+   *     neither do these); the client's callbacks run on it
+   */
+  AdsClient(String node, int port, EventLoopGroup loop) {
     this.node = node;
-    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    this.channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", port)
+            .eventLoopGroup(loop)
+            .channelType(NioSocketChannel.class)
+            .directExecutor()
+            .usePlaintext()
+            .build();
     this.stream = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this);
     send(CDS, List.of(), "", "");
     send(LDS, List.of(), "", "");

@@ -69,6 +69,7 @@ public final class DatapathApplier implements NodeStateApplier {
   public synchronized DatapathApplier withProxy(NodeProxy proxy) {
     this.proxy = Optional.of(proxy);
     this.proxyRevision = -1;
+    proxy.onLearned(this::applyLearned);
     return this;
   }
 
@@ -150,21 +151,43 @@ public final class DatapathApplier implements NodeStateApplier {
     return changed || servicesChanged;
   }
 
+  /** Writes the addresses the proxy learned (toFQDNs); throws when the maps did not take them. */
+  private synchronized void applyLearned() {
+    apply();
+    if (!lastError.isEmpty()) {
+      throw new IllegalStateException(lastError);
+    }
+  }
+
+  /** The shared ipcache under the proxy's learned addresses, which any entry of it overrides. */
+  private Map<CidrPrefix, Long> ipcacheWithLearned() {
+    Map<String, Long> learned = proxy.map(NodeProxy::learnedIpcache).orElse(Map.of());
+    if (learned.isEmpty()) {
+      return ipcache;
+    }
+    Map<CidrPrefix, Long> out = new HashMap<>();
+    learned.forEach((p, id) -> out.put(DatapathState.prefix(p), id));
+    out.putAll(ipcache);
+    return out;
+  }
+
   private void apply() {
+    // The proxy first (it never throws: a refusal is proxyError), so that the addresses it has
+    // learned for this revision's toFQDNs selectors are in the maps' desired state at once.
+    if (proxy.isPresent() && (proxyRevision != revision || proxy.get().changesOnItsOwn())) {
+      proxyError = applyProxy(proxy.get());
+      proxyRevision = revision;
+    }
     List<PendingEndpoint> missing = new ArrayList<>();
     DatapathState want =
         DatapathState.bind(
-                DatapathState.withLocal(ipcache, local.ipcache()),
+                DatapathState.withLocal(ipcacheWithLearned(), local.ipcache()),
                 local.endpoints().values(),
                 local.policies(),
                 interfaces,
                 missing)
             .withServices(table);
     try {
-      if (proxy.isPresent() && (proxyRevision != revision || proxy.get().changesOnItsOwn())) {
-        proxyError = applyProxy(proxy.get());
-        proxyRevision = revision;
-      }
       if (!want.equals(applied) || !datapath.attachmentsCurrent(want)) {
         ApplyResult r = datapath.apply(want);
         lastResult = Optional.of(r);

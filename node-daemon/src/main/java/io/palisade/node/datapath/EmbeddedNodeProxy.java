@@ -2,6 +2,8 @@ package io.palisade.node.datapath;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.palisade.node.fqdn.DnsNodeProxy;
+import io.palisade.node.fqdn.FqdnOptions;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeL7;
 import io.palisade.proxy.EmbeddedProxy;
@@ -20,7 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * The node daemon's own L7 proxy ({@link EmbeddedProxy}): each revision's local state is translated
- * as for Envoy ({@link L7Translator}) and enforced in process. Listening sockets are made in the
+ * as for Envoy ({@link L7Translator}) and enforced in process; its DNS rules and {@code toFQDNs}
+ * selectors go to the DNS proxy beside it ({@link DnsNodeProxy}). Listening sockets are made in the
  * network namespace of the thread that commits an update, upstream sockets in that of the thread
  * that started the proxy: both must be the node's.
  */
@@ -30,10 +33,11 @@ public final class EmbeddedNodeProxy implements NodeProxy {
 
   private final Map<List<String>, LongAdder> requests = new ConcurrentHashMap<>();
   private final EmbeddedProxy proxy;
+  private final DnsNodeProxy dns;
 
   private final Consumer<ProxyEvent> events;
 
-  private EmbeddedNodeProxy(Consumer<ProxyEvent> events) {
+  private EmbeddedNodeProxy(FqdnOptions fqdn, Consumer<ProxyEvent> events) {
     this.events = events;
     for (String d : DIRECTIONS) {
       for (ProxyEvent.Verdict v : ProxyEvent.Verdict.values()) {
@@ -42,19 +46,53 @@ public final class EmbeddedNodeProxy implements NodeProxy {
     }
     // Counted on the proxy's event loops: a map lookup and an add, nothing that blocks.
     this.proxy = EmbeddedProxy.start(ProxyOptions.defaults().withEvents(this::count));
-  }
-
-  /** Starts the proxy in the calling thread's network namespace, with no listener yet. */
-  public static EmbeddedNodeProxy start() {
-    return new EmbeddedNodeProxy(e -> {});
+    try {
+      this.dns = DnsNodeProxy.start(ProxyOptions.defaults(), fqdn);
+    } catch (RuntimeException e) {
+      proxy.close();
+      throw e;
+    }
   }
 
   /**
-   * As {@link #start()}, telling {@code events} of every request decided (on the proxy's event
-   * loop: it must not block), e.g. for the flow log.
+   * Starts the proxy in the calling thread's network namespace, with no listener yet; the DNS
+   * proxy's learned addresses are held for at least Cilium's hour and kept in memory only.
    */
+  public static EmbeddedNodeProxy start() {
+    return start(new FqdnOptions(FqdnOptions.DEFAULT_MIN_TTL, java.util.Optional.empty()));
+  }
+
+  /** As {@link #start()}, with the DNS proxy's {@code toFQDNs} settings. */
+  public static EmbeddedNodeProxy start(FqdnOptions fqdn) {
+    return new EmbeddedNodeProxy(fqdn, e -> {});
+  }
+
+  /**
+   * As {@link #start(FqdnOptions)}, telling {@code events} of every HTTP request decided (on the
+   * proxy's event loop: it must not block), e.g. for the flow log.
+   */
+  public static EmbeddedNodeProxy start(FqdnOptions fqdn, Consumer<ProxyEvent> events) {
+    return new EmbeddedNodeProxy(fqdn, events);
+  }
+
+  /** As {@link #start()}, telling {@code events} of every HTTP request decided. */
   public static EmbeddedNodeProxy start(Consumer<ProxyEvent> events) {
-    return new EmbeddedNodeProxy(events);
+    return start(new FqdnOptions(FqdnOptions.DEFAULT_MIN_TTL, java.util.Optional.empty()), events);
+  }
+
+  /** The DNS proxy's counts: forwarded, refused, malformed, failed upstream, unlearned. */
+  public io.palisade.proxy.dns.DnsProxy.Counts dnsCounts() {
+    return dns.counts();
+  }
+
+  @Override
+  public Map<String, Long> learnedIpcache() {
+    return dns.learnedIpcache();
+  }
+
+  @Override
+  public void onLearned(Runnable applyNow) {
+    dns.onLearned(applyNow);
   }
 
   private void count(ProxyEvent e) {
@@ -81,8 +119,10 @@ public final class EmbeddedNodeProxy implements NodeProxy {
   @Override
   public Update prepare(LocalState local, Map<String, Long> ipcache) {
     NodeResources resources = L7Translator.translate(NodeL7.of(local), ipcache, new Target.Envoy());
+    DnsNodeProxy.Update dnsUpdate = dns.prepare(local, ipcache);
     Set<Integer> ports = new TreeSet<>();
     resources.listeners().forEach(l -> ports.add(l.getAddress().getSocketAddress().getPortValue()));
+    ports.addAll(dnsUpdate.ports());
     return new Update() {
       @Override
       public Set<Integer> ports() {
@@ -92,13 +132,17 @@ public final class EmbeddedNodeProxy implements NodeProxy {
       @Override
       public Set<Integer> commit() {
         proxy.update(resources);
-        return proxy.readyPorts();
+        dnsUpdate.commit().run();
+        Set<Integer> ready = new TreeSet<>(proxy.readyPorts());
+        ready.addAll(dns.readyPorts());
+        return ready;
       }
     };
   }
 
   @Override
   public void close() {
+    dns.close();
     proxy.close();
   }
 }

@@ -33,16 +33,25 @@ public enum L7ProxyMode {
    * namespace (the node's); empty for {@link #none}.
    */
   public Optional<NodeProxy> start(Datapath datapath) {
-    return start(datapath, e -> {});
+    return start(datapath, io.palisade.node.fqdn.FqdnOptions.defaults());
   }
 
-  /** As {@link #start(Datapath)}; the embedded proxy tells {@code events} of every request. */
-  public Optional<NodeProxy> start(Datapath datapath, Consumer<ProxyEvent> events) {
+  /** As {@link #start(Datapath)}, with the embedded DNS proxy's {@code toFQDNs} settings. */
+  public Optional<NodeProxy> start(Datapath datapath, io.palisade.node.fqdn.FqdnOptions fqdn) {
+    return start(datapath, fqdn, e -> {});
+  }
+
+  /**
+   * As {@link #start(Datapath, io.palisade.node.fqdn.FqdnOptions)}; the embedded proxy tells {@code
+   * events} of every HTTP request.
+   */
+  public Optional<NodeProxy> start(
+      Datapath datapath, io.palisade.node.fqdn.FqdnOptions fqdn, Consumer<ProxyEvent> events) {
     return switch (this) {
       case none -> Optional.empty();
       case embedded -> {
         datapath.enableProxyRedirect();
-        yield Optional.of(EmbeddedNodeProxy.start(events));
+        yield Optional.of(EmbeddedNodeProxy.start(fqdn, events));
       }
       case envoy -> {
         datapath.enableProxyRedirect();

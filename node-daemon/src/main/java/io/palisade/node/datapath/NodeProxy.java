@@ -36,6 +36,20 @@ public interface NodeProxy extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Addresses the proxy learned for {@code toFQDNs} selectors, prefix to identity: the applier adds
+   * them to the ipcache below the node state's own entries.
+   */
+  default Map<String, Long> learnedIpcache() {
+    return Map.of();
+  }
+
+  /**
+   * Whom the proxy calls, from its own thread, once its learned addresses changed: the call writes
+   * them to the maps before it returns, and throws when it could not.
+   */
+  default void onLearned(Runnable applyNow) {}
+
   @Override
   void close();
 }

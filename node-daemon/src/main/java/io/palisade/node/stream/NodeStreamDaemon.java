@@ -67,7 +67,13 @@ public final class NodeStreamDaemon {
     try (L7FlowWriter l7Lines = flowSink == null ? null : new L7FlowWriter(flowSink);
         Datapath datapath = Datapath.open(options.pinRoot());
         NodeProxy proxy =
-            options.l7Proxy().start(datapath, l7Lines == null ? e -> {} : l7Lines).orElse(null);
+            options
+                .l7Proxy()
+                .start(
+                    datapath,
+                    io.palisade.node.fqdn.FqdnOptions.defaults(),
+                    l7Lines == null ? e -> {} : l7Lines)
+                .orElse(null);
         NodeStateClient client =
             new NodeStateClient(
                     options.node(),

@@ -3,6 +3,7 @@ package io.palisade.pipeline.model;
 import io.palisade.policy.Direction;
 import io.palisade.policy.cluster.Namespace;
 import io.palisade.policy.cluster.SecurityLabels;
+import io.palisade.policy.fqdn.FqdnMatcher;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.Identity;
 import io.palisade.policy.identity.IdentityAllocator;
@@ -13,6 +14,7 @@ import io.palisade.policy.resolve.HostTraffic;
 import io.palisade.policy.resolve.NamedPort;
 import io.palisade.policy.resolve.PolicyEngine;
 import io.palisade.policy.rules.PolicyRule;
+import io.palisade.policy.selector.FqdnSelector;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -71,6 +73,12 @@ public final class LiveDesiredState {
   private final Map<CidrPrefix, Integer> cidrUses = new HashMap<>();
 
   private final Map<CidrPrefix, Identity> cidrIdentities = new HashMap<>();
+
+  /** How many rules name each {@code toFQDNs} selector (by its key), and its identity. */
+  private final Map<String, Integer> fqdnUses = new HashMap<>();
+
+  private final Map<Long, String> fqdnKeys = new HashMap<>();
+  private final Map<String, Identity> fqdnIdentities = new HashMap<>();
 
   /** The ipcache entries of the named prefixes: all but the zero-length ones. */
   private final Map<String, Long> cidrIpcache = new HashMap<>();
@@ -422,10 +430,12 @@ public final class LiveDesiredState {
     for (CidrPrefix p : prefixes(rules)) {
       useCidr(p);
     }
+    fqdns(rules).forEach(this::useFqdn);
     dirtySubjects.addAll(engine.replaceRules(before, rules));
     for (CidrPrefix p : prefixes(before)) {
       unuseCidr(p);
     }
+    fqdns(before).forEach(this::unuseFqdn);
     if (rules.isEmpty()) {
       rulesByPolicy.remove(ref);
     } else {
@@ -473,6 +483,53 @@ public final class LiveDesiredState {
   /** Every prefix each rule names, as often as named: each naming holds a use. */
   private static List<CidrPrefix> prefixes(List<PolicyRule> rules) {
     return rules.stream().flatMap(r -> r.prefixes().stream()).toList();
+  }
+
+  private static List<FqdnSelector> fqdns(List<PolicyRule> rules) {
+    return rules.stream().flatMap(r -> r.fqdnSelectors().stream()).toList();
+  }
+
+  /**
+   * A {@code toFQDNs} selector gets one node-local identity, which its rules select; the nodes' DNS
+   * proxies give it the addresses they learn for the selector's names.
+   */
+  private void useFqdn(FqdnSelector f) {
+    String key = FqdnMatcher.key(f.selector());
+    if (fqdnUses.merge(key, 1, Integer::sum) == 1) {
+      Identity id = allocator.allocateLocal(f.labels());
+      fqdnIdentities.put(key, id);
+      fqdnKeys.put(id.id(), key);
+      dirtySubjects.addAll(engine.upsertIdentity(id, List.of()));
+    }
+  }
+
+  private void unuseFqdn(FqdnSelector f) {
+    String key = FqdnMatcher.key(f.selector());
+    if (fqdnUses.merge(key, -1, Integer::sum) == 0) {
+      fqdnUses.remove(key);
+      Identity id = fqdnIdentities.remove(key);
+      if (id != null) {
+        fqdnKeys.remove(id.id());
+        dirtySubjects.addAll(engine.removeIdentity(id.id()));
+      }
+    }
+  }
+
+  /** The FQDN selector identities that {@code policies} name, with their selector keys. */
+  private Map<Long, String> fqdnSelectorsOf(Map<Long, IdentityPolicy> policies) {
+    if (fqdnKeys.isEmpty()) {
+      return Map.of();
+    }
+    Map<Long, String> out = new HashMap<>();
+    for (IdentityPolicy p : policies.values()) {
+      for (var k : p.entries().keySet()) {
+        String key = fqdnKeys.get(k.identity());
+        if (key != null) {
+          out.put(k.identity(), key);
+        }
+      }
+    }
+    return out;
   }
 
   public void removePolicy(PolicyRef ref) {
@@ -581,7 +638,11 @@ public final class LiveDesiredState {
               p.workload().proxylessGrpc()));
     }
     return new LocalState(
-        endpoints, policies, hostIpcache.getOrDefault(node, Map.of()), nodePortsOn(node));
+        endpoints,
+        policies,
+        hostIpcache.getOrDefault(node, Map.of()),
+        nodePortsOn(node),
+        fqdnSelectorsOf(policies));
   }
 
   /** The NodePorts on {@code node}'s own addresses; the first Service by id has a shared one. */

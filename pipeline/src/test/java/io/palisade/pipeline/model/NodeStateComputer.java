@@ -106,7 +106,22 @@ public final class NodeStateComputer {
           List<String> addresses = new ArrayList<>(nodeAddresses.getOrDefault(n, Set.of()));
           Map<ServiceFrontend, List<ServiceBackend>> nodePorts = new HashMap<>();
           frontends.forEach(f -> f.onNode(addresses).forEach(nodePorts::putIfAbsent));
-          nodes.put(n, new LocalState(eps, policies.get(n), own, nodePorts));
+          Map<Long, String> fqdns = new TreeMap<>();
+          policies
+              .get(n)
+              .values()
+              .forEach(
+                  p ->
+                      p.entries()
+                          .keySet()
+                          .forEach(
+                              k -> {
+                                String key = policy.fqdnSelectors().get(k.identity());
+                                if (key != null) {
+                                  fqdns.put(k.identity(), key);
+                                }
+                              }));
+          nodes.put(n, new LocalState(eps, policies.get(n), own, nodePorts, fqdns));
         });
     return new DesiredState(
         ipcache, nodes, policyNodes(snapshot, identities, nodesByIdentity), shared);

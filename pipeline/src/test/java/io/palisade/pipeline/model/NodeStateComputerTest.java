@@ -77,6 +77,42 @@ class NodeStateComputerTest {
   }
 
   @Test
+  void aToFqdnsSelectorIsOneLocalIdentityThatTheNodeOfItsSubjectIsTold() {
+    String egress =
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: to-fqdn, namespace: default}
+        spec:
+          endpointSelector: {matchLabels: {class: xwing}}
+          egress:
+            - toFQDNs: [{matchName: API.example.com}, {matchName: api.example.com}]
+              toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+            - toFQDNs: [{matchPattern: "*.example.org"}]
+        """;
+    DesiredState s = computer.compute(StarWars.snapshot(StarWars.workloads(), egress));
+    LocalState b = s.node("node-b");
+    assertThat(b.fqdnSelectors())
+        .as("one identity per selector, whatever its case or trailing dot")
+        .hasSize(2)
+        .containsValues("matchName=api.example.com.", "matchPattern=*.example.org.");
+    long api =
+        b.fqdnSelectors().entrySet().stream()
+            .filter(e -> e.getValue().startsWith("matchName"))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
+    assertThat(api & (1L << 24)).as("node-local").isNotZero();
+    long xwing = b.endpoints().get("default/xwing").identity();
+    assertThat(b.policies().get(xwing).entries())
+        .containsKey(MapStateKey.port(Direction.EGRESS, api, Protocol.TCP, 443));
+    assertThat(s.ipcache())
+        .as("the addresses come from the node's DNS proxy")
+        .doesNotContainValue(api);
+    assertThat(s.node("node-a").fqdnSelectors()).as("no policy of node-a names one").isEmpty();
+  }
+
+  @Test
   void theSameInputGivesTheSameState() {
     DesiredState one = computer.compute(StarWars.snapshot(StarWars.workloads(), StarWars.RULE1));
     DesiredState two =

@@ -43,6 +43,10 @@ public final class ClusterPolicy {
   private final ReferenceEvaluator reference;
   private final Map<String, Identity> podIdentities = new TreeMap<>();
   private final TreeMap<CidrPrefix, Identity> cidrIdentities = new TreeMap<>();
+
+  /** The node-local identity of each {@code toFQDNs} selector, with the selector's key. */
+  private final Map<Long, String> fqdnSelectors = new java.util.TreeMap<>();
+
   private final Map<String, Identity> byAddress = new HashMap<>();
 
   /** The node and API server addresses, by host prefix, with their identities. */
@@ -89,6 +93,15 @@ public final class ClusterPolicy {
       cidrIdentities.put(prefix, id);
       engine.upsertIdentity(id, List.of());
     }
+    for (PolicyRule r : rules) {
+      for (io.palisade.policy.selector.FqdnSelector f : r.fqdnSelectors()) {
+        Identity id = allocator.allocateLocal(f.labels());
+        if (fqdnSelectors.put(id.id(), io.palisade.policy.fqdn.FqdnMatcher.key(f.selector()))
+            == null) {
+          engine.upsertIdentity(id, List.of());
+        }
+      }
+    }
     for (Identity id : new HashSet<>(podIdentities.values())) {
       engine.upsertIdentity(id, ports.getOrDefault(id.id(), Set.of()));
     }
@@ -97,6 +110,14 @@ public final class ClusterPolicy {
 
   public Cluster cluster() {
     return cluster;
+  }
+
+  /**
+   * The identity of each {@code toFQDNs} selector the rules name, with the selector's key; the
+   * addresses it stands for are learned on the nodes, so no address resolves to it here.
+   */
+  public Map<Long, String> fqdnSelectors() {
+    return java.util.Collections.unmodifiableMap(fqdnSelectors);
   }
 
   public PolicyEngine engine() {

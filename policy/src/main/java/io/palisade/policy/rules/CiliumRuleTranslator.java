@@ -173,8 +173,11 @@ public final class CiliumRuleTranslator {
     if (e.services() != null) {
       e.services().forEach(x -> out.addAll(services.peers(x)));
     }
-    // Groups, nodes and FQDNs are refused by validation (see Unenforced), and so are Services in
-    // a deny: they add no peer here, where selecting nothing in a deny would be a hole.
+    if (e.fqdns() != null) {
+      e.fqdns().forEach(f -> out.add(new io.palisade.policy.selector.FqdnSelector(f)));
+    }
+    // Groups and nodes are refused by validation (see Unenforced), and so are Services in a deny:
+    // they add no peer here, where selecting nothing in a deny would be a hole.
     return out;
   }
 

@@ -93,6 +93,22 @@ public record PolicyRule(
   }
 
   /**
+   * The {@code toFQDNs} selectors the rule's peers name, each a node-local identity whose addresses
+   * the nodes' DNS proxies learn. A selector named twice is listed twice.
+   */
+  public List<io.palisade.policy.selector.FqdnSelector> fqdnSelectors() {
+    List<io.palisade.policy.selector.FqdnSelector> out = new ArrayList<>();
+    for (RuleSection s : sections) {
+      for (IdentitySelector sel : s.peerSelectors()) {
+        if (sel instanceof io.palisade.policy.selector.FqdnSelector f) {
+          out.add(f);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * The prefixes the rule's Kubernetes ipBlocks name, their exceptions included: a pod whose
    * address lies in one carries its {@code ipblock:} label ({@link
    * io.palisade.policy.identity.IpBlockLabels}). A prefix named twice is listed twice, so that

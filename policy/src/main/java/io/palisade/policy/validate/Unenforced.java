@@ -2,7 +2,6 @@ package io.palisade.policy.validate;
 
 import io.palisade.crds.api.PortRule;
 import io.palisade.crds.api.Rule;
-import io.palisade.policy.Direction;
 import io.palisade.policy.rules.Entities;
 import io.palisade.policy.rules.PeerElement;
 import java.util.Set;
@@ -10,8 +9,10 @@ import java.util.Set;
 /**
  * The fields of Cilium's language that Palisade reads but does not enforce yet, refused at their
  * path. Accepting one would mean enforcing the policy without it: a deny that misses what it names,
- * or an allow the user believes protected by TLS, authentication or DNS. L7 HTTP and Kafka rules
- * are not here: they become redirect verdicts, which drop while no proxy serves them.
+ * or an allow the user believes protected by TLS or authentication. L7 HTTP, Kafka and DNS rules
+ * are not here: they become redirect verdicts, which drop while no proxy serves them; {@code
+ * toFQDNs} peers select addresses only the node's DNS proxy learns, so they allow nothing until
+ * then.
  */
 final class Unenforced {
 
@@ -52,9 +53,6 @@ final class Unenforced {
               + " toEndpoints with the Service's selector (or toCIDRSet with its endpoints'"
               + " addresses)",
           out);
-    }
-    if (Each.nonEmpty(e.fqdns())) {
-      refuse(path + ".toFQDNs", "Palisade does not enforce DNS-based peers", out);
     }
     if (e.deny()) {
       Each.forEach(e.entities(), path + "." + p + "Entities", Unenforced::deniedEntity, out);
@@ -99,12 +97,6 @@ final class Unenforced {
     }
     if (pr.listener() != null) {
       refuse(path + ".listener", "Palisade does not redirect to Envoy listeners", out);
-    }
-    // DNS rules on ingress are an error of their own.
-    if (pr.rules() != null
-        && Each.nonEmpty(pr.rules().dns())
-        && e.direction() == Direction.EGRESS) {
-      refuse(path + ".rules.dns", "Palisade has no DNS proxy to enforce DNS rules", out);
     }
   }
 

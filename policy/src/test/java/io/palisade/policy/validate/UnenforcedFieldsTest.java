@@ -42,11 +42,6 @@ class UnenforcedFieldsTest {
   static Stream<Arguments> refused() {
     return Stream.of(
         cnp(
-            "toFQDNs",
-            "egress: [{toFQDNs: [{matchName: api.example.com}]}]",
-            "spec.egress[0].toFQDNs",
-            "Palisade does not enforce DNS-based peers"),
-        cnp(
             "toServices in a deny",
             "egressDeny: [{toServices: [{k8sService: {serviceName: db}}]}]",
             "spec.egressDeny[0].toServices",
@@ -137,12 +132,6 @@ class UnenforcedFieldsTest {
                 + " CiliumEnvoyConfig, name: e}, name: l}}]}]",
             "spec.egress[0].toPorts[0].listener",
             "Palisade does not redirect to Envoy listeners"),
-        cnp(
-            "L7 DNS rules",
-            "egress: [{toEndpoints: [{}], toPorts: [{ports: [{port: \"53\", protocol: UDP}],"
-                + " rules: {dns: [{matchPattern: \"*\"}]}}]}]",
-            "spec.egress[0].toPorts[0].rules.dns",
-            "Palisade has no DNS proxy to enforce DNS rules"),
         Arguments.of(
             "a host policy",
             CCNP
@@ -174,6 +163,13 @@ class UnenforcedFieldsTest {
         Arguments.of(
             "a deny of the world, of all and of none",
             "egressDeny: [{toEntities: [world, world-ipv4, world-ipv6, all, none]}]"),
+        Arguments.of(
+            "toFQDNs peers are the addresses the node's DNS proxy learns",
+            "egress: [{toFQDNs: [{matchName: api.example.com}, {matchPattern: \"*.example.org\"}]}]"),
+        Arguments.of(
+            "DNS rules redirect to the node's DNS proxy",
+            "egress: [{toEndpoints: [{}], toPorts: [{ports: [{port: \"53\", protocol: UDP}],"
+                + " rules: {dns: [{matchPattern: \"*\"}]}}]}]"),
         Arguments.of(
             "authentication disabled asks for nothing",
             "ingress: [{fromEndpoints: [{}], authentication: {mode: disabled}}]"),
@@ -222,9 +218,7 @@ class UnenforcedFieldsTest {
                     """);
     assertThat(result.errors().stream().map(e -> e.error().path()))
         .containsExactly(
-            "spec.egress[0].toFQDNs",
-            "spec.egress[0].toPorts[0].originatingTLS",
-            "spec.egress[0].toPorts[0].serverNames");
+            "spec.egress[0].toPorts[0].originatingTLS", "spec.egress[0].toPorts[0].serverNames");
   }
 
   private static Arguments cnp(String name, String section, String path, String reason) {

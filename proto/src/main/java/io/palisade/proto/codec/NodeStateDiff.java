@@ -9,6 +9,7 @@ import io.palisade.policy.Direction;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
 import io.palisade.proto.nodestate.v1.Delta;
+import io.palisade.proto.nodestate.v1.FqdnSelectorIdentity;
 import io.palisade.proto.nodestate.v1.PolicyChange;
 import io.palisade.proto.nodestate.v1.Snapshot;
 import java.util.ArrayList;
@@ -39,7 +40,13 @@ public final class NodeStateDiff {
         .forEach((p, id) -> b.addLocalIpcache(NodeStateCodec.ipcache(p, id)));
     sorted(services).forEach((f, bs) -> b.addServices(NodeStateCodec.service(f, bs)));
     sorted(local.services()).forEach((f, bs) -> b.addLocalServices(NodeStateCodec.service(f, bs)));
+    new TreeMap<>(local.fqdnSelectors())
+        .forEach((id, key) -> b.addFqdnSelectors(fqdnSelector(id, key)));
     return b.build();
+  }
+
+  public static FqdnSelectorIdentity fqdnSelector(long identity, String key) {
+    return FqdnSelectorIdentity.newBuilder().setIdentity(identity).setSelector(key).build();
   }
 
   /** A node's snapshot without shared Service frontends. */
@@ -138,6 +145,17 @@ public final class NodeStateDiff {
         .filter(f -> !after.services().containsKey(f))
         .sorted(FRONTENDS)
         .forEach(f -> b.addLocalServiceDeletes(NodeStateCodec.frontend(f)));
+    new TreeMap<>(after.fqdnSelectors())
+        .forEach(
+            (id, key) -> {
+              if (!key.equals(before.fqdnSelectors().get(id))) {
+                b.addFqdnSelectorUpserts(fqdnSelector(id, key));
+              }
+            });
+    before.fqdnSelectors().keySet().stream()
+        .filter(id -> !after.fqdnSelectors().containsKey(id))
+        .sorted()
+        .forEach(b::addFqdnSelectorDeletes);
     return b.build();
   }
 
@@ -153,7 +171,9 @@ public final class NodeStateDiff {
         && d.getServiceUpsertsCount() == 0
         && d.getServiceDeletesCount() == 0
         && d.getLocalServiceUpsertsCount() == 0
-        && d.getLocalServiceDeletesCount() == 0;
+        && d.getLocalServiceDeletesCount() == 0
+        && d.getFqdnSelectorUpsertsCount() == 0
+        && d.getFqdnSelectorDeletesCount() == 0;
   }
 
   private static PolicyChange.Builder header(IdentityPolicy p) {

@@ -261,6 +261,38 @@ class NodeStateCodecTest {
   }
 
   @Test
+  void fqdnSelectorIdentitiesTravelInSnapshotsAndDeltas() throws Exception {
+    long api = (1L << 24) | 7;
+    long any = (1L << 24) | 8;
+    LocalState before =
+        new LocalState(
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(api, "matchName=api.example.com.", any, "matchPattern=*.example.org."));
+    Snapshot s = Snapshot.parseFrom(NodeStateDiff.snapshot(Map.of(), before).toByteArray());
+    assertThat(s.getFqdnSelectorsList())
+        .extracting(x -> x.getIdentity() + " " + x.getSelector())
+        .containsExactly(api + " matchName=api.example.com.", any + " matchPattern=*.example.org.");
+
+    long next = (1L << 24) | 9;
+    LocalState after =
+        new LocalState(
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(api, "matchName=api.example.com.", next, "matchName=short.example.com."));
+    Delta d = NodeStateDiff.delta(NodeStateDiff.ipcache(Map.of(), Set.of()), before, after);
+    assertThat(d.getFqdnSelectorUpsertsList())
+        .extracting(x -> x.getIdentity() + " " + x.getSelector())
+        .containsExactly(next + " matchName=short.example.com.");
+    assertThat(d.getFqdnSelectorDeletesList()).containsExactly(any);
+    assertThat(NodeStateDiff.isEmpty(d)).isFalse();
+  }
+
+  @Test
   void aFrontendTheEncoderNeverWritesIsRefused() {
     var icmp =
         io.palisade.proto.nodestate.v1.ServiceFrontend.newBuilder()

@@ -1,0 +1,124 @@
+package io.palisade.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.palisade.crds.api.PortRuleHTTP;
+import io.palisade.pipeline.model.EndpointState;
+import io.palisade.pipeline.model.IdentityPolicy;
+import io.palisade.pipeline.model.LocalState;
+import io.palisade.pipeline.model.NodeChanges;
+import io.palisade.policy.Direction;
+import io.palisade.policy.Protocol;
+import io.palisade.policy.mapstate.L7Policy;
+import io.palisade.policy.mapstate.MapStateEntry;
+import io.palisade.policy.mapstate.MapStateKey;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Many nodes with the same rules, as the publisher sees them at scale: their RBAC is built once and
+ * shared, a node whose L7 state did not change is not set again, and an error found in shared rules
+ * still names each node's own endpoint.
+ */
+class SharedTranslationTest {
+
+  private static final long WEB = 1000;
+  private static final long CLIENT = 2000;
+
+  private final XdsPublisher publisher = new XdsPublisher(new Target.Envoy());
+
+  @Test
+  void nodesWithTheSameRulesShareOneRbacAndDifferOnlyInNamesAndAddresses() {
+    publisher.publish(1, complete(Map.of("node-0", "/a", "node-1", "/a", "node-2", "/a")));
+
+    RouteConfiguration r0 = onlyRoute("node-0");
+    RouteConfiguration r1 = onlyRoute("node-1");
+    assertThat(r0.getName()).isEqualTo("palisade/http/ingress/default/web-0");
+    assertThat(r1.getName()).isEqualTo("palisade/http/ingress/default/web-1");
+    assertThat(rbac(r0)).isSameAs(rbac(r1));
+    assertThat(rbac(r0).getValue().toStringUtf8()).contains("/a");
+    assertThat(publisher.current("node-1").orElseThrow().listeners().getFirst().toString())
+        .contains("10.1.0.2")
+        .doesNotContain("10.1.0.1\"");
+  }
+
+  @Test
+  void aNodeWhoseL7StateDidNotChangeIsNotSetAgain() {
+    publisher.publish(1, complete(Map.of("node-0", "/a", "node-1", "/a")));
+    NodeResources before0 = publisher.current("node-0").orElseThrow();
+    NodeResources before1 = publisher.current("node-1").orElseThrow();
+
+    publisher.publish(2, delta(Map.of("node-0", "/a", "node-1", "/b")));
+
+    assertThat(publisher.current("node-0").orElseThrow()).isSameAs(before0);
+    NodeResources after1 = publisher.current("node-1").orElseThrow();
+    assertThat(after1).isNotEqualTo(before1);
+    assertThat(rbac(onlyRoute("node-1")).getValue().toStringUtf8()).contains("/b");
+    assertThat(after1.listeners()).isEqualTo(before1.listeners());
+  }
+
+  @Test
+  void anErrorInSharedRulesNamesEachNodesOwnEndpoint() {
+    publisher.publish(1, complete(Map.of("node-0", "/a(", "node-1", "/a(")));
+
+    assertThat(publisher.failure("node-0").orElseThrow())
+        .contains("ingress of default/web-0")
+        .contains("is not a valid RE2 regular expression");
+    assertThat(publisher.failure("node-1").orElseThrow()).contains("ingress of default/web-1");
+  }
+
+  private RouteConfiguration onlyRoute(String node) {
+    List<RouteConfiguration> routes = publisher.current(node).orElseThrow().routes();
+    assertThat(routes).hasSize(1);
+    return routes.getFirst();
+  }
+
+  private static Any rbac(RouteConfiguration r) {
+    return r.getVirtualHosts(0)
+        .getRoutes(0)
+        .getTypedPerFilterConfigOrThrow(L7Translator.RBAC_FILTER);
+  }
+
+  private static NodeChanges complete(Map<String, String> paths) {
+    Map<String, Long> ipcache = new HashMap<>();
+    ipcache.put("10.9.0.1/32", CLIENT);
+    paths.keySet().forEach(n -> ipcache.put(address(n) + "/32", WEB));
+    return new NodeChanges(true, ipcache, Set.of(), states(paths));
+  }
+
+  private static NodeChanges delta(Map<String, String> paths) {
+    return new NodeChanges(false, Map.of(), Set.of(), states(paths));
+  }
+
+  private static String address(String node) {
+    return "10.1.0." + (Integer.parseInt(node.substring(5)) + 1);
+  }
+
+  /** Each node: one web pod whose port 80 takes GET {@code path} from CLIENT. */
+  private static Map<String, LocalState> states(Map<String, String> paths) {
+    Map<String, LocalState> out = new HashMap<>();
+    paths.forEach(
+        (node, path) -> {
+          MapStateEntry redirect =
+              MapStateEntry.redirect(
+                  L7Policy.http(List.of(new PortRuleHTTP(path, "GET", null, null, null))));
+          IdentityPolicy policy =
+              new IdentityPolicy(
+                  WEB,
+                  Set.of(Direction.INGRESS),
+                  Map.of(MapStateKey.port(Direction.INGRESS, CLIENT, Protocol.TCP, 80), redirect));
+          String id = "default/web-" + node.substring(5);
+          out.put(
+              node,
+              new LocalState(
+                  Map.of(id, new EndpointState(id, List.of(address(node)), WEB, true, false)),
+                  Map.of(WEB, policy)));
+        });
+    return out;
+  }
+}
