@@ -19,7 +19,9 @@ import io.palisade.xds.PeerAddresses.AddressSet;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The HTTP grants of one endpoint in one direction as one RBAC ALLOW: each Cilium rule a policy of
@@ -48,6 +50,7 @@ final class HttpRbac {
                     .thenComparing(g -> describe(g.rule())))
             .toList();
     int n = 0;
+    Map<String, Policy> named = new TreeMap<>();
     for (L7Grant g : ordered) {
       String path = where + " port " + ports(g) + " rule " + describe(g.rule());
       if (!(g.rule() instanceof PortRuleHTTP http)) {
@@ -72,9 +75,11 @@ final class HttpRbac {
                       ? principal(addresses.get())
                       : Principal.newBuilder().setAny(true).build())
               .build();
-      rbac.putPolicies(ports(g) + " rule " + n++, policy);
+      String name = RbacPolicyName.of(g, n++);
+      named.put(named.containsKey(name) ? name + " #" + n : name, policy);
     }
-    return rbac.build();
+    // In name order: the config (an Any's bytes) is the same however its grants were found.
+    return rbac.putAllPolicies(named).build();
   }
 
   private static String ports(L7Grant g) {

@@ -35,7 +35,10 @@ import org.junit.jupiter.api.function.Executable;
 class EmbeddedProxyTest {
 
   private static final Duration GUARD = Duration.ofSeconds(60);
-  private static final String LANDING_POLICY = "80 rule 0";
+
+  /** The RBAC policy's name says where the Cilium policy wrote the rule. */
+  private static final String LANDING_POLICY =
+      "80 CiliumNetworkPolicy default/rule1 spec.ingress[0].toPorts[0].rules.http[0]";
 
   private LoopbackFixture f;
 
@@ -195,7 +198,9 @@ class EmbeddedProxyTest {
               .hasMessageContaining(
                   "route_configuration[palisade/http/ingress/default/deathstar]"
                       + ".virtual_hosts[0].routes[0].typed_per_filter_config[envoy.filters.http.rbac]"
-                      + ".rbac.rules.policies[\"80 rule 0\"].permissions[1]")
+                      + ".rbac.rules.policies[\""
+                      + LANDING_POLICY
+                      + "\"].permissions[1]")
               .hasMessageContaining("\"(unclosed\" is not a valid RE2 regular expression");
           NodeResources unknown =
               withFirstPolicy(

@@ -19,6 +19,7 @@ import io.palisade.node.observe.FlowNamer;
 import io.palisade.node.observe.FlowRing;
 import io.palisade.node.observe.FlowSampler;
 import io.palisade.node.observe.FlowSink;
+import io.palisade.node.observe.L7FlowWriter;
 import io.palisade.node.observe.ObserveServer;
 import io.palisade.node.observe.Readiness;
 import io.palisade.pipeline.flows.FlowNaming;
@@ -68,8 +69,17 @@ public final class NodeDaemon {
   }
 
   void run() throws Exception {
-    try (Datapath datapath = Datapath.open(options.pinRoot());
-        NodeProxy proxy = options.l7Proxy().start(datapath, options.fqdn()).orElse(null)) {
+    PrintStream flowLog =
+        options.flowLog().isPresent() && !options.once()
+            ? FlowLogFile.open(options.flowLog().get())
+            : null;
+    try (L7FlowWriter l7Lines = flowLog == null ? null : new L7FlowWriter(flowLog);
+        Datapath datapath = Datapath.open(options.pinRoot());
+        NodeProxy proxy =
+            options
+                .l7Proxy()
+                .start(datapath, options.fqdn(), l7Lines == null ? e -> {} : l7Lines)
+                .orElse(null)) {
       out.println("palisade-node: datapath loaded, pins under " + options.pinRoot());
       DatapathApplier applier = new DatapathApplier(datapath, NODE, interfaces());
       if (proxy != null) {
@@ -88,7 +98,7 @@ public final class NodeDaemon {
       FlowRing ring = new FlowRing(RECENT_FLOWS);
       FlowNamer namer = FlowNamer.of(new FlowNaming(pipeline.pipeline(), () -> "files"));
       try (ObserveServer server = serve(datapath, applier, proxy, ring);
-          FlowLog log = openFlowLog(datapath, namer, ring);
+          FlowLog log = openFlowLog(datapath, namer, ring, flowLog);
           DriftRepair repair = startRepair(datapath, options.repairInterval(), out)) {
         converge(pipeline, applier);
         while (true) {
@@ -216,11 +226,11 @@ public final class NodeDaemon {
    * Drains the datapath's events into the ring of recent flows (for {@code /api/flows}) and, with
    * --flow-log, the log; allowed flows sampled by --flow-sample.
    */
-  private FlowLog openFlowLog(Datapath datapath, FlowNamer namer, FlowRing ring)
-      throws IOException {
+  private FlowLog openFlowLog(
+      Datapath datapath, FlowNamer namer, FlowRing ring, PrintStream flowLog) {
     FlowSink sinks = ring;
-    if (options.flowLog().isPresent()) {
-      sinks = sinks.andThen(FlowLogFile.open(options.flowLog().get()));
+    if (flowLog != null) {
+      sinks = sinks.andThen(FlowLogFile.sink(flowLog));
     }
     FlowSampler sampler = new FlowSampler(options.flowSample());
     FlowSink all = sinks;

@@ -204,28 +204,11 @@ public final class DatapathApplier implements NodeStateApplier {
     pending = List.copyOf(missing);
   }
 
-  /**
-   * The proxy first, then the maps: a port whose config goes leaves the ready map before the proxy
-   * drops it, and a port enters it only once the proxy listens there with the new config. A config
-   * the proxy refuses takes every port out of the map, so redirects drop (the proxy may still hold
-   * an older, looser config) while the rest of the revision is enforced. Returns the refusal, or
-   * "".
-   */
+  /** The proxy first, then the maps ({@link ProxyFirst}); returns the refusal, or "". */
   private String applyProxy(NodeProxy p) {
     Map<String, Long> peers = new HashMap<>();
     DatapathState.withLocal(ipcache, local.ipcache()).forEach((k, v) -> peers.put(k.toString(), v));
-    try {
-      NodeProxy.Update update = p.prepare(local, peers);
-      Set<Integer> keep = new java.util.TreeSet<>(datapath.readyProxyPorts());
-      keep.retainAll(update.ports());
-      datapath.readyProxyPorts(keep);
-      datapath.readyProxyPorts(update.commit());
-      return "";
-    } catch (RuntimeException refused) {
-      datapath.readyProxyPorts(Set.of());
-      return "the node's L7 proxy refused the config, so its redirected traffic is dropped: "
-          + refused.getMessage();
-    }
+    return ProxyFirst.update(datapath, p, local, peers);
   }
 
   /** The maps hold the current revision and every endpoint expected here is enforced. */

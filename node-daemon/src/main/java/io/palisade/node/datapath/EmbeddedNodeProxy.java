@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * The node daemon's own L7 proxy ({@link EmbeddedProxy}): each revision's local state is translated
@@ -40,7 +41,10 @@ public final class EmbeddedNodeProxy implements NodeProxy {
   private final KafkaProxy kafka;
   private final DnsNodeProxy dns;
 
-  private EmbeddedNodeProxy(FqdnOptions fqdn) {
+  private final Consumer<ProxyEvent> events;
+
+  private EmbeddedNodeProxy(FqdnOptions fqdn, Consumer<ProxyEvent> events) {
+    this.events = events;
     for (String d : DIRECTIONS) {
       for (ProxyEvent.Verdict v : ProxyEvent.Verdict.values()) {
         requests.put(List.of(d, v.label()), new LongAdder());
@@ -74,7 +78,20 @@ public final class EmbeddedNodeProxy implements NodeProxy {
 
   /** As {@link #start()}, with the DNS proxy's {@code toFQDNs} settings. */
   public static EmbeddedNodeProxy start(FqdnOptions fqdn) {
-    return new EmbeddedNodeProxy(fqdn);
+    return new EmbeddedNodeProxy(fqdn, e -> {});
+  }
+
+  /**
+   * As {@link #start(FqdnOptions)}, telling {@code events} of every HTTP request decided (on the
+   * proxy's event loop: it must not block), e.g. for the flow log.
+   */
+  public static EmbeddedNodeProxy start(FqdnOptions fqdn, Consumer<ProxyEvent> events) {
+    return new EmbeddedNodeProxy(fqdn, events);
+  }
+
+  /** As {@link #start()}, telling {@code events} of every HTTP request decided. */
+  public static EmbeddedNodeProxy start(Consumer<ProxyEvent> events) {
+    return start(new FqdnOptions(FqdnOptions.DEFAULT_MIN_TTL, java.util.Optional.empty()), events);
   }
 
   /** The DNS proxy's counts: forwarded, refused, malformed, failed upstream, unlearned. */
@@ -96,6 +113,7 @@ public final class EmbeddedNodeProxy implements NodeProxy {
     requests
         .computeIfAbsent(List.of(e.direction(), e.verdict().label()), k -> new LongAdder())
         .increment();
+    events.accept(e);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.palisade.node.stream;
 
 import io.palisade.node.cli.DaemonCommon;
+import io.palisade.node.datapath.L7ProxyMode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +73,9 @@ public final class NodeDaemonCommand implements Callable<Integer> {
   @Option(
       names = "--flow-log",
       paramLabel = "FILE|-",
-      description = "Write flows as JSON lines (policies not named in this mode yet).")
+      description =
+          "Write flows as JSON lines: the datapath's (policies not named in this mode yet) and the"
+              + " embedded proxy's l7-allowed and l7-denied requests.")
   Path flowLog;
 
   @Option(
@@ -83,6 +86,15 @@ public final class NodeDaemonCommand implements Callable<Integer> {
 
   @Option(names = "--insecure", description = "Allow a plain-text operator.")
   boolean insecure;
+
+  @Option(
+      names = "--l7-proxy",
+      paramLabel = "embedded|envoy|none",
+      description =
+          "Which proxy takes L7 redirects: the daemon's own (embedded, the default, fed with the"
+              + " L7 rules of the operator's stream), an Envoy the DaemonSet runs (fed by the"
+              + " operator's ADS endpoint), or none (their traffic is dropped).")
+  L7ProxyMode l7Proxy = L7ProxyMode.embedded;
 
   @Mixin DaemonCommon common = new DaemonCommon();
 
@@ -138,6 +150,7 @@ public final class NodeDaemonCommand implements Callable<Integer> {
         Optional.ofNullable(tlsAuto),
         insecure,
         metrics,
+        l7Proxy,
         Optional.ofNullable(flowLog),
         flowSample);
   }

@@ -10,6 +10,7 @@ import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.PendingEndpoint;
 import io.palisade.node.discovery.InterfaceFinder;
 import io.palisade.pipeline.L7Proxy;
+import io.palisade.pipeline.model.LocalState;
 import io.palisade.proto.nodestate.v1.Ack;
 import io.palisade.proto.nodestate.v1.Hello;
 import io.palisade.proto.nodestate.v1.NodeMessage;
@@ -55,6 +56,24 @@ public final class NodeStateClient implements AutoCloseable {
     default boolean attachmentsCurrent(DatapathState applied) {
       return true;
     }
+
+    /**
+     * Puts the node's L7 proxy config for {@code local} in force, before the maps of the same
+     * revision are written ({@link io.palisade.node.datapath.ProxyFirst}); {@code peers} is the
+     * ipcache, prefix to identity. Returns the proxy's refusal, or "" when it holds the config (or
+     * the node runs no proxy, the default: then redirected traffic drops).
+     */
+    default String applyProxy(LocalState local, Map<String, Long> peers) {
+      return "";
+    }
+
+    /**
+     * Whether the proxy's readiness changes without a new revision (an Envoy the daemon does not
+     * run): then {@link #applyProxy} is called again at every refresh.
+     */
+    default boolean proxyChangesOnItsOwn() {
+      return false;
+    }
   }
 
   private final String node;
@@ -72,6 +91,13 @@ public final class NodeStateClient implements AutoCloseable {
   private long revision;
   private DatapathState lastDesired;
   private List<PendingEndpoint> pending = List.of();
+
+  /** Why the proxy does not hold the revision in the maps ("" when it does): sent in its ack. */
+  private String proxyError = "";
+
+  /** Whether the last message handled is in the maps (acked, even with an error). */
+  private boolean lastInMaps;
+
   private volatile Stream current;
   private volatile boolean closed;
   private Thread loop;
@@ -239,7 +265,11 @@ public final class NodeStateClient implements AutoCloseable {
         return;
       }
       List<PendingEndpoint> now = new ArrayList<>();
+      String proxyNow = proxyError;
       try {
+        if (applier.proxyChangesOnItsOwn()) {
+          proxyNow = applier.applyProxy(view.local(), view.peers());
+        }
         DatapathState desired = view.desired(interfaces, now);
         if (!desired.equals(lastDesired) || !applier.attachmentsCurrent(desired)) {
           now.addAll(
@@ -251,10 +281,11 @@ public final class NodeStateClient implements AutoCloseable {
         log.flush();
         return;
       }
-      if (now.equals(pending)) {
+      if (now.equals(pending) && proxyNow.equals(proxyError)) {
         return;
       }
       pending = List.copyOf(now);
+      proxyError = proxyNow;
       ack = ack(revision);
       logPending();
     }
@@ -264,12 +295,22 @@ public final class NodeStateClient implements AutoCloseable {
     }
   }
 
-  /** The ack of {@code r}: plain when every endpoint is enforced, else naming the pending. */
+  /**
+   * The ack of {@code r}: plain when every endpoint is enforced and the proxy holds its config,
+   * else naming the pending endpoints and the proxy's refusal.
+   */
   private Ack ack(long r) {
     Ack.Builder b = Ack.newBuilder().setRevision(r);
+    List<String> errors = new ArrayList<>();
     if (!pending.isEmpty()) {
-      b.setError(DatapathApplier.describe(pending));
+      errors.add(DatapathApplier.describe(pending));
       pending.forEach(p -> b.addPending(p.toString()));
+    }
+    if (!proxyError.isEmpty()) {
+      errors.add(proxyError);
+    }
+    if (!errors.isEmpty()) {
+      b.setError(String.join("; ", errors));
     }
     return b.build();
   }
@@ -329,7 +370,7 @@ public final class NodeStateClient implements AutoCloseable {
                       .setLastAppliedRevision(revision)
                       .setL7Proxy(wire(l7Proxy)))
               .build());
-      if (revision > 0 && !pending.isEmpty()) {
+      if (revision > 0 && (!pending.isEmpty() || !proxyError.isEmpty())) {
         // The hello says what the maps hold; this says it is not all enforced.
         s.send(NodeMessage.newBuilder().setAck(ack(revision)).build());
       }
@@ -371,6 +412,8 @@ public final class NodeStateClient implements AutoCloseable {
         }
         List<PendingEndpoint> missing = new ArrayList<>();
         DatapathState desired = next.desired(interfaces, missing);
+        // The proxy holds the revision's rules before the maps redirect to it.
+        String refused = applier.applyProxy(next.local(), next.peers());
         Map<String, String> unattached = applier.apply(desired);
         missing.addAll(PendingEndpoint.unattached(next.endpointStates(), desired, unattached));
         view = next;
@@ -378,10 +421,15 @@ public final class NodeStateClient implements AutoCloseable {
         revision = m.getRevision();
         lastDesired = desired;
         pending = List.copyOf(missing);
+        proxyError = refused;
+        lastInMaps = true;
         save();
         log.println("palisade-node: applied revision " + revision + " (" + m.getKindCase() + ")");
         if (!pending.isEmpty()) {
           logPending();
+        }
+        if (!proxyError.isEmpty()) {
+          log.println("palisade-node: revision " + revision + ": " + proxyError);
         }
         log.flush();
         return ack(revision);
@@ -389,8 +437,15 @@ public final class NodeStateClient implements AutoCloseable {
         String why = e.getMessage() == null ? e.toString() : e.getMessage();
         log.println("palisade-node: revision " + m.getRevision() + " not applied: " + why);
         log.flush();
+        lastInMaps = false;
         return Ack.newBuilder().setRevision(m.getRevision()).setError(why).build();
       }
+    }
+  }
+
+  private boolean inMaps() {
+    synchronized (lock) {
+      return lastInMaps;
     }
   }
 
@@ -481,8 +536,8 @@ public final class NodeStateClient implements AutoCloseable {
       }
       Ack ack = handle(m);
       send(NodeMessage.newBuilder().setAck(ack).build());
-      if (ack.getError().isEmpty() || ack.getPendingCount() > 0) {
-        applied = true; // in the maps, even with endpoints pending
+      if (inMaps()) {
+        applied = true; // in the maps, even with endpoints pending or the proxy refusing
       } else {
         // Start again from what the maps hold: end this stream, the loop says hello anew.
         failed = true;

@@ -9,6 +9,9 @@ import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.DriftRepair;
+import io.palisade.node.datapath.EmbeddedNodeProxy;
+import io.palisade.node.datapath.NodeProxy;
+import io.palisade.node.datapath.ProxyFirst;
 import io.palisade.node.discovery.ChainedRecords;
 import io.palisade.node.discovery.EndpointDiscovery;
 import io.palisade.node.observe.DatapathMeters;
@@ -18,9 +21,11 @@ import io.palisade.node.observe.FlowNamer;
 import io.palisade.node.observe.FlowRing;
 import io.palisade.node.observe.FlowSampler;
 import io.palisade.node.observe.FlowSink;
+import io.palisade.node.observe.L7FlowWriter;
 import io.palisade.node.observe.ObserveServer;
 import io.palisade.node.observe.Readiness;
 import io.palisade.node.tls.NodeCertificates;
+import io.palisade.pipeline.model.LocalState;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -64,19 +69,31 @@ public final class NodeStreamDaemon {
       // Unusable TLS files throw, and the command line prints one line naming them.
       channel = NodeStateClient.channel(options);
     }
-    try (Datapath datapath = Datapath.open(options.pinRoot());
+    PrintStream flowLog =
+        options.flowLog().isPresent() ? FlowLogFile.open(options.flowLog().get()) : null;
+    try (L7FlowWriter l7Lines = flowLog == null ? null : new L7FlowWriter(flowLog);
+        Datapath datapath = Datapath.open(options.pinRoot());
+        NodeProxy proxy =
+            options
+                .l7Proxy()
+                .start(
+                    datapath,
+                    io.palisade.node.fqdn.FqdnOptions.defaults(),
+                    l7Lines == null ? e -> {} : l7Lines)
+                .orElse(null);
         NodeStateClient client =
             new NodeStateClient(
-                options.node(),
-                channel,
-                applier(datapath, out),
-                new EndpointDiscovery(
-                    ChainedRecords.DEFAULT_DIR,
-                    problem -> out.println("palisade-node: " + problem)),
-                Optional.of(options.stateFile()),
-                out,
-                Duration.ofMillis(200),
-                Duration.ofSeconds(30));
+                    options.node(),
+                    channel,
+                    applier(datapath, Optional.ofNullable(proxy), out),
+                    new EndpointDiscovery(
+                        ChainedRecords.DEFAULT_DIR,
+                        problem -> out.println("palisade-node: " + problem)),
+                    Optional.of(options.stateFile()),
+                    out,
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(30))
+                .announcing(options.l7Proxy().announced());
         DriftRepair repair = NodeDaemon.startRepair(datapath, options.repairInterval(), out)) {
       out.println(
           "palisade-node: datapath loaded, pins under "
@@ -87,13 +104,19 @@ public final class NodeStreamDaemon {
               + options.operator()
               + (options.insecure() ? " in plain text (--insecure)" : " over mutual TLS")
               + " at revision "
-              + client.revision());
+              + client.revision()
+              + "; L7 redirects go to "
+              + switch (options.l7Proxy()) {
+                case embedded -> "the embedded proxy";
+                case envoy -> "the Envoy listening on the node";
+                case none -> "no proxy (their traffic is dropped)";
+              });
       out.flush();
       client.start();
       FlowRing ring = new FlowRing(RECENT_FLOWS);
       FlowSink flows = ring;
-      if (options.flowLog().isPresent()) {
-        flows = flows.andThen(FlowLogFile.open(options.flowLog().get()));
+      if (flowLog != null) {
+        flows = flows.andThen(FlowLogFile.sink(flowLog));
       }
       try (FlowDrain drain =
               FlowDrain.start(
@@ -105,7 +128,7 @@ public final class NodeStreamDaemon {
                     out.println("palisade-node: " + line);
                     out.flush();
                   });
-          ObserveServer server = serve(options, datapath, client, ring)) {
+          ObserveServer server = serve(options, datapath, client, proxy, ring)) {
         Thread.currentThread().join(); // until killed; the maps keep enforcing the last state
       }
     } finally {
@@ -117,13 +140,20 @@ public final class NodeStreamDaemon {
 
   /** /metrics, /healthz and /readyz: ready once the maps hold a revision of the operator's. */
   private static ObserveServer serve(
-      StreamOptions options, Datapath datapath, NodeStateClient client, FlowRing flows)
+      StreamOptions options,
+      Datapath datapath,
+      NodeStateClient client,
+      NodeProxy proxy,
+      FlowRing flows)
       throws IOException {
     if (options.metrics().isEmpty()) {
       return null;
     }
     PrometheusMeterRegistry registry = ObserveServer.newRegistry();
     DatapathMeters.bind(registry, datapath);
+    if (proxy instanceof EmbeddedNodeProxy embedded) {
+      embedded.bindMeters(registry);
+    }
     return ObserveServer.start(
         options.metrics().get(),
         registry,
@@ -134,9 +164,23 @@ public final class NodeStreamDaemon {
         Optional.of(flows));
   }
 
-  /** Writes each desired state to {@code datapath}, logging what it did to the interfaces. */
-  static NodeStateClient.Applier applier(Datapath datapath, PrintStream out) {
+  /**
+   * Writes each desired state to {@code datapath}, logging what it did to the interfaces, and each
+   * revision's L7 rules to {@code proxy} before its maps ({@link ProxyFirst}).
+   */
+  public static NodeStateClient.Applier applier(
+      Datapath datapath, Optional<NodeProxy> proxy, PrintStream out) {
     return new NodeStateClient.Applier() {
+      @Override
+      public String applyProxy(LocalState local, Map<String, Long> peers) {
+        return proxy.map(p -> ProxyFirst.update(datapath, p, local, peers)).orElse("");
+      }
+
+      @Override
+      public boolean proxyChangesOnItsOwn() {
+        return proxy.map(NodeProxy::changesOnItsOwn).orElse(false);
+      }
+
       @Override
       public Map<String, String> apply(DatapathState desired) {
         ApplyResult r = datapath.apply(desired);

@@ -4,6 +4,7 @@ import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.PendingEndpoint;
 import io.palisade.node.discovery.InterfaceFinder;
 import io.palisade.pipeline.model.EndpointState;
+import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.pipeline.model.ServiceTable;
@@ -228,6 +229,40 @@ final class NodeView {
     return local;
   }
 
+  /** The node's endpoints and their identities' policies, as the node's L7 proxy reads them. */
+  LocalState local() {
+    Map<String, EndpointState> eps = new HashMap<>();
+    endpointStates().forEach(e -> eps.put(e.id(), e));
+    return new LocalState(eps, resolvedPolicies(), localIpcache);
+  }
+
+  /** The ipcache with the node's own entries over the shared ones, as the proxy's peers. */
+  Map<String, Long> peers() {
+    Map<String, Long> out = new HashMap<>();
+    DatapathState.withLocal(parsedIpcache(), localIpcache)
+        .forEach((k, v) -> out.put(k.toString(), v));
+    return out;
+  }
+
+  private Map<CidrPrefix, Long> parsedIpcache() {
+    if (parsedIpcache == null) {
+      Map<CidrPrefix, Long> ip = new HashMap<>();
+      ipcache.forEach((prefix, id) -> ip.put(DatapathState.prefix(prefix), id));
+      parsedIpcache = Map.copyOf(ip);
+    }
+    return parsedIpcache;
+  }
+
+  private Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolvedPolicies() {
+    Map<Long, io.palisade.pipeline.model.IdentityPolicy> out = new HashMap<>();
+    for (IdentityPolicy.Builder b : policies.values()) {
+      out.put(
+          b.getIdentity(),
+          resolved.computeIfAbsent(b.getIdentity(), id -> NodeStateCodec.policy(b.build())));
+    }
+    return out;
+  }
+
   /**
    * The datapath's view: one local endpoint per address {@code finder} places behind an interface
    * here (one it finds pending goes to {@code pending} and is not enforced), each identity's
@@ -236,24 +271,14 @@ final class NodeView {
    * @throws IllegalArgumentException on a prefix, key, verdict or Service the datapath cannot hold
    */
   DatapathState desired(InterfaceFinder finder, List<PendingEndpoint> pending) {
-    if (parsedIpcache == null) {
-      Map<CidrPrefix, Long> ip = new HashMap<>();
-      ipcache.forEach((prefix, id) -> ip.put(DatapathState.prefix(prefix), id));
-      parsedIpcache = Map.copyOf(ip);
-    }
-    Map<Long, io.palisade.pipeline.model.IdentityPolicy> out = new HashMap<>();
-    for (IdentityPolicy.Builder b : policies.values()) {
-      out.put(
-          b.getIdentity(),
-          resolved.computeIfAbsent(b.getIdentity(), id -> NodeStateCodec.policy(b.build())));
-    }
+    Map<Long, io.palisade.pipeline.model.IdentityPolicy> out = resolvedPolicies();
     if (table == null) {
       Map<ServiceFrontend, List<ServiceBackend>> all = new HashMap<>(services);
       all.putAll(localServices);
       table = new ServiceTable(all);
     }
     return DatapathState.bind(
-            DatapathState.withLocal(parsedIpcache, localIpcache),
+            DatapathState.withLocal(parsedIpcache(), localIpcache),
             endpointStates(),
             out,
             finder,

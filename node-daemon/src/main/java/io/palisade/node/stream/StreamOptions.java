@@ -1,5 +1,6 @@
 package io.palisade.node.stream;
 
+import io.palisade.node.datapath.L7ProxyMode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +21,14 @@ public record StreamOptions(
     Optional<Path> tlsAuto,
     boolean insecure,
     Optional<InetSocketAddress> metrics,
+    L7ProxyMode l7Proxy,
     Optional<Path> flowLog,
     int flowSample) {
 
-  /** No flow log; flows only at {@code /api/flows} of --metrics-port, every allowed one. */
+  /**
+   * The embedded proxy (the default), no flow log: flows only at {@code /api/flows} of
+   * --metrics-port, every allowed one.
+   */
   public StreamOptions(
       String node,
       String operator,
@@ -44,6 +49,7 @@ public record StreamOptions(
         tlsAuto,
         insecure,
         metrics,
+        L7ProxyMode.embedded,
         Optional.empty(),
         1);
   }

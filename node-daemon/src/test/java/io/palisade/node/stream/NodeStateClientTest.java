@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -191,6 +192,58 @@ class NodeStateClientTest {
     veths.remove(prefix("10.0.0.1/32"));
     await(() -> operator.acks.size() > before && operator.acks.getLast().getPendingCount() == 1);
     assertThat(applied.getLast().endpoints()).isEmpty();
+  }
+
+  @Test
+  void theProxyGetsEachRevisionBeforeTheMapsAndARefusalIsAckedWithoutUndoingTheMaps()
+      throws Exception {
+    List<String> order = new CopyOnWriteArrayList<>();
+    AtomicReference<String> refusal =
+        new AtomicReference<>("the node's L7 proxy refused the config: bad regex");
+    NodeStateClient.Applier applier =
+        new NodeStateClient.Applier() {
+          @Override
+          public Map<String, String> apply(DatapathState desired) {
+            order.add("maps");
+            applied.add(desired);
+            return Map.of();
+          }
+
+          @Override
+          public String applyProxy(
+              io.palisade.pipeline.model.LocalState local, Map<String, Long> peers) {
+            order.add("proxy " + local.endpoints().keySet());
+            return refusal.get();
+          }
+        };
+    operator = new TestOperator(0, "e1", 1, snapshot1(), List.of());
+    client =
+        new NodeStateClient(
+                NODE,
+                NodeStateClient.insecureChannel("127.0.0.1:" + operator.port()),
+                applier,
+                (endpoint, p) -> new Placement.Here("lxc-deathstar"),
+                Optional.empty(),
+                log,
+                Duration.ofMillis(50),
+                Duration.ofMillis(200))
+            .start();
+
+    // Revision 1 is in the maps (L3/L4 enforced); its ack names the refusal, not a pending pod.
+    await(() -> operator.acks.stream().anyMatch(a -> a.getRevision() == 1));
+    Ack refused = operator.acks.getFirst();
+    assertThat(refused.getError()).isEqualTo(refusal.get());
+    assertThat(refused.getPendingCount()).isZero();
+    assertThat(order).containsExactly("proxy [default/deathstar]", "maps");
+    assertThat(client.revision()).isEqualTo(1);
+
+    // No resync for it: the next delta comes on the same stream, and the proxy takes it.
+    refusal.set("");
+    operator.publish(delta2(), snapshot1());
+    await(() -> acked(operator, 2));
+    assertThat(operator.hellos).hasSize(1);
+    assertThat(order)
+        .containsExactly("proxy [default/deathstar]", "maps", "proxy [default/deathstar]", "maps");
   }
 
   @Test

@@ -51,6 +51,7 @@ public record NodeL7(List<EndpointL7> endpoints) {
     record Slot(
         Direction d, io.palisade.policy.mapstate.L7Parser p, int first, int last, Object r) {}
     Map<Slot, Set<Long>> peers = new LinkedHashMap<>();
+    Map<Slot, Set<String>> origins = new LinkedHashMap<>();
     List<Map.Entry<MapStateKey, MapStateEntry>> redirects = new ArrayList<>();
     for (Map.Entry<MapStateKey, MapStateEntry> e : sorted(policy)) {
       MapStateKey k = e.getKey();
@@ -60,11 +61,9 @@ public record NodeL7(List<EndpointL7> endpoints) {
       redirects.add(e);
       L7Policy l7 = e.getValue().l7().orElseThrow();
       for (Object rule : l7.rules()) {
-        peers
-            .computeIfAbsent(
-                new Slot(k.direction(), l7.parser(), k.firstPort(), k.lastPort(), rule),
-                s -> new LinkedHashSet<>())
-            .add(k.identity());
+        Slot slot = new Slot(k.direction(), l7.parser(), k.firstPort(), k.lastPort(), rule);
+        peers.computeIfAbsent(slot, s -> new LinkedHashSet<>()).add(k.identity());
+        origins.computeIfAbsent(slot, s -> new LinkedHashSet<>()).addAll(l7.origins(rule));
       }
     }
     // A plain allow of a peer that overlaps a redirect admits every request of that peer there.
@@ -91,7 +90,17 @@ public record NodeL7(List<EndpointL7> endpoints) {
       }
     }
     List<L7Grant> out = new ArrayList<>();
-    peers.forEach((s, ids) -> out.add(new L7Grant(s.d(), s.p(), s.first(), s.last(), s.r(), ids)));
+    peers.forEach(
+        (s, ids) ->
+            out.add(
+                new L7Grant(
+                    s.d(),
+                    s.p(),
+                    s.first(),
+                    s.last(),
+                    s.r(),
+                    ids,
+                    origins.getOrDefault(s, Set.of()))));
     return out;
   }
 

@@ -4,20 +4,39 @@ import io.palisade.crds.api.FQDNSelector;
 import io.palisade.crds.api.PortRuleHTTP;
 import io.palisade.crds.api.PortRuleKafka;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The L7 rules a proxy applies to redirected traffic: requests matching any rule pass. A rule with
  * no fields set is the wildcard that lets every request through, which is what an allow without L7
- * rules contributes when it overlaps a redirect.
+ * rules contributes when it overlaps a redirect. {@code origins} names, per rule, where policies
+ * wrote it ({@code CiliumNetworkPolicy default/rule1 spec.ingress[0].toPorts[0].rules.http[1]}), so
+ * that a proxy's verdict can name the policy rather than the merged entry; a rule without an origin
+ * (the wildcard of a plain allow) has none.
  */
-public record L7Policy(L7Parser parser, Set<Object> rules) {
+public record L7Policy(L7Parser parser, Set<Object> rules, Map<Object, Set<String>> origins) {
 
   /** The rules in the order the policy lists them (first appearance), so they can be named. */
   public L7Policy {
     rules = Collections.unmodifiableSet(new LinkedHashSet<>(rules));
+    Map<Object, Set<String>> o = new LinkedHashMap<>();
+    origins.forEach(
+        (rule, where) -> {
+          if (!where.isEmpty()) {
+            o.put(rule, Collections.unmodifiableSet(new TreeSet<>(where)));
+          }
+        });
+    origins = Collections.unmodifiableMap(o);
+  }
+
+  /** Rules of no known origin. */
+  public L7Policy(L7Parser parser, Set<Object> rules) {
+    this(parser, rules, Map.of());
   }
 
   /** The rules in order, each with its index in this list. */
@@ -37,6 +56,30 @@ public record L7Policy(L7Parser parser, Set<Object> rules) {
     return new L7Policy(L7Parser.DNS, new LinkedHashSet<>(rules));
   }
 
+  /**
+   * These rules, each named as written at {@code portRule} ({@code CiliumNetworkPolicy ns/name
+   * spec.ingress[0].toPorts[0]}): rule i becomes {@code <portRule>.rules.http[i]} (kafka, dns).
+   */
+  public L7Policy writtenAt(String portRule) {
+    String field =
+        switch (parser) {
+          case HTTP -> "http";
+          case KAFKA -> "kafka";
+          case DNS -> "dns";
+        };
+    Map<Object, Set<String>> named = new LinkedHashMap<>();
+    int i = 0;
+    for (Object rule : rules) {
+      named.put(rule, Set.of(portRule + ".rules." + field + "[" + i++ + "]"));
+    }
+    return new L7Policy(parser, rules, named);
+  }
+
+  /** Where policies wrote {@code rule}, in order; empty when not known. */
+  public Set<String> origins(Object rule) {
+    return origins.getOrDefault(rule, Set.of());
+  }
+
   /** The rule that matches every request of this parser. */
   public Object wildcardRule() {
     return switch (parser) {
@@ -46,18 +89,21 @@ public record L7Policy(L7Parser parser, Set<Object> rules) {
     };
   }
 
-  /** The union of both rule sets; the parsers must agree (callers check). */
+  /** The union of both rule sets and of their origins; the parsers must agree (callers check). */
   public L7Policy union(L7Policy other) {
     Set<Object> merged = new LinkedHashSet<>(rules);
     merged.addAll(other.rules);
-    return new L7Policy(parser, merged);
+    Map<Object, Set<String>> o = new LinkedHashMap<>();
+    origins.forEach((r, w) -> o.put(r, new TreeSet<>(w)));
+    other.origins.forEach((r, w) -> o.computeIfAbsent(r, k -> new TreeSet<>()).addAll(w));
+    return new L7Policy(parser, merged, o);
   }
 
   /** These rules plus the wildcard: every request passes, but still through the proxy. */
   public L7Policy withWildcard() {
     Set<Object> merged = new LinkedHashSet<>(rules);
     merged.add(wildcardRule());
-    return new L7Policy(parser, merged);
+    return new L7Policy(parser, merged, origins);
   }
 
   /** Whether every request passes. */

@@ -7,6 +7,7 @@ import io.palisade.crds.api.PortRule;
 import io.palisade.crds.api.Rule;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.mapstate.L7Policy;
 import io.palisade.policy.selector.CidrSelector;
 import io.palisade.policy.selector.IdentitySelector;
 import io.palisade.policy.selector.NoIdentities;
@@ -90,7 +91,10 @@ public final class CiliumRuleTranslator {
   }
 
   private RuleSection section(RuleOrigin o, String path, PeerElement e) {
-    Optional<List<PortMatch>> ports = e.deny() ? denyPorts(e.denyPorts()) : allowPorts(e.ports());
+    Optional<List<PortMatch>> ports =
+        e.deny()
+            ? denyPorts(e.denyPorts())
+            : allowPorts(e.ports(), o.kind() + " " + o.qualifiedName() + " " + path);
     return section(o, path, e.direction(), e.deny(), peers(e), ports, e.icmps());
   }
 
@@ -112,14 +116,20 @@ public final class CiliumRuleTranslator {
     return new RuleSection(o, path, d, deny, peers, !l4Given, all);
   }
 
-  private static Optional<List<PortMatch>> allowPorts(List<PortRule> toPorts) {
+  /**
+   * {@code where}: the section as a proxy's verdict names it, e.g. {@code Kind ns/name
+   * spec.ingress[0]}.
+   */
+  private static Optional<List<PortMatch>> allowPorts(List<PortRule> toPorts, String where) {
     if (!nonEmpty(toPorts)) {
       return Optional.empty();
     }
     List<PortMatch> out = new ArrayList<>();
     for (int i = 0; i < toPorts.size(); i++) {
       PortRule pr = toPorts.get(i);
-      for (PortMatch pm : PortTranslator.ports(pr.ports(), PortTranslator.l7(pr.rules()))) {
+      String at = where + ".toPorts[" + i + "]";
+      Optional<L7Policy> l7 = PortTranslator.l7(pr.rules()).map(p -> p.writtenAt(at));
+      for (PortMatch pm : PortTranslator.ports(pr.ports(), l7)) {
         out.add(pm.at("toPorts[" + i + "]"));
       }
     }

@@ -1,5 +1,6 @@
 package io.palisade.proto.codec;
 
+import io.palisade.crds.api.PortRuleHTTP;
 import io.palisade.pipeline.model.EndpointState;
 import io.palisade.pipeline.model.IdentityAudit;
 import io.palisade.pipeline.model.IdentityPolicy;
@@ -7,7 +8,6 @@ import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.policy.Direction;
 import io.palisade.policy.Protocol;
-import io.palisade.policy.mapstate.L7Policy;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
 import io.palisade.proto.nodestate.v1.Audit;
@@ -78,9 +78,14 @@ public final class NodeStateCodec {
     entry
         .l7()
         .ifPresent(
-            l7 ->
-                b.setL7Parser(L7Parser.valueOf(l7.parser().name()))
-                    .setProxyPort(entry.proxyPort(key.direction())));
+            l7 -> {
+              b.setL7Parser(L7Parser.valueOf(l7.parser().name()))
+                  .setProxyPort(entry.proxyPort(key.direction()));
+              if (l7.parser() == io.palisade.policy.mapstate.L7Parser.HTTP) {
+                l7.rules()
+                    .forEach(r -> b.addHttpRules(L7Codec.http((PortRuleHTTP) r, l7.origins(r))));
+              }
+            });
     return b.build();
   }
 
@@ -89,14 +94,14 @@ public final class NodeStateCodec {
   }
 
   /**
-   * The entry as a node holds it. A redirect's L7 rules travel to the proxy, not here: its parser
-   * (which names the proxy listener) is all the datapath needs.
+   * The entry as a node holds it: a redirect with its HTTP rules and their origins (Kafka and DNS
+   * rules are not carried: no proxy of the daemon's takes them yet, so their traffic drops).
    */
   public static MapStateEntry entry(io.palisade.proto.nodestate.v1.MapStateEntry e) {
     return switch (e.getVerdict()) {
       case ALLOW -> MapStateEntry.ALLOW;
       case DENY -> MapStateEntry.DENY;
-      case REDIRECT -> MapStateEntry.redirect(new L7Policy(parser(e), Set.of()));
+      case REDIRECT -> MapStateEntry.redirect(L7Codec.policy(parser(e), e.getHttpRulesList()));
       default -> throw new IllegalArgumentException("an entry without verdict: " + e);
     };
   }

@@ -147,6 +147,56 @@ class NodeStateCodecTest {
   }
 
   @Test
+  void aRedirectCarriesItsHttpRulesAndWhereEachWasWrittenSoADaemonsProxyEnforcesThemAsWritten() {
+    var landing =
+        new io.palisade.crds.api.PortRuleHTTP("/v1/request-landing", "POST", null, null, null);
+    var headers =
+        new io.palisade.crds.api.PortRuleHTTP(
+            null,
+            "GET",
+            "api\\.example",
+            List.of("X-Ship", "X-Crew: 3"),
+            List.of(
+                new io.palisade.crds.api.HeaderMatch(null, "X-Token", null, "abc"),
+                new io.palisade.crds.api.HeaderMatch(
+                    "LOG", "X-Key", new io.palisade.crds.api.SecretRef("prod", "keys"), null)));
+    var l7 =
+        io.palisade.policy.mapstate.L7Policy.http(List.of(landing, headers))
+            .writtenAt("CiliumNetworkPolicy default/rule1 spec.ingress[0].toPorts[0]")
+            .union(
+                io.palisade.policy.mapstate.L7Policy.http(List.of(landing))
+                    .writtenAt("CiliumNetworkPolicy default/rule2 spec.ingress[1].toPorts[0]"))
+            .withWildcard();
+    MapStateKey key = MapStateKey.port(Direction.INGRESS, 256, Protocol.TCP, 80);
+    MapStateEntry entry = MapStateEntry.redirect(l7);
+
+    var wire = NodeStateCodec.entry(key, entry);
+    assertThat(wire.getHttpRulesList()).hasSize(3);
+    assertThat(wire.getHttpRules(0).getOriginsList())
+        .containsExactly(
+            "CiliumNetworkPolicy default/rule1 spec.ingress[0].toPorts[0].rules.http[0]",
+            "CiliumNetworkPolicy default/rule2 spec.ingress[1].toPorts[0].rules.http[0]");
+    MapStateEntry back = NodeStateCodec.entry(wire);
+    assertThat(back).isEqualTo(entry);
+    assertThat(back.l7().orElseThrow().allowsAll()).isTrue();
+    assertThat(back.l7().orElseThrow().origins(headers))
+        .containsExactly(
+            "CiliumNetworkPolicy default/rule1 spec.ingress[0].toPorts[0].rules.http[1]");
+  }
+
+  @Test
+  void aRedirectOfAnOperatorThatSendsNoRulesAdmitsNothing() {
+    var wire =
+        io.palisade.proto.nodestate.v1.MapStateEntry.newBuilder()
+            .setKey(NodeStateCodec.key(MapStateKey.port(Direction.INGRESS, 256, Protocol.TCP, 80)))
+            .setVerdict(io.palisade.proto.nodestate.v1.Verdict.REDIRECT)
+            .setL7Parser(io.palisade.proto.nodestate.v1.L7Parser.HTTP)
+            .setProxyPort(15080)
+            .build();
+    assertThat(NodeStateCodec.entry(wire).l7().orElseThrow().rules()).isEmpty();
+  }
+
+  @Test
   void whatTheEncoderNeverWritesIsRefused() {
     var noVerdict =
         io.palisade.proto.nodestate.v1.MapStateEntry.newBuilder()
