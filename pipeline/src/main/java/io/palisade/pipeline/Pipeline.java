@@ -194,8 +194,8 @@ public final class Pipeline {
 
   /**
    * The L7 half of a policy's enforcement on {@code nodes}. Proxies enforce HTTP (gRPC included),
-   * the node's embedded proxy Kafka and DNS too ({@link NodeStateApplier#l7Parsers}); rules of another
-   * parser are redirected to a proxy no node runs, so they hold nowhere.
+   * the node's embedded proxy Kafka and DNS too ({@link NodeStateApplier#l7Parsers}); rules of
+   * another parser are redirected to a proxy no node runs, so they hold nowhere.
    */
   private Enforcement.L7 l7(Set<String> nodes, long revision, Set<L7Parser> parsers) {
     Set<L7Parser> unserved = EnumSet.copyOf(parsers);

@@ -80,8 +80,7 @@ public final class DnsBenchmark {
         p.listen(Set.of(15054));
       }
       InetSocketAddress viaProxy = new InetSocketAddress("127.0.0.1", plain.localPort(15054));
-      InetSocketAddress viaLearning =
-          new InetSocketAddress("127.0.0.1", learning.localPort(15054));
+      InetSocketAddress viaLearning = new InetSocketAddress("127.0.0.1", learning.localPort(15054));
       waitFor(direct);
       // Warm up the JIT on every path before anything is counted.
       measure(direct, queries);

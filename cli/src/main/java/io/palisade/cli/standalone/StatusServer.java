@@ -63,8 +63,8 @@ public final class StatusServer implements AutoCloseable {
   /**
    * As above, with {@code page}: the web page at {@code /ui/} and the JSON it reads beside {@code
    * /api/policies} ({@code /api/matrix}, {@code POST /api/whatif}); and {@code GET /api/flows} of
-   * the datapath's recent flows when standalone enforces ({@link FlowsEndpoint}): without a datapath
-   * there are no flows, and it answers 404 saying so.
+   * the datapath's recent flows when standalone enforces ({@link FlowsEndpoint}): without a
+   * datapath there are no flows, and it answers 404 saying so.
    */
   public StatusServer(
       InetSocketAddress address,

@@ -27,10 +27,10 @@ import java.util.function.Consumer;
  * The node daemon's own L7 proxy ({@link EmbeddedProxy}): each revision's local state is translated
  * The node daemon's own L7 proxy ({@link EmbeddedProxy}): each revision's local state is translated
  * as for Envoy ({@link L7Translator}) and enforced in process; its Kafka rules go straight from the
- * node's L7 state to the Kafka proxy ({@link KafkaProxy}), which no Envoy resource describes, and its
- * DNS rules and {@code toFQDNs} selectors to the DNS proxy ({@link DnsNodeProxy}). Listening sockets
- * are made in the network namespace of the thread that commits an update, upstream sockets in that
- * of the thread that started the proxy: both must be the node's.
+ * node's L7 state to the Kafka proxy ({@link KafkaProxy}), which no Envoy resource describes, and
+ * its DNS rules and {@code toFQDNs} selectors to the DNS proxy ({@link DnsNodeProxy}). Listening
+ * sockets are made in the network namespace of the thread that commits an update, upstream sockets
+ * in that of the thread that started the proxy: both must be the node's.
  */
 public final class EmbeddedNodeProxy implements NodeProxy {
 

@@ -32,9 +32,7 @@ public final class PageRoutes {
         .get("/api/policies")
         .blockingHandler(
             ctx -> send(ctx, new ApiAnswer(200, write(InventoryPolicies.of(inventory)))));
-    router
-        .get("/api/matrix")
-        .blockingHandler(ctx -> send(ctx, api.matrix(query(ctx))));
+    router.get("/api/matrix").blockingHandler(ctx -> send(ctx, api.matrix(query(ctx))));
     router
         .post("/api/whatif")
         .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
@@ -49,7 +47,9 @@ public final class PageRoutes {
                             : ctx.body().buffer().toString(StandardCharsets.UTF_8))));
   }
 
-  /** The query's parameters, decoded; of a parameter given twice, the first value (as standalone). */
+  /**
+   * The query's parameters, decoded; of a parameter given twice, the first value (as standalone).
+   */
   private static Map<String, String> query(RoutingContext ctx) {
     Map<String, String> out = new LinkedHashMap<>();
     ctx.queryParams().forEach(e -> out.putIfAbsent(e.getKey(), e.getValue()));
