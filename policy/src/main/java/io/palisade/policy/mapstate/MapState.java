@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +35,7 @@ public final class MapState {
   /** Adds an entry, merging with an equal key and keeping the group conflict-free. */
   public void insert(MapStateKey key, MapStateEntry entry) {
     Map<MapStateKey, MapStateEntry> group =
-        groups.get(key.direction()).computeIfAbsent(key.identity(), id -> new LinkedHashMap<>());
+        groups.get(key.direction()).computeIfAbsent(key.identity(), id -> new KeyGroup());
     MapStateEntry existing = group.get(key);
     if (existing != null) {
       entry = existing.merge(entry);
