@@ -53,6 +53,8 @@ public final class OperatorScaleBenchmark {
               ? target -> ForkedFleet.start(target, o.shape().nodes(), o.fleetHeap())
               : target -> new DaemonFleet(target, run.nodes(), false);
       Duration sync = run.sync(fleets);
+      out.println("measuring one node daemon's footprint…");
+      DaemonFootprint footprint = DaemonFootprint.measure(run.target(), ScaleShape.nodeName(0));
       List<PhaseResult> phases = new ArrayList<>();
       for (String phase : o.phases()) {
         phases.add(
@@ -70,6 +72,7 @@ public final class OperatorScaleBenchmark {
           heap.marks(),
           phases,
           mismatches);
+      out.println(footprint.describe());
       return mismatches.isEmpty();
     }
   }

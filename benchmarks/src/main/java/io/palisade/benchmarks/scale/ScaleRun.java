@@ -100,6 +100,11 @@ final class ScaleRun implements AutoCloseable {
     return took;
   }
 
+  /** The operator's node-state server, as a daemon's --operator names it. */
+  String target() {
+    return "127.0.0.1:" + server.port();
+  }
+
   PhaseResult phase(Publication publication, int warmups, int count, Duration budget)
       throws InterruptedException {
     progress.println("phase " + publication.name() + ": up to " + count + " changes");

@@ -368,6 +368,7 @@ public final class NodeStateClient implements AutoCloseable {
                       .setNodeName(node)
                       .setEpoch(epoch)
                       .setLastAppliedRevision(revision)
+                      .setIpcacheVersion(revision > 0 ? view.ipcacheVersion() : 0)
                       .setL7Proxy(wire(l7Proxy)))
               .build());
       if (revision > 0 && (!pending.isEmpty() || !proxyError.isEmpty())) {
@@ -391,7 +392,7 @@ public final class NodeStateClient implements AutoCloseable {
       try {
         NodeView next;
         switch (m.getKindCase()) {
-          case SNAPSHOT -> next = NodeView.of(m.getSnapshot());
+          case SNAPSHOT -> next = NodeView.of(m.getSnapshot(), view);
           case DELTA -> {
             long base = m.getDelta().getBaseRevision();
             if (!m.getEpoch().equals(epoch) || base != revision) {
@@ -475,7 +476,7 @@ public final class NodeStateClient implements AutoCloseable {
     }
     try {
       OperatorMessage m = OperatorMessage.parseFrom(Files.readAllBytes(file));
-      view = NodeView.of(m.getSnapshot());
+      view = NodeView.of(m.getSnapshot(), NodeView.empty());
       epoch = m.getEpoch();
       revision = m.getRevision();
     } catch (IOException | RuntimeException e) {

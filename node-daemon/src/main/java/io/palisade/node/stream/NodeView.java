@@ -9,6 +9,7 @@ import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.pipeline.model.ServiceTable;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.proto.codec.IpcachePacking;
 import io.palisade.proto.codec.NodeStateCodec;
 import io.palisade.proto.nodestate.v1.Delta;
 import io.palisade.proto.nodestate.v1.Endpoint;
@@ -18,6 +19,7 @@ import io.palisade.proto.nodestate.v1.PolicyChange;
 import io.palisade.proto.nodestate.v1.ServiceEntry;
 import io.palisade.proto.nodestate.v1.Snapshot;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +35,11 @@ import java.util.TreeMap;
  */
 final class NodeView {
 
-  // Never changed once a view is made: views share them.
-  private final Map<String, Long> ipcache;
+  // Never changed once a view is made: views share it. Parsed once, when it arrives.
+  private final Map<CidrPrefix, Long> ipcache;
+
+  /** The version of the shared ipcache this view holds (0: none it can name). */
+  private final long ipcacheVersion;
 
   /** This node's own entries, which win over the shared ones (its addresses are the host). */
   private final Map<String, Long> localIpcache;
@@ -50,26 +55,24 @@ final class NodeView {
   /** Both as one checked table, made when first asked for. */
   private ServiceTable table;
 
-  /** The ipcache parsed, and each identity's policy resolved, made when first asked for. */
-  private Map<CidrPrefix, Long> parsedIpcache;
-
+  /** Each identity's policy resolved, made when first asked for. */
   private final Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolved;
 
   private NodeView(
-      Map<String, Long> ipcache,
+      Map<CidrPrefix, Long> ipcache,
+      long ipcacheVersion,
       Map<String, Long> localIpcache,
       Map<String, Endpoint> endpoints,
       Map<Long, IdentityPolicy.Builder> policies,
-      Map<CidrPrefix, Long> parsedIpcache,
       Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolved,
       Map<ServiceFrontend, List<ServiceBackend>> services,
       Map<ServiceFrontend, List<ServiceBackend>> localServices,
       ServiceTable table) {
     this.ipcache = ipcache;
+    this.ipcacheVersion = ipcacheVersion;
     this.localIpcache = localIpcache;
     this.endpoints = endpoints;
     this.policies = policies;
-    this.parsedIpcache = parsedIpcache;
     this.resolved = resolved;
     this.services = services;
     this.localServices = localServices;
@@ -77,12 +80,16 @@ final class NodeView {
   }
 
   static NodeView empty() {
+    return empty(Map.of(), 0);
+  }
+
+  private static NodeView empty(Map<CidrPrefix, Long> ipcache, long ipcacheVersion) {
     return new NodeView(
+        ipcache,
+        ipcacheVersion,
         new TreeMap<>(),
         new TreeMap<>(),
         new TreeMap<>(),
-        new TreeMap<>(),
-        null,
         new HashMap<>(),
         new HashMap<>(),
         new HashMap<>(),
@@ -90,11 +97,30 @@ final class NodeView {
   }
 
   /**
-   * @throws IllegalArgumentException on a Service frontend or backend the encoder never writes
+   * The view {@code s} gives, on a node that holds {@code held}: a snapshot that keeps the shared
+   * ipcache keeps {@code held}'s.
+   *
+   * @throws IllegalArgumentException on a prefix, packed ipcache, Service frontend or backend the
+   *     encoder never writes, or a kept ipcache the node does not hold
    */
-  static NodeView of(Snapshot s) {
-    NodeView v = empty();
-    s.getIpcacheList().forEach(e -> v.ipcache.put(e.getPrefix(), e.getIdentity()));
+  static NodeView of(Snapshot s, NodeView held) {
+    NodeView v;
+    if (s.getIpcacheKept()) {
+      if (held.ipcacheVersion == 0) {
+        throw new IllegalArgumentException(
+            "snapshot.ipcache_kept: the node holds no shared ipcache it can name");
+      }
+      v = empty(held.ipcache, held.ipcacheVersion);
+    } else if (s.hasPackedIpcache()) {
+      v =
+          empty(
+              Collections.unmodifiableMap(IpcachePacking.unpack(s.getPackedIpcache())),
+              s.getPackedIpcache().getVersion());
+    } else {
+      Map<CidrPrefix, Long> ip = HashMap.newHashMap(s.getIpcacheCount());
+      s.getIpcacheList().forEach(e -> ip.put(DatapathState.prefix(e.getPrefix()), e.getIdentity()));
+      v = empty(Collections.unmodifiableMap(ip), 0);
+    }
     s.getLocalIpcacheList().forEach(e -> v.localIpcache.put(e.getPrefix(), e.getIdentity()));
     s.getEndpointsList().forEach(e -> v.endpoints.put(e.getId(), e));
     s.getPoliciesList().forEach(p -> v.policies.put(p.getIdentity(), p.toBuilder()));
@@ -130,24 +156,19 @@ final class NodeView {
    * @throws IllegalArgumentException on a Service frontend or backend the encoder never writes
    */
   NodeView with(Delta d) {
-    Map<String, Long> ip = ipcache;
-    Map<CidrPrefix, Long> parsed = parsedIpcache;
+    Map<CidrPrefix, Long> ip = ipcache;
+    long version = d.getIpcacheVersion();
     if (d.getIpcacheDeletesCount() > 0 || d.getIpcacheUpsertsCount() > 0) {
-      ip = new TreeMap<>(ipcache);
-      Map<CidrPrefix, Long> p = parsed == null ? null : new HashMap<>(parsed);
+      Map<CidrPrefix, Long> p = new HashMap<>(ipcache);
       for (String prefix : d.getIpcacheDeletesList()) {
-        ip.remove(prefix);
-        if (p != null) {
-          p.remove(DatapathState.prefix(prefix));
-        }
+        p.remove(DatapathState.prefix(prefix));
       }
       for (IpcacheEntry e : d.getIpcacheUpsertsList()) {
-        ip.put(e.getPrefix(), e.getIdentity());
-        if (p != null) {
-          p.put(DatapathState.prefix(e.getPrefix()), e.getIdentity());
-        }
+        p.put(DatapathState.prefix(e.getPrefix()), e.getIdentity());
       }
-      parsed = p == null ? null : Map.copyOf(p);
+      ip = Collections.unmodifiableMap(p);
+    } else if (version == 0) {
+      version = ipcacheVersion; // unchanged, and the delta does not say otherwise
     }
     Map<String, Long> local = localIpcache;
     if (d.getLocalIpcacheDeletesCount() > 0 || d.getLocalIpcacheUpsertsCount() > 0) {
@@ -184,7 +205,7 @@ final class NodeView {
     Map<ServiceFrontend, List<ServiceBackend>> localSvc =
         changed(localServices, d.getLocalServiceUpsertsList(), d.getLocalServiceDeletesList());
     ServiceTable t = svc == services && localSvc == localServices ? table : null;
-    return new NodeView(ip, local, eps, pol, parsed, res, svc, localSvc, t);
+    return new NodeView(ip, version, local, eps, pol, res, svc, localSvc, t);
   }
 
   /** A policy with one change applied, as a new builder: the old one may be shared. */
@@ -207,11 +228,15 @@ final class NodeView {
     return b.clearEntries().addAllEntries(entries.values());
   }
 
+  /** The version of the shared ipcache this view holds, for the hello; 0 when it cannot say. */
+  long ipcacheVersion() {
+    return ipcacheVersion;
+  }
+
+  /** The view as a snapshot, its shared ipcache packed. */
   Snapshot snapshot() {
     Snapshot.Builder s = Snapshot.newBuilder();
-    ipcache.forEach(
-        (prefix, id) ->
-            s.addIpcache(IpcacheEntry.newBuilder().setPrefix(prefix).setIdentity(id).build()));
+    s.setPackedIpcache(IpcachePacking.packParsed(ipcacheVersion, ipcache));
     s.addAllEndpoints(endpoints.values());
     policies.values().forEach(b -> s.addPolicies(b.build()));
     localIpcache.forEach(
@@ -239,18 +264,9 @@ final class NodeView {
   /** The ipcache with the node's own entries over the shared ones, as the proxy's peers. */
   Map<String, Long> peers() {
     Map<String, Long> out = new HashMap<>();
-    DatapathState.withLocal(parsedIpcache(), localIpcache)
+    DatapathState.withLocal(ipcache, localIpcache)
         .forEach((k, v) -> out.put(k.toString(), v));
     return out;
-  }
-
-  private Map<CidrPrefix, Long> parsedIpcache() {
-    if (parsedIpcache == null) {
-      Map<CidrPrefix, Long> ip = new HashMap<>();
-      ipcache.forEach((prefix, id) -> ip.put(DatapathState.prefix(prefix), id));
-      parsedIpcache = Map.copyOf(ip);
-    }
-    return parsedIpcache;
   }
 
   private Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolvedPolicies() {
@@ -278,11 +294,7 @@ final class NodeView {
       table = new ServiceTable(all);
     }
     return DatapathState.bind(
-            DatapathState.withLocal(parsedIpcache(), localIpcache),
-            endpointStates(),
-            out,
-            finder,
-            pending)
+            DatapathState.withLocal(ipcache, localIpcache), endpointStates(), out, finder, pending)
         .withServices(table);
   }
 }

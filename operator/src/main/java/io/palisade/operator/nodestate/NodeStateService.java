@@ -27,12 +27,23 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
   private final Executor executor;
   private final boolean pinNodes;
   private final Map<String, Set<Session>> sessions = new ConcurrentHashMap<>();
+  private final SnapshotGate snapshots;
 
   /** With {@code pinNodes}, a daemon may say hello only as the node its certificate names. */
   public NodeStateService(NodeStateStore store, Executor executor, boolean pinNodes) {
+    this(store, executor, pinNodes, SnapshotGate.DEFAULT_PERMITS);
+  }
+
+  /**
+   * As {@link #NodeStateService(NodeStateStore, Executor, boolean)}, with at most {@code
+   * snapshotsInFlight} snapshots sent and not yet acked at once.
+   */
+  public NodeStateService(
+      NodeStateStore store, Executor executor, boolean pinNodes, int snapshotsInFlight) {
     this.store = store;
     this.executor = executor;
     this.pinNodes = pinNodes;
+    this.snapshots = new SnapshotGate(snapshotsInFlight);
     store.addListener(this);
   }
 
@@ -53,6 +64,11 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
     }
   }
 
+  /** How many snapshots are sent and not yet acked. */
+  public int snapshotsInFlight() {
+    return snapshots.inFlight();
+  }
+
   /** How many streams are open, over all nodes. */
   public int openStreams() {
     return sessions.values().stream().mapToInt(Set::size).sum();
@@ -61,8 +77,14 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
   private final class Session implements StreamObserver<NodeMessage> {
     private final ServerCallStreamObserver<OperatorMessage> out;
     private final Optional<String> certifiedNode;
+    private final Runnable wake = this::schedule;
     private String node;
     private long held = -1;
+    // The shared ipcache version the daemon's hello named in this epoch; only the first message
+    // after the hello may rely on it.
+    private long heldIpcache;
+    // The revision of the snapshot holding a place in the gate until the node acks it; -1: none.
+    private long snapshotInFlight = -1;
     private boolean closed;
 
     Session(ServerCallStreamObserver<OperatorMessage> out, Optional<String> certifiedNode) {
@@ -80,6 +102,7 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
             return;
           }
           var ack = message.getAck();
+          settleSnapshot(ack.getRevision(), !ack.getError().isEmpty());
           store.ack(node, ack.getRevision(), ack.getError(), ack.getPendingCount() > 0);
         }
         default -> fail("a message must be a hello or an ack");
@@ -108,6 +131,7 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
         node = hello.getNodeName();
         held =
             store.connect(node, hello.getEpoch(), hello.getLastAppliedRevision(), l7Proxy(hello));
+        heldIpcache = hello.getEpoch().equals(store.epoch()) ? hello.getIpcacheVersion() : 0;
       }
       sessions.computeIfAbsent(node, n -> ConcurrentHashMap.newKeySet()).add(this);
       schedule();
@@ -136,13 +160,33 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
         return;
       }
       while (out.isReady()) {
-        var next = store.next(node, held);
+        var next = store.next(node, held, heldIpcache);
         if (next.isEmpty()) {
           return;
         }
+        if (next.get().hasSnapshot()) {
+          if (!snapshots.enter(wake)) {
+            return; // woken when a place frees; the snapshot is made anew then
+          }
+          snapshotInFlight = next.get().getRevision();
+        }
         out.onNext(next.get());
         held = next.get().getRevision();
+        heldIpcache = 0;
       }
+    }
+
+    /**
+     * An ack or nack of {@code revision} ends the snapshot this node was taking, if it covers it.
+     */
+    private void settleSnapshot(long revision, boolean failed) {
+      synchronized (this) {
+        if (snapshotInFlight < 0 || (revision < snapshotInFlight && !failed)) {
+          return;
+        }
+        snapshotInFlight = -1;
+      }
+      snapshots.leave(wake);
     }
 
     private void fail(String why) {
@@ -164,6 +208,8 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
         return;
       }
       closed = true;
+      snapshotInFlight = -1;
+      snapshots.leave(wake);
       if (node != null) {
         Set<Session> mine = sessions.get(node);
         if (mine != null) {

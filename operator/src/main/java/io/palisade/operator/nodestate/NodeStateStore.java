@@ -7,9 +7,12 @@ import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeChanges;
 import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
+import io.palisade.proto.codec.IpcachePacking;
 import io.palisade.proto.codec.NodeStateDiff;
 import io.palisade.proto.nodestate.v1.Delta;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
+import io.palisade.proto.nodestate.v1.PackedIpcache;
+import io.palisade.proto.nodestate.v1.Snapshot;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,6 +43,11 @@ public final class NodeStateStore implements NodeStateApplier {
   private final Map<String, Long> ipcache = new HashMap<>();
   private final Map<ServiceFrontend, List<ServiceBackend>> services = new HashMap<>();
   private long revision;
+  // Counts the shared ipcache's changes within the epoch: a node that names the current one in its
+  // hello keeps its own instead of receiving it again.
+  private long ipcacheVersion;
+  // The shared ipcache packed once per version for every snapshot (null: not packed yet).
+  private PackedIpcache packedIpcache;
 
   private static final class NodeRecord {
     LocalState local = LocalState.EMPTY;
@@ -108,7 +116,13 @@ public final class NodeStateStore implements NodeStateApplier {
     long published;
     synchronized (this) {
       long r = revision + 1;
-      Delta ipcacheDelta = applyServices(next, applyIpcache(next));
+      Delta ipcacheOnly = applyIpcache(next);
+      if (!NodeStateDiff.isEmpty(ipcacheOnly)) {
+        ipcacheVersion++;
+        packedIpcache = null;
+      }
+      Delta ipcacheDelta =
+          applyServices(next, ipcacheOnly).toBuilder().setIpcacheVersion(ipcacheVersion).build();
       Set<String> names = new HashSet<>(next.nodes().keySet());
       if (next.complete() || !NodeStateDiff.isEmpty(ipcacheDelta)) {
         names.addAll(nodes.keySet());
@@ -285,6 +299,15 @@ public final class NodeStateStore implements NodeStateApplier {
    * lags: the delta based on {@code held} when still kept, else a snapshot.
    */
   public synchronized Optional<OperatorMessage> next(String node, long held) {
+    return next(node, held, 0);
+  }
+
+  /**
+   * As {@link #next(String, long)}, for a node that holds version {@code heldIpcache} of this
+   * epoch's shared ipcache (0: none): a snapshot leaves the shared ipcache out when that is still
+   * the current version, and otherwise carries it packed, the same bytes for every node.
+   */
+  public synchronized Optional<OperatorMessage> next(String node, long held, long heldIpcache) {
     NodeRecord rec = nodes.get(node);
     if (rec == null || held == rec.lastChanged) {
       return Optional.empty();
@@ -300,8 +323,30 @@ public final class NodeStateStore implements NodeStateApplier {
         OperatorMessage.newBuilder()
             .setEpoch(epoch)
             .setRevision(rec.lastChanged)
-            .setSnapshot(NodeStateDiff.snapshot(ipcache, services, rec.local))
+            .setSnapshot(snapshot(rec.local, heldIpcache))
             .build());
+  }
+
+  private Snapshot snapshot(LocalState local, long heldIpcache) {
+    if (heldIpcache > 0 && heldIpcache == ipcacheVersion) {
+      return NodeStateDiff.snapshotWithoutIpcache(services, local).setIpcacheKept(true).build();
+    }
+    if (packedIpcache == null) {
+      try {
+        packedIpcache = IpcachePacking.pack(ipcacheVersion, ipcache);
+      } catch (IllegalArgumentException e) {
+        // A prefix no node can hold: send it as text, so that each node refuses it and says why.
+        return NodeStateDiff.snapshot(ipcache, services, local);
+      }
+    }
+    return NodeStateDiff.snapshotWithoutIpcache(services, local)
+        .setPackedIpcache(packedIpcache)
+        .build();
+  }
+
+  /** The version of the shared ipcache: how many times it changed in this epoch. */
+  public synchronized long ipcacheVersion() {
+    return ipcacheVersion;
   }
 
   /** A node applied {@code ackedRevision} (error empty) or failed to (error says why). */

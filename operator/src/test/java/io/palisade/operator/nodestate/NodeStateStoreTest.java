@@ -7,6 +7,7 @@ import io.palisade.pipeline.model.DesiredState;
 import io.palisade.pipeline.model.NodeStateComputer;
 import io.palisade.pipeline.model.Workload;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
+import io.palisade.proto.codec.IpcachePacking;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,8 @@ class NodeStateStoreTest {
     OperatorMessage first = store.next("node-a", -1).orElseThrow();
     assertThat(first.getKindCase()).isEqualTo(OperatorMessage.KindCase.SNAPSHOT);
     assertThat(first.getRevision()).isEqualTo(1);
-    assertThat(first.getSnapshot().getIpcacheCount()).isEqualTo(3);
+    assertThat(first.getSnapshot().getIpcacheCount()).isZero();
+    assertThat(IpcachePacking.unpack(first.getSnapshot().getPackedIpcache())).hasSize(3);
     assertThat(first.getSnapshot().getEndpoints(0).getEnforceIngress()).isFalse();
     assertThat(store.next("node-a", 1)).isEmpty();
 
@@ -121,7 +123,7 @@ class NodeStateStoreTest {
     store.publish(state(StarWars.workloads()));
     store.connect("node-c", "", 0);
     OperatorMessage m = store.next("node-c", -1).orElseThrow();
-    assertThat(m.getSnapshot().getIpcacheCount()).isEqualTo(3);
+    assertThat(IpcachePacking.unpack(m.getSnapshot().getPackedIpcache())).hasSize(3);
     assertThat(m.getSnapshot().getEndpointsCount()).isZero();
     List<Workload> more = new ArrayList<>(StarWars.workloads());
     more.add(StarWars.workload("probe", "node-a", "10.42.0.99", Map.of("a", "b")));
@@ -129,5 +131,40 @@ class NodeStateStoreTest {
     OperatorMessage d = store.next("node-c", m.getRevision()).orElseThrow();
     assertThat(d.getRevision()).isEqualTo(r);
     assertThat(d.getDelta().getIpcacheUpserts(0).getPrefix()).isEqualTo("10.42.0.99/32");
+  }
+
+  @Test
+  void everySnapshotSharesOnePackedIpcacheUntilTheIpcacheChanges() {
+    store.publish(state(StarWars.workloads()));
+    var a = store.next("node-a", -1).orElseThrow().getSnapshot().getPackedIpcache();
+    var b = store.next("node-b", -1).orElseThrow().getSnapshot().getPackedIpcache();
+    // The same bytes, made once: not an equal copy per node.
+    assertThat(b.getDeflated()).isSameAs(a.getDeflated());
+    assertThat(a.getVersion()).isEqualTo(store.ipcacheVersion()).isPositive();
+
+    List<Workload> more = new ArrayList<>(StarWars.workloads());
+    more.add(StarWars.workload("probe", "node-a", "10.42.0.99", Map.of("a", "b")));
+    long r = store.publish(state(more));
+    OperatorMessage d = store.next("node-b", 1).orElseThrow();
+    assertThat(d.getDelta().getIpcacheVersion()).isEqualTo(a.getVersion() + 1);
+    var after = store.next("node-b", -1).orElseThrow().getSnapshot().getPackedIpcache();
+    assertThat(after.getVersion()).isEqualTo(a.getVersion() + 1);
+    assertThat(IpcachePacking.unpack(after)).hasSize(4);
+    assertThat(r).isEqualTo(2);
+  }
+
+  @Test
+  void aNodeHoldingTheCurrentIpcacheKeepsItAndAnOlderOneGetsItAgain() {
+    store.publish(state(StarWars.workloads()));
+    long version = store.ipcacheVersion();
+    var kept = store.next("node-a", -1, version).orElseThrow().getSnapshot();
+    assertThat(kept.getIpcacheKept()).isTrue();
+    assertThat(kept.hasPackedIpcache()).isFalse();
+    assertThat(kept.getIpcacheCount()).isZero();
+    assertThat(kept.getEndpointsCount()).isPositive();
+
+    var stale = store.next("node-a", -1, version + 7).orElseThrow().getSnapshot();
+    assertThat(stale.getIpcacheKept()).isFalse();
+    assertThat(IpcachePacking.unpack(stale.getPackedIpcache())).hasSize(3);
   }
 }

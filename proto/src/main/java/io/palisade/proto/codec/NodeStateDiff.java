@@ -49,6 +49,15 @@ public final class NodeStateDiff {
     return FqdnSelectorIdentity.newBuilder().setIdentity(identity).setSelector(key).build();
   }
 
+  /**
+   * A node's snapshot without the shared ipcache, for a sender that adds it packed ({@link
+   * IpcachePacking}) or tells the node to keep its own.
+   */
+  public static Snapshot.Builder snapshotWithoutIpcache(
+      Map<ServiceFrontend, List<ServiceBackend>> services, LocalState local) {
+    return snapshot(Map.of(), services, local).toBuilder();
+  }
+
   /** A node's snapshot without shared Service frontends. */
   public static Snapshot snapshot(Map<String, Long> ipcache, LocalState local) {
     return snapshot(ipcache, Map.of(), local);
