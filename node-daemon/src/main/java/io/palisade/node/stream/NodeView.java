@@ -264,8 +264,7 @@ final class NodeView {
   /** The ipcache with the node's own entries over the shared ones, as the proxy's peers. */
   Map<String, Long> peers() {
     Map<String, Long> out = new HashMap<>();
-    DatapathState.withLocal(ipcache, localIpcache)
-        .forEach((k, v) -> out.put(k.toString(), v));
+    DatapathState.withLocal(ipcache, localIpcache).forEach((k, v) -> out.put(k.toString(), v));
     return out;
   }
 
