@@ -1,6 +1,5 @@
 package io.palisade.proto.codec;
 
-import io.palisade.crds.api.PortRuleHTTP;
 import io.palisade.pipeline.model.EndpointState;
 import io.palisade.pipeline.model.IdentityAudit;
 import io.palisade.pipeline.model.IdentityPolicy;
@@ -81,10 +80,7 @@ public final class NodeStateCodec {
             l7 -> {
               b.setL7Parser(L7Parser.valueOf(l7.parser().name()))
                   .setProxyPort(entry.proxyPort(key.direction()));
-              if (l7.parser() == io.palisade.policy.mapstate.L7Parser.HTTP) {
-                l7.rules()
-                    .forEach(r -> b.addHttpRules(L7Codec.http((PortRuleHTTP) r, l7.origins(r))));
-              }
+              L7Codec.addRules(b, l7);
             });
     return b.build();
   }
@@ -93,15 +89,12 @@ public final class NodeStateCodec {
     return Verdict.valueOf(v.name());
   }
 
-  /**
-   * The entry as a node holds it: a redirect with its HTTP rules and their origins (Kafka and DNS
-   * rules are not carried: no proxy of the daemon's takes them yet, so their traffic drops).
-   */
+  /** The entry as a node holds it: a redirect with its HTTP, Kafka or DNS rules and origins. */
   public static MapStateEntry entry(io.palisade.proto.nodestate.v1.MapStateEntry e) {
     return switch (e.getVerdict()) {
       case ALLOW -> MapStateEntry.ALLOW;
       case DENY -> MapStateEntry.DENY;
-      case REDIRECT -> MapStateEntry.redirect(L7Codec.policy(parser(e), e.getHttpRulesList()));
+      case REDIRECT -> MapStateEntry.redirect(L7Codec.policy(parser(e), e));
       default -> throw new IllegalArgumentException("an entry without verdict: " + e);
     };
   }

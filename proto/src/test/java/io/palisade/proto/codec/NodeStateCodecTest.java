@@ -185,6 +185,84 @@ class NodeStateCodecTest {
   }
 
   @Test
+  void aKafkaRedirectCarriesItsRulesAndOriginsAndNoOtherParsersField() throws Exception {
+    var produce =
+        new io.palisade.crds.api.PortRuleKafka("produce", null, null, "vader", "deathstar-plans");
+    var fetch = new io.palisade.crds.api.PortRuleKafka(null, "fetch", "12", null, "empire");
+    var l7 =
+        io.palisade.policy.mapstate.L7Policy.kafka(List.of(produce, fetch))
+            .writtenAt("CiliumNetworkPolicy default/kafka spec.ingress[0].toPorts[0]");
+    MapStateKey key = MapStateKey.port(Direction.INGRESS, 256, Protocol.TCP, 9092);
+    MapStateEntry entry = MapStateEntry.redirect(l7);
+
+    var wire =
+        io.palisade.proto.nodestate.v1.MapStateEntry.parseFrom(
+            NodeStateCodec.entry(key, entry).toByteArray());
+    assertThat(wire.getL7Parser()).isEqualTo(io.palisade.proto.nodestate.v1.L7Parser.KAFKA);
+    assertThat(wire.getHttpRulesList()).isEmpty();
+    assertThat(wire.getDnsRulesList()).isEmpty();
+    assertThat(wire.getKafkaRulesList())
+        .extracting(
+            r ->
+                r.getRole()
+                    + "|"
+                    + r.getApiKey()
+                    + "|"
+                    + r.getApiVersion()
+                    + "|"
+                    + r.getClientId()
+                    + "|"
+                    + r.getTopic())
+        .containsExactly("produce|||vader|deathstar-plans", "|fetch|12||empire");
+    MapStateEntry back = NodeStateCodec.entry(wire);
+    assertThat(back).isEqualTo(entry);
+    assertThat(back.l7().orElseThrow().ordered()).containsExactly(produce, fetch);
+    assertThat(back.l7().orElseThrow().origins(fetch))
+        .containsExactly(
+            "CiliumNetworkPolicy default/kafka spec.ingress[0].toPorts[0].rules.kafka[1]");
+  }
+
+  @Test
+  void aDnsRedirectCarriesItsNamesAndPatternsWithTheirOrigins() throws Exception {
+    var name = new io.palisade.crds.api.FQDNSelector("api.example.com", null);
+    var pattern = new io.palisade.crds.api.FQDNSelector(null, "*.example.org");
+    var l7 =
+        io.palisade.policy.mapstate.L7Policy.dns(List.of(name, pattern))
+            .writtenAt("CiliumNetworkPolicy default/fqdn spec.egress[0].toPorts[0]");
+    MapStateKey key = MapStateKey.port(Direction.EGRESS, 16777217, Protocol.UDP, 53);
+    MapStateEntry entry = MapStateEntry.redirect(l7);
+
+    var wire =
+        io.palisade.proto.nodestate.v1.MapStateEntry.parseFrom(
+            NodeStateCodec.entry(key, entry).toByteArray());
+    assertThat(wire.getHttpRulesList()).isEmpty();
+    assertThat(wire.getKafkaRulesList()).isEmpty();
+    assertThat(wire.getDnsRulesList())
+        .extracting(r -> r.getMatchName() + "|" + r.getMatchPattern())
+        .containsExactly("api.example.com|", "|*.example.org");
+    MapStateEntry back = NodeStateCodec.entry(wire);
+    assertThat(back).isEqualTo(entry);
+    assertThat(back.l7().orElseThrow().origins(pattern))
+        .containsExactly("CiliumNetworkPolicy default/fqdn spec.egress[0].toPorts[0].rules.dns[1]");
+  }
+
+  @Test
+  void rulesOfAnotherParsersFieldAreNotReadIntoARedirect() {
+    // A Kafka redirect whose entry also holds an HTTP rule decodes with its Kafka rules only, so a
+    // stray field can never widen what the proxy admits.
+    var wire =
+        io.palisade.proto.nodestate.v1.MapStateEntry.newBuilder()
+            .setKey(
+                NodeStateCodec.key(MapStateKey.port(Direction.INGRESS, 256, Protocol.TCP, 9092)))
+            .setVerdict(io.palisade.proto.nodestate.v1.Verdict.REDIRECT)
+            .setL7Parser(io.palisade.proto.nodestate.v1.L7Parser.KAFKA)
+            .setProxyPort(15090)
+            .addHttpRules(io.palisade.proto.nodestate.v1.HttpRule.getDefaultInstance())
+            .build();
+    assertThat(NodeStateCodec.entry(wire).l7().orElseThrow().rules()).isEmpty();
+  }
+
+  @Test
   void aRedirectOfAnOperatorThatSendsNoRulesAdmitsNothing() {
     var wire =
         io.palisade.proto.nodestate.v1.MapStateEntry.newBuilder()
