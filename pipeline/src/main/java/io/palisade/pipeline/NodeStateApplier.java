@@ -47,10 +47,19 @@ public interface NodeStateApplier {
 
   /**
    * The L7 parsers whose rules this applier's proxies enforce: HTTP (gRPC included) by default; an
-   * embedded node proxy adds Kafka. Rules of the other parsers hold nowhere.
+   * embedded node proxy adds Kafka and DNS. Rules of the other parsers hold nowhere.
    */
   default Set<L7Parser> l7Parsers() {
     return Set.of(L7Parser.HTTP);
+  }
+
+  /**
+   * The L7 parsers whose rules {@code node}'s proxy enforces, a subset of {@link #l7Parsers()}: an
+   * operator's nodes differ (an embedded proxy takes Kafka and DNS, an Envoy HTTP alone); empty
+   * when the node runs no proxy. The same for every node by default.
+   */
+  default Set<L7Parser> l7Parsers(String node) {
+    return l7Parsers();
   }
 
   /**

@@ -195,7 +195,9 @@ public final class Pipeline {
   /**
    * The L7 half of a policy's enforcement on {@code nodes}. Proxies enforce HTTP (gRPC included),
    * the node's embedded proxy Kafka and DNS too ({@link NodeStateApplier#l7Parsers}); rules of
-   * another parser are redirected to a proxy no node runs, so they hold nowhere.
+   * another parser are redirected to a proxy no node runs, so they hold nowhere. A node whose proxy
+   * does not take every parser of the policy (an Envoy and a Kafka rule) never counts: its
+   * redirects of that parser reach no proxy and drop.
    */
   private Enforcement.L7 l7(Set<String> nodes, long revision, Set<L7Parser> parsers) {
     Set<L7Parser> unserved = EnumSet.copyOf(parsers);
@@ -205,14 +207,36 @@ public final class Pipeline {
           0,
           List.of(
               "its "
-                  + unserved.stream().map(p -> p.name().toLowerCase(Locale.ROOT)).toList()
+                  + names(unserved)
                   + " rules are enforced by no proxy yet, so the traffic they select is dropped"));
     }
     List<String> failures = new ArrayList<>();
+    List<String> served = new ArrayList<>();
     for (String node : nodes) {
-      applier.l7Failure(node, revision).ifPresent(e -> failures.add(node + ": " + e));
+      Set<L7Parser> own = applier.l7Parsers(node);
+      Set<L7Parser> missing = EnumSet.copyOf(parsers);
+      missing.removeAll(own);
+      if (own.isEmpty() || missing.isEmpty()) {
+        // A node without a proxy: its applier says why (no proxy runs there).
+        applier.l7Failure(node, revision).ifPresent(e -> failures.add(node + ": " + e));
+        if (!own.isEmpty()) {
+          served.add(node);
+        }
+      } else {
+        failures.add(
+            node
+                + ": its "
+                + names(missing)
+                + " rules are enforced by no proxy on the node (its proxy takes "
+                + names(own)
+                + "), so the traffic they select is dropped");
+      }
     }
-    return new Enforcement.L7(applier.l7EnforcedCount(nodes, revision), failures);
+    return new Enforcement.L7(applier.l7EnforcedCount(served, revision), failures);
+  }
+
+  private static List<String> names(Set<L7Parser> parsers) {
+    return parsers.stream().map(p -> p.name().toLowerCase(Locale.ROOT)).toList();
   }
 
   /** The pod ({@code namespace/name}) that has {@code address}, if one does. */

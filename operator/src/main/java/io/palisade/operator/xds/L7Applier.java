@@ -3,11 +3,14 @@ package io.palisade.operator.xds;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.model.NodeChanges;
+import io.palisade.policy.mapstate.L7Parser;
 import io.palisade.xds.Proxyless;
 import io.palisade.xds.XdsPublisher;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The node-state store with the nodes' L7 configs beside it: each revision the store takes is also
@@ -74,6 +77,27 @@ public final class L7Applier implements NodeStateApplier {
       }
     }
     return n;
+  }
+
+  /**
+   * Some node's embedded proxy may take each parser; which one does is {@link #l7Parsers(String)}.
+   */
+  @Override
+  public Set<L7Parser> l7Parsers() {
+    return EnumSet.allOf(L7Parser.class);
+  }
+
+  /**
+   * What the proxy the node's daemon announced enforces: the embedded one HTTP, Kafka and DNS (the
+   * stream carries their rules), an Envoy HTTP alone, none nothing.
+   */
+  @Override
+  public Set<L7Parser> l7Parsers(String node) {
+    return switch (store.l7Proxy(node)) {
+      case EMBEDDED -> EnumSet.allOf(L7Parser.class);
+      case ENVOY -> EnumSet.of(L7Parser.HTTP);
+      case NONE -> EnumSet.noneOf(L7Parser.class);
+    };
   }
 
   @Override

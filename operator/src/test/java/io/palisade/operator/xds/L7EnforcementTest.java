@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Where a policy's L7 rules count as enforced: on a node whose daemon runs the embedded proxy and
- * holds the revision, on a node whose Envoy acknowledged it, and nowhere else.
+ * holds the revision (HTTP, Kafka and DNS), on a node whose Envoy acknowledged it (HTTP only), and
+ * nowhere else.
  */
 class L7EnforcementTest {
 
@@ -53,6 +54,21 @@ class L7EnforcementTest {
               - ports: [{port: "9092", protocol: TCP}]
                 rules:
                   kafka: [{role: produce, topic: deathstar-plans}]
+      """;
+
+  private static final String DNS =
+      """
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: rule1, namespace: default}
+      spec:
+        endpointSelector: {matchLabels: {org: empire, class: deathstar}}
+        egress:
+          - toEndpoints: [{matchLabels: {org: empire}}]
+            toPorts:
+              - ports: [{port: "53", protocol: ANY}]
+                rules:
+                  dns: [{matchPattern: "*.empire.local"}]
       """;
 
   private final ClusterInventory inventory = new ClusterInventory();
@@ -119,15 +135,47 @@ class L7EnforcementTest {
   }
 
   @Test
-  void kafkaRulesHoldNowhereYet() {
+  void theEmbeddedProxyOfAnOperatorFedNodeHoldsKafkaRulesOnceItsDaemonHoldsTheRevision() {
     enforce(KAFKA);
     store.connect("node-a", "", 0, L7Proxy.EMBEDDED);
+    assertThat(pipeline.enforcement(rule1, 1).orElseThrow().complete()).isFalse();
     ackAll("node-a");
     Enforcement e = pipeline.enforcement(rule1, 1).orElseThrow();
+    assertThat(e.complete()).isTrue();
+    assertThat(e.message())
+        .isEqualTo("L3/L4 enforced on 1/1 node, L7 on 1/1 proxy at revision " + e.revision());
+  }
+
+  @Test
+  void theEmbeddedProxyHoldsDnsRules() {
+    enforce(DNS);
+    store.connect("node-a", "", 0, L7Proxy.EMBEDDED);
+    ackAll("node-a");
+    assertThat(pipeline.enforcement(rule1, 1).orElseThrow().complete()).isTrue();
+  }
+
+  @Test
+  void kafkaRulesOnAnEnvoyNodeHoldNowhereSinceEnvoyCannotCheckThem() {
+    enforce(KAFKA);
+    store.connect("node-a", "", 0, L7Proxy.ENVOY);
+    ackAll("node-a");
+    Enforcement e = pipeline.enforcement(rule1, 1).orElseThrow();
+    assertThat(e.l3l4Complete()).isTrue();
     assertThat(e.complete()).isFalse();
+    assertThat(e.l7().orElseThrow().enforced()).isZero();
     assertThat(e.l7().orElseThrow().failures())
         .containsExactly(
-            "its [kafka] rules are enforced by no proxy yet, so the traffic they select is"
-                + " dropped");
+            "node-a: its [kafka] rules are enforced by no proxy on the node (its proxy takes"
+                + " [http]), so the traffic they select is dropped");
+  }
+
+  @Test
+  void kafkaRulesOnANodeWithoutAProxySayNoProxyRuns() {
+    enforce(KAFKA);
+    store.connect("node-a", "", 0, L7Proxy.NONE);
+    ackAll("node-a");
+    assertThat(pipeline.enforcement(rule1, 1).orElseThrow().l7().orElseThrow().failures())
+        .containsExactly(
+            "node-a: no L7 proxy runs on the node, so its redirected traffic is dropped");
   }
 }
