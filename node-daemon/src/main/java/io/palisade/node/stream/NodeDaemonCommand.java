@@ -130,6 +130,7 @@ public final class NodeDaemonCommand implements Callable<Integer> {
     }
     Duration repair = common.repairInterval(errors);
     Optional<InetSocketAddress> metrics = common.metrics(errors);
+    io.palisade.node.fqdn.FqdnOptions fqdn = common.fqdn(errors);
     if (flowSample < 0) {
       errors.add(
           "--flow-sample: " + flowSample + " is negative (0: no allowed flows, N: one in N)");
@@ -152,7 +153,8 @@ public final class NodeDaemonCommand implements Callable<Integer> {
         metrics,
         l7Proxy,
         Optional.ofNullable(flowLog),
-        flowSample);
+        flowSample,
+        fqdn);
   }
 
   /** Parses the subcommand's options as the command line does, without running anything. */

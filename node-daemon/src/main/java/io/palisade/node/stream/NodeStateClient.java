@@ -74,6 +74,14 @@ public final class NodeStateClient implements AutoCloseable {
     default boolean proxyChangesOnItsOwn() {
       return false;
     }
+
+    /**
+     * The addresses the node's DNS proxy learned for {@code toFQDNs} selectors, prefix to selector
+     * identity, to write under the stream's ipcache; none by default.
+     */
+    default Map<String, Long> learnedIpcache() {
+      return Map.of();
+    }
   }
 
   private final String node;
@@ -94,6 +102,13 @@ public final class NodeStateClient implements AutoCloseable {
 
   /** Why the proxy does not hold the revision in the maps ("" when it does): sent in its ack. */
   private String proxyError = "";
+
+  /**
+   * Whether the proxy has not been given the view read back from the state file yet: a restarted
+   * daemon whose revision is current gets no message, and its proxy (its DNS rules and toFQDNs
+   * selectors included) must hold the maps' redirects all the same.
+   */
+  private boolean proxyBehind;
 
   /** Whether the last message handled is in the maps (acked, even with an error). */
   private boolean lastInMaps;
@@ -254,6 +269,30 @@ public final class NodeStateClient implements AutoCloseable {
   }
 
   /**
+   * Writes the addresses the node's DNS proxy has learned ({@link Applier#learnedIpcache}) into the
+   * maps before it returns, so that the pod gets its answer only once its first connection passes;
+   * throws when the maps did not take them (the proxy then answers SERVFAIL). The proxy calls it
+   * from its own thread.
+   */
+  public void applyLearned() {
+    synchronized (lock) {
+      if (revision == 0) {
+        throw new IllegalStateException("no revision of the operator's in the maps yet");
+      }
+      DatapathState desired = view.desired(interfaces, new ArrayList<>(), applier.learnedIpcache());
+      if (desired.equals(lastDesired)) {
+        return;
+      }
+      try {
+        applier.apply(desired);
+      } catch (Exception e) {
+        throw new IllegalStateException("the maps did not take the learned addresses: " + e, e);
+      }
+      lastDesired = desired;
+    }
+  }
+
+  /**
    * Binds the revision in the maps again: a pod's veth may have appeared, gone, or come back under
    * a new ifindex. Writes what changed, and tells the operator when what is pending changed: the
    * revision's ack once nothing is, the pending endpoints otherwise.
@@ -267,10 +306,11 @@ public final class NodeStateClient implements AutoCloseable {
       List<PendingEndpoint> now = new ArrayList<>();
       String proxyNow = proxyError;
       try {
-        if (applier.proxyChangesOnItsOwn()) {
+        if (applier.proxyChangesOnItsOwn() || proxyBehind) {
           proxyNow = applier.applyProxy(view.local(), view.peers());
+          proxyBehind = false;
         }
-        DatapathState desired = view.desired(interfaces, now);
+        DatapathState desired = view.desired(interfaces, now, applier.learnedIpcache());
         if (!desired.equals(lastDesired) || !applier.attachmentsCurrent(desired)) {
           now.addAll(
               PendingEndpoint.unattached(view.endpointStates(), desired, applier.apply(desired)));
@@ -415,6 +455,13 @@ public final class NodeStateClient implements AutoCloseable {
         DatapathState desired = next.desired(interfaces, missing);
         // The proxy holds the revision's rules before the maps redirect to it.
         String refused = applier.applyProxy(next.local(), next.peers());
+        proxyBehind = false;
+        Map<String, Long> learned = applier.learnedIpcache();
+        if (!learned.isEmpty()) {
+          // Again, now that the proxy has dropped what it learned for selectors that went.
+          missing.clear();
+          desired = next.desired(interfaces, missing, learned);
+        }
         Map<String, String> unattached = applier.apply(desired);
         missing.addAll(PendingEndpoint.unattached(next.endpointStates(), desired, unattached));
         view = next;
@@ -479,6 +526,7 @@ public final class NodeStateClient implements AutoCloseable {
       view = NodeView.of(m.getSnapshot(), NodeView.empty());
       epoch = m.getEpoch();
       revision = m.getRevision();
+      proxyBehind = revision > 0;
     } catch (IOException | RuntimeException e) {
       log.println("palisade-node: ignoring " + file + " (" + e.getMessage() + "); asking for all");
     }

@@ -76,10 +76,7 @@ public final class NodeStreamDaemon {
         NodeProxy proxy =
             options
                 .l7Proxy()
-                .start(
-                    datapath,
-                    io.palisade.node.fqdn.FqdnOptions.defaults(),
-                    l7Lines == null ? e -> {} : l7Lines)
+                .start(datapath, options.fqdn(), l7Lines == null ? e -> {} : l7Lines)
                 .orElse(null);
         NodeStateClient client =
             new NodeStateClient(
@@ -112,6 +109,10 @@ public final class NodeStreamDaemon {
                 case none -> "no proxy (their traffic is dropped)";
               });
       out.flush();
+      if (proxy != null) {
+        // The DNS proxy's learned toFQDNs addresses go into the maps before the pod's answer.
+        proxy.onLearned(client::applyLearned);
+      }
       client.start();
       FlowRing ring = new FlowRing(RECENT_FLOWS);
       FlowSink flows = ring;
@@ -198,6 +199,11 @@ public final class NodeStreamDaemon {
       @Override
       public boolean attachmentsCurrent(DatapathState applied) {
         return datapath.attachmentsCurrent(applied);
+      }
+
+      @Override
+      public Map<String, Long> learnedIpcache() {
+        return proxy.map(NodeProxy::learnedIpcache).orElse(Map.of());
       }
     };
   }

@@ -11,8 +11,10 @@ import io.palisade.pipeline.model.ServiceTable;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.proto.codec.IpcachePacking;
 import io.palisade.proto.codec.NodeStateCodec;
+import io.palisade.proto.codec.NodeStateDiff;
 import io.palisade.proto.nodestate.v1.Delta;
 import io.palisade.proto.nodestate.v1.Endpoint;
+import io.palisade.proto.nodestate.v1.FqdnSelectorIdentity;
 import io.palisade.proto.nodestate.v1.IdentityPolicy;
 import io.palisade.proto.nodestate.v1.IpcacheEntry;
 import io.palisade.proto.nodestate.v1.PolicyChange;
@@ -52,6 +54,12 @@ final class NodeView {
 
   private final Map<ServiceFrontend, List<ServiceBackend>> localServices;
 
+  /**
+   * The {@code toFQDNs} selector identities the node's policies use, by identity: the DNS proxy
+   * gives them the addresses it learns. Never changed once a view is made: views share it.
+   */
+  private final Map<Long, String> fqdnSelectors;
+
   /** Both as one checked table, made when first asked for. */
   private ServiceTable table;
 
@@ -67,6 +75,7 @@ final class NodeView {
       Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolved,
       Map<ServiceFrontend, List<ServiceBackend>> services,
       Map<ServiceFrontend, List<ServiceBackend>> localServices,
+      Map<Long, String> fqdnSelectors,
       ServiceTable table) {
     this.ipcache = ipcache;
     this.ipcacheVersion = ipcacheVersion;
@@ -76,6 +85,7 @@ final class NodeView {
     this.resolved = resolved;
     this.services = services;
     this.localServices = localServices;
+    this.fqdnSelectors = fqdnSelectors;
     this.table = table;
   }
 
@@ -93,6 +103,7 @@ final class NodeView {
         new HashMap<>(),
         new HashMap<>(),
         new HashMap<>(),
+        new TreeMap<>(),
         null);
   }
 
@@ -126,6 +137,7 @@ final class NodeView {
     s.getPoliciesList().forEach(p -> v.policies.put(p.getIdentity(), p.toBuilder()));
     put(v.services, s.getServicesList());
     put(v.localServices, s.getLocalServicesList());
+    s.getFqdnSelectorsList().forEach(f -> v.fqdnSelectors.put(f.getIdentity(), f.getSelector()));
     return v;
   }
 
@@ -204,8 +216,16 @@ final class NodeView {
         changed(services, d.getServiceUpsertsList(), d.getServiceDeletesList());
     Map<ServiceFrontend, List<ServiceBackend>> localSvc =
         changed(localServices, d.getLocalServiceUpsertsList(), d.getLocalServiceDeletesList());
+    Map<Long, String> fqdn = fqdnSelectors;
+    if (d.getFqdnSelectorDeletesCount() > 0 || d.getFqdnSelectorUpsertsCount() > 0) {
+      fqdn = new TreeMap<>(fqdnSelectors);
+      d.getFqdnSelectorDeletesList().forEach(fqdn::remove);
+      for (FqdnSelectorIdentity f : d.getFqdnSelectorUpsertsList()) {
+        fqdn.put(f.getIdentity(), f.getSelector());
+      }
+    }
     ServiceTable t = svc == services && localSvc == localServices ? table : null;
-    return new NodeView(ip, version, local, eps, pol, res, svc, localSvc, t);
+    return new NodeView(ip, version, local, eps, pol, res, svc, localSvc, fqdn, t);
   }
 
   /** A policy with one change applied, as a new builder: the old one may be shared. */
@@ -244,6 +264,7 @@ final class NodeView {
             s.addLocalIpcache(IpcacheEntry.newBuilder().setPrefix(prefix).setIdentity(id).build()));
     services.forEach((f, b) -> s.addServices(NodeStateCodec.service(f, b)));
     localServices.forEach((f, b) -> s.addLocalServices(NodeStateCodec.service(f, b)));
+    fqdnSelectors.forEach((id, key) -> s.addFqdnSelectors(NodeStateDiff.fqdnSelector(id, key)));
     return s.build();
   }
 
@@ -254,11 +275,14 @@ final class NodeView {
     return local;
   }
 
-  /** The node's endpoints and their identities' policies, as the node's L7 proxy reads them. */
+  /**
+   * The node's endpoints, their identities' policies and the {@code toFQDNs} selector identities,
+   * as the node's L7 and DNS proxies read them.
+   */
   LocalState local() {
     Map<String, EndpointState> eps = new HashMap<>();
     endpointStates().forEach(e -> eps.put(e.id(), e));
-    return new LocalState(eps, resolvedPolicies(), localIpcache);
+    return new LocalState(eps, resolvedPolicies(), localIpcache, Map.of(), fqdnSelectors);
   }
 
   /** The ipcache with the node's own entries over the shared ones, as the proxy's peers. */
@@ -286,14 +310,31 @@ final class NodeView {
    * @throws IllegalArgumentException on a prefix, key, verdict or Service the datapath cannot hold
    */
   DatapathState desired(InterfaceFinder finder, List<PendingEndpoint> pending) {
+    return desired(finder, pending, Map.of());
+  }
+
+  /**
+   * As {@link #desired(InterfaceFinder, List)}, with the addresses the node's DNS proxy learned for
+   * {@code toFQDNs} selectors ({@code learned}, prefix to selector identity) under the operator's
+   * ipcache: any entry of the stream's overrides a learned one, as in file mode.
+   */
+  DatapathState desired(
+      InterfaceFinder finder, List<PendingEndpoint> pending, Map<String, Long> learned) {
     Map<Long, io.palisade.pipeline.model.IdentityPolicy> out = resolvedPolicies();
     if (table == null) {
       Map<ServiceFrontend, List<ServiceBackend>> all = new HashMap<>(services);
       all.putAll(localServices);
       table = new ServiceTable(all);
     }
+    Map<CidrPrefix, Long> shared = ipcache;
+    if (!learned.isEmpty()) {
+      Map<CidrPrefix, Long> withLearned = new HashMap<>();
+      learned.forEach((p, id) -> withLearned.put(DatapathState.prefix(p), id));
+      withLearned.putAll(ipcache);
+      shared = withLearned;
+    }
     return DatapathState.bind(
-            DatapathState.withLocal(ipcache, localIpcache), endpointStates(), out, finder, pending)
+            DatapathState.withLocal(shared, localIpcache), endpointStates(), out, finder, pending)
         .withServices(table);
   }
 }

@@ -23,7 +23,8 @@ public record StreamOptions(
     Optional<InetSocketAddress> metrics,
     L7ProxyMode l7Proxy,
     Optional<Path> flowLog,
-    int flowSample) {
+    int flowSample,
+    io.palisade.node.fqdn.FqdnOptions fqdn) {
 
   /**
    * The embedded proxy (the default), no flow log: flows only at {@code /api/flows} of
@@ -51,7 +52,8 @@ public record StreamOptions(
         metrics,
         L7ProxyMode.embedded,
         Optional.empty(),
-        1);
+        1,
+        io.palisade.node.fqdn.FqdnOptions.defaults());
   }
 
   /** Beside the pins, but on a file system that takes regular files and empties on reboot too. */

@@ -247,6 +247,253 @@ class NodeStateClientTest {
   }
 
   @Test
+  void theProxyGetsTheStreamsKafkaAndDnsRulesAndFqdnSelectorsAndKeepsThemAcrossARestart()
+      throws Exception {
+    List<io.palisade.pipeline.model.LocalState> proxied = new CopyOnWriteArrayList<>();
+    List<Map<String, Long>> peers = new CopyOnWriteArrayList<>();
+    Path stateFile = dir.resolve("l7-state.pb");
+    java.util.function.Supplier<NodeStateClient> start =
+        () ->
+            new NodeStateClient(
+                NODE,
+                NodeStateClient.insecureChannel("127.0.0.1:" + operator.port()),
+                new NodeStateClient.Applier() {
+                  @Override
+                  public Map<String, String> apply(DatapathState desired) {
+                    applied.add(desired);
+                    return Map.of();
+                  }
+
+                  @Override
+                  public String applyProxy(
+                      io.palisade.pipeline.model.LocalState local, Map<String, Long> ipcache) {
+                    proxied.add(local);
+                    peers.add(ipcache);
+                    return "";
+                  }
+
+                  // As the DNS proxy's learned addresses do: the proxy is asked again on refresh.
+                  @Override
+                  public boolean proxyChangesOnItsOwn() {
+                    return true;
+                  }
+                },
+                (endpoint, p) -> new Placement.Here("lxc-deathstar"),
+                Optional.of(stateFile),
+                log,
+                Duration.ofMillis(50),
+                Duration.ofMillis(200));
+    operator = new TestOperator(0, "e1", 1, l7Snapshot(), List.of());
+    client = start.get().start(Duration.ofMillis(50), Thread.ofPlatform().daemon().factory());
+    await(() -> acked(operator, 1));
+
+    var local = proxied.getLast();
+    var kafka =
+        io.palisade.proxy.kafka.KafkaConfig.of(
+            io.palisade.pipeline.model.NodeL7.of(local), peers.getLast());
+    assertThat(
+            kafka.rulesFor(
+                15090,
+                java.net.InetAddress.getByName("10.0.0.2"),
+                java.net.InetAddress.getByName("10.0.0.1"),
+                9092))
+        .as("the tiefighter's Kafka connection to the deathstar")
+        .containsExactly(
+            new io.palisade.crds.api.PortRuleKafka("produce", null, null, null, "deathstar-plans"));
+    assertThat(
+            kafka.rulesFor(
+                15090,
+                java.net.InetAddress.getByName("10.0.0.3"),
+                java.net.InetAddress.getByName("10.0.0.1"),
+                9092))
+        .as("the xwing has no Kafka rule")
+        .isEmpty();
+    var dns = io.palisade.node.fqdn.NodeDnsPolicy.of(local, peers.getLast());
+    var pod = new java.net.InetSocketAddress("10.0.0.1", 40000);
+    var resolver = new java.net.InetSocketAddress("10.0.0.53", 53);
+    assertThat(dns.decide(pod, resolver, "plans.empire.local.").allowed()).isTrue();
+    assertThat(dns.decide(pod, resolver, "base.rebels.org.").allowed()).isFalse();
+    assertThat(local.fqdnSelectors())
+        .containsExactly(Map.entry(FQDN_A, "matchName=plans.empire.local."));
+
+    // A delta trades one selector identity for another; the proxy learns for the new one only.
+    operator.publish(
+        Delta.newBuilder()
+            .addFqdnSelectorDeletes(FQDN_A)
+            .addFqdnSelectorUpserts(
+                io.palisade.proto.nodestate.v1.FqdnSelectorIdentity.newBuilder()
+                    .setIdentity(FQDN_B)
+                    .setSelector("matchPattern=*.empire.local.")),
+        l7Snapshot());
+    await(() -> acked(operator, 2));
+    assertThat(proxied.getLast().fqdnSelectors())
+        .containsExactly(Map.entry(FQDN_B, "matchPattern=*.empire.local."));
+
+    // A restarted daemon reads the selectors and rules back from its state file and gives them to
+    // its proxy without any operator message (none comes when its revision is current).
+    client.close();
+    operator.close();
+    operator = null;
+    proxied.clear();
+    client =
+        new NodeStateClient(
+                NODE,
+                NodeStateClient.insecureChannel("127.0.0.1:1"),
+                proxyOnly(proxied),
+                (endpoint, p) -> new Placement.Here("lxc-deathstar"),
+                Optional.of(stateFile),
+                log,
+                Duration.ofMillis(50),
+                Duration.ofMillis(200))
+            .start(Duration.ofMillis(50), Thread.ofPlatform().daemon().factory());
+    assertThat(client.revision()).isEqualTo(2);
+    await(() -> !proxied.isEmpty());
+    assertThat(proxied.getLast().fqdnSelectors())
+        .containsExactly(Map.entry(FQDN_B, "matchPattern=*.empire.local."));
+    assertThat(
+            io.palisade.node.fqdn.NodeDnsPolicy.of(proxied.getLast(), Map.of("10.0.0.53/32", 400L))
+                .decide(pod, resolver, "plans.empire.local.")
+                .allowed())
+        .isTrue();
+  }
+
+  @Test
+  void addressesTheDnsProxyLearnedGoIntoTheMapsUnderTheStreamsIpcacheAndAFailedWriteThrows()
+      throws Exception {
+    Map<String, Long> learned = new ConcurrentHashMap<>();
+    NodeStateClient.Applier applier =
+        new NodeStateClient.Applier() {
+          @Override
+          public Map<String, String> apply(DatapathState desired) {
+            String why = failNext;
+            if (why != null) {
+              failNext = null;
+              throw new IllegalStateException(why);
+            }
+            applied.add(desired);
+            return Map.of();
+          }
+
+          @Override
+          public Map<String, Long> learnedIpcache() {
+            return Map.copyOf(learned);
+          }
+        };
+    operator = new TestOperator(0, "e1", 1, l7Snapshot(), List.of());
+    client =
+        new NodeStateClient(
+                NODE,
+                NodeStateClient.insecureChannel("127.0.0.1:" + operator.port()),
+                applier,
+                (endpoint, p) -> new Placement.Here("lxc-deathstar"),
+                Optional.empty(),
+                log,
+                Duration.ofMillis(50),
+                Duration.ofMillis(200))
+            .start();
+    await(() -> acked(operator, 1));
+    int writes = applied.size();
+
+    learned.put("10.99.0.1/32", FQDN_A);
+    learned.put("10.0.0.2/32", FQDN_A); // the tiefighter's: the stream's entry wins
+    client.applyLearned();
+    assertThat(applied).hasSize(writes + 1);
+    assertThat(applied.getLast().ipcache())
+        .containsEntry(prefix("10.99.0.1/32"), FQDN_A)
+        .containsEntry(prefix("10.0.0.2/32"), TIEFIGHTER);
+    client.applyLearned();
+    assertThat(applied).as("nothing new learned, nothing written").hasSize(writes + 1);
+
+    learned.put("10.99.0.2/32", FQDN_A);
+    failNext = "ipcache map full";
+    assertThatThrownBy(client::applyLearned).hasMessageContaining("ipcache map full");
+    assertThat(applied.getLast().ipcache()).doesNotContainKey(prefix("10.99.0.2/32"));
+    client.applyLearned();
+    assertThat(applied.getLast().ipcache()).containsEntry(prefix("10.99.0.2/32"), FQDN_A);
+
+    // The next revision keeps them.
+    operator.publish(delta2(), l7Snapshot());
+    await(() -> acked(operator, 2));
+    assertThat(applied.getLast().ipcache())
+        .containsEntry(prefix("10.99.0.1/32"), FQDN_A)
+        .containsEntry(prefix("10.0.0.3/32"), XWING);
+  }
+
+  private NodeStateClient.Applier proxyOnly(List<io.palisade.pipeline.model.LocalState> proxied) {
+    return new NodeStateClient.Applier() {
+      @Override
+      public Map<String, String> apply(DatapathState desired) {
+        applied.add(desired);
+        return Map.of();
+      }
+
+      @Override
+      public String applyProxy(io.palisade.pipeline.model.LocalState local, Map<String, Long> p) {
+        proxied.add(local);
+        return "";
+      }
+    };
+  }
+
+  private static final long RESOLVER = 400;
+  private static final long FQDN_A = (1L << 24) | 1;
+  private static final long FQDN_B = (1L << 24) | 2;
+
+  /** The deathstar takes the tiefighter's Kafka produce, and asks the resolver empire names. */
+  private static Snapshot l7Snapshot() {
+    MapStateKey kafka =
+        MapStateKey.newBuilder()
+            .setDirection(io.palisade.proto.nodestate.v1.Direction.INGRESS)
+            .setPeerIdentity(TIEFIGHTER)
+            .setProtocol(6)
+            .setPort(9092)
+            .setPortPrefixBits(16)
+            .build();
+    MapStateKey dns =
+        MapStateKey.newBuilder()
+            .setDirection(io.palisade.proto.nodestate.v1.Direction.EGRESS)
+            .setPeerIdentity(RESOLVER)
+            .setProtocol(17)
+            .setPort(53)
+            .setPortPrefixBits(16)
+            .build();
+    return snapshot1().toBuilder()
+        .addIpcache(ipcache("10.0.0.3/32", XWING))
+        .addIpcache(ipcache("10.0.0.53/32", RESOLVER))
+        .setPolicies(
+            0,
+            snapshot1().getPolicies(0).toBuilder()
+                .setEnforceEgress(true)
+                .addEntries(
+                    MapStateEntry.newBuilder()
+                        .setKey(kafka)
+                        .setVerdict(io.palisade.proto.nodestate.v1.Verdict.REDIRECT)
+                        .setL7Parser(io.palisade.proto.nodestate.v1.L7Parser.KAFKA)
+                        .setProxyPort(15090)
+                        .addKafkaRules(
+                            io.palisade.proto.nodestate.v1.KafkaRule.newBuilder()
+                                .setRole("produce")
+                                .setTopic("deathstar-plans")
+                                .addOrigins(
+                                    "CiliumNetworkPolicy default/kafka"
+                                        + " spec.ingress[0].toPorts[0].rules.kafka[0]")))
+                .addEntries(
+                    MapStateEntry.newBuilder()
+                        .setKey(dns)
+                        .setVerdict(io.palisade.proto.nodestate.v1.Verdict.REDIRECT)
+                        .setL7Parser(io.palisade.proto.nodestate.v1.L7Parser.DNS)
+                        .setProxyPort(15054)
+                        .addDnsRules(
+                            io.palisade.proto.nodestate.v1.DnsRule.newBuilder()
+                                .setMatchPattern("*.empire.local"))))
+        .addFqdnSelectors(
+            io.palisade.proto.nodestate.v1.FqdnSelectorIdentity.newBuilder()
+                .setIdentity(FQDN_A)
+                .setSelector("matchName=plans.empire.local."))
+        .build();
+  }
+
+  @Test
   void aDeltaOnAnotherRevisionIsRefused() throws Exception {
     client = client();
     Ack ack =

@@ -42,6 +42,33 @@ class StreamOptionsTest {
   }
 
   @Test
+  void theFqdnOptionsReachTheStreamDaemonAndABadOneIsNamed() {
+    StreamOptions o =
+        StreamOptions.parse(
+            "--node",
+            "node-a",
+            "--operator",
+            "op:9870",
+            "--insecure",
+            "--fqdn-min-ttl",
+            "600s",
+            "--fqdn-state",
+            "/x/fqdn.tsv");
+    assertThat(o.fqdn().minTtl()).isEqualTo(java.time.Duration.ofSeconds(600));
+    assertThat(o.fqdn().stateFile()).contains(Path.of("/x/fqdn.tsv"));
+    assertThat(StreamOptions.parse("--node", "n", "--operator", "op:1", "--insecure").fqdn())
+        .isEqualTo(
+            new io.palisade.node.fqdn.FqdnOptions(
+                io.palisade.node.fqdn.FqdnOptions.DEFAULT_MIN_TTL,
+                java.util.Optional.of(io.palisade.node.fqdn.FqdnOptions.DEFAULT_STATE_FILE)));
+    assertThatThrownBy(
+            () ->
+                StreamOptions.parse(
+                    "--node", "n", "--operator", "op:1", "--insecure", "--fqdn-min-ttl", "-5s"))
+        .hasMessageContaining("--fqdn-min-ttl: ");
+  }
+
+  @Test
   void reportsEveryProblemAtOnce() {
     assertThatThrownBy(() -> StreamOptions.parse("--operator", "nohost", "--bogus", "x"))
         .hasMessageContaining("--node is required")
