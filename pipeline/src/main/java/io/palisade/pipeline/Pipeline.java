@@ -217,7 +217,7 @@ public final class Pipeline {
       Set<L7Parser> missing = EnumSet.copyOf(parsers);
       missing.removeAll(own);
       if (own.isEmpty() || missing.isEmpty()) {
-        // A node without a proxy: its applier says why (no proxy runs there).
+        // Every parser taken, or no proxy at all: the applier says how far it holds, or why not.
         applier.l7Failure(node, revision).ifPresent(e -> failures.add(node + ": " + e));
         if (!own.isEmpty()) {
           served.add(node);

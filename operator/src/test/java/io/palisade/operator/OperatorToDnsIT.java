@@ -1,0 +1,329 @@
+package io.palisade.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.palisade.crds.cilium.CiliumNetworkPolicy;
+import io.palisade.crds.cilium.PolicyCondition;
+import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.node.datapath.Datapath;
+import io.palisade.node.datapath.DatapathState;
+import io.palisade.node.datapath.EmbeddedNodeProxy;
+import io.palisade.node.datapath.ProxyRouting;
+import io.palisade.node.discovery.Placement;
+import io.palisade.node.fqdn.DnsNodeProxy;
+import io.palisade.node.fqdn.FqdnOptions;
+import io.palisade.node.harness.BpfFsGuard;
+import io.palisade.node.harness.DnsProbe;
+import io.palisade.node.harness.EchoServers;
+import io.palisade.node.harness.NetNs;
+import io.palisade.node.harness.PodSpec;
+import io.palisade.node.harness.Privileges;
+import io.palisade.node.harness.Probes;
+import io.palisade.node.harness.Tools;
+import io.palisade.node.harness.Topology;
+import io.palisade.node.stream.NodeStateClient;
+import io.palisade.node.stream.NodeStreamDaemon;
+import io.palisade.operator.identity.CiliumIdentityAllocator;
+import io.palisade.operator.inventory.ClusterWatch;
+import io.palisade.operator.nodestate.NodeStateSecurity;
+import io.palisade.operator.nodestate.NodeStateServer;
+import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.operator.reconcile.CiliumNetworkPolicyReconciler;
+import io.palisade.operator.status.PolicyConditions;
+import io.palisade.operator.xds.L7Applier;
+import io.palisade.operator.xds.XdsServer;
+import io.palisade.pipeline.L7Proxy;
+import io.palisade.pipeline.Pipeline;
+import io.palisade.pipeline.inventory.ClusterInventory;
+import io.palisade.pipeline.inventory.PolicyValidation;
+import io.palisade.pipeline.model.LocalState;
+import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.xds.Target;
+import io.palisade.xds.XdsPublisher;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code rules.dns} and {@code toFQDNs} fed by the operator: the policy created through the (mock)
+ * API server goes through the reconciler, pipeline and node-state server to a stream-mode daemon
+ * ({@link NodeStateClient} announcing its embedded proxy, applying through {@link
+ * NodeStreamDaemon#applier}), whose DNS proxy takes the pod's queries to dnsmasq on the outside
+ * host. No connection before an answer; the first one after it passes; an address the DNS rules
+ * allow but no {@code toFQDNs} selects stays dropped; the policy's status says L7 on 1/1 proxy.
+ * Needs root and dnsmasq (skipped with a message otherwise).
+ */
+@EnableKubernetesMockClient(crud = true)
+class OperatorToDnsIT {
+
+  private static final String NODE = "node-a";
+  private static final String CLIENT_IP = "10.42.0.11";
+  private static final String API = "10.99.0.1";
+  private static final String OTHER = "10.99.0.2";
+  private static final int PORT = 8080;
+  private static final Duration TIMEOUT = Duration.ofSeconds(3);
+  private static final List<PodSpec> PODS =
+      List.of(new PodSpec("default", "client", Map.of("app", "client"), CLIENT_IP));
+  private static final String POLICY =
+      """
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: fqdn, namespace: default}
+      spec:
+        endpointSelector: {matchLabels: {app: client}}
+        egress:
+        - toCIDR: [192.168.250.2/32]
+          toPorts:
+          - ports: [{port: "53", protocol: ANY}]
+            rules:
+              dns:
+              - matchPattern: "*.example.com"
+        - toFQDNs: [{matchName: api.example.com}]
+          toPorts:
+          - ports: [{port: "8080", protocol: TCP}]
+      """;
+
+  KubernetesClient client;
+
+  @Test
+  void theOperatorsDnsRulesAndToFqdnsAreEnforcedByTheStreamDaemonsProxyOnRealPackets()
+      throws Exception {
+    Privileges.requireRoot();
+    Tools.require("dnsmasq");
+    assertTimeoutPreemptively(Duration.ofSeconds(180), this::demo);
+  }
+
+  private void demo() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 6);
+    Path pinRoot = Path.of("/sys/fs/bpf/palisade-dnse2e-" + run);
+    List<AutoCloseable> cleanup = new ArrayList<>(); // closed in reverse
+    BpfFsGuard bpfFs = new BpfFsGuard();
+    try {
+      Topology t = Topology.create(run, PODS, List.of(API, OTHER));
+      cleanup.add(t);
+      EchoServers servers = EchoServers.start(t.outside(), List.of(PORT), List.of());
+      cleanup.add(servers);
+      cleanup.add(dnsmasq(t.outside()));
+      Datapath datapath = t.node().call(() -> Datapath.open(pinRoot));
+      cleanup.add(datapath::close);
+      cleanup.add(() -> t.node().call(() -> ProxyRouting.uninstall(false)));
+      EmbeddedNodeProxy proxy =
+          t.node()
+              .call(
+                  () -> {
+                    datapath.enableProxyRedirect();
+                    return EmbeddedNodeProxy.start(
+                        new FqdnOptions(Duration.ofSeconds(600), Optional.empty()));
+                  });
+      cleanup.add(proxy::close);
+
+      MockCluster.installCrds(client);
+      NodeStateStore store = new NodeStateStore("epoch-1", 64);
+      ClusterInventory inventory = new ClusterInventory();
+      PolicyValidation validation = new PolicyValidation();
+      L7Applier applier =
+          new L7Applier(store, new XdsPublisher(new Target.Envoy(), XdsServer::peerNode));
+      Pipeline pipeline = new Pipeline(inventory, new CiliumIdentityAllocator(client), applier);
+      ClusterWatch watch = new ClusterWatch(client, inventory, validation).start();
+      cleanup.add(watch::close);
+      ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+      cleanup.add(loop::shutdownNow);
+      loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
+      NodeStateServer server =
+          NodeStateServer.start(
+              new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
+      cleanup.add(server::close);
+      Operator operator =
+          new Operator(
+              o ->
+                  o.withKubernetesClient(client)
+                      .withUseSSAToPatchPrimaryResource(false)
+                      .withSSABasedCreateUpdateMatchForDependentResources(false)
+                      .withCloseClientOnStop(false));
+      operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation));
+      operator.start();
+      cleanup.add(operator::stop);
+      for (PodSpec s : PODS) {
+        client.pods().resource(pod(s)).create();
+      }
+
+      Map<CidrPrefix, String> vethOf =
+          Map.of(CidrPrefix.parse(CLIENT_IP).orElseThrow(), t.pod("default/client").hostVeth());
+      NodeStateClient.Applier real =
+          NodeStreamDaemon.applier(datapath, Optional.of(proxy), new PrintStream(System.out, true));
+      NodeStateClient daemon =
+          new NodeStateClient(
+                  NODE,
+                  NodeStateClient.insecureChannel("127.0.0.1:" + server.port()),
+                  inNode(t.node(), real),
+                  (endpoint, prefix) ->
+                      vethOf.containsKey(prefix)
+                          ? new Placement.Here(vethOf.get(prefix))
+                          : new Placement.Pending("not a pod of this test"),
+                  Optional.empty(),
+                  new PrintStream(System.out, true),
+                  Duration.ofMillis(50),
+                  Duration.ofMillis(500))
+              .announcing(L7Proxy.EMBEDDED);
+      cleanup.add(daemon::close);
+      proxy.onLearned(daemon::applyLearned); // as NodeStreamDaemon wires it
+      daemon.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> store.l7Proxy(NODE) == L7Proxy.EMBEDDED);
+
+      client
+          .resources(CiliumNetworkPolicy.class)
+          .resource(
+              client.getKubernetesSerialization().unmarshal(POLICY, CiliumNetworkPolicy.class))
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "fqdn"), "Enforced")));
+      PolicyStatus done = CnpStatus.of(client, "fqdn");
+      assertThat(PolicyConditions.condition(done, "Enforced").map(PolicyCondition::message))
+          .contains(
+              "L3/L4 enforced on 1/1 node, L7 on 1/1 proxy at revision " + done.enforcedRevision());
+      assertThat(datapath.readyProxyPorts()).contains(DnsNodeProxy.PORT);
+
+      NetNs pod = t.pod("default/client").netns();
+      assertThat(Probes.tcp(pod, API, PORT, TIMEOUT)).as("before any answer").isFalse();
+      var api = DnsProbe.queryA(pod, Topology.OUTSIDE_UPLINK, 53, "api.example.com", TIMEOUT);
+      assertThat(api).as("an answer through the proxy").isPresent();
+      assertThat(api.get().addresses()).containsExactly(API);
+      assertThat(api.get().from()).isEqualTo(new InetSocketAddress(Topology.OUTSIDE_UPLINK, 53));
+      assertThat(Probes.tcp(pod, API, PORT, TIMEOUT)).as("the first connection").isTrue();
+
+      var other = DnsProbe.queryA(pod, Topology.OUTSIDE_UPLINK, 53, "other.example.com", TIMEOUT);
+      assertThat(other.orElseThrow().addresses()).containsExactly(OTHER);
+      assertThat(Probes.tcp(pod, OTHER, PORT, TIMEOUT))
+          .as("an address no toFQDNs selector was given")
+          .isFalse();
+      assertThat(proxy.learnedIpcache()).containsKey(API + "/32");
+    } finally {
+      RuntimeException failure = null;
+      for (int i = cleanup.size() - 1; i >= 0; i--) {
+        try {
+          cleanup.get(i).close();
+        } catch (Exception e) {
+          if (failure == null) {
+            failure = new IllegalStateException("cleanup", e);
+          }
+        }
+      }
+      Datapath.unpinAll(pinRoot);
+      bpfFs.close();
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+
+  /**
+   * {@code real}, run on a thread of the node's namespace (interface lookups, the proxy's binds).
+   */
+  private static NodeStateClient.Applier inNode(NetNs node, NodeStateClient.Applier real) {
+    return new NodeStateClient.Applier() {
+      @Override
+      public Map<String, String> apply(DatapathState desired) {
+        return node.call(() -> real.apply(desired));
+      }
+
+      @Override
+      public boolean attachmentsCurrent(DatapathState applied) {
+        return node.call(() -> real.attachmentsCurrent(applied));
+      }
+
+      @Override
+      public String applyProxy(LocalState local, Map<String, Long> peers) {
+        return node.call(() -> real.applyProxy(local, peers));
+      }
+
+      @Override
+      public Map<String, Long> learnedIpcache() {
+        return real.learnedIpcache();
+      }
+    };
+  }
+
+  /** dnsmasq on the outside host's port 53; running until closed. */
+  private static AutoCloseable dnsmasq(NetNs ns) throws Exception {
+    Path pid = Files.createTempFile("palisade-dnsmasq", ".pid");
+    Process p =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                ns.name(),
+                Tools.require("dnsmasq").toString(),
+                "--keep-in-foreground",
+                "--no-resolv",
+                "--no-hosts",
+                "--conf-file=/dev/null",
+                "--port=53",
+                "--user=root",
+                "--group=root",
+                "--pid-file=" + pid,
+                "--host-record=api.example.com," + API,
+                "--host-record=other.example.com," + OTHER)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    AutoCloseable stop =
+        () -> {
+          p.destroy();
+          if (!p.waitFor(5, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+          }
+          Files.deleteIfExists(pid);
+        };
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (DnsProbe.queryA(ns, "127.0.0.1", 53, "api.example.com", Duration.ofMillis(200))
+        .isEmpty()) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        stop.close();
+        throw new IllegalStateException("dnsmasq did not start in " + ns.name());
+      }
+    }
+    return stop;
+  }
+
+  private static Pod pod(PodSpec s) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(s.name())
+        .withNamespace(s.namespace())
+        .withLabels(s.labels())
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(NODE)
+        .addNewContainer()
+        .withName("c")
+        .withImage("i")
+        .endContainer()
+        .endSpec()
+        .withNewStatus()
+        .withPodIP(s.ip())
+        .withPhase("Running")
+        .endStatus()
+        .build();
+  }
+}
