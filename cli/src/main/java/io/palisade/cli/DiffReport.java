@@ -3,7 +3,6 @@ package io.palisade.cli;
 import io.palisade.policy.reach.CellChange;
 import io.palisade.policy.reach.CellPort;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -98,14 +97,7 @@ record DiffReport(List<CellChange> changes, int pods, List<CellPort> ports) {
   List<Map<String, Object>> document() {
     List<Map<String, Object>> out = new ArrayList<>();
     for (CellChange c : changes) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("from", c.from());
-      m.put("to", c.to());
-      m.put("port", c.port().toString());
-      m.put("before", c.before().name());
-      m.put("after", c.after().name());
-      m.put("rule", c.rule());
-      out.add(m);
+      out.add(c.asJson());
     }
     return out;
   }

@@ -4,12 +4,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.concurrent.EventExecutor;
 import io.palisade.xds.NodeResources;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -40,9 +38,9 @@ public final class EmbeddedProxy implements AutoCloseable {
   private final Map<Integer, List<Channel>> listening = new HashMap<>();
   private final Map<Integer, Integer> boundPorts = new HashMap<>();
 
-  private EmbeddedProxy(ProxyOptions options) {
+  private EmbeddedProxy(ProxyOptions options, EpollEventLoopGroup group) {
     this.options = options;
-    this.group = new EpollEventLoopGroup(options.workerThreads());
+    this.group = group;
     this.upstreams = new Upstreams(options.upstreamMark());
   }
 
@@ -50,18 +48,7 @@ public final class EmbeddedProxy implements AutoCloseable {
    * Starts the event loops in the caller's thread (and so its network namespace); no listener yet.
    */
   public static EmbeddedProxy start(ProxyOptions options) {
-    Epoll.ensureAvailability();
-    EmbeddedProxy proxy = new EmbeddedProxy(options);
-    try {
-      for (EventExecutor loop : proxy.group) {
-        // Netty starts a loop's thread on its first task, from the submitting thread.
-        loop.submit(() -> {}).syncUninterruptibly();
-      }
-    } catch (RuntimeException e) {
-      proxy.close();
-      throw e;
-    }
-    return proxy;
+    return new EmbeddedProxy(options, ProxyLoops.start(options.workerThreads()));
   }
 
   /**

@@ -81,13 +81,7 @@ final class WhatIf {
     out.put("narrowed", changes.stream().filter(c -> !c.widened()).count());
     List<Map<String, Object>> cells = new ArrayList<>();
     for (CellChange c : changes) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("from", c.from());
-      m.put("to", c.to());
-      m.put("port", c.port().toString());
-      m.put("before", c.before().name());
-      m.put("after", c.after().name());
-      m.put("rule", c.rule());
+      Map<String, Object> m = c.asJson();
       m.put("widened", c.widened());
       cells.add(m);
     }

@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -20,7 +19,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.util.concurrent.EventExecutor;
+import io.palisade.proxy.ProxyLoops;
 import io.palisade.proxy.ProxyOptions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -65,9 +64,9 @@ public final class DnsProxy implements AutoCloseable {
   private final Map<Integer, List<Channel>> listening = new HashMap<>();
   private final Map<Integer, Integer> boundPorts = new HashMap<>();
 
-  private DnsProxy(ProxyOptions options, DnsAnswerListener listener) {
+  private DnsProxy(ProxyOptions options, DnsAnswerListener listener, EpollEventLoopGroup group) {
     this.options = options;
-    this.group = new EpollEventLoopGroup(options.workerThreads());
+    this.group = group;
     this.listenerThread =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -85,12 +84,8 @@ public final class DnsProxy implements AutoCloseable {
    * namespace); no port listens yet and every query would be refused.
    */
   public static DnsProxy start(ProxyOptions options, DnsAnswerListener listener) {
-    Epoll.ensureAvailability();
-    DnsProxy proxy = new DnsProxy(options, listener);
+    DnsProxy proxy = new DnsProxy(options, listener, ProxyLoops.start(options.workerThreads()));
     try {
-      for (EventExecutor loop : proxy.group) {
-        loop.submit(() -> {}).syncUninterruptibly();
-      }
       proxy.listenerThread.submit(() -> {}).get();
     } catch (Exception e) {
       proxy.close();

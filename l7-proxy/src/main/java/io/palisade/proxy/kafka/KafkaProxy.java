@@ -4,14 +4,13 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.concurrent.EventExecutor;
 import io.palisade.crds.api.PortRuleKafka;
 import io.palisade.proxy.ProxyConfigException;
+import io.palisade.proxy.ProxyLoops;
 import io.palisade.proxy.ProxyOptions;
 import io.palisade.proxy.Upstreams;
 import java.net.InetSocketAddress;
@@ -43,25 +42,15 @@ public final class KafkaProxy implements AutoCloseable {
   private final Map<Integer, Channel> listening = new HashMap<>();
   private final Map<Integer, Integer> boundPorts = new HashMap<>();
 
-  private KafkaProxy(ProxyOptions options) {
+  private KafkaProxy(ProxyOptions options, EpollEventLoopGroup group) {
     this.options = options;
-    this.group = new EpollEventLoopGroup(options.workerThreads());
+    this.group = group;
     this.upstreams = new Upstreams(options.upstreamMark());
   }
 
   /** Starts the event loops in the caller's thread (and network namespace); no listener yet. */
   public static KafkaProxy start(ProxyOptions options) {
-    Epoll.ensureAvailability();
-    KafkaProxy proxy = new KafkaProxy(options);
-    try {
-      for (EventExecutor loop : proxy.group) {
-        loop.submit(() -> {}).syncUninterruptibly();
-      }
-    } catch (RuntimeException e) {
-      proxy.close();
-      throw e;
-    }
-    return proxy;
+    return new KafkaProxy(options, ProxyLoops.start(options.workerThreads()));
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.palisade.policy.reach;
 
 import io.palisade.policy.flow.Outcome;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A cell whose verdict differs between two sets of policies, and the rule responsible: for a
@@ -17,6 +19,21 @@ public record CellChange(
    */
   public boolean widened() {
     return rank(after) > rank(before);
+  }
+
+  /**
+   * The cell as {@code palisade diff -o json} and the web page's what-if write it: {@code
+   * {"from","to","port","before","after","rule"}}, in that order.
+   */
+  public Map<String, Object> asJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("from", from);
+    m.put("to", to);
+    m.put("port", port.toString());
+    m.put("before", before.name());
+    m.put("after", after.name());
+    m.put("rule", rule);
+    return m;
   }
 
   static int rank(Outcome o) {
