@@ -1,11 +1,14 @@
 package io.palisade.proxy.kafka;
 
 import io.palisade.crds.api.PortRuleKafka;
+import io.palisade.policy.l7.KafkaApiKeys;
 import io.palisade.policy.l7.KafkaRequest;
 import io.palisade.policy.l7.L7Evaluator;
 import java.nio.ByteBuffer;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -17,10 +20,13 @@ import org.apache.kafka.common.requests.ResponseHeader;
 /**
  * The broker's API versions narrowed to those the proxy parses (so a newer broker never leads a
  * client into a version the proxy would have to refuse as unreadable) and to the API keys some rule
- * of the connection could admit, so that clients leave out what they can do without (leader epoch
- * validation, telemetry) instead of failing on a refusal.
+ * of the connection could admit or Cilium's roles name, so that clients leave out what they can do
+ * without (leader epoch validation, telemetry) instead of failing on a refusal.
  */
 final class ApiVersionsNarrowing implements ResponseRewrite {
+
+  /** The keys Cilium's roles name: kept even when no rule of the connection admits them. */
+  private static final Set<Integer> IN_SOME_ROLE = inSomeRole();
 
   private final RequestHeader header;
   private final List<PortRuleKafka> rules;
@@ -62,12 +68,23 @@ final class ApiVersionsNarrowing implements ResponseRewrite {
     return true;
   }
 
+  private static Set<Integer> inSomeRole() {
+    Set<Integer> keys = new HashSet<>();
+    for (String role : List.of("produce", "consume")) {
+      keys.addAll(KafkaApiKeys.role(role).orElseThrow());
+    }
+    return Set.copyOf(keys);
+  }
+
   /**
    * Whether a rule admits the key for this client on some topic: each rule is asked about the
    * request it is most likely to admit (its own topic and version).
    */
   private boolean someRuleAdmits(ApiKeys key) {
-    if (key == ApiKeys.API_VERSIONS) {
+    if (key == ApiKeys.API_VERSIONS || IN_SOME_ROLE.contains((int) key.id)) {
+      // A client that tries what its roles leave out (an outpost that may only consume, producing)
+      // must hear the API's own authorization error naming the topic, as from Cilium, not that
+      // the broker lacks the API: the gate still refuses the request itself.
       return true;
     }
     for (PortRuleKafka rule : rules) {

@@ -75,6 +75,44 @@ class KafkaGateTest {
   }
 
   @Test
+  void aConsumeOnlyConnectionStillSeesProduceSoThatAProduceIsRefusedByTopic() {
+    short v = ApiKeys.API_VERSIONS.latestVersion();
+    List<PortRuleKafka> consumeOnly =
+        List.of(new PortRuleKafka("consume", null, null, null, "empire-announce"));
+    KafkaVerdict.Forward f =
+        (KafkaVerdict.Forward)
+            gate.decide(
+                request(new ApiVersionsRequest.Builder().build(v), "outpost", 4), consumeOnly);
+    ApiVersionsResponseData data = new ApiVersionsResponseData();
+    for (ApiKeys k :
+        List.of(ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.CREATE_TOPICS, ApiKeys.INIT_PRODUCER_ID)) {
+      data.apiKeys()
+          .add(
+              new ApiVersionsResponseData.ApiVersion()
+                  .setApiKey(k.id)
+                  .setMinVersion(k.oldestVersion())
+                  .setMaxVersion(k.latestVersion()));
+    }
+    ByteBuffer answer =
+        f.rewrite()
+            .orElseThrow()
+            .apply(
+                RequestUtils.serialize(
+                    new ResponseHeaderData().setCorrelationId(4), (short) 0, data, v));
+    answer.getInt();
+    ResponseHeader.parse(answer, (short) 0);
+    ApiVersionsResponseData out =
+        (ApiVersionsResponseData)
+            AbstractResponse.parseResponse(ApiKeys.API_VERSIONS, new ByteBufferAccessor(answer), v)
+                .data();
+    // Produce is in Cilium's produce role: kept, and refused request by request by the gate.
+    // CreateTopics and InitProducerId are in no role and no rule admits them: left out.
+    assertThat(
+            out.apiKeys().stream().map(a -> ApiKeys.forId(a.apiKey())).collect(Collectors.toSet()))
+        .isEqualTo(Set.of(ApiKeys.PRODUCE, ApiKeys.FETCH));
+  }
+
+  @Test
   void metadataAsksOnlyForVisibleTopicsAndMarksTheOthersRefused() {
     short v = ApiKeys.METADATA.latestVersion();
     MetadataRequest asked =
