@@ -13,7 +13,6 @@ import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.cilium.PolicyStatus;
 import io.palisade.node.datapath.Datapath;
-import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.EmbeddedNodeProxy;
 import io.palisade.node.datapath.ProxyRouting;
 import io.palisade.node.discovery.Placement;
@@ -43,7 +42,6 @@ import io.palisade.pipeline.L7Proxy;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
-import io.palisade.pipeline.model.LocalState;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.xds.Target;
 import io.palisade.xds.XdsPublisher;
@@ -173,7 +171,7 @@ class OperatorToDnsIT {
           new NodeStateClient(
                   NODE,
                   NodeStateClient.insecureChannel("127.0.0.1:" + server.port()),
-                  inNode(t.node(), real),
+                  NodeNamespaceApplier.inNode(t.node(), real),
                   (endpoint, prefix) ->
                       vethOf.containsKey(prefix)
                           ? new Placement.Here(vethOf.get(prefix))
@@ -235,33 +233,6 @@ class OperatorToDnsIT {
         throw failure;
       }
     }
-  }
-
-  /**
-   * {@code real}, run on a thread of the node's namespace (interface lookups, the proxy's binds).
-   */
-  private static NodeStateClient.Applier inNode(NetNs node, NodeStateClient.Applier real) {
-    return new NodeStateClient.Applier() {
-      @Override
-      public Map<String, String> apply(DatapathState desired) {
-        return node.call(() -> real.apply(desired));
-      }
-
-      @Override
-      public boolean attachmentsCurrent(DatapathState applied) {
-        return node.call(() -> real.attachmentsCurrent(applied));
-      }
-
-      @Override
-      public String applyProxy(LocalState local, Map<String, Long> peers) {
-        return node.call(() -> real.applyProxy(local, peers));
-      }
-
-      @Override
-      public Map<String, Long> learnedIpcache() {
-        return real.learnedIpcache();
-      }
-    };
   }
 
   /** dnsmasq on the outside host's port 53; running until closed. */

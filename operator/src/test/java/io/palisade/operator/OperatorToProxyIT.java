@@ -14,7 +14,6 @@ import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.cilium.PolicyStatus;
 import io.palisade.node.datapath.Datapath;
-import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.EmbeddedNodeProxy;
 import io.palisade.node.datapath.ProxyRouting;
 import io.palisade.node.discovery.Placement;
@@ -39,7 +38,6 @@ import io.palisade.pipeline.L7Proxy;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
-import io.palisade.pipeline.model.LocalState;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.xds.Target;
 import io.palisade.xds.XdsPublisher;
@@ -172,7 +170,7 @@ class OperatorToProxyIT {
           new NodeStateClient(
                   NODE,
                   NodeStateClient.insecureChannel("127.0.0.1:" + server.port()),
-                  inNode(t.node(), real),
+                  NodeNamespaceApplier.inNode(t.node(), real),
                   (endpoint, prefix) ->
                       vethOf.containsKey(prefix)
                           ? new Placement.Here(vethOf.get(prefix))
@@ -247,28 +245,6 @@ class OperatorToProxyIT {
         throw failure;
       }
     }
-  }
-
-  /**
-   * {@code real}, run on a thread of the node's namespace (interface lookups, the proxy's binds).
-   */
-  private static NodeStateClient.Applier inNode(NetNs node, NodeStateClient.Applier real) {
-    return new NodeStateClient.Applier() {
-      @Override
-      public Map<String, String> apply(DatapathState desired) {
-        return node.call(() -> real.apply(desired));
-      }
-
-      @Override
-      public boolean attachmentsCurrent(DatapathState applied) {
-        return node.call(() -> real.attachmentsCurrent(applied));
-      }
-
-      @Override
-      public String applyProxy(LocalState local, Map<String, Long> peers) {
-        return node.call(() -> real.applyProxy(local, peers));
-      }
-    };
   }
 
   private static HttpServer deathstar() throws IOException {
