@@ -1,6 +1,6 @@
 package io.palisade.cli;
 
-import io.palisade.node.observe.Flow;
+import io.palisade.pipeline.flows.Flow;
 import io.palisade.pipeline.flows.PolicyDecision;
 import java.io.PrintWriter;
 import java.time.ZoneOffset;

@@ -2,7 +2,7 @@ package io.palisade.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.palisade.node.observe.Flow;
+import io.palisade.pipeline.flows.Flow;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.cli.standalone.StatusServer;
-import io.palisade.node.observe.Flow;
-import io.palisade.node.observe.FlowRing;
+import io.palisade.pipeline.flows.Flow;
+import io.palisade.pipeline.flows.FlowRing;
 import io.palisade.pipeline.flows.PolicyDecision;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -148,7 +148,7 @@ class ObserveCommandTest {
     assertThat(allowed.at("/policy/rule").asText()).isEqualTo("spec.ingress[0]");
     assertThat(allowed.at("/policy/source").asText()).isEqualTo("kubectl");
     assertThat(Flow.fromJson(allowed))
-        .isEqualTo(ring.recent(io.palisade.node.observe.FlowFilter.ALL).get(0));
+        .isEqualTo(ring.recent(io.palisade.pipeline.flows.FlowFilter.ALL).get(0));
   }
 
   @Test

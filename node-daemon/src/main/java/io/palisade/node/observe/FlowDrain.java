@@ -1,6 +1,7 @@
 package io.palisade.node.observe;
 
 import io.palisade.node.datapath.Datapath;
+import io.palisade.pipeline.flows.FlowSink;
 import java.util.function.Consumer;
 
 /**

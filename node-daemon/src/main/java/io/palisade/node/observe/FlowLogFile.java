@@ -1,5 +1,7 @@
 package io.palisade.node.observe;
 
+import io.palisade.pipeline.flows.Flow;
+import io.palisade.pipeline.flows.FlowSink;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.palisade.node.observe;
 
 import io.palisade.node.maps.Reason;
+import io.palisade.pipeline.flows.Flow;
 import io.palisade.pipeline.flows.FlowNaming;
 import io.palisade.pipeline.flows.FlowProvenance;
 import io.palisade.policy.Direction;

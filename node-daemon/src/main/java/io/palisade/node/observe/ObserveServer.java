@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.palisade.http.EmbeddedHttpServer;
 import io.palisade.http.HttpLimits;
 import io.palisade.http.HttpResponse;
+import io.palisade.pipeline.flows.FlowRing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;

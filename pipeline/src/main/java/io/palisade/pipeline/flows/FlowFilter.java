@@ -1,4 +1,4 @@
-package io.palisade.node.observe;
+package io.palisade.pipeline.flows;
 
 import java.time.Duration;
 import java.time.Instant;

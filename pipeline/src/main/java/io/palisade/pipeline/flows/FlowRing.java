@@ -1,4 +1,4 @@
-package io.palisade.node.observe;
+package io.palisade.pipeline.flows;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.palisade.node.observe;
+package io.palisade.pipeline.flows;
 
 /**
  * Where named flows go: the flow log, the ring of recent flows, a relay. Called on the thread that

@@ -1,10 +1,9 @@
-package io.palisade.node.observe;
+package io.palisade.pipeline.flows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.palisade.pipeline.flows.PolicyDecision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

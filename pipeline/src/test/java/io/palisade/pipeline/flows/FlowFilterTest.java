@@ -1,9 +1,8 @@
-package io.palisade.node.observe;
+package io.palisade.pipeline.flows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.palisade.pipeline.flows.PolicyDecision;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
