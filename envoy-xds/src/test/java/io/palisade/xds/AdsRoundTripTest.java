@@ -16,6 +16,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.palisade.pipeline.L7Policies;
 import io.palisade.pipeline.model.DesiredState;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeChanges;
@@ -109,7 +110,7 @@ class AdsRoundTripTest {
 
   @Test
   void acksCountForTheirVersionAndNonceAndANackRestoresTheLastGoodConfigOnce() throws Exception {
-    publish(1, L7Samples.DEATHSTAR_L7);
+    publish(1, L7Policies.DEATHSTAR_L7);
     request(CDS, List.of(), "", "");
     DiscoveryResponse cds = next(CDS);
     ack(cds, List.of());
@@ -125,7 +126,7 @@ class AdsRoundTripTest {
     awaitAcked(1);
 
     // A policy change touches the routes alone: no listener or cluster is sent again.
-    publish(2, L7Samples.DEATHSTAR_L7.replace("/v1/request-landing", "/v1/request-landing/.*"));
+    publish(2, L7Policies.DEATHSTAR_L7.replace("/v1/request-landing", "/v1/request-landing/.*"));
     DiscoveryResponse rds2 = next(RDS);
     assertThat(rds2.getVersionInfo()).isEqualTo("2");
     assertThat(regexes(rds2)).contains("/v1/request-landing/.*");
@@ -138,7 +139,7 @@ class AdsRoundTripTest {
     assertThat(received).isEmpty();
 
     // The proxy refuses revision 3: it gets revision 2's routes back under a new version.
-    publish(3, L7Samples.DEATHSTAR_L7.replace("/v1/request-landing", "/v1/refused"));
+    publish(3, L7Policies.DEATHSTAR_L7.replace("/v1/request-landing", "/v1/refused"));
     DiscoveryResponse rds3 = next(RDS);
     assertThat(regexes(rds3)).contains("/v1/refused");
     stream.onNext(
@@ -162,13 +163,13 @@ class AdsRoundTripTest {
     assertThat(publisher.enforcedCount(List.of("node-a"), 3)).isZero();
 
     // The same refused routes again (another change elsewhere) are not sent: the failure stays.
-    publish(4, L7Samples.DEATHSTAR_L7.replace("/v1/request-landing", "/v1/refused"));
+    publish(4, L7Policies.DEATHSTAR_L7.replace("/v1/request-landing", "/v1/refused"));
     Thread.sleep(300);
     assertThat(received).isEmpty();
     assertThat(publisher.failure("node-a")).isPresent();
 
     // A fixed policy is sent, acked, and clears the failure.
-    publish(5, L7Samples.DEATHSTAR_L7);
+    publish(5, L7Policies.DEATHSTAR_L7);
     DiscoveryResponse rds5 = next(RDS);
     ack(rds5, routes);
     awaitAcked(5);

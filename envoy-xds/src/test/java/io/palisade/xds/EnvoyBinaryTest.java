@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.palisade.pipeline.L7Policies;
 import io.palisade.pipeline.model.NodeChanges;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -42,7 +43,7 @@ class EnvoyBinaryTest {
             .start();
     Process p = null;
     try {
-      publisher.publish(1, NodeChanges.of(L7Samples.state(L7Samples.DEATHSTAR_L7)));
+      publisher.publish(1, NodeChanges.of(L7Samples.state(L7Policies.DEATHSTAR_L7)));
       Path bootstrap = dir.resolve("bootstrap.yaml");
       Files.writeString(bootstrap, bootstrap(server.getPort()));
       p =

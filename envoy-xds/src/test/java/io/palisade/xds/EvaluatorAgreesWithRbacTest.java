@@ -3,6 +3,7 @@ package io.palisade.xds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
+import io.palisade.pipeline.L7Policies;
 import io.palisade.pipeline.model.EndpointL7;
 import io.palisade.pipeline.model.L7Grant;
 import io.palisade.pipeline.model.NodeL7;
@@ -106,7 +107,7 @@ class EvaluatorAgreesWithRbacTest {
             - fromEndpoints: [{}]
               toPorts: [{ports: [{port: "80", protocol: TCP}]}]
         """;
-    var state = L7Samples.state(L7Samples.DEATHSTAR_L7, open);
+    var state = L7Samples.state(L7Policies.DEATHSTAR_L7, open);
     NodeResources both =
         L7Translator.translate(
             NodeL7.of(state.node("node-a")), state.ipcache(), new Target.Envoy());

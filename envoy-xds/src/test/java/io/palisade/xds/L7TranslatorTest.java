@@ -15,6 +15,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.palisade.crds.api.HeaderMatch;
 import io.palisade.crds.api.PortRuleHTTP;
 import io.palisade.crds.api.SecretRef;
+import io.palisade.pipeline.L7Policies;
 import io.palisade.pipeline.model.DesiredState;
 import io.palisade.pipeline.model.EndpointL7;
 import io.palisade.pipeline.model.L7Grant;
@@ -213,7 +214,7 @@ class L7TranslatorTest {
             - fromEndpoints: [{matchLabels: {class: xwing}}]
         """;
     String bothSides =
-        L7Samples.DEATHSTAR_L7.replace(
+        L7Policies.DEATHSTAR_L7.replace(
             "fromEndpoints: [{matchLabels: {org: empire}}]",
             "fromEndpoints: [{matchLabels: {org: empire}}, {matchLabels: {org: alliance}}]");
     DesiredState s = L7Samples.state(bothSides, l3Only);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute;
+import io.palisade.pipeline.L7Policies;
 import io.palisade.pipeline.StarWars;
 import io.palisade.pipeline.model.ClusterSnapshot;
 import io.palisade.pipeline.model.DesiredState;
@@ -52,7 +53,7 @@ class ProxylessTest {
 
   @Test
   void grpcRulesOfAProxylessPodAreItsOwnAndItsRedirectsBecomeAllows() {
-    DesiredState s = state(true, L7Samples.CC_DOOR);
+    DesiredState s = state(true, L7Policies.CC_DOOR);
     LocalState a = s.nodes().get("node-a");
     EndpointL7 door = door(a);
     assertThat(door.proxylessGrpc()).isTrue();
@@ -83,7 +84,7 @@ class ProxylessTest {
 
   @Test
   void aPodThatIsNotProxylessKeepsItsRedirects() {
-    LocalState a = state(false, L7Samples.CC_DOOR).nodes().get("node-a");
+    LocalState a = state(false, L7Policies.CC_DOOR).nodes().get("node-a");
     assertThat(Proxyless.enforcedByPod(door(a))).isFalse();
     assertThat(Proxyless.datapathView(a)).isSameAs(a);
   }
@@ -91,7 +92,7 @@ class ProxylessTest {
   @Test
   void rulesThatAreNotGrpcKeepTheRedirectAndSayWhy() {
     String http =
-        L7Samples.CC_DOOR
+        L7Policies.CC_DOOR
             .replace(
                 "- {method: POST, path: /cloudcity.DoorManager/GetName}",
                 "- {method: GET, path: /cloudcity.DoorManager/GetName, host: door}")
@@ -114,7 +115,7 @@ class ProxylessTest {
 
   @Test
   void aPortWithoutRulesThatTheServerAskedForAdmitsEveryCall() throws Exception {
-    LocalState a = state(true, L7Samples.CC_DOOR).nodes().get("node-a");
+    LocalState a = state(true, L7Policies.CC_DOOR).nodes().get("node-a");
     NodeResources r = Proxyless.translate(door(a), Set.of(9000), Map.of());
     assertThat(r.listeners())
         .extracting(Listener::getName)

@@ -16,6 +16,7 @@ import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.palisade.pipeline.L7Policies;
 import io.palisade.xds.NodeResources;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,7 +126,7 @@ class EmbeddedProxyTest {
   void aGrpcClientIsAnsweredOnAnAllowedMethodAndRefusedPermissionDeniedOnAnother() {
     guarded(
         () -> {
-          f.proxy.update(ProxySamples.translate("node-a", ProxySamples.CC_DOOR));
+          f.proxy.update(ProxySamples.translate("node-a", L7Policies.CC_DOOR));
           ManagedChannel terminal = f.grpcChannel(TERMINAL);
           ManagedChannel xwing = f.grpcChannel(XWING);
           try {
@@ -174,7 +175,7 @@ class EmbeddedProxyTest {
           try (RawHttp c = f.connect(TIEFIGHTER, DEATHSTAR, 80, 15080)) {
             assertThat(c.send("PUT", "/v1/exhaust-port", "deathstar", Map.of(), "").status())
                 .isEqualTo(403);
-            f.proxy.update(ProxySamples.translate("node-a", ProxySamples.DEATHSTAR_OPEN));
+            f.proxy.update(ProxySamples.translate("node-a", L7Policies.DEATHSTAR_OPEN));
             assertThat(c.send("PUT", "/v1/exhaust-port", "deathstar", Map.of(), "").status())
                 .isEqualTo(200);
             f.proxy.update(ProxySamples.translate("node-a", ProxySamples.deathstarL7()));
@@ -234,7 +235,7 @@ class EmbeddedProxyTest {
   void headerRulesNeedEveryHeaderTheHostAndTheVersion() {
     guarded(
         () -> {
-          f.proxy.update(ProxySamples.translate("node-a", ProxySamples.HEADERS));
+          f.proxy.update(ProxySamples.translate("node-a", L7Policies.HEADERS));
           Map<String, String> good =
               Map.of("X-Rebel-Token", "red-5", "X-Squadron", "gold", "X-Api-Version", "2");
           try (RawHttp c = f.connect(XWING, DEATHSTAR, 8080, 15080)) {
@@ -271,7 +272,7 @@ class EmbeddedProxyTest {
   void egressChainsAreChosenByTheSourceAndHoldTheDestination() {
     guarded(
         () -> {
-          f.proxy.update(ProxySamples.translate("node-b", ProxySamples.EGRESS));
+          f.proxy.update(ProxySamples.translate("node-b", L7Policies.EGRESS));
           assertThat(f.proxy.readyPorts()).containsExactly(15081);
           try (RawHttp c = f.connect(TIEFIGHTER, DEATHSTAR, 80, 15081)) {
             assertThat(c.send("GET", "/v1/status", "deathstar", Map.of(), "").status())

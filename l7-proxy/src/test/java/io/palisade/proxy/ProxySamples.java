@@ -3,6 +3,7 @@ package io.palisade.proxy;
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute;
+import io.palisade.pipeline.L7Policies;
 import io.palisade.pipeline.StarWars;
 import io.palisade.pipeline.model.ClusterSnapshot;
 import io.palisade.pipeline.model.DesiredState;
@@ -22,10 +23,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The L7 samples of envoy-xds's tests (the Star Wars demo from config/samples/l7, Cilium's gRPC
- * door manager, header rules, egress) on loopback addresses, so that the proxy's filter chains
- * match real connections on 127.0.0.0/8: deathstar 127.0.0.10 and the door manager 127.0.0.20 on
- * node-a; tiefighter .11, xwing .12 and the public terminal .21 on node-b.
+ * The L7 samples ({@link L7Policies}, with the Star Wars demo's policy read from config/samples/l7)
+ * on loopback addresses, so that the proxy's filter chains match real connections on 127.0.0.0/8:
+ * deathstar 127.0.0.10 and the door manager 127.0.0.20 on node-a; tiefighter .11, xwing .12 and the
+ * public terminal .21 on node-b.
  */
 final class ProxySamples {
 
@@ -34,80 +35,6 @@ final class ProxySamples {
   static final String XWING = "127.0.0.12";
   static final String DOOR_MANAGER = "127.0.0.20";
   static final String TERMINAL = "127.0.0.21";
-
-  /** Cilium's examples/kubernetes-grpc/cc-door-ingress-security.yaml. */
-  static final String CC_DOOR =
-      """
-      apiVersion: cilium.io/v2
-      kind: CiliumNetworkPolicy
-      metadata: {name: cc-door, namespace: default}
-      spec:
-        endpointSelector: {matchLabels: {app: cc-door-mgr}}
-        ingress:
-          - fromEndpoints: [{matchLabels: {app: public-terminal}}]
-            toPorts:
-              - ports: [{port: "50051", protocol: TCP}]
-                rules:
-                  http:
-                    - {method: POST, path: /cloudcity.DoorManager/GetName}
-                    - {method: POST, path: /cloudcity.DoorManager/GetLocation}
-                    - {method: POST, path: /cloudcity.DoorManager/RequestMaintenance}
-      """;
-
-  /** Header rules: the xwing may read the exhaust port's plans with the right headers. */
-  static final String HEADERS =
-      """
-      apiVersion: cilium.io/v2
-      kind: CiliumNetworkPolicy
-      metadata: {name: plans, namespace: default}
-      spec:
-        endpointSelector: {matchLabels: {class: deathstar}}
-        ingress:
-          - fromEndpoints: [{matchLabels: {class: xwing}}]
-            toPorts:
-              - ports: [{port: "8080", protocol: TCP}]
-                rules:
-                  http:
-                    - method: GET
-                      path: /v1/plans/.*
-                      host: deathstar\\.default\\.svc(:8080)?
-                      headers: ["X-Rebel-Token: red-5", "X-Squadron"]
-                      headerMatches: [{name: X-Api-Version, value: "2"}]
-      """;
-
-  /** Egress: the tiefighter may only ask the deathstar for its status. */
-  static final String EGRESS =
-      """
-      apiVersion: cilium.io/v2
-      kind: CiliumNetworkPolicy
-      metadata: {name: tiefighter-egress, namespace: default}
-      spec:
-        endpointSelector: {matchLabels: {class: tiefighter}}
-        egress:
-          - toEndpoints: [{matchLabels: {class: deathstar}}]
-            toPorts:
-              - ports: [{port: "80", protocol: TCP}]
-                rules:
-                  http: [{method: GET, path: /v1/status}]
-      """;
-
-  /** The demo's rule1 widened: the exhaust port opened too, for policy changes. */
-  static final String DEATHSTAR_OPEN =
-      """
-      apiVersion: cilium.io/v2
-      kind: CiliumNetworkPolicy
-      metadata: {name: rule1, namespace: default}
-      spec:
-        endpointSelector: {matchLabels: {org: empire, class: deathstar}}
-        ingress:
-          - fromEndpoints: [{matchLabels: {org: empire}}]
-            toPorts:
-              - ports: [{port: "80", protocol: TCP}]
-                rules:
-                  http:
-                    - {method: POST, path: /v1/request-landing}
-                    - {method: PUT, path: /v1/exhaust-port}
-      """;
 
   private ProxySamples() {}
 
@@ -142,7 +69,8 @@ final class ProxySamples {
 
   /** Every sample policy, for node-a (ingress) or node-b (egress). */
   static NodeResources all(String node) {
-    return translate(node, deathstarL7(), CC_DOOR, HEADERS, EGRESS);
+    return translate(
+        node, deathstarL7(), L7Policies.CC_DOOR, L7Policies.HEADERS, L7Policies.EGRESS);
   }
 
   /** The RBAC of a route configuration's first route. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.pipeline.Enforcement;
+import io.palisade.pipeline.L7Policies;
 import io.palisade.pipeline.L7Proxy;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.StarWars;
@@ -25,21 +26,6 @@ import org.junit.jupiter.api.Test;
  * nowhere else.
  */
 class L7EnforcementTest {
-
-  private static final String DEATHSTAR_L7 =
-      """
-      apiVersion: cilium.io/v2
-      kind: CiliumNetworkPolicy
-      metadata: {name: rule1, namespace: default}
-      spec:
-        endpointSelector: {matchLabels: {org: empire, class: deathstar}}
-        ingress:
-          - fromEndpoints: [{matchLabels: {org: empire}}]
-            toPorts:
-              - ports: [{port: "80", protocol: TCP}]
-                rules:
-                  http: [{method: POST, path: /v1/request-landing}]
-      """;
 
   private static final String KAFKA =
       """
@@ -94,7 +80,7 @@ class L7EnforcementTest {
 
   @Test
   void aDaemonWithoutAProxyHoldsTheMapsButNotTheL7Rules() {
-    enforce(DEATHSTAR_L7);
+    enforce(L7Policies.DEATHSTAR_L7);
     store.connect("node-a", "", 0, L7Proxy.NONE);
     ackAll("node-a");
     Enforcement e = pipeline.enforcement(rule1, 1).orElseThrow();
@@ -110,7 +96,7 @@ class L7EnforcementTest {
 
   @Test
   void theEmbeddedProxyHoldsTheL7RulesOnceItsDaemonHoldsTheRevision() {
-    enforce(DEATHSTAR_L7);
+    enforce(L7Policies.DEATHSTAR_L7);
     store.connect("node-a", "", 0, L7Proxy.EMBEDDED);
     Enforcement before = pipeline.enforcement(rule1, 1).orElseThrow();
     assertThat(before.l7().orElseThrow().enforced()).isZero();
@@ -124,7 +110,7 @@ class L7EnforcementTest {
 
   @Test
   void anEnvoyNodeWaitsForItsProxysAck() {
-    enforce(DEATHSTAR_L7);
+    enforce(L7Policies.DEATHSTAR_L7);
     store.connect("node-a", "", 0, L7Proxy.ENVOY);
     ackAll("node-a");
     Enforcement e = pipeline.enforcement(rule1, 1).orElseThrow();

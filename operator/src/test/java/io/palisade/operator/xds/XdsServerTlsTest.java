@@ -17,6 +17,7 @@ import io.grpc.stub.StreamObserver;
 import io.palisade.node.stream.TestCertificates;
 import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeTls;
+import io.palisade.pipeline.L7Policies;
 import io.palisade.pipeline.StarWars;
 import io.palisade.pipeline.model.NodeChanges;
 import io.palisade.pipeline.model.NodeStateComputer;
@@ -38,21 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The ADS endpoint over mutual TLS: a proxy gets its own node's L7 config and no other's. */
 class XdsServerTlsTest {
 
-  private static final String L7 =
-      """
-      apiVersion: cilium.io/v2
-      kind: CiliumNetworkPolicy
-      metadata: {name: rule1, namespace: default}
-      spec:
-        endpointSelector: {matchLabels: {org: empire, class: deathstar}}
-        ingress:
-          - fromEndpoints: [{matchLabels: {org: empire}}]
-            toPorts:
-              - ports: [{port: "80", protocol: TCP}]
-                rules:
-                  http: [{method: POST, path: /v1/request-landing}]
-      """;
-
   @TempDir static Path dir;
   static TestCertificates certs;
 
@@ -71,7 +57,7 @@ class XdsServerTlsTest {
         1,
         NodeChanges.of(
             new NodeStateComputer(new InMemoryIdentityAllocator())
-                .compute(StarWars.snapshot(StarWars.workloads(), L7))));
+                .compute(StarWars.snapshot(StarWars.workloads(), L7Policies.DEATHSTAR_L7))));
     NodeTls tls =
         new NodeTls(
             certs.certificate("operator"),
