@@ -10,6 +10,7 @@ import io.palisade.gitops.TokenBucket;
 import io.palisade.gitops.WebhookReceiver;
 import io.palisade.gitops.WebhookVerifier;
 import io.palisade.http.ListenAddress;
+import io.palisade.node.cli.FqdnFlags;
 import io.palisade.node.cli.LogFormat;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
@@ -20,6 +21,7 @@ import io.palisade.node.datapath.L7ProxyMode;
 import io.palisade.node.datapath.NodeProxy;
 import io.palisade.node.discovery.ChainedRecords;
 import io.palisade.node.discovery.EndpointDiscovery;
+import io.palisade.node.fqdn.FqdnOptions;
 import io.palisade.node.observe.DatapathMeters;
 import io.palisade.node.observe.FlowDrain;
 import io.palisade.node.observe.FlowNamer;
@@ -39,6 +41,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -196,6 +199,9 @@ public final class StandaloneCommand implements Callable<Integer> {
               + " default), an Envoy listening on the node, or none (their traffic is dropped).")
   L7ProxyMode l7Proxy = L7ProxyMode.embedded;
 
+  /** The embedded DNS proxy's {@code toFQDNs} settings, named and checked as the node daemon's. */
+  @Mixin FqdnFlags fqdnFlags = new FqdnFlags();
+
   @Option(
       names = "--flow-sample",
       paramLabel = "N",
@@ -225,9 +231,10 @@ public final class StandaloneCommand implements Callable<Integer> {
     RemovalBudget budget = budget();
     HostTraffic hosts = hostTraffic();
     Duration repairEvery = repairInterval();
+    FqdnOptions fqdn = fqdn();
     try (RepositoryCache repos = isGit() ? new RepositoryCache(cache) : null;
         Datapath datapath = enforce ? Datapath.open(pins) : null;
-        NodeProxy proxy = datapath == null ? null : startProxy(datapath);
+        NodeProxy proxy = datapath == null ? null : startProxy(datapath, fqdn);
         DriftRepair repair = datapath == null ? null : repair(datapath, repairEvery, out)) {
       SnapshotSource source = isGit() ? gitSource(repos) : new FileSnapshots(paths());
       StandaloneLoop loop =
@@ -350,8 +357,8 @@ public final class StandaloneCommand implements Callable<Integer> {
   }
 
   /** Sets up the redirect to the node's L7 proxy and starts the one {@code --l7-proxy} names. */
-  private NodeProxy startProxy(Datapath datapath) {
-    return l7Proxy.start(datapath).orElse(null);
+  private NodeProxy startProxy(Datapath datapath, FqdnOptions fqdn) {
+    return l7Proxy.start(datapath, fqdn).orElse(null);
   }
 
   static StandaloneLoop loop(
@@ -414,6 +421,15 @@ public final class StandaloneCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--repair-interval: " + e.getMessage());
     }
+  }
+
+  private FqdnOptions fqdn() {
+    List<String> errors = new ArrayList<>();
+    FqdnOptions options = fqdnFlags.options(errors);
+    if (!errors.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), String.join("; ", errors));
+    }
+    return options;
   }
 
   private HostTraffic hostTraffic() {

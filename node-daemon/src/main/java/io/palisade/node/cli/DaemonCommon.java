@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -50,37 +51,12 @@ public final class DaemonCommon {
       description = "Log lines as text (default) or one JSON object each.")
   LogFormat logFormat = LogFormat.text;
 
-  @Option(
-      names = "--fqdn-min-ttl",
-      paramLabel = "DURATION",
-      description =
-          "The shortest time an address learned for a toFQDNs selector is held, whatever the"
-              + " answer's TTL (default 3600s, as Cilium's --tofqdns-min-ttl).")
-  String fqdnMinTtl;
-
-  @Option(
-      names = "--fqdn-state",
-      paramLabel = "FILE",
-      description =
-          "Where the addresses learned for toFQDNs selectors are kept across restarts (default"
-              + " /var/lib/palisade/fqdn-cache.tsv).")
-  Path fqdnState = io.palisade.node.fqdn.FqdnOptions.DEFAULT_STATE_FILE;
+  /** {@code --fqdn-min-ttl} and {@code --fqdn-state}, as standalone mode takes them. */
+  @Mixin FqdnFlags fqdnFlags = new FqdnFlags();
 
   /** {@code --fqdn-min-ttl} and {@code --fqdn-state}; a problem goes to {@code errors}. */
   public io.palisade.node.fqdn.FqdnOptions fqdn(List<String> errors) {
-    Duration min = io.palisade.node.fqdn.FqdnOptions.DEFAULT_MIN_TTL;
-    if (fqdnMinTtl != null) {
-      try {
-        min = Durations.parse(fqdnMinTtl);
-        if (min.isNegative()) {
-          errors.add("--fqdn-min-ttl: " + fqdnMinTtl + " is negative");
-          min = io.palisade.node.fqdn.FqdnOptions.DEFAULT_MIN_TTL;
-        }
-      } catch (IllegalArgumentException e) {
-        errors.add("--fqdn-min-ttl: " + e.getMessage());
-      }
-    }
-    return new io.palisade.node.fqdn.FqdnOptions(min, Optional.of(fqdnState));
+    return fqdnFlags.options(errors);
   }
 
   /** {@code --repair-interval}; a problem goes to {@code errors}, naming the option. */
