@@ -31,7 +31,8 @@ import org.apache.kafka.common.test.TestKitNodes;
  * in alternating rounds of one run. Apache Kafka's KRaft broker runs in this JVM with two
  * listeners: DIRECT, advertised as itself, and PROXIED, advertised at the proxy's port, so each
  * client stays on its path after the first metadata. Goal: through the proxy at least 80 % of
- * direct. Options: -Dbench.records=200000 -Dbench.size=1024 -Dbench.rounds=3.
+ * direct, as the median of the rounds' own ratios. Options: -Dbench.records=200000
+ * -Dbench.size=1024 -Dbench.rounds=3.
  */
 public final class KafkaBenchmark {
 
@@ -84,9 +85,19 @@ public final class KafkaBenchmark {
         run(HOST + ":" + proxyPort, records / 10, size);
         List<Double> straight = new ArrayList<>();
         List<Double> proxied = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-          straight.add(run(HOST + ":" + direct, records, size));
-          proxied.add(run(HOST + ":" + proxyPort, records, size));
+          // Each round runs both paths back to back, the first path alternating, so that load
+          // coming or going on the machine weighs on both alike; a round's ratio is its own.
+          boolean directFirst = r % 2 == 0;
+          double p = directFirst ? 0 : run(HOST + ":" + proxyPort, records, size);
+          double d = run(HOST + ":" + direct, records, size);
+          if (directFirst) {
+            p = run(HOST + ":" + proxyPort, records, size);
+          }
+          straight.add(d);
+          proxied.add(p);
+          ratios.add(p / d);
         }
         double d = median(straight);
         double p = median(proxied);
@@ -98,7 +109,12 @@ public final class KafkaBenchmark {
         System.out.printf(
             "%-32s %12.0f records/s %8.1f MiB/s%n", "through the Kafka proxy", p, mib(p, size));
         System.out.printf(
-            "through the proxy: %.0f %% of direct (goal: at least 80 %%)%n", 100 * p / d);
+            "through the proxy, by round: %s%n",
+            String.join(
+                ", ", ratios.stream().map(x -> String.format("%.0f %%", 100 * x)).toList()));
+        System.out.printf(
+            "through the proxy: %.0f %% of direct, median of the rounds (goal: at least 80 %%)%n",
+            100 * median(ratios));
       }
     }
   }
