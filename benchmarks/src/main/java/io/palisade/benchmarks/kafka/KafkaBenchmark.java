@@ -10,6 +10,8 @@ import io.palisade.policy.mapstate.MapStateKey;
 import io.palisade.proxy.ProxyOptions;
 import io.palisade.proxy.kafka.KafkaConfig;
 import io.palisade.proxy.kafka.KafkaProxy;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -31,7 +33,8 @@ import org.apache.kafka.common.test.TestKitNodes;
  * in alternating rounds of one run. Apache Kafka's KRaft broker runs in this JVM with two
  * listeners: DIRECT, advertised as itself, and PROXIED, advertised at the proxy's port, so each
  * client stays on its path after the first metadata. Goal: through the proxy at least 80 % of
- * direct. Options: -Dbench.records=200000 -Dbench.size=1024 -Dbench.rounds=3.
+ * direct, as the median of the rounds' own ratios; beside it the CPU time each path costs per MiB
+ * sent. Options: -Dbench.records=200000 -Dbench.size=1024 -Dbench.rounds=3.
  */
 public final class KafkaBenchmark {
 
@@ -82,23 +85,20 @@ public final class KafkaBenchmark {
         }
         run(HOST + ":" + direct, records / 10, size); // warm-up, both paths
         run(HOST + ":" + proxyPort, records / 10, size);
-        List<Double> straight = new ArrayList<>();
-        List<Double> proxied = new ArrayList<>();
+        List<Run> straight = new ArrayList<>();
+        List<Run> proxied = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-          straight.add(run(HOST + ":" + direct, records, size));
-          proxied.add(run(HOST + ":" + proxyPort, records, size));
+          // Each round runs both paths back to back, the first path alternating, so that load
+          // coming or going on the machine weighs on both alike; a round's ratio is its own.
+          if (r % 2 == 0) {
+            straight.add(run(HOST + ":" + direct, records, size));
+            proxied.add(run(HOST + ":" + proxyPort, records, size));
+          } else {
+            proxied.add(run(HOST + ":" + proxyPort, records, size));
+            straight.add(run(HOST + ":" + direct, records, size));
+          }
         }
-        double d = median(straight);
-        double p = median(proxied);
-        System.out.printf(
-            "Kafka produce, %d records of %d bytes, acks=1, median of %d rounds%n",
-            records, size, rounds);
-        System.out.printf(
-            "%-32s %12.0f records/s %8.1f MiB/s%n", "direct to the broker", d, mib(d, size));
-        System.out.printf(
-            "%-32s %12.0f records/s %8.1f MiB/s%n", "through the Kafka proxy", p, mib(p, size));
-        System.out.printf(
-            "through the proxy: %.0f %% of direct (goal: at least 80 %%)%n", 100 * p / d);
+        report(records, size, straight, proxied);
       }
     }
   }
@@ -122,8 +122,46 @@ public final class KafkaBenchmark {
     return p;
   }
 
-  /** Records per second of one producer sending {@code records} and waiting for every ack. */
-  private static double run(String bootstrap, int records, int size) throws Exception {
+  /**
+   * One producer's run: records per second, and CPU time per MiB sent of the whole process
+   * (producer, broker and proxy) and of the proxy's event loop alone. Throughput swings with what
+   * else the machine runs; CPU time per MiB much less, so it shows the proxy's own cost.
+   */
+  record Run(double recordsPerSecond, double processMsPerMib, double loopMsPerMib) {}
+
+  private static void report(int records, int size, List<Run> straight, List<Run> proxied) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < straight.size(); i++) {
+      ratios.add(proxied.get(i).recordsPerSecond() / straight.get(i).recordsPerSecond());
+    }
+    double d = median(straight.stream().map(Run::recordsPerSecond).toList());
+    double p = median(proxied.stream().map(Run::recordsPerSecond).toList());
+    double cpuD = median(straight.stream().map(Run::processMsPerMib).toList());
+    double cpuP = median(proxied.stream().map(Run::processMsPerMib).toList());
+    System.out.printf(
+        "Kafka produce, %d records of %d bytes, acks=1, median of %d rounds%n",
+        records, size, straight.size());
+    System.out.printf(
+        "%-32s %12.0f records/s %8.1f MiB/s%n", "direct to the broker", d, mib(d, size));
+    System.out.printf(
+        "%-32s %12.0f records/s %8.1f MiB/s%n", "through the Kafka proxy", p, mib(p, size));
+    System.out.printf(
+        "through the proxy, by round: %s%n",
+        String.join(", ", ratios.stream().map(x -> String.format("%.0f %%", 100 * x)).toList()));
+    System.out.printf(
+        "through the proxy: %.0f %% of direct, median of the rounds (goal: at least 80 %%)%n",
+        100 * median(ratios));
+    System.out.printf(
+        "CPU per MiB sent, whole process: direct %.1f ms, through the proxy %.1f ms (+%.0f %%),"
+            + " the proxy's loop %.1f ms%n",
+        cpuD,
+        cpuP,
+        100 * (cpuP / cpuD - 1),
+        median(proxied.stream().map(Run::loopMsPerMib).toList()));
+  }
+
+  /** One producer sending {@code records} and waiting for every ack. */
+  private static Run run(String bootstrap, int records, int size) throws Exception {
     Properties p = props(bootstrap);
     p.put("acks", "1");
     p.put("enable.idempotence", "false");
@@ -133,13 +171,39 @@ public final class KafkaBenchmark {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       producer.partitionsFor(TOPIC); // metadata before the clock starts
+      long cpu0 = processCpuNanos();
+      long loop0 = proxyLoopCpuNanos();
       long t0 = System.nanoTime();
       for (int i = 0; i < records; i++) {
         producer.send(new ProducerRecord<>(TOPIC, value));
       }
       producer.flush();
-      return records / ((System.nanoTime() - t0) / 1e9);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double mib = (double) records * size / (1024 * 1024);
+      return new Run(
+          records / seconds,
+          (processCpuNanos() - cpu0) / 1e6 / mib,
+          (proxyLoopCpuNanos() - loop0) / 1e6 / mib);
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /**
+   * The proxy's event loop threads: the only Netty epoll loops in this JVM (the broker has none).
+   */
+  private static long proxyLoopCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("epollEventLoopGroup")) {
+        sum += Math.max(0, threads.getThreadCpuTime(t.threadId()));
+      }
+    }
+    return sum;
   }
 
   private static double median(List<Double> xs) {

@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.palisade.crds.api.PortRuleKafka;
@@ -25,6 +24,11 @@ import java.util.function.Supplier;
  * the rules in force at that moment; answers go back in request order, the proxy's own among the
  * broker's, since a client matches each answer to its oldest request outstanding. Both sides run on
  * the client connection's event loop, so none of this state is shared.
+ *
+ * <p>Frames are written as they are decided and flushed once per read batch: a producer pipelines
+ * several requests and a broker answers them together, and one system call per batch instead of per
+ * frame is most of what the proxy saves. What is written but not yet sent stays bounded: a side
+ * whose queue passes its high water mark ({@link KafkaSockets}) stops the other side reading.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
@@ -54,6 +58,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private Channel client;
   private Channel broker;
+  private boolean brokerWritten;
+  private boolean clientWritten;
 
   KafkaConnection(
       KafkaGate gate,
@@ -106,7 +112,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
           }
           ByteBuf out =
               f.rewritten().map(Unpooled::wrappedBuffer).orElseGet(frame::retainedDuplicate);
-          broker.writeAndFlush(out);
+          broker.write(out, broker.voidPromise());
+          brokerWritten = true;
         }
         case KafkaVerdict.Answer a -> {
           Pending p = new Pending(a.correlationId(), Optional.empty());
@@ -118,6 +125,23 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
       }
     } finally {
       frame.release();
+    }
+  }
+
+  /** The end of a read batch from the client: what it let through goes out at once. */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    flushWritten();
+  }
+
+  private void flushWritten() {
+    if (brokerWritten && broker != null) {
+      brokerWritten = false;
+      broker.flush();
+    }
+    if (clientWritten) {
+      clientWritten = false;
+      client.flush();
     }
   }
 
@@ -166,14 +190,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Writes the answers ready in request order; the end of the read batch flushes them. */
   private void drain() {
-    boolean wrote = false;
     while (!pending.isEmpty() && pending.peek().ready != null) {
-      client.write(pending.poll().ready);
-      wrote = true;
-    }
-    if (wrote) {
-      client.flush();
+      client.write(pending.poll().ready, client.voidPromise());
+      clientWritten = true;
     }
   }
 
@@ -194,7 +215,12 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     closeBoth(); // a frame too large or a socket error: nothing unparsed passes
   }
 
+  /**
+   * Closes both sides. What was decided before the cause still leaves first, as it would have had
+   * each frame been sent on its own.
+   */
   private void closeBoth() {
+    flushWritten();
     pending.forEach(p -> ReferenceCountUtil.release(p.ready));
     pending.clear();
     if (client != null) {
@@ -212,12 +238,17 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
       ctx.pipeline()
           .addBefore(
               ctx.name(), null, new LengthFieldBasedFrameDecoder(Integer.MAX_VALUE, 0, 4, 0, 0));
-      ctx.channel().config().setOption(ChannelOption.TCP_NODELAY, true);
+      KafkaSockets.upstream(ctx.channel().config());
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       onResponse((ByteBuf) msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      flushWritten();
     }
 
     @Override

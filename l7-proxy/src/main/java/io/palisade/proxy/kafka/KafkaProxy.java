@@ -99,12 +99,12 @@ public final class KafkaProxy implements AutoCloseable {
   private Channel bind(int listenerPort) {
     String address = options.bindAddress().isEmpty() ? "::" : options.bindAddress();
     ServerBootstrap b =
-        new ServerBootstrap()
-            .group(group)
-            .channel(EpollServerSocketChannel.class)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(initializer(listenerPort));
+        KafkaSockets.accepted(
+            new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(initializer(listenerPort)));
     if (options.transparent()) {
       b.option(EpollChannelOption.IP_TRANSPARENT, true);
     }

@@ -18,6 +18,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -253,6 +266,69 @@ class KafkaProxyTest {
   void aMalformedRequestClosesTheConnection() throws IOException {
     // A Produce v9 header, then a body cut short.
     assertThat(sendRaw(frame((short) 0, (short) 9, new byte[] {0, 1, 2}))).isEqualTo(-1);
+  }
+
+  @Test
+  void requestsSentTogetherAreAnsweredInRequestOrderTheProxysRefusalAmongTheBrokersAnswers()
+      throws IOException {
+    short produceVersion = 12; // topics by name
+    MemoryRecords records =
+        MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("stolen plans".getBytes()));
+    ProduceRequestData produce =
+        new ProduceRequestData()
+            .setAcks((short) 1)
+            .setTimeoutMs(10_000)
+            .setTopicData(
+                new ProduceRequestData.TopicProduceDataCollection(
+                    List.of(
+                            new ProduceRequestData.TopicProduceData()
+                                .setName("rebel-secrets")
+                                .setPartitionData(
+                                    List.of(
+                                        new ProduceRequestData.PartitionProduceData()
+                                            .setIndex(0)
+                                            .setRecords(records))))
+                        .iterator()));
+    MetadataRequest metadata =
+        new MetadataRequest.Builder(List.of("empire-announce"), false).build((short) 12);
+    var batch = new java.io.ByteArrayOutputStream();
+    batch.write(sized(KafkaGateTest.request(metadata, "raw", 1)));
+    batch.write(
+        sized(
+            KafkaGateTest.request(
+                ProduceRequest.builder(produce).build(produceVersion), "raw", 2)));
+    batch.write(sized(KafkaGateTest.request(metadata, "raw", 3)));
+
+    List<Integer> correlationIds = new ArrayList<>();
+    ProduceResponse refusal = null;
+    try (Socket s = new Socket(HOST, proxyPort)) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(batch.toByteArray()); // one write: the proxy reads them together
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      for (int i = 0; i < 3; i++) {
+        byte[] answer = new byte[in.readInt()];
+        in.readFully(answer);
+        ByteBuffer buf = ByteBuffer.wrap(answer);
+        correlationIds.add(buf.getInt(0));
+        if (buf.getInt(0) == 2) {
+          ResponseHeader.parse(buf, ApiKeys.PRODUCE.responseHeaderVersion(produceVersion));
+          refusal =
+              (ProduceResponse)
+                  AbstractResponse.parseResponse(
+                      ApiKeys.PRODUCE, new ByteBufferAccessor(buf), produceVersion);
+        }
+      }
+    }
+    assertThat(correlationIds).containsExactly(1, 2, 3);
+    assertThat(refusal).isNotNull();
+    assertThat(refusal.errorCounts()).containsOnlyKeys(Errors.TOPIC_AUTHORIZATION_FAILED);
+  }
+
+  static byte[] sized(ByteBuffer payload) {
+    ByteBuffer framed = KafkaGate.sized(payload);
+    byte[] out = new byte[framed.remaining()];
+    framed.get(out);
+    return out;
   }
 
   /** A request frame: size, api key, version, correlation id 7, client id "raw" (v1 header). */
