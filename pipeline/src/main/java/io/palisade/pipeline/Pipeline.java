@@ -239,9 +239,12 @@ public final class Pipeline {
     return parsers.stream().map(p -> p.name().toLowerCase(Locale.ROOT)).toList();
   }
 
-  /** The pod ({@code namespace/name}) that has {@code address}, if one does. */
-  public synchronized Optional<String> podAt(String address) {
-    return state.podAt(address);
+  /**
+   * The pod ({@code namespace/name}) that has {@code address}, if one does and its identity is
+   * {@code identity}.
+   */
+  public synchronized Optional<String> podAt(String address, long identity) {
+    return state.podAt(address, identity);
   }
 
   /**

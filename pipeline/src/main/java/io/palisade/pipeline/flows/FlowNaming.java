@@ -5,6 +5,7 @@ import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.pipeline.model.PolicyRef;
 import io.palisade.policy.Direction;
+import io.palisade.policy.Protocol;
 import io.palisade.policy.mapstate.Verdict;
 import io.palisade.policy.reference.Contribution;
 import io.palisade.policy.reference.DirectionVerdict;
@@ -22,7 +23,9 @@ import java.util.function.Supplier;
  * is tested against it), and whose matched sections carry their origin and path. This costs a walk
  * of the subject's rules per named flow, not a word per MapState entry.
  *
- * <p>Safe from any thread: the pipeline serialises the evaluation with its own changes.
+ * <p>Safe from any thread: the pipeline serialises the evaluation with its own changes. One
+ * instance serves every node: identities are the cluster's, so an answer holds for a flow of any
+ * node, and the operator names all its daemons' flows through one cache.
  *
  * <p>Answers are cached per state of the inputs (see {@link #forgetIfChanged}).
  */
@@ -45,10 +48,12 @@ public final class FlowNaming {
       int protocol,
       int port) {}
 
+  private record PodKey(String address, long identity) {}
+
   private final Pipeline pipeline;
   private final Supplier<String> defaultSource;
   private final Map<Key, FlowProvenance> explained = lru();
-  private final Map<String, Optional<String>> pods = lru();
+  private final Map<PodKey, Optional<String>> pods = lru();
   private long inventoryVersion = -1;
   private long revision = -1;
 
@@ -58,10 +63,100 @@ public final class FlowNaming {
     this.defaultSource = defaultSource;
   }
 
-  /** The pod ({@code namespace/name}) that has {@code address}, if one does. */
-  public synchronized Optional<String> podAt(String address) {
+  /**
+   * {@code flow} with its pods and the policy that decided it named, as the node that saw it would
+   * name it with these rules: the deciding rule for a reason a policy made ({@link PolicyReasons}),
+   * the policies' default deny for a drop with no entry. A flow already named (a pod or a policy)
+   * is returned as it is; an end whose identity is not the one this pipeline gives its address (an
+   * identity unknown here, a pod since replaced) keeps its bare address, and a side whose
+   * identities are unknown names no policy.
+   *
+   * @throws IllegalArgumentException naming the field, when the direction or protocol is not one
+   */
+  public synchronized Flow name(Flow flow) {
+    if (isNamed(flow)) {
+      return flow;
+    }
+    Direction direction = directionOf(flow.direction());
+    int protocol = protocolOf(flow.protocol());
     forgetIfChanged();
-    return pods.computeIfAbsent(address, pipeline::podAt);
+    FlowProvenance provenance = FlowProvenance.NONE;
+    if (PolicyReasons.madeByPolicy(flow.reason())) {
+      boolean egress = direction == Direction.EGRESS;
+      Flow.Endpoint local = egress ? flow.source() : flow.destination();
+      Flow.Endpoint peer = egress ? flow.destination() : flow.source();
+      provenance =
+          explain(
+              direction,
+              local.identity(),
+              peer.identity(),
+              Optional.of(peer.address()),
+              protocol,
+              flow.destination().port());
+    }
+    if (!PolicyReasons.isDefaultDeny(flow.reason())) {
+      provenance = new FlowProvenance(provenance.decidedBy(), List.of());
+    }
+    return new Flow(
+        flow.time(),
+        flow.verdict(),
+        flow.reason(),
+        flow.direction(),
+        flow.protocol(),
+        withPod(flow.source()),
+        withPod(flow.destination()),
+        provenance.policy(),
+        provenance.defaultDenyOf(),
+        flow.auditPolicies(),
+        flow.ifindex());
+  }
+
+  private static boolean isNamed(Flow flow) {
+    return flow.policy().isPresent()
+        || !flow.defaultDenyOf().isEmpty()
+        || flow.source().pod().isPresent()
+        || flow.destination().pod().isPresent();
+  }
+
+  private static Direction directionOf(String direction) {
+    return switch (direction) {
+      case "ingress" -> Direction.INGRESS;
+      case "egress" -> Direction.EGRESS;
+      default ->
+          throw new IllegalArgumentException(
+              "flow.direction: \"" + direction + "\" is neither ingress nor egress");
+    };
+  }
+
+  /** The number of a protocol as {@link Flow#protocol} writes it: its name, else its number. */
+  private static int protocolOf(String protocol) {
+    Optional<Protocol> named = Protocol.parse(protocol);
+    if (named.isPresent()) {
+      return named.get().number();
+    }
+    try {
+      int number = Integer.parseInt(protocol);
+      if (number >= 0 && number <= 255) {
+        return number;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the field
+    }
+    throw new IllegalArgumentException(
+        "flow.protocol: \"" + protocol + "\" is neither a protocol name nor a number 0-255");
+  }
+
+  private Flow.Endpoint withPod(Flow.Endpoint e) {
+    Optional<String> pod =
+        pods.computeIfAbsent(
+            new PodKey(e.address(), e.identity()), k -> pipeline.podAt(k.address(), k.identity()));
+    int slash = pod.map(p -> p.indexOf('/')).orElse(-1);
+    return new Flow.Endpoint(
+        pod.map(p -> p.substring(slash + 1)),
+        pod.filter(p -> slash >= 0).map(p -> p.substring(0, slash)),
+        e.address(),
+        e.identity(),
+        e.port());
   }
 
   /**

@@ -709,6 +709,19 @@ public final class LiveDesiredState {
   }
 
   /**
+   * The pod that has {@code address} when it has {@code identity} too, which is the identity the
+   * datapath finds for the address: a flow that reports another identity was seen under other state
+   * (a pod since replaced at that address), and naming the pod from its address would guess.
+   */
+  public Optional<String> podAt(String address, long identity) {
+    return CidrPrefix.parseAddress(address)
+        .map(b -> podPrefixes.get(CidrPrefix.host(b).toString()))
+        .map(TreeMap::lastEntry)
+        .filter(owner -> owner.getValue() == identity)
+        .map(Map.Entry::getKey);
+  }
+
+  /**
    * One side of a flow decided again from the rules that select {@code subject}, to name what
    * decided it (the datapath only says what it did). Empty when either identity is unknown.
    */
