@@ -113,12 +113,14 @@ public final class Datapath implements AutoCloseable {
 
   /**
    * Takes the pin directory's lock, then loads the programs, reusing the maps pinned under {@code
-   * pinRoot} (and so the state a previous daemon left) or creating and pinning them there.
+   * pinRoot} (and so the state a previous daemon left, in the shapes it was created with) or
+   * creating and pinning them there as compiled.
    *
    * @throws DatapathBusyException when another process holds the pins, before anything is loaded
    */
   public static Datapath open(Path pinRoot) {
-    return open(pinRoot, Map.of());
+    // A state map pinned by a datapath sized to its state is reused in that shape.
+    return open(pinRoot, DatapathShapes.COMPILED);
   }
 
   /**

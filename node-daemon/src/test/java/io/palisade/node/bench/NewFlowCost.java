@@ -3,6 +3,7 @@ package io.palisade.node.bench;
 import io.palisade.node.bpf.BpfObject;
 import io.palisade.node.bpf.ProgTestRun;
 import io.palisade.node.bpf.RingBuffer;
+import io.palisade.node.datapath.DatapathShapes;
 import io.palisade.node.datapath.MapNames;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.Packets;
@@ -24,19 +25,25 @@ import java.util.concurrent.TimeUnit;
  * {@code palisade_bench_new_flow}, a program that turns the one packet BPF_PROG_TEST_RUN repeats
  * into a new flow every run) and with parts of the new-flow path left out, every variant run over
  * the maps the verdict benchmark filled: once with the maps as compiled into the object, once with
- * them sized to the state ({@code DatapathShapes}), and, with {@code -Dbench.bpf.baseline=FILE}, an
- * earlier source over the compiled maps. Floors (lookups only, no map work, an empty program) show
- * what is left to win. The runs of all variants are interleaved so that a busy machine slows each
- * alike. Each run of a full path must produce its new-flow event, which proves conntrack did not
- * answer.
+ * them sized to the state ({@code DatapathShapes}), once more with a conntrack that has room, and,
+ * with {@code -Dbench.bpf.baseline=FILE}, an earlier source over the compiled maps. Floors (lookups
+ * only, no map work, an empty program) show what is left to win. The runs of all variants are
+ * interleaved so that a busy machine slows each alike. Each run of a full path must produce its
+ * new-flow event, which proves conntrack did not answer.
  */
 final class NewFlowCost {
 
   /**
    * One program to time: its {@code PAL_SKIP_*} knobs, whether it runs over the maps sized to the
-   * state, and whether it is the baseline source.
+   * state, whether it is the baseline source, and whether it has a conntrack of its own that never
+   * fills ({@link #REPEAT} times {@link #ROUNDS} inserts are a fraction of its 65,536 entries), so
+   * that no insert evicts.
    */
-  record Variant(String label, int knobs, boolean sized, boolean baseline) {
+  record Variant(String label, int knobs, boolean sized, boolean baseline, boolean roomy) {
+
+    Variant(String label, int knobs, boolean sized) {
+      this(label, knobs, sized, false, false);
+    }
 
     /** Whether every run writes a new-flow event (the event and the whole path are not skipped). */
     boolean eventful() {
@@ -44,23 +51,24 @@ final class NewFlowCost {
     }
 
     String objectName() {
-      return (baseline ? "baseline" : "variant") + "-" + knobs + ".bpf.o";
+      return (baseline ? "baseline" : roomy ? "roomy" : "variant") + "-" + knobs + ".bpf.o";
     }
   }
 
   static final List<Variant> VARIANTS =
       List.of(
-          new Variant("full new-flow path, maps as compiled", 0, false, false),
-          new Variant("full new-flow path, maps sized to the state", 0, true, false),
-          new Variant("without the event", 0x01, true, false),
-          new Variant("without the conntrack insert", 0x02, true, false),
-          new Variant("without the conntrack lookup", 0x04, true, false),
-          new Variant("without the ipcache lookup", 0x08, true, false),
-          new Variant("without the policy lookups", 0x10, true, false),
-          new Variant("floor: lookups only (no insert, no event)", 0x03, true, false),
-          new Variant("floor: no map work (parse, counters, rewrite)", 0x1F, true, false),
-          new Variant("floor: the benchmark's rewrite only", 0x20, true, false),
-          new Variant("floor: empty program", 0x40, true, false));
+          new Variant("full new-flow path, maps as compiled", 0, false),
+          new Variant("full new-flow path, maps sized to the state", 0, true),
+          new Variant("same, conntrack with room (no insert evicts)", 0, true, false, true),
+          new Variant("without the event", 0x01, true),
+          new Variant("without the conntrack insert", 0x02, true),
+          new Variant("without the conntrack lookup", 0x04, true),
+          new Variant("without the ipcache lookup", 0x08, true),
+          new Variant("without the policy lookups", 0x10, true),
+          new Variant("floor: lookups only (no insert, no event)", 0x03, true),
+          new Variant("floor: no map work (parse, counters, rewrite)", 0x1F, true),
+          new Variant("floor: the benchmark's rewrite only", 0x20, true),
+          new Variant("floor: empty program", 0x40, true));
 
   static final int REPEAT = 2000;
   static final int ROUNDS = 9;
@@ -81,7 +89,11 @@ final class NewFlowCost {
             b ->
                 out.add(
                     new Variant(
-                        "baseline " + b.getFileName() + ", maps as compiled", 0, false, true)));
+                        "baseline " + b.getFileName() + ", maps as compiled",
+                        0,
+                        false,
+                        true,
+                        false)));
     out.addAll(VARIANTS);
     return out;
   }
@@ -181,7 +193,13 @@ final class NewFlowCost {
       Map<Variant, Integer> programs = new LinkedHashMap<>();
       for (var o : objects.entrySet()) {
         Path pins = o.getKey().sized() ? sizedPins : compiledPins;
-        BpfObject obj = ns.call(() -> BpfObject.load(o.getValue(), pins, MapNames.ALL));
+        // Every state map is pinned already: each object takes the shapes it finds there.
+        List<String> pinned =
+            o.getKey().roomy()
+                ? MapNames.ALL.stream().filter(m -> !m.equals(MapNames.CT)).toList()
+                : MapNames.ALL;
+        BpfObject obj =
+            ns.call(() -> BpfObject.load(o.getValue(), pins, pinned, DatapathShapes.COMPILED));
         loaded.add(obj);
         int prog = obj.programFd("palisade_bench_new_flow");
         programs.put(o.getKey(), prog);

@@ -24,6 +24,11 @@ class DatapathShapesTest {
 
   /** n peer addresses with an identity each, one pod, and one exact-port key per peer. */
   static DatapathState state(int n) {
+    return state(n, "lxc1");
+  }
+
+  /** As {@link #state(int)}, the pod on {@code hostInterface}. */
+  static DatapathState state(int n, String hostInterface) {
     Map<CidrPrefix, Long> ipcache = new HashMap<>();
     MapState ms = new MapState();
     for (int i = 0; i < n; i++) {
@@ -34,7 +39,7 @@ class DatapathShapesTest {
     }
     return new DatapathState(
         ipcache,
-        List.of(new LocalEndpoint(CidrPrefix.host(new byte[] {10, 1, 0, 1}), 1000, "lxc1")),
+        List.of(new LocalEndpoint(CidrPrefix.host(new byte[] {10, 1, 0, 1}), 1000, hostInterface)),
         Map.of(
             1000L,
             IdentityPolicy.of(new EndpointPolicy(1000, EnumSet.allOf(Direction.class), ms))));
