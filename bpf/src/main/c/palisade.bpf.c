@@ -83,6 +83,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define PAL_SKIP_IPCACHE 0x08	/* the peer's identity from the benchmark's own numbering */
 #define PAL_SKIP_POLICY 0x10	/* every flow allowed without a policy lookup */
 #define PAL_SKIP_HANDLE 0x20	/* the benchmark program's packet rewrite alone */
+#define PAL_SKIP_ALL 0x40	/* an empty program: what BPF_PROG_TEST_RUN itself costs */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -196,6 +197,7 @@ struct flow {
 	__u16 policy_port;      /* host order: L4 dport, or the ICMP type */
 	__u16 l4_off;           /* where the L4 header starts, for rewriting ports and checksums */
 	__u8 closes;            /* TCP FIN or RST, SCTP ABORT or SHUTDOWN*: the flow is ending */
+	__u8 opens;             /* a TCP SYN without ACK: a connection's first packet, never a reply */
 	__u8 trackable;         /* whether a conntrack entry may be made */
 	__u8 control;           /* ND/MLD and similar: always forwarded */
 	__u8 related;           /* an ICMP error quoting a TCP/UDP packet: see related_key */
@@ -203,7 +205,9 @@ struct flow {
 };
 
 #define TCP_FIN 0x01
+#define TCP_SYN 0x02
 #define TCP_RST 0x04
+#define TCP_ACK 0x10
 
 static __always_inline void count(__u8 dir, __u32 slot, __u64 bytes)
 {
@@ -303,7 +307,9 @@ static __always_inline int parse_l4(struct __sk_buff *skb, __u32 off, struct flo
 		f->ct.sport = th->source;
 		f->ct.dport = th->dest;
 		f->policy_port = bpf_ntohs(th->dest);
-		f->closes = (((__u8 *)th)[13] & (TCP_FIN | TCP_RST)) != 0;
+		__u8 flags = ((__u8 *)th)[13];
+		f->closes = (flags & (TCP_FIN | TCP_RST)) != 0;
+		f->opens = (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
 		f->trackable = 1;
 	} else if (proto == IPPROTO_UDP) {
 		struct udphdr *uh = data + off;
@@ -1053,26 +1059,34 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 			count(dir, PAL_FWD_CT_ESTABLISHED, len);
 			return TC_ACT_OK;
 		}
-		/* 2. A reply: the reversed tuple was started from the other hook of this veth. */
-		struct pal_ct_key r = {
-			.sport = f.ct.dport,
-			.dport = f.ct.sport,
-			.protocol = f.ct.protocol,
-			.family = f.ct.family,
-			.direction = dir == PAL_DIR_EGRESS ? PAL_DIR_INGRESS : PAL_DIR_EGRESS,
-			.ifindex = f.ct.ifindex,
-		};
-		__builtin_memcpy(r.saddr, f.ct.daddr, 16);
-		__builtin_memcpy(r.daddr, f.ct.saddr, 16);
-		v = bpf_map_lookup_elem(&pal_ct, &r);
-		if (v && v->expires_ns > now) {
-			if (v->generation != gen && !revalidate(&r, v, gen, &d))
-				return drop(len, &f, &d);
-			refresh(v, f.ct.protocol, f.closes, now, 1);
-			if ((v->flags & PAL_CT_SERVICE) && service_reply(skb, &f))
-				goto unwritable;
-			count(dir, PAL_FWD_CT_REPLY, len);
-			return TC_ACT_OK;
+		/*
+		 * 2. A reply: the reversed tuple was started from the other hook of this veth. A SYN
+		 * without ACK is never one (every answer in TCP carries ACK), so a connection's first
+		 * packet skips this lookup, one of the three conntrack operations it paid for. The one SYN it could have
+		 * matched is a simultaneous open's, which is then decided by policy like any new flow:
+		 * it can be refused where it used to pass, never let through where it used not to.
+		 */
+		if (!f.opens) {
+			struct pal_ct_key r = {
+				.sport = f.ct.dport,
+				.dport = f.ct.sport,
+				.protocol = f.ct.protocol,
+				.family = f.ct.family,
+				.direction = dir == PAL_DIR_EGRESS ? PAL_DIR_INGRESS : PAL_DIR_EGRESS,
+				.ifindex = f.ct.ifindex,
+			};
+			__builtin_memcpy(r.saddr, f.ct.daddr, 16);
+			__builtin_memcpy(r.daddr, f.ct.saddr, 16);
+			v = bpf_map_lookup_elem(&pal_ct, &r);
+			if (v && v->expires_ns > now) {
+				if (v->generation != gen && !revalidate(&r, v, gen, &d))
+					return drop(len, &f, &d);
+				refresh(v, f.ct.protocol, f.closes, now, 1);
+				if ((v->flags & PAL_CT_SERVICE) && service_reply(skb, &f))
+					goto unwritable;
+				count(dir, PAL_FWD_CT_REPLY, len);
+				return TC_ACT_OK;
+			}
 		}
 	}
 
@@ -1188,6 +1202,8 @@ int palisade_to_proxy(struct __sk_buff *skb)
 SEC("tc")
 int palisade_bench_new_flow(struct __sk_buff *skb)
 {
+	if (PAL_SKIP(PAL_SKIP_ALL))
+		return TC_ACT_OK;
 	void *data = (void *)(long)skb->data;
 	void *end = (void *)(long)skb->data_end;
 	struct iphdr *ip = data + sizeof(struct ethhdr);

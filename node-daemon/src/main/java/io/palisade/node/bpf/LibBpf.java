@@ -51,10 +51,19 @@ final class LibBpf {
   static final MethodHandle MAP_SET_PIN_PATH =
       fn("bpf_map__set_pin_path", C_INT, C_POINTER, C_POINTER);
   static final MethodHandle NUM_POSSIBLE_CPUS = fn("libbpf_num_possible_cpus", C_INT);
+  static final MethodHandle MAP_SET_MAX_ENTRIES =
+      fn("bpf_map__set_max_entries", C_INT, C_POINTER, C_INT);
+  static final MethodHandle MAP_SET_MAP_FLAGS =
+      fn("bpf_map__set_map_flags", C_INT, C_POINTER, C_INT);
+  static final MethodHandle MAP_MAX_ENTRIES = fn("bpf_map__max_entries", C_INT, C_POINTER);
+  static final MethodHandle MAP_MAP_FLAGS = fn("bpf_map__map_flags", C_INT, C_POINTER);
 
   // Low-level map and object calls: int results are -errno on failure (libbpf >= 1.0).
   static final MethodHandle OBJ_GET = fn("bpf_obj_get", C_INT, C_POINTER);
   static final MethodHandle OBJ_PIN = fn("bpf_obj_pin", C_INT, C_INT, C_POINTER);
+  // bpf_map_get_info_by_fd is libbpf 1.2; Debian 12 has 1.1.
+  static final MethodHandle OBJ_GET_INFO_BY_FD =
+      fn("bpf_obj_get_info_by_fd", C_INT, C_INT, C_POINTER, C_POINTER);
   static final MethodHandle MAP_UPDATE =
       fn("bpf_map_update_elem", C_INT, C_INT, C_POINTER, C_POINTER, ValueLayout.JAVA_LONG);
   static final MethodHandle MAP_LOOKUP =
@@ -126,6 +135,19 @@ final class LibBpf {
           C_INT.withName("flags"),
           C_INT.withName("cpu"),
           C_INT.withName("batch_size"));
+
+  /**
+   * The head of struct bpf_map_info (linux/bpf.h); the kernel fills as much of the struct as the
+   * length it is given.
+   */
+  static final StructLayout MAP_INFO_HEAD =
+      MemoryLayout.structLayout(
+          C_INT.withName("type"),
+          C_INT.withName("id"),
+          C_INT.withName("key_size"),
+          C_INT.withName("value_size"),
+          C_INT.withName("max_entries"),
+          C_INT.withName("map_flags"));
 
   static final int BPF_TC_INGRESS = 1;
   static final int BPF_TC_EGRESS = 2;

@@ -3,6 +3,7 @@ package io.palisade.node.datapath;
 import io.palisade.node.bpf.BpfMap;
 import io.palisade.node.bpf.BpfObject;
 import io.palisade.node.bpf.Libc;
+import io.palisade.node.bpf.MapShape;
 import io.palisade.node.bpf.TcAttachment;
 import io.palisade.node.maps.BackendValue;
 import io.palisade.node.maps.EndpointValue;
@@ -79,11 +80,13 @@ public final class Datapath implements AutoCloseable {
   // needs no interface lookup, so it runs on any thread, in any network namespace.
   private MapContents lastWanted;
   private final Map<String, AtomicLong> repaired = new ConcurrentHashMap<>();
+  private final Map<String, MapShape> shapes = new TreeMap<>();
 
   private Datapath(Path pinRoot, PinLock lock, BpfObject object) {
     this.pinRoot = pinRoot;
     this.lock = lock;
     this.object = object;
+    MapNames.STATE.forEach(name -> shapes.put(name, object.shape(name)));
     this.hosts = typed(MapNames.IPCACHE, IpcacheCodecs.HOSTS);
     this.cidrs = typed(MapNames.IPCACHE_LPM, IpcacheCodecs.CIDRS);
     this.endpoints = typed(MapNames.ENDPOINTS, EndpointValue.CODEC);
@@ -110,11 +113,22 @@ public final class Datapath implements AutoCloseable {
 
   /**
    * Takes the pin directory's lock, then loads the programs, reusing the maps pinned under {@code
-   * pinRoot} (and so the state a previous daemon left) or creating and pinning them there.
+   * pinRoot} (and so the state a previous daemon left, in the shapes it was created with) or
+   * creating and pinning them there as compiled.
    *
    * @throws DatapathBusyException when another process holds the pins, before anything is loaded
    */
   public static Datapath open(Path pinRoot) {
+    // A state map pinned by a datapath sized to its state is reused in that shape.
+    return open(pinRoot, DatapathShapes.COMPILED);
+  }
+
+  /**
+   * As {@link #open(Path)}, creating the maps named in {@code shapes} with those shapes (see {@link
+   * DatapathShapes#forState}); maps already pinned keep theirs. {@link #apply} then refuses a state
+   * that does not fit, before writing anything.
+   */
+  public static Datapath open(Path pinRoot, Map<String, MapShape> shapes) {
     BpfFs.ensureFor(pinRoot);
     PinLock lock;
     try {
@@ -130,7 +144,7 @@ public final class Datapath implements AutoCloseable {
           throw new IllegalStateException(OBJECT_RESOURCE + " is not on the class path");
         }
         Files.copy(in, obj, StandardCopyOption.REPLACE_EXISTING);
-        return new Datapath(pinRoot, lock, BpfObject.load(obj, pinRoot, MapNames.ALL));
+        return new Datapath(pinRoot, lock, BpfObject.load(obj, pinRoot, MapNames.ALL, shapes));
       } finally {
         Files.deleteIfExists(obj);
       }
@@ -142,6 +156,11 @@ public final class Datapath implements AutoCloseable {
 
   public Path pinRoot() {
     return pinRoot;
+  }
+
+  /** The shape each state map has, by name: as created, or as found pinned. */
+  public Map<String, MapShape> shapes() {
+    return Map.copyOf(shapes);
   }
 
   /** The loaded object, for the flow log and the benchmark. */
@@ -180,6 +199,12 @@ public final class Datapath implements AutoCloseable {
                 desired.policies())
             .withServices(desired.services());
     MapContents want = MapContents.of(reachable, ifindexes::get, backendIds::idOf);
+    DatapathShapes.overflow(want, shapes)
+        .ifPresent(
+            over -> {
+              throw new IllegalStateException(
+                  "the state does not fit the maps pinned under " + pinRoot + ": " + over);
+            });
     ApplyResult written = converge(want, (map, writes) -> {});
     lastWanted = want;
     appliedPolicies = desired.policies();

@@ -3,6 +3,7 @@ package io.palisade.node.bench;
 import io.palisade.node.bpf.ProgTestRun;
 import io.palisade.node.datapath.ApplyResult;
 import io.palisade.node.datapath.Datapath;
+import io.palisade.node.datapath.DatapathShapes;
 import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.datapath.LocalEndpoint;
 import io.palisade.node.harness.BpfFsGuard;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -50,8 +52,9 @@ public final class VerdictBenchmark {
       Datapath dp = ns.call(() -> Datapath.open(pins));
       Path variantDir = Files.createTempDirectory("palisade-bench-variants");
       try {
-        Map<String, Path> variants = NewFlowCost.compile(variantDir);
-        StringBuilder costs = new StringBuilder();
+        Map<NewFlowCost.Variant, Path> variants = NewFlowCost.compile(variantDir);
+        Map<Integer, Map<NewFlowCost.Variant, Long>> costs = new LinkedHashMap<>();
+        StringBuilder shapes = new StringBuilder();
         table.append(
             "| entries | apply (ms) | new flow, random key, 1 run each: median / mean ns"
                 + " | same, drop path with no lookup hit, 1 run each (floor)"
@@ -61,20 +64,21 @@ public final class VerdictBenchmark {
         for (int n : sizes("bench.entries", new int[] {10, 1_000, 100_000, 1_000_000})) {
           table.append(measureBpf(ns, dp, n)).append('\n');
           if (n >= NewFlowCost.MIN_ENTRIES) {
-            costs.append(newFlowRow(n, NewFlowCost.measure(ns, pins, variants, n)));
+            Path sizedPins = Path.of(pins + "-sized");
+            DatapathState desired = state(n);
+            Datapath sized =
+                ns.call(() -> Datapath.open(sizedPins, DatapathShapes.forState(desired)));
+            try {
+              ns.call(() -> sized.apply(desired));
+              shapes.append(n).append(" entries: ").append(sized.shapes()).append('\n');
+              costs.put(n, NewFlowCost.measure(ns, pins, sizedPins, variants, n));
+            } finally {
+              sized.close();
+              Datapath.unpinAll(sizedPins);
+            }
           }
         }
-        table
-            .append("\nNew flow, repeated (")
-            .append(NewFlowCost.REPEAT)
-            .append(" new flows per run, median of ")
-            .append(NewFlowCost.ROUNDS)
-            .append(" runs; conntrack full), ns per packet:\n\n| entries | ")
-            .append(String.join(" | ", NewFlowCost.VARIANTS.keySet()))
-            .append(" |\n|---")
-            .append("|---".repeat(NewFlowCost.VARIANTS.size()))
-            .append("|\n")
-            .append(costs);
+        table.append(newFlowTable(costs)).append("\nMaps sized to the state:\n").append(shapes);
       } finally {
         try (var files = Files.list(variantDir)) {
           for (Path f : files.toList()) {
@@ -98,10 +102,33 @@ public final class VerdictBenchmark {
     System.out.println(table);
   }
 
-  static String newFlowRow(int n, Map<String, Long> medians) {
-    StringBuilder row = new StringBuilder("| ").append(n);
-    medians.values().forEach(v -> row.append(" | ").append(v));
-    return row.append(" |\n").toString();
+  /** One row per variant, one column per size, and each size's figure over the first variant. */
+  static String newFlowTable(Map<Integer, Map<NewFlowCost.Variant, Long>> costs) {
+    if (costs.isEmpty()) {
+      return "";
+    }
+    StringBuilder t =
+        new StringBuilder("\nNew flow, repeated (")
+            .append(NewFlowCost.REPEAT)
+            .append(" new flows per run, median of ")
+            .append(NewFlowCost.ROUNDS)
+            .append(" interleaved runs; conntrack full), ns per packet and its ratio to the")
+            .append(" first row:\n\n| variant |");
+    costs.keySet().forEach(n -> t.append(' ').append(n).append(" entries |"));
+    t.append("\n|---").append("|---".repeat(costs.size())).append("|\n");
+    for (NewFlowCost.Variant v : costs.values().iterator().next().keySet()) {
+      t.append("| ").append(v.label()).append(" |");
+      costs.forEach(
+          (n, row) -> {
+            long first = row.values().iterator().next();
+            t.append(' ')
+                .append(row.get(v))
+                .append(String.format(" (%.2f)", row.get(v) / (double) first))
+                .append(" |");
+          });
+      t.append('\n');
+    }
+    return t.toString();
   }
 
   /** Sizes from a system property (comma-separated), for shorter runs. */
@@ -118,7 +145,8 @@ public final class VerdictBenchmark {
     return new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a};
   }
 
-  static String measureBpf(NetNs ns, Datapath dp, int n) {
+  /** n addresses with an identity each, and the pod's ingress allowing one port from each. */
+  static DatapathState state(int n) {
     Map<CidrPrefix, Long> ipcache = new HashMap<>();
     MapState ms = new MapState();
     for (int i = 0; i < n; i++) {
@@ -127,14 +155,16 @@ public final class VerdictBenchmark {
       ms.insert(
           new MapStateKey(Direction.INGRESS, id, 6, 1000 + (i % 50_000), 16), MapStateEntry.ALLOW);
     }
-    DatapathState desired =
-        new DatapathState(
-            ipcache,
-            List.of(new LocalEndpoint(CidrPrefix.host(POD), SUBJECT, "lo")),
-            Map.of(
-                SUBJECT,
-                IdentityPolicy.of(
-                    new EndpointPolicy(SUBJECT, EnumSet.allOf(Direction.class), ms))));
+    return new DatapathState(
+        ipcache,
+        List.of(new LocalEndpoint(CidrPrefix.host(POD), SUBJECT, "lo")),
+        Map.of(
+            SUBJECT,
+            IdentityPolicy.of(new EndpointPolicy(SUBJECT, EnumSet.allOf(Direction.class), ms))));
+  }
+
+  static String measureBpf(NetNs ns, Datapath dp, int n) {
+    DatapathState desired = state(n);
     long t0 = System.nanoTime();
     ApplyResult applied = ns.call(() -> dp.apply(desired));
     long applyMs = (System.nanoTime() - t0) / 1_000_000;

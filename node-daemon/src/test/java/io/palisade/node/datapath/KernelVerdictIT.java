@@ -106,6 +106,47 @@ class KernelVerdictIT {
   }
 
   /**
+   * A SYN without ACK opens a connection and is never a reply, so it skips the reply lookup: the
+   * pod's SYN ACK and ACK to a connection it accepted ride conntrack, while a bare SYN on the same
+   * tuple (a simultaneous open) is decided by the pod's egress policy, which allows nothing here.
+   */
+  @Test
+  void aBareSynIsDecidedByPolicyWhileTheAnswersOfATrackedFlowRideConntrack() {
+    Privileges.requireRoot();
+    Family fam = Family.ipv4();
+    byte[] pod = fam.pod();
+    byte[] peer = fam.hosts().get(0);
+    MapState ms = new MapState();
+    ms.insert(new MapStateKey(Direction.INGRESS, 2000, 6, 80, 16), MapStateEntry.ALLOW);
+    try (ProgTestNode node = ProgTestNode.create("syn")) {
+      node.apply(
+          new DatapathState(
+              Map.of(CidrPrefix.host(peer), 2000L),
+              List.of(new LocalEndpoint(CidrPrefix.host(pod), SUBJECT, "lo")),
+              Map.of(
+                  SUBJECT,
+                  IdentityPolicy.of(
+                      new EndpointPolicy(SUBJECT, EnumSet.allOf(Direction.class), ms)))));
+      assertThat(node.toPod(Packets.frame(peer, pod, 6, 40000, 80))).isEqualTo(OK);
+
+      long denied = node.counter(Reason.DROP_POLICY);
+      assertThat(node.fromPod(Packets.tcp(pod, peer, 80, 40000, Packets.TCP_SYN)))
+          .as("a bare SYN back on the tracked tuple")
+          .isEqualTo(SHOT);
+      assertThat(node.counter(Reason.DROP_POLICY) - denied).isEqualTo(1);
+      assertThat(node.counter(Reason.FWD_CT_REPLY)).isZero();
+
+      assertThat(node.fromPod(Packets.tcp(pod, peer, 80, 40000, Packets.TCP_SYN | Packets.TCP_ACK)))
+          .as("the SYN ACK")
+          .isEqualTo(OK);
+      assertThat(node.fromPod(Packets.tcp(pod, peer, 80, 40000, Packets.TCP_ACK)))
+          .as("an ACK")
+          .isEqualTo(OK);
+      assertThat(node.counter(Reason.FWD_CT_REPLY)).isEqualTo(2);
+    }
+  }
+
+  /**
    * A redirect asks for an L7 proxy that no node runs yet: its packets drop as proxy-unavailable, a
    * flow event says so, and no conntrack entry is left that a later packet or a reply could ride.
    */
@@ -142,7 +183,7 @@ class KernelVerdictIT {
             .as("conntrack entry of the dropped flow")
             .isEmpty();
         // Egress to the peer is allowed outright: the reply would pass only as a new flow.
-        byte[] reply = Packets.frame(pod, peer, 6, 80, 40000);
+        byte[] reply = Packets.tcp(pod, peer, 80, 40000, Packets.TCP_SYN | Packets.TCP_ACK);
         assertThat(node.fromPod(reply)).isEqualTo(OK);
         assertThat(node.counter(Reason.FWD_CT_REPLY)).as("replies through conntrack").isZero();
         assertThat(node.counter(Reason.DROP_PROXY_UNAVAILABLE) - before).isEqualTo(2);

@@ -69,7 +69,9 @@ class ServiceKernelIT {
       assertThat(Checksums.valid(out.packet())).as("IPv4 and TCP checksums after DNAT").isTrue();
 
       byte[] synAck =
-          Checksums.fill(Packets.frame(ip("10.40.0.11"), ip(CLIENT4), TCP, 8080, 40000));
+          Checksums.fill(
+              Packets.tcp(
+                  ip("10.40.0.11"), ip(CLIENT4), 8080, 40000, Packets.TCP_SYN | Packets.TCP_ACK));
       ProgTestRun.Output back = ProgTestRun.once(node.datapath().toPodProgram(), synAck);
       assertThat(back.retval()).isEqualTo(TC_ACT_OK);
       assertThat(src(back.packet())).as("the reply's source").isEqualTo("10.96.0.10:80");

@@ -32,6 +32,21 @@ public final class Packets {
         : build(src, dst, protocol, sport, dport, 0);
   }
 
+  /** TCP flag bits, for {@link #tcp}. */
+  public static final int TCP_SYN = 0x02;
+
+  public static final int TCP_ACK = 0x10;
+
+  /**
+   * A TCP segment with {@code flags} ({@link #TCP_SYN}, {@link #TCP_ACK}); {@link #frame} makes a
+   * SYN, a connection's first packet, which the datapath never takes for a reply.
+   */
+  public static byte[] tcp(byte[] src, byte[] dst, int sport, int dport, int flags) {
+    byte[] f = build(src, dst, TCP, sport, dport, 0);
+    f[14 + (src.length == 16 ? 40 : 20) + 13] = (byte) flags;
+    return f;
+  }
+
   /** An SCTP packet whose first (and only) chunk is {@code chunkType}, with a 16-byte body. */
   public static byte[] sctp(byte[] src, byte[] dst, int sport, int dport, int chunkType) {
     return build(src, dst, SCTP, sport, dport, chunkType);
