@@ -11,6 +11,7 @@ import io.grpc.ServerTransportFilter;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.xds.XdsServerBuilder;
 import io.grpc.xds.XdsServerCredentials;
+import io.palisade.pipeline.L7Policies;
 import io.palisade.pipeline.StarWars;
 import io.palisade.pipeline.model.ClusterSnapshot;
 import io.palisade.pipeline.model.DesiredState;
@@ -41,30 +42,6 @@ import org.junit.jupiter.api.Test;
 class ProxylessGrpcIT {
 
   private static final String POD = "default/cc-door-mgr";
-
-  private static String policy(int port, String... methods) {
-    StringBuilder rules = new StringBuilder();
-    for (String m : methods) {
-      rules
-          .append("              - {method: POST, path: /cloudcity.DoorManager/")
-          .append(m)
-          .append("}\n");
-    }
-    return """
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: cc-door, namespace: default}
-        spec:
-          endpointSelector: {matchLabels: {app: cc-door-mgr}}
-          ingress:
-            - fromEndpoints: [{matchLabels: {app: public-terminal}}]
-              toPorts:
-                - ports: [{port: "%d", protocol: TCP}]
-                  rules:
-                    http:
-        %s"""
-        .formatted(port, rules);
-  }
 
   /** The door manager on 127.0.0.1 (node-a, proxyless), the terminal on .2, an intruder on .3. */
   static DesiredState state(String policy) {
@@ -151,7 +128,8 @@ class ProxylessGrpcIT {
       assertThat(publisher.ackedRevision(POD)).isEqualTo(-1);
       probe.shutdownNow();
 
-      publisher.publish(1, NodeChanges.of(state(policy(port, "GetName", "GetLocation"))));
+      publisher.publish(
+          1, NodeChanges.of(state(L7Policies.ccDoor(port, "GetName", "GetLocation"))));
       serving.get(30, TimeUnit.SECONDS);
       started.get(30, TimeUnit.SECONDS);
       terminal = DoorManager.channel("127.0.0.1", port, "127.0.0.2");
@@ -169,7 +147,9 @@ class ProxylessGrpcIT {
 
       // The terminal may now ask for maintenance too: routes change, the listener stays.
       publisher.publish(
-          2, NodeChanges.of(state(policy(port, "GetName", "GetLocation", "RequestMaintenance"))));
+          2,
+          NodeChanges.of(
+              state(L7Policies.ccDoor(port, "GetName", "GetLocation", "RequestMaintenance"))));
       awaitAcked(publisher, 2);
       assertThat(DoorManager.call(terminal, "RequestMaintenance")).isEqualTo("RequestMaintenance");
       assertThat(DoorManager.call(terminal, "GetName")).isEqualTo("GetName");
@@ -180,7 +160,9 @@ class ProxylessGrpcIT {
 
       // Rules the pod's server cannot enforce: refused for the pod, kept for the node's proxy.
       publisher.publish(
-          3, NodeChanges.of(state(policy(port, "GetName").replace("method: POST", "method: GET"))));
+          3,
+          NodeChanges.of(
+              state(L7Policies.ccDoor(port, "GetName").replace("method: POST", "method: GET"))));
       assertThat(publisher.failure(POD))
           .hasValueSatisfying(
               m ->

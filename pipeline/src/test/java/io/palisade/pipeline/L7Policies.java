@@ -31,22 +31,33 @@ public final class L7Policies {
 
   /** Cilium's examples/kubernetes-grpc/cc-door-ingress-security.yaml. */
   public static final String CC_DOOR =
-      """
-      apiVersion: cilium.io/v2
-      kind: CiliumNetworkPolicy
-      metadata: {name: cc-door, namespace: default}
-      spec:
-        endpointSelector: {matchLabels: {app: cc-door-mgr}}
-        ingress:
-          - fromEndpoints: [{matchLabels: {app: public-terminal}}]
-            toPorts:
-              - ports: [{port: "50051", protocol: TCP}]
-                rules:
-                  http:
-                    - {method: POST, path: /cloudcity.DoorManager/GetName}
-                    - {method: POST, path: /cloudcity.DoorManager/GetLocation}
-                    - {method: POST, path: /cloudcity.DoorManager/RequestMaintenance}
-      """;
+      ccDoor(50051, "GetName", "GetLocation", "RequestMaintenance");
+
+  /**
+   * Cilium's gRPC door manager policy on {@code port}, allowing the terminal these methods of
+   * {@code cloudcity.DoorManager}: the tests that change the policy change its method list.
+   */
+  public static String ccDoor(int port, String... methods) {
+    StringBuilder rules = new StringBuilder();
+    for (String m : methods) {
+      rules.append(
+          "              - {method: POST, path: /cloudcity.DoorManager/%s}\n".formatted(m));
+    }
+    return """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: cc-door, namespace: default}
+        spec:
+          endpointSelector: {matchLabels: {app: cc-door-mgr}}
+          ingress:
+            - fromEndpoints: [{matchLabels: {app: public-terminal}}]
+              toPorts:
+                - ports: [{port: "%d", protocol: TCP}]
+                  rules:
+                    http:
+        %s"""
+        .formatted(port, rules);
+  }
 
   /** Header rules: the xwing may read the exhaust port's plans with the right headers. */
   public static final String HEADERS =

@@ -28,6 +28,7 @@ import io.palisade.node.harness.Privileges;
 import io.palisade.node.harness.Topology;
 import io.palisade.node.maps.Layouts;
 import io.palisade.node.maps.Reason;
+import io.palisade.pipeline.L7Policies;
 import io.palisade.pipeline.StarWars;
 import io.palisade.pipeline.model.ClusterSnapshot;
 import io.palisade.pipeline.model.DesiredState;
@@ -228,34 +229,10 @@ class ProxylessGrpcDatapathIT {
   /** The door-manager policy allowing {@code methods} through the datapath and the xDS server. */
   private static long publish(
       Topology t, DatapathApplier applier, XdsPublisher publisher, String... methods) {
-    NodeChanges changes = NodeChanges.of(state(policy(methods)));
+    NodeChanges changes = NodeChanges.of(state(L7Policies.ccDoor(PORT, methods)));
     long revision = t.node().call(() -> applier.publish(Proxyless.datapathView(changes)));
     publisher.publish(revision, changes);
     return revision;
-  }
-
-  private static String policy(String... methods) {
-    StringBuilder rules = new StringBuilder();
-    for (String m : methods) {
-      rules
-          .append("              - {method: POST, path: /cloudcity.DoorManager/")
-          .append(m)
-          .append("}\n");
-    }
-    return """
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: cc-door, namespace: default}
-        spec:
-          endpointSelector: {matchLabels: {app: cc-door-mgr}}
-          ingress:
-            - fromEndpoints: [{matchLabels: {app: public-terminal}}]
-              toPorts:
-                - ports: [{port: "%d", protocol: TCP}]
-                  rules:
-                    http:
-        %s"""
-        .formatted(PORT, rules);
   }
 
   /** The three pods on this node, the door manager proxyless (its annotation). */
