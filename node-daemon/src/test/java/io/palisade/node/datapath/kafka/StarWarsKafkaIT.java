@@ -3,6 +3,8 @@ package io.palisade.node.datapath.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.palisade.demo.KafkaBroker;
+import io.palisade.demo.KafkaClient;
 import io.palisade.node.datapath.Datapath;
 import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.EmbeddedNodeProxy;
@@ -107,10 +109,9 @@ class StarWarsKafkaIT {
     broker =
         PodJvm.start(
             topology.pod("default/kafka-broker").netns(),
-            PodKafkaBroker.class,
+            KafkaBroker.class,
             List.of(
-                BROKER,
-                "9092",
+                BOOTSTRAP,
                 brokerDir.toString(),
                 "deathstar-plans",
                 "empire-announce",
@@ -183,8 +184,8 @@ class StarWarsKafkaIT {
   void headquartersProducesAnAnnouncementAndTheOutpostConsumesIt() {
     long proxied = count(Reason.FWD_PROXY);
     assertThat(client("empire-hq", "produce", "empire-hq", "empire-announce", "Vader is coming"))
-        .startsWith("PRODUCED empire-announce ");
-    assertThat(client("empire-outpost", "consume", "outpost-7", "outposts", "empire-announce"))
+        .isEqualTo("PRODUCED Vader is coming");
+    assertThat(client("empire-outpost", "consume", "outpost-7", "empire-announce", "outposts"))
         .isEqualTo("CONSUMED Vader is coming");
     assertThat(count(Reason.FWD_PROXY)).isGreaterThan(proxied);
     assertThat(events)
@@ -203,9 +204,7 @@ class StarWarsKafkaIT {
   @Test
   void aTopicNoRuleGivesHeadquartersIsRefusedWithTopicAuthorizationFailed() {
     assertThat(client("empire-hq", "produce", "empire-hq", "rebel-secrets", "stolen plans"))
-        .startsWith(
-            "FAILED org.apache.kafka.common.errors.TopicAuthorizationException: "
-                + "Not authorized to access topics: [rebel-secrets]");
+        .isEqualTo("REFUSED TopicAuthorizationException");
     // The proxy asked the broker's metadata without the topic and marked it refused: the
     // producer stops there and never sends the record.
     assertThat(events)
@@ -221,9 +220,7 @@ class StarWarsKafkaIT {
   @Test
   void theOutpostMayConsumeAnnouncementsButNotProduceThem() {
     assertThat(client("empire-outpost", "produce", "outpost-7", "empire-announce", "fake news"))
-        .startsWith(
-            "FAILED org.apache.kafka.common.errors.TopicAuthorizationException: "
-                + "Not authorized to access topics: [empire-announce]");
+        .isEqualTo("REFUSED TopicAuthorizationException");
     assertThat(events)
         .anySatisfy(
             e -> {
@@ -253,8 +250,8 @@ class StarWarsKafkaIT {
           withBootstrap.addAll(all.subList(1, all.size()));
           try (PodJvm c =
               PodJvm.start(
-                  topology.pod("default/" + pod).netns(), PodKafkaClient.class, withBootstrap)) {
-            String line = c.await(List.of("PRODUCED", "CONSUMED", "FAILED"), 100);
+                  topology.pod("default/" + pod).netns(), KafkaClient.class, withBootstrap)) {
+            String line = c.await(List.of("PRODUCED", "CONSUMED", "REFUSED", "FAILED"), 100);
             System.out.printf("%s %s -> %s%n", pod, all, line);
             return line;
           }
