@@ -20,6 +20,7 @@ import io.palisade.node.fqdn.DnsNodeProxy;
 import io.palisade.node.fqdn.FqdnOptions;
 import io.palisade.node.harness.BpfFsGuard;
 import io.palisade.node.harness.DnsProbe;
+import io.palisade.node.harness.Dnsmasq;
 import io.palisade.node.harness.EchoServers;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.PodSpec;
@@ -47,7 +48,6 @@ import io.palisade.xds.Target;
 import io.palisade.xds.XdsPublisher;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,7 +119,9 @@ class OperatorToDnsIT {
       cleanup.add(t);
       EchoServers servers = EchoServers.start(t.outside(), List.of(PORT), List.of());
       cleanup.add(servers);
-      cleanup.add(dnsmasq(t.outside()));
+      cleanup.add(
+          Dnsmasq.start(
+              t.outside(), 53, 0, Map.of("api.example.com", API, "other.example.com", OTHER)));
       Datapath datapath = t.node().call(() -> Datapath.open(pinRoot));
       cleanup.add(datapath::close);
       cleanup.add(() -> t.node().call(() -> ProxyRouting.uninstall(false)));
@@ -233,48 +235,6 @@ class OperatorToDnsIT {
         throw failure;
       }
     }
-  }
-
-  /** dnsmasq on the outside host's port 53; running until closed. */
-  private static AutoCloseable dnsmasq(NetNs ns) throws Exception {
-    Path pid = Files.createTempFile("palisade-dnsmasq", ".pid");
-    Process p =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                ns.name(),
-                Tools.require("dnsmasq").toString(),
-                "--keep-in-foreground",
-                "--no-resolv",
-                "--no-hosts",
-                "--conf-file=/dev/null",
-                "--port=53",
-                "--user=root",
-                "--group=root",
-                "--pid-file=" + pid,
-                "--host-record=api.example.com," + API,
-                "--host-record=other.example.com," + OTHER)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    AutoCloseable stop =
-        () -> {
-          p.destroy();
-          if (!p.waitFor(5, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-          }
-          Files.deleteIfExists(pid);
-        };
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (DnsProbe.queryA(ns, "127.0.0.1", 53, "api.example.com", Duration.ofMillis(200))
-        .isEmpty()) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        stop.close();
-        throw new IllegalStateException("dnsmasq did not start in " + ns.name());
-      }
-    }
-    return stop;
   }
 
   private static Pod pod(PodSpec s) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.palisade.node.harness.DatapathFixture;
 import io.palisade.node.harness.DnsProbe;
+import io.palisade.node.harness.Dnsmasq;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.PodSpec;
 import io.palisade.node.harness.Privileges;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -148,7 +148,12 @@ class ServiceTranslationIT {
       for (String db : DBS) {
         running.add(whoami(podNs(node, db), db));
       }
-      running.add(dnsmasq(node.topology().pod("kube-system/coredns").netns()));
+      running.add(
+          Dnsmasq.start(
+              node.topology().pod("kube-system/coredns").netns(),
+              DNSMASQ,
+              0,
+              Map.of("db.shop.test", "10.30.7.7")));
       if (kubeProxy == KubeProxy.IPTABLES) {
         installKubeProxyRules(node.topology().node());
       }
@@ -278,48 +283,6 @@ class ServiceTranslationIT {
               }
             });
     return ch;
-  }
-
-  /** dnsmasq in the DNS pod on port 5353, answering db.shop.test, running until closed. */
-  static AutoCloseable dnsmasq(NetNs ns) throws Exception {
-    Path pid = Files.createTempFile("palisade-dnsmasq", ".pid");
-    Process p =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                ns.name(),
-                Tools.require("dnsmasq").toString(),
-                "--keep-in-foreground",
-                "--no-resolv",
-                "--no-hosts",
-                "--conf-file=/dev/null",
-                "--port=" + DNSMASQ,
-                "--user=root",
-                "--group=root",
-                "--pid-file=" + pid,
-                "--host-record=db.shop.test,10.30.7.7")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    AutoCloseable stop =
-        () -> {
-          p.destroy();
-          if (!p.waitFor(5, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-          }
-          Files.deleteIfExists(pid);
-        };
-    // Ready once it answers on its own loopback, which no Palisade program sees.
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (DnsProbe.queryA(ns, "127.0.0.1", DNSMASQ, "db.shop.test", Duration.ofMillis(200))
-        .isEmpty()) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        stop.close();
-        throw new IllegalStateException("dnsmasq did not start in " + ns.name());
-      }
-    }
-    return stop;
   }
 
   /**

@@ -8,6 +8,7 @@ import io.palisade.node.datapath.DatapathApplier;
 import io.palisade.node.datapath.EmbeddedNodeProxy;
 import io.palisade.node.datapath.ProxyRouting;
 import io.palisade.node.harness.BpfFsGuard;
+import io.palisade.node.harness.Dnsmasq;
 import io.palisade.node.harness.EchoServers;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.PodSpec;
@@ -94,7 +95,16 @@ class FqdnIT {
                 List.of(new PodSpec("default", "client", Map.of("app", "client"), CLIENT)),
                 List.of(API, OTHER, SHORT));
         EchoServers servers = EchoServers.start(t.outside(), List.of(PORT), List.of());
-        AutoCloseable dns = dnsmasq(t.outside())) {
+        Dnsmasq dns =
+            Dnsmasq.start(
+                t.outside(),
+                53,
+                1,
+                Map.of(
+                    "api.example.com", API,
+                    "other.example.com", OTHER,
+                    "short.example.com", SHORT,
+                    "evil.example.net", "10.99.0.3"))) {
       try {
         assertTimeoutPreemptively(Duration.ofSeconds(180), () -> scenario(t, pins, state));
       } finally {
@@ -223,51 +233,5 @@ class FqdnIT {
       }
     }
     return out;
-  }
-
-  /** dnsmasq on the outside host's port 53, answering with TTL 1; running until closed. */
-  static AutoCloseable dnsmasq(NetNs ns) throws Exception {
-    Path pid = Files.createTempFile("palisade-dnsmasq", ".pid");
-    Process p =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                ns.name(),
-                Tools.require("dnsmasq").toString(),
-                "--keep-in-foreground",
-                "--no-resolv",
-                "--no-hosts",
-                "--conf-file=/dev/null",
-                "--port=53",
-                "--local-ttl=1",
-                "--user=root",
-                "--group=root",
-                "--pid-file=" + pid,
-                "--host-record=api.example.com," + API,
-                "--host-record=other.example.com," + OTHER,
-                "--host-record=short.example.com," + SHORT,
-                "--host-record=evil.example.net,10.99.0.3")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    AutoCloseable stop =
-        () -> {
-          p.destroy();
-          if (!p.waitFor(5, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-          }
-          Files.deleteIfExists(pid);
-        };
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (io.palisade.node.harness.DnsProbe.queryA(
-            ns, "127.0.0.1", 53, "api.example.com", Duration.ofMillis(200))
-        .isEmpty()) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        stop.close();
-        throw new IllegalStateException("dnsmasq did not start in " + ns.name());
-      }
-    }
-    return stop;
   }
 }
