@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.palisade.node.harness.BpfFsGuard;
+import io.palisade.node.harness.FileModePipeline;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.PodSpec;
 import io.palisade.node.harness.Privileges;
 import io.palisade.node.harness.Probes;
 import io.palisade.node.harness.Topology;
 import io.palisade.node.harness.TransparentListener;
-import io.palisade.pipeline.RemovalBudget;
-import io.palisade.pipeline.local.ClusterFile;
 import io.palisade.pipeline.local.LocalPipeline;
-import io.palisade.pipeline.local.PolicySnapshot;
-import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
-import io.palisade.policy.resolve.HostTraffic;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.channels.SocketChannel;
@@ -26,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -79,19 +74,11 @@ class ProxyWiringIT {
   private void scenario(Topology t, Datapath dp, NodeProxy proxy) throws Exception {
     DatapathApplier applier = new DatapathApplier(dp, "local", t.finder()).withProxy(proxy);
     LocalPipeline pipeline =
-        new LocalPipeline(
-            "local",
+        FileModePipeline.of(
             applier,
-            RemovalBudget.parse("unlimited"),
-            HostTraffic.ALLOWED,
-            Optional.empty());
-    LoadResult loaded = new PolicyLoader().load(List.of(SAMPLES.resolve("l7/deathstar-l7.yaml")));
-    assertThat(loaded.errors()).isEmpty();
-    pipeline.accept(PolicySnapshot.of("samples", loaded));
-    ClusterFile.Result cluster =
-        ClusterFile.read(Files.readString(SAMPLES.resolve("cluster.yaml")));
-    assertThat(cluster.errors()).isEmpty();
-    pipeline.accept(cluster.contents());
+            "samples",
+            new PolicyLoader().load(List.of(SAMPLES.resolve("l7/deathstar-l7.yaml"))),
+            Files.readString(SAMPLES.resolve("cluster.yaml")));
     t.node().call(pipeline::run);
     assertThat(applier.pending()).isEmpty();
     NetNs tiefighter = t.pod("default/tiefighter").netns();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.palisade.node.harness.BpfFsGuard;
+import io.palisade.node.harness.FileModePipeline;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.PodSpec;
 import io.palisade.node.harness.Privileges;
@@ -13,13 +14,8 @@ import io.palisade.node.harness.Topology;
 import io.palisade.node.maps.Layouts;
 import io.palisade.node.maps.Reason;
 import io.palisade.node.observe.ObserveServer;
-import io.palisade.pipeline.RemovalBudget;
-import io.palisade.pipeline.local.ClusterFile;
 import io.palisade.pipeline.local.LocalPipeline;
-import io.palisade.pipeline.local.PolicySnapshot;
-import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
-import io.palisade.policy.resolve.HostTraffic;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -30,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -94,19 +89,11 @@ class StarWarsL7IT {
   private void demo(Topology t, Datapath dp, NodeProxy proxy) throws IOException {
     DatapathApplier applier = new DatapathApplier(dp, "local", t.finder()).withProxy(proxy);
     LocalPipeline pipeline =
-        new LocalPipeline(
-            "local",
+        FileModePipeline.of(
             applier,
-            RemovalBudget.parse("unlimited"),
-            HostTraffic.ALLOWED,
-            Optional.empty());
-    LoadResult loaded = new PolicyLoader().load(List.of(SAMPLES.resolve("l7/deathstar-l7.yaml")));
-    assertThat(loaded.errors()).isEmpty();
-    pipeline.accept(PolicySnapshot.of("samples", loaded));
-    ClusterFile.Result cluster =
-        ClusterFile.read(Files.readString(SAMPLES.resolve("cluster.yaml")));
-    assertThat(cluster.errors()).isEmpty();
-    pipeline.accept(cluster.contents());
+            "samples",
+            new PolicyLoader().load(List.of(SAMPLES.resolve("l7/deathstar-l7.yaml"))),
+            Files.readString(SAMPLES.resolve("cluster.yaml")));
     t.node().call(pipeline::run);
     assertThat(applier.pending()).isEmpty();
     assertThat(dp.readyProxyPorts()).contains(15080);

@@ -10,18 +10,15 @@ import io.palisade.node.datapath.ProxyRouting;
 import io.palisade.node.harness.BpfFsGuard;
 import io.palisade.node.harness.Dnsmasq;
 import io.palisade.node.harness.EchoServers;
+import io.palisade.node.harness.FileModePipeline;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.PodSpec;
 import io.palisade.node.harness.Privileges;
 import io.palisade.node.harness.Probes;
 import io.palisade.node.harness.Tools;
 import io.palisade.node.harness.Topology;
-import io.palisade.pipeline.local.ClusterFile;
 import io.palisade.pipeline.local.LocalPipeline;
-import io.palisade.pipeline.local.PolicySnapshot;
-import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
-import io.palisade.policy.resolve.HostTraffic;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -179,18 +176,8 @@ class FqdnIT {
       }
       DatapathApplier applier = new DatapathApplier(dp, "local", t.finder()).withProxy(proxy);
       LocalPipeline pipeline =
-          new LocalPipeline(
-              "local",
-              applier,
-              io.palisade.pipeline.RemovalBudget.parse("unlimited"),
-              HostTraffic.ALLOWED,
-              Optional.empty());
-      LoadResult loaded = new PolicyLoader().load("fqdn.yaml", POLICY);
-      assertThat(loaded.errors()).isEmpty();
-      pipeline.accept(PolicySnapshot.of("test", loaded));
-      ClusterFile.Result cluster = ClusterFile.read(t.clusterYaml());
-      assertThat(cluster.errors()).isEmpty();
-      pipeline.accept(cluster.contents());
+          FileModePipeline.of(
+              applier, "test", new PolicyLoader().load("fqdn.yaml", POLICY), t.clusterYaml());
       t.node().call(pipeline::run);
       assertThat(applier.pending()).isEmpty();
       return new Node(dp, proxy);

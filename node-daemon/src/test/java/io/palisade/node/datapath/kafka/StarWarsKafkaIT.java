@@ -11,6 +11,7 @@ import io.palisade.node.datapath.EmbeddedNodeProxy;
 import io.palisade.node.datapath.NodeProxy;
 import io.palisade.node.datapath.ProxyRouting;
 import io.palisade.node.harness.BpfFsGuard;
+import io.palisade.node.harness.FileModePipeline;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.PodJvm;
 import io.palisade.node.harness.PodSpec;
@@ -18,13 +19,8 @@ import io.palisade.node.harness.Privileges;
 import io.palisade.node.harness.Topology;
 import io.palisade.node.maps.Layouts;
 import io.palisade.node.maps.Reason;
-import io.palisade.pipeline.RemovalBudget;
-import io.palisade.pipeline.local.ClusterFile;
 import io.palisade.pipeline.local.LocalPipeline;
-import io.palisade.pipeline.local.PolicySnapshot;
-import io.palisade.policy.load.LoadResult;
 import io.palisade.policy.load.PolicyLoader;
-import io.palisade.policy.resolve.HostTraffic;
 import io.palisade.proxy.ProxyEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
@@ -161,20 +156,12 @@ class StarWarsKafkaIT {
   private void applyThePolicy() throws IOException {
     DatapathApplier applier = new DatapathApplier(dp, "local", topology.finder()).withProxy(proxy);
     LocalPipeline pipeline =
-        new LocalPipeline(
-            "local",
+        FileModePipeline.of(
             applier,
-            RemovalBudget.parse("unlimited"),
-            HostTraffic.ALLOWED,
-            Optional.empty());
-    LoadResult loaded =
-        new PolicyLoader().load(List.of(SAMPLES.resolve("policies/kafka-sw-security-policy.yaml")));
-    assertThat(loaded.errors()).isEmpty();
-    pipeline.accept(PolicySnapshot.of("samples", loaded));
-    ClusterFile.Result cluster =
-        ClusterFile.read(Files.readString(SAMPLES.resolve("cluster.yaml")) + REBEL_POD);
-    assertThat(cluster.errors()).isEmpty();
-    pipeline.accept(cluster.contents());
+            "samples",
+            new PolicyLoader()
+                .load(List.of(SAMPLES.resolve("policies/kafka-sw-security-policy.yaml"))),
+            Files.readString(SAMPLES.resolve("cluster.yaml")) + REBEL_POD);
     topology.node().call(pipeline::run);
     assertThat(applier.pending()).isEmpty();
     assertThat(dp.readyProxyPorts()).contains(15090);
