@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.cilium.PolicyStatus;
@@ -30,22 +27,9 @@ import io.palisade.node.harness.Tools;
 import io.palisade.node.harness.Topology;
 import io.palisade.node.stream.NodeStateClient;
 import io.palisade.node.stream.NodeStreamDaemon;
-import io.palisade.operator.identity.CiliumIdentityAllocator;
-import io.palisade.operator.inventory.ClusterWatch;
-import io.palisade.operator.nodestate.NodeStateSecurity;
-import io.palisade.operator.nodestate.NodeStateServer;
-import io.palisade.operator.nodestate.NodeStateStore;
-import io.palisade.operator.reconcile.CiliumNetworkPolicyReconciler;
 import io.palisade.operator.status.PolicyConditions;
-import io.palisade.operator.xds.L7Applier;
-import io.palisade.operator.xds.XdsServer;
 import io.palisade.pipeline.L7Proxy;
-import io.palisade.pipeline.Pipeline;
-import io.palisade.pipeline.inventory.ClusterInventory;
-import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.policy.identity.CidrPrefix;
-import io.palisade.xds.Target;
-import io.palisade.xds.XdsPublisher;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -55,9 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -135,35 +116,8 @@ class OperatorToDnsIT {
                   });
       cleanup.add(proxy::close);
 
-      MockCluster.installCrds(client);
-      NodeStateStore store = new NodeStateStore("epoch-1", 64);
-      ClusterInventory inventory = new ClusterInventory();
-      PolicyValidation validation = new PolicyValidation();
-      L7Applier applier =
-          new L7Applier(store, new XdsPublisher(new Target.Envoy(), XdsServer::peerNode));
-      Pipeline pipeline = new Pipeline(inventory, new CiliumIdentityAllocator(client), applier);
-      ClusterWatch watch = new ClusterWatch(client, inventory, validation).start();
-      cleanup.add(watch::close);
-      ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
-      cleanup.add(loop::shutdownNow);
-      loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
-      NodeStateServer server =
-          NodeStateServer.start(
-              new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
-      cleanup.add(server::close);
-      Operator operator =
-          new Operator(
-              o ->
-                  o.withKubernetesClient(client)
-                      .withUseSSAToPatchPrimaryResource(false)
-                      .withSSABasedCreateUpdateMatchForDependentResources(false)
-                      .withCloseClientOnStop(false));
-      operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation));
-      operator.start();
-      cleanup.add(operator::stop);
-      for (PodSpec s : PODS) {
-        client.pods().resource(pod(s)).create();
-      }
+      MockApiOperator operator = MockApiOperator.withL7(client, cleanup);
+      MockApiOperator.createPods(client, NODE, PODS);
 
       Map<CidrPrefix, String> vethOf =
           Map.of(CidrPrefix.parse(CLIENT_IP).orElseThrow(), t.pod("default/client").hostVeth());
@@ -172,7 +126,7 @@ class OperatorToDnsIT {
       NodeStateClient daemon =
           new NodeStateClient(
                   NODE,
-                  NodeStateClient.insecureChannel("127.0.0.1:" + server.port()),
+                  NodeStateClient.insecureChannel("127.0.0.1:" + operator.server().port()),
                   NodeNamespaceApplier.inNode(t.node(), real),
                   (endpoint, prefix) ->
                       vethOf.containsKey(prefix)
@@ -186,7 +140,9 @@ class OperatorToDnsIT {
       cleanup.add(daemon::close);
       proxy.onLearned(daemon::applyLearned); // as NodeStreamDaemon wires it
       daemon.start();
-      await().atMost(Duration.ofSeconds(30)).until(() -> store.l7Proxy(NODE) == L7Proxy.EMBEDDED);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> operator.store().l7Proxy(NODE) == L7Proxy.EMBEDDED);
 
       client
           .resources(CiliumNetworkPolicy.class)
@@ -219,42 +175,12 @@ class OperatorToDnsIT {
           .isFalse();
       assertThat(proxy.learnedIpcache()).containsKey(API + "/32");
     } finally {
-      RuntimeException failure = null;
-      for (int i = cleanup.size() - 1; i >= 0; i--) {
-        try {
-          cleanup.get(i).close();
-        } catch (Exception e) {
-          if (failure == null) {
-            failure = new IllegalStateException("cleanup", e);
-          }
-        }
-      }
-      Datapath.unpinAll(pinRoot);
-      bpfFs.close();
-      if (failure != null) {
-        throw failure;
+      try {
+        MockApiOperator.closeInReverse(cleanup);
+      } finally {
+        Datapath.unpinAll(pinRoot);
+        bpfFs.close();
       }
     }
-  }
-
-  private static Pod pod(PodSpec s) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(s.name())
-        .withNamespace(s.namespace())
-        .withLabels(s.labels())
-        .endMetadata()
-        .withNewSpec()
-        .withNodeName(NODE)
-        .addNewContainer()
-        .withName("c")
-        .withImage("i")
-        .endContainer()
-        .endSpec()
-        .withNewStatus()
-        .withPodIP(s.ip())
-        .withPhase("Running")
-        .endStatus()
-        .build();
   }
 }

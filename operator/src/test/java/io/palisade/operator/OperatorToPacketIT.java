@@ -3,11 +3,8 @@ package io.palisade.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.cilium.PolicyStatus;
@@ -20,20 +17,10 @@ import io.palisade.node.harness.Privileges;
 import io.palisade.node.harness.Probes;
 import io.palisade.node.harness.Topology;
 import io.palisade.node.stream.NodeStateClient;
-import io.palisade.operator.identity.CiliumIdentityAllocator;
-import io.palisade.operator.inventory.ClusterWatch;
-import io.palisade.operator.nodestate.NodeStateSecurity;
-import io.palisade.operator.nodestate.NodeStateServer;
-import io.palisade.operator.nodestate.NodeStateStore;
-import io.palisade.operator.reconcile.CiliumNetworkPolicyReconciler;
 import io.palisade.operator.status.PolicyConditions;
-import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.StarWars;
-import io.palisade.pipeline.inventory.ClusterInventory;
-import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.policy.identity.CidrPrefix;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,9 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,33 +69,8 @@ class OperatorToPacketIT {
       cleanup.add(datapath::close);
 
       // The operator: watches, pipeline, reconciler and node-state server on the mock API server.
-      MockCluster.installCrds(client);
-      NodeStateStore store = new NodeStateStore("epoch-1", 64);
-      ClusterInventory inventory = new ClusterInventory();
-      PolicyValidation validation = new PolicyValidation();
-      Pipeline pipeline = new Pipeline(inventory, new CiliumIdentityAllocator(client), store);
-      ClusterWatch watch = new ClusterWatch(client, inventory, validation).start();
-      cleanup.add(watch::close);
-      ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
-      cleanup.add(loop::shutdownNow);
-      loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
-      NodeStateServer server =
-          NodeStateServer.start(
-              new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
-      cleanup.add(server::close);
-      Operator operator =
-          new Operator(
-              o ->
-                  o.withKubernetesClient(client)
-                      .withUseSSAToPatchPrimaryResource(false)
-                      .withSSABasedCreateUpdateMatchForDependentResources(false)
-                      .withCloseClientOnStop(false));
-      operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation));
-      operator.start();
-      cleanup.add(operator::stop);
-      for (PodSpec s : List.of(DEATHSTAR, XWING)) {
-        client.pods().resource(pod(s)).create();
-      }
+      MockApiOperator operator = MockApiOperator.start(client, cleanup);
+      MockApiOperator.createPods(client, NODE, List.of(DEATHSTAR, XWING));
 
       // The node daemon's stream client; it applies on the node namespace's thread, where the
       // datapath's interface lookups and tc attachments happen. Its gRPC socket stays on loopback.
@@ -122,7 +81,7 @@ class OperatorToPacketIT {
       NodeStateClient daemon =
           new NodeStateClient(
               NODE,
-              NodeStateClient.insecureChannel("127.0.0.1:" + server.port()),
+              NodeStateClient.insecureChannel("127.0.0.1:" + operator.server().port()),
               desired -> topology.node().call(() -> datapath.apply(desired)).unattached(),
               (endpoint, prefix) ->
                   vethOf.containsKey(prefix)
@@ -141,7 +100,8 @@ class OperatorToPacketIT {
           .until(
               () ->
                   daemon.revision() > 0
-                      && store
+                      && operator
+                          .store()
                           .status(NODE)
                           .map(s -> s.ackedRevision() == daemon.revision())
                           .orElse(false));
@@ -177,42 +137,12 @@ class OperatorToPacketIT {
       assertThat(Probes.tcp(topology.pod("default/xwing").netns(), DEATHSTAR.ip(), 80, PROBE))
           .isFalse();
     } finally {
-      RuntimeException failure = null;
-      for (int i = cleanup.size() - 1; i >= 0; i--) {
-        try {
-          cleanup.get(i).close();
-        } catch (Exception e) {
-          if (failure == null) {
-            failure = new IllegalStateException("cleanup", e);
-          }
-        }
-      }
-      Datapath.unpinAll(pinRoot);
-      bpfFs.close();
-      if (failure != null) {
-        throw failure;
+      try {
+        MockApiOperator.closeInReverse(cleanup);
+      } finally {
+        Datapath.unpinAll(pinRoot);
+        bpfFs.close();
       }
     }
-  }
-
-  private static Pod pod(PodSpec s) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(s.name())
-        .withNamespace(s.namespace())
-        .withLabels(s.labels())
-        .endMetadata()
-        .withNewSpec()
-        .withNodeName(NODE)
-        .addNewContainer()
-        .withName("c")
-        .withImage("i")
-        .endContainer()
-        .endSpec()
-        .withNewStatus()
-        .withPodIP(s.ip())
-        .withPhase("Running")
-        .endStatus()
-        .build();
   }
 }

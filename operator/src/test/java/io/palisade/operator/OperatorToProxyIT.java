@@ -5,11 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpServer;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.cilium.PolicyStatus;
@@ -25,22 +22,9 @@ import io.palisade.node.harness.Topology;
 import io.palisade.node.observe.L7FlowLine;
 import io.palisade.node.stream.NodeStateClient;
 import io.palisade.node.stream.NodeStreamDaemon;
-import io.palisade.operator.identity.CiliumIdentityAllocator;
-import io.palisade.operator.inventory.ClusterWatch;
-import io.palisade.operator.nodestate.NodeStateSecurity;
-import io.palisade.operator.nodestate.NodeStateServer;
-import io.palisade.operator.nodestate.NodeStateStore;
-import io.palisade.operator.reconcile.CiliumNetworkPolicyReconciler;
 import io.palisade.operator.status.PolicyConditions;
-import io.palisade.operator.xds.L7Applier;
-import io.palisade.operator.xds.XdsServer;
 import io.palisade.pipeline.L7Proxy;
-import io.palisade.pipeline.Pipeline;
-import io.palisade.pipeline.inventory.ClusterInventory;
-import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.policy.identity.CidrPrefix;
-import io.palisade.xds.Target;
-import io.palisade.xds.XdsPublisher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -58,9 +42,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -129,35 +110,8 @@ class OperatorToProxyIT {
       cleanup.add(proxy::close);
 
       // The operator as OperatorBeans wires it: the store behind the L7 applier (xDS beside it).
-      MockCluster.installCrds(client);
-      NodeStateStore store = new NodeStateStore("epoch-1", 64);
-      ClusterInventory inventory = new ClusterInventory();
-      PolicyValidation validation = new PolicyValidation();
-      L7Applier applier =
-          new L7Applier(store, new XdsPublisher(new Target.Envoy(), XdsServer::peerNode));
-      Pipeline pipeline = new Pipeline(inventory, new CiliumIdentityAllocator(client), applier);
-      ClusterWatch watch = new ClusterWatch(client, inventory, validation).start();
-      cleanup.add(watch::close);
-      ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
-      cleanup.add(loop::shutdownNow);
-      loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
-      NodeStateServer server =
-          NodeStateServer.start(
-              new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
-      cleanup.add(server::close);
-      Operator operator =
-          new Operator(
-              o ->
-                  o.withKubernetesClient(client)
-                      .withUseSSAToPatchPrimaryResource(false)
-                      .withSSABasedCreateUpdateMatchForDependentResources(false)
-                      .withCloseClientOnStop(false));
-      operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation));
-      operator.start();
-      cleanup.add(operator::stop);
-      for (PodSpec s : PODS) {
-        client.pods().resource(pod(s)).create();
-      }
+      MockApiOperator operator = MockApiOperator.withL7(client, cleanup);
+      MockApiOperator.createPods(client, NODE, PODS);
 
       // The stream-mode daemon: the proxy's config and the maps written on the node's thread.
       Map<CidrPrefix, String> vethOf = new HashMap<>();
@@ -169,7 +123,7 @@ class OperatorToProxyIT {
       NodeStateClient daemon =
           new NodeStateClient(
                   NODE,
-                  NodeStateClient.insecureChannel("127.0.0.1:" + server.port()),
+                  NodeStateClient.insecureChannel("127.0.0.1:" + operator.server().port()),
                   NodeNamespaceApplier.inNode(t.node(), real),
                   (endpoint, prefix) ->
                       vethOf.containsKey(prefix)
@@ -182,7 +136,9 @@ class OperatorToProxyIT {
               .announcing(L7Proxy.EMBEDDED);
       cleanup.add(daemon::close);
       daemon.start();
-      await().atMost(Duration.ofSeconds(30)).until(() -> store.l7Proxy(NODE) == L7Proxy.EMBEDDED);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> operator.store().l7Proxy(NODE) == L7Proxy.EMBEDDED);
 
       client
           .resources(CiliumNetworkPolicy.class)
@@ -229,20 +185,11 @@ class OperatorToProxyIT {
           .contains("\"http\":{\"method\":\"PUT\",\"path\":\"/v1/exhaust-port\"}")
           .contains("\"reason\":\"no policy matched\"");
     } finally {
-      RuntimeException failure = null;
-      for (int i = cleanup.size() - 1; i >= 0; i--) {
-        try {
-          cleanup.get(i).close();
-        } catch (Exception e) {
-          if (failure == null) {
-            failure = new IllegalStateException("cleanup", e);
-          }
-        }
-      }
-      Datapath.unpinAll(pinRoot);
-      bpfFs.close();
-      if (failure != null) {
-        throw failure;
+      try {
+        MockApiOperator.closeInReverse(cleanup);
+      } finally {
+        Datapath.unpinAll(pinRoot);
+        bpfFs.close();
       }
     }
   }
@@ -285,26 +232,5 @@ class OperatorToProxyIT {
       ch.socket().getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
       return new String(ch.socket().getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
     }
-  }
-
-  private static Pod pod(PodSpec s) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(s.name())
-        .withNamespace(s.namespace())
-        .withLabels(s.labels())
-        .endMetadata()
-        .withNewSpec()
-        .withNodeName(NODE)
-        .addNewContainer()
-        .withName("c")
-        .withImage("i")
-        .endContainer()
-        .endSpec()
-        .withNewStatus()
-        .withPodIP(s.ip())
-        .withPhase("Running")
-        .endStatus()
-        .build();
   }
 }
