@@ -15,10 +15,13 @@ import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,7 +37,8 @@ import org.apache.kafka.common.test.TestKitNodes;
  * listeners: DIRECT, advertised as itself, and PROXIED, advertised at the proxy's port, so each
  * client stays on its path after the first metadata. Goal: through the proxy at least 80 % of
  * direct, as the median of the rounds' own ratios; beside it the CPU time each path costs per MiB
- * sent. Options: -Dbench.records=200000 -Dbench.size=1024 -Dbench.rounds=3.
+ * sent. Options: -Dbench.records=200000 -Dbench.size=1024 -Dbench.rounds=3 -Dbench.warmup=5
+ * (full-size runs each way before the clock counts) -Dbench.threads=true (CPU by kind of thread).
  */
 public final class KafkaBenchmark {
 
@@ -42,9 +46,16 @@ public final class KafkaBenchmark {
   private static final String TOPIC = "empire-announce";
 
   public static void main(String[] args) throws Exception {
+    // The shaded jar carries two SLF4J providers and JBoss's, listed first, has the broker's
+    // request logger and the producer's per-record trace formatting every request and record as
+    // text, in both paths; neither is what a broker or producer does in service.
+    if (System.getProperty("slf4j.provider") == null) {
+      System.setProperty("slf4j.provider", "org.slf4j.nop.NOPServiceProvider");
+    }
     int records = Integer.getInteger("bench.records", 200_000);
     int size = Integer.getInteger("bench.size", 1024);
     int rounds = Integer.getInteger("bench.rounds", 3);
+    int warmup = Integer.getInteger("bench.warmup", 5);
     int proxyPort = freePort();
     KafkaClusterTestKit cluster =
         new KafkaClusterTestKit.Builder(
@@ -83,8 +94,12 @@ public final class KafkaBenchmark {
         try (Admin admin = Admin.create(props(HOST + ":" + direct))) {
           admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
         }
-        run(HOST + ":" + direct, records / 10, size); // warm-up, both paths
-        run(HOST + ":" + proxyPort, records / 10, size);
+        // The broker, the producer and the proxy are compiled while they run: short warm-ups left
+        // the JIT compilers with a third to half of the process's CPU in the timed rounds.
+        for (int w = 0; w < warmup; w++) {
+          run(HOST + ":" + direct, records, size);
+          run(HOST + ":" + proxyPort, records, size);
+        }
         List<Run> straight = new ArrayList<>();
         List<Run> proxied = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
@@ -127,7 +142,22 @@ public final class KafkaBenchmark {
    * (producer, broker and proxy) and of the proxy's event loop alone. Throughput swings with what
    * else the machine runs; CPU time per MiB much less, so it shows the proxy's own cost.
    */
-  record Run(double recordsPerSecond, double processMsPerMib, double loopMsPerMib) {}
+  record Run(
+      double recordsPerSecond,
+      double processMsPerMib,
+      double loopMsPerMib,
+      double mib,
+      Map<String, Double> threadMs) {
+
+    /** CPU per MiB of the JIT compiler threads: near zero once the run is warm. */
+    double jitMsPerMib() {
+      return threadMs.entrySet().stream()
+              .filter(e -> e.getKey().contains("CompilerThre"))
+              .mapToDouble(Map.Entry::getValue)
+              .sum()
+          / mib;
+    }
+  }
 
   private static void report(int records, int size, List<Run> straight, List<Run> proxied) {
     List<Double> ratios = new ArrayList<>();
@@ -153,11 +183,49 @@ public final class KafkaBenchmark {
         100 * median(ratios));
     System.out.printf(
         "CPU per MiB sent, whole process: direct %.1f ms, through the proxy %.1f ms (+%.0f %%),"
-            + " the proxy's loop %.1f ms%n",
+            + " the proxy's loop %.1f ms; the JIT compilers' part: direct %.1f ms, proxied %.1f ms%n",
         cpuD,
         cpuP,
         100 * (cpuP / cpuD - 1),
-        median(proxied.stream().map(Run::loopMsPerMib).toList()));
+        median(proxied.stream().map(Run::loopMsPerMib).toList()),
+        median(straight.stream().map(Run::jitMsPerMib).toList()),
+        median(proxied.stream().map(Run::jitMsPerMib).toList()));
+    if (Boolean.getBoolean("bench.threads")) {
+      threads(straight, proxied);
+    }
+  }
+
+  /**
+   * Where each path's CPU goes, by kind of thread, over all rounds: the lines whose cost per MiB
+   * differs most between the paths first.
+   */
+  private static void threads(List<Run> straight, List<Run> proxied) {
+    Map<String, Double> d = perMib(straight);
+    Map<String, Double> p = perMib(proxied);
+    Set<String> kinds = new TreeSet<>(d.keySet());
+    kinds.addAll(p.keySet());
+    System.out.printf("CPU per MiB sent by kind of thread, all rounds (ms): direct, proxied%n");
+    kinds.stream()
+        .sorted(
+            Comparator.comparingDouble(
+                (String k) -> -Math.abs(p.getOrDefault(k, 0.0) - d.getOrDefault(k, 0.0))))
+        .filter(k -> d.getOrDefault(k, 0.0) + p.getOrDefault(k, 0.0) >= 0.05)
+        .forEach(
+            k ->
+                System.out.printf(
+                    "  %-60s %6.2f %6.2f%n", k, d.getOrDefault(k, 0.0), p.getOrDefault(k, 0.0)));
+  }
+
+  private static Map<String, Double> perMib(List<Run> runs) {
+    Map<String, Double> ms = new HashMap<>();
+    double mib = 0;
+    for (Run r : runs) {
+      r.threadMs().forEach((k, v) -> ms.merge(k, v, Double::sum));
+      mib += r.mib();
+    }
+    double total = mib;
+    ms.replaceAll((k, v) -> v / total);
+    return ms;
   }
 
   /** One producer sending {@code records} and waiting for every ack. */
@@ -171,6 +239,7 @@ public final class KafkaBenchmark {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       producer.partitionsFor(TOPIC); // metadata before the clock starts
+      Map<String, Double> threads0 = ThreadCpu.snapshot();
       long cpu0 = processCpuNanos();
       long loop0 = proxyLoopCpuNanos();
       long t0 = System.nanoTime();
@@ -180,10 +249,21 @@ public final class KafkaBenchmark {
       producer.flush();
       double seconds = (System.nanoTime() - t0) / 1e9;
       double mib = (double) records * size / (1024 * 1024);
-      return new Run(
-          records / seconds,
-          (processCpuNanos() - cpu0) / 1e6 / mib,
-          (proxyLoopCpuNanos() - loop0) / 1e6 / mib);
+      long cpu = processCpuNanos() - cpu0;
+      long loop = proxyLoopCpuNanos() - loop0;
+      Run run =
+          new Run(
+              records / seconds,
+              cpu / 1e6 / mib,
+              loop / 1e6 / mib,
+              mib,
+              ThreadCpu.since(threads0, ThreadCpu.snapshot()));
+      if (Boolean.getBoolean("bench.threads")) {
+        System.out.printf(
+            "  %-24s %8.0f records/s %6.1f ms/MiB, of which the JIT compilers %5.1f%n",
+            bootstrap, run.recordsPerSecond(), run.processMsPerMib(), run.jitMsPerMib());
+      }
+      return run;
     }
   }
 
