@@ -94,23 +94,28 @@ public final class KafkaBenchmark {
         try (Admin admin = Admin.create(props(HOST + ":" + direct))) {
           admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
         }
-        // The broker, the producer and the proxy are compiled while they run: short warm-ups left
-        // the JIT compilers with a third to half of the process's CPU in the timed rounds.
-        for (int w = 0; w < warmup; w++) {
-          run(HOST + ":" + direct, records, size);
-          run(HOST + ":" + proxyPort, records, size);
-        }
         List<Run> straight = new ArrayList<>();
         List<Run> proxied = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-          // Each round runs both paths back to back, the first path alternating, so that load
-          // coming or going on the machine weighs on both alike; a round's ratio is its own.
-          if (r % 2 == 0) {
-            straight.add(run(HOST + ":" + direct, records, size));
-            proxied.add(run(HOST + ":" + proxyPort, records, size));
-          } else {
-            proxied.add(run(HOST + ":" + proxyPort, records, size));
-            straight.add(run(HOST + ":" + direct, records, size));
+        // One producer per path for the whole run, as a service keeps its producer: a new one each
+        // run put its connection's first requests and the JIT work they set off in the figures.
+        try (KafkaProducer<byte[], byte[]> toBroker = producer(HOST + ":" + direct);
+            KafkaProducer<byte[], byte[]> toProxy = producer(HOST + ":" + proxyPort)) {
+          // The broker, the producer and the proxy are compiled while they run: short warm-ups
+          // left the JIT compilers with a third to half of the process's CPU in the timed rounds.
+          for (int w = 0; w < warmup; w++) {
+            run(toBroker, "direct", records, size);
+            run(toProxy, "proxied", records, size);
+          }
+          for (int r = 0; r < rounds; r++) {
+            // Each round runs both paths back to back, the first path alternating, so that load
+            // coming or going on the machine weighs on both alike; a round's ratio is its own.
+            if (r % 2 == 0) {
+              straight.add(run(toBroker, "direct", records, size));
+              proxied.add(run(toProxy, "proxied", records, size));
+            } else {
+              proxied.add(run(toProxy, "proxied", records, size));
+              straight.add(run(toBroker, "direct", records, size));
+            }
           }
         }
         report(records, size, straight, proxied);
@@ -138,9 +143,9 @@ public final class KafkaBenchmark {
   }
 
   /**
-   * One producer's run: records per second, and CPU time per MiB sent of the whole process
-   * (producer, broker and proxy) and of the proxy's event loop alone. Throughput swings with what
-   * else the machine runs; CPU time per MiB much less, so it shows the proxy's own cost.
+   * One timed run of a path's producer: records per second, and CPU time per MiB sent of the whole
+   * process (producer, broker and proxy) and of the proxy's event loop alone. Throughput swings
+   * with what else the machine runs; CPU time per MiB much less, so it shows the proxy's own cost.
    */
   record Run(
       double recordsPerSecond,
@@ -228,43 +233,48 @@ public final class KafkaBenchmark {
     return ms;
   }
 
-  /** One producer sending {@code records} and waiting for every ack. */
-  private static Run run(String bootstrap, int records, int size) throws Exception {
+  /** A producer with its metadata, so that the clock starts on records. */
+  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
     Properties p = props(bootstrap);
     p.put("acks", "1");
     p.put("enable.idempotence", "false");
     p.put("linger.ms", "5");
     p.put("batch.size", Integer.toString(64 * 1024));
+    KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    producer.partitionsFor(TOPIC);
+    return producer;
+  }
+
+  /** {@code records} sent by {@code producer}, waiting for every ack. */
+  private static Run run(
+      KafkaProducer<byte[], byte[]> producer, String path, int records, int size) {
     byte[] value = new byte[size];
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.partitionsFor(TOPIC); // metadata before the clock starts
-      Map<String, Double> threads0 = ThreadCpu.snapshot();
-      long cpu0 = processCpuNanos();
-      long loop0 = proxyLoopCpuNanos();
-      long t0 = System.nanoTime();
-      for (int i = 0; i < records; i++) {
-        producer.send(new ProducerRecord<>(TOPIC, value));
-      }
-      producer.flush();
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      double mib = (double) records * size / (1024 * 1024);
-      long cpu = processCpuNanos() - cpu0;
-      long loop = proxyLoopCpuNanos() - loop0;
-      Run run =
-          new Run(
-              records / seconds,
-              cpu / 1e6 / mib,
-              loop / 1e6 / mib,
-              mib,
-              ThreadCpu.since(threads0, ThreadCpu.snapshot()));
-      if (Boolean.getBoolean("bench.threads")) {
-        System.out.printf(
-            "  %-24s %8.0f records/s %6.1f ms/MiB, of which the JIT compilers %5.1f%n",
-            bootstrap, run.recordsPerSecond(), run.processMsPerMib(), run.jitMsPerMib());
-      }
-      return run;
+    Map<String, Double> threads0 = ThreadCpu.snapshot();
+    long cpu0 = processCpuNanos();
+    long loop0 = proxyLoopCpuNanos();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < records; i++) {
+      producer.send(new ProducerRecord<>(TOPIC, value));
     }
+    producer.flush();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double mib = (double) records * size / (1024 * 1024);
+    long cpu = processCpuNanos() - cpu0;
+    long loop = proxyLoopCpuNanos() - loop0;
+    Run run =
+        new Run(
+            records / seconds,
+            cpu / 1e6 / mib,
+            loop / 1e6 / mib,
+            mib,
+            ThreadCpu.since(threads0, ThreadCpu.snapshot()));
+    if (Boolean.getBoolean("bench.threads")) {
+      System.out.printf(
+          "  %-8s %8.0f records/s %6.1f ms/MiB, of which the JIT compilers %5.1f%n",
+          path, run.recordsPerSecond(), run.processMsPerMib(), run.jitMsPerMib());
+    }
+    return run;
   }
 
   private static long processCpuNanos() {
