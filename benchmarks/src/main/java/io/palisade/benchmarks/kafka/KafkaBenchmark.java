@@ -11,7 +11,6 @@ import io.palisade.proxy.ProxyOptions;
 import io.palisade.proxy.kafka.KafkaConfig;
 import io.palisade.proxy.kafka.KafkaProxy;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -148,16 +147,24 @@ public final class KafkaBenchmark {
    * with what else the machine runs; CPU time per MiB much less, so it shows the proxy's own cost.
    */
   record Run(
-      double recordsPerSecond,
-      double processMsPerMib,
-      double loopMsPerMib,
-      double mib,
-      Map<String, Double> threadMs) {
+      double recordsPerSecond, double processMsPerMib, double mib, Map<String, Double> threadMs) {
+
+    /**
+     * CPU per MiB of the proxy's event loops: the only Netty epoll loops in this JVM (the broker
+     * has none).
+     */
+    double loopMsPerMib() {
+      return msPerMib("epollEventLoopGroup");
+    }
 
     /** CPU per MiB of the JIT compiler threads: near zero once the run is warm. */
     double jitMsPerMib() {
+      return msPerMib("CompilerThre");
+    }
+
+    private double msPerMib(String kind) {
       return threadMs.entrySet().stream()
-              .filter(e -> e.getKey().contains("CompilerThre"))
+              .filter(e -> e.getKey().contains(kind))
               .mapToDouble(Map.Entry::getValue)
               .sum()
           / mib;
@@ -187,8 +194,9 @@ public final class KafkaBenchmark {
         "through the proxy: %.0f %% of direct, median of the rounds (goal: at least 80 %%)%n",
         100 * median(ratios));
     System.out.printf(
-        "CPU per MiB sent, whole process: direct %.1f ms, through the proxy %.1f ms (+%.0f %%),"
-            + " the proxy's loop %.1f ms; the JIT compilers' part: direct %.1f ms, proxied %.1f ms%n",
+        "CPU per MiB sent, whole process: direct %.1f ms, through the proxy %.1f ms (%+.0f %%),"
+            + " the proxy's loop %.1f ms; the JIT compilers' part: direct %.1f ms,"
+            + " proxied %.1f ms%n",
         cpuD,
         cpuP,
         100 * (cpuP / cpuD - 1),
@@ -252,7 +260,6 @@ public final class KafkaBenchmark {
     byte[] value = new byte[size];
     Map<String, Double> threads0 = ThreadCpu.snapshot();
     long cpu0 = processCpuNanos();
-    long loop0 = proxyLoopCpuNanos();
     long t0 = System.nanoTime();
     for (int i = 0; i < records; i++) {
       producer.send(new ProducerRecord<>(TOPIC, value));
@@ -261,12 +268,10 @@ public final class KafkaBenchmark {
     double seconds = (System.nanoTime() - t0) / 1e9;
     double mib = (double) records * size / (1024 * 1024);
     long cpu = processCpuNanos() - cpu0;
-    long loop = proxyLoopCpuNanos() - loop0;
     Run run =
         new Run(
             records / seconds,
             cpu / 1e6 / mib,
-            loop / 1e6 / mib,
             mib,
             ThreadCpu.since(threads0, ThreadCpu.snapshot()));
     if (Boolean.getBoolean("bench.threads")) {
@@ -280,20 +285,6 @@ public final class KafkaBenchmark {
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
-  }
-
-  /**
-   * The proxy's event loop threads: the only Netty epoll loops in this JVM (the broker has none).
-   */
-  private static long proxyLoopCpuNanos() {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long sum = 0;
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().startsWith("epollEventLoopGroup")) {
-        sum += Math.max(0, threads.getThreadCpuTime(t.threadId()));
-      }
-    }
-    return sum;
   }
 
   private static double median(List<Double> xs) {

@@ -42,8 +42,7 @@ final class ThreadCpu {
       for (Path task : tasks) {
         try {
           String stat = Files.readString(task.resolve("stat"));
-          // "tid (comm) state ...": the name may hold spaces or parentheses, so cut at the last
-          // ')'.
+          // "tid (name) state ...": a name may hold spaces and ')', so it ends at the last ')'.
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           // "java" is the launcher's thread that runs main, counted as "main" above.
           if (javaNames.contains(name) || name.equals("java")) {
@@ -52,7 +51,7 @@ final class ThreadCpu {
           String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           double ms = (Long.parseLong(rest[11]) + Long.parseLong(rest[12])) * TICK_MS;
           out.merge(kind(name), ms, Double::sum);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
           // A thread that ended between the listing and the read has nothing more to count.
         }
       }
