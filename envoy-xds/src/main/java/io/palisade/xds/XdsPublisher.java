@@ -216,9 +216,10 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
       if (!problems.isEmpty()) {
         throw new L7TranslationException(problems);
       }
+      NodeResources checked = configs.get(pod).lastChecked();
       NodeResources resources =
-          Proxyless.translate(e, requestedPorts.getOrDefault(pod, Set.of()), t);
-      ConfigValidator.check(resources, configs.get(pod).lastChecked());
+          Proxyless.translate(e, requestedPorts.getOrDefault(pod, Set.of()), t).sharing(checked);
+      ConfigValidator.check(resources, checked);
       return new Built.Resources(pod, resources);
     } catch (L7TranslationException ex) {
       return new Built.Refused(
@@ -232,9 +233,11 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
 
   private Built buildNode(String node, long revision, Translation t) {
     try {
+      NodeResources checked = configs.get(node).lastChecked();
       NodeResources resources =
-          L7Translator.translate(forProxy(nodes.getOrDefault(node, NodeL7.EMPTY)), t, target);
-      ConfigValidator.check(resources, configs.get(node).lastChecked());
+          L7Translator.translate(forProxy(nodes.getOrDefault(node, NodeL7.EMPTY)), t, target)
+              .sharing(checked);
+      ConfigValidator.check(resources, checked);
       return new Built.Resources(node, resources);
     } catch (L7TranslationException e) {
       return new Built.Refused(
