@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import org.jboss.logmanager.LogContext;
 
 /**
  * A policy change to ACKs from many xDS clients on real gRPC streams: the operator's ADS server
@@ -52,6 +54,7 @@ public final class XdsAckBenchmark {
   private static final long CLIENT = 2000;
 
   public static void main(String[] args) throws Exception {
+    quietLogging();
     Map<String, Integer> opt =
         new HashMap<>(
             Map.of(
@@ -169,6 +172,16 @@ public final class XdsAckBenchmark {
       }
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Loggers at INFO, as in the operator (Quarkus' default). The operator's jar brings JBoss
+   * LogManager, which, with no Quarkus application to configure it, leaves every logger at DEBUG:
+   * Netty's HTTP/2 frame logger then formats every frame of the server and of the 1,000 clients, a
+   * large share of this process's CPU that the operator never spends.
+   */
+  static void quietLogging() {
+    LogContext.getLogContext().getLogger("").setLevel(Level.INFO);
   }
 
   /** Publishes the rule of {@code revision} to {@code nodes}; returns [to all acks, publish] ns. */
