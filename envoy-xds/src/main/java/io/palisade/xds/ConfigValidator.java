@@ -20,6 +20,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.pgv.validate.Validate;
 import io.envoyproxy.pgv.validate.Validate.FieldRules;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,8 +89,9 @@ public final class ConfigValidator {
 
   /**
    * Content that passed already. Checking is a pure function of content, and most of a publish's
-   * resources are the same content again: every node's clusters, and the RBAC {@code Any} that
-   * nodes with the same rules share. Bounded: past the limit it starts again.
+   * resources are the same content again: every node's clusters, the RBAC {@code Any} that nodes
+   * with the same rules share, and those nodes' routes, which differ only in their names (a
+   * resource is remembered without its name). Bounded: past the limit it starts again.
    */
   private static final Set<Message> PASSED = ConcurrentHashMap.newKeySet();
 
@@ -107,7 +109,15 @@ public final class ConfigValidator {
   }
 
   private static void check(Message m, Parser parser, String path, Errors errors) {
-    if (passed(m)) {
+    FieldDescriptor name = nameOf(m);
+    Message content =
+        name == null || !m.hasField(name) ? m : m.toBuilder().clearField(name).build();
+    if (passed(content)) {
+      // Nodes with the same rules get the same routes under names of their own: the content
+      // passed for one of them, and the name is all that is left to check.
+      if (name != null) {
+        name(m, name, path, errors);
+      }
       return;
     }
     int before = errors.count();
@@ -120,8 +130,25 @@ public final class ConfigValidator {
     }
     message(m, path, errors);
     if (errors.count() == before) {
-      pass(m);
+      pass(content);
     }
+  }
+
+  /** A resource's {@code name} field, when it has one: what it is, apart from what it holds. */
+  private static FieldDescriptor nameOf(Message m) {
+    FieldDescriptor name = m.getDescriptorForType().findFieldByName("name");
+    return name == null || name.isRepeated() ? null : name;
+  }
+
+  /** The checks of {@code m}'s name alone: its rules, and that it survives the wire as UTF-8. */
+  private static void name(Message m, FieldDescriptor f, String path, Errors errors) {
+    Object v = m.getField(f);
+    if (v instanceof String s
+        && !new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(s)) {
+      errors.add(path + ".name", "does not survive a binary round trip (not valid UTF-16)");
+    }
+    FieldRules rules = RULES.computeIfAbsent(f, x -> x.getOptions().getExtension(Validate.rules));
+    value(v, f, rules, path + ".name", errors);
   }
 
   private static void message(Message m, String path, Errors errors) {

@@ -89,12 +89,34 @@ final class NodeConfigs {
               && content(before.get().resources(), type).equals(content(resources, type));
       versions.put(type, same ? before.get().versions().get(type) : newVersion);
     }
-    Config c = new Config(revision, versions, resources);
+    return record(new Config(revision, versions, resources));
+  }
+
+  private Config record(Config c) {
     history.addLast(c);
     while (history.size() > HISTORY) {
       history.removeFirst();
     }
     return c;
+  }
+
+  /**
+   * The newest config again as {@code revision}'s, its routes under that revision's version and
+   * nothing else changed; empty when there are no routes to send or a refusal stands (sending the
+   * old config under a new revision would count it as that revision's).
+   */
+  Optional<Config> resendRoutes(long revision) {
+    Optional<Config> cur = current();
+    if (cur.isEmpty() || cur.get().resources().routes().isEmpty() || failure.isPresent()) {
+      return Optional.empty();
+    }
+    if (revision <= cur.get().revision()) {
+      throw new IllegalArgumentException(
+          "revision: " + revision + " is not after the newest config's " + cur.get().revision());
+    }
+    Map<String, String> versions = new LinkedHashMap<>(cur.get().versions());
+    versions.put(Resources.V3.ROUTE_TYPE_URL, Long.toString(revision));
+    return Optional.of(record(new Config(revision, versions, cur.get().resources())));
   }
 
   static List<? extends Message> content(NodeResources r, String type) {

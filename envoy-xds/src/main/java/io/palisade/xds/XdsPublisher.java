@@ -1,7 +1,6 @@
 package io.palisade.xds;
 
-import io.envoyproxy.controlplane.cache.v3.SimpleCache;
-import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.controlplane.server.exception.RequestException;
@@ -36,8 +35,11 @@ import java.util.stream.Collectors;
  * the proxy is sent good config once instead of the refused one again and again (java-control-plane
  * answers a NACK's stale version with the current snapshot).
  *
- * <p>{@link #publish} is called by the pipeline's thread; the callbacks by gRPC's threads; readers
- * from any thread. Lock order: this object, then the cache; the response callback takes neither.
+ * <p>{@link #publish} is called by the pipeline's thread; it translates and checks, stages the
+ * configs and returns, and their responses are written on {@link XdsResponses}' lanes. The
+ * callbacks run on gRPC's threads and the lanes; readers on any thread. Lock order: this object,
+ * then a lane (a NACK's restore waits for its lane); the lanes and the response callback take
+ * neither this object nor any other.
  */
 public final class XdsPublisher implements DiscoveryServerCallbacks {
 
@@ -55,7 +57,11 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
     final Map<String, Sent> latest = new ConcurrentHashMap<>();
   }
 
-  private final SimpleCache<String> cache = new SimpleCache<>(n -> n.getId());
+  /** Lanes writing responses: about the cores a 2-core control plane can give them. */
+  static final int RESPONSE_LANES = 2;
+
+  private final XdsResponses responses = new XdsResponses(RESPONSE_LANES);
+  private final SharedSerializer serializer = new SharedSerializer();
   private final Target target;
   private final Function<String, Optional<String>> streamIdentity;
   private final Map<String, Long> ipcache = new HashMap<>();
@@ -90,7 +96,7 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
 
   /** The gRPC services to serve (ADS among them), answering from this publisher's cache. */
   public V3DiscoveryServer discoveryServer() {
-    return new V3DiscoveryServer(this, cache);
+    return new V3DiscoveryServer(List.of(this), responses, new DefaultExecutorGroup(), serializer);
   }
 
   public void addListener(Listener listener) {
@@ -102,8 +108,8 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
    * touched is translated, checked and, when it differs, set. An ipcache change can move the
    * addresses of any peer, so it rebuilds every node whose grants name peers. A node whose L7 state
    * is the same as before is left alone; the others are translated and checked in parallel, sharing
-   * one {@link Translation} (so nodes with the same rules share their RBAC), and then set one after
-   * the other in node order.
+   * one {@link Translation} (so nodes with the same rules share their RBAC), and then staged in
+   * node order: it returns before their responses are written (see {@link #awaitResponses}).
    */
   public synchronized void publish(long revision, NodeChanges changes) {
     Set<String> touched = new HashSet<>();
@@ -159,7 +165,7 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
         (order.size() >= PARALLEL_FROM ? order.parallelStream() : order.stream())
             .collect(Collectors.toMap(node -> node, node -> build(node, revision, t)));
     for (String node : order) {
-      built.get(node).forEach(b -> apply(b, revision));
+      built.get(node).forEach(b -> apply(b, revision, false));
     }
     nodes.values().removeIf(l7 -> l7.endpoints().isEmpty());
     proxyless.values().removeIf(Map::isEmpty);
@@ -167,7 +173,7 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
     for (String gone : podsBefore) {
       configs.remove(gone);
       requestedPorts.remove(gone);
-      cache.clearSnapshot(gone);
+      responses.clear(gone);
     }
   }
 
@@ -210,9 +216,10 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
       if (!problems.isEmpty()) {
         throw new L7TranslationException(problems);
       }
+      NodeResources checked = configs.get(pod).lastChecked();
       NodeResources resources =
-          Proxyless.translate(e, requestedPorts.getOrDefault(pod, Set.of()), t);
-      ConfigValidator.check(resources, configs.get(pod).lastChecked());
+          Proxyless.translate(e, requestedPorts.getOrDefault(pod, Set.of()), t).sharing(checked);
+      ConfigValidator.check(resources, checked);
       return new Built.Resources(pod, resources);
     } catch (L7TranslationException ex) {
       return new Built.Refused(
@@ -226,9 +233,11 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
 
   private Built buildNode(String node, long revision, Translation t) {
     try {
+      NodeResources checked = configs.get(node).lastChecked();
       NodeResources resources =
-          L7Translator.translate(forProxy(nodes.getOrDefault(node, NodeL7.EMPTY)), t, target);
-      ConfigValidator.check(resources, configs.get(node).lastChecked());
+          L7Translator.translate(forProxy(nodes.getOrDefault(node, NodeL7.EMPTY)), t, target)
+              .sharing(checked);
+      ConfigValidator.check(resources, checked);
       return new Built.Resources(node, resources);
     } catch (L7TranslationException e) {
       return new Built.Refused(
@@ -238,9 +247,10 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
 
   /**
    * Sets a built config, unless Palisade or the proxy refused its content; content equal to the
-   * newest config's is not set again (the proxy has nothing new to acknowledge).
+   * newest config's is not set again (the proxy has nothing new to acknowledge). {@code now}: set
+   * before returning (a request's callback), rather than staged.
    */
-  private void apply(Built b, long revision) {
+  private void apply(Built b, long revision, boolean now) {
     NodeConfigs nc = configs.get(b.id());
     switch (b) {
       case Built.Refused r -> {
@@ -257,7 +267,12 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
             notifyListeners(r.id());
           }
         } else {
-          set(r.id(), nc.next(revision, r.resources()));
+          Config c = nc.next(revision, r.resources());
+          if (now) {
+            setNow(r.id(), c);
+          } else {
+            set(r.id(), c);
+          }
         }
       }
     }
@@ -283,22 +298,25 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
             .toList());
   }
 
+  /** Stages {@code c} for {@code node}: its responses are written on the node's lane. */
   private void set(String node, Config c) {
-    NodeResources r = c.resources();
-    Map<String, String> v = c.versions();
-    cache.setSnapshot(
-        node,
-        Snapshot.create(
-            r.clusters(),
-            v.get(NodeConfigs.TYPES.get(0)),
-            List.of(),
-            "0",
-            r.listeners(),
-            v.get(NodeConfigs.TYPES.get(1)),
-            r.routes(),
-            v.get(NodeConfigs.TYPES.get(2)),
-            List.of(),
-            "0"));
+    responses.set(node, () -> VersionedSnapshot.of(c.resources(), c.versions()));
+  }
+
+  /**
+   * Sets {@code c} for {@code node} before returning: a request's callback, whose response
+   * java-control-plane takes from the cache once the callback returns.
+   */
+  private void setNow(String node, Config c) {
+    responses.setNow(node, () -> VersionedSnapshot.of(c.resources(), c.versions()));
+  }
+
+  /**
+   * Returns once every config staged so far is set (its responses written to the streams open for
+   * it): {@link #publish} returns once configs are staged.
+   */
+  public void awaitResponses() {
+    responses.await();
   }
 
   @Override
@@ -356,7 +374,7 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
       EndpointL7 e = pods.get(pod);
       if (e != null) {
         configs.computeIfAbsent(pod, n -> new NodeConfigs());
-        apply(buildPod(pod, e, lastRevision, translation), lastRevision);
+        apply(buildPod(pod, e, lastRevision, translation), lastRevision, true);
       }
     }
   }
@@ -388,7 +406,7 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
         return;
       }
       // Before java-control-plane opens the watch for this request: it answers with this.
-      set(node, nc.restore());
+      setNow(node, nc.restore());
     }
     notifyListeners(node);
   }
@@ -467,6 +485,30 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
   public synchronized Optional<NodeResources> current(String node) {
     NodeConfigs nc = configs.get(node);
     return nc == null ? Optional.empty() : nc.current().map(Config::resources);
+  }
+
+  /**
+   * Sends the routes each of {@code nodes} was last given again, unchanged, under {@code
+   * revision}'s version, translating and checking nothing: what the responses and acks of a change
+   * cost alone (the floor of the xDS ack benchmark). A node with no routes, or whose config was
+   * refused, is left alone. Returns the nodes whose routes were sent.
+   */
+  public synchronized Set<String> resendRoutes(long revision, Collection<String> nodes) {
+    if (revision <= lastRevision) {
+      throw new IllegalArgumentException(
+          "revision: " + revision + " is not after the last published " + lastRevision);
+    }
+    lastRevision = revision;
+    Set<String> sent = new TreeSet<>();
+    for (String node : nodes) {
+      NodeConfigs nc = configs.get(node);
+      Optional<Config> c = nc == null ? Optional.empty() : nc.resendRoutes(revision);
+      if (c.isPresent()) {
+        set(node, c.get());
+        sent.add(node);
+      }
+    }
+    return sent;
   }
 
   /** A node's local state alone, for callers outside the pipeline (tests, tools). */

@@ -1,6 +1,7 @@
 package io.palisade.xds;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.rpc.Status;
 import io.envoyproxy.controlplane.cache.Resources;
@@ -182,6 +183,37 @@ class AdsRoundTripTest {
     assertThat(publisher.holds("node-a", 6)).isTrue();
     assertThat(publisher.enforcedCount(List.of("node-a"), 6)).isEqualTo(1);
     assertThat(publisher.holds("node-c", 6)).as("a node with no config").isFalse();
+  }
+
+  @Test
+  void resentRoutesCarryTheSameContentUnderTheNewRevisionAndCountOnlyOnceAcknowledged()
+      throws Exception {
+    publish(1, L7Policies.DEATHSTAR_L7);
+    request(CDS, List.of(), "", "");
+    ack(next(CDS), List.of());
+    request(LDS, List.of(), "", "");
+    DiscoveryResponse lds = next(LDS);
+    List<String> routes = routeNames(lds);
+    ack(lds, List.of());
+    request(RDS, routes, "", "");
+    DiscoveryResponse rds1 = next(RDS);
+    ack(rds1, routes);
+    awaitAcked(1);
+
+    assertThat(publisher.resendRoutes(2, List.of("node-a", "node-b")))
+        .as("node-b has no config to send again")
+        .containsExactly("node-a");
+    DiscoveryResponse rds2 = next(RDS);
+    assertThat(rds2.getVersionInfo()).isEqualTo("2");
+    assertThat(rds2.getResourcesList()).isEqualTo(rds1.getResourcesList());
+    Thread.sleep(300);
+    assertThat(received).as("listeners and clusters are not sent again").isEmpty();
+    assertThat(publisher.holds("node-a", 2)).isFalse();
+    ack(rds2, routes);
+    awaitAcked(2);
+    assertThatThrownBy(() -> publisher.resendRoutes(2, List.of("node-a")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("revision: 2 is not after the last published 2");
   }
 
   private void awaitAcked(long revision) throws InterruptedException {

@@ -60,6 +60,10 @@ class SharedTranslationTest {
     assertThat(after1).isNotEqualTo(before1);
     assertThat(rbac(onlyRoute("node-1")).getValue().toStringUtf8()).contains("/b");
     assertThat(after1.listeners()).isEqualTo(before1.listeners());
+    assertThat(after1.listeners())
+        .as("unchanged content keeps the very list the node had, so comparing it is one reference")
+        .isSameAs(before1.listeners());
+    assertThat(after1.clusters()).isSameAs(before1.clusters());
   }
 
   @Test
