@@ -55,6 +55,15 @@ class FlowFilterTest {
   }
 
   @Test
+  void theNodeFilterKeepsTheFlowsOfThatNodeAndNoFlowWithoutOne() {
+    FlowFilter onA = FlowFilter.parse(Map.of("node", "node-a"), NOW);
+    assertThat(onA.matches(DROP.onNode("node-a"))).isTrue();
+    assertThat(onA.matches(DROP.onNode("node-b"))).isFalse();
+    assertThat(onA.matches(DROP)).isFalse();
+    assertThat(FlowFilter.ALL.matches(DROP.onNode("node-b"))).isTrue();
+  }
+
+  @Test
   void everyBadParameterIsNamedAtOnce() {
     assertThatThrownBy(
             () ->
@@ -86,6 +95,10 @@ class FlowFilterTest {
     assertThat(Flow.fromJson(DROP.toJsonNode())).isEqualTo(DROP);
     assertThat(DROP.toJson())
         .contains("\"source\":{\"pod\":\"db\",\"namespace\":\"data\",\"address\":\"10.0.0.3\"")
-        .contains("\"policy\":{\"kind\":\"CiliumNetworkPolicy\",\"namespace\":\"app\"");
+        .contains("\"policy\":{\"kind\":\"CiliumNetworkPolicy\",\"namespace\":\"app\"")
+        .doesNotContain("\"node\"");
+    Flow relayed = DROP.onNode("node-a");
+    assertThat(relayed.toJson()).endsWith(",\"ifindex\":3,\"node\":\"node-a\"}");
+    assertThat(Flow.fromJson(relayed.toJsonNode())).isEqualTo(relayed);
   }
 }
