@@ -14,6 +14,7 @@ import io.palisade.proto.flows.v1.FlowMessage;
 import io.palisade.proto.flows.v1.FlowsGrpc;
 import io.palisade.proto.flows.v1.ObserveRequest;
 import io.palisade.proto.flows.v1.PushSummary;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -89,7 +90,7 @@ public final class FlowsService extends FlowsGrpc.FlowsImplBase {
           try {
             ring.accept(naming.name(Flow.fromJson(JSON.readTree(json))).onNode(batch.getNode()));
             accepted++;
-          } catch (IllegalArgumentException | java.io.IOException e) {
+          } catch (IllegalArgumentException | IOException e) {
             // One bad flow costs that flow, not the node's stream.
             refused++;
             LOG.warnf("a flow from node %s is unreadable: %s", batch.getNode(), e.getMessage());
@@ -153,7 +154,7 @@ public final class FlowsService extends FlowsGrpc.FlowsImplBase {
                 () -> {
                   try {
                     api.follow(asked.filter(), sender);
-                  } catch (java.io.IOException | InterruptedException e) {
+                  } catch (IOException | InterruptedException e) {
                     // The observer went away: nothing to tell it.
                   } finally {
                     follows.release();

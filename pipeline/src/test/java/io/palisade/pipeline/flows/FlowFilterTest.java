@@ -91,6 +91,34 @@ class FlowFilterTest {
   }
 
   @Test
+  void aFollowerStartingWhileSeveralThreadsAddGetsEachFlowOnce() throws Exception {
+    FlowRing ring = new FlowRing(10_000);
+    List<Thread> adders = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int base = t * 1000;
+      adders.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 1000; i++) {
+                      ring.accept(DROP.onNode("node-" + (base + i)));
+                    }
+                  }));
+    }
+    try (FlowRing.Follower f = ring.follow(FlowFilter.ALL, true)) {
+      for (Thread t : adders) {
+        t.join();
+      }
+      List<Flow> seen = new java.util.ArrayList<>();
+      for (List<Flow> batch = f.next(100); !batch.isEmpty(); batch = f.next(100)) {
+        seen.addAll(batch);
+      }
+      assertThat(f.takeLost()).isZero();
+      assertThat(seen).hasSize(4000).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
   void drainedFlowsReadBackFromTheirJson() {
     assertThat(Flow.fromJson(DROP.toJsonNode())).isEqualTo(DROP);
     assertThat(DROP.toJson())
