@@ -32,6 +32,7 @@ final class FlowPrinter {
     out.println(
         TIME.format(f.time())
             + "  "
+            + f.node().map(n -> n + ": ").orElse("")
             + f.source().display()
             + ":"
             + f.source().port()

@@ -14,8 +14,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
@@ -25,16 +28,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code palisade observe}: the flows of a {@code standalone --enforce} instance or a file-mode
- * node daemon ({@code GET /api/flows}), filtered on the server, as a table or JSON lines; with
+ * {@code palisade observe}: the flows of a {@code standalone --enforce} instance or a node daemon
+ * ({@code GET /api/flows}), or of every stream-mode daemon through the operator ({@code
+ * --operator}, {@link OperatorFlows}), filtered on the server, as a table or JSON lines; with
  * {@code --follow}, as they happen.
  */
 @Command(
     name = "observe",
     mixinStandardHelpOptions = true,
     description =
-        "Print the flows a standalone --enforce instance or a node daemon saw, with the policy rule"
-            + " that decided each.")
+        "Print the flows a standalone --enforce instance, a node daemon, or (--operator) every"
+            + " stream-mode daemon saw, with the policy rule that decided each.")
 final class ObserveCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,6 +53,32 @@ final class ObserveCommand implements Callable<Integer> {
           "standalone's HTTP address (default http://127.0.0.1:9876), or a node daemon's"
               + " --metrics-port address.")
   URI server;
+
+  @Option(
+      names = "--operator",
+      paramLabel = "HOST:PORT",
+      description =
+          "The operator's node-state address (port 9870): the flows of every stream-mode daemon,"
+              + " named by the operator. Needs --tls-cert, --tls-key and --tls-ca.")
+  String operator;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = "With --operator: a PEM client certificate whose CN is observer:NAME.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "With --operator: its key.")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description = "With --operator: the CA of the operator's node-state certificate.")
+  Path tlsCa;
+
+  @Option(names = "--node", paramLabel = "NODE", description = "Flows the node NODE saw.")
+  String node;
 
   @Option(names = "--pod", paramLabel = "NS/POD", description = "Flows from or to this pod.")
   String pod;
@@ -100,6 +130,10 @@ final class ObserveCommand implements Callable<Integer> {
       err.println("palisade observe: -o: \"" + format + "\" is neither table nor json");
       return 2;
     }
+    FlowPrinter printer = new FlowPrinter(out, format.equals("json"));
+    if (operator != null || tlsCert != null || tlsKey != null || tlsCa != null) {
+      return fromOperator(printer, out, err);
+    }
     URI uri = server.resolve("/api/flows" + query());
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpResponse<InputStream> response;
@@ -123,7 +157,6 @@ final class ObserveCommand implements Callable<Integer> {
       }
       return response.statusCode() == 400 ? 2 : 1;
     }
-    FlowPrinter printer = new FlowPrinter(out, format.equals("json"));
     try (InputStream body = response.body()) {
       if (!follow) {
         for (JsonNode f : JSON.readTree(body)) {
@@ -169,15 +202,34 @@ final class ObserveCommand implements Callable<Integer> {
     }
   }
 
+  private int fromOperator(FlowPrinter printer, PrintWriter out, PrintWriter err) {
+    List<String> problems = new ArrayList<>();
+    if (operator == null) {
+      problems.add("--tls-cert, --tls-key and --tls-ca go with --operator HOST:PORT");
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--server")) {
+      problems.add("--server and --operator: give one");
+    }
+    if (tlsCert == null || tlsKey == null || tlsCa == null) {
+      problems.add(
+          "--operator needs --tls-cert, --tls-key and --tls-ca: a certificate whose CN is"
+              + " observer:NAME, its key, and the operator's CA (the operator serves no plain text"
+              + " flows)");
+    }
+    ObserverTls tls = null;
+    if (problems.isEmpty()) {
+      tls = new ObserverTls(tlsCert, tlsKey, tlsCa);
+      problems.addAll(tls.problems());
+    }
+    if (!problems.isEmpty()) {
+      problems.forEach(p -> err.println("palisade observe: " + p));
+      return 2;
+    }
+    return new OperatorFlows(operator, tls).print(filters(), follow, printer, out, err);
+  }
+
   private String query() {
-    Map<String, String> params = new LinkedHashMap<>();
-    put(params, "pod", pod);
-    put(params, "namespace", namespace);
-    put(params, "identity", identity);
-    put(params, "verdict", verdict);
-    put(params, "policy", policy);
-    put(params, "port", port);
-    put(params, "since", since);
+    Map<String, String> params = filters();
     if (follow) {
       params.put("follow", "true");
     }
@@ -187,6 +239,20 @@ final class ObserveCommand implements Callable<Integer> {
     StringJoiner q = new StringJoiner("&", "?", "");
     params.forEach((k, v) -> q.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
     return q.toString();
+  }
+
+  /** The filters given, by their /api/flows names. */
+  private Map<String, String> filters() {
+    Map<String, String> params = new LinkedHashMap<>();
+    put(params, "pod", pod);
+    put(params, "namespace", namespace);
+    put(params, "identity", identity);
+    put(params, "verdict", verdict);
+    put(params, "policy", policy);
+    put(params, "port", port);
+    put(params, "node", node);
+    put(params, "since", since);
+    return params;
   }
 
   private static void put(Map<String, String> params, String key, String value) {

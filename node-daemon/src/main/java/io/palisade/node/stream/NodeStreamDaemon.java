@@ -119,7 +119,14 @@ public final class NodeStreamDaemon {
       if (flowLog != null) {
         flows = flows.andThen(FlowLogFile.sink(flowLog));
       }
-      try (FlowDrain drain =
+      // Over the node-state channel, so its TLS and certificate renewals hold for the flows too.
+      FlowRelay relay =
+          new FlowRelay(
+                  options.node(), channel, Duration.ofMillis(200), Duration.ofSeconds(30), out)
+              .start();
+      flows = flows.andThen(relay);
+      try (relay;
+          FlowDrain drain =
               FlowDrain.start(
                   datapath,
                   FlowNamer.addressesOnly(),
@@ -129,7 +136,7 @@ public final class NodeStreamDaemon {
                     out.println("palisade-node: " + line);
                     out.flush();
                   });
-          ObserveServer server = serve(options, datapath, client, proxy, ring)) {
+          ObserveServer server = serve(options, datapath, client, proxy, ring, relay)) {
         Thread.currentThread().join(); // until killed; the maps keep enforcing the last state
       }
     } finally {
@@ -145,13 +152,15 @@ public final class NodeStreamDaemon {
       Datapath datapath,
       NodeStateClient client,
       NodeProxy proxy,
-      FlowRing flows)
+      FlowRing flows,
+      FlowRelay relay)
       throws IOException {
     if (options.metrics().isEmpty()) {
       return null;
     }
     PrometheusMeterRegistry registry = ObserveServer.newRegistry();
     DatapathMeters.bind(registry, datapath);
+    relay.bindMeters(registry);
     if (proxy instanceof EmbeddedNodeProxy embedded) {
       embedded.bindMeters(registry);
     }

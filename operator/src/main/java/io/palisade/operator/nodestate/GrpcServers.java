@@ -5,6 +5,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,10 +20,15 @@ public final class GrpcServers {
   /** A server for {@code service} on {@code address} (port 0: a free one), not yet started. */
   public static Server build(
       InetSocketAddress address, BindableService service, NodeStateSecurity security) {
+    return build(address, List.of(service), security);
+  }
+
+  /** A server for several services on one port, each with its peer's certificate name. */
+  public static Server build(
+      InetSocketAddress address, List<BindableService> services, NodeStateSecurity security) {
     NettyServerBuilder b =
-        NettyServerBuilder.forAddress(address)
-            .addService(ServerInterceptors.intercept(service, new PeerNode()))
-            .permitKeepAliveTime(10, TimeUnit.SECONDS);
+        NettyServerBuilder.forAddress(address).permitKeepAliveTime(10, TimeUnit.SECONDS);
+    services.forEach(s -> b.addService(ServerInterceptors.intercept(s, new PeerNode())));
     security.tls().ifPresent(t -> b.sslContext(t.serverContext()));
     return b.build();
   }

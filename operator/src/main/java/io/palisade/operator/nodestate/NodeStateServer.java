@@ -1,8 +1,11 @@
 package io.palisade.operator.nodestate;
 
+import io.grpc.BindableService;
 import io.grpc.Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -17,9 +20,14 @@ public final class NodeStateServer implements AutoCloseable {
   private final NodeStateService service;
 
   private NodeStateServer(
-      InetSocketAddress address, NodeStateStore store, NodeStateSecurity security) {
+      InetSocketAddress address,
+      NodeStateStore store,
+      NodeStateSecurity security,
+      List<BindableService> besides) {
     this.service = new NodeStateService(store, senders, security.pinsNodes());
-    this.server = GrpcServers.build(address, service, security);
+    List<BindableService> services = new ArrayList<>(besides);
+    services.addFirst(service);
+    this.server = GrpcServers.build(address, services, security);
   }
 
   /**
@@ -28,7 +36,20 @@ public final class NodeStateServer implements AutoCloseable {
   public static NodeStateServer start(
       InetSocketAddress address, NodeStateStore store, NodeStateSecurity security)
       throws IOException {
-    NodeStateServer s = new NodeStateServer(address, store, security);
+    return start(address, store, security, List.of());
+  }
+
+  /**
+   * The same, with {@code besides} served on the same port and TLS (the daemons' flows, {@code
+   * flows.FlowsService}).
+   */
+  public static NodeStateServer start(
+      InetSocketAddress address,
+      NodeStateStore store,
+      NodeStateSecurity security,
+      List<BindableService> besides)
+      throws IOException {
+    NodeStateServer s = new NodeStateServer(address, store, security, besides);
     s.server.start();
     return s;
   }

@@ -15,6 +15,8 @@ import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.nodestate.ServerTls;
 import io.palisade.operator.xds.XdsServer;
 import io.palisade.pipeline.Pipeline;
+import io.palisade.pipeline.flows.FlowNaming;
+import io.palisade.pipeline.flows.FlowRing;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.xds.XdsPublisher;
@@ -37,8 +39,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Starts what runs beside the reconcilers: the watches, the pipeline loop and the node-state
- * server, with their meters; and stops them.
+ * Starts what runs beside the reconcilers: the watches, the pipeline loop and the node-state server
+ * (with the daemons' flows beside it), with their meters; and stops them.
  */
 @ApplicationScoped
 public class OperatorRuntime {
@@ -55,6 +57,8 @@ public class OperatorRuntime {
   @Inject NodeStateConfig nodeState;
   @Inject MeterRegistry registry;
   @Inject XdsPublisher xds;
+  @Inject FlowRing flowRing;
+  @Inject FlowNaming flowNaming;
 
   private static final Duration GC_PERIOD = Duration.ofSeconds(10);
   private static final Duration RETRY_DELAY = Duration.ofMillis(500);
@@ -104,7 +108,12 @@ public class OperatorRuntime {
     NodeStateSecurity security =
         nodeState.issues() ? NodeStateSecurity.mutualTls(issued()) : nodeState.security();
     try {
-      server = NodeStateServer.start(new InetSocketAddress(nodeState.port()), store, security);
+      server =
+          NodeStateServer.start(
+              new InetSocketAddress(nodeState.port()),
+              store,
+              security,
+              List.of(FlowBeans.service(flowRing, flowNaming, security.pinsNodes(), registry)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve node state on port " + nodeState.port(), e);
     }

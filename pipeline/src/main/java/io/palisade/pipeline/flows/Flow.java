@@ -26,13 +26,59 @@ public record Flow(
     Optional<PolicyDecision> policy,
     List<PolicyDecision> defaultDenyOf,
     List<String> auditPolicies,
-    int ifindex) {
+    int ifindex,
+    Optional<String> node) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public Flow {
     defaultDenyOf = List.copyOf(defaultDenyOf);
     auditPolicies = List.copyOf(auditPolicies);
+  }
+
+  /** A flow of this process's own node, which it need not name. */
+  public Flow(
+      Instant time,
+      String verdict,
+      String reason,
+      String direction,
+      String protocol,
+      Endpoint source,
+      Endpoint destination,
+      Optional<PolicyDecision> policy,
+      List<PolicyDecision> defaultDenyOf,
+      List<String> auditPolicies,
+      int ifindex) {
+    this(
+        time,
+        verdict,
+        reason,
+        direction,
+        protocol,
+        source,
+        destination,
+        policy,
+        defaultDenyOf,
+        auditPolicies,
+        ifindex,
+        Optional.empty());
+  }
+
+  /** This flow as seen on {@code node}: how the operator marks the flows its daemons relay. */
+  public Flow onNode(String node) {
+    return new Flow(
+        time,
+        verdict,
+        reason,
+        direction,
+        protocol,
+        source,
+        destination,
+        policy,
+        defaultDenyOf,
+        auditPolicies,
+        ifindex,
+        Optional.of(node));
   }
 
   /** One end of a flow: the pod (name and namespace) when the address is a pod's. */
@@ -71,6 +117,8 @@ public record Flow(
       auditPolicies.forEach(audit::add);
     }
     o.put("ifindex", ifindex);
+    // Only relayed flows carry it, so a node's own log and /api/flows keep their shape.
+    node.ifPresent(n -> o.put("node", n));
     return o;
   }
 
@@ -128,7 +176,8 @@ public record Flow(
         policy.isObject() ? Optional.of(decisionOf(policy)) : Optional.empty(),
         denies,
         audit,
-        o.path("ifindex").asInt());
+        o.path("ifindex").asInt(),
+        optionalText(o, "node"));
   }
 
   private static Endpoint endpointOf(JsonNode e) {

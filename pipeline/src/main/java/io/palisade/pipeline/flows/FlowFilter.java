@@ -13,8 +13,9 @@ import java.util.Set;
  * The filters of {@code palisade observe} and {@code /api/flows}, all of which a flow must pass:
  * {@code pod} ({@code namespace/name} or a name, either end), {@code namespace} (either end),
  * {@code identity} (either end), {@code verdict}, {@code policy} ({@code namespace/name} or a name,
- * the deciding or default-denying policy), {@code port} (either end) and {@code since} (an instant
- * or a duration back from now, such as {@code 5m}).
+ * the deciding or default-denying policy), {@code port} (either end), {@code node} (the node that
+ * saw it, for flows relayed through the operator) and {@code since} (an instant or a duration back
+ * from now, such as {@code 5m}).
  */
 public record FlowFilter(
     Optional<String> pod,
@@ -23,6 +24,7 @@ public record FlowFilter(
     Optional<String> verdict,
     Optional<String> policy,
     Optional<Integer> port,
+    Optional<String> node,
     Optional<Instant> since) {
 
   public static final FlowFilter ALL =
@@ -33,11 +35,13 @@ public record FlowFilter(
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
+          Optional.empty(),
           Optional.empty());
 
   /** The parameters a request may give; any other is refused, so a typo never widens the view. */
   public static final Set<String> PARAMETERS =
-      Set.of("pod", "namespace", "identity", "verdict", "policy", "port", "since", "follow");
+      Set.of(
+          "pod", "namespace", "identity", "verdict", "policy", "port", "node", "since", "follow");
 
   private static final Set<String> VERDICTS =
       Set.of("allowed", "redirected", "dropped", "denied", "audit");
@@ -56,6 +60,8 @@ public record FlowFilter(
         && verdict.map(v -> v.equals(f.verdict())).orElse(true)
         && policy.map(p -> namesPolicy(f, p)).orElse(true)
         && port.map(p -> p == f.source().port() || p == f.destination().port()).orElse(true)
+        // A flow that names no node is no node's: a node filter never lets it through.
+        && node.map(n -> f.node().equals(Optional.of(n))).orElse(true)
         && since.map(s -> !f.time().isBefore(s)).orElse(true);
   }
 
@@ -133,6 +139,7 @@ public record FlowFilter(
         verdict,
         Optional.ofNullable(params.get("policy")),
         port,
+        Optional.ofNullable(params.get("node")),
         since);
   }
 

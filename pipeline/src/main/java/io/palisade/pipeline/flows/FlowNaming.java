@@ -108,7 +108,8 @@ public final class FlowNaming {
         provenance.policy(),
         provenance.defaultDenyOf(),
         flow.auditPolicies(),
-        flow.ifindex());
+        flow.ifindex(),
+        flow.node());
   }
 
   private static boolean isNamed(Flow flow) {

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * palisade observe --since} reads and {@code --follow} waits on. A follower that does not keep up
  * loses flows rather than slowing the datapath's reader, and is told how many it lost.
  *
- * <p>Thread-safe: one thread adds, any number read and follow.
+ * <p>Thread-safe: any number of threads add (a daemon's flow reader, the operator's pushing nodes),
+ * read and follow.
  */
 public final class FlowRing implements FlowSink {
 
@@ -40,10 +41,11 @@ public final class FlowRing implements FlowSink {
         recent.removeFirst();
       }
       recent.addLast(flow);
-    }
-    for (Follower f : followers) {
-      if (f.filter.matches(flow) && !f.queue.offer(flow)) {
-        f.lost.incrementAndGet();
+      // Under the lock, so a follower that starts with the backlog meanwhile gets this flow once.
+      for (Follower f : followers) {
+        if (f.filter.matches(flow) && !f.queue.offer(flow)) {
+          f.lost.incrementAndGet();
+        }
       }
     }
   }

@@ -55,6 +55,15 @@ class FlowFilterTest {
   }
 
   @Test
+  void theNodeFilterKeepsTheFlowsOfThatNodeAndNoFlowWithoutOne() {
+    FlowFilter onA = FlowFilter.parse(Map.of("node", "node-a"), NOW);
+    assertThat(onA.matches(DROP.onNode("node-a"))).isTrue();
+    assertThat(onA.matches(DROP.onNode("node-b"))).isFalse();
+    assertThat(onA.matches(DROP)).isFalse();
+    assertThat(FlowFilter.ALL.matches(DROP.onNode("node-b"))).isTrue();
+  }
+
+  @Test
   void everyBadParameterIsNamedAtOnce() {
     assertThatThrownBy(
             () ->
@@ -82,10 +91,42 @@ class FlowFilterTest {
   }
 
   @Test
+  void aFollowerStartingWhileSeveralThreadsAddGetsEachFlowOnce() throws Exception {
+    FlowRing ring = new FlowRing(10_000);
+    List<Thread> adders = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int base = t * 1000;
+      adders.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 1000; i++) {
+                      ring.accept(DROP.onNode("node-" + (base + i)));
+                    }
+                  }));
+    }
+    try (FlowRing.Follower f = ring.follow(FlowFilter.ALL, true)) {
+      for (Thread t : adders) {
+        t.join();
+      }
+      List<Flow> seen = new java.util.ArrayList<>();
+      for (List<Flow> batch = f.next(100); !batch.isEmpty(); batch = f.next(100)) {
+        seen.addAll(batch);
+      }
+      assertThat(f.takeLost()).isZero();
+      assertThat(seen).hasSize(4000).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
   void drainedFlowsReadBackFromTheirJson() {
     assertThat(Flow.fromJson(DROP.toJsonNode())).isEqualTo(DROP);
     assertThat(DROP.toJson())
         .contains("\"source\":{\"pod\":\"db\",\"namespace\":\"data\",\"address\":\"10.0.0.3\"")
-        .contains("\"policy\":{\"kind\":\"CiliumNetworkPolicy\",\"namespace\":\"app\"");
+        .contains("\"policy\":{\"kind\":\"CiliumNetworkPolicy\",\"namespace\":\"app\"")
+        .doesNotContain("\"node\"");
+    Flow relayed = DROP.onNode("node-a");
+    assertThat(relayed.toJson()).endsWith(",\"ifindex\":3,\"node\":\"node-a\"}");
+    assertThat(Flow.fromJson(relayed.toJsonNode())).isEqualTo(relayed);
   }
 }
