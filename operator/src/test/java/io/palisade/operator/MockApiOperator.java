@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.palisade.node.harness.PodSpec;
+import io.palisade.operator.flows.FlowAccess;
+import io.palisade.operator.flows.FlowsService;
 import io.palisade.operator.identity.CiliumIdentityAllocator;
 import io.palisade.operator.inventory.ClusterWatch;
 import io.palisade.operator.nodestate.NodeStateSecurity;
@@ -14,11 +16,14 @@ import io.palisade.operator.xds.L7Applier;
 import io.palisade.operator.xds.XdsServer;
 import io.palisade.pipeline.NodeStateApplier;
 import io.palisade.pipeline.Pipeline;
+import io.palisade.pipeline.flows.FlowNaming;
+import io.palisade.pipeline.flows.FlowRing;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.xds.Target;
 import io.palisade.xds.XdsPublisher;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,12 +33,14 @@ import java.util.function.Function;
 /**
  * The operator's parts as {@code OperatorBeans} wires them, on fabric8's mock API server, for the
  * tests that follow a policy from the API to real packets: the watches, the pipeline run every 20
- * ms, the CiliumNetworkPolicy reconciler and the node-state server on loopback (plain text).
+ * ms, the CiliumNetworkPolicy reconciler and the node-state server on loopback (plain text) with
+ * the daemons' flow relay beside it.
  *
  * @param store the node-state store: revisions, acks and each node's proxy
- * @param server where a stream-mode daemon connects
+ * @param server where a stream-mode daemon connects, for node state and to push its flows
+ * @param flows the flows the daemons pushed, named from the operator's pipeline
  */
-record MockApiOperator(NodeStateStore store, NodeStateServer server) {
+record MockApiOperator(NodeStateStore store, NodeStateServer server, FlowRing flows) {
 
   /** The store alone applies node state: L3/L4 only. */
   static MockApiOperator start(KubernetesClient client, List<AutoCloseable> cleanup)
@@ -67,9 +74,19 @@ record MockApiOperator(NodeStateStore store, NodeStateServer server) {
     ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
     cleanup.add(loop::shutdownNow);
     loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
+    FlowRing flows = new FlowRing(10_000);
+    FlowsService flowsService =
+        new FlowsService(
+            flows,
+            new FlowNaming(pipeline, () -> "kubectl"),
+            new FlowAccess(false),
+            Clock.systemUTC());
     NodeStateServer server =
         NodeStateServer.start(
-            new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
+            new InetSocketAddress("127.0.0.1", 0),
+            store,
+            NodeStateSecurity.insecurePlainText(),
+            List.of(flowsService));
     cleanup.add(server::close);
     Operator operator =
         new Operator(
@@ -81,7 +98,7 @@ record MockApiOperator(NodeStateStore store, NodeStateServer server) {
     operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation));
     operator.start();
     cleanup.add(operator::stop);
-    return new MockApiOperator(store, server);
+    return new MockApiOperator(store, server, flows);
   }
 
   /** {@code pods} as the API server holds them: scheduled on {@code node}, running at their IPs. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.grpc.ManagedChannel;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyCondition;
 import io.palisade.crds.cilium.PolicyStatus;
@@ -16,13 +17,21 @@ import io.palisade.node.harness.PodSpec;
 import io.palisade.node.harness.Privileges;
 import io.palisade.node.harness.Probes;
 import io.palisade.node.harness.Topology;
+import io.palisade.node.observe.FlowDrain;
+import io.palisade.node.observe.FlowNamer;
+import io.palisade.node.observe.FlowSampler;
+import io.palisade.node.stream.FlowRelay;
 import io.palisade.node.stream.NodeStateClient;
 import io.palisade.operator.status.PolicyConditions;
 import io.palisade.pipeline.StarWars;
+import io.palisade.pipeline.flows.Flow;
+import io.palisade.pipeline.flows.FlowFilter;
+import io.palisade.pipeline.flows.PolicyDecision;
 import io.palisade.policy.identity.CidrPrefix;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,10 +87,13 @@ class OperatorToPacketIT {
       for (Topology.PodNet p : topology.pods()) {
         vethOf.put(CidrPrefix.parse(p.spec().ip()).orElseThrow(), p.hostVeth());
       }
+      ManagedChannel channel =
+          NodeStateClient.insecureChannel("127.0.0.1:" + operator.server().port());
+      cleanup.add(channel::shutdownNow);
       NodeStateClient daemon =
           new NodeStateClient(
               NODE,
-              NodeStateClient.insecureChannel("127.0.0.1:" + operator.server().port()),
+              channel,
               desired -> topology.node().call(() -> datapath.apply(desired)).unattached(),
               (endpoint, prefix) ->
                   vethOf.containsKey(prefix)
@@ -93,6 +105,25 @@ class OperatorToPacketIT {
               Duration.ofMillis(500));
       cleanup.add(daemon::close);
       daemon.start();
+      // Its flows as a stream-mode daemon reports them (addresses and identities only), relayed
+      // over the same channel to the operator, which names them.
+      FlowRelay relay =
+          new FlowRelay(
+                  NODE,
+                  channel,
+                  Duration.ofMillis(50),
+                  Duration.ofMillis(500),
+                  new PrintStream(System.out, true))
+              .start();
+      cleanup.add(relay);
+      FlowDrain drain =
+          FlowDrain.start(
+              datapath,
+              FlowNamer.addressesOnly(),
+              new FlowSampler(1),
+              relay,
+              problem -> System.out.println("flow drain: " + problem));
+      cleanup.add(drain);
 
       // Both pods are known and the node has applied a state: no policy yet, the probe passes.
       await()
@@ -136,6 +167,21 @@ class OperatorToPacketIT {
       // Still dropped once the status is final (not a transient loss).
       assertThat(Probes.tcp(topology.pod("default/xwing").netns(), DEATHSTAR.ip(), 80, PROBE))
           .isFalse();
+
+      // The drop, seen by the node's datapath, reaches the operator and reads there with the
+      // pods and the policy that caused it (rule1 selects the deathstar; nothing allows the
+      // xwing, so rule1's default deny dropped it), and the node that saw it.
+      FlowFilter drops =
+          FlowFilter.parse(Map.of("verdict", "dropped", "pod", "default/xwing"), Instant.now());
+      await().atMost(Duration.ofSeconds(30)).until(() -> !operator.flows().recent(drops).isEmpty());
+      Flow dropped = operator.flows().recent(drops).getLast();
+      assertThat(dropped.node()).contains(NODE);
+      assertThat(dropped.reason()).isEqualTo("policy_denied");
+      assertThat(dropped.source().pod()).contains("xwing");
+      assertThat(dropped.destination().pod()).contains("deathstar");
+      assertThat(dropped.destination().port()).isEqualTo(80);
+      assertThat(dropped.policy().map(PolicyDecision::name)).contains("rule1");
+      assertThat(dropped.policy().map(PolicyDecision::source)).contains("kubectl");
     } finally {
       try {
         MockApiOperator.closeInReverse(cleanup);
