@@ -1,6 +1,9 @@
 package io.palisade.policy.mapstate;
 
+import com.carrotsearch.hppc.LongObjectHashMap;
+import com.carrotsearch.hppc.cursors.ObjectCursor;
 import io.palisade.policy.Direction;
+import io.palisade.policy.intern.WeakInterner;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -21,24 +24,29 @@ import java.util.Optional;
  */
 public final class MapState {
 
+  // The same keys come back in the MapState of every subject a rule selects; one shared instance
+  // of each is what every MapState and every copy of its entries holds.
+  private static final WeakInterner<MapStateKey> KEYS = new WeakInterner<>();
+
   // Per direction, the groups by peer identity. One map per direction, not one per (direction,
-  // identity): a subject's MapState has hundreds of groups of a few entries each.
-  private final Map<Long, KeyGroup> ingress = new HashMap<>();
-  private final Map<Long, KeyGroup> egress = new HashMap<>();
+  // identity): a subject's MapState has hundreds of groups of a few entries each. Primitive keys:
+  // a boxed Long and a HashMap node per group cost more than the group itself.
+  private final LongObjectHashMap<KeyGroup> ingress = new LongObjectHashMap<>();
+  private final LongObjectHashMap<KeyGroup> egress = new LongObjectHashMap<>();
 
   public MapState() {}
 
-  private Map<Long, KeyGroup> groups(Direction d) {
+  private LongObjectHashMap<KeyGroup> groups(Direction d) {
     return d == Direction.INGRESS ? ingress : egress;
   }
 
   /** Adds an entry, merging with an equal key and keeping the group conflict-free. */
   public void insert(MapStateKey key, MapStateEntry entry) {
-    Map<Long, KeyGroup> byIdentity = groups(key.direction());
-    Long identity = key.identity();
+    LongObjectHashMap<KeyGroup> byIdentity = groups(key.direction());
+    long identity = key.identity();
     KeyGroup group = byIdentity.get(identity);
     if (group == null) {
-      byIdentity.put(identity, new KeyGroup(key, entry));
+      byIdentity.put(identity, new KeyGroup(KEYS.intern(key), entry));
       return;
     }
     int at = group.indexOf(key);
@@ -52,7 +60,7 @@ public final class MapState {
     if (at >= 0) {
       group.set(at, entry);
     } else {
-      group.add(key, entry);
+      group.add(KEYS.intern(key), entry);
     }
   }
 
@@ -111,7 +119,7 @@ public final class MapState {
 
   /** The entry the datapath would choose for a packet, or empty when the packet is dropped. */
   public Optional<MapStateMatch> lookup(Direction direction, long peer, int protocol, int port) {
-    Map<Long, KeyGroup> byIdentity = groups(direction);
+    LongObjectHashMap<KeyGroup> byIdentity = groups(direction);
     MapStateMatch l3 = longestMatch(byIdentity.get(peer), protocol, port);
     MapStateMatch l4 =
         peer == MapStateKey.ANY_IDENTITY
@@ -149,8 +157,9 @@ public final class MapState {
   /** Every entry, in no particular order. */
   public Map<MapStateKey, MapStateEntry> entries() {
     Map<MapStateKey, MapStateEntry> all = HashMap.newHashMap(size());
-    for (Map<Long, KeyGroup> byIdentity : List.of(ingress, egress)) {
-      for (KeyGroup group : byIdentity.values()) {
+    for (LongObjectHashMap<KeyGroup> byIdentity : List.of(ingress, egress)) {
+      for (ObjectCursor<KeyGroup> c : byIdentity.values()) {
+        KeyGroup group = c.value;
         for (int i = 0; i < group.size(); i++) {
           all.put(group.key(i), group.entry(i));
         }
@@ -174,11 +183,11 @@ public final class MapState {
 
   public int size() {
     int n = 0;
-    for (KeyGroup group : ingress.values()) {
-      n += group.size();
+    for (ObjectCursor<KeyGroup> c : ingress.values()) {
+      n += c.value.size();
     }
-    for (KeyGroup group : egress.values()) {
-      n += group.size();
+    for (ObjectCursor<KeyGroup> c : egress.values()) {
+      n += c.value.size();
     }
     return n;
   }
