@@ -12,6 +12,9 @@ import io.palisade.policy.mapstate.L7Parser;
 import io.palisade.policy.parse.FieldError;
 import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.validate.ValidatedDocument;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -63,7 +66,16 @@ public final class PolicyValidation {
     }
   }
 
-  private record Memo(String document, Checked checked) {}
+  /**
+   * A validated generation and the SHA-256 of the document it was validated from: the digest rather
+   * than the document, which at 30,000 policies was tens of megabytes of JSON kept only to compare.
+   */
+  private record Memo(byte[] digest, Checked checked) {
+
+    boolean answers(byte[] digest, long generation) {
+      return MessageDigest.isEqual(this.digest, digest) && checked.generation() == generation;
+    }
+  }
 
   private final ObjectMapper mapper = new ObjectMapper();
   private final PolicyLoader loader = new PolicyLoader();
@@ -92,13 +104,22 @@ public final class PolicyValidation {
           List.of(new FieldError("", "cannot be read: " + e.getMessage())),
           List.of());
     }
+    byte[] digest = sha256(json);
     return memo.compute(
             ref,
             (k, m) ->
-                m != null && m.document().equals(json) && m.checked().generation() == generation
+                m != null && m.answers(digest, generation)
                     ? m
-                    : new Memo(json, validate(ref, generation, json)))
+                    : new Memo(digest, validate(ref, generation, json)))
         .checked();
+  }
+
+  private static byte[] sha256(String document) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(document.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   /** Forgets a deleted object, so that a new one of the same name is validated afresh. */
