@@ -46,6 +46,10 @@ public final class OperatorScaleBenchmark {
     try (ScaleRun run = new ScaleRun(o.shape(), heap, out)) {
       Duration load = run.load();
       out.printf("inventory filled in %.1f s; first pipeline run…%n", load.toMillis() / 1e3);
+      if (o.heapOnly()) {
+        out.println("largest types alive with the inventory alone (GC.class_histogram):");
+        ClassHistogram.top(HISTOGRAM_LINES).forEach(out::println);
+      }
       Duration first = run.firstRun();
       long revision = run.store().revision();
       if (o.heapOnly()) {

@@ -30,8 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PolicyValidation {
 
   /**
-   * One policy generation as validated: every error, or the rules it contributes and the object
-   * they came from (to translate again when the CIDR groups it names change).
+   * One policy generation as validated: every error, or the rules it contributes and, when it names
+   * CIDR groups or Services, the object they came from (to translate again when those change).
    */
   public record Checked(
       PolicyRef ref,
@@ -133,8 +133,13 @@ public final class PolicyValidation {
     if (!errors.isEmpty()) {
       return new Checked(ref, generation, errors, List.of());
     }
+    // Only a policy that names CIDR groups or Services is translated again later; any other keeps
+    // its rules alone (30,000 parsed objects were a third of the inventory at Cilium's scale).
     Optional<HasMetadata> object =
-        r.documents().stream().findFirst().flatMap(ValidatedDocument::object);
+        r.documents().stream()
+            .findFirst()
+            .flatMap(ValidatedDocument::object)
+            .filter(o -> PolicyTranslation.usesCidrGroups(o) || PolicyTranslation.usesServices(o));
     return new Checked(ref, generation, errors, r.policySet().rules(), object);
   }
 
