@@ -22,6 +22,8 @@ import java.util.function.Function;
  */
 public final class OperatorScaleBenchmark {
 
+  private static final int HISTOGRAM_LINES = 25;
+
   private OperatorScaleBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -44,8 +46,19 @@ public final class OperatorScaleBenchmark {
     try (ScaleRun run = new ScaleRun(o.shape(), heap, out)) {
       Duration load = run.load();
       out.printf("inventory filled in %.1f s; first pipeline run…%n", load.toMillis() / 1e3);
+      if (o.heapOnly()) {
+        out.println("largest types alive with the inventory alone (GC.class_histogram):");
+        ClassHistogram.top(HISTOGRAM_LINES).forEach(out::println);
+      }
       Duration first = run.firstRun();
       long revision = run.store().revision();
+      if (o.heapOnly()) {
+        out.printf("first run %.1f s%n", first.toMillis() / 1e3);
+        ScaleReport.printHeap(out, heap.marks());
+        out.println("largest types alive (GC.class_histogram):");
+        ClassHistogram.top(HISTOGRAM_LINES).forEach(out::println);
+        return true;
+      }
       out.printf(
           "first run %.1f s; starting %,d daemons…%n", first.toMillis() / 1e3, o.shape().nodes());
       Function<String, Fleet> fleets =

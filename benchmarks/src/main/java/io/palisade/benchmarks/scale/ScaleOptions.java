@@ -11,6 +11,8 @@ import java.util.List;
  *     incremental or not) and {@code full} (the full-recompute baseline)
  * @param budget the longest a phase runs, warm-up included
  * @param forkFleet whether the daemons run in a JVM of their own
+ * @param heapOnly whether the run stops after the first pipeline run, with the heap by structure
+ *     and the operator's class histogram, and starts no daemons
  */
 record ScaleOptions(
     ScaleShape shape,
@@ -21,7 +23,8 @@ record ScaleOptions(
     int baselineChanges,
     Duration budget,
     boolean forkFleet,
-    String fleetHeap) {
+    String fleetHeap,
+    boolean heapOnly) {
 
   static final String USAGE =
       """
@@ -30,10 +33,12 @@ record ScaleOptions(
                                     [--phases pipeline,full] [--warmup N] [--changes N]
                                     [--baseline-warmup N] [--baseline-changes N]
                                     [--budget SECONDS] [--fleet fork|in-process] [--fleet-heap SIZE]
+                                    [--heap-only]
         Defaults: Cilium's CI scale shape (1,000 nodes, 100 namespaces, 6,000 identities, 30,000
         pods and policies); 20 warm-up and 500 measured changes through Pipeline.run, then 1 and
         8 through the full recompute; at most 900 s a phase; the daemons in a JVM of their own
-        with -Xmx8g.
+        with -Xmx8g. --heap-only builds the inventory, runs the pipeline once and prints the
+        heap by structure and the largest types of a class histogram, without daemons.
       """;
 
   static ScaleOptions parse(String... args) {
@@ -48,6 +53,7 @@ record ScaleOptions(
     long budget = 900;
     boolean fork = true;
     String fleetHeap = "8g";
+    boolean heapOnly = false;
     List<String> errors = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -58,6 +64,10 @@ record ScaleOptions(
         ScaleShape toy = ScaleShape.toy();
         size =
             new int[] {toy.nodes(), toy.namespaces(), toy.identities(), toy.pods(), toy.policies()};
+        continue;
+      }
+      if (a.equals("--heap-only")) {
+        heapOnly = true;
         continue;
       }
       if (i + 1 == args.length) {
@@ -119,6 +129,7 @@ record ScaleOptions(
         baselineChanges,
         Duration.ofSeconds(budget),
         fork,
-        fleetHeap);
+        fleetHeap,
+        heapOnly);
   }
 }

@@ -61,7 +61,7 @@ final class ScaleReport {
     }
   }
 
-  private static void printHeap(PrintStream out, List<HeapProbe.Mark> marks) {
+  static void printHeap(PrintStream out, List<HeapProbe.Mark> marks) {
     out.println("heap in use after full GC (MemoryMXBean), and what each step added:");
     long previous = 0;
     long operator = 0;
@@ -76,7 +76,8 @@ final class ScaleReport {
       previous = m.usedBytes();
     }
     out.printf(
-        "  operator at scale (inventory + desired state + streams): %.1f MiB%n", operator / MIB);
+        "  operator at scale (inventory + desired state + streams, as far as built): %.1f MiB%n",
+        operator / MIB);
   }
 
   private static void printPhases(PrintStream out, List<PhaseResult> phases) {

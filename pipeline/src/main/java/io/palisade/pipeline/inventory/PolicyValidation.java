@@ -12,6 +12,9 @@ import io.palisade.policy.mapstate.L7Parser;
 import io.palisade.policy.parse.FieldError;
 import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.validate.ValidatedDocument;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,8 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PolicyValidation {
 
   /**
-   * One policy generation as validated: every error, or the rules it contributes and the object
-   * they came from (to translate again when the CIDR groups it names change).
+   * One policy generation as validated: every error, or the rules it contributes and, when it names
+   * CIDR groups or Services, the object they came from (to translate again when those change).
    */
   public record Checked(
       PolicyRef ref,
@@ -63,7 +66,16 @@ public final class PolicyValidation {
     }
   }
 
-  private record Memo(String document, Checked checked) {}
+  /**
+   * A validated generation and the SHA-256 of the document it was validated from: the digest rather
+   * than the document, which at 30,000 policies was tens of megabytes of JSON kept only to compare.
+   */
+  private record Memo(byte[] digest, Checked checked) {
+
+    boolean answers(byte[] digest, long generation) {
+      return MessageDigest.isEqual(this.digest, digest) && checked.generation() == generation;
+    }
+  }
 
   private final ObjectMapper mapper = new ObjectMapper();
   private final PolicyLoader loader = new PolicyLoader();
@@ -92,13 +104,22 @@ public final class PolicyValidation {
           List.of(new FieldError("", "cannot be read: " + e.getMessage())),
           List.of());
     }
+    byte[] digest = sha256(json);
     return memo.compute(
             ref,
             (k, m) ->
-                m != null && m.document().equals(json) && m.checked().generation() == generation
+                m != null && m.answers(digest, generation)
                     ? m
-                    : new Memo(json, validate(ref, generation, json)))
+                    : new Memo(digest, validate(ref, generation, json)))
         .checked();
+  }
+
+  private static byte[] sha256(String document) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(document.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   /** Forgets a deleted object, so that a new one of the same name is validated afresh. */
@@ -112,8 +133,13 @@ public final class PolicyValidation {
     if (!errors.isEmpty()) {
       return new Checked(ref, generation, errors, List.of());
     }
+    // Only a policy that names CIDR groups or Services is translated again later; any other keeps
+    // its rules alone (30,000 parsed objects were a third of the inventory at Cilium's scale).
     Optional<HasMetadata> object =
-        r.documents().stream().findFirst().flatMap(ValidatedDocument::object);
+        r.documents().stream()
+            .findFirst()
+            .flatMap(ValidatedDocument::object)
+            .filter(o -> PolicyTranslation.usesCidrGroups(o) || PolicyTranslation.usesServices(o));
     return new Checked(ref, generation, errors, r.policySet().rules(), object);
   }
 

@@ -1,5 +1,7 @@
 package io.palisade.policy.cluster;
 
+import io.palisade.policy.intern.LabelMaps;
+import io.palisade.policy.intern.WeakInterner;
 import io.palisade.policy.resolve.NamedPort;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +16,13 @@ public record Pod(
     Optional<String> ip,
     Set<NamedPort> ports) {
 
+  // Replicas of a deployment name the same ports: one shared set for all of them.
+  private static final WeakInterner<Set<NamedPort>> PORTS = new WeakInterner<>();
+
   public Pod {
-    labels = Map.copyOf(labels);
-    ports = Set.copyOf(ports);
+    namespace = namespace.intern();
+    labels = LabelMaps.shared(labels);
+    ports = PORTS.intern(Set.copyOf(ports));
   }
 
   /** {@code namespace/name}. */

@@ -1,6 +1,9 @@
 package io.palisade.policy.mapstate;
 
+import com.carrotsearch.hppc.LongObjectHashMap;
+import com.carrotsearch.hppc.cursors.ObjectCursor;
 import io.palisade.policy.Direction;
+import io.palisade.policy.intern.WeakInterner;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -21,26 +24,47 @@ import java.util.Optional;
  */
 public final class MapState {
 
+  // The same keys come back in the MapState of every subject a rule selects; one shared instance
+  // of each is what every MapState and every copy of its entries holds.
+  private static final WeakInterner<MapStateKey> KEYS = new WeakInterner<>();
+
   // Per direction, the groups by peer identity. One map per direction, not one per (direction,
-  // identity): a subject's MapState has hundreds of groups of a few entries each.
-  private final Map<Long, KeyGroup> ingress = new HashMap<>();
-  private final Map<Long, KeyGroup> egress = new HashMap<>();
+  // identity): a subject's MapState has hundreds of groups of a few entries each. Primitive keys:
+  // a boxed Long and a HashMap node per group cost more than the group itself. A slot holds a
+  // KeyGroup, or, for a group of one plain allow (most groups at scale), the shared key alone.
+  private final LongObjectHashMap<Object> ingress = new LongObjectHashMap<>();
+  private final LongObjectHashMap<Object> egress = new LongObjectHashMap<>();
 
   public MapState() {}
 
-  private Map<Long, KeyGroup> groups(Direction d) {
+  private LongObjectHashMap<Object> groups(Direction d) {
     return d == Direction.INGRESS ? ingress : egress;
+  }
+
+  private static Object slot(MapStateKey key, MapStateEntry entry) {
+    return entry.equals(MapStateEntry.ALLOW) ? key : new KeyGroup(key, entry);
+  }
+
+  private static Object slot(KeyGroup group) {
+    return group.size() == 1 && group.entry(0).equals(MapStateEntry.ALLOW) ? group.key(0) : group;
+  }
+
+  private static KeyGroup group(Object slot) {
+    return slot instanceof MapStateKey key
+        ? new KeyGroup(key, MapStateEntry.ALLOW)
+        : (KeyGroup) slot;
   }
 
   /** Adds an entry, merging with an equal key and keeping the group conflict-free. */
   public void insert(MapStateKey key, MapStateEntry entry) {
-    Map<Long, KeyGroup> byIdentity = groups(key.direction());
-    Long identity = key.identity();
-    KeyGroup group = byIdentity.get(identity);
-    if (group == null) {
-      byIdentity.put(identity, new KeyGroup(key, entry));
+    LongObjectHashMap<Object> byIdentity = groups(key.direction());
+    long identity = key.identity();
+    Object slot = byIdentity.get(identity);
+    if (slot == null) {
+      byIdentity.put(identity, slot(KEYS.intern(key), entry));
       return;
     }
+    KeyGroup group = group(slot);
     int at = group.indexOf(key);
     if (at >= 0) {
       entry = group.entry(at).merge(entry);
@@ -52,8 +76,9 @@ public final class MapState {
     if (at >= 0) {
       group.set(at, entry);
     } else {
-      group.add(key, entry);
+      group.add(KEYS.intern(key), entry);
     }
+    byIdentity.put(identity, slot(group));
   }
 
   /**
@@ -101,17 +126,17 @@ public final class MapState {
    * {@code source} gives the group up.
    */
   public void moveGroup(Direction direction, long identity, MapState source) {
-    KeyGroup group = source.groups(direction).remove(identity);
-    if (group == null || group.size() == 0) {
+    Object slot = source.groups(direction).remove(identity);
+    if (slot == null || (slot instanceof KeyGroup group && group.size() == 0)) {
       groups(direction).remove(identity);
     } else {
-      groups(direction).put(identity, group);
+      groups(direction).put(identity, slot);
     }
   }
 
   /** The entry the datapath would choose for a packet, or empty when the packet is dropped. */
   public Optional<MapStateMatch> lookup(Direction direction, long peer, int protocol, int port) {
-    Map<Long, KeyGroup> byIdentity = groups(direction);
+    LongObjectHashMap<Object> byIdentity = groups(direction);
     MapStateMatch l3 = longestMatch(byIdentity.get(peer), protocol, port);
     MapStateMatch l4 =
         peer == MapStateKey.ANY_IDENTITY
@@ -131,10 +156,14 @@ public final class MapState {
     return Optional.of(l3);
   }
 
-  private static MapStateMatch longestMatch(KeyGroup group, int protocol, int port) {
-    if (group == null) {
+  private static MapStateMatch longestMatch(Object slot, int protocol, int port) {
+    if (slot == null) {
       return null;
     }
+    if (slot instanceof MapStateKey key) {
+      return key.matches(protocol, port) ? new MapStateMatch(key, MapStateEntry.ALLOW) : null;
+    }
+    KeyGroup group = (KeyGroup) slot;
     MapStateMatch best = null;
     for (int i = 0; i < group.size(); i++) {
       MapStateKey k = group.key(i);
@@ -149,10 +178,14 @@ public final class MapState {
   /** Every entry, in no particular order. */
   public Map<MapStateKey, MapStateEntry> entries() {
     Map<MapStateKey, MapStateEntry> all = HashMap.newHashMap(size());
-    for (Map<Long, KeyGroup> byIdentity : List.of(ingress, egress)) {
-      for (KeyGroup group : byIdentity.values()) {
-        for (int i = 0; i < group.size(); i++) {
-          all.put(group.key(i), group.entry(i));
+    for (LongObjectHashMap<Object> byIdentity : List.of(ingress, egress)) {
+      for (ObjectCursor<Object> c : byIdentity.values()) {
+        if (c.value instanceof KeyGroup group) {
+          for (int i = 0; i < group.size(); i++) {
+            all.put(group.key(i), group.entry(i));
+          }
+        } else {
+          all.put((MapStateKey) c.value, MapStateEntry.ALLOW);
         }
       }
     }
@@ -174,11 +207,10 @@ public final class MapState {
 
   public int size() {
     int n = 0;
-    for (KeyGroup group : ingress.values()) {
-      n += group.size();
-    }
-    for (KeyGroup group : egress.values()) {
-      n += group.size();
+    for (LongObjectHashMap<Object> byIdentity : List.of(ingress, egress)) {
+      for (ObjectCursor<Object> c : byIdentity.values()) {
+        n += c.value instanceof KeyGroup group ? group.size() : 1;
+      }
     }
     return n;
   }

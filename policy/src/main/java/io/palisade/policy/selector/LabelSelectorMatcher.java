@@ -3,6 +3,7 @@ package io.palisade.policy.selector;
 import io.palisade.crds.api.LabelSelector;
 import io.palisade.crds.api.LabelSelectorRequirement;
 import io.palisade.policy.identity.Identity;
+import io.palisade.policy.intern.WeakInterner;
 import io.palisade.policy.labels.Label;
 import io.palisade.policy.labels.Labels;
 import java.util.ArrayList;
@@ -19,8 +20,18 @@ import java.util.TreeSet;
 public record LabelSelectorMatcher(SortedSet<Requirement> requirements)
     implements IdentitySelector {
 
+  // Policies repeat the same terms and selectors thousands of times (every policy of a namespace
+  // injects its namespace term; Cilium's 1,000-node shape has 30,000 policies): the terms and the
+  // sorted sets of them are shared, one instance per distinct value.
+  private static final WeakInterner<Requirement> TERMS = new WeakInterner<>();
+  private static final WeakInterner<SortedSet<Requirement>> SETS = new WeakInterner<>();
+
   public LabelSelectorMatcher {
-    requirements = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(requirements));
+    TreeSet<Requirement> shared = new TreeSet<>();
+    for (Requirement r : requirements) {
+      shared.add(TERMS.intern(r));
+    }
+    requirements = SETS.intern(java.util.Collections.unmodifiableSortedSet(shared));
   }
 
   /** Compiles a validated selector; keys without a source get {@code any:}. */

@@ -2,9 +2,11 @@ package io.palisade.policy.selector;
 
 import io.palisade.policy.labels.Label;
 import io.palisade.policy.labels.Labels;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeSet;
 
 /** One term of a label selector, over a source-qualified key. */
 public record Requirement(Label key, Operator operator, SortedSet<String> values)
@@ -32,6 +34,11 @@ public record Requirement(Label key, Operator operator, SortedSet<String> values
       }
       return Optional.empty();
     }
+  }
+
+  public Requirement {
+    // A copy no caller can change: requirements are shared between selectors once built.
+    values = Collections.unmodifiableSortedSet(new TreeSet<>(values));
   }
 
   public boolean matches(Labels labels) {

@@ -1,0 +1,69 @@
+package io.palisade.policy.mapstate;
+
+import static io.palisade.policy.Direction.INGRESS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.palisade.policy.Protocol;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A group keeps its first entry in fields and the rest in an array; both behave as one list. */
+class KeyGroupTest {
+
+  private static MapStateKey port(int port) {
+    return MapStateKey.port(INGRESS, 100, Protocol.TCP, port);
+  }
+
+  private static List<MapStateKey> keys(KeyGroup g) {
+    List<MapStateKey> out = new ArrayList<>();
+    for (int i = 0; i < g.size(); i++) {
+      out.add(g.key(i));
+    }
+    return out;
+  }
+
+  @Test
+  void removingTheFirstEntryMovesTheNextIntoItsPlaceAndKeepsTheOrder() {
+    KeyGroup g = new KeyGroup(port(1), MapStateEntry.ALLOW);
+    g.add(port(2), MapStateEntry.DENY);
+    g.add(port(3), MapStateEntry.ALLOW);
+    g.add(port(4), MapStateEntry.ALLOW);
+    g.add(port(5), MapStateEntry.DENY);
+
+    g.remove(0);
+    assertThat(keys(g)).containsExactly(port(2), port(3), port(4), port(5));
+    assertThat(g.entry(0)).isEqualTo(MapStateEntry.DENY);
+    g.remove(2);
+    assertThat(keys(g)).containsExactly(port(2), port(3), port(5));
+    assertThat(g.indexOf(port(5))).isEqualTo(2);
+    assertThat(g.entry(2)).isEqualTo(MapStateEntry.DENY);
+    assertThat(g.indexOf(port(4))).isEqualTo(-1);
+  }
+
+  @Test
+  void aGroupEmptiedTakesNewEntriesAgain() {
+    KeyGroup g = new KeyGroup(port(1), MapStateEntry.ALLOW);
+    g.add(port(2), MapStateEntry.ALLOW);
+    g.remove(1);
+    g.remove(0);
+    assertThat(g.size()).isZero();
+
+    g.add(port(7), MapStateEntry.DENY);
+    g.add(port(8), MapStateEntry.ALLOW);
+    g.set(0, MapStateEntry.ALLOW);
+    assertThat(keys(g)).containsExactly(port(7), port(8));
+    assertThat(g.entry(0)).isEqualTo(MapStateEntry.ALLOW);
+  }
+
+  @Test
+  void equalKeysInsertedIntoTwoMapStatesAreOneSharedInstance() {
+    MapState a = new MapState();
+    MapState b = new MapState();
+    a.insert(port(80), MapStateEntry.ALLOW);
+    b.insert(port(80), MapStateEntry.ALLOW);
+    MapStateKey inA = a.entries().keySet().iterator().next();
+    MapStateKey inB = b.entries().keySet().iterator().next();
+    assertThat(inA).isSameAs(inB);
+  }
+}
