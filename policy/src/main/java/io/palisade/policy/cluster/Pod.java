@@ -1,7 +1,8 @@
 package io.palisade.policy.cluster;
 
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
 import io.palisade.policy.intern.LabelMaps;
-import io.palisade.policy.intern.WeakInterner;
 import io.palisade.policy.resolve.NamedPort;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,7 @@ public record Pod(
     Set<NamedPort> ports) {
 
   // Replicas of a deployment name the same ports: one shared set for all of them.
-  private static final WeakInterner<Set<NamedPort>> PORTS = new WeakInterner<>();
+  private static final Interner<Set<NamedPort>> PORTS = Interners.newWeakInterner();
 
   public Pod {
     namespace = namespace.intern();

@@ -1,5 +1,7 @@
 package io.palisade.policy.intern;
 
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,7 +13,7 @@ import java.util.Map;
  */
 public final class LabelMaps {
 
-  private static final WeakInterner<Map<String, String>> MAPS = new WeakInterner<>();
+  private static final Interner<Map<String, String>> MAPS = Interners.newWeakInterner();
 
   private LabelMaps() {}
 

@@ -2,8 +2,9 @@ package io.palisade.policy.mapstate;
 
 import com.carrotsearch.hppc.LongObjectHashMap;
 import com.carrotsearch.hppc.cursors.ObjectCursor;
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
 import io.palisade.policy.Direction;
-import io.palisade.policy.intern.WeakInterner;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ public final class MapState {
 
   // The same keys come back in the MapState of every subject a rule selects; one shared instance
   // of each is what every MapState and every copy of its entries holds.
-  private static final WeakInterner<MapStateKey> KEYS = new WeakInterner<>();
+  private static final Interner<MapStateKey> KEYS = Interners.newWeakInterner();
 
   // Per direction, the groups by peer identity. One map per direction, not one per (direction,
   // identity): a subject's MapState has hundreds of groups of a few entries each. Primitive keys:

@@ -1,9 +1,10 @@
 package io.palisade.policy.selector;
 
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
 import io.palisade.crds.api.LabelSelector;
 import io.palisade.crds.api.LabelSelectorRequirement;
 import io.palisade.policy.identity.Identity;
-import io.palisade.policy.intern.WeakInterner;
 import io.palisade.policy.labels.Label;
 import io.palisade.policy.labels.Labels;
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ public record LabelSelectorMatcher(SortedSet<Requirement> requirements)
   // Policies repeat the same terms and selectors thousands of times (every policy of a namespace
   // injects its namespace term; Cilium's 1,000-node shape has 30,000 policies): the terms and the
   // sorted sets of them are shared, one instance per distinct value.
-  private static final WeakInterner<Requirement> TERMS = new WeakInterner<>();
-  private static final WeakInterner<SortedSet<Requirement>> SETS = new WeakInterner<>();
+  private static final Interner<Requirement> TERMS = Interners.newWeakInterner();
+  private static final Interner<SortedSet<Requirement>> SETS = Interners.newWeakInterner();
 
   public LabelSelectorMatcher {
     TreeSet<Requirement> shared = new TreeSet<>();

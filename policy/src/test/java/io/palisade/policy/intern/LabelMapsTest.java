@@ -2,22 +2,11 @@ package io.palisade.policy.intern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Equal values come back as one instance; label maps share their strings too. */
-class WeakInternerTest {
-
-  @Test
-  void equalValuesAreOneInstanceAndOthersStayApart() {
-    WeakInterner<List<String>> interner = new WeakInterner<>();
-    List<String> first = List.of("a", "b");
-    assertThat(interner.intern(first)).isSameAs(first);
-    assertThat(interner.intern(List.of("a", "b"))).isSameAs(first);
-    assertThat(interner.intern(List.of("b", "a"))).isNotSameAs(first).isEqualTo(List.of("b", "a"));
-    assertThat(interner.size()).isEqualTo(2);
-  }
+/** Equal label maps come back as one instance, and share their strings. */
+class LabelMapsTest {
 
   @Test
   void replicasLabelsAreOneMapWithOneStringPerValue() {
