@@ -36,7 +36,7 @@ import org.apache.kafka.common.test.TestKitNodes;
  * listeners: DIRECT, advertised as itself, and PROXIED, advertised at the proxy's port, so each
  * client stays on its path after the first metadata. Goal: through the proxy at least 80 % of
  * direct, as the median of the rounds' own ratios; beside it the CPU time each path costs per MiB
- * sent. Options: -Dbench.records=200000 -Dbench.size=1024 -Dbench.rounds=3 -Dbench.warmup=5
+ * sent. Options: -Dbench.records=200000 -Dbench.size=1024 -Dbench.rounds=15 -Dbench.warmup=10
  * (full-size runs each way before the clock counts) -Dbench.threads=true (CPU by kind of thread).
  */
 public final class KafkaBenchmark {
@@ -53,8 +53,8 @@ public final class KafkaBenchmark {
     }
     int records = Integer.getInteger("bench.records", 200_000);
     int size = Integer.getInteger("bench.size", 1024);
-    int rounds = Integer.getInteger("bench.rounds", 3);
-    int warmup = Integer.getInteger("bench.warmup", 5);
+    int rounds = Integer.getInteger("bench.rounds", 15);
+    int warmup = Integer.getInteger("bench.warmup", 10);
     int proxyPort = freePort();
     KafkaClusterTestKit cluster =
         new KafkaClusterTestKit.Builder(
