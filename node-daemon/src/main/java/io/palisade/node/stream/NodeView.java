@@ -63,6 +63,13 @@ final class NodeView {
   /** Both as one checked table, made when first asked for. */
   private ServiceTable table;
 
+  /**
+   * The shared ipcache with this node's own entries over it, made once per view: the daemon binds
+   * its revision again every few seconds, and copying 30,000 entries each time is what a node
+   * holding Cilium's scale shape would spend its CPU and heap on, not its maps.
+   */
+  private Map<CidrPrefix, Long> withLocal;
+
   /** Each identity's policy resolved, made when first asked for. */
   private final Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolved;
 
@@ -326,15 +333,18 @@ final class NodeView {
       all.putAll(localServices);
       table = new ServiceTable(all);
     }
-    Map<CidrPrefix, Long> shared = ipcache;
-    if (!learned.isEmpty()) {
+    Map<CidrPrefix, Long> all;
+    if (learned.isEmpty()) {
+      if (withLocal == null) {
+        withLocal = Map.copyOf(DatapathState.withLocal(ipcache, localIpcache));
+      }
+      all = withLocal;
+    } else {
       Map<CidrPrefix, Long> withLearned = new HashMap<>();
       learned.forEach((p, id) -> withLearned.put(DatapathState.prefix(p), id));
       withLearned.putAll(ipcache);
-      shared = withLearned;
+      all = DatapathState.withLocal(withLearned, localIpcache);
     }
-    return DatapathState.bind(
-            DatapathState.withLocal(shared, localIpcache), endpointStates(), out, finder, pending)
-        .withServices(table);
+    return DatapathState.bind(all, endpointStates(), out, finder, pending).withServices(table);
   }
 }
