@@ -8,23 +8,17 @@ import io.palisade.node.stream.ClientTls;
 import io.palisade.node.stream.FlowRelay;
 import io.palisade.node.stream.NodeStateClient;
 import io.palisade.node.stream.TestCertificates;
-import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
-import io.palisade.operator.nodestate.NodeStateStore;
-import io.palisade.operator.nodestate.NodeTls;
 import io.palisade.pipeline.flows.FlowFilter;
 import io.palisade.pipeline.flows.FlowRing;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,23 +55,7 @@ class FlowRelayToObserveTest {
   @BeforeEach
   void start() throws Exception {
     flows = new RelayedFlows(policies);
-    NodeStateSecurity security =
-        NodeStateSecurity.mutualTls(
-            new NodeTls(
-                certs.certificate("operator"),
-                certs.key("operator"),
-                Optional.of(certs.certificate("ca"))));
-    server =
-        NodeStateServer.start(
-            new InetSocketAddress("127.0.0.1", 0),
-            new NodeStateStore("epoch-1", 8),
-            security,
-            List.of(
-                new FlowsService(
-                    ring,
-                    flows.naming(),
-                    new FlowAccess(security.pinsNodes()),
-                    Clock.systemUTC())));
+    server = flows.serve(certs, ring);
   }
 
   @AfterEach

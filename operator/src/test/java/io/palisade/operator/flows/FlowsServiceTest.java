@@ -11,10 +11,7 @@ import io.grpc.stub.StreamObserver;
 import io.palisade.node.stream.ClientTls;
 import io.palisade.node.stream.NodeStateClient;
 import io.palisade.node.stream.TestCertificates;
-import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
-import io.palisade.operator.nodestate.NodeStateStore;
-import io.palisade.operator.nodestate.NodeTls;
 import io.palisade.pipeline.flows.Flow;
 import io.palisade.pipeline.flows.FlowFilter;
 import io.palisade.pipeline.flows.FlowRing;
@@ -23,15 +20,12 @@ import io.palisade.proto.flows.v1.FlowMessage;
 import io.palisade.proto.flows.v1.FlowsGrpc;
 import io.palisade.proto.flows.v1.ObserveRequest;
 import io.palisade.proto.flows.v1.PushSummary;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -70,21 +64,7 @@ class FlowsServiceTest {
   @BeforeEach
   void start() throws Exception {
     flows = new RelayedFlows(policies);
-    NodeStateSecurity security =
-        NodeStateSecurity.mutualTls(
-            new NodeTls(
-                certs.certificate("operator"),
-                certs.key("operator"),
-                Optional.of(certs.certificate("ca"))));
-    FlowsService service =
-        new FlowsService(
-            ring, flows.naming(), new FlowAccess(security.pinsNodes()), Clock.systemUTC());
-    server =
-        NodeStateServer.start(
-            new InetSocketAddress("127.0.0.1", 0),
-            new NodeStateStore("epoch-1", 8),
-            security,
-            List.of(service));
+    server = flows.serve(certs, ring);
   }
 
   @AfterEach

@@ -2,17 +2,25 @@ package io.palisade.operator.flows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.node.stream.TestCertificates;
+import io.palisade.operator.nodestate.NodeStateSecurity;
+import io.palisade.operator.nodestate.NodeStateServer;
+import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.operator.nodestate.NodeTls;
 import io.palisade.pipeline.InMemoryNodeState;
 import io.palisade.pipeline.RemovalBudget;
 import io.palisade.pipeline.flows.Flow;
 import io.palisade.pipeline.flows.FlowNaming;
+import io.palisade.pipeline.flows.FlowRing;
 import io.palisade.pipeline.local.ClusterFile;
 import io.palisade.pipeline.local.LocalPipeline;
 import io.palisade.pipeline.local.PolicySnapshot;
 import io.palisade.policy.load.PolicyLoader;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -67,6 +75,26 @@ final class RelayedFlows {
   /** The operator's naming: a policy without the PolicySource's marks reads as kubectl's. */
   FlowNaming naming() {
     return new FlowNaming(pipeline.pipeline(), () -> "kubectl");
+  }
+
+  /**
+   * The operator's node-state server over mutual TLS with the operator's certificate from {@code
+   * certs}, and the Flows service beside it naming into {@code ring}.
+   */
+  NodeStateServer serve(TestCertificates certs, FlowRing ring) throws IOException {
+    NodeStateSecurity security =
+        NodeStateSecurity.mutualTls(
+            new NodeTls(
+                certs.certificate("operator"),
+                certs.key("operator"),
+                Optional.of(certs.certificate("ca"))));
+    return NodeStateServer.start(
+        new InetSocketAddress("127.0.0.1", 0),
+        new NodeStateStore("epoch-1", 8),
+        security,
+        List.of(
+            new FlowsService(
+                ring, naming(), new FlowAccess(security.pinsNodes()), Clock.systemUTC())));
   }
 
   /** An xwing's packet to the deathstar's port 80, denied by no-rebels, as the node saw it. */
