@@ -14,7 +14,12 @@ import java.util.concurrent.TimeUnit;
  * against the benchmark's operator, on this JVM's class path.
  */
 record DaemonFootprint(
-    String node, long revision, NodeCounts counts, long heapBytes, long rssBytes) {
+    String node,
+    long revision,
+    NodeCounts counts,
+    long heapBytes,
+    long rssBytes,
+    long firstApplyNanos) {
 
   static DaemonFootprint measure(String target, String node)
       throws IOException, InterruptedException {
@@ -54,20 +59,23 @@ record DaemonFootprint(
         f.get(0),
         new NodeCounts(f.get(1).intValue(), f.get(2).intValue(), f.get(3).intValue()),
         f.get(4),
-        f.get(5));
+        f.get(5),
+        f.get(6));
   }
 
   String describe() {
     return String.format(
         "node daemon footprint (%s, one NodeStateClient in its own JVM, launched as bin/palisade-node"
             + " launches the daemon): RSS %.1f MiB, heap after full GC %.1f MiB, holding revision %d"
-            + " with %,d ipcache entries, %d endpoints, %,d policy entries",
+            + " with %,d ipcache entries, %d endpoints, %,d policy entries; its first apply (the"
+            + " snapshot, alone) %.1f ms",
         node,
         rssBytes / 1048576.0,
         heapBytes / 1048576.0,
         revision,
         counts.ipcache(),
         counts.endpoints(),
-        counts.policyEntries());
+        counts.policyEntries(),
+        firstApplyNanos / 1e6);
   }
 }

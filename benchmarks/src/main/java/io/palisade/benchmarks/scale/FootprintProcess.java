@@ -9,8 +9,9 @@ import java.time.Duration;
  * One node daemon's stream client in a JVM of its own, launched as {@code bin/palisade-node}
  * launches the daemon (no heap flags): {@code FootprintProcess HOST:PORT NODE} syncs the node's
  * share of the cluster, then prints one line, {@code footprint REVISION IPCACHE ENDPOINTS
- * POLICY_ENTRIES HEAP_BYTES RSS_BYTES}, with the heap in use after full collections and the
- * resident set from {@code /proc/self/status}, and exits.
+ * POLICY_ENTRIES HEAP_BYTES RSS_BYTES APPLY_NANOS}, with the heap in use after full collections,
+ * the resident set from {@code /proc/self/status} and how long its first apply took (the snapshot,
+ * from read off the wire to applied: alone on the machine, not one of 1,000), and exits.
  */
 public final class FootprintProcess {
 
@@ -19,7 +20,8 @@ public final class FootprintProcess {
   private FootprintProcess() {}
 
   public static void main(String[] args) throws Exception {
-    try (SimulatedDaemon daemon = new SimulatedDaemon(args[1], args[0], false, new DaemonStats())) {
+    DaemonStats stats = new DaemonStats();
+    try (SimulatedDaemon daemon = new SimulatedDaemon(args[1], args[0], false, stats)) {
       daemon.start();
       long deadline = System.nanoTime() + ScaleRun.SYNC_TIMEOUT.toNanos();
       while (daemon.applied().revision() == 0) {
@@ -30,6 +32,7 @@ public final class FootprintProcess {
         Thread.sleep(Duration.ofMillis(50));
       }
       Fleet.Applied a = daemon.applied();
+      long firstApply = stats.drain().applyNanos()[0];
       long heap = HeapProbe.usedAfterGc();
       System.out.println(
           PREFIX
@@ -43,7 +46,9 @@ public final class FootprintProcess {
               + " "
               + heap
               + " "
-              + rssBytes());
+              + rssBytes()
+              + " "
+              + firstApply);
       System.out.flush();
     }
   }

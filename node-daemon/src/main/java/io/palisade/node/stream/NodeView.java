@@ -23,9 +23,11 @@ import io.palisade.proto.nodestate.v1.Snapshot;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -83,7 +85,8 @@ final class NodeView {
       Map<ServiceFrontend, List<ServiceBackend>> services,
       Map<ServiceFrontend, List<ServiceBackend>> localServices,
       Map<Long, String> fqdnSelectors,
-      ServiceTable table) {
+      ServiceTable table,
+      Map<CidrPrefix, Long> withLocal) {
     this.ipcache = ipcache;
     this.ipcacheVersion = ipcacheVersion;
     this.localIpcache = localIpcache;
@@ -94,6 +97,7 @@ final class NodeView {
     this.localServices = localServices;
     this.fqdnSelectors = fqdnSelectors;
     this.table = table;
+    this.withLocal = withLocal;
   }
 
   static NodeView empty() {
@@ -111,6 +115,7 @@ final class NodeView {
         new HashMap<>(),
         new HashMap<>(),
         new TreeMap<>(),
+        null,
         null);
   }
 
@@ -145,6 +150,9 @@ final class NodeView {
     put(v.services, s.getServicesList());
     put(v.localServices, s.getLocalServicesList());
     s.getFqdnSelectorsList().forEach(f -> v.fqdnSelectors.put(f.getIdentity(), f.getSelector()));
+    if (v.ipcache == held.ipcache && v.localIpcache.equals(held.localIpcache)) {
+      v.withLocal = held.withLocal; // a resync that kept the ipcache: the same merged map
+    }
     return v;
   }
 
@@ -177,13 +185,18 @@ final class NodeView {
   NodeView with(Delta d) {
     Map<CidrPrefix, Long> ip = ipcache;
     long version = d.getIpcacheVersion();
+    Set<CidrPrefix> touched = new HashSet<>();
     if (d.getIpcacheDeletesCount() > 0 || d.getIpcacheUpsertsCount() > 0) {
       Map<CidrPrefix, Long> p = new HashMap<>(ipcache);
       for (String prefix : d.getIpcacheDeletesList()) {
-        p.remove(DatapathState.prefix(prefix));
+        CidrPrefix parsed = DatapathState.prefix(prefix);
+        p.remove(parsed);
+        touched.add(parsed);
       }
       for (IpcacheEntry e : d.getIpcacheUpsertsList()) {
-        p.put(DatapathState.prefix(e.getPrefix()), e.getIdentity());
+        CidrPrefix parsed = DatapathState.prefix(e.getPrefix());
+        p.put(parsed, e.getIdentity());
+        touched.add(parsed);
       }
       ip = Collections.unmodifiableMap(p);
     } else if (version == 0) {
@@ -192,11 +205,18 @@ final class NodeView {
     Map<String, Long> local = localIpcache;
     if (d.getLocalIpcacheDeletesCount() > 0 || d.getLocalIpcacheUpsertsCount() > 0) {
       local = new TreeMap<>(localIpcache);
-      d.getLocalIpcacheDeletesList().forEach(local::remove);
+      for (String prefix : d.getLocalIpcacheDeletesList()) {
+        local.remove(prefix);
+        touched.add(DatapathState.prefix(prefix));
+      }
       for (IpcacheEntry e : d.getLocalIpcacheUpsertsList()) {
         local.put(e.getPrefix(), e.getIdentity());
+        touched.add(DatapathState.prefix(e.getPrefix()));
       }
     }
+    // Most deltas change a port or a peer: they keep the merged ipcache as it is.
+    Map<CidrPrefix, Long> merged =
+        withLocal == null ? null : MergedIpcache.updated(withLocal, ip, local, touched);
     Map<String, Endpoint> eps = endpoints;
     if (d.getEndpointDeletesCount() > 0 || d.getEndpointUpsertsCount() > 0) {
       eps = new TreeMap<>(endpoints);
@@ -232,7 +252,7 @@ final class NodeView {
       }
     }
     ServiceTable t = svc == services && localSvc == localServices ? table : null;
-    return new NodeView(ip, version, local, eps, pol, res, svc, localSvc, fqdn, t);
+    return new NodeView(ip, version, local, eps, pol, res, svc, localSvc, fqdn, t, merged);
   }
 
   /** A policy with one change applied, as a new builder: the old one may be shared. */
@@ -294,9 +314,15 @@ final class NodeView {
 
   /** The ipcache with the node's own entries over the shared ones, as the proxy's peers. */
   Map<String, Long> peers() {
-    Map<String, Long> out = new HashMap<>();
-    DatapathState.withLocal(ipcache, localIpcache).forEach((k, v) -> out.put(k.toString(), v));
-    return out;
+    return new PeerNames(merged());
+  }
+
+  /** The shared ipcache with the node's own entries over it, made once and handed on by deltas. */
+  Map<CidrPrefix, Long> merged() {
+    if (withLocal == null) {
+      withLocal = MergedIpcache.of(ipcache, localIpcache);
+    }
+    return withLocal;
   }
 
   private Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolvedPolicies() {
@@ -335,10 +361,7 @@ final class NodeView {
     }
     Map<CidrPrefix, Long> all;
     if (learned.isEmpty()) {
-      if (withLocal == null) {
-        withLocal = Map.copyOf(DatapathState.withLocal(ipcache, localIpcache));
-      }
-      all = withLocal;
+      all = merged();
     } else {
       Map<CidrPrefix, Long> withLearned = new HashMap<>();
       learned.forEach((p, id) -> withLearned.put(DatapathState.prefix(p), id));
