@@ -6,11 +6,15 @@ import io.palisade.pipeline.model.EndpointState;
 import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.pipeline.model.ServiceTable;
 import io.palisade.policy.identity.CidrPrefix;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * A node's state bound to this host: every known prefix with its identity, the endpoints whose
@@ -25,7 +29,7 @@ public record DatapathState(
     ServiceTable services) {
 
   public DatapathState {
-    ipcache = Map.copyOf(ipcache);
+    ipcache = ipcache instanceof HandedOver ? ipcache : Map.copyOf(ipcache);
     endpoints = List.copyOf(endpoints);
     policies = Map.copyOf(policies);
     Objects.requireNonNull(services, "services");
@@ -85,6 +89,50 @@ public record DatapathState(
     Map<CidrPrefix, Long> out = new java.util.HashMap<>(shared);
     local.forEach((p, id) -> out.put(prefix(p), id));
     return out;
+  }
+
+  /**
+   * {@code ipcache} as a state keeps it, without the copy it would otherwise make: the caller hands
+   * the map over and neither changes it nor lets anyone else. Copying a 30,000-entry ipcache into
+   * an immutable map took longer than parsing it off the wire, once for every node's first
+   * revision.
+   */
+  public static Map<CidrPrefix, Long> handedOver(Map<CidrPrefix, Long> ipcache) {
+    return ipcache instanceof HandedOver ? ipcache : new HandedOver(ipcache);
+  }
+
+  /** A read-only view of a map no one changes any more. */
+  private static final class HandedOver extends AbstractMap<CidrPrefix, Long> {
+    private final Map<CidrPrefix, Long> map;
+
+    HandedOver(Map<CidrPrefix, Long> map) {
+      this.map = Collections.unmodifiableMap(map);
+    }
+
+    @Override
+    public Long get(Object key) {
+      return map.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return map.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return map.size();
+    }
+
+    @Override
+    public Set<Entry<CidrPrefix, Long>> entrySet() {
+      return map.entrySet();
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super CidrPrefix, ? super Long> action) {
+      map.forEach(action);
+    }
   }
 
   /** A prefix of node state; one the datapath cannot hold is refused, never skipped. */

@@ -7,18 +7,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The shared ipcache with a node's own entries over it ({@link DatapathState#withLocal}), kept
- * immutable so that views and the datapath state share it without a copy. A delta that touches a
- * few prefixes changes the previous merged map at those prefixes only: the node's own entries are
- * not parsed and put again, and nothing of the shared map is looked at but the touched prefixes.
+ * The shared ipcache with a node's own entries over it ({@link DatapathState#withLocal}), handed
+ * over to the datapath state ({@link DatapathState#handedOver}) so that views and states share it
+ * without a copy. A delta that touches a few prefixes changes the previous merged map at those
+ * prefixes only: the node's own entries are not parsed and put again, and nothing of the shared map
+ * is looked at but the touched prefixes.
  */
 final class MergedIpcache {
 
   private MergedIpcache() {}
 
-  /** {@code shared} with {@code local} over it, immutable. */
+  /**
+   * {@code shared} with {@code local} over it; {@code shared} itself when the node has no entries
+   * of its own. {@code shared} must never change (a view's never does).
+   */
   static Map<CidrPrefix, Long> of(Map<CidrPrefix, Long> shared, Map<String, Long> local) {
-    return Map.copyOf(DatapathState.withLocal(shared, local));
+    return DatapathState.handedOver(DatapathState.withLocal(shared, local));
   }
 
   /**
@@ -45,6 +49,6 @@ final class MergedIpcache {
         out.put(p, id);
       }
     }
-    return Map.copyOf(out);
+    return DatapathState.handedOver(out);
   }
 }
