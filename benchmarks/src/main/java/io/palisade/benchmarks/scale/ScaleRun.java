@@ -93,6 +93,10 @@ final class ScaleRun implements AutoCloseable {
     long revision = store.revision();
     long start = System.nanoTime();
     fleet = fleets.apply("127.0.0.1:" + server.port());
+    // Apart from the sync itself: 1,000 clients and their channels take a while to start.
+    progress.printf(
+        "%,d daemons started in %.1f s; waiting for their acks…%n",
+        shape.nodes(), (System.nanoTime() - start) / 1e9);
     long done = waiter.await(nodes(), revision, SYNC_TIMEOUT);
     Duration took = Duration.ofNanos(done - start);
     syncTraffic = fleet.traffic(); // so that the phases count only their changes' traffic
