@@ -66,9 +66,10 @@ final class NodeView {
   private ServiceTable table;
 
   /**
-   * The shared ipcache with this node's own entries over it, made once per view: the daemon binds
-   * its revision again every few seconds, and copying 30,000 entries each time is what a node
-   * holding Cilium's scale shape would spend its CPU and heap on, not its maps.
+   * The shared ipcache with this node's own entries over it, made when first asked for and handed
+   * on to the next view by a delta ({@link MergedIpcache}): the daemon binds its revision again
+   * every few seconds and applies deltas that mostly touch no address, and copying 30,000 entries
+   * for either is what a node holding Cilium's scale shape would spend its CPU and heap on.
    */
   private Map<CidrPrefix, Long> withLocal;
 
