@@ -33,13 +33,29 @@ public final class MapState {
   // identity): a subject's MapState has hundreds of groups of a few entries each. Primitive keys:
   // a boxed Long and a HashMap node per group cost more than the group itself. A slot holds a
   // KeyGroup, or, for a group of one plain allow (most groups at scale), the shared key alone.
-  private final LongObjectHashMap<Object> ingress = new LongObjectHashMap<>();
-  private final LongObjectHashMap<Object> egress = new LongObjectHashMap<>();
+  private LongObjectHashMap<Object> ingress = new LongObjectHashMap<>();
+  private LongObjectHashMap<Object> egress = new LongObjectHashMap<>();
+
+  // Copy on write: a snapshot of the entries (snapshotEntries) holds these maps and their groups,
+  // and the next write copies the maps first, then each group it changes.
+  private boolean mapsShared;
+  private boolean groupsShared;
 
   public MapState() {}
 
   private LongObjectHashMap<Object> groups(Direction d) {
     return d == Direction.INGRESS ? ingress : egress;
+  }
+
+  /** The groups of {@code d} to write: copied first if a snapshot holds them. */
+  private LongObjectHashMap<Object> writableGroups(Direction d) {
+    if (mapsShared) {
+      ingress = ingress.clone();
+      egress = egress.clone();
+      mapsShared = false;
+      groupsShared = true;
+    }
+    return groups(d);
   }
 
   private static Object slot(MapStateKey key, MapStateEntry entry) {
@@ -58,14 +74,14 @@ public final class MapState {
 
   /** Adds an entry, merging with an equal key and keeping the group conflict-free. */
   public void insert(MapStateKey key, MapStateEntry entry) {
-    LongObjectHashMap<Object> byIdentity = groups(key.direction());
+    LongObjectHashMap<Object> byIdentity = writableGroups(key.direction());
     long identity = key.identity();
     Object slot = byIdentity.get(identity);
     if (slot == null) {
       byIdentity.put(identity, slot(KEYS.intern(key), entry));
       return;
     }
-    KeyGroup group = group(slot);
+    KeyGroup group = groupsShared && slot instanceof KeyGroup shared ? shared.copy() : group(slot);
     int at = group.indexOf(key);
     if (at >= 0) {
       entry = group.entry(at).merge(entry);
@@ -119,7 +135,7 @@ public final class MapState {
 
   /** Removes every key of one peer identity (the identity went away). */
   public void removeIdentity(Direction direction, long identity) {
-    groups(direction).remove(identity);
+    writableGroups(direction).remove(identity);
   }
 
   /**
@@ -127,12 +143,30 @@ public final class MapState {
    * {@code source} gives the group up.
    */
   public void moveGroup(Direction direction, long identity, MapState source) {
-    Object slot = source.groups(direction).remove(identity);
+    Object slot = source.writableGroups(direction).remove(identity);
     if (slot == null || (slot instanceof KeyGroup group && group.size() == 0)) {
-      groups(direction).remove(identity);
+      writableGroups(direction).remove(identity);
     } else {
-      groups(direction).put(identity, slot);
+      writableGroups(direction).put(identity, slot);
     }
+  }
+
+  /**
+   * The entries as they are now, as an immutable map that shares this MapState's storage instead of
+   * copying it: this MapState copies its storage before its next write. A node's desired state
+   * holds every identity's policy this way beside the engine's, once.
+   */
+  public Map<MapStateKey, MapStateEntry> snapshotEntries() {
+    mapsShared = true;
+    return new EntriesView(ingress, egress, size());
+  }
+
+  /**
+   * {@code entries} as an immutable map: itself when it is already one of {@link #snapshotEntries},
+   * an immutable copy otherwise.
+   */
+  public static Map<MapStateKey, MapStateEntry> immutable(Map<MapStateKey, MapStateEntry> entries) {
+    return entries instanceof EntriesView ? entries : Map.copyOf(entries);
   }
 
   /** The entry the datapath would choose for a packet, or empty when the packet is dropped. */
