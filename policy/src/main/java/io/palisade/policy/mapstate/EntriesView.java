@@ -1,7 +1,7 @@
 package io.palisade.policy.mapstate;
 
 import com.carrotsearch.hppc.LongObjectHashMap;
-import com.carrotsearch.hppc.cursors.ObjectCursor;
+import com.carrotsearch.hppc.cursors.LongObjectCursor;
 import io.palisade.policy.Direction;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -36,8 +36,8 @@ final class EntriesView extends AbstractMap<MapStateKey, MapStateEntry> {
       return null;
     }
     Object slot = (key.direction() == Direction.INGRESS ? ingress : egress).get(key.identity());
-    if (slot instanceof MapStateKey only) {
-      return only.equals(key) ? MapStateEntry.ALLOW : null;
+    if (slot instanceof MapStateKey) {
+      return MapState.keyOf(slot, key.identity()).equals(key) ? MapStateEntry.ALLOW : null;
     }
     if (slot instanceof KeyGroup group) {
       int at = group.indexOf(key);
@@ -74,13 +74,13 @@ final class EntriesView extends AbstractMap<MapStateKey, MapStateEntry> {
   private List<Map.Entry<MapStateKey, MapStateEntry>> entries() {
     List<Map.Entry<MapStateKey, MapStateEntry>> out = new ArrayList<>(size);
     for (LongObjectHashMap<Object> byIdentity : List.of(ingress, egress)) {
-      for (ObjectCursor<Object> c : byIdentity.values()) {
+      for (LongObjectCursor<Object> c : byIdentity) {
         if (c.value instanceof KeyGroup group) {
           for (int i = 0; i < group.size(); i++) {
             out.add(new SimpleImmutableEntry<>(group.key(i), group.entry(i)));
           }
         } else {
-          out.add(new SimpleImmutableEntry<>((MapStateKey) c.value, MapStateEntry.ALLOW));
+          out.add(new SimpleImmutableEntry<>(MapState.keyOf(c.value, c.key), MapStateEntry.ALLOW));
         }
       }
     }

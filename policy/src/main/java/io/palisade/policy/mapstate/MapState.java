@@ -1,6 +1,7 @@
 package io.palisade.policy.mapstate;
 
 import com.carrotsearch.hppc.LongObjectHashMap;
+import com.carrotsearch.hppc.cursors.LongObjectCursor;
 import com.carrotsearch.hppc.cursors.ObjectCursor;
 import com.google.common.collect.Interner;
 import com.google.common.collect.Interners;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The policy of one subject identity as the datapath holds it.
@@ -29,10 +31,18 @@ public final class MapState {
   // of each is what every MapState and every copy of its entries holds.
   private static final Interner<MapStateKey> KEYS = Interners.newWeakInterner();
 
+  // A group of one plain allow, most groups at scale, holds its key's protocol and port prefix
+  // alone: a key of identity ANY_IDENTITY, shared by every group of that shape. There are a few
+  // such shapes (the ports the rules name), so finding the shared one is a lookup in a small map
+  // that stays in cache, where interning every subject's key in the large weak interner was a
+  // third of a full resolution's time.
+  private static final ConcurrentHashMap<MapStateKey, MapStateKey> SHAPES =
+      new ConcurrentHashMap<>();
+
   // Per direction, the groups by peer identity. One map per direction, not one per (direction,
   // identity): a subject's MapState has hundreds of groups of a few entries each. Primitive keys:
   // a boxed Long and a HashMap node per group cost more than the group itself. A slot holds a
-  // KeyGroup, or, for a group of one plain allow (most groups at scale), the shared key alone.
+  // KeyGroup, or, for a group of one plain allow (most groups at scale), its shape (SHAPES).
   private LongObjectHashMap<Object> ingress = new LongObjectHashMap<>();
   private LongObjectHashMap<Object> egress = new LongObjectHashMap<>();
 
@@ -59,16 +69,34 @@ public final class MapState {
   }
 
   private static Object slot(MapStateKey key, MapStateEntry entry) {
-    return entry.equals(MapStateEntry.ALLOW) ? key : new KeyGroup(key, entry);
+    return entry.equals(MapStateEntry.ALLOW) ? shape(key) : new KeyGroup(KEYS.intern(key), entry);
   }
 
   private static Object slot(KeyGroup group) {
-    return group.size() == 1 && group.entry(0).equals(MapStateEntry.ALLOW) ? group.key(0) : group;
+    return group.size() == 1 && group.entry(0).equals(MapStateEntry.ALLOW)
+        ? shape(group.key(0))
+        : group;
   }
 
-  private static KeyGroup group(Object slot) {
-    return slot instanceof MapStateKey key
-        ? new KeyGroup(key, MapStateEntry.ALLOW)
+  /** The shared key of {@code key}'s direction, protocol and port prefix, for any identity. */
+  private static MapStateKey shape(MapStateKey key) {
+    MapStateKey any =
+        key.identity() == MapStateKey.ANY_IDENTITY
+            ? key
+            : key.withIdentity(MapStateKey.ANY_IDENTITY);
+    MapStateKey shared = SHAPES.putIfAbsent(any, any);
+    return shared == null ? any : shared;
+  }
+
+  /** The key a group of one plain allow stands for: its shape for the group's identity. */
+  static MapStateKey keyOf(Object shapeSlot, long identity) {
+    MapStateKey shape = (MapStateKey) shapeSlot;
+    return identity == MapStateKey.ANY_IDENTITY ? shape : shape.withIdentity(identity);
+  }
+
+  private static KeyGroup group(Object slot, long identity) {
+    return slot instanceof MapStateKey
+        ? new KeyGroup(KEYS.intern(keyOf(slot, identity)), MapStateEntry.ALLOW)
         : (KeyGroup) slot;
   }
 
@@ -78,10 +106,11 @@ public final class MapState {
     long identity = key.identity();
     Object slot = byIdentity.get(identity);
     if (slot == null) {
-      byIdentity.put(identity, slot(KEYS.intern(key), entry));
+      byIdentity.put(identity, slot(key, entry));
       return;
     }
-    KeyGroup group = groupsShared && slot instanceof KeyGroup shared ? shared.copy() : group(slot);
+    KeyGroup group =
+        groupsShared && slot instanceof KeyGroup shared ? shared.copy() : group(slot, identity);
     int at = group.indexOf(key);
     if (at >= 0) {
       entry = group.entry(at).merge(entry);
@@ -172,11 +201,12 @@ public final class MapState {
   /** The entry the datapath would choose for a packet, or empty when the packet is dropped. */
   public Optional<MapStateMatch> lookup(Direction direction, long peer, int protocol, int port) {
     LongObjectHashMap<Object> byIdentity = groups(direction);
-    MapStateMatch l3 = longestMatch(byIdentity.get(peer), protocol, port);
+    MapStateMatch l3 = longestMatch(byIdentity.get(peer), peer, protocol, port);
     MapStateMatch l4 =
         peer == MapStateKey.ANY_IDENTITY
             ? null
-            : longestMatch(byIdentity.get(MapStateKey.ANY_IDENTITY), protocol, port);
+            : longestMatch(
+                byIdentity.get(MapStateKey.ANY_IDENTITY), MapStateKey.ANY_IDENTITY, protocol, port);
     if (l3 == null) {
       return Optional.ofNullable(l4);
     }
@@ -191,12 +221,14 @@ public final class MapState {
     return Optional.of(l3);
   }
 
-  private static MapStateMatch longestMatch(Object slot, int protocol, int port) {
+  private static MapStateMatch longestMatch(Object slot, long identity, int protocol, int port) {
     if (slot == null) {
       return null;
     }
-    if (slot instanceof MapStateKey key) {
-      return key.matches(protocol, port) ? new MapStateMatch(key, MapStateEntry.ALLOW) : null;
+    if (slot instanceof MapStateKey shape) {
+      return shape.matches(protocol, port)
+          ? new MapStateMatch(keyOf(shape, identity), MapStateEntry.ALLOW)
+          : null;
     }
     KeyGroup group = (KeyGroup) slot;
     MapStateMatch best = null;
@@ -214,13 +246,13 @@ public final class MapState {
   public Map<MapStateKey, MapStateEntry> entries() {
     Map<MapStateKey, MapStateEntry> all = HashMap.newHashMap(size());
     for (LongObjectHashMap<Object> byIdentity : List.of(ingress, egress)) {
-      for (ObjectCursor<Object> c : byIdentity.values()) {
+      for (LongObjectCursor<Object> c : byIdentity) {
         if (c.value instanceof KeyGroup group) {
           for (int i = 0; i < group.size(); i++) {
             all.put(group.key(i), group.entry(i));
           }
         } else {
-          all.put((MapStateKey) c.value, MapStateEntry.ALLOW);
+          all.put(keyOf(c.value, c.key), MapStateEntry.ALLOW);
         }
       }
     }
