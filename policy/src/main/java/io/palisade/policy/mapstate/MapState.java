@@ -173,6 +173,8 @@ public final class MapState {
    */
   public void moveGroup(Direction direction, long identity, MapState source) {
     Object slot = source.writableGroups(direction).remove(identity);
+    // The group may be one that a snapshot of the source still holds.
+    groupsShared |= source.groupsShared;
     if (slot == null || (slot instanceof KeyGroup group && group.size() == 0)) {
       writableGroups(direction).remove(identity);
     } else {

@@ -78,6 +78,18 @@ class MapStateSnapshotTest {
   }
 
   @Test
+  void aGroupMovedOutOfASnapshottedStateIsCopiedBeforeItChanges() {
+    MapState source = state();
+    Map<MapStateKey, MapStateEntry> snapshot = source.snapshotEntries();
+    MapState target = new MapState();
+    target.moveGroup(INGRESS, 300, source);
+    target.insert(MapStateKey.port(INGRESS, 300, Protocol.TCP, 8080), MapStateEntry.ALLOW);
+
+    assertThat(snapshot).isEqualTo(state().entries());
+    assertThat(target.entries()).hasSize(3);
+  }
+
+  @Test
   void aSnapshotIsImmutableAndNotCopiedAgain() {
     Map<MapStateKey, MapStateEntry> snapshot = state().snapshotEntries();
     assertThat(MapState.immutable(snapshot)).isSameAs(snapshot);
