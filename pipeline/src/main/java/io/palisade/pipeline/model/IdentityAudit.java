@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The audit-mode part of an identity's policy as a node holds it: an immutable copy of the engine's
- * {@link AuditView}. {@code entries} is the MapState of every rule selecting the identity,
+ * The audit-mode part of an identity's policy as a node holds it: an immutable snapshot of the
+ * engine's {@link AuditView}. {@code entries} is the MapState of every rule selecting the identity,
  * audit-mode ones enforced; the datapath reports a flow {@code AUDIT} when the enforced entries
  * allow it and these would drop it, naming {@code policies} (no rule allows it) or {@code denies}
  * (a deny of an audit-mode policy matches).
@@ -24,7 +24,7 @@ public record IdentityAudit(
 
   public IdentityAudit {
     directions = Set.copyOf(directions);
-    entries = Map.copyOf(entries);
+    entries = MapState.immutable(entries);
     policies = copy(policies);
     denies = copy(denies);
   }
@@ -39,7 +39,7 @@ public record IdentityAudit(
 
   public static IdentityAudit of(AuditView view) {
     return new IdentityAudit(
-        view.directions(), view.mapState().entries(), view.policies(), view.denies());
+        view.directions(), view.mapState().snapshotEntries(), view.policies(), view.denies());
   }
 
   /** Whether audit-mode policies select the identity in {@code direction}. */

@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The MapState of one identity as a node holds it: an immutable copy of the engine's, and of what
- * the audit-mode policies selecting it would do ({@link IdentityAudit}), when any do.
+ * The MapState of one identity as a node holds it: an immutable snapshot of the engine's (sharing
+ * its storage, see {@link MapState#snapshotEntries}), and what the audit-mode policies selecting it
+ * would do ({@link IdentityAudit}), when any do.
  */
 public record IdentityPolicy(
     long identity,
@@ -21,7 +22,7 @@ public record IdentityPolicy(
 
   public IdentityPolicy {
     enforced = Set.copyOf(enforced);
-    entries = Map.copyOf(entries);
+    entries = MapState.immutable(entries);
   }
 
   /** A policy that no audit-mode policy touches. */
@@ -34,7 +35,7 @@ public record IdentityPolicy(
     return new IdentityPolicy(
         policy.identity(),
         policy.enforced(),
-        policy.mapState().entries(),
+        policy.mapState().snapshotEntries(),
         policy.audit().map(IdentityAudit::of));
   }
 

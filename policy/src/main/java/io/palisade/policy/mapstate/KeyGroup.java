@@ -24,6 +24,14 @@ final class KeyGroup {
     size = 1;
   }
 
+  /** A copy to change while a snapshot of its MapState still holds this one. */
+  KeyGroup copy() {
+    KeyGroup c = new KeyGroup(firstKey, firstEntry);
+    c.more = more == null ? null : more.clone();
+    c.size = size;
+    return c;
+  }
+
   int size() {
     return size;
   }

@@ -1,6 +1,7 @@
 package io.palisade.policy.mapstate;
 
 import com.carrotsearch.hppc.LongObjectHashMap;
+import com.carrotsearch.hppc.cursors.LongObjectCursor;
 import com.carrotsearch.hppc.cursors.ObjectCursor;
 import com.google.common.collect.Interner;
 import com.google.common.collect.Interners;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The policy of one subject identity as the datapath holds it.
@@ -29,12 +31,25 @@ public final class MapState {
   // of each is what every MapState and every copy of its entries holds.
   private static final Interner<MapStateKey> KEYS = Interners.newWeakInterner();
 
+  // A group of one plain allow, most groups at scale, holds its key's protocol and port prefix
+  // alone: a key of identity ANY_IDENTITY, shared by every group of that shape. There are a few
+  // such shapes (the ports the rules name), so finding the shared one is a lookup in a small map
+  // that stays in cache, where interning every subject's key in the large weak interner was a
+  // third of a full resolution's time.
+  private static final ConcurrentHashMap<MapStateKey, MapStateKey> SHAPES =
+      new ConcurrentHashMap<>();
+
   // Per direction, the groups by peer identity. One map per direction, not one per (direction,
   // identity): a subject's MapState has hundreds of groups of a few entries each. Primitive keys:
   // a boxed Long and a HashMap node per group cost more than the group itself. A slot holds a
-  // KeyGroup, or, for a group of one plain allow (most groups at scale), the shared key alone.
-  private final LongObjectHashMap<Object> ingress = new LongObjectHashMap<>();
-  private final LongObjectHashMap<Object> egress = new LongObjectHashMap<>();
+  // KeyGroup, or, for a group of one plain allow (most groups at scale), its shape (SHAPES).
+  private LongObjectHashMap<Object> ingress = new LongObjectHashMap<>();
+  private LongObjectHashMap<Object> egress = new LongObjectHashMap<>();
+
+  // Copy on write: a snapshot of the entries (snapshotEntries) holds these maps and their groups,
+  // and the next write copies the maps first, then each group it changes.
+  private boolean mapsShared;
+  private boolean groupsShared;
 
   public MapState() {}
 
@@ -42,30 +57,60 @@ public final class MapState {
     return d == Direction.INGRESS ? ingress : egress;
   }
 
+  /** The groups of {@code d} to write: copied first if a snapshot holds them. */
+  private LongObjectHashMap<Object> writableGroups(Direction d) {
+    if (mapsShared) {
+      ingress = ingress.clone();
+      egress = egress.clone();
+      mapsShared = false;
+      groupsShared = true;
+    }
+    return groups(d);
+  }
+
   private static Object slot(MapStateKey key, MapStateEntry entry) {
-    return entry.equals(MapStateEntry.ALLOW) ? key : new KeyGroup(key, entry);
+    return entry.equals(MapStateEntry.ALLOW) ? shape(key) : new KeyGroup(KEYS.intern(key), entry);
   }
 
   private static Object slot(KeyGroup group) {
-    return group.size() == 1 && group.entry(0).equals(MapStateEntry.ALLOW) ? group.key(0) : group;
+    return group.size() == 1 && group.entry(0).equals(MapStateEntry.ALLOW)
+        ? shape(group.key(0))
+        : group;
   }
 
-  private static KeyGroup group(Object slot) {
-    return slot instanceof MapStateKey key
-        ? new KeyGroup(key, MapStateEntry.ALLOW)
+  /** The shared key of {@code key}'s direction, protocol and port prefix, for any identity. */
+  private static MapStateKey shape(MapStateKey key) {
+    MapStateKey any =
+        key.identity() == MapStateKey.ANY_IDENTITY
+            ? key
+            : key.withIdentity(MapStateKey.ANY_IDENTITY);
+    MapStateKey shared = SHAPES.putIfAbsent(any, any);
+    return shared == null ? any : shared;
+  }
+
+  /** The key a group of one plain allow stands for: its shape for the group's identity. */
+  static MapStateKey keyOf(Object shapeSlot, long identity) {
+    MapStateKey shape = (MapStateKey) shapeSlot;
+    return identity == MapStateKey.ANY_IDENTITY ? shape : shape.withIdentity(identity);
+  }
+
+  private static KeyGroup group(Object slot, long identity) {
+    return slot instanceof MapStateKey
+        ? new KeyGroup(KEYS.intern(keyOf(slot, identity)), MapStateEntry.ALLOW)
         : (KeyGroup) slot;
   }
 
   /** Adds an entry, merging with an equal key and keeping the group conflict-free. */
   public void insert(MapStateKey key, MapStateEntry entry) {
-    LongObjectHashMap<Object> byIdentity = groups(key.direction());
+    LongObjectHashMap<Object> byIdentity = writableGroups(key.direction());
     long identity = key.identity();
     Object slot = byIdentity.get(identity);
     if (slot == null) {
-      byIdentity.put(identity, slot(KEYS.intern(key), entry));
+      byIdentity.put(identity, slot(key, entry));
       return;
     }
-    KeyGroup group = group(slot);
+    KeyGroup group =
+        groupsShared && slot instanceof KeyGroup shared ? shared.copy() : group(slot, identity);
     int at = group.indexOf(key);
     if (at >= 0) {
       entry = group.entry(at).merge(entry);
@@ -119,7 +164,7 @@ public final class MapState {
 
   /** Removes every key of one peer identity (the identity went away). */
   public void removeIdentity(Direction direction, long identity) {
-    groups(direction).remove(identity);
+    writableGroups(direction).remove(identity);
   }
 
   /**
@@ -127,22 +172,43 @@ public final class MapState {
    * {@code source} gives the group up.
    */
   public void moveGroup(Direction direction, long identity, MapState source) {
-    Object slot = source.groups(direction).remove(identity);
+    Object slot = source.writableGroups(direction).remove(identity);
+    // The group may be one that a snapshot of the source still holds.
+    groupsShared |= source.groupsShared;
     if (slot == null || (slot instanceof KeyGroup group && group.size() == 0)) {
-      groups(direction).remove(identity);
+      writableGroups(direction).remove(identity);
     } else {
-      groups(direction).put(identity, slot);
+      writableGroups(direction).put(identity, slot);
     }
+  }
+
+  /**
+   * The entries as they are now, as an immutable map that shares this MapState's storage instead of
+   * copying it: this MapState copies its storage before its next write. A node's desired state
+   * holds every identity's policy this way beside the engine's, once.
+   */
+  public Map<MapStateKey, MapStateEntry> snapshotEntries() {
+    mapsShared = true;
+    return new EntriesView(ingress, egress, size());
+  }
+
+  /**
+   * {@code entries} as an immutable map: itself when it is already one of {@link #snapshotEntries},
+   * an immutable copy otherwise.
+   */
+  public static Map<MapStateKey, MapStateEntry> immutable(Map<MapStateKey, MapStateEntry> entries) {
+    return entries instanceof EntriesView ? entries : Map.copyOf(entries);
   }
 
   /** The entry the datapath would choose for a packet, or empty when the packet is dropped. */
   public Optional<MapStateMatch> lookup(Direction direction, long peer, int protocol, int port) {
     LongObjectHashMap<Object> byIdentity = groups(direction);
-    MapStateMatch l3 = longestMatch(byIdentity.get(peer), protocol, port);
+    MapStateMatch l3 = longestMatch(byIdentity.get(peer), peer, protocol, port);
     MapStateMatch l4 =
         peer == MapStateKey.ANY_IDENTITY
             ? null
-            : longestMatch(byIdentity.get(MapStateKey.ANY_IDENTITY), protocol, port);
+            : longestMatch(
+                byIdentity.get(MapStateKey.ANY_IDENTITY), MapStateKey.ANY_IDENTITY, protocol, port);
     if (l3 == null) {
       return Optional.ofNullable(l4);
     }
@@ -157,12 +223,14 @@ public final class MapState {
     return Optional.of(l3);
   }
 
-  private static MapStateMatch longestMatch(Object slot, int protocol, int port) {
+  private static MapStateMatch longestMatch(Object slot, long identity, int protocol, int port) {
     if (slot == null) {
       return null;
     }
-    if (slot instanceof MapStateKey key) {
-      return key.matches(protocol, port) ? new MapStateMatch(key, MapStateEntry.ALLOW) : null;
+    if (slot instanceof MapStateKey shape) {
+      return shape.matches(protocol, port)
+          ? new MapStateMatch(keyOf(shape, identity), MapStateEntry.ALLOW)
+          : null;
     }
     KeyGroup group = (KeyGroup) slot;
     MapStateMatch best = null;
@@ -180,13 +248,13 @@ public final class MapState {
   public Map<MapStateKey, MapStateEntry> entries() {
     Map<MapStateKey, MapStateEntry> all = HashMap.newHashMap(size());
     for (LongObjectHashMap<Object> byIdentity : List.of(ingress, egress)) {
-      for (ObjectCursor<Object> c : byIdentity.values()) {
+      for (LongObjectCursor<Object> c : byIdentity) {
         if (c.value instanceof KeyGroup group) {
           for (int i = 0; i < group.size(); i++) {
             all.put(group.key(i), group.entry(i));
           }
         } else {
-          all.put((MapStateKey) c.value, MapStateEntry.ALLOW);
+          all.put(keyOf(c.value, c.key), MapStateEntry.ALLOW);
         }
       }
     }

@@ -1,5 +1,7 @@
 package io.palisade.policy.resolve;
 
+import com.carrotsearch.hppc.LongHashSet;
+import com.carrotsearch.hppc.cursors.LongCursor;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.Identity;
 import io.palisade.policy.identity.ReservedIdentity;
@@ -58,8 +60,13 @@ public final class PolicyEngine {
 
   private final Map<IdentitySelector, List<PolicyRule>> rulesBySubject = new HashMap<>();
 
-  /** For each rule, the subjects with a computed policy that the rule selects. */
-  private final Map<PolicyRule, Set<Long>> subjectsByRule = new IdentityHashMap<>();
+  /**
+   * For each rule, the subjects with a computed policy that the rule selects: a few each, so
+   * primitive sets (a boxed Long, a node and a table per rule weighed more than the subjects).
+   */
+  private final Map<PolicyRule, LongHashSet> subjectsByRule = new IdentityHashMap<>();
+
+  private static final LongHashSet NO_SUBJECTS = new LongHashSet(0);
 
   private final Set<Long> namedPortPeerSubjects = new HashSet<>();
   private final Set<Long> anyPeerNamedPortSubjects = new HashSet<>();
@@ -157,7 +164,7 @@ public final class PolicyEngine {
   public Set<Long> replaceRules(Collection<PolicyRule> removed, Collection<PolicyRule> added) {
     Set<Long> affected = new LinkedHashSet<>();
     for (PolicyRule r : removed) {
-      affected.addAll(subjectsByRule.getOrDefault(r, Set.of()));
+      addAll(affected, subjectsByRule.getOrDefault(r, NO_SUBJECTS));
     }
     // The new rules first: a selector they share with the old ones stays registered, selection
     // and all, instead of being dropped and computed again.
@@ -177,6 +184,12 @@ public final class PolicyEngine {
       policyFor(subject);
     }
     return affected;
+  }
+
+  private static void addAll(Set<Long> to, LongHashSet from) {
+    for (LongCursor c : from) {
+      to.add(c.value);
+    }
   }
 
   /** The rules in force that select {@code subject}, a known identity, in their order. */
@@ -216,7 +229,7 @@ public final class PolicyEngine {
     policies.remove(subject);
     if (sr != null) {
       for (PolicyRule r : sr.rules()) {
-        Set<Long> users = subjectsByRule.get(r);
+        LongHashSet users = subjectsByRule.get(r);
         if (users != null) {
           users.remove(subject);
         }
@@ -241,7 +254,7 @@ public final class PolicyEngine {
     }
     Set<Long> rebuild = new LinkedHashSet<>();
     for (PolicyRule r : touchedRules) {
-      rebuild.addAll(subjectsByRule.getOrDefault(r, Set.of()));
+      addAll(rebuild, subjectsByRule.getOrDefault(r, NO_SUBJECTS));
     }
     if (portsChanged) {
       rebuild.addAll(namedPortPeerSubjects);
@@ -306,8 +319,8 @@ public final class PolicyEngine {
     }
     Map<Long, List<RuleSection>> bySubject = new HashMap<>();
     for (RuleSection section : sections) {
-      for (long subject : subjectsByRule.getOrDefault(ruleBySection.get(section), Set.of())) {
-        bySubject.computeIfAbsent(subject, k -> new ArrayList<>()).add(section);
+      for (LongCursor c : subjectsByRule.getOrDefault(ruleBySection.get(section), NO_SUBJECTS)) {
+        bySubject.computeIfAbsent(c.value, k -> new ArrayList<>()).add(section);
       }
     }
     return bySubject;
@@ -350,7 +363,7 @@ public final class PolicyEngine {
   private void keep(long subject, SubjectRules sr, EndpointPolicy p) {
     policies.put(subject, p);
     for (PolicyRule r : sr.rules()) {
-      subjectsByRule.computeIfAbsent(r, k -> new HashSet<>()).add(subject);
+      subjectsByRule.computeIfAbsent(r, k -> new LongHashSet(1)).add(subject);
     }
     if (sr.hasNamedPortPeers()) {
       namedPortPeerSubjects.add(subject);

@@ -57,13 +57,28 @@ class KeyGroupTest {
   }
 
   @Test
-  void equalKeysInsertedIntoTwoMapStatesAreOneSharedInstance() {
+  void equalKeysOfGroupsInTwoMapStatesAreOneSharedInstance() {
     MapState a = new MapState();
     MapState b = new MapState();
-    a.insert(port(80), MapStateEntry.ALLOW);
-    b.insert(port(80), MapStateEntry.ALLOW);
-    MapStateKey inA = a.entries().keySet().iterator().next();
-    MapStateKey inB = b.entries().keySet().iterator().next();
+    for (MapState ms : List.of(a, b)) {
+      ms.insert(port(80), MapStateEntry.ALLOW);
+      ms.insert(port(443), MapStateEntry.ALLOW);
+    }
+    MapStateKey inA = a.entries().keySet().stream().filter(port(80)::equals).findFirst().get();
+    MapStateKey inB = b.entries().keySet().stream().filter(port(80)::equals).findFirst().get();
     assertThat(inA).isSameAs(inB);
+  }
+
+  @Test
+  void aGroupOfOnePlainAllowReadsBackAsItsKey() {
+    MapState ms = new MapState();
+    ms.insert(port(80), MapStateEntry.ALLOW);
+    ms.insert(port(8080).withIdentity(MapStateKey.ANY_IDENTITY), MapStateEntry.ALLOW);
+    assertThat(ms.entries())
+        .containsOnlyKeys(port(80), port(8080).withIdentity(MapStateKey.ANY_IDENTITY));
+    assertThat(ms.lookup(port(80).direction(), port(80).identity(), 6, 80))
+        .get()
+        .extracting(MapStateMatch::key)
+        .isEqualTo(port(80));
   }
 }
