@@ -92,6 +92,34 @@ class ResponsePathTest {
   }
 
   @Test
+  void closingWritesWhatWasStagedStopsTheLanesAndRefusesMore() throws Exception {
+    XdsResponses responses = new XdsResponses(2);
+    BlockingQueue<Response> answered = new ArrayBlockingQueue<>(1);
+    responses.createWatch(
+        true, XdsRequest.create(routesOf("node-a")), Set.of(), answered::add, false, false);
+    responses.set("node-a", () -> VersionedSnapshot.of(deathstar, versions("1")));
+
+    responses.close();
+
+    assertThat(answered.poll(0, TimeUnit.SECONDS)).as("staged before close: written").isNotNull();
+    assertThat(responses.closed()).isTrue();
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(t -> t.getName().startsWith("xds-responses-") && t.isAlive());
+    assertThatThrownBy(
+            () -> responses.set("node-a", () -> VersionedSnapshot.of(deathstar, versions("2"))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("cannot set the xDS config of node-a: the xDS responses are closed");
+  }
+
+  private DiscoveryRequest routesOf(String node) {
+    return DiscoveryRequest.newBuilder()
+        .setNode(Node.newBuilder().setId(node))
+        .setTypeUrl(RDS)
+        .addAllResourceNames(deathstar.routes().stream().map(RouteConfiguration::getName).toList())
+        .build();
+  }
+
+  @Test
   void aNodesSnapshotsAreSetInTheOrderTheyWereStaged() throws Exception {
     XdsResponses responses = new XdsResponses(2);
     for (int v = 1; v <= 200; v++) {

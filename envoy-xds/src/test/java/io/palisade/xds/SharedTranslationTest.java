@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +34,11 @@ class SharedTranslationTest {
   private static final long CLIENT = 2000;
 
   private final XdsPublisher publisher = new XdsPublisher(new Target.Envoy());
+
+  @AfterEach
+  void close() {
+    publisher.close();
+  }
 
   @Test
   void nodesWithTheSameRulesShareOneRbacAndDifferOnlyInNamesAndAddresses() {
