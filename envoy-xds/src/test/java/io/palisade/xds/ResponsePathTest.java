@@ -57,6 +57,32 @@ class ResponsePathTest {
   }
 
   @Test
+  void aListUnderTheVersionItHadBeforeKeepsItsResourcesAndANewVersionGetsItsOwn() {
+    Map<String, String> routesMoved =
+        Map.of(Resources.V3.CLUSTER_TYPE_URL, "3", Resources.V3.LISTENER_TYPE_URL, "3", RDS, "4");
+    VersionedSnapshot three = VersionedSnapshot.of(deathstar, versions("3"));
+    VersionedSnapshot four = VersionedSnapshot.of(deathstar, routesMoved);
+
+    assertThat(four.listeners()).isSameAs(three.listeners());
+    assertThat(four.clusters()).isSameAs(three.clusters());
+    assertThat(four.routes()).isNotSameAs(three.routes());
+    assertThat(four.routes().versionedResources().values())
+        .extracting(VersionedResource::version)
+        .containsOnly("4");
+    assertThat(three.routes().versionedResources().values())
+        .extracting(VersionedResource::version)
+        .containsOnly("3");
+    NodeResources equalNotSame =
+        new NodeResources(
+            new java.util.ArrayList<>(deathstar.clusters()),
+            deathstar.listeners(),
+            deathstar.routes());
+    assertThat(VersionedSnapshot.of(equalNotSame, versions("3")).clusters())
+        .as("another list, though equal, is not taken for this one")
+        .isNotSameAs(three.clusters());
+  }
+
+  @Test
   void aResourceIsPackedOnceAndAnEqualButDistinctOneOnItsOwn() throws Exception {
     SharedSerializer serializer = new SharedSerializer();
     RouteConfiguration route = deathstar.routes().getFirst();
