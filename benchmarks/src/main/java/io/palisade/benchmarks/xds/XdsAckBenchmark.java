@@ -194,6 +194,7 @@ public final class XdsAckBenchmark {
       }
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }
+    publisher.close(); // After the server, as the operator does.
   }
 
   /**
