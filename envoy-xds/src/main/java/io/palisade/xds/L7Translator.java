@@ -72,15 +72,12 @@ public final class L7Translator {
   /** As {@link #translate(NodeL7, Map, Target)}, sharing {@code translation} with other nodes. */
   static NodeResources translate(NodeL7 node, Translation translation, Target target) {
     Errors errors = new Errors();
-    List<Listener> listeners = new ArrayList<>();
     List<RouteConfiguration> routes = new ArrayList<>();
-    Map<String, String> addressOwner = new HashMap<>();
+    List<ListenerKey.Chain> chains = new ArrayList<>();
     for (Direction d : Direction.values()) {
       if (target instanceof Target.ProxylessGrpc && d == Direction.EGRESS) {
         continue; // A gRPC server sees only the calls that reach it.
       }
-      List<FilterChain> chains = new ArrayList<>();
-      boolean ipv6 = false;
       for (EndpointL7 e : node.endpoints()) {
         List<L7Grant> grants =
             e.grants().stream()
@@ -89,10 +86,7 @@ public final class L7Translator {
         if (grants.isEmpty()) {
           continue;
         }
-        String name =
-            target instanceof Target.ProxylessGrpc g
-                ? routeName(d, e.id()) + "/" + g.port()
-                : routeName(d, e.id());
+        String name = routeName(d, e.id(), target);
         String where = d.lowerName() + " of " + e.id();
         routes.add(
             translation.routes(
@@ -104,12 +98,45 @@ public final class L7Translator {
                 own ->
                     routes(
                         name, HttpRbac.rbac(where, d, grants, translation.peers(), own), target)));
+        chains.add(new ListenerKey.Chain(d, e.id(), e.addresses()));
+      }
+    }
+    List<Listener> listeners =
+        translation.listeners(
+            new ListenerKey(target, chains), errors, own -> listeners(chains, target, own));
+    errors.throwIfAny();
+    return new NodeResources(
+        target instanceof Target.Envoy && !listeners.isEmpty() ? ORIGINAL_DST_ONLY : List.of(),
+        listeners,
+        routes.stream()
+            .sorted(java.util.Comparator.comparing(RouteConfiguration::getName))
+            .toList());
+  }
+
+  /**
+   * The listeners of {@code chains} (in direction order), one per direction with chains; an address
+   * two endpoints share in one direction is an error, since a filter chain could not tell them
+   * apart.
+   */
+  private static List<Listener> listeners(
+      List<ListenerKey.Chain> chains, Target target, Errors errors) {
+    List<Listener> out = new ArrayList<>();
+    Map<String, String> addressOwner = new HashMap<>();
+    for (Direction d : Direction.values()) {
+      List<FilterChain> filterChains = new ArrayList<>();
+      boolean ipv6 = false;
+      for (ListenerKey.Chain c : chains) {
+        if (c.direction() != d) {
+          continue;
+        }
         FilterChainMatch.Builder match = FilterChainMatch.newBuilder();
-        for (String address : e.addresses()) {
+        for (String address : c.addresses()) {
           CidrPrefix host = CidrPrefix.host(CidrPrefix.parseAddress(address).orElseThrow());
-          String before = addressOwner.put(d + " " + host, e.id());
+          String before = addressOwner.put(d + " " + host, c.endpointId());
           if (before != null) {
-            errors.add(where, "shares the address " + address + " with " + before);
+            errors.add(
+                d.lowerName() + " of " + c.endpointId(),
+                "shares the address " + address + " with " + before);
           }
           ipv6 |= !host.isIpv4();
           if (d == Direction.INGRESS) {
@@ -118,28 +145,25 @@ public final class L7Translator {
             match.addSourcePrefixRanges(HttpRbac.cidr(host));
           }
         }
-        chains.add(
+        filterChains.add(
             FilterChain.newBuilder()
-                .setName(e.id())
+                .setName(c.endpointId())
                 .setFilterChainMatch(match)
-                .addFilters(httpConnectionManager(d, name))
+                .addFilters(httpConnectionManager(d, routeName(d, c.endpointId(), target)))
                 .build());
       }
-      if (!chains.isEmpty()) {
-        listeners.add(listener(d, chains, ipv6, target));
+      if (!filterChains.isEmpty()) {
+        out.add(listener(d, filterChains, ipv6, target));
       }
     }
-    errors.throwIfAny();
-    List<Cluster> clusters =
-        target instanceof Target.Envoy && !listeners.isEmpty()
-            ? List.of(ORIGINAL_DESTINATION)
-            : List.of();
-    return new NodeResources(
-        clusters,
-        listeners,
-        routes.stream()
-            .sorted(java.util.Comparator.comparing(RouteConfiguration::getName))
-            .toList());
+    return out;
+  }
+
+  /** The RDS name of an endpoint's routes for {@code target}: a gRPC server's name its port. */
+  private static String routeName(Direction d, String endpointId, Target target) {
+    return target instanceof Target.ProxylessGrpc g
+        ? routeName(d, endpointId) + "/" + g.port()
+        : routeName(d, endpointId);
   }
 
   /** The RDS name of an endpoint's routes in one direction. */
@@ -272,6 +296,9 @@ public final class L7Translator {
    * gRPC needs), from a socket marked as the proxy's.
    */
   private static final Cluster ORIGINAL_DESTINATION = originalDestination();
+
+  /** Every Envoy node's clusters: one list, so comparing two configs' clusters is a reference. */
+  private static final List<Cluster> ORIGINAL_DST_ONLY = List.of(ORIGINAL_DESTINATION);
 
   private static Cluster originalDestination() {
     SocketOption mark =

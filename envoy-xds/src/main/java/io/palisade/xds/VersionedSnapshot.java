@@ -1,5 +1,7 @@
 package io.palisade.xds;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.SnapshotResources;
 import io.envoyproxy.controlplane.cache.VersionedResource;
@@ -17,7 +19,9 @@ import java.util.Map;
  * {@code Snapshot.create} gives every resource a SHA-256 of its content as its version, which for
  * 1,000 nodes is most of a publish's time; a state-of-the-world stream never reads those versions
  * (a response carries its type's version), and {@link NodeConfigs} already versions each type by
- * revision, so the resources are versioned with it instead.
+ * revision, so the resources are versioned with it instead. A type whose list and version are those
+ * of a snapshot made before (a routes-only change leaves clusters and listeners so) takes that
+ * snapshot's resources as they are, rather than versioning and indexing them again for every node.
  */
 final class VersionedSnapshot extends Snapshot {
 
@@ -55,10 +59,24 @@ final class VersionedSnapshot extends Snapshot {
     return v;
   }
 
+  /** A list's resources under one version, as last made. */
+  private record Made(String version, SnapshotResources<?> resources) {}
+
+  /** By the list's identity, weakly: an entry goes when no config holds its list any more. */
+  private static final Cache<List<?>, Made> MADE = CacheBuilder.newBuilder().weakKeys().build();
+
+  @SuppressWarnings("unchecked")
   private static <T extends Message> SnapshotResources<T> versioned(
       List<T> resources, String version) {
-    return SnapshotResources.create(
-        resources.stream().map(r -> VersionedResource.create(r, version)).toList(), version);
+    Made made = MADE.getIfPresent(resources);
+    if (made != null && made.version().equals(version)) {
+      return (SnapshotResources<T>) made.resources();
+    }
+    SnapshotResources<T> out =
+        SnapshotResources.create(
+            resources.stream().map(r -> VersionedResource.create(r, version)).toList(), version);
+    MADE.put(resources, new Made(version, out));
+    return out;
   }
 
   @Override

@@ -39,9 +39,9 @@ import java.util.stream.Collectors;
  * configs and returns, and their responses are written on {@link XdsResponses}' lanes. The
  * callbacks run on gRPC's threads and the lanes; readers on any thread. Lock order: this object,
  * then a lane (a NACK's restore waits for its lane); the lanes and the response callback take
- * neither this object nor any other.
+ * neither this object nor any other. Closed after the server that serves it, which stops the lanes.
  */
-public final class XdsPublisher implements DiscoveryServerCallbacks {
+public final class XdsPublisher implements DiscoveryServerCallbacks, AutoCloseable {
 
   /** Told when a node's proxy holds a new revision or reported a failure. */
   public interface Listener {
@@ -58,7 +58,7 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
   }
 
   /** Lanes writing responses: about the cores a 2-core control plane can give them. */
-  static final int RESPONSE_LANES = 2;
+  public static final int RESPONSE_LANES = 2;
 
   private final XdsResponses responses = new XdsResponses(RESPONSE_LANES);
   private final SharedSerializer serializer = new SharedSerializer();
@@ -509,6 +509,16 @@ public final class XdsPublisher implements DiscoveryServerCallbacks {
       }
     }
     return sent;
+  }
+
+  /**
+   * Stops the lanes writing responses once what was staged is written; publishing afterwards
+   * throws. Close the server serving {@link #discoveryServer} first: its streams get no more
+   * responses.
+   */
+  @Override
+  public void close() {
+    responses.close();
   }
 
   /** A node's local state alone, for callers outside the pipeline (tests, tools). */

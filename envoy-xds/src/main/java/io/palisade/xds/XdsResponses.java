@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -23,9 +24,10 @@ import java.util.function.Supplier;
  * its node, off the thread that staged it, so a publish to 1,000 nodes returns once their configs
  * are staged. A node always has the same lane, a single thread, so its snapshots are set in the
  * order they were staged; each lane has a cache of its own, since a cache's {@code setSnapshot}
- * holds one lock while it serializes and writes every response.
+ * holds one lock while it serializes and writes every response. Closed with the server it feeds:
+ * the lanes finish what was staged, then stop.
  */
-final class XdsResponses implements ConfigWatcher {
+final class XdsResponses implements ConfigWatcher, AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(XdsResponses.class.getName());
 
@@ -57,7 +59,9 @@ final class XdsResponses implements ConfigWatcher {
    */
   CompletableFuture<Void> set(String node, Supplier<Snapshot> snapshot) {
     int i = lane(node);
-    return CompletableFuture.runAsync(() -> caches[i].setSnapshot(node, snapshot.get()), lanes[i])
+    return CompletableFuture.runAsync(
+            () -> caches[i].setSnapshot(node, snapshot.get()),
+            open(i, "set the xDS config of " + node))
         .whenComplete(
             (ok, e) -> {
               if (e != null) {
@@ -84,14 +88,54 @@ final class XdsResponses implements ConfigWatcher {
   /** Forgets {@code node}'s snapshot, after whatever was staged for it before. */
   void clear(String node) {
     int i = lane(node);
-    lanes[i].execute(() -> caches[i].clearSnapshot(node));
+    open(i, "forget the xDS config of " + node).execute(() -> caches[i].clearSnapshot(node));
+  }
+
+  /** Lane {@code i}, refusing work once closed rather than dropping it unseen. */
+  private ExecutorService open(int i, String what) {
+    if (lanes[i].isShutdown()) {
+      throw new IllegalStateException("cannot " + what + ": the xDS responses are closed");
+    }
+    return lanes[i];
+  }
+
+  /**
+   * Lets the lanes write what was staged (up to five seconds), then stops their threads; staging
+   * anything afterwards throws.
+   */
+  @Override
+  public void close() {
+    for (ExecutorService lane : lanes) {
+      lane.shutdown();
+    }
+    try {
+      for (ExecutorService lane : lanes) {
+        if (!lane.awaitTermination(5, TimeUnit.SECONDS)) {
+          lane.shutdownNow();
+        }
+      }
+    } catch (InterruptedException e) {
+      for (ExecutorService lane : lanes) {
+        lane.shutdownNow();
+      }
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  boolean closed() {
+    for (ExecutorService lane : lanes) {
+      if (!lane.isTerminated()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Returns once everything staged before this call is set. */
   void await() {
     CompletableFuture<?>[] marks = new CompletableFuture<?>[lanes.length];
     for (int i = 0; i < lanes.length; i++) {
-      marks[i] = CompletableFuture.runAsync(() -> {}, lanes[i]);
+      marks[i] = CompletableFuture.runAsync(() -> {}, open(i, "wait for the xDS responses"));
     }
     CompletableFuture.allOf(marks).join();
   }

@@ -80,6 +80,7 @@ class AdsRoundTripTest {
     stream.onCompleted();
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    publisher.close();
   }
 
   private void publish(long revision, String... policies) {

@@ -74,6 +74,7 @@ class EnvoyBinaryTest {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      publisher.close();
     }
   }
 

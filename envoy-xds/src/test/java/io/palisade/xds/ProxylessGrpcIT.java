@@ -179,6 +179,7 @@ class ProxylessGrpcIT {
       }
       door.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       ads.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      publisher.close();
     }
   }
 

@@ -57,6 +57,32 @@ class ResponsePathTest {
   }
 
   @Test
+  void aListUnderTheVersionItHadBeforeKeepsItsResourcesAndANewVersionGetsItsOwn() {
+    Map<String, String> routesMoved =
+        Map.of(Resources.V3.CLUSTER_TYPE_URL, "3", Resources.V3.LISTENER_TYPE_URL, "3", RDS, "4");
+    VersionedSnapshot three = VersionedSnapshot.of(deathstar, versions("3"));
+    VersionedSnapshot four = VersionedSnapshot.of(deathstar, routesMoved);
+
+    assertThat(four.listeners()).isSameAs(three.listeners());
+    assertThat(four.clusters()).isSameAs(three.clusters());
+    assertThat(four.routes()).isNotSameAs(three.routes());
+    assertThat(four.routes().versionedResources().values())
+        .extracting(VersionedResource::version)
+        .containsOnly("4");
+    assertThat(three.routes().versionedResources().values())
+        .extracting(VersionedResource::version)
+        .containsOnly("3");
+    NodeResources equalNotSame =
+        new NodeResources(
+            new java.util.ArrayList<>(deathstar.clusters()),
+            deathstar.listeners(),
+            deathstar.routes());
+    assertThat(VersionedSnapshot.of(equalNotSame, versions("3")).clusters())
+        .as("another list, though equal, is not taken for this one")
+        .isNotSameAs(three.clusters());
+  }
+
+  @Test
   void aResourceIsPackedOnceAndAnEqualButDistinctOneOnItsOwn() throws Exception {
     SharedSerializer serializer = new SharedSerializer();
     RouteConfiguration route = deathstar.routes().getFirst();
@@ -89,6 +115,34 @@ class ResponsePathTest {
 
   private NodeResources withRoute(RouteConfiguration r) {
     return new NodeResources(deathstar.clusters(), deathstar.listeners(), java.util.List.of(r));
+  }
+
+  @Test
+  void closingWritesWhatWasStagedStopsTheLanesAndRefusesMore() throws Exception {
+    XdsResponses responses = new XdsResponses(2);
+    BlockingQueue<Response> answered = new ArrayBlockingQueue<>(1);
+    responses.createWatch(
+        true, XdsRequest.create(routesOf("node-a")), Set.of(), answered::add, false, false);
+    responses.set("node-a", () -> VersionedSnapshot.of(deathstar, versions("1")));
+
+    responses.close();
+
+    assertThat(answered.poll(0, TimeUnit.SECONDS)).as("staged before close: written").isNotNull();
+    assertThat(responses.closed()).isTrue();
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(t -> t.getName().startsWith("xds-responses-") && t.isAlive());
+    assertThatThrownBy(
+            () -> responses.set("node-a", () -> VersionedSnapshot.of(deathstar, versions("2"))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("cannot set the xDS config of node-a: the xDS responses are closed");
+  }
+
+  private DiscoveryRequest routesOf(String node) {
+    return DiscoveryRequest.newBuilder()
+        .setNode(Node.newBuilder().setId(node))
+        .setTypeUrl(RDS)
+        .addAllResourceNames(deathstar.routes().stream().map(RouteConfiguration::getName).toList())
+        .build();
   }
 
   @Test

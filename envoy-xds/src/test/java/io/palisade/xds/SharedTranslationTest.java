@@ -1,6 +1,7 @@
 package io.palisade.xds;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -9,6 +10,7 @@ import io.palisade.pipeline.model.EndpointState;
 import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.pipeline.model.LocalState;
 import io.palisade.pipeline.model.NodeChanges;
+import io.palisade.pipeline.model.NodeL7;
 import io.palisade.policy.Direction;
 import io.palisade.policy.Protocol;
 import io.palisade.policy.mapstate.L7Policy;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +34,11 @@ class SharedTranslationTest {
   private static final long CLIENT = 2000;
 
   private final XdsPublisher publisher = new XdsPublisher(new Target.Envoy());
+
+  @AfterEach
+  void close() {
+    publisher.close();
+  }
 
   @Test
   void nodesWithTheSameRulesShareOneRbacAndDifferOnlyInNamesAndAddresses() {
@@ -67,6 +75,55 @@ class SharedTranslationTest {
   }
 
   @Test
+  void aRulesOnlyChangeTakesTheListenersAsTheyWereWithoutBuildingThem() {
+    Translation t = new Translation(complete(Map.of("node-0", "/a")).ipcacheUpserts());
+    NodeResources a = L7Translator.translate(l7("node-0", "/a", address("node-0")), t, ENVOY);
+    NodeResources b = L7Translator.translate(l7("node-0", "/b", address("node-0")), t, ENVOY);
+
+    assertThat(b.routes()).isNotEqualTo(a.routes());
+    assertThat(b.listeners())
+        .as("the same endpoints and addresses: the list built for them, not one equal to it")
+        .isSameAs(a.listeners());
+    assertThat(b.listeners().getFirst()).isSameAs(a.listeners().getFirst());
+    assertThat(b.clusters()).isSameAs(a.clusters());
+  }
+
+  @Test
+  void aMovedAddressOrAnotherReaderBuildsListenersOfTheirOwn() {
+    Translation t = new Translation(Map.of("10.9.0.1/32", CLIENT));
+    NodeResources a = L7Translator.translate(l7("node-0", "/a", "10.1.0.1"), t, ENVOY);
+    NodeResources moved = L7Translator.translate(l7("node-0", "/a", "10.1.0.9"), t, ENVOY);
+    NodeResources grpc =
+        L7Translator.translate(
+            l7("node-0", "/a", "10.1.0.1"),
+            t,
+            new Target.ProxylessGrpc(Proxyless.listenerName(80), 80));
+
+    assertThat(moved.listeners().getFirst().toString())
+        .contains("10.1.0.9")
+        .doesNotContain("10.1.0.1\"");
+    assertThat(grpc.listeners().getFirst().getName()).isEqualTo(Proxyless.listenerName(80));
+    assertThat(a.listeners().getFirst().getName()).isEqualTo("palisade/http/ingress");
+  }
+
+  @Test
+  void twoEndpointsSharingAnAddressAreRefusedEveryTimeNotOnlyTheFirst() {
+    Translation t = new Translation(Map.of("10.9.0.1/32", CLIENT));
+    NodeL7 clash =
+        new NodeL7(
+            List.of(
+                l7("node-0", "/a", "10.1.0.1").endpoints().getFirst(),
+                l7("node-1", "/a", "10.1.0.1").endpoints().getFirst()));
+
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> L7Translator.translate(clash, t, ENVOY))
+          .isInstanceOf(L7TranslationException.class)
+          .hasMessageContaining(
+              "ingress of default/web-1: shares the address 10.1.0.1 with default/web-0");
+    }
+  }
+
+  @Test
   void anErrorInSharedRulesNamesEachNodesOwnEndpoint() {
     publisher.publish(1, complete(Map.of("node-0", "/a(", "node-1", "/a(")));
 
@@ -74,6 +131,17 @@ class SharedTranslationTest {
         .contains("ingress of default/web-0")
         .contains("is not a valid RE2 regular expression");
     assertThat(publisher.failure("node-1").orElseThrow()).contains("ingress of default/web-1");
+  }
+
+  private static final Target ENVOY = new Target.Envoy();
+
+  /** {@code node}'s L7 state: its web pod at {@code address} taking GET {@code path}. */
+  private static NodeL7 l7(String node, String path, String address) {
+    LocalState s = states(Map.of(node, path)).get(node);
+    String id = "default/web-" + node.substring(5);
+    return NodeL7.of(
+        new LocalState(
+            Map.of(id, new EndpointState(id, List.of(address), WEB, true, false)), s.policies()));
   }
 
   private RouteConfiguration onlyRoute(String node) {

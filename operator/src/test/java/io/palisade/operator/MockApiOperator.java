@@ -51,10 +51,9 @@ record MockApiOperator(NodeStateStore store, NodeStateServer server, FlowRing fl
   /** The store behind the L7 applier, with xDS beside it, as a cluster with L7 rules runs. */
   static MockApiOperator withL7(KubernetesClient client, List<AutoCloseable> cleanup)
       throws Exception {
-    return start(
-        client,
-        cleanup,
-        store -> new L7Applier(store, new XdsPublisher(new Target.Envoy(), XdsServer::peerNode)));
+    XdsPublisher xds = new XdsPublisher(new Target.Envoy(), XdsServer::peerNode);
+    cleanup.add(xds::close); // Closed last: the pipeline publishes to it until it stops.
+    return start(client, cleanup, store -> new L7Applier(store, xds));
   }
 
   /** Starts everything, each part added to {@code cleanup} (which the caller closes in reverse). */

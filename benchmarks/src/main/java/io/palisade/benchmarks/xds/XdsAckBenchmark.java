@@ -1,5 +1,10 @@
 package io.palisade.benchmarks.xds;
 
+import com.google.protobuf.Any;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
@@ -39,7 +44,9 @@ import org.jboss.logmanager.LogContext;
  * last client has acknowledged it. The baseline, in the same run with the same clients connected,
  * publishes the same change to one node only; the floor sends every node's routes again unchanged
  * under a new version ({@link XdsPublisher#resendRoutes}), so nothing is translated or checked and
- * what it costs is the transport alone: responses, the clients' reads and their acks.
+ * what it costs is the responses, the clients' reads and their acks through java-control-plane. The
+ * raw row ({@link RawGrpcRounds}) is the transport alone: the same number of clients on a plain
+ * grpc-java bidi service exchanging a message of a routes response's size and an ack's.
  *
  * <p>The clients share one event loop ({@code --client-threads}, default 1) whose threads are
  * named, so the report can say how much of the machine's CPU the clients took and how much the
@@ -124,9 +131,19 @@ public final class XdsAckBenchmark {
       long[] publishFloor = new long[all.length];
       long[] one = new long[opt.get("baseline-changes")];
       long[] publishOne = new long[one.length];
+      long[] raw = new long[all.length];
+      long[] sentRaw = new long[all.length];
+      RawGrpcRounds transport =
+          new RawGrpcRounds(
+              n,
+              routesResponse(publisher, nodes.getFirst(), revision).toByteArray(),
+              routesAck(publisher, nodes.getFirst(), revision).toByteArray(),
+              XdsPublisher.RESPONSE_LANES,
+              loop);
       for (int w = 0; w < opt.get("warmup"); w++) {
         change(publisher, acks, nodes, ++revision);
         resend(publisher, acks, nodes, ++revision);
+        transport.round();
         change(publisher, acks, nodes.subList(0, 1), ++revision);
       }
       // Interleaved, so that all three see the same machine load.
@@ -139,6 +156,9 @@ public final class XdsAckBenchmark {
           t = resend(publisher, acks, nodes, ++revision);
           floor[i] = t[0];
           publishFloor[i] = t[1];
+          t = transport.round();
+          raw[i] = t[0];
+          sentRaw[i] = t[1];
         }
         if (i < one.length) {
           long[] t = change(publisher, acks, nodes.subList(0, 1), ++revision);
@@ -162,16 +182,19 @@ public final class XdsAckBenchmark {
           "publish p50/p99");
       report(n + " clients", all, publishAll);
       report(n + " clients, routes resent (floor)", floor, publishFloor);
+      report(n + " clients, raw gRPC (transport)", raw, sentRaw);
       report("1 client (baseline, same run)", one, publishOne);
       System.out.println("goal: p50 < 10 ms, p99 < 100 ms for " + n + " clients");
       System.out.println(
           "CPU over the measured changes (all, floor, baseline and warmup): "
               + changesMark.since());
+      transport.close();
       for (AdsClient c : clients) {
         c.close();
       }
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }
+    publisher.close(); // After the server, as the operator does.
   }
 
   /**
@@ -182,6 +205,30 @@ public final class XdsAckBenchmark {
    */
   static void quietLogging() {
     LogContext.getLogContext().getLogger("").setLevel(Level.INFO);
+  }
+
+  /** The RDS response {@code node} was last sent, as the server writes it (for its size). */
+  private static DiscoveryResponse routesResponse(
+      XdsPublisher publisher, String node, long revision) {
+    DiscoveryResponse.Builder b =
+        DiscoveryResponse.newBuilder()
+            .setVersionInfo(Long.toString(revision))
+            .setTypeUrl(Resources.V3.ROUTE_TYPE_URL)
+            .setNonce(Long.toString(revision));
+    publisher.current(node).orElseThrow().routes().forEach(r -> b.addResources(Any.pack(r)));
+    return b.build();
+  }
+
+  /** The ACK of that response, as {@link AdsClient} sends it (for its size). */
+  private static DiscoveryRequest routesAck(XdsPublisher publisher, String node, long revision) {
+    DiscoveryRequest.Builder b =
+        DiscoveryRequest.newBuilder()
+            .setNode(Node.newBuilder().setId(node))
+            .setTypeUrl(Resources.V3.ROUTE_TYPE_URL)
+            .setVersionInfo(Long.toString(revision))
+            .setResponseNonce(Long.toString(revision));
+    publisher.current(node).orElseThrow().routes().forEach(r -> b.addResourceNames(r.getName()));
+    return b.build();
   }
 
   /** Publishes the rule of {@code revision} to {@code nodes}; returns [to all acks, publish] ns. */

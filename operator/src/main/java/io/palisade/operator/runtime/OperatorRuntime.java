@@ -254,6 +254,8 @@ public class OperatorRuntime {
     if (xdsServer != null) {
       xdsServer.close();
     }
+    // After the server: its lanes write to the server's streams.
+    xds.close();
     if (issuer != null) {
       issuer.close();
     }

@@ -18,6 +18,7 @@ import io.palisade.xds.Target;
 import io.palisade.xds.XdsPublisher;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +64,11 @@ class L7EnforcementTest {
   private final Pipeline pipeline =
       new Pipeline(inventory, new InMemoryIdentityAllocator(), new L7Applier(store, xds));
   private final PolicyRef rule1 = new PolicyRef("CiliumNetworkPolicy", "default", "rule1");
+
+  @AfterEach
+  void close() {
+    xds.close();
+  }
 
   private Enforcement enforce(String yaml) {
     inventory.putNamespace(new Namespace("default", Map.of()));

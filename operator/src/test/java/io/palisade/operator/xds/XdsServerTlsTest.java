@@ -78,6 +78,7 @@ class XdsServerTlsTest {
   void stop() throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.close();
+    publisher.close();
   }
 
   @Test
