@@ -21,8 +21,7 @@ public final class ConntrackCollector {
 
   private final BpfMap ct;
 
-  /** A collector of {@code ct}, the {@code pal_ct} map of a loaded datapath object. */
-  public ConntrackCollector(BpfMap ct) {
+  ConntrackCollector(BpfMap ct) {
     if (ct.keySize() != Layouts.CT_KEY.byteSize()) {
       throw new IllegalArgumentException(
           ct.name() + ": key size " + ct.keySize() + ", expected " + Layouts.CT_KEY.byteSize());

@@ -1,20 +1,14 @@
 package io.palisade.node.bench;
 
-import io.palisade.node.bpf.BpfMap;
 import io.palisade.node.bpf.BpfObject;
 import io.palisade.node.bpf.ProgTestRun;
 import io.palisade.node.bpf.RingBuffer;
-import io.palisade.node.datapath.ConntrackCollector;
 import io.palisade.node.datapath.DatapathShapes;
 import io.palisade.node.datapath.MapNames;
 import io.palisade.node.harness.NetNs;
 import io.palisade.node.harness.Packets;
-import io.palisade.node.maps.Layouts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,19 +37,12 @@ final class NewFlowCost {
    * One program to time: its {@code PAL_SKIP_*} knobs, whether it runs over the maps sized to the
    * state, whether it is the baseline source, and whether it has a conntrack of its own that never
    * fills ({@link #REPEAT} times {@link #ROUNDS} inserts are a fraction of its 65,536 entries), so
-   * that no insert evicts; and whether that conntrack is first filled, every flow in it ended and
-   * the daemon's {@link ConntrackCollector} run over it, to show that the collector gives the LRU
-   * that room back.
+   * that no insert evicts.
    */
-  record Variant(
-      String label, int knobs, boolean sized, boolean baseline, boolean roomy, boolean collected) {
+  record Variant(String label, int knobs, boolean sized, boolean baseline, boolean roomy) {
 
     Variant(String label, int knobs, boolean sized) {
-      this(label, knobs, sized, false, false, false);
-    }
-
-    Variant(String label, int knobs, boolean sized, boolean baseline, boolean roomy) {
-      this(label, knobs, sized, baseline, roomy, false);
+      this(label, knobs, sized, false, false);
     }
 
     /** Whether every run writes a new-flow event (the event and the whole path are not skipped). */
@@ -64,10 +51,7 @@ final class NewFlowCost {
     }
 
     String objectName() {
-      return (baseline ? "baseline" : collected ? "collected" : roomy ? "roomy" : "variant")
-          + "-"
-          + knobs
-          + ".bpf.o";
+      return (baseline ? "baseline" : roomy ? "roomy" : "variant") + "-" + knobs + ".bpf.o";
     }
   }
 
@@ -80,13 +64,6 @@ final class NewFlowCost {
               0,
               false,
               false,
-              true),
-          new Variant(
-              "full new-flow path, maps as compiled, conntrack filled, expired and collected",
-              0,
-              false,
-              false,
-              true,
               true),
           new Variant("without the event", 0x01, false),
           new Variant("without the conntrack insert", 0x02, false),
@@ -239,10 +216,6 @@ final class NewFlowCost {
           ProgTestRun.run(prog, frame, 70_000); // fills conntrack (65,536 entries)
           drain(ring);
         }
-        if (o.getKey().collected()) {
-          collectAfterFilling(obj, prog, frame);
-          drain(sets.get(o.getKey().sized()).ring());
-        }
       }
       Map<Variant, long[]> rounds = new LinkedHashMap<>();
       programs.keySet().forEach(k -> rounds.put(k, new long[ROUNDS]));
@@ -279,34 +252,6 @@ final class NewFlowCost {
     } finally {
       sets.values().forEach(s -> s.ring().close());
       loaded.forEach(BpfObject::close);
-    }
-  }
-
-  /**
-   * Fills the variant's own conntrack as the others' is filled, ends every flow's lifetime and lets
-   * the daemon's collector delete them: the conntrack a node has once the collector has run over
-   * flows that ended.
-   */
-  private static void collectAfterFilling(BpfObject obj, int prog, byte[] frame) {
-    ProgTestRun.run(prog, frame, 70_000);
-    BpfMap ct = obj.map(MapNames.CT, Layouts.CT_KEY.byteSize(), Layouts.CT_VALUE.byteSize(), false);
-    long expires = Layouts.offset(Layouts.CT_VALUE, "expires_ns");
-    long ended = System.nanoTime() - 1;
-    try (Arena arena = Arena.ofConfined()) {
-      List<MemorySegment> keys = new ArrayList<>();
-      ct.forEach((k, v) -> keys.add(arena.allocate(k.byteSize()).copyFrom(k)));
-      MemorySegment value = arena.allocate(ct.valueBufferSize());
-      for (MemorySegment k : keys) {
-        if (ct.lookup(k, value)) {
-          value.set(ValueLayout.JAVA_LONG_UNALIGNED, expires, ended);
-          ct.update(k, value);
-        }
-      }
-    }
-    int deleted = new ConntrackCollector(ct).collect(System.nanoTime());
-    if (ct.count() != 0 || deleted < Layouts.CT_MAX * 9 / 10) {
-      throw new IllegalStateException(
-          "the collector left " + ct.count() + " entries after deleting " + deleted);
     }
   }
 
