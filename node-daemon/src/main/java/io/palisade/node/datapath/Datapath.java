@@ -70,7 +70,6 @@ public final class Datapath implements AutoCloseable {
   private volatile Map<Long, IdentityPolicy> appliedPolicies = Map.of();
   private final BpfMap events;
   private final BpfMap proxyPorts;
-  private final ConntrackCollector conntrack;
   private final int toProxy;
   private int proxyHelper;
   private final Map<String, Integer> attached = new HashMap<>();
@@ -101,9 +100,6 @@ public final class Datapath implements AutoCloseable {
     this.audits = object.map(MapNames.AUDITS, 4, Layouts.COUNTER.byteSize(), true);
     this.events = object.map(MapNames.EVENTS, 0, 0, false);
     this.proxyPorts = object.map(MapNames.PROXY_PORTS, 4, Layouts.PROXY_VALUE.byteSize(), false);
-    this.conntrack =
-        new ConntrackCollector(
-            object.map(MapNames.CT, Layouts.CT_KEY.byteSize(), Layouts.CT_VALUE.byteSize(), false));
     this.toProxy = object.programFd(MapNames.PROG_TO_PROXY);
     this.fromPod = object.programFd(MapNames.PROG_FROM_POD);
     this.toPod = object.programFd(MapNames.PROG_TO_POD);
@@ -287,11 +283,6 @@ public final class Datapath implements AutoCloseable {
     return converge(
         lastWanted,
         (map, writes) -> repaired.computeIfAbsent(map, m -> new AtomicLong()).addAndGet(writes));
-  }
-
-  /** Deletes the expired conntrack entries (see {@link ConntrackCollector}); returns how many. */
-  public synchronized int collectExpiredFlows() {
-    return conntrack.collect(System.nanoTime());
   }
 
   /** Entries written by repairs since this datapath was opened, by map name. */

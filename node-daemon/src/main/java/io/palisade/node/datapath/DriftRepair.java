@@ -20,9 +20,6 @@ public final class DriftRepair implements AutoCloseable {
   private final Semaphore wake = new Semaphore(0);
   private final Thread thread;
   private volatile boolean closed;
-  private long lastCollected = System.nanoTime();
-
-  static final Duration CONNTRACK_EVERY = Duration.ofMinutes(1);
 
   private DriftRepair(Datapath datapath, Duration every, Consumer<String> log) {
     this.datapath = datapath;
@@ -77,28 +74,6 @@ public final class DriftRepair implements AutoCloseable {
         return;
       }
       repairOnce(asked);
-      collectOnce(asked);
-    }
-  }
-
-  /**
-   * Deletes expired conntrack entries at most once a minute, or when asked: a walk of a full
-   * conntrack is two system calls per entry, and the shortest lifetimes the programs give (10 s
-   * closing, 30 s ICMP, 60 s UDP) would gain little from a more frequent one.
-   */
-  private void collectOnce(boolean asked) {
-    long now = System.nanoTime();
-    if (!asked && now - lastCollected < CONNTRACK_EVERY.toNanos()) {
-      return;
-    }
-    lastCollected = now;
-    try {
-      int deleted = datapath.collectExpiredFlows();
-      if (asked) {
-        log.accept("deleted " + deleted + " expired conntrack entries");
-      }
-    } catch (RuntimeException e) {
-      log.accept("deleting expired conntrack entries failed: " + e.getMessage());
     }
   }
 
