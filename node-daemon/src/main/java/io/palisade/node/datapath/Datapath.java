@@ -94,7 +94,7 @@ public final class Datapath implements AutoCloseable {
     this.policyExact = typed(MapNames.POLICY_EXACT, PolicyKey.CODEC);
     this.services = typed(MapNames.SERVICES, ServiceKey.CODEC);
     this.backends = typed(MapNames.BACKENDS, BackendValue.CODEC);
-    this.backendIds = new BackendIds(backends.contents());
+    this.backendIds = new BackendIds(services.contents(), backends.contents());
     this.config = object.map(MapNames.CONFIG, 4, Layouts.CONFIG_VALUE.byteSize(), false);
     this.counters = object.map(MapNames.COUNTERS, 4, Layouts.COUNTER.byteSize(), true);
     this.audits = object.map(MapNames.AUDITS, 4, Layouts.COUNTER.byteSize(), true);
@@ -208,7 +208,7 @@ public final class Datapath implements AutoCloseable {
     ApplyResult written = converge(want, (map, writes) -> {});
     lastWanted = want;
     appliedPolicies = desired.policies();
-    backendIds.retain(Set.copyOf(want.backends().values()));
+    backendIds.retain(want.services(), want.backends());
     Set<String> newlyAttached = new TreeSet<>();
     for (var e : ifindexes.entrySet()) {
       if (!e.getValue().equals(attached.get(e.getKey()))) {

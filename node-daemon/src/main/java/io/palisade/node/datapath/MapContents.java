@@ -16,6 +16,7 @@ import io.palisade.policy.mapstate.MapStateKey;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntBiFunction;
 import java.util.function.ToIntFunction;
 
 /**
@@ -39,19 +40,19 @@ public record MapContents(
   /** The protocol/port prefix of a key that names one port of one protocol. */
   static final int EXACT_PREFIX = 24;
 
-  /** As {@link #of(DatapathState, ToIntFunction, ToIntFunction)}, backend ids counted from 1. */
+  /** As {@link #of(DatapathState, ToIntFunction, ToIntBiFunction)}, backend ids counted from 1. */
   public static MapContents of(DatapathState desired, ToIntFunction<String> ifindexOf) {
-    return of(desired, ifindexOf, new BackendIds(Map.of())::idOf);
+    return of(desired, ifindexOf, new BackendIds(Map.of(), Map.of())::idOf);
   }
 
   /**
    * @param ifindexOf the index of a host interface
-   * @param backendIdOf the id a backend has in the backends map
+   * @param backendIdOf the id a backend of a frontend (its slot-0 key) has in the backends map
    */
   public static MapContents of(
       DatapathState desired,
       ToIntFunction<String> ifindexOf,
-      ToIntFunction<BackendValue> backendIdOf) {
+      ToIntBiFunction<ServiceKey, BackendValue> backendIdOf) {
     Map<CidrPrefix, Long> hosts = new HashMap<>();
     Map<CidrPrefix, Long> cidrs = new HashMap<>();
     desired
@@ -103,7 +104,7 @@ public record MapContents(
   private static void addService(
       ServiceFrontend frontend,
       List<ServiceBackend> list,
-      ToIntFunction<BackendValue> backendIdOf,
+      ToIntBiFunction<ServiceKey, BackendValue> backendIdOf,
       Map<ServiceKey, ServiceValue> services,
       Map<Integer, BackendValue> backends) {
     ServiceKey key =
@@ -116,7 +117,7 @@ public record MapContents(
     for (int i = 0; i < list.size(); i++) {
       ServiceBackend b = list.get(i);
       BackendValue value = new BackendValue(DatapathState.prefix(b.address()), b.port());
-      int id = backendIdOf.applyAsInt(value);
+      int id = backendIdOf.applyAsInt(key, value);
       backends.put(id, value);
       services.put(
           new ServiceKey(key.address(), key.port(), key.protocol(), i + 1), ServiceValue.slot(id));
