@@ -1,5 +1,7 @@
 package io.palisade.node.datapath;
 
+import io.palisade.node.maps.PolicyKey;
+import io.palisade.node.maps.PolicyValue;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -25,6 +27,54 @@ public record MapDiff<K, V>(Map<K, V> upserts, Set<K> deletes) {
         deletes.add(k);
       }
     }
+    return new MapDiff<>(upserts, deletes);
+  }
+
+  /**
+   * As {@link #between}, for a map known to hold {@code previous}, looking only at what the two do
+   * not share: nothing when they are the same object, only the parts that are not the same objects
+   * when both are {@link PolicyEntries}, only the extras when both are {@link Overlay}s of one
+   * base. So a revision that changes one identity's policy compares that identity's entries, not
+   * every entry of the node. The maps must not change.
+   */
+  @SuppressWarnings("unchecked")
+  public static <K, V> MapDiff<K, V> since(Map<K, V> previous, Map<K, V> desired) {
+    if (previous == desired) {
+      return new MapDiff<>(Map.of(), Set.of());
+    }
+    if (previous instanceof PolicyEntries a && desired instanceof PolicyEntries b) {
+      return (MapDiff<K, V>) byPart(a, b);
+    }
+    if (previous instanceof Overlay<K, V> a
+        && desired instanceof Overlay<K, V> b
+        && a.base() == b.base()) {
+      return between(a.extras(), b.extras());
+    }
+    return between(previous, desired);
+  }
+
+  private static MapDiff<PolicyKey, PolicyValue> byPart(
+      PolicyEntries previous, PolicyEntries desired) {
+    Map<PolicyKey, PolicyValue> upserts = new LinkedHashMap<>();
+    Set<PolicyKey> deletes = new LinkedHashSet<>();
+    Map<Long, Map<PolicyKey, PolicyValue>> before = previous.parts();
+    desired
+        .parts()
+        .forEach(
+            (subject, part) -> {
+              Map<PolicyKey, PolicyValue> was = before.getOrDefault(subject, Map.of());
+              if (was != part) {
+                MapDiff<PolicyKey, PolicyValue> d = between(was, part);
+                upserts.putAll(d.upserts());
+                deletes.addAll(d.deletes());
+              }
+            });
+    before.forEach(
+        (subject, part) -> {
+          if (!desired.parts().containsKey(subject)) {
+            deletes.addAll(part.keySet());
+          }
+        });
     return new MapDiff<>(upserts, deletes);
   }
 

@@ -1,0 +1,82 @@
+package io.palisade.node.datapath;
+
+import io.palisade.policy.identity.CidrPrefix;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The host addresses of an ipcache (for {@code pal_ipcache}) or its other prefixes (for {@code
+ * pal_ipcache_lpm}), read through the ipcache itself rather than copied out of it: a node's
+ * 30,000-entry ipcache is the same object from one revision to the next while no address moves, so
+ * the part is too, and a diff that sees the same part twice skips it. The ipcache must not change.
+ */
+final class IpcachePart extends AbstractMap<CidrPrefix, Long> {
+
+  private final Map<CidrPrefix, Long> ipcache;
+  private final boolean hosts;
+  private int size = -1;
+
+  private IpcachePart(Map<CidrPrefix, Long> ipcache, boolean hosts) {
+    this.ipcache = ipcache;
+    this.hosts = hosts;
+  }
+
+  /** The host addresses of {@code ipcache}: a prefix as long as its address. */
+  static IpcachePart hosts(Map<CidrPrefix, Long> ipcache) {
+    return new IpcachePart(ipcache, true);
+  }
+
+  /** The prefixes of {@code ipcache} that are not host addresses. */
+  static IpcachePart cidrs(Map<CidrPrefix, Long> ipcache) {
+    return new IpcachePart(ipcache, false);
+  }
+
+  static boolean isHost(CidrPrefix prefix) {
+    return prefix.length() == prefix.address().length * 8;
+  }
+
+  private boolean mine(Object key) {
+    return key instanceof CidrPrefix p && isHost(p) == hosts;
+  }
+
+  @Override
+  public Long get(Object key) {
+    return mine(key) ? ipcache.get(key) : null;
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return mine(key) && ipcache.containsKey(key);
+  }
+
+  /** Counted once, on first use: the shape check asks every apply, the ipcache rarely moves. */
+  @Override
+  public int size() {
+    if (size < 0) {
+      int n = 0;
+      for (CidrPrefix p : ipcache.keySet()) {
+        n += isHost(p) == hosts ? 1 : 0;
+      }
+      size = n;
+    }
+    return size;
+  }
+
+  @Override
+  public Set<Entry<CidrPrefix, Long>> entrySet() {
+    return new AbstractSet<>() {
+      @Override
+      public Iterator<Entry<CidrPrefix, Long>> iterator() {
+        return ipcache.entrySet().stream().filter(e -> mine(e.getKey())).iterator();
+      }
+
+      @Override
+      public int size() {
+        return IpcachePart.this.size();
+      }
+    };
+  }
+}
