@@ -6,6 +6,7 @@ import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The host addresses of an ipcache (for {@code pal_ipcache}) or its other prefixes (for {@code
@@ -63,6 +64,16 @@ final class IpcachePart extends AbstractMap<CidrPrefix, Long> {
       size = n;
     }
     return size;
+  }
+
+  @Override
+  public void forEach(BiConsumer<? super CidrPrefix, ? super Long> action) {
+    ipcache.forEach(
+        (k, v) -> {
+          if (isHost(k) == hosts) {
+            action.accept(k, v);
+          }
+        });
   }
 
   @Override

@@ -16,17 +16,19 @@ public record MapDiff<K, V>(Map<K, V> upserts, Set<K> deletes) {
 
   public static <K, V> MapDiff<K, V> between(Map<K, V> current, Map<K, V> desired) {
     Map<K, V> upserts = new LinkedHashMap<>();
-    for (Map.Entry<K, V> e : desired.entrySet()) {
-      if (!Objects.equals(current.get(e.getKey()), e.getValue())) {
-        upserts.put(e.getKey(), e.getValue());
-      }
-    }
+    desired.forEach(
+        (k, v) -> {
+          if (!Objects.equals(current.get(k), v)) {
+            upserts.put(k, v);
+          }
+        });
     Set<K> deletes = new LinkedHashSet<>();
-    for (K k : current.keySet()) {
-      if (!desired.containsKey(k)) {
-        deletes.add(k);
-      }
-    }
+    current.forEach(
+        (k, v) -> {
+          if (!desired.containsKey(k)) {
+            deletes.add(k);
+          }
+        });
     return new MapDiff<>(upserts, deletes);
   }
 
@@ -45,12 +47,35 @@ public record MapDiff<K, V>(Map<K, V> upserts, Set<K> deletes) {
     if (previous instanceof PolicyEntries a && desired instanceof PolicyEntries b) {
       return (MapDiff<K, V>) byPart(a, b);
     }
-    if (previous instanceof Overlay<K, V> a
-        && desired instanceof Overlay<K, V> b
-        && a.base() == b.base()) {
-      return between(a.extras(), b.extras());
+    if (previous instanceof Overlay<K, V> a && desired instanceof Overlay<K, V> b) {
+      // Outside the keys an overlay adds, the two differ only where their bases do.
+      Set<K> keys = new LinkedHashSet<>(a.extras().keySet());
+      keys.addAll(b.extras().keySet());
+      if (a.base() != b.base()) {
+        MapDiff<K, V> bases = between(a.base(), b.base());
+        keys.addAll(bases.upserts().keySet());
+        keys.addAll(bases.deletes());
+      }
+      return at(keys, a, b);
     }
     return between(previous, desired);
+  }
+
+  /** {@link #between}, asked only about {@code keys}: the others are known to agree. */
+  private static <K, V> MapDiff<K, V> at(Set<K> keys, Map<K, V> current, Map<K, V> desired) {
+    Map<K, V> upserts = new LinkedHashMap<>();
+    Set<K> deletes = new LinkedHashSet<>();
+    for (K k : keys) {
+      V want = desired.get(k);
+      if (want == null) {
+        if (current.containsKey(k)) {
+          deletes.add(k);
+        }
+      } else if (!want.equals(current.get(k))) {
+        upserts.put(k, want);
+      }
+    }
+    return new MapDiff<>(upserts, deletes);
   }
 
   private static MapDiff<PolicyKey, PolicyValue> byPart(

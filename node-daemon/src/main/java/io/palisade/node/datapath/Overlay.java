@@ -5,6 +5,7 @@ import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -48,6 +49,12 @@ final class Overlay<K, V> extends AbstractMap<K, V> {
   @Override
   public int size() {
     return base.size() + extras.size();
+  }
+
+  @Override
+  public void forEach(BiConsumer<? super K, ? super V> action) {
+    base.forEach(action);
+    extras.forEach(action);
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The entries of one policy map, held per subject identity: each identity's keys are one immutable
@@ -46,6 +47,11 @@ final class PolicyEntries extends AbstractMap<PolicyKey, PolicyValue> {
   @Override
   public int size() {
     return size;
+  }
+
+  @Override
+  public void forEach(BiConsumer<? super PolicyKey, ? super PolicyValue> action) {
+    parts.values().forEach(p -> p.forEach(action));
   }
 
   @Override

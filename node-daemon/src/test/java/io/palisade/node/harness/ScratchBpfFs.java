@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A bpf filesystem of its own, mounted on a new directory and unmounted on close, so that pins
- * made there never meet the machine's /sys/fs/bpf (nor another run's).
+ * A bpf filesystem of its own, mounted on a new directory and unmounted on close, so that pins made
+ * there never meet the machine's /sys/fs/bpf (nor another run's).
  */
 public final class ScratchBpfFs implements AutoCloseable {
 
