@@ -23,10 +23,11 @@ import java.util.function.ToIntFunction;
 
 /**
  * The {@link MapContents} of successive desired states, each built from the last where its inputs
- * are the same objects: an ipcache the node view handed over unchanged keeps its parts, an identity
- * whose {@link IdentityPolicy} is the same object keeps its policy keys, a Service table that is
- * the same object keeps its entries. What is built anew is what changed, plus the local endpoints
- * (a few dozen). The contents share those parts with the previous ones, which is what lets {@link
+ * are the same objects: an ipcache the node view handed over unchanged keeps its parts (a new one
+ * is compared with the last once, and its parts know which of their keys moved), an identity whose
+ * {@link IdentityPolicy} is the same object keeps its policy keys, a Service table that is the same
+ * object keeps its entries. What is built anew is what changed, plus the local endpoints (a few
+ * dozen). The contents share those parts with the previous ones, which is what lets {@link
  * MapDiff#since} compare only what moved. Not thread-safe: the datapath's lock guards it.
  */
 final class IncrementalContents {
@@ -94,10 +95,16 @@ final class IncrementalContents {
       DatapathState desired,
       ToIntFunction<String> ifindexOf,
       ToIntFunction<BackendValue> backendIdOf) {
-    if (desired.ipcache() != ipcache) {
+    if (ipcache == null) {
       ipcache = desired.ipcache();
       hosts = IpcachePart.hosts(ipcache);
       cidrs = IpcachePart.cidrs(ipcache);
+    } else if (desired.ipcache() != ipcache) {
+      // One pass over the two ipcaches; the parts' diffs and sizes then follow from it.
+      MapDiff<CidrPrefix, Long> moved = MapDiff.between(ipcache, desired.ipcache());
+      ipcache = desired.ipcache();
+      hosts = hosts.after(ipcache, moved);
+      cidrs = cidrs.after(ipcache, moved);
     }
     Map<Long, Subject> now = new HashMap<>();
     desired

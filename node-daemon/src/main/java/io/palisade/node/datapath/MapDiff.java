@@ -2,10 +2,12 @@ package io.palisade.node.datapath;
 
 import io.palisade.node.maps.PolicyKey;
 import io.palisade.node.maps.PolicyValue;
+import io.palisade.policy.identity.CidrPrefix;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -47,12 +49,18 @@ public record MapDiff<K, V>(Map<K, V> upserts, Set<K> deletes) {
     if (previous instanceof PolicyEntries a && desired instanceof PolicyEntries b) {
       return (MapDiff<K, V>) byPart(a, b);
     }
+    if (previous instanceof IpcachePart a && desired instanceof IpcachePart b) {
+      Optional<Set<CidrPrefix>> moved = b.movedSince(a);
+      if (moved.isPresent()) {
+        return (MapDiff<K, V>) at(moved.get(), a, b);
+      }
+    }
     if (previous instanceof Overlay<K, V> a && desired instanceof Overlay<K, V> b) {
       // Outside the keys an overlay adds, the two differ only where their bases do.
       Set<K> keys = new LinkedHashSet<>(a.extras().keySet());
       keys.addAll(b.extras().keySet());
       if (a.base() != b.base()) {
-        MapDiff<K, V> bases = between(a.base(), b.base());
+        MapDiff<K, V> bases = since(a.base(), b.base());
         keys.addAll(bases.upserts().keySet());
         keys.addAll(bases.deletes());
       }
