@@ -37,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The node's datapath: the loaded programs, the pinned maps they read, and the pod veths they are
@@ -79,6 +80,11 @@ public final class Datapath implements AutoCloseable {
   // What the last apply converged the maps to, interfaces already resolved to indexes: a repair
   // needs no interface lookup, so it runs on any thread, in any network namespace.
   private MapContents lastWanted;
+  // What the maps hold when known without reading them: the last contents converged to, unless a
+  // converge failed half-way or a repair read the maps back since. Diffs start from it, so a part
+  // of the state that is the same object as in it costs nothing.
+  private MapContents held;
+  private final IncrementalContents contents = new IncrementalContents();
   private final Map<String, AtomicLong> repaired = new ConcurrentHashMap<>();
   private final Map<String, MapShape> shapes = new TreeMap<>();
 
@@ -198,7 +204,7 @@ public final class Datapath implements AutoCloseable {
                     .toList(),
                 desired.policies())
             .withServices(desired.services());
-    MapContents want = MapContents.of(reachable, ifindexes::get, backendIds::idOf);
+    MapContents want = contents.next(reachable, ifindexes::get, backendIds::idOf);
     DatapathShapes.overflow(want, shapes)
         .ifPresent(
             over -> {
@@ -206,9 +212,11 @@ public final class Datapath implements AutoCloseable {
                   "the state does not fit the maps pinned under " + pinRoot + ": " + over);
             });
     ApplyResult written = converge(want, (map, writes) -> {});
+    if (lastWanted == null || lastWanted.backends() != want.backends()) {
+      backendIds.retain(want.services(), want.backends());
+    }
     lastWanted = want;
     appliedPolicies = desired.policies();
-    backendIds.retain(want.services(), want.backends());
     Set<String> newlyAttached = new TreeSet<>();
     for (var e : ifindexes.entrySet()) {
       if (!e.getValue().equals(attached.get(e.getKey()))) {
@@ -273,6 +281,31 @@ public final class Datapath implements AutoCloseable {
     if (lastWanted == null) {
       return ApplyResult.writes(0, 0, 0, 0, 0, generation());
     }
+    reloadAll();
+    return converge(
+        lastWanted,
+        (map, writes) -> repaired.computeIfAbsent(map, m -> new AtomicLong()).addAndGet(writes));
+  }
+
+  /**
+   * What the state maps hold, read back from the kernel now (backend ids as the maps have them).
+   * The next apply then starts from what was read.
+   */
+  synchronized MapContents readBack() {
+    reloadAll();
+    return new MapContents(
+        hosts.contents(),
+        cidrs.contents(),
+        endpoints.contents(),
+        policy.contents(),
+        policyExact.contents(),
+        services.contents(),
+        backends.contents());
+  }
+
+  /** Reads every copy again from the kernel: what the maps hold is no longer known otherwise. */
+  private void reloadAll() {
+    held = null;
     hosts.reload();
     cidrs.reload();
     endpoints.reload();
@@ -280,9 +313,6 @@ public final class Datapath implements AutoCloseable {
     policyExact.reload();
     services.reload();
     backends.reload();
-    return converge(
-        lastWanted,
-        (map, writes) -> repaired.computeIfAbsent(map, m -> new AtomicLong()).addAndGet(writes));
   }
 
   /** Entries written by repairs since this datapath was opened, by map name. */
@@ -295,18 +325,21 @@ public final class Datapath implements AutoCloseable {
   }
 
   /**
-   * Writes the difference between the copies of the maps and {@code want}, in a safe order, and
-   * tells {@code written} how many writes each map took. Services change no verdict, so they start
-   * no policy generation; their order keeps every slot a frontend counts in place before the count
+   * Writes the difference between the maps and {@code want}, in a safe order, and tells {@code
+   * written} how many writes each map took. The difference starts from what the maps are known to
+   * hold ({@link #held}), else from their copies. Services change no verdict, so they start no
+   * policy generation; their order keeps every slot a frontend counts in place before the count
    * (backends, then slots, then frontends on the way in; the reverse on the way out).
    */
   private ApplyResult converge(MapContents want, BiConsumer<String, Integer> written) {
-    int serviceWrites = convergeServices(want, written);
-    MapDiff<CidrPrefix, Long> h = MapDiff.between(hosts.contents(), want.hosts());
-    MapDiff<CidrPrefix, Long> c = MapDiff.between(cidrs.contents(), want.cidrs());
-    MapDiff<PolicyKey, PolicyValue> p = MapDiff.between(policy.contents(), want.policy());
-    MapDiff<PolicyKey, PolicyValue> x = MapDiff.between(policyExact.contents(), want.policyExact());
-    MapDiff<CidrPrefix, EndpointValue> e = MapDiff.between(endpoints.contents(), want.endpoints());
+    MapContents from = held;
+    held = null;
+    int serviceWrites = convergeServices(from, want, written);
+    MapDiff<CidrPrefix, Long> h = diff(hosts, from, want, MapContents::hosts);
+    MapDiff<CidrPrefix, Long> c = diff(cidrs, from, want, MapContents::cidrs);
+    MapDiff<PolicyKey, PolicyValue> p = diff(policy, from, want, MapContents::policy);
+    MapDiff<PolicyKey, PolicyValue> x = diff(policyExact, from, want, MapContents::policyExact);
+    MapDiff<CidrPrefix, EndpointValue> e = diff(endpoints, from, want, MapContents::endpoints);
     hosts.apply(upsertsOnly(h));
     cidrs.apply(upsertsOnly(c));
     policy.apply(upsertsOnly(p));
@@ -326,13 +359,15 @@ public final class Datapath implements AutoCloseable {
     if (!(h.isEmpty() && c.isEmpty() && p.isEmpty() && x.isEmpty() && e.isEmpty())) {
       generation = bumpGeneration();
     }
+    held = want;
     return ApplyResult.writes(
         h.size(), c.size(), e.size(), p.size() + x.size(), serviceWrites, generation);
   }
 
-  private int convergeServices(MapContents want, BiConsumer<String, Integer> written) {
-    MapDiff<Integer, BackendValue> b = MapDiff.between(backends.contents(), want.backends());
-    MapDiff<ServiceKey, ServiceValue> s = MapDiff.between(services.contents(), want.services());
+  private int convergeServices(
+      MapContents from, MapContents want, BiConsumer<String, Integer> written) {
+    MapDiff<Integer, BackendValue> b = diff(backends, from, want, MapContents::backends);
+    MapDiff<ServiceKey, ServiceValue> s = diff(services, from, want, MapContents::services);
     Map<ServiceKey, ServiceValue> slots = new HashMap<>();
     Map<ServiceKey, ServiceValue> frontends = new HashMap<>();
     s.upserts().forEach((k, v) -> (k.slot() == 0 ? frontends : slots).put(k, v));
@@ -349,6 +384,17 @@ public final class Datapath implements AutoCloseable {
   /** Calls {@code listener} with the result of every apply that succeeded, on its thread. */
   public void onApply(Consumer<ApplyResult> listener) {
     applyListeners.add(listener);
+  }
+
+  /** What turns {@code map} into its part of {@code want}: from {@code from} when known. */
+  private static <K, V> MapDiff<K, V> diff(
+      TypedMap<K, V> map,
+      MapContents from,
+      MapContents want,
+      Function<MapContents, Map<K, V>> part) {
+    return from == null
+        ? MapDiff.between(map.view(), part.apply(want))
+        : MapDiff.since(part.apply(from), part.apply(want));
   }
 
   private static <K, V> MapDiff<K, V> upsertsOnly(MapDiff<K, V> d) {

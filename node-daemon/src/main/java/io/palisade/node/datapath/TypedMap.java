@@ -4,6 +4,7 @@ import io.palisade.node.bpf.BpfMap;
 import io.palisade.node.maps.MapCodec;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -36,6 +37,11 @@ final class TypedMap<K, V> {
 
   Map<K, V> contents() {
     return Map.copyOf(contents);
+  }
+
+  /** The copy itself, read-only: it changes with the next {@link #apply} or {@link #reload}. */
+  Map<K, V> view() {
+    return Collections.unmodifiableMap(contents);
   }
 
   int size() {
