@@ -273,13 +273,15 @@ public final class PolicyEngine {
     if (hostTraffic == HostTraffic.ALLOWED && changed.contains(hostSelector)) {
       rebuild.addAll(policies.keySet()); // The host's allow is in every default-deny ingress.
     }
-    Map<Long, List<RuleSection>> selecting = sectionsSelecting(peer);
+    Map<Long, List<SectionPorts>> selecting = sectionsSelecting(peer);
     rebuild.addAll(selecting.keySet());
     for (long subject : rebuild) {
       EndpointPolicy policy = policies.get(subject);
       SubjectRules sr = subjects.get(subject);
-      List<RuleSection> sections = selecting.getOrDefault(subject, List.of());
-      MapState fresh = peerGroup(subject, sr.enforcedOnly(), peer, enforcedOnly(sections));
+      List<SectionPorts> sections = selecting.getOrDefault(subject, List.of());
+      MapState fresh =
+          peerGroup(
+              subject, sr.enforcedOnly(), peer, sr.hasAudit() ? enforcedOnly(sections) : sections);
       for (Direction d : Direction.values()) {
         policy.mapState().moveGroup(d, peer, fresh);
       }
@@ -319,7 +321,7 @@ public final class PolicyEngine {
    * For each subject with a computed policy, its sections whose peer selectors select {@code peer}:
    * the only sections that can put entries in the peer's groups.
    */
-  private Map<Long, List<RuleSection>> sectionsSelecting(long peer) {
+  private Map<Long, List<SectionPorts>> sectionsSelecting(long peer) {
     Identity current = cache.identity(peer);
     if (current == null) {
       return Map.of();
@@ -328,20 +330,22 @@ public final class PolicyEngine {
     for (IdentitySelector s : cache.selectorsSelecting(current)) {
       sections.addAll(sectionsBySelector.getOrDefault(s, List.of()));
     }
-    Map<Long, List<RuleSection>> bySubject = new HashMap<>();
+    Map<Long, List<SectionPorts>> bySubject = new HashMap<>();
     for (RuleSection section : sections) {
+      SectionPorts ports = sectionPorts.get(section);
       for (LongCursor c : subjectsByRule.getOrDefault(ruleBySection.get(section), NO_SUBJECTS)) {
-        bySubject.computeIfAbsent(c.value, k -> new ArrayList<>()).add(section);
+        bySubject.computeIfAbsent(c.value, k -> new ArrayList<>()).add(ports);
       }
     }
     return bySubject;
   }
 
   /** The {@code peer} groups of a subject's MapState, built from the sections that select it. */
-  private MapState peerGroup(long subject, SubjectRules sr, long peer, List<RuleSection> sections) {
+  private MapState peerGroup(
+      long subject, SubjectRules sr, long peer, List<SectionPorts> sections) {
     MapState ms = new MapState();
-    for (RuleSection section : sections) {
-      addEntries(ms, subject, section, sr.defaultDenies(section.direction()), peer);
+    for (SectionPorts ports : sections) {
+      addEntries(ms, subject, ports, sr.defaultDenies(ports.section().direction()), peer);
     }
     if (hosts.contains(peer) && allowsHost(subject, sr)) {
       ms.insert(MapStateKey.allPorts(Direction.INGRESS, peer), MapStateEntry.ALLOW);
@@ -488,8 +492,8 @@ public final class PolicyEngine {
   }
 
   /** The sections of enforced rules among {@code sections}. */
-  private List<RuleSection> enforcedOnly(List<RuleSection> sections) {
-    return sections.stream().filter(s -> !ruleBySection.get(s).audited()).toList();
+  private List<SectionPorts> enforcedOnly(List<SectionPorts> sections) {
+    return sections.stream().filter(s -> !ruleBySection.get(s.section()).audited()).toList();
   }
 
   private SubjectRules subjectRules(long subject) {
@@ -540,14 +544,15 @@ public final class PolicyEngine {
 
   private void addSection(
       MapState ms, long subject, RuleSection section, boolean defaultDeny, Long onlyPeer) {
+    SectionPorts ports = sectionPorts.get(section);
     if (section.anyPeer()) {
       if (onlyPeer == null || onlyPeer == MapStateKey.ANY_IDENTITY) {
-        addEntries(ms, subject, section, defaultDeny, MapStateKey.ANY_IDENTITY);
+        addEntries(ms, subject, ports, defaultDeny, MapStateKey.ANY_IDENTITY);
       }
     } else if (onlyPeer != null) {
       // One peer's group: ask whether the section selects it instead of walking its selection.
       if (selectsPeer(section, onlyPeer)) {
-        addEntries(ms, subject, section, defaultDeny, onlyPeer);
+        addEntries(ms, subject, ports, defaultDeny, onlyPeer);
       }
     } else {
       List<Selection> selections = peerSelections.get(section);
@@ -558,7 +563,7 @@ public final class PolicyEngine {
             .forEach(
                 peer -> {
                   if (!selectedBefore(selections, before, peer)) {
-                    addEntries(ms, subject, section, defaultDeny, peer);
+                    addEntries(ms, subject, ports, defaultDeny, peer);
                   }
                 });
       }
@@ -567,10 +572,11 @@ public final class PolicyEngine {
 
   /** The section's entries for {@code peer}, which it is known to select. */
   private void addEntries(
-      MapState ms, long subject, RuleSection section, boolean defaultDeny, long peer) {
-    SectionPorts ports = sectionPorts.get(section);
+      MapState ms, long subject, SectionPorts ports, boolean defaultDeny, long peer) {
     Collection<NamedPort> named =
-        ports.hasNamedPorts() ? namedPortsFor(section.direction(), subject, peer) : List.of();
+        ports.hasNamedPorts()
+            ? namedPortsFor(ports.section().direction(), subject, peer)
+            : List.of();
     ports.addTo(ms, peer, defaultDeny, named);
   }
 

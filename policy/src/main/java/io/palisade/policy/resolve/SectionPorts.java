@@ -30,12 +30,12 @@ final class SectionPorts {
     }
   }
 
-  private final Direction direction;
+  private final RuleSection section;
   private final List<Port> ports;
   private final boolean namedPorts;
 
-  private SectionPorts(Direction direction, List<Port> ports, boolean namedPorts) {
-    this.direction = direction;
+  private SectionPorts(RuleSection section, List<Port> ports, boolean namedPorts) {
+    this.section = section;
     this.ports = ports;
     this.namedPorts = namedPorts;
   }
@@ -45,7 +45,7 @@ final class SectionPorts {
     if (section.allPorts()) {
       MapStateEntry entry = section.deny() ? MapStateEntry.DENY : MapStateEntry.ALLOW;
       MapStateKey[] all = {MapState.shapeOf(MapStateKey.allPorts(d, MapStateKey.ANY_IDENTITY))};
-      return new SectionPorts(d, List.of(new Port(null, all, entry, entry)), false);
+      return new SectionPorts(section, List.of(new Port(null, all, entry, entry)), false);
     }
     List<Port> ports = new ArrayList<>();
     boolean named = false;
@@ -61,7 +61,7 @@ final class SectionPorts {
       }
       ports.add(new Port(pm, shapes, entryFor(section, pm, true), entryFor(section, pm, false)));
     }
-    return new SectionPorts(d, List.copyOf(ports), named);
+    return new SectionPorts(section, List.copyOf(ports), named);
   }
 
   private static MapStateEntry entryFor(RuleSection section, PortMatch pm, boolean defaultDeny) {
@@ -71,6 +71,10 @@ final class SectionPorts {
     return pm.l7()
         .map(l7 -> MapStateEntry.redirect(defaultDeny ? l7 : l7.withWildcard()))
         .orElse(MapStateEntry.ALLOW);
+  }
+
+  RuleSection section() {
+    return section;
   }
 
   /** Whether a port of the section is named: its entries depend on pods' named ports. */
@@ -91,7 +95,7 @@ final class SectionPorts {
         }
       } else {
         for (MapStateKey key :
-            PortKeys.keys(direction, MapStateKey.ANY_IDENTITY, p.match(), named)) {
+            PortKeys.keys(section.direction(), MapStateKey.ANY_IDENTITY, p.match(), named)) {
           ms.insert(peer, MapState.shapeOf(key), entry);
         }
       }

@@ -87,4 +87,20 @@ class KeyGroupTest {
         .extracting(MapStateMatch::key)
         .isEqualTo(port(80));
   }
+
+  @Test
+  void insertingByShapeEqualsInsertingTheKey() {
+    MapState byKey = new MapState();
+    MapState byShape = new MapState();
+    List<MapStateKey> keys = List.of(port(80), port(443), port(80).withIdentity(200));
+    List<MapStateEntry> entries =
+        List.of(MapStateEntry.ALLOW, MapStateEntry.DENY, MapStateEntry.ALLOW);
+    for (int i = 0; i < keys.size(); i++) {
+      byKey.insert(keys.get(i), entries.get(i));
+      byShape.insert(keys.get(i).identity(), MapState.shapeOf(keys.get(i)), entries.get(i));
+    }
+    assertThat(byShape).isEqualTo(byKey);
+    assertThat(byShape.entries()).hasSize(3).containsEntry(port(443), MapStateEntry.DENY);
+    assertThat(MapState.shapeOf(port(80))).isSameAs(MapState.shapeOf(port(80).withIdentity(7)));
+  }
 }
