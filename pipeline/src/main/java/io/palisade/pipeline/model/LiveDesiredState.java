@@ -674,7 +674,7 @@ public final class LiveDesiredState {
   public Set<String> nodesOf(PolicyRef policy) {
     Set<String> out = new TreeSet<>();
     for (PolicyRule rule : rulesByPolicy.getOrDefault(policy, List.of())) {
-      for (long id : engine.selectorCache().selections(rule.subject())) {
+      for (long id : engine.selectorCache().selections(rule.subject()).toArray()) {
         out.addAll(nodesByIdentity.getOrDefault(id, Map.of()).keySet());
       }
     }

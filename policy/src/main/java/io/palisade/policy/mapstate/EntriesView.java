@@ -36,11 +36,15 @@ final class EntriesView extends AbstractMap<MapStateKey, MapStateEntry> {
       return null;
     }
     Object slot = (key.direction() == Direction.INGRESS ? ingress : egress).get(key.identity());
+    if (slot == null) {
+      return null;
+    }
+    MapStateKey shape = key.withIdentity(MapStateKey.ANY_IDENTITY);
     if (slot instanceof MapStateKey) {
-      return MapState.keyOf(slot, key.identity()).equals(key) ? MapStateEntry.ALLOW : null;
+      return shape.equals(slot) ? MapStateEntry.ALLOW : null;
     }
     if (slot instanceof KeyGroup group) {
-      int at = group.indexOf(key);
+      int at = group.indexOf(shape);
       return at < 0 ? null : group.entry(at);
     }
     return null;
@@ -77,10 +81,13 @@ final class EntriesView extends AbstractMap<MapStateKey, MapStateEntry> {
       for (LongObjectCursor<Object> c : byIdentity) {
         if (c.value instanceof KeyGroup group) {
           for (int i = 0; i < group.size(); i++) {
-            out.add(new SimpleImmutableEntry<>(group.key(i), group.entry(i)));
+            out.add(
+                new SimpleImmutableEntry<>(MapState.keyOf(group.key(i), c.key), group.entry(i)));
           }
         } else {
-          out.add(new SimpleImmutableEntry<>(MapState.keyOf(c.value, c.key), MapStateEntry.ALLOW));
+          out.add(
+              new SimpleImmutableEntry<>(
+                  MapState.keyOf((MapStateKey) c.value, c.key), MapStateEntry.ALLOW));
         }
       }
     }

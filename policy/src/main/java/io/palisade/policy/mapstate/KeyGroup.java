@@ -7,8 +7,9 @@ import java.util.Arrays;
  * key (a subject reaches most peers through one port rule), so the first key and entry are fields
  * of the group and only further ones go to an array of (key, entry) pairs: at Cilium's 1,000-node
  * scale the engine keeps over half a million groups, and two arrays per group were a tenth of the
- * operator's heap. A linear scan finds a key as fast as hashing would over a handful. Not
- * thread-safe: its MapState's owner writes it.
+ * operator's heap. A linear scan finds a key as fast as hashing would over a handful. In a MapState
+ * the keys are shapes ({@link MapState#shapeOf}): the group's identity is its place in the
+ * MapState. Not thread-safe: its MapState's owner writes it.
  */
 final class KeyGroup {
 

@@ -91,6 +91,9 @@ public record L7Policy(L7Parser parser, Set<Object> rules, Map<Object, Set<Strin
 
   /** The union of both rule sets and of their origins; the parsers must agree (callers check). */
   public L7Policy union(L7Policy other) {
+    if (other == this) {
+      return this;
+    }
     Set<Object> merged = new LinkedHashSet<>(rules);
     merged.addAll(other.rules);
     Map<Object, Set<String>> o = new LinkedHashMap<>();
@@ -101,6 +104,9 @@ public record L7Policy(L7Parser parser, Set<Object> rules, Map<Object, Set<Strin
 
   /** These rules plus the wildcard: every request passes, but still through the proxy. */
   public L7Policy withWildcard() {
+    if (allowsAll()) {
+      return this; // Equal to what adding it again would make.
+    }
     Set<Object> merged = new LinkedHashSet<>(rules);
     merged.add(wildcardRule());
     return new L7Policy(parser, merged, origins);

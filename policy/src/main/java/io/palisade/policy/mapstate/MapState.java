@@ -3,8 +3,6 @@ package io.palisade.policy.mapstate;
 import com.carrotsearch.hppc.LongObjectHashMap;
 import com.carrotsearch.hppc.cursors.LongObjectCursor;
 import com.carrotsearch.hppc.cursors.ObjectCursor;
-import com.google.common.collect.Interner;
-import com.google.common.collect.Interners;
 import io.palisade.policy.Direction;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,14 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MapState {
 
-  // The same keys come back in the MapState of every subject a rule selects; one shared instance
-  // of each is what every MapState and every copy of its entries holds.
-  private static final Interner<MapStateKey> KEYS = Interners.newWeakInterner();
-
-  // A group of one plain allow, most groups at scale, holds its key's protocol and port prefix
-  // alone: a key of identity ANY_IDENTITY, shared by every group of that shape. There are a few
-  // such shapes (the ports the rules name), so finding the shared one is a lookup in a small map
-  // that stays in cache, where interning every subject's key in the large weak interner was a
+  // A group stores the shapes of its keys (direction, protocol and port prefix, identity
+  // ANY_IDENTITY), one shared instance per shape, and a key is made from its shape and the group's
+  // identity when read. There are a few shapes (the ports the rules name), so finding the shared
+  // one is a lookup in a small map that stays in cache: the same keys come back in the MapState of
+  // every subject a rule selects, and interning each subject's keys in a large weak interner was a
   // third of a full resolution's time.
   private static final ConcurrentHashMap<MapStateKey, MapStateKey> SHAPES =
       new ConcurrentHashMap<>();
@@ -42,7 +37,7 @@ public final class MapState {
   // Per direction, the groups by peer identity. One map per direction, not one per (direction,
   // identity): a subject's MapState has hundreds of groups of a few entries each. Primitive keys:
   // a boxed Long and a HashMap node per group cost more than the group itself. A slot holds a
-  // KeyGroup, or, for a group of one plain allow (most groups at scale), its shape (SHAPES).
+  // KeyGroup of shapes, or, for a group of one plain allow (most groups at scale), its shape alone.
   private LongObjectHashMap<Object> ingress = new LongObjectHashMap<>();
   private LongObjectHashMap<Object> egress = new LongObjectHashMap<>();
 
@@ -68,63 +63,91 @@ public final class MapState {
     return groups(d);
   }
 
-  private static Object slot(MapStateKey key, MapStateEntry entry) {
-    return entry.equals(MapStateEntry.ALLOW) ? shape(key) : new KeyGroup(KEYS.intern(key), entry);
+  private static Object slot(MapStateKey shape, MapStateEntry entry) {
+    return isPlainAllow(entry) ? shape : new KeyGroup(shape, entry);
   }
 
   private static Object slot(KeyGroup group) {
-    return group.size() == 1 && group.entry(0).equals(MapStateEntry.ALLOW)
-        ? shape(group.key(0))
-        : group;
+    return group.size() == 1 && isPlainAllow(group.entry(0)) ? group.key(0) : group;
   }
 
-  /** The shared key of {@code key}'s direction, protocol and port prefix, for any identity. */
-  private static MapStateKey shape(MapStateKey key) {
+  /** Whether {@code entry} equals {@link MapStateEntry#ALLOW}: only a redirect carries L7 rules. */
+  private static boolean isPlainAllow(MapStateEntry entry) {
+    return entry.verdict() == Verdict.ALLOW;
+  }
+
+  /**
+   * The shared shape of {@code key}: its direction, protocol and port prefix for any identity, one
+   * instance for every key of that shape.
+   */
+  public static MapStateKey shapeOf(MapStateKey key) {
     MapStateKey any =
         key.identity() == MapStateKey.ANY_IDENTITY
             ? key
             : key.withIdentity(MapStateKey.ANY_IDENTITY);
-    MapStateKey shared = SHAPES.putIfAbsent(any, any);
+    MapStateKey shared = SHAPES.get(any);
+    if (shared == null) {
+      shared = SHAPES.putIfAbsent(any, any);
+    }
     return shared == null ? any : shared;
   }
 
-  /** The key a group of one plain allow stands for: its shape for the group's identity. */
-  static MapStateKey keyOf(Object shapeSlot, long identity) {
-    MapStateKey shape = (MapStateKey) shapeSlot;
+  /** The key a stored shape stands for in the group of {@code identity}. */
+  static MapStateKey keyOf(MapStateKey shape, long identity) {
     return identity == MapStateKey.ANY_IDENTITY ? shape : shape.withIdentity(identity);
   }
 
-  private static KeyGroup group(Object slot, long identity) {
-    return slot instanceof MapStateKey
-        ? new KeyGroup(KEYS.intern(keyOf(slot, identity)), MapStateEntry.ALLOW)
+  private static KeyGroup group(Object slot) {
+    return slot instanceof MapStateKey shape
+        ? new KeyGroup(shape, MapStateEntry.ALLOW)
         : (KeyGroup) slot;
+  }
+
+  /** The group of one (direction, identity) as stored, or null: for tests of the storage. */
+  Object slot(Direction direction, long identity) {
+    return groups(direction).get(identity);
   }
 
   /** Adds an entry, merging with an equal key and keeping the group conflict-free. */
   public void insert(MapStateKey key, MapStateEntry entry) {
-    LongObjectHashMap<Object> byIdentity = writableGroups(key.direction());
-    long identity = key.identity();
-    Object slot = byIdentity.get(identity);
-    if (slot == null) {
-      byIdentity.put(identity, slot(key, entry));
+    insert(key.identity(), shapeOf(key), entry);
+  }
+
+  /**
+   * Adds the entry of {@code shape}, a key of {@link #shapeOf}, for the peer {@code identity}: the
+   * same as {@link #insert(MapStateKey, MapStateEntry)} for the key of that shape and identity,
+   * without making the key.
+   */
+  public void insert(long identity, MapStateKey shape, MapStateEntry entry) {
+    if (shape.identity() != MapStateKey.ANY_IDENTITY) {
+      throw new IllegalArgumentException("not a shape: " + shape);
+    }
+    LongObjectHashMap<Object> byIdentity = writableGroups(shape.direction());
+    // One probe of the map for both the read and the write.
+    int index = byIdentity.indexOf(identity);
+    if (!byIdentity.indexExists(index)) {
+      byIdentity.indexInsert(index, identity, slot(shape, entry));
       return;
     }
-    KeyGroup group =
-        groupsShared && slot instanceof KeyGroup shared ? shared.copy() : group(slot, identity);
-    int at = group.indexOf(key);
+    Object slot = byIdentity.indexGet(index);
+    if (isPlainAllow(entry) && shape.equals(slot)) {
+      return; // The same plain allow again.
+    }
+    KeyGroup group = groupsShared && slot instanceof KeyGroup shared ? shared.copy() : group(slot);
+    int at = group.indexOf(shape);
     if (at >= 0) {
       entry = group.entry(at).merge(entry);
-    } else if (isShadowed(group, key, entry)) {
+    } else if (isShadowed(group, shape, entry)) {
       return;
     }
-    removeNarrowerBelow(group, key, entry.verdict());
-    at = group.indexOf(key);
+    removeNarrowerBelow(group, shape, entry.verdict());
+    at = group.indexOf(shape);
     if (at >= 0) {
       group.set(at, entry);
     } else {
-      group.add(KEYS.intern(key), entry);
+      group.add(shape, entry);
     }
-    byIdentity.put(identity, slot(group));
+    byIdentity.indexReplace(index, slot(group));
   }
 
   /**
@@ -233,15 +256,15 @@ public final class MapState {
           : null;
     }
     KeyGroup group = (KeyGroup) slot;
-    MapStateMatch best = null;
+    int best = -1;
     for (int i = 0; i < group.size(); i++) {
       MapStateKey k = group.key(i);
       if (k.matches(protocol, port)
-          && (best == null || k.prefixLength() > best.key().prefixLength())) {
-        best = new MapStateMatch(k, group.entry(i));
+          && (best < 0 || k.prefixLength() > group.key(best).prefixLength())) {
+        best = i;
       }
     }
-    return best;
+    return best < 0 ? null : new MapStateMatch(keyOf(group.key(best), identity), group.entry(best));
   }
 
   /** Every entry, in no particular order. */
@@ -251,10 +274,10 @@ public final class MapState {
       for (LongObjectCursor<Object> c : byIdentity) {
         if (c.value instanceof KeyGroup group) {
           for (int i = 0; i < group.size(); i++) {
-            all.put(group.key(i), group.entry(i));
+            all.put(keyOf(group.key(i), c.key), group.entry(i));
           }
         } else {
-          all.put(keyOf(c.value, c.key), MapStateEntry.ALLOW);
+          all.put(keyOf((MapStateKey) c.value, c.key), MapStateEntry.ALLOW);
         }
       }
     }

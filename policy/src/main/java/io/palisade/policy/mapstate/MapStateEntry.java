@@ -34,9 +34,13 @@ public record MapStateEntry(Verdict verdict, Optional<L7Policy> l7) {
     }
     L7Policy mine = l7.orElseThrow();
     if (other.verdict == Verdict.ALLOW) {
-      return redirect(mine.withWildcard());
+      L7Policy wildcard = mine.withWildcard();
+      return wildcard == mine ? this : redirect(wildcard);
     }
     L7Policy theirs = other.l7.orElseThrow();
+    if (mine == theirs) {
+      return this;
+    }
     if (mine.parser() != theirs.parser()) {
       // Conflicting parsers are reported by validation; keep a deterministic, safe choice.
       return mine.parser().ordinal() <= theirs.parser().ordinal() ? this : other;

@@ -80,6 +80,28 @@ public record MapStateKey(
     return protocol == 0 ? 0xFFFF : port | (~mask(portPrefixBits) & 0xFFFF);
   }
 
+  // Written out rather than left to the record: keys are compared and hashed in every insert, and
+  // the generated methods go through a method handle per component.
+  @Override
+  public boolean equals(Object o) {
+    return this == o
+        || (o instanceof MapStateKey k
+            && identity == k.identity
+            && port == k.port
+            && protocol == k.protocol
+            && portPrefixBits == k.portPrefixBits
+            && direction == k.direction);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = Long.hashCode(identity);
+    h = 31 * h + direction.ordinal();
+    h = 31 * h + protocol;
+    h = 31 * h + port;
+    return 31 * h + portPrefixBits;
+  }
+
   static int mask(int bits) {
     return bits == 0 ? 0 : (0xFFFF << (16 - bits)) & 0xFFFF;
   }

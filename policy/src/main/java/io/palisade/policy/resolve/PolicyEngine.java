@@ -10,10 +10,10 @@ import io.palisade.policy.mapstate.MapState;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
 import io.palisade.policy.rules.PolicyRule;
-import io.palisade.policy.rules.PortMatch;
 import io.palisade.policy.rules.RuleSection;
 import io.palisade.policy.selector.IdentitySelector;
 import io.palisade.policy.selector.LabelSelectorMatcher;
+import io.palisade.policy.selector.Selection;
 import io.palisade.policy.selector.SelectorCache;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,7 +56,10 @@ public final class PolicyEngine {
   private final Map<RuleSection, PolicyRule> ruleBySection = new IdentityHashMap<>();
 
   /** Each section's peer selections: live views into the selector cache, looked up once. */
-  private final Map<RuleSection, List<Set<Long>>> peerSelections = new IdentityHashMap<>();
+  private final Map<RuleSection, List<Selection>> peerSelections = new IdentityHashMap<>();
+
+  /** Each section's entries for any peer it selects, worked out once. */
+  private final Map<RuleSection, SectionPorts> sectionPorts = new IdentityHashMap<>();
 
   private final Map<IdentitySelector, List<PolicyRule>> rulesBySubject = new HashMap<>();
 
@@ -77,7 +80,7 @@ public final class PolicyEngine {
   private final IdentitySelector hostSelector =
       LabelSelectorMatcher.matchingLabel(Label.reserved(ReservedIdentity.HOST.labelName()));
 
-  private final Set<Long> hosts;
+  private final Selection hosts;
 
   /**
    * An engine of the rules alone: the host is a peer like any other ({@link HostTraffic#POLICY}).
@@ -112,12 +115,13 @@ public final class PolicyEngine {
     rulesBySubject.computeIfAbsent(rule.subject(), k -> new ArrayList<>()).add(rule);
     for (RuleSection section : rule.sections()) {
       ruleBySection.put(section, rule);
-      List<Set<Long>> selections = new ArrayList<>();
+      List<Selection> selections = new ArrayList<>();
       for (IdentitySelector s : section.peerSelectors()) {
         selections.add(cache.register(s));
         sectionsBySelector.computeIfAbsent(s, k -> new ArrayList<>()).add(section);
       }
       peerSelections.put(section, List.copyOf(selections));
+      sectionPorts.put(section, SectionPorts.of(section));
     }
   }
 
@@ -132,6 +136,7 @@ public final class PolicyEngine {
     for (RuleSection section : rule.sections()) {
       ruleBySection.remove(section);
       peerSelections.remove(section);
+      sectionPorts.remove(section);
       for (IdentitySelector s : section.peerSelectors()) {
         removeByIdentity(sectionsBySelector, s, section);
         cache.release(s);
@@ -170,11 +175,14 @@ public final class PolicyEngine {
     // and all, instead of being dropped and computed again.
     for (PolicyRule r : added) {
       index(r);
-      for (long id : cache.selections(r.subject())) {
-        if (policies.containsKey(id)) {
-          affected.add(id);
-        }
-      }
+      cache
+          .selections(r.subject())
+          .forEach(
+              id -> {
+                if (policies.containsKey(id)) {
+                  affected.add(id);
+                }
+              });
     }
     for (PolicyRule r : removed) {
       unindex(r);
@@ -246,6 +254,9 @@ public final class PolicyEngine {
   private Set<Long> refresh(
       long peer, List<IdentitySelector> changed, boolean portsChanged, Set<Long> relabelled) {
     Set<Long> affected = new LinkedHashSet<>(relabelled);
+    if (policies.isEmpty()) {
+      return affected; // Nothing computed to update: identities loaded before any policy.
+    }
     Set<PolicyRule> touchedRules = Collections.newSetFromMap(new IdentityHashMap<>());
     for (IdentitySelector s : changed) {
       for (RuleSection section : sectionsBySelector.getOrDefault(s, List.of())) {
@@ -262,13 +273,15 @@ public final class PolicyEngine {
     if (hostTraffic == HostTraffic.ALLOWED && changed.contains(hostSelector)) {
       rebuild.addAll(policies.keySet()); // The host's allow is in every default-deny ingress.
     }
-    Map<Long, List<RuleSection>> selecting = sectionsSelecting(peer);
+    Map<Long, List<SectionPorts>> selecting = sectionsSelecting(peer);
     rebuild.addAll(selecting.keySet());
     for (long subject : rebuild) {
       EndpointPolicy policy = policies.get(subject);
       SubjectRules sr = subjects.get(subject);
-      List<RuleSection> sections = selecting.getOrDefault(subject, List.of());
-      MapState fresh = peerGroup(subject, sr.enforcedOnly(), peer, enforcedOnly(sections));
+      List<SectionPorts> sections = selecting.getOrDefault(subject, List.of());
+      MapState fresh =
+          peerGroup(
+              subject, sr.enforcedOnly(), peer, sr.hasAudit() ? enforcedOnly(sections) : sections);
       for (Direction d : Direction.values()) {
         policy.mapState().moveGroup(d, peer, fresh);
       }
@@ -308,7 +321,7 @@ public final class PolicyEngine {
    * For each subject with a computed policy, its sections whose peer selectors select {@code peer}:
    * the only sections that can put entries in the peer's groups.
    */
-  private Map<Long, List<RuleSection>> sectionsSelecting(long peer) {
+  private Map<Long, List<SectionPorts>> sectionsSelecting(long peer) {
     Identity current = cache.identity(peer);
     if (current == null) {
       return Map.of();
@@ -317,20 +330,22 @@ public final class PolicyEngine {
     for (IdentitySelector s : cache.selectorsSelecting(current)) {
       sections.addAll(sectionsBySelector.getOrDefault(s, List.of()));
     }
-    Map<Long, List<RuleSection>> bySubject = new HashMap<>();
+    Map<Long, List<SectionPorts>> bySubject = new HashMap<>();
     for (RuleSection section : sections) {
+      SectionPorts ports = sectionPorts.get(section);
       for (LongCursor c : subjectsByRule.getOrDefault(ruleBySection.get(section), NO_SUBJECTS)) {
-        bySubject.computeIfAbsent(c.value, k -> new ArrayList<>()).add(section);
+        bySubject.computeIfAbsent(c.value, k -> new ArrayList<>()).add(ports);
       }
     }
     return bySubject;
   }
 
   /** The {@code peer} groups of a subject's MapState, built from the sections that select it. */
-  private MapState peerGroup(long subject, SubjectRules sr, long peer, List<RuleSection> sections) {
+  private MapState peerGroup(
+      long subject, SubjectRules sr, long peer, List<SectionPorts> sections) {
     MapState ms = new MapState();
-    for (RuleSection section : sections) {
-      addEntries(ms, subject, section, sr.defaultDenies(section.direction()), List.of(peer));
+    for (SectionPorts ports : sections) {
+      addEntries(ms, subject, ports, sr.defaultDenies(ports.section().direction()), peer);
     }
     if (hosts.contains(peer) && allowsHost(subject, sr)) {
       ms.insert(MapStateKey.allPorts(Direction.INGRESS, peer), MapStateEntry.ALLOW);
@@ -375,15 +390,15 @@ public final class PolicyEngine {
 
   /**
    * The policies of {@code subjects}, computing those not computed yet side by side on the common
-   * fork-join pool: a subject's resolution only reads the rules, the selector cache and the named
-   * ports, none of which changes during this call, and writes its own MapState. The indexes are
-   * written afterwards on the calling thread. Like every other method, call it from one thread at a
-   * time.
+   * fork-join pool: finding a subject's rules and resolving them only read the rules, the selector
+   * cache and the named ports, none of which changes during this call, and write the subject's own
+   * MapState. The indexes are written afterwards on the calling thread. Like every other method,
+   * call it from one thread at a time.
    */
   public Map<Long, EndpointPolicy> policiesFor(Collection<Long> subjects) {
     Map<Long, EndpointPolicy> out = new HashMap<>();
     List<Long> missing = new ArrayList<>();
-    List<SubjectRules> missingRules = new ArrayList<>();
+    List<Identity> missingIdentities = new ArrayList<>();
     for (long subject : subjects) {
       EndpointPolicy p = policies.get(subject);
       if (p != null) {
@@ -391,15 +406,25 @@ public final class PolicyEngine {
       } else if (!out.containsKey(subject)) {
         out.put(subject, null);
         missing.add(subject);
-        missingRules.add(subjectRules(subject));
+        missingIdentities.add(knownIdentity(subject));
       }
     }
+    SubjectRules[] rules = new SubjectRules[missing.size()];
     EndpointPolicy[] computed = new EndpointPolicy[missing.size()];
     IntStream.range(0, computed.length)
         .parallel()
-        .forEach(i -> computed[i] = resolve(missing.get(i), missingRules.get(i)));
+        .forEach(
+            i -> {
+              SubjectRules sr = this.subjects.get(missing.get(i));
+              rules[i] =
+                  sr != null
+                      ? sr
+                      : SubjectRules.ofSelecting(rulesSelecting(missingIdentities.get(i)));
+              computed[i] = resolve(missing.get(i), rules[i]);
+            });
     for (int i = 0; i < computed.length; i++) {
-      keep(missing.get(i), missingRules.get(i), computed[i]);
+      this.subjects.putIfAbsent(missing.get(i), rules[i]);
+      keep(missing.get(i), rules[i], computed[i]);
       out.put(missing.get(i), computed[i]);
     }
     return out;
@@ -410,11 +435,7 @@ public final class PolicyEngine {
    * from nor kept in the engine's store: what an endpoint's regeneration costs.
    */
   public EndpointPolicy resolve(long subject) {
-    Identity identity = cache.identity(subject);
-    if (identity == null) {
-      throw new IllegalArgumentException("unknown identity " + subject);
-    }
-    return resolve(subject, SubjectRules.of(rulesSelecting(identity), identity));
+    return resolve(subject, SubjectRules.ofSelecting(rulesSelecting(knownIdentity(subject))));
   }
 
   private EndpointPolicy resolve(long subject, SubjectRules sr) {
@@ -471,20 +492,21 @@ public final class PolicyEngine {
   }
 
   /** The sections of enforced rules among {@code sections}. */
-  private List<RuleSection> enforcedOnly(List<RuleSection> sections) {
-    return sections.stream().filter(s -> !ruleBySection.get(s).audited()).toList();
+  private List<SectionPorts> enforcedOnly(List<SectionPorts> sections) {
+    return sections.stream().filter(s -> !ruleBySection.get(s.section()).audited()).toList();
   }
 
   private SubjectRules subjectRules(long subject) {
     return subjects.computeIfAbsent(
-        subject,
-        id -> {
-          Identity identity = cache.identity(id);
-          if (identity == null) {
-            throw new IllegalArgumentException("unknown identity " + id);
-          }
-          return SubjectRules.of(rulesSelecting(identity), identity);
-        });
+        subject, id -> SubjectRules.ofSelecting(rulesSelecting(knownIdentity(id))));
+  }
+
+  private Identity knownIdentity(long id) {
+    Identity identity = cache.identity(id);
+    if (identity == null) {
+      throw new IllegalArgumentException("unknown identity " + id);
+    }
+    return identity;
   }
 
   /** The rules whose subject selector selects {@code identity}, in their original order. */
@@ -510,56 +532,56 @@ public final class PolicyEngine {
       }
     }
     if (allowsHost(subject, sr)) {
-      for (long host : hosts) {
-        if (onlyPeer == null || onlyPeer == host) {
-          ms.insert(MapStateKey.allPorts(Direction.INGRESS, host), MapStateEntry.ALLOW);
-        }
-      }
+      hosts.forEach(
+          host -> {
+            if (onlyPeer == null || onlyPeer == host) {
+              ms.insert(MapStateKey.allPorts(Direction.INGRESS, host), MapStateEntry.ALLOW);
+            }
+          });
     }
     return ms;
   }
 
   private void addSection(
       MapState ms, long subject, RuleSection section, boolean defaultDeny, Long onlyPeer) {
-    Collection<Long> peers;
+    SectionPorts ports = sectionPorts.get(section);
     if (section.anyPeer()) {
-      peers =
-          onlyPeer == null || onlyPeer == MapStateKey.ANY_IDENTITY
-              ? List.of(MapStateKey.ANY_IDENTITY)
-              : List.of();
+      if (onlyPeer == null || onlyPeer == MapStateKey.ANY_IDENTITY) {
+        addEntries(ms, subject, ports, defaultDeny, MapStateKey.ANY_IDENTITY);
+      }
     } else if (onlyPeer != null) {
-      // One peer's group: ask whether the section selects it instead of copying its selection.
-      peers = selectsPeer(section, onlyPeer) ? List.of(onlyPeer) : List.of();
+      // One peer's group: ask whether the section selects it instead of walking its selection.
+      if (selectsPeer(section, onlyPeer)) {
+        addEntries(ms, subject, ports, defaultDeny, onlyPeer);
+      }
     } else {
-      peers = peersOf(section);
+      List<Selection> selections = peerSelections.get(section);
+      for (int i = 0; i < selections.size(); i++) {
+        int before = i;
+        selections
+            .get(i)
+            .forEach(
+                peer -> {
+                  if (!selectedBefore(selections, before, peer)) {
+                    addEntries(ms, subject, ports, defaultDeny, peer);
+                  }
+                });
+      }
     }
-    addEntries(ms, subject, section, defaultDeny, peers);
   }
 
-  /** The section's entries for each of {@code peers}, which it is known to select. */
+  /** The section's entries for {@code peer}, which it is known to select. */
   private void addEntries(
-      MapState ms, long subject, RuleSection section, boolean defaultDeny, Collection<Long> peers) {
-    Direction d = section.direction();
-    for (long peer : peers) {
-      if (section.allPorts()) {
-        ms.insert(
-            MapStateKey.allPorts(d, peer),
-            section.deny() ? MapStateEntry.DENY : MapStateEntry.ALLOW);
-        continue;
-      }
-      Collection<NamedPort> named =
-          section.hasNamedPorts() ? namedPortsFor(d, subject, peer) : List.of();
-      for (PortMatch pm : section.ports()) {
-        MapStateEntry entry = entryFor(section, pm, defaultDeny);
-        for (MapStateKey key : PortKeys.keys(d, peer, pm, named)) {
-          ms.insert(key, entry);
-        }
-      }
-    }
+      MapState ms, long subject, SectionPorts ports, boolean defaultDeny, long peer) {
+    Collection<NamedPort> named =
+        ports.hasNamedPorts()
+            ? namedPortsFor(ports.section().direction(), subject, peer)
+            : List.of();
+    ports.addTo(ms, peer, defaultDeny, named);
   }
 
   private boolean selectsPeer(RuleSection section, long peer) {
-    for (Set<Long> selection : peerSelections.get(section)) {
+    for (Selection selection : peerSelections.get(section)) {
       if (selection.contains(peer)) {
         return true;
       }
@@ -567,23 +589,16 @@ public final class PolicyEngine {
     return false;
   }
 
-  private Collection<Long> peersOf(RuleSection section) {
-    List<Set<Long>> selections = peerSelections.get(section);
-    if (selections.size() == 1) {
-      return selections.get(0);
+  /**
+   * Whether a selection before the {@code i}th selects {@code peer}: its entries are in already.
+   */
+  private static boolean selectedBefore(List<Selection> selections, int i, long peer) {
+    for (int j = 0; j < i; j++) {
+      if (selections.get(j).contains(peer)) {
+        return true;
+      }
     }
-    Set<Long> union = new LinkedHashSet<>();
-    selections.forEach(union::addAll);
-    return union;
-  }
-
-  private static MapStateEntry entryFor(RuleSection section, PortMatch pm, boolean defaultDeny) {
-    if (section.deny()) {
-      return MapStateEntry.DENY;
-    }
-    return pm.l7()
-        .map(l7 -> MapStateEntry.redirect(defaultDeny ? l7 : l7.withWildcard()))
-        .orElse(MapStateEntry.ALLOW);
+    return false;
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.palisade.policy.resolve;
 
 import io.palisade.policy.Direction;
-import io.palisade.policy.identity.Identity;
 import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.rules.RuleSection;
 import java.util.ArrayList;
@@ -21,13 +20,11 @@ final class SubjectRules {
   private boolean hasAudit;
   private SubjectRules enforcedOnly;
 
-  /** {@code all} holds at least the rules that select {@code subject}; others are skipped. */
-  static SubjectRules of(List<PolicyRule> all, Identity subject) {
-    return selected(all.stream().filter(r -> r.selects(subject)).toList());
-  }
-
-  /** {@code selecting} are rules known to select the subject. */
-  private static SubjectRules selected(List<PolicyRule> selecting) {
+  /**
+   * {@code selecting} are the rules known to select the subject (the selector cache's answer), in
+   * their order.
+   */
+  static SubjectRules ofSelecting(List<PolicyRule> selecting) {
     SubjectRules sr = new SubjectRules();
     for (Direction d : Direction.values()) {
       sr.sections.put(d, new ArrayList<>());
@@ -72,7 +69,7 @@ final class SubjectRules {
       return this;
     }
     if (enforcedOnly == null) {
-      enforcedOnly = SubjectRules.selected(rules.stream().filter(r -> !r.audited()).toList());
+      enforcedOnly = SubjectRules.ofSelecting(rules.stream().filter(r -> !r.audited()).toList());
     }
     return enforcedOnly;
   }

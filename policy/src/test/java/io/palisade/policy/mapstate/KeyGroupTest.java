@@ -57,16 +57,22 @@ class KeyGroupTest {
   }
 
   @Test
-  void equalKeysOfGroupsInTwoMapStatesAreOneSharedInstance() {
+  void groupsOfTwoMapStatesHoldOneSharedShapeOfEachKey() {
     MapState a = new MapState();
     MapState b = new MapState();
     for (MapState ms : List.of(a, b)) {
       ms.insert(port(80), MapStateEntry.ALLOW);
-      ms.insert(port(443), MapStateEntry.ALLOW);
+      ms.insert(port(443), MapStateEntry.DENY);
     }
-    MapStateKey inA = a.entries().keySet().stream().filter(port(80)::equals).findFirst().get();
-    MapStateKey inB = b.entries().keySet().stream().filter(port(80)::equals).findFirst().get();
-    assertThat(inA).isSameAs(inB);
+    b.insert(port(80).withIdentity(200), MapStateEntry.ALLOW);
+    KeyGroup inA = (KeyGroup) a.slot(INGRESS, 100);
+    KeyGroup inB = (KeyGroup) b.slot(INGRESS, 100);
+    assertThat(inA.key(0)).isSameAs(inB.key(0)).isEqualTo(port(80).withIdentity(0));
+    assertThat(inA.key(1)).isSameAs(inB.key(1)).isEqualTo(port(443).withIdentity(0));
+    assertThat(b.slot(INGRESS, 200)).isSameAs(inA.key(0));
+    assertThat(a.entries())
+        .containsOnlyKeys(port(80), port(443))
+        .containsEntry(port(443), MapStateEntry.DENY);
   }
 
   @Test
@@ -80,5 +86,21 @@ class KeyGroupTest {
         .get()
         .extracting(MapStateMatch::key)
         .isEqualTo(port(80));
+  }
+
+  @Test
+  void insertingByShapeEqualsInsertingTheKey() {
+    MapState byKey = new MapState();
+    MapState byShape = new MapState();
+    List<MapStateKey> keys = List.of(port(80), port(443), port(80).withIdentity(200));
+    List<MapStateEntry> entries =
+        List.of(MapStateEntry.ALLOW, MapStateEntry.DENY, MapStateEntry.ALLOW);
+    for (int i = 0; i < keys.size(); i++) {
+      byKey.insert(keys.get(i), entries.get(i));
+      byShape.insert(keys.get(i).identity(), MapState.shapeOf(keys.get(i)), entries.get(i));
+    }
+    assertThat(byShape).isEqualTo(byKey);
+    assertThat(byShape.entries()).hasSize(3).containsEntry(port(443), MapStateEntry.DENY);
+    assertThat(MapState.shapeOf(port(80))).isSameAs(MapState.shapeOf(port(80).withIdentity(7)));
   }
 }
