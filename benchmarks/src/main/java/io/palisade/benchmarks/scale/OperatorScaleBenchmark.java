@@ -81,7 +81,14 @@ public final class OperatorScaleBenchmark {
       ScaleReport.print(
           out,
           new ScaleReport.Setup(
-              o.shape(), o.forkFleet(), load, first, sync, run.syncTraffic(), revision),
+              o.shape(),
+              o.forkFleet(),
+              load,
+              first,
+              sync,
+              run.syncTraffic(),
+              run.syncSnapshots(),
+              revision),
           heap.marks(),
           phases,
           mismatches);

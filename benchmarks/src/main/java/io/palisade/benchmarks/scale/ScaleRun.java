@@ -3,6 +3,7 @@ package io.palisade.benchmarks.scale;
 import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.operator.nodestate.SnapshotCosts;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PodMapping;
@@ -42,6 +43,13 @@ final class ScaleRun implements AutoCloseable {
   private NodeStateServer server;
   private Fleet fleet;
   private Fleet.Traffic syncTraffic;
+  private SyncSnapshots syncSnapshots;
+
+  /**
+   * What the initial sync's snapshots cost the operator, and when the last was handed to gRPC,
+   * counted from the daemons' start.
+   */
+  record SyncSnapshots(SnapshotCosts.Totals costs, Duration lastSent) {}
 
   ScaleRun(ScaleShape shape, HeapProbe heap, PrintStream progress) {
     this.shape = shape;
@@ -100,6 +108,9 @@ final class ScaleRun implements AutoCloseable {
     long done = waiter.await(nodes(), revision, SYNC_TIMEOUT);
     Duration took = Duration.ofNanos(done - start);
     syncTraffic = fleet.traffic(); // so that the phases count only their changes' traffic
+    SnapshotCosts.Totals costs = server.service().snapshotCosts();
+    syncSnapshots =
+        new SyncSnapshots(costs, Duration.ofNanos(Math.max(0, costs.lastSentAt() - start)));
     heap.mark("streams: " + shape.nodes() + " sessions after the initial sync");
     return took;
   }
@@ -155,6 +166,11 @@ final class ScaleRun implements AutoCloseable {
   /** What the daemons received until all had the first revision. */
   Fleet.Traffic syncTraffic() {
     return syncTraffic;
+  }
+
+  /** The operator's side of the initial sync: its snapshots. */
+  SyncSnapshots syncSnapshots() {
+    return syncSnapshots;
   }
 
   NodeStateStore store() {
