@@ -9,6 +9,7 @@ import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.proto.codec.IpcachePacking;
 import io.palisade.proto.codec.NodeStateDiff;
+import io.palisade.proto.codec.PolicyChangeMemo;
 import io.palisade.proto.nodestate.v1.Delta;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
 import io.palisade.proto.nodestate.v1.PackedIpcache;
@@ -123,6 +124,8 @@ public final class NodeStateStore implements NodeStateApplier {
       }
       Delta ipcacheDelta =
           applyServices(next, ipcacheOnly).toBuilder().setIpcacheVersion(ipcacheVersion).build();
+      // The nodes of one identity share its change: compared and encoded once for all of them.
+      PolicyChangeMemo policyChanges = new PolicyChangeMemo();
       Set<String> names = new HashSet<>(next.nodes().keySet());
       if (next.complete() || !NodeStateDiff.isEmpty(ipcacheDelta)) {
         names.addAll(nodes.keySet());
@@ -143,7 +146,7 @@ public final class NodeStateStore implements NodeStateApplier {
           changed.add(name);
           continue;
         }
-        Delta d = NodeStateDiff.delta(ipcacheDelta, rec.local, local);
+        Delta d = NodeStateDiff.delta(ipcacheDelta, rec.local, local, policyChanges);
         if (!NodeStateDiff.isEmpty(d)) {
           rec.history.addLast(message(r, d.toBuilder().setBaseRevision(rec.lastChanged).build()));
           while (rec.history.size() > historyLimit) {
