@@ -166,12 +166,21 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
         return;
       }
       while (out.isReady()) {
+        // The place first: a snapshot made while the gate is full would be thrown away, and at
+        // the first sync most nodes wait.
+        boolean placed = store.needsSnapshot(node, held);
+        if (placed && !snapshots.enter(wake)) {
+          return; // woken when a place frees
+        }
         long start = System.nanoTime();
         var next = store.next(node, held, heldIpcache);
+        boolean snapshot = next.isPresent() && next.get().hasSnapshot();
+        if (placed && !snapshot && snapshotInFlight < 0) {
+          snapshots.leave(wake); // a publish in between: the node needs no snapshot after all
+        }
         if (next.isEmpty()) {
           return;
         }
-        boolean snapshot = next.get().hasSnapshot();
         if (snapshot) {
           if (!snapshots.enter(wake)) {
             costs.made(System.nanoTime() - start);

@@ -315,12 +315,9 @@ public final class NodeStateStore implements NodeStateApplier {
     if (rec == null || held == rec.lastChanged) {
       return Optional.empty();
     }
-    if (held >= 0) {
-      for (OperatorMessage m : rec.history) {
-        if (m.getDelta().getBaseRevision() == held) {
-          return Optional.of(m);
-        }
-      }
+    Optional<OperatorMessage> kept = kept(rec, held);
+    if (kept.isPresent()) {
+      return kept;
     }
     return Optional.of(
         OperatorMessage.newBuilder()
@@ -328,6 +325,27 @@ public final class NodeStateStore implements NodeStateApplier {
             .setRevision(rec.lastChanged)
             .setSnapshot(snapshot(rec.local, heldIpcache))
             .build());
+  }
+
+  /**
+   * Whether {@link #next(String, long, long)} would give {@code node} a snapshot: it lags, and
+   * holds nothing or a revision whose delta is no longer kept. A sender asks before it makes one.
+   */
+  public synchronized boolean needsSnapshot(String node, long held) {
+    NodeRecord rec = nodes.get(node);
+    return rec != null && held != rec.lastChanged && kept(rec, held).isEmpty();
+  }
+
+  /** The kept delta based on {@code held}, if any. */
+  private static Optional<OperatorMessage> kept(NodeRecord rec, long held) {
+    if (held >= 0) {
+      for (OperatorMessage m : rec.history) {
+        if (m.getDelta().getBaseRevision() == held) {
+          return Optional.of(m);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private Snapshot snapshot(LocalState local, long heldIpcache) {
