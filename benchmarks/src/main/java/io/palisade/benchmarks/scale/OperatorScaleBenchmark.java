@@ -87,6 +87,7 @@ public final class OperatorScaleBenchmark {
               first,
               sync,
               run.syncTraffic(),
+              run.fleetStart(),
               run.syncSnapshots(),
               revision),
           heap.marks(),
