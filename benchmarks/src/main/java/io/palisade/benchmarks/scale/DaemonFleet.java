@@ -13,13 +13,18 @@ final class DaemonFleet implements Fleet {
   private final DaemonStats stats = new DaemonStats();
 
   /**
-   * Starts a daemon for each of {@code nodes}, streaming from the operator at {@code target}
-   * (host:port).
+   * Makes a daemon for each of {@code nodes}, to stream from the operator at {@code target}
+   * (host:port) once {@link #start}ed.
    */
   DaemonFleet(String target, List<String> nodes, boolean keepStates) {
     for (String node : nodes) {
-      daemons.put(node, new SimulatedDaemon(node, target, keepStates, stats).start());
+      daemons.put(node, new SimulatedDaemon(node, target, keepStates, stats));
     }
+  }
+
+  @Override
+  public void start() {
+    daemons.values().forEach(SimulatedDaemon::start);
   }
 
   @Override

@@ -11,11 +11,13 @@ import java.util.Map;
 /**
  * The daemons' own JVM, so that the operator's heap and collector are the operator's alone: {@code
  * FleetProcess HOST:PORT NODES} starts a {@link DaemonFleet} and answers the {@link ForkedFleet}'s
- * requests on stdin, one a line ({@code applied}, {@code traffic}), until stdin closes.
+ * requests on stdin, one a line ({@code start}, {@code applied}, {@code traffic}), until stdin
+ * closes.
  */
 public final class FleetProcess {
 
   static final String READY = "ready";
+  static final String STARTED = "started";
   static final String END = "end";
 
   private FleetProcess() {}
@@ -33,6 +35,10 @@ public final class FleetProcess {
       out.flush();
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         switch (line) {
+          case "start" -> {
+            fleet.start();
+            out.println(STARTED);
+          }
           case "applied" -> applied(fleet.applied(), out);
           case "traffic" -> traffic(fleet.traffic(), out);
           default -> out.println("error unknown request " + line);

@@ -27,7 +27,10 @@ final class ForkedFleet implements Fleet {
     this.out = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
   }
 
-  /** Starts {@code nodes} daemons on a heap of {@code heap} (a -Xmx value) once they all run. */
+  /**
+   * Makes {@code nodes} daemons in a JVM of their own, on a heap of {@code heap} (a -Xmx value);
+   * returns once they are all made, not yet connected.
+   */
   static ForkedFleet start(String target, int nodes, String heap) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder b =
@@ -50,6 +53,12 @@ final class ForkedFleet implements Fleet {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the daemons' JVM", e);
     }
+  }
+
+  @Override
+  public void start() {
+    out.println("start");
+    expect(FleetProcess.STARTED);
   }
 
   @Override

@@ -81,7 +81,15 @@ public final class OperatorScaleBenchmark {
       ScaleReport.print(
           out,
           new ScaleReport.Setup(
-              o.shape(), o.forkFleet(), load, first, sync, run.syncTraffic(), revision),
+              o.shape(),
+              o.forkFleet(),
+              load,
+              first,
+              sync,
+              run.syncTraffic(),
+              run.fleetStart(),
+              run.syncSnapshots(),
+              revision),
           heap.marks(),
           phases,
           mismatches);

@@ -15,6 +15,8 @@ final class ScaleReport {
       Duration firstRun,
       Duration sync,
       Fleet.Traffic syncTraffic,
+      ScaleRun.FleetStart fleetStart,
+      ScaleRun.SyncSnapshots syncSnapshots,
       long revision) {}
 
   private static final double MIB = 1024.0 * 1024;
@@ -48,6 +50,15 @@ final class ScaleReport {
         t.bytes() / MIB,
         percentileMs(t.applyNanos(), 0.5),
         percentileMs(t.applyNanos(), 1));
+    out.printf(
+        "  daemons made (a JVM, clients and channels, before the clock) in %.1f s; started (on"
+            + " the clock) in %.2f s%n",
+        seconds(setup.fleetStart().made()), seconds(setup.fleetStart().started()));
+    ScaleRun.SyncSnapshots s = setup.syncSnapshots();
+    out.printf(
+        "  operator's snapshots: %,d sent (%,d made), %.2f s of its senders' time making them and"
+            + " handing them to gRPC; the last handed over %.1f s after the daemons' start%n",
+        s.costs().sent(), s.costs().made(), seconds(s.costs().busy()), seconds(s.lastSent()));
     printHeap(out, heap);
     printPhases(out, phases);
     if (mismatches.isEmpty()) {

@@ -3,6 +3,7 @@ package io.palisade.benchmarks.scale;
 import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
+import io.palisade.operator.nodestate.SnapshotCosts;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PodMapping;
@@ -42,6 +43,18 @@ final class ScaleRun implements AutoCloseable {
   private NodeStateServer server;
   private Fleet fleet;
   private Fleet.Traffic syncTraffic;
+  private SyncSnapshots syncSnapshots;
+  private Duration fleetMade = Duration.ZERO;
+  private Duration fleetStarted = Duration.ZERO;
+
+  /**
+   * What the initial sync's snapshots cost the operator, and when the last was handed to gRPC,
+   * counted from the daemons' start.
+   */
+  record SyncSnapshots(SnapshotCosts.Totals costs, Duration lastSent) {}
+
+  /** Making the daemons, before the sync's clock, and starting them, on it. */
+  record FleetStart(Duration made, Duration started) {}
 
   ScaleRun(ScaleShape shape, HeapProbe heap, PrintStream progress) {
     this.shape = shape;
@@ -82,8 +95,9 @@ final class ScaleRun implements AutoCloseable {
   }
 
   /**
-   * Starts the server and the daemons ({@code fleets} makes them for a server address), and waits
-   * until every node acked the revision; returns how long that took from the daemons' start.
+   * Starts the server, makes the daemons ({@code fleets} makes them for a server address), starts
+   * them, and waits until every node acked the revision; returns how long that took from the
+   * daemons' start. Making them (a JVM, a thousand clients and channels) is not timed in it.
    */
   Duration sync(Function<String, Fleet> fleets) throws IOException, InterruptedException {
     // Plain text on loopback, said explicitly: the benchmark measures the pipeline, not TLS.
@@ -91,15 +105,21 @@ final class ScaleRun implements AutoCloseable {
         NodeStateServer.start(
             new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
     long revision = store.revision();
-    long start = System.nanoTime();
+    long made = System.nanoTime();
     fleet = fleets.apply("127.0.0.1:" + server.port());
-    // Apart from the sync itself: 1,000 clients and their channels take a while to start.
+    long start = System.nanoTime();
+    fleetMade = Duration.ofNanos(start - made);
+    fleet.start();
+    fleetStarted = Duration.ofNanos(System.nanoTime() - start);
     progress.printf(
-        "%,d daemons started in %.1f s; waiting for their acks…%n",
-        shape.nodes(), (System.nanoTime() - start) / 1e9);
+        "%,d daemons made in %.1f s, started in %.1f s; waiting for their acks…%n",
+        shape.nodes(), fleetMade.toNanos() / 1e9, fleetStarted.toNanos() / 1e9);
     long done = waiter.await(nodes(), revision, SYNC_TIMEOUT);
     Duration took = Duration.ofNanos(done - start);
     syncTraffic = fleet.traffic(); // so that the phases count only their changes' traffic
+    SnapshotCosts.Totals costs = server.service().snapshotCosts();
+    syncSnapshots =
+        new SyncSnapshots(costs, Duration.ofNanos(Math.max(0, costs.lastSentAt() - start)));
     heap.mark("streams: " + shape.nodes() + " sessions after the initial sync");
     return took;
   }
@@ -155,6 +175,16 @@ final class ScaleRun implements AutoCloseable {
   /** What the daemons received until all had the first revision. */
   Fleet.Traffic syncTraffic() {
     return syncTraffic;
+  }
+
+  /** How long making the daemons took (outside the sync), and starting them (inside). */
+  FleetStart fleetStart() {
+    return new FleetStart(fleetMade, fleetStarted);
+  }
+
+  /** The operator's side of the initial sync: its snapshots. */
+  SyncSnapshots syncSnapshots() {
+    return syncSnapshots;
   }
 
   NodeStateStore store() {

@@ -76,6 +76,15 @@ final class NodeView {
   /** Each identity's policy resolved, made when first asked for. */
   private final Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolved;
 
+  /**
+   * The node's endpoints and the policy of each of its identities, as immutable values made when
+   * first asked for: the daemon binds the same view again every second, and the datapath state of
+   * each binding then holds the same maps, compared by reference.
+   */
+  private List<EndpointState> endpointStates;
+
+  private Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolvedAll;
+
   private NodeView(
       Map<CidrPrefix, Long> ipcache,
       long ipcacheVersion,
@@ -298,9 +307,12 @@ final class NodeView {
 
   /** The node's endpoints, as the pipeline's model has them. */
   List<EndpointState> endpointStates() {
-    List<EndpointState> local = new ArrayList<>();
-    endpoints.values().forEach(e -> local.add(NodeStateCodec.endpoint(e)));
-    return local;
+    if (endpointStates == null) {
+      List<EndpointState> local = new ArrayList<>();
+      endpoints.values().forEach(e -> local.add(NodeStateCodec.endpoint(e)));
+      endpointStates = List.copyOf(local);
+    }
+    return endpointStates;
   }
 
   /**
@@ -327,13 +339,16 @@ final class NodeView {
   }
 
   private Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolvedPolicies() {
-    Map<Long, io.palisade.pipeline.model.IdentityPolicy> out = new HashMap<>();
-    for (IdentityPolicy.Builder b : policies.values()) {
-      out.put(
-          b.getIdentity(),
-          resolved.computeIfAbsent(b.getIdentity(), id -> NodeStateCodec.policy(b.build())));
+    if (resolvedAll == null) {
+      Map<Long, io.palisade.pipeline.model.IdentityPolicy> out = new HashMap<>();
+      for (IdentityPolicy.Builder b : policies.values()) {
+        out.put(
+            b.getIdentity(),
+            resolved.computeIfAbsent(b.getIdentity(), id -> NodeStateCodec.policy(b.build())));
+      }
+      resolvedAll = Map.copyOf(out);
     }
-    return out;
+    return resolvedAll;
   }
 
   /**

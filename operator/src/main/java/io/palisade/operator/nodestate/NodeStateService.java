@@ -28,6 +28,7 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
   private final boolean pinNodes;
   private final Map<String, Set<Session>> sessions = new ConcurrentHashMap<>();
   private final SnapshotGate snapshots;
+  private final SnapshotCosts costs = new SnapshotCosts();
 
   /** With {@code pinNodes}, a daemon may say hello only as the node its certificate names. */
   public NodeStateService(NodeStateStore store, Executor executor, boolean pinNodes) {
@@ -67,6 +68,11 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
   /** How many snapshots are sent and not yet acked. */
   public int snapshotsInFlight() {
     return snapshots.inFlight();
+  }
+
+  /** What the snapshots sent so far cost to make and hand to gRPC. */
+  public SnapshotCosts.Totals snapshotCosts() {
+    return costs.totals();
   }
 
   /** How many streams are open, over all nodes. */
@@ -160,17 +166,32 @@ public final class NodeStateService extends NodeStateGrpc.NodeStateImplBase
         return;
       }
       while (out.isReady()) {
+        // The place first: a snapshot made while the gate is full would be thrown away, and at
+        // the first sync most nodes wait.
+        boolean placed = store.needsSnapshot(node, held);
+        if (placed && !snapshots.enter(wake)) {
+          return; // woken when a place frees
+        }
+        long start = System.nanoTime();
         var next = store.next(node, held, heldIpcache);
+        boolean snapshot = next.isPresent() && next.get().hasSnapshot();
+        if (placed && !snapshot && snapshotInFlight < 0) {
+          snapshots.leave(wake); // a publish in between: the node needs no snapshot after all
+        }
         if (next.isEmpty()) {
           return;
         }
-        if (next.get().hasSnapshot()) {
+        if (snapshot) {
           if (!snapshots.enter(wake)) {
+            costs.made(System.nanoTime() - start);
             return; // woken when a place frees; the snapshot is made anew then
           }
           snapshotInFlight = next.get().getRevision();
         }
         out.onNext(next.get());
+        if (snapshot) {
+          costs.sent(System.nanoTime() - start);
+        }
         held = next.get().getRevision();
         heldIpcache = 0;
       }

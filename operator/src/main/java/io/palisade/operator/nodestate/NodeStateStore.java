@@ -9,6 +9,7 @@ import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.proto.codec.IpcachePacking;
 import io.palisade.proto.codec.NodeStateDiff;
+import io.palisade.proto.codec.PolicyChangeMemo;
 import io.palisade.proto.nodestate.v1.Delta;
 import io.palisade.proto.nodestate.v1.OperatorMessage;
 import io.palisade.proto.nodestate.v1.PackedIpcache;
@@ -123,6 +124,8 @@ public final class NodeStateStore implements NodeStateApplier {
       }
       Delta ipcacheDelta =
           applyServices(next, ipcacheOnly).toBuilder().setIpcacheVersion(ipcacheVersion).build();
+      // The nodes of one identity share its change: compared and encoded once for all of them.
+      PolicyChangeMemo policyChanges = new PolicyChangeMemo();
       Set<String> names = new HashSet<>(next.nodes().keySet());
       if (next.complete() || !NodeStateDiff.isEmpty(ipcacheDelta)) {
         names.addAll(nodes.keySet());
@@ -143,7 +146,7 @@ public final class NodeStateStore implements NodeStateApplier {
           changed.add(name);
           continue;
         }
-        Delta d = NodeStateDiff.delta(ipcacheDelta, rec.local, local);
+        Delta d = NodeStateDiff.delta(ipcacheDelta, rec.local, local, policyChanges);
         if (!NodeStateDiff.isEmpty(d)) {
           rec.history.addLast(message(r, d.toBuilder().setBaseRevision(rec.lastChanged).build()));
           while (rec.history.size() > historyLimit) {
@@ -298,7 +301,7 @@ public final class NodeStateStore implements NodeStateApplier {
    * The message that takes a node from {@code held} (-1: nothing) towards its current state, if it
    * lags: the delta based on {@code held} when still kept, else a snapshot.
    */
-  public synchronized Optional<OperatorMessage> next(String node, long held) {
+  public Optional<OperatorMessage> next(String node, long held) {
     return next(node, held, 0);
   }
 
@@ -307,11 +310,60 @@ public final class NodeStateStore implements NodeStateApplier {
    * epoch's shared ipcache (0: none): a snapshot leaves the shared ipcache out when that is still
    * the current version, and otherwise carries it packed, the same bytes for every node.
    */
-  public synchronized Optional<OperatorMessage> next(String node, long held, long heldIpcache) {
-    NodeRecord rec = nodes.get(node);
-    if (rec == null || held == rec.lastChanged) {
-      return Optional.empty();
+  public Optional<OperatorMessage> next(String node, long held, long heldIpcache) {
+    SnapshotParts parts;
+    synchronized (this) {
+      NodeRecord rec = nodes.get(node);
+      if (rec == null || held == rec.lastChanged) {
+        return Optional.empty();
+      }
+      Optional<OperatorMessage> kept = kept(rec, held);
+      if (kept.isPresent()) {
+        return kept;
+      }
+      parts = snapshotParts(rec, heldIpcache);
     }
+    // Encoded outside the lock: a thousand snapshots at the first sync would otherwise hold up
+    // every publish and ack behind them, one node's policies at a time.
+    return Optional.of(
+        OperatorMessage.newBuilder()
+            .setEpoch(epoch)
+            .setRevision(parts.revision())
+            .setSnapshot(parts.encode())
+            .build());
+  }
+
+  /**
+   * What a node's snapshot holds, taken under the lock: immutable values, or the whole snapshot
+   * when the ipcache cannot be packed.
+   */
+  private record SnapshotParts(
+      long revision,
+      LocalState local,
+      Map<ServiceFrontend, List<ServiceBackend>> services,
+      Optional<PackedIpcache> packed,
+      Optional<Snapshot> whole) {
+
+    Snapshot encode() {
+      if (whole.isPresent()) {
+        return whole.get();
+      }
+      Snapshot.Builder b = NodeStateDiff.snapshotWithoutIpcache(services, local);
+      return packed.map(b::setPackedIpcache).orElseGet(() -> b.setIpcacheKept(true)).build();
+    }
+  }
+
+  /**
+   * Whether {@link #next(String, long, long)} would give {@code node} a snapshot: it lags, and
+   * holds nothing or a revision whose delta is no longer kept. A sender asks before it makes one.
+   */
+  public synchronized boolean needsSnapshot(String node, long held) {
+    NodeRecord rec = nodes.get(node);
+    return rec != null && held != rec.lastChanged && kept(rec, held).isEmpty();
+  }
+
+  /** The kept delta based on {@code held}, if any. */
+  private static Optional<OperatorMessage> kept(NodeRecord rec, long held) {
     if (held >= 0) {
       for (OperatorMessage m : rec.history) {
         if (m.getDelta().getBaseRevision() == held) {
@@ -319,29 +371,27 @@ public final class NodeStateStore implements NodeStateApplier {
         }
       }
     }
-    return Optional.of(
-        OperatorMessage.newBuilder()
-            .setEpoch(epoch)
-            .setRevision(rec.lastChanged)
-            .setSnapshot(snapshot(rec.local, heldIpcache))
-            .build());
+    return Optional.empty();
   }
 
-  private Snapshot snapshot(LocalState local, long heldIpcache) {
+  private SnapshotParts snapshotParts(NodeRecord rec, long heldIpcache) {
+    Map<ServiceFrontend, List<ServiceBackend>> shared = Map.copyOf(services);
     if (heldIpcache > 0 && heldIpcache == ipcacheVersion) {
-      return NodeStateDiff.snapshotWithoutIpcache(services, local).setIpcacheKept(true).build();
+      return new SnapshotParts(
+          rec.lastChanged, rec.local, shared, Optional.empty(), Optional.empty());
     }
     if (packedIpcache == null) {
       try {
         packedIpcache = IpcachePacking.pack(ipcacheVersion, ipcache);
       } catch (IllegalArgumentException e) {
         // A prefix no node can hold: send it as text, so that each node refuses it and says why.
-        return NodeStateDiff.snapshot(ipcache, services, local);
+        Snapshot whole = NodeStateDiff.snapshot(ipcache, services, rec.local);
+        return new SnapshotParts(
+            rec.lastChanged, rec.local, shared, Optional.empty(), Optional.of(whole));
       }
     }
-    return NodeStateDiff.snapshotWithoutIpcache(services, local)
-        .setPackedIpcache(packedIpcache)
-        .build();
+    return new SnapshotParts(
+        rec.lastChanged, rec.local, shared, Optional.of(packedIpcache), Optional.empty());
   }
 
   /** The version of the shared ipcache: how many times it changed in this epoch. */

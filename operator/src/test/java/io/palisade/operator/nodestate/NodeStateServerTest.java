@@ -3,6 +3,7 @@ package io.palisade.operator.nodestate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.Server;
 import io.palisade.pipeline.StarWars;
 import io.palisade.pipeline.model.DesiredState;
 import io.palisade.pipeline.model.LocalState;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,5 +142,35 @@ class NodeStateServerTest {
     slow.readOn();
     await().atMost(Duration.ofSeconds(20)).until(() -> slow.lastRevision() == target);
     await().until(() -> store.effectiveRevision("slow") == target);
+  }
+
+  @Test
+  void aNodeWaitingForItsPlaceInTheGateHasItsSnapshotMadeOnlyWhenItsTurnComes() throws Exception {
+    NodeStateService oneAtATime =
+        new NodeStateService(store, Executors.newVirtualThreadPerTaskExecutor(), false, 1);
+    Server gated =
+        GrpcServers.build(
+                new InetSocketAddress("127.0.0.1", 0),
+                oneAtATime,
+                NodeStateSecurity.insecurePlainText())
+            .start();
+    try {
+      TestDaemon first = new TestDaemon(gated.getPort(), false, false).hello("a", "", 0);
+      daemons.add(first);
+      await().until(() -> first.received.size() == 1);
+      TestDaemon second = new TestDaemon(gated.getPort(), true, false).hello("b", "", 0);
+      daemons.add(second);
+      await().until(() -> oneAtATime.openStreams() == 2);
+      // b waits for a's ack: nothing made for it yet.
+      assertThat(oneAtATime.snapshotCosts().made()).isEqualTo(1);
+      assertThat(second.received).isEmpty();
+
+      first.ack(first.lastRevision(), "");
+      await().until(() -> second.received.size() == 1);
+      assertThat(oneAtATime.snapshotCosts().made()).isEqualTo(2);
+      assertThat(oneAtATime.snapshotCosts().sent()).isEqualTo(2);
+    } finally {
+      GrpcServers.stop(gated);
+    }
   }
 }

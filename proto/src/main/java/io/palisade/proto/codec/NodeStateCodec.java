@@ -78,15 +78,28 @@ public final class NodeStateCodec {
         .l7()
         .ifPresent(
             l7 -> {
-              b.setL7Parser(L7Parser.valueOf(l7.parser().name()))
-                  .setProxyPort(entry.proxyPort(key.direction()));
+              b.setL7Parser(parser(l7.parser())).setProxyPort(entry.proxyPort(key.direction()));
               L7Codec.addRules(b, l7);
             });
     return b.build();
   }
 
+  // A switch, not valueOf(name()): every entry of every snapshot passes here, and a lookup by name
+  // hashes a string each time.
   public static Verdict verdict(io.palisade.policy.mapstate.Verdict v) {
-    return Verdict.valueOf(v.name());
+    return switch (v) {
+      case ALLOW -> Verdict.ALLOW;
+      case REDIRECT -> Verdict.REDIRECT;
+      case DENY -> Verdict.DENY;
+    };
+  }
+
+  private static L7Parser parser(io.palisade.policy.mapstate.L7Parser p) {
+    return switch (p) {
+      case HTTP -> L7Parser.HTTP;
+      case KAFKA -> L7Parser.KAFKA;
+      case DNS -> L7Parser.DNS;
+    };
   }
 
   /** The entry as a node holds it: a redirect with its HTTP, Kafka or DNS rules and origins. */

@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -104,6 +105,15 @@ public final class NodeStateDiff {
    * sorted (messages are deterministic); the unchanged rest is only compared.
    */
   public static Delta delta(Delta ipcache, LocalState before, LocalState after) {
+    return delta(ipcache, before, after, new PolicyChangeMemo());
+  }
+
+  /**
+   * As {@link #delta(Delta, LocalState, LocalState)}, taking each identity's policy change from
+   * {@code memo}, so that the nodes of one publish that hold the same identity share it.
+   */
+  public static Delta delta(
+      Delta ipcache, LocalState before, LocalState after, PolicyChangeMemo memo) {
     Delta.Builder b = ipcache.toBuilder();
     List<EndpointState> upserts = new ArrayList<>();
     for (EndpointState e : after.endpoints().values()) {
@@ -117,17 +127,12 @@ public final class NodeStateDiff {
         .filter(id -> !after.endpoints().containsKey(id))
         .sorted()
         .forEach(b::addEndpointDeletes);
-    List<IdentityPolicy> changed = new ArrayList<>();
+    List<PolicyChange> changed = new ArrayList<>();
     for (IdentityPolicy p : after.policies().values()) {
-      if (!p.equals(before.policies().get(p.identity()))) {
-        changed.add(p);
-      }
+      memo.change(before.policies().get(p.identity()), p).ifPresent(changed::add);
     }
-    changed.sort(Comparator.comparingLong(IdentityPolicy::identity));
-    for (IdentityPolicy p : changed) {
-      IdentityPolicy old = before.policies().get(p.identity());
-      b.addPolicyChanges(old == null ? replace(p) : change(old, p));
-    }
+    changed.sort(Comparator.comparingLong(PolicyChange::getIdentity));
+    b.addAllPolicyChanges(changed);
     before.policies().keySet().stream()
         .filter(id -> !after.policies().containsKey(id))
         .sorted()
@@ -183,6 +188,17 @@ public final class NodeStateDiff {
         && d.getLocalServiceDeletesCount() == 0
         && d.getFqdnSelectorUpsertsCount() == 0
         && d.getFqdnSelectorDeletesCount() == 0;
+  }
+
+  /**
+   * The change from {@code old} (null: none) to {@code p}: a replacement, the entries that changed,
+   * or empty when the two are equal.
+   */
+  static Optional<PolicyChange> policyChange(IdentityPolicy old, IdentityPolicy p) {
+    if (p.equals(old)) {
+      return Optional.empty();
+    }
+    return Optional.of(old == null ? replace(p) : change(old, p));
   }
 
   private static PolicyChange.Builder header(IdentityPolicy p) {

@@ -83,6 +83,40 @@ class NodeStateCodecTest {
   }
 
   @Test
+  void nodesHoldingOneIdentityShareItsChangeAndGetTheSameDeltaAsAlone() {
+    MapStateKey web = MapStateKey.port(Direction.INGRESS, 300, Protocol.TCP, 80);
+    MapStateKey db = MapStateKey.port(Direction.INGRESS, 301, Protocol.TCP, 5432);
+    IdentityPolicy before =
+        new IdentityPolicy(400, Set.of(Direction.INGRESS), Map.of(web, MapStateEntry.ALLOW));
+    IdentityPolicy after =
+        new IdentityPolicy(400, Set.of(Direction.INGRESS), Map.of(db, MapStateEntry.ALLOW));
+    IdentityPolicy unchanged = new IdentityPolicy(500, Set.of(), Map.of(web, MapStateEntry.DENY));
+    LocalState a = new LocalState(Map.of(), Map.of(400L, before, 500L, unchanged));
+    LocalState aNext = new LocalState(Map.of(), Map.of(400L, after, 500L, unchanged));
+    LocalState b = new LocalState(Map.of(), Map.of(400L, before));
+    LocalState bNext = new LocalState(Map.of(), Map.of(400L, after));
+
+    PolicyChangeMemo memo = new PolicyChangeMemo();
+    Delta shared = Delta.getDefaultInstance();
+    Delta onA = NodeStateDiff.delta(shared, a, aNext, memo);
+    Delta onB = NodeStateDiff.delta(shared, b, bNext, memo);
+
+    assertThat(onA).isEqualTo(NodeStateDiff.delta(shared, a, aNext));
+    assertThat(onB).isEqualTo(NodeStateDiff.delta(shared, b, bNext));
+    assertThat(onA.getPolicyChangesList()).singleElement().isSameAs(onB.getPolicyChanges(0));
+    assertThat(onA.getPolicyChanges(0).getUpsertsList())
+        .containsExactly(NodeStateCodec.entry(db, MapStateEntry.ALLOW));
+    assertThat(onA.getPolicyChanges(0).getDeletesList()).containsExactly(NodeStateCodec.key(web));
+  }
+
+  @Test
+  void verdictsAndParsersMapOneToOne() {
+    for (io.palisade.policy.mapstate.Verdict v : io.palisade.policy.mapstate.Verdict.values()) {
+      assertThat(NodeStateCodec.verdict(v).name()).isEqualTo(v.name());
+    }
+  }
+
+  @Test
   void keysRoundTrip() {
     for (MapStateKey k :
         new MapStateKey[] {
