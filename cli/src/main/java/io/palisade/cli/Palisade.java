@@ -33,6 +33,9 @@ import picocli.CommandLine.Command;
 public final class Palisade {
 
   public static void main(String[] args) {
+    if (args.length > 0 && SHORT.containsKey(args[0])) {
+      PreparedLoader.start();
+    }
     System.exit(run(args));
   }
 

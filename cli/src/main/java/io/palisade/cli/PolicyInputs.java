@@ -3,7 +3,6 @@ package io.palisade.cli;
 import io.palisade.policy.flow.ClusterPolicy;
 import io.palisade.policy.load.DocumentError;
 import io.palisade.policy.load.LoadResult;
-import io.palisade.policy.load.PolicyLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ public final class PolicyInputs {
 
   /** The policies under {@code paths}, each error printed to {@code err} as validate prints it. */
   static LoadResult load(List<Path> paths, PrintWriter err) throws IOException {
-    LoadResult loaded = new PolicyLoader().load(paths);
+    LoadResult loaded = PreparedLoader.loader().load(paths);
     for (DocumentError e : loaded.errors()) {
       err.println(e.format());
     }

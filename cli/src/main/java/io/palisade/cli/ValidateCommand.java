@@ -2,7 +2,6 @@ package io.palisade.cli;
 
 import io.palisade.policy.load.DocumentError;
 import io.palisade.policy.load.LoadResult;
-import io.palisade.policy.load.PolicyLoader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +29,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LoadResult result = new PolicyLoader().load(paths);
+    LoadResult result = PreparedLoader.loader().load(paths);
     if (!output.table()) {
       output.print(spec.commandLine().getOut(), document(result));
       return result.valid() ? 0 : 1;

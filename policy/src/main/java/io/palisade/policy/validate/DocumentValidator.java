@@ -41,6 +41,16 @@ public final class DocumentValidator {
     return PolicyKind.ofKind(doc.path("kind").asText(""));
   }
 
+  /**
+   * Builds Jackson's deserializer of {@code kind} now rather than at its first document: in a new
+   * JVM that is most of the first document's cost (every annotation type of the policy classes is
+   * read through reflection), and a short-lived caller can pay it on another thread.
+   */
+  public void prepare(PolicyKind kind) {
+    // An ObjectReader fetches its root deserializer eagerly, into the mapper's shared cache.
+    mapper.readerFor(kind.type());
+  }
+
   public ValidatedDocument validate(JsonNode doc, PolicyKind kind) {
     String namespace = doc.path("metadata").path("namespace").asText("");
     String name = doc.path("metadata").path("name").asText("");
