@@ -153,11 +153,12 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
       return finish(
           source, previous, new Sync.Started(), hook, Optional.empty(), Duration.ofMillis(1));
     }
-    Optional<ReachabilityChange> counted = reachability.flatMap(r -> r.take(id));
+    List<ReachabilityChange> counted =
+        reachability.map(r -> r.unrecorded(id, previous)).orElse(List.of());
     if (!schedule.due(key, generation, request.isPresent(), now)) {
       UpdateControl<PolicySource> idle = UpdateControl.noUpdate();
-      if (counted.isPresent() && previous.isPresent()) {
-        source.setStatus(SourceStatusBuilder.withReachability(previous.get(), counted.get()));
+      if (!counted.isEmpty() && previous.isPresent()) {
+        source.setStatus(SourceStatusBuilder.withReachability(previous.get(), counted));
         idle = UpdateControl.patchStatus(source);
       }
       return idle.rescheduleAfter(schedule.untilDue(key, now));
@@ -167,9 +168,7 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
     countReachability(id, spec, previous, result);
     // A count that finished meanwhile is carried into the status this sync writes.
     Optional<PolicySourceStatus> carried =
-        counted.isPresent()
-            ? previous.map(p -> SourceStatusBuilder.withReachability(p, counted.get()))
-            : previous;
+        previous.map(p -> SourceStatusBuilder.withReachability(p, counted));
     if (calls.isPresent() && result instanceof Sync.Rolled r && r.rollout().applyOk()) {
       metrics.webhookToApplied(id, Duration.between(calls.get().since(), clock.instant()));
     }
@@ -257,6 +256,7 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
     SourceId id = SourceId.of(source);
     webhooks.unregister(id);
     schedule.forget(id.toString());
+    reachability.ifPresent(r -> r.forget(id));
     if (SourceSpecReader.deletionPolicyOf(source) == SourceSpec.DeletionPolicy.ORPHAN) {
       return DeleteControl.defaultDelete();
     }

@@ -2,6 +2,7 @@ package io.palisade.operator.source;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.palisade.crds.palisade.PolicySourceStatus;
 import io.palisade.crds.palisade.ReachabilityChange;
 import io.palisade.gitops.RepositoryCache;
 import io.palisade.gitops.Resolved;
@@ -55,7 +56,7 @@ public final class RevisionReachability implements AutoCloseable {
   private final RepositoryCache cache;
   private final long maxPairs;
   private final RevisionReader reader = new RevisionReader();
-  private final Map<String, ReachabilityChange> counted = new ConcurrentHashMap<>();
+  private final Map<String, List<ReachabilityChange>> counted = new ConcurrentHashMap<>();
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(
           r -> Thread.ofPlatform().daemon().name("policysource-reachability").unstarted(r));
@@ -86,14 +87,44 @@ public final class RevisionReachability implements AutoCloseable {
             LOG.warnf(e, "counting the reachability change of %s failed", id);
             change = message(now, previousRevision, "not counted: " + e.getMessage());
           }
-          counted.put(id.toString(), change);
+          keep(id, change);
           done.accept(id);
         });
   }
 
-  /** The count finished for the source, if one did since the last call. */
-  public Optional<ReachabilityChange> take(SourceId id) {
-    return Optional.ofNullable(counted.remove(id.toString()));
+  private void keep(SourceId id, ReachabilityChange change) {
+    counted.compute(
+        id.toString(),
+        (k, held) -> {
+          List<ReachabilityChange> next = new ArrayList<>(held == null ? List.of() : held);
+          next.add(change);
+          // More than the status keeps would push each other out of it again and again.
+          return List.copyOf(
+              next.subList(Math.max(0, next.size() - SourceStatusBuilder.HISTORY), next.size()));
+        });
+  }
+
+  /**
+   * The counts finished for the source that {@code status} does not hold yet, oldest first. A count
+   * is forgotten only once a status read back holds it, so a status write that failed, and the
+   * reconcile retried, loses none.
+   */
+  public List<ReachabilityChange> unrecorded(SourceId id, Optional<PolicySourceStatus> status) {
+    List<ReachabilityChange> held = status.map(PolicySourceStatus::reachability).orElse(List.of());
+    List<ReachabilityChange> left =
+        counted.computeIfPresent(
+            id.toString(),
+            (k, pending) -> {
+              List<ReachabilityChange> rest =
+                  pending.stream().filter(c -> !held.contains(c)).toList();
+              return rest.isEmpty() ? null : rest;
+            });
+    return left == null ? List.of() : left;
+  }
+
+  /** Drops the counts of a source that is gone. */
+  public void forget(SourceId id) {
+    counted.remove(id.toString());
   }
 
   ReachabilityChange compute(

@@ -118,18 +118,23 @@ public final class SourceStatusBuilder {
   }
 
   /**
-   * The status with a revision's reachability change first in {@code reachability}, which keeps the
-   * last {@value #HISTORY} revisions counted.
+   * The status with revisions' reachability changes (oldest first) put first in {@code
+   * reachability}, newest first, which keeps the last {@value #HISTORY} revisions counted.
    */
   public static PolicySourceStatus withReachability(
-      PolicySourceStatus s, ReachabilityChange change) {
-    List<ReachabilityChange> before = s.reachability() == null ? List.of() : s.reachability();
-    List<ReachabilityChange> next =
-        Stream.concat(
-                Stream.of(change),
-                before.stream().filter(c -> !c.revision().equals(change.revision())))
-            .limit(HISTORY)
-            .toList();
+      PolicySourceStatus s, List<ReachabilityChange> changes) {
+    if (changes.isEmpty()) {
+      return s;
+    }
+    List<ReachabilityChange> next = s.reachability() == null ? List.of() : s.reachability();
+    for (ReachabilityChange change : changes) {
+      next =
+          Stream.concat(
+                  Stream.of(change),
+                  next.stream().filter(c -> !c.revision().equals(change.revision())))
+              .limit(HISTORY)
+              .toList();
+    }
     return new PolicySourceStatus(
         s.observedGeneration(),
         s.conditions(),

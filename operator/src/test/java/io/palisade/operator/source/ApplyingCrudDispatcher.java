@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The fabric8 mock API server's CRUD mode answers server-side apply patches with 415, so this
@@ -34,12 +35,33 @@ final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
 
   final Set<String> applyFieldManagers = ConcurrentHashMap.newKeySet();
 
+  /**
+   * The next status write whose body holds this text is answered 409 Conflict, once, as an API
+   * server answers a write over a stale object (the client does not retry it); null once it was.
+   */
+  final AtomicReference<String> refuseStatusWriteWith = new AtomicReference<>();
+
   ApplyingCrudDispatcher() {
     super(List.of());
   }
 
   @Override
   public MockResponse handlePatch(RecordedRequest request) {
+    String refuse = refuseStatusWriteWith.get();
+    if (refuse != null && request.getPath().contains("/status")) {
+      byte[] body = request.getBody().readByteArray();
+      if (new String(body, StandardCharsets.UTF_8).contains(refuse)
+          && refuseStatusWriteWith.compareAndSet(refuse, null)) {
+        return new MockResponse().setResponseCode(409).setBody("status write refused once");
+      }
+      request =
+          new RecordedRequest(
+              request.getHttpVersion(),
+              request.method(),
+              request.getPath(),
+              request.getHeaders(),
+              new Buffer(body));
+    }
     String type = request.getHeader("Content-Type");
     if (type == null || !type.startsWith("application/apply-patch")) {
       return super.handlePatch(request);

@@ -395,6 +395,28 @@ class PolicySourceReconcilerTest {
     }
   }
 
+  @Test
+  void aCountWhoseStatusWriteFailedIsWrittenWhenTheReconcileIsRetried() throws Exception {
+    c.inventory.putNamespace(new Namespace(NS, Map.of()));
+    pod("web", Map.of("app", "a"));
+    pod("client-1", Map.of("role", "client"));
+    String first = commit(Map.of("p/a.yaml", Policies.cnp(NS, "a", 80)), "a on 80");
+    c.create("src", SourceCluster.spec(c.url(), "p"));
+    c.awaitStatus("src", x -> ready(x, "True", "Applied"));
+
+    c.dispatcher.refuseStatusWriteWith.set("\"fromRevision\"");
+    String second = commit(Map.of("p/a.yaml", Policies.cnp(NS, "a", 8080)), "a on 8080");
+    c.requestSync("src", "move-port");
+    PolicySourceStatus s = c.awaitStatus("src", x -> x.reachability() != null);
+    assertThat(c.dispatcher.refuseStatusWriteWith.get())
+        .as("the first status write with the count was refused")
+        .isNull();
+    assertThat(s.reachability())
+        .containsExactly(
+            new ReachabilityChange(
+                "main@sha1:" + second, "main@sha1:" + first, 1L, 1L, true, null));
+  }
+
   private void pod(String name, Map<String, String> labels) {
     c.inventory.putWorkload(
         new Workload(
