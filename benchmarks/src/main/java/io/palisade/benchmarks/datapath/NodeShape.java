@@ -8,12 +8,14 @@ import io.palisade.policy.Protocol;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.mapstate.MapStateEntry;
 import io.palisade.policy.mapstate.MapStateKey;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * One node's desired state at Cilium's 1,000-node CI shape, as the scale benchmark's daemons hold
@@ -103,9 +105,40 @@ final class NodeShape {
    */
   DatapathState moveAddress() {
     Map<CidrPrefix, Long> next = new HashMap<>(ipcache);
-    next.put(pod(ENDPOINTS + random.nextInt(PODS - ENDPOINTS)), peer());
-    ipcache = DatapathState.handedOver(next);
+    CidrPrefix moved = pod(ENDPOINTS + random.nextInt(PODS - ENDPOINTS));
+    next.put(moved, peer());
+    ipcache = handedOver(next, ipcache, Set.of(moved));
     return state();
+  }
+
+  /**
+   * {@code next} handed over as the node view hands over a delta's ipcache, made from {@code
+   * previous} at the prefixes touched; alone where the node daemon on the class path is an earlier
+   * one that cannot say so (the apply script times an earlier checkout's with this shape).
+   */
+  private static Map<CidrPrefix, Long> handedOver(
+      Map<CidrPrefix, Long> next, Map<CidrPrefix, Long> previous, Set<CidrPrefix> touched) {
+    if (HANDED_OVER_FROM == null) {
+      return DatapathState.handedOver(next);
+    }
+    try {
+      @SuppressWarnings("unchecked")
+      Map<CidrPrefix, Long> out =
+          (Map<CidrPrefix, Long>) HANDED_OVER_FROM.invoke(null, next, previous, touched);
+      return out;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final Method HANDED_OVER_FROM = handedOverFrom();
+
+  private static Method handedOverFrom() {
+    try {
+      return DatapathState.class.getMethod("handedOver", Map.class, Map.class, Set.class);
+    } catch (NoSuchMethodException earlier) {
+      return null;
+    }
   }
 
   int policyEntries() {

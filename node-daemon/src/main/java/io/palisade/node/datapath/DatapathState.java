@@ -13,7 +13,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -98,15 +100,49 @@ public record DatapathState(
    * revision.
    */
   public static Map<CidrPrefix, Long> handedOver(Map<CidrPrefix, Long> ipcache) {
-    return ipcache instanceof HandedOver ? ipcache : new HandedOver(ipcache);
+    return ipcache instanceof HandedOver ? ipcache : new HandedOver(ipcache, 0, Set.of());
+  }
+
+  /**
+   * As {@link #handedOver(Map)}, for an ipcache made from {@code previous}, an ipcache handed over
+   * too, by changing it at {@code touched} only: a datapath holding {@code previous} then compares
+   * the two at those prefixes instead of entry by entry ({@link #movedSince}).
+   */
+  public static Map<CidrPrefix, Long> handedOver(
+      Map<CidrPrefix, Long> ipcache, Map<CidrPrefix, Long> previous, Set<CidrPrefix> touched) {
+    return previous instanceof HandedOver from
+        ? new HandedOver(ipcache, from.version, Set.copyOf(touched))
+        : handedOver(ipcache);
+  }
+
+  /**
+   * The prefixes at which {@code next} may differ from {@code previous}, when {@code next} was
+   * handed over as made from it; empty when that is not known, and the two must be compared whole.
+   */
+  public static Optional<Set<CidrPrefix>> movedSince(
+      Map<CidrPrefix, Long> previous, Map<CidrPrefix, Long> next) {
+    return previous instanceof HandedOver from
+            && next instanceof HandedOver to
+            && to.madeFrom == from.version
+        ? Optional.of(to.touched)
+        : Optional.empty();
   }
 
   /** A read-only view of a map no one changes any more. */
   private static final class HandedOver extends AbstractMap<CidrPrefix, Long> {
-    private final Map<CidrPrefix, Long> map;
+    private static final AtomicLong VERSIONS = new AtomicLong();
 
-    HandedOver(Map<CidrPrefix, Long> map) {
+    private final Map<CidrPrefix, Long> map;
+    // What it was made from by version, not by reference, so that a chain of ipcaches does not
+    // keep every earlier one alive.
+    private final long version = VERSIONS.incrementAndGet();
+    private final long madeFrom;
+    private final Set<CidrPrefix> touched;
+
+    HandedOver(Map<CidrPrefix, Long> map, long madeFrom, Set<CidrPrefix> touched) {
       this.map = Collections.unmodifiableMap(map);
+      this.madeFrom = madeFrom;
+      this.touched = touched;
     }
 
     @Override

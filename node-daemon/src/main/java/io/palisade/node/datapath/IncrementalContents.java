@@ -102,8 +102,13 @@ final class IncrementalContents {
       hosts = IpcachePart.hosts(ipcache);
       cidrs = IpcachePart.cidrs(ipcache);
     } else if (desired.ipcache() != ipcache) {
-      // One pass over the two ipcaches; the parts' diffs and sizes then follow from it.
-      MapDiff<CidrPrefix, Long> moved = MapDiff.between(ipcache, desired.ipcache());
+      // The prefixes the node view touched, else one pass over the two ipcaches; the parts' diffs
+      // and sizes then follow from it.
+      Map<CidrPrefix, Long> next = desired.ipcache();
+      MapDiff<CidrPrefix, Long> moved =
+          DatapathState.movedSince(ipcache, next)
+              .map(touched -> MapDiff.at(touched, ipcache, next))
+              .orElseGet(() -> MapDiff.between(ipcache, next));
       ipcache = desired.ipcache();
       hosts = hosts.after(ipcache, moved);
       cidrs = cidrs.after(ipcache, moved);

@@ -70,7 +70,7 @@ public record MapDiff<K, V>(Map<K, V> upserts, Set<K> deletes) {
   }
 
   /** {@link #between}, asked only about {@code keys}: the others are known to agree. */
-  private static <K, V> MapDiff<K, V> at(Set<K> keys, Map<K, V> current, Map<K, V> desired) {
+  static <K, V> MapDiff<K, V> at(Set<K> keys, Map<K, V> current, Map<K, V> desired) {
     Map<K, V> upserts = new LinkedHashMap<>();
     Set<K> deletes = new LinkedHashSet<>();
     for (K k : keys) {

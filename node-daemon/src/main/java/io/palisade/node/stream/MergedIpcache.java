@@ -49,6 +49,6 @@ final class MergedIpcache {
         out.put(p, id);
       }
     }
-    return DatapathState.handedOver(out);
+    return DatapathState.handedOver(out, previous, touched);
   }
 }

@@ -12,6 +12,7 @@ import io.palisade.policy.mapstate.MapStateKey;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -105,20 +106,32 @@ final class RandomRevisions {
     }
   }
 
-  /** A new ipcache object with a few host and CIDR prefixes added, changed or gone. */
+  /**
+   * A new ipcache object with a few host and CIDR prefixes added, changed or gone: handed over as
+   * made from the last at the prefixes touched (as the node view hands over a delta's), handed over
+   * alone, or a plain immutable map. Two in one revision make one from an ipcache the datapath
+   * never saw.
+   */
   private void moveAddresses() {
     Map<CidrPrefix, Long> next = new HashMap<>(ipcache);
+    Set<CidrPrefix> touched = new HashSet<>();
     for (int i = random.nextInt(4); i >= 0; i--) {
       CidrPrefix p =
           random.nextBoolean()
               ? host(random.nextInt(230))
               : CidrPrefix.parse("198.51." + random.nextInt(4) + ".0/24").orElseThrow();
+      touched.add(p);
       if (random.nextBoolean() && next.remove(p) != null) {
         continue;
       }
       next.put(p, peer());
     }
-    ipcache = random.nextBoolean() ? DatapathState.handedOver(next) : Map.copyOf(next);
+    ipcache =
+        switch (random.nextInt(3)) {
+          case 0 -> DatapathState.handedOver(next, ipcache, touched);
+          case 1 -> DatapathState.handedOver(next);
+          default -> Map.copyOf(next);
+        };
   }
 
   private void changeServices() {

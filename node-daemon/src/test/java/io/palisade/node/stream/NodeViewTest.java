@@ -11,8 +11,10 @@ import io.palisade.proto.nodestate.v1.IpcacheEntry;
 import io.palisade.proto.nodestate.v1.PolicyChange;
 import io.palisade.proto.nodestate.v1.Snapshot;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** How a delta carries the node's merged ipcache from one view to the next. */
@@ -68,9 +70,24 @@ class NodeViewTest {
 
     Random random = new Random(17);
     for (int i = 0; i < 300; i++) {
+      Map<CidrPrefix, Long> before = view.merged();
       view = view.with(randomDelta(random));
-      assertThat(view.merged()).as("after delta %d", i).isEqualTo(rebuilt(view));
+      Map<CidrPrefix, Long> after = view.merged();
+      assertThat(after).as("after delta %d", i).isEqualTo(rebuilt(view));
+      // The datapath compares the two at the prefixes the view says it touched: all that moved.
+      if (after != before) {
+        assertThat(DatapathState.movedSince(before, after))
+            .as("delta %d says what it touched", i)
+            .hasValueSatisfying(touched -> assertThat(touched).containsAll(moved(before, after)));
+      }
     }
+  }
+
+  private static Set<CidrPrefix> moved(Map<CidrPrefix, Long> a, Map<CidrPrefix, Long> b) {
+    Set<CidrPrefix> out = new HashSet<>();
+    a.forEach((k, v) -> out.addAll(v.equals(b.get(k)) ? Set.of() : Set.of(k)));
+    b.keySet().stream().filter(k -> !a.containsKey(k)).forEach(out::add);
+    return out;
   }
 
   /** Deltas over a few prefixes, so that shared and local entries overlap, come and go. */
