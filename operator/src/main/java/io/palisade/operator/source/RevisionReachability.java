@@ -92,13 +92,16 @@ public final class RevisionReachability implements AutoCloseable {
         });
   }
 
-  private void keep(SourceId id, ReachabilityChange change) {
+  void keep(SourceId id, ReachabilityChange change) {
     counted.compute(
         id.toString(),
         (k, held) -> {
           List<ReachabilityChange> next = new ArrayList<>(held == null ? List.of() : held);
+          // A later count of the same revision replaces the earlier, as in status: two kept
+          // would take each other's place in it again and again.
+          next.removeIf(c -> c.revision().equals(change.revision()));
           next.add(change);
-          // More than the status keeps would push each other out of it again and again.
+          // So would more than the status keeps.
           return List.copyOf(
               next.subList(Math.max(0, next.size() - SourceStatusBuilder.HISTORY), next.size()));
         });
