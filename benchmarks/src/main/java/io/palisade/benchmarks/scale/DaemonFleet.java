@@ -9,22 +9,27 @@ import java.util.Optional;
 /** Simulated daemons in this JVM, one stream and one channel (connection) each. */
 final class DaemonFleet implements Fleet {
 
-  private final Map<String, SimulatedDaemon> daemons = new LinkedHashMap<>();
+  private final Map<String, FleetMember> daemons = new LinkedHashMap<>();
   private final DaemonStats stats = new DaemonStats();
 
   /**
    * Makes a daemon for each of {@code nodes}, to stream from the operator at {@code target}
-   * (host:port) once {@link #start}ed.
+   * (host:port) once {@link #start}ed: the node daemon's own client, or with {@code ackOnly} an
+   * {@link AckingDaemon}.
    */
-  DaemonFleet(String target, List<String> nodes, boolean keepStates) {
+  DaemonFleet(String target, List<String> nodes, boolean keepStates, boolean ackOnly) {
     for (String node : nodes) {
-      daemons.put(node, new SimulatedDaemon(node, target, keepStates, stats));
+      daemons.put(
+          node,
+          ackOnly
+              ? new AckingDaemon(node, target, stats)
+              : new SimulatedDaemon(node, target, keepStates, stats));
     }
   }
 
   @Override
   public void start() {
-    daemons.values().forEach(SimulatedDaemon::start);
+    daemons.values().forEach(FleetMember::start);
   }
 
   @Override
@@ -37,7 +42,8 @@ final class DaemonFleet implements Fleet {
   /** The state each daemon last applied (only when they keep it). */
   Map<String, Optional<DatapathState>> states() {
     Map<String, Optional<DatapathState>> out = new LinkedHashMap<>();
-    daemons.forEach((node, d) -> out.put(node, d.state()));
+    daemons.forEach(
+        (node, d) -> out.put(node, d instanceof SimulatedDaemon s ? s.state() : Optional.empty()));
     return out;
   }
 
@@ -48,6 +54,6 @@ final class DaemonFleet implements Fleet {
 
   @Override
   public void close() {
-    daemons.values().parallelStream().forEach(SimulatedDaemon::close);
+    daemons.values().parallelStream().forEach(FleetMember::close);
   }
 }

@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * The daemons' own JVM, so that the operator's heap and collector are the operator's alone: {@code
- * FleetProcess HOST:PORT NODES} starts a {@link DaemonFleet} and answers the {@link ForkedFleet}'s
- * requests on stdin, one a line ({@code start}, {@code applied}, {@code traffic}), until stdin
- * closes.
+ * FleetProcess HOST:PORT NODES [ack]} starts a {@link DaemonFleet} (of {@link AckingDaemon}s with
+ * {@code ack}) and answers the {@link ForkedFleet}'s requests on stdin, one a line ({@code start},
+ * {@code applied}, {@code traffic}), until stdin closes.
  */
 public final class FleetProcess {
 
@@ -28,7 +28,8 @@ public final class FleetProcess {
       nodes.add(ScaleShape.nodeName(i));
     }
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    try (DaemonFleet fleet = new DaemonFleet(args[0], nodes, false);
+    boolean ackOnly = args.length > 2 && args[2].equals("ack");
+    try (DaemonFleet fleet = new DaemonFleet(args[0], nodes, false, ackOnly);
         BufferedReader in =
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       out.println(READY);

@@ -28,10 +28,10 @@ final class ForkedFleet implements Fleet {
   }
 
   /**
-   * Makes {@code nodes} daemons in a JVM of their own, on a heap of {@code heap} (a -Xmx value);
-   * returns once they are all made, not yet connected.
+   * Makes {@code nodes} daemons in a JVM of their own, on a heap of {@code heap} (a -Xmx value),
+   * {@link AckingDaemon}s with {@code ackOnly}; returns once they are all made, not yet connected.
    */
-  static ForkedFleet start(String target, int nodes, String heap) {
+  static ForkedFleet start(String target, int nodes, String heap, boolean ackOnly) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder b =
         new ProcessBuilder(
@@ -44,7 +44,8 @@ final class ForkedFleet implements Fleet {
                 System.getProperty("java.class.path"),
                 FleetProcess.class.getName(),
                 target,
-                Integer.toString(nodes))
+                Integer.toString(nodes),
+                ackOnly ? "ack" : "client")
             .redirectError(ProcessBuilder.Redirect.INHERIT);
     try {
       ForkedFleet fleet = new ForkedFleet(b.start());

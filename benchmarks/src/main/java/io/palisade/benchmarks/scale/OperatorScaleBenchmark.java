@@ -63,8 +63,8 @@ public final class OperatorScaleBenchmark {
           "first run %.1f s; starting %,d daemons…%n", first.toMillis() / 1e3, o.shape().nodes());
       Function<String, Fleet> fleets =
           o.forkFleet()
-              ? target -> ForkedFleet.start(target, o.shape().nodes(), o.fleetHeap())
-              : target -> new DaemonFleet(target, run.nodes(), false);
+              ? target -> ForkedFleet.start(target, o.shape().nodes(), o.fleetHeap(), o.ackOnly())
+              : target -> new DaemonFleet(target, run.nodes(), false, o.ackOnly());
       Duration sync = run.sync(fleets);
       out.println("measuring one node daemon's footprint…");
       DaemonFootprint footprint = DaemonFootprint.measure(run.target(), ScaleShape.nodeName(0));
@@ -77,12 +77,13 @@ public final class OperatorScaleBenchmark {
                     run.fullRecompute(), o.baselineWarmups(), o.baselineChanges(), o.budget()));
       }
       heap.mark("after the phases");
-      List<String> mismatches = run.mismatches();
+      List<String> mismatches = run.mismatches(!o.ackOnly());
       ScaleReport.print(
           out,
           new ScaleReport.Setup(
               o.shape(),
               o.forkFleet(),
+              o.ackOnly(),
               load,
               first,
               sync,

@@ -11,6 +11,8 @@ import java.util.List;
  *     incremental or not) and {@code full} (the full-recompute baseline)
  * @param budget the longest a phase runs, warm-up included
  * @param forkFleet whether the daemons run in a JVM of their own
+ * @param ackOnly whether the daemons are {@link AckingDaemon}s, which ack what they receive and
+ *     build nothing, rather than the node daemon's own client
  * @param heapOnly whether the run stops after the first pipeline run, with the heap by structure
  *     and the operator's class histogram, and starts no daemons
  */
@@ -23,6 +25,7 @@ record ScaleOptions(
     int baselineChanges,
     Duration budget,
     boolean forkFleet,
+    boolean ackOnly,
     String fleetHeap,
     boolean heapOnly) {
 
@@ -33,11 +36,13 @@ record ScaleOptions(
                                     [--phases pipeline,full] [--warmup N] [--changes N]
                                     [--baseline-warmup N] [--baseline-changes N]
                                     [--budget SECONDS] [--fleet fork|in-process] [--fleet-heap SIZE]
-                                    [--heap-only]
+                                    [--daemons client|ack] [--heap-only]
         Defaults: Cilium's CI scale shape (1,000 nodes, 100 namespaces, 6,000 identities, 30,000
         pods and policies); 20 warm-up and 500 measured changes through Pipeline.run, then 1 and
         8 through the full recompute; at most 900 s a phase; the daemons in a JVM of their own
-        with -Xmx8g. --heap-only builds the inventory, runs the pipeline once and prints the
+        with -Xmx8g, each the node daemon's own stream client; --daemons ack makes them ack
+        what they receive without building the node's state, which times the operator's side
+        alone. --heap-only builds the inventory, runs the pipeline once and prints the
         heap by structure and the largest types of a class histogram, without daemons.
       """;
 
@@ -52,6 +57,7 @@ record ScaleOptions(
     int baselineChanges = 8;
     long budget = 900;
     boolean fork = true;
+    boolean ackOnly = false;
     String fleetHeap = "8g";
     boolean heapOnly = false;
     List<String> errors = new ArrayList<>();
@@ -100,6 +106,16 @@ record ScaleOptions(
                     }
                   };
           case "--fleet-heap" -> fleetHeap = v;
+          case "--daemons" ->
+              ackOnly =
+                  switch (v) {
+                    case "client" -> false;
+                    case "ack" -> true;
+                    default -> {
+                      errors.add("--daemons " + v + ": expected client or ack");
+                      yield false;
+                    }
+                  };
           default -> errors.add("unknown option " + a);
         }
       } catch (NumberFormatException e) {
@@ -129,6 +145,7 @@ record ScaleOptions(
         baselineChanges,
         Duration.ofSeconds(budget),
         fork,
+        ackOnly,
         fleetHeap,
         heapOnly);
   }

@@ -11,6 +11,7 @@ final class ScaleReport {
   record Setup(
       ScaleShape shape,
       boolean forked,
+      boolean ackOnly,
       Duration load,
       Duration firstRun,
       Duration sync,
@@ -33,9 +34,12 @@ final class ScaleReport {
     out.println();
     out.println("Operator scale benchmark: " + shape);
     out.printf(
-        "daemons: %,d node-daemon NodeStateClients on loopback, one gRPC channel (TCP connection)"
-            + " each, in %s%n",
-        shape.nodes(), setup.forked() ? "a JVM of their own" : "the operator's JVM");
+        "daemons: %,d %s on loopback, one gRPC channel (TCP connection) each, in %s%n",
+        shape.nodes(),
+        setup.ackOnly()
+            ? "acking daemons (each message acked once parsed, no state built)"
+            : "node-daemon NodeStateClients",
+        setup.forked() ? "a JVM of their own" : "the operator's JVM");
     out.printf("inventory filled (every policy validated): %.1f s%n", seconds(setup.load()));
     out.printf(
         "first pipeline run (whole desired state, revision %d): %.1f s%n",
@@ -63,9 +67,9 @@ final class ScaleReport {
     printPhases(out, phases);
     if (mismatches.isEmpty()) {
       out.printf(
-          "check: all %,d daemons hold their node's latest revision, with the operator's entry"
-              + " counts%n",
-          shape.nodes());
+          "check: all %,d daemons hold their node's latest revision%s%n",
+          shape.nodes(),
+          setup.ackOnly() ? " (acked; they build no state)" : ", with the operator's entry counts");
     } else {
       out.printf("check FAILED on %d nodes:%n", mismatches.size());
       mismatches.stream().limit(10).forEach(m -> out.println("  " + m));

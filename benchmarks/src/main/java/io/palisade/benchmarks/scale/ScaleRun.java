@@ -148,16 +148,17 @@ final class ScaleRun implements AutoCloseable {
 
   /**
    * Every node whose daemon does not hold the operator's desired state: another revision than the
-   * node's latest, or other entry counts than the operator's for the node.
+   * node's latest, or, when {@code withCounts} (daemons that build the state), other entry counts
+   * than the operator's for the node.
    */
-  List<String> mismatches() {
+  List<String> mismatches(boolean withCounts) {
     Map<String, Fleet.Applied> applied = fleet.applied();
     List<String> out = new ArrayList<>();
     for (String node : nodes()) {
       Fleet.Applied a = applied.get(node);
       long revision = store.status(node).map(NodeStateStore.NodeStatus::revision).orElse(-1L);
       NodeCounts want = NodeCounts.of(store.ipcache(), store.local(node));
-      if (a == null || a.revision() != revision || !a.counts().equals(want)) {
+      if (a == null || a.revision() != revision || withCounts && !a.counts().equals(want)) {
         out.add(node + ": daemon holds " + a + ", operator desires " + revision + " " + want);
       }
     }

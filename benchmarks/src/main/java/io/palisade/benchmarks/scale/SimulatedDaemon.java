@@ -17,7 +17,7 @@ import java.util.Optional;
  * memory. It counts what it applied, and keeps the whole state only when asked to (a test compares
  * it with the operator's).
  */
-final class SimulatedDaemon implements AutoCloseable {
+final class SimulatedDaemon implements FleetMember {
 
   private final NodeStateClient client;
   private final DaemonStats stats;
@@ -46,7 +46,8 @@ final class SimulatedDaemon implements AutoCloseable {
             Duration.ofSeconds(2));
   }
 
-  SimulatedDaemon start() {
+  @Override
+  public SimulatedDaemon start() {
     client.start();
     return this;
   }
@@ -61,7 +62,8 @@ final class SimulatedDaemon implements AutoCloseable {
     return Map.of();
   }
 
-  Fleet.Applied applied() {
+  @Override
+  public Fleet.Applied applied() {
     return new Fleet.Applied(client.revision(), counts);
   }
 

@@ -38,7 +38,7 @@ class ScaleHarnessTest {
       run.firstRun();
       run.sync(
           target -> {
-            fleet.set(new DaemonFleet(target, run.nodes(), true));
+            fleet.set(new DaemonFleet(target, run.nodes(), true, false));
             return fleet.get();
           });
       assertThat(run.syncTraffic().messages()).isGreaterThanOrEqualTo(shape.nodes());
@@ -51,7 +51,7 @@ class ScaleHarnessTest {
       assertThat(pipeline.nodes().mean()).isPositive();
       assertThat(pipeline.messages()).isPositive();
       assertThat(pipeline.kinds().keySet()).contains(PolicyChanges.Kind.PORT);
-      assertThat(run.mismatches()).isEmpty();
+      assertThat(run.mismatches(true)).isEmpty();
 
       var store = run.store();
       Map<String, java.util.Optional<DatapathState>> held = fleet.get().states();
@@ -63,6 +63,24 @@ class ScaleHarnessTest {
             .isEqualTo(ofOperator(store.ipcache(), store.local(node)));
         assertThat(store.local(node).endpoints()).hasSize(shape.pods() / shape.nodes());
       }
+    }
+  }
+
+  @Test
+  void acksOfDaemonsThatBuildNoStateArriveForEveryChange() throws Exception {
+    ScaleShape shape = ScaleShape.toy();
+    try (ScaleRun run = new ScaleRun(shape, new HeapProbe(), QUIET)) {
+      run.load();
+      run.firstRun();
+      run.sync(target -> new DaemonFleet(target, run.nodes(), false, true));
+      assertThat(run.syncTraffic().messages()).isGreaterThanOrEqualTo(shape.nodes());
+
+      PhaseResult pipeline = run.phase(run.pipelinePublication(), 2, 20, Duration.ofMinutes(5));
+
+      assertThat(pipeline.changeToAcks().count()).isEqualTo(20);
+      assertThat(run.mismatches(false)).isEmpty();
+      assertThat(run.fleet().applied().values())
+          .allSatisfy(a -> assertThat(a.counts()).isEqualTo(NodeCounts.NONE));
     }
   }
 
