@@ -154,10 +154,11 @@ final class ScaleRun implements AutoCloseable {
   List<String> mismatches(boolean withCounts) {
     Map<String, Fleet.Applied> applied = fleet.applied();
     List<String> out = new ArrayList<>();
+    Map<String, Long> ipcache = store.ipcache(); // a copy: once, not once a node
     for (String node : nodes()) {
       Fleet.Applied a = applied.get(node);
       long revision = store.status(node).map(NodeStateStore.NodeStatus::revision).orElse(-1L);
-      NodeCounts want = NodeCounts.of(store.ipcache(), store.local(node));
+      NodeCounts want = NodeCounts.of(ipcache, store.local(node));
       if (a == null || a.revision() != revision || withCounts && !a.counts().equals(want)) {
         out.add(node + ": daemon holds " + a + ", operator desires " + revision + " " + want);
       }
