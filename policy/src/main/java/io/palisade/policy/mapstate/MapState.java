@@ -130,8 +130,24 @@ public final class MapState {
       return;
     }
     Object slot = byIdentity.indexGet(index);
-    if (isPlainAllow(entry) && shape.equals(slot)) {
-      return; // The same plain allow again.
+    if (slot instanceof MapStateKey allowed) {
+      // A group of one plain allow, decided without unpacking it into a KeyGroup first: most
+      // groups are one, and the group made only to be dropped was a tenth of a full resolution's
+      // allocation.
+      if (shape.equals(allowed)) {
+        if (!isPlainAllow(entry)) {
+          byIdentity.indexReplace(index, slot(shape, MapStateEntry.ALLOW.merge(entry)));
+        }
+        return;
+      }
+      if (allowed.isWithin(shape)) {
+        // Any verdict on the broader key swallows the narrower allow.
+        byIdentity.indexReplace(index, slot(shape, entry));
+        return;
+      }
+      if (isPlainAllow(entry) && shape.isWithin(allowed)) {
+        return; // Shadowed by the broader allow.
+      }
     }
     KeyGroup group = groupsShared && slot instanceof KeyGroup shared ? shared.copy() : group(slot);
     int at = group.indexOf(shape);
