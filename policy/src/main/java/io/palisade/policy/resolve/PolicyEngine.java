@@ -519,9 +519,23 @@ public final class PolicyEngine {
     return out;
   }
 
+  /**
+   * Each thread's MapState to build a subject's whole MapState in before it moves to one of its own
+   * size ({@link MapState#moveToSized}).
+   */
+  private static final ThreadLocal<MapState> SCRATCH = ThreadLocal.withInitial(MapState::new);
+
   /** Builds the MapState of a subject, or only its groups for {@code onlyPeer} when given. */
   private MapState build(long subject, SubjectRules sr, Long onlyPeer) {
-    MapState ms = new MapState();
+    if (onlyPeer != null) {
+      return build(new MapState(), subject, sr, onlyPeer);
+    }
+    MapState scratch = SCRATCH.get();
+    scratch.clear(); // Empty already, unless a build failed halfway.
+    return build(scratch, subject, sr, null).moveToSized();
+  }
+
+  private MapState build(MapState ms, long subject, SubjectRules sr, Long onlyPeer) {
     for (Direction d : Direction.values()) {
       boolean defaultDeny = sr.defaultDenies(d);
       if (!defaultDeny && (onlyPeer == null || onlyPeer == MapStateKey.ANY_IDENTITY)) {
