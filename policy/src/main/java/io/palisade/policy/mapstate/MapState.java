@@ -38,15 +38,17 @@ public final class MapState {
   // identity): a subject's MapState has hundreds of groups of a few entries each. Primitive keys:
   // a boxed Long and a HashMap node per group cost more than the group itself. A slot holds a
   // KeyGroup of shapes, or, for a group of one plain allow (most groups at scale), its shape alone.
-  private LongObjectHashMap<Object> ingress = new LongObjectHashMap<>();
-  private LongObjectHashMap<Object> egress = new LongObjectHashMap<>();
+  private LongObjectHashMap<Object> ingress;
+  private LongObjectHashMap<Object> egress;
 
   // Copy on write: a snapshot of the entries (snapshotEntries) holds these maps and their groups,
   // and the next write copies the maps first, then each group it changes.
   private boolean mapsShared;
   private boolean groupsShared;
 
-  public MapState() {}
+  public MapState() {
+    this(new LongObjectHashMap<>(), new LongObjectHashMap<>());
+  }
 
   private MapState(LongObjectHashMap<Object> ingress, LongObjectHashMap<Object> egress) {
     this.ingress = ingress;
@@ -162,6 +164,26 @@ public final class MapState {
       byIdentity.indexInsert(index, identity, slot(shape, entry));
       return;
     }
+    merge(byIdentity, index, shape, entry);
+  }
+
+  /**
+   * The same as {@link #insert(long, MapStateKey, MapStateEntry)} with the shape and entry of
+   * {@code e}: a group that gets no other entry holds {@code e}'s, shared.
+   */
+  public void insert(long identity, ShapedEntry e) {
+    LongObjectHashMap<Object> byIdentity = writableGroups(e.shape().direction());
+    int index = byIdentity.indexOf(identity);
+    if (!byIdentity.indexExists(index)) {
+      byIdentity.indexInsert(index, identity, e.slot());
+      return;
+    }
+    merge(byIdentity, index, e.shape(), e.entry());
+  }
+
+  /** Adds an entry to the group at {@code index}, keeping the group conflict-free. */
+  private void merge(
+      LongObjectHashMap<Object> byIdentity, int index, MapStateKey shape, MapStateEntry entry) {
     Object slot = byIdentity.indexGet(index);
     if (slot instanceof MapStateKey allowed) {
       // A group of one plain allow, decided without unpacking it into a KeyGroup first: most
@@ -182,12 +204,15 @@ public final class MapState {
         return; // Shadowed by the broader allow.
       }
     }
-    KeyGroup group = groupsShared && slot instanceof KeyGroup shared ? shared.copy() : group(slot);
+    KeyGroup group = group(slot);
     int at = group.indexOf(shape);
     if (at >= 0) {
       entry = group.entry(at).merge(entry);
     } else if (isShadowed(group, shape, entry)) {
       return;
+    }
+    if (group == slot && (groupsShared || group.isShared())) {
+      group = group.copy(); // Others hold this group: change a copy.
     }
     removeNarrowerBelow(group, shape, entry.verdict());
     at = group.indexOf(shape);
