@@ -103,6 +103,11 @@ public final class Labels implements Iterable<Label> {
     return sorted.length;
   }
 
+  /** The {@code i}th label in order: for loops that run per identity and per selector. */
+  public Label get(int i) {
+    return sorted[i];
+  }
+
   public boolean isEmpty() {
     return sorted.length == 0;
   }

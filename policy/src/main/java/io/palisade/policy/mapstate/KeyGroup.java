@@ -18,14 +18,31 @@ final class KeyGroup {
   // Keys and entries after the first, interleaved: key i at 2(i-1), its entry at 2(i-1)+1.
   private Object[] more;
   private int size;
+  // Held by many MapStates at once (a ShapedEntry's): never changed, copied first.
+  private final boolean shared;
 
   KeyGroup(MapStateKey key, MapStateEntry entry) {
+    this(key, entry, false);
+  }
+
+  private KeyGroup(MapStateKey key, MapStateEntry entry, boolean shared) {
     firstKey = key;
     firstEntry = entry;
     size = 1;
+    this.shared = shared;
   }
 
-  /** A copy to change while a snapshot of its MapState still holds this one. */
+  /** A group of one entry for many MapStates to hold: each copies it before changing it. */
+  static KeyGroup shared(MapStateKey key, MapStateEntry entry) {
+    return new KeyGroup(key, entry, true);
+  }
+
+  /** Whether MapStates share this group: it is copied before any change. */
+  boolean isShared() {
+    return shared;
+  }
+
+  /** A copy to change while a snapshot of its MapState, or other MapStates, still hold this one. */
   KeyGroup copy() {
     KeyGroup c = new KeyGroup(firstKey, firstEntry);
     c.more = more == null ? null : more.clone();

@@ -1,5 +1,6 @@
 package io.palisade.policy.mapstate;
 
+import com.google.common.collect.MapMaker;
 import io.palisade.crds.api.FQDNSelector;
 import io.palisade.crds.api.PortRuleHTTP;
 import io.palisade.crds.api.PortRuleKafka;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The L7 rules a proxy applies to redirected traffic: requests matching any rule pass. A rule with
@@ -80,12 +82,24 @@ public record L7Policy(L7Parser parser, Set<Object> rules, Map<Object, Set<Strin
     return origins.getOrDefault(rule, Set.of());
   }
 
+  // Shared: allowsAll asks for one on every merge of a redirect with an allow.
+  private static final PortRuleHTTP HTTP_WILDCARD = new PortRuleHTTP(null, null, null, null, null);
+  private static final PortRuleKafka KAFKA_WILDCARD =
+      new PortRuleKafka(null, null, null, null, null);
+  private static final FQDNSelector DNS_WILDCARD = new FQDNSelector(null, "*");
+
+  // A redirect meets an allow on the same key in every subject its rule selects, so the same few
+  // policies are widened again and again; building the widened sets each time was a tenth of what
+  // a full resolution allocated. Keys by identity, held weakly.
+  private static final ConcurrentMap<L7Policy, L7Policy> WIDENED =
+      new MapMaker().weakKeys().makeMap();
+
   /** The rule that matches every request of this parser. */
   public Object wildcardRule() {
     return switch (parser) {
-      case HTTP -> new PortRuleHTTP(null, null, null, null, null);
-      case KAFKA -> new PortRuleKafka(null, null, null, null, null);
-      case DNS -> new FQDNSelector(null, "*");
+      case HTTP -> HTTP_WILDCARD;
+      case KAFKA -> KAFKA_WILDCARD;
+      case DNS -> DNS_WILDCARD;
     };
   }
 
@@ -107,9 +121,15 @@ public record L7Policy(L7Parser parser, Set<Object> rules, Map<Object, Set<Strin
     if (allowsAll()) {
       return this; // Equal to what adding it again would make.
     }
-    Set<Object> merged = new LinkedHashSet<>(rules);
-    merged.add(wildcardRule());
-    return new L7Policy(parser, merged, origins);
+    L7Policy widened = WIDENED.get(this);
+    if (widened == null) {
+      Set<Object> merged = new LinkedHashSet<>(rules);
+      merged.add(wildcardRule());
+      widened = new L7Policy(parser, merged, origins);
+      L7Policy raced = WIDENED.putIfAbsent(this, widened);
+      widened = raced == null ? widened : raced;
+    }
+    return widened;
   }
 
   /** Whether every request passes. */

@@ -38,15 +38,50 @@ public final class MapState {
   // identity): a subject's MapState has hundreds of groups of a few entries each. Primitive keys:
   // a boxed Long and a HashMap node per group cost more than the group itself. A slot holds a
   // KeyGroup of shapes, or, for a group of one plain allow (most groups at scale), its shape alone.
-  private LongObjectHashMap<Object> ingress = new LongObjectHashMap<>();
-  private LongObjectHashMap<Object> egress = new LongObjectHashMap<>();
+  private LongObjectHashMap<Object> ingress;
+  private LongObjectHashMap<Object> egress;
 
   // Copy on write: a snapshot of the entries (snapshotEntries) holds these maps and their groups,
   // and the next write copies the maps first, then each group it changes.
   private boolean mapsShared;
   private boolean groupsShared;
 
-  public MapState() {}
+  public MapState() {
+    this(new LongObjectHashMap<>(), new LongObjectHashMap<>());
+  }
+
+  private MapState(LongObjectHashMap<Object> ingress, LongObjectHashMap<Object> egress) {
+    this.ingress = ingress;
+    this.egress = egress;
+  }
+
+  /**
+   * Moves every group into a new MapState whose tables are sized to hold them, and leaves this one
+   * empty with its tables kept for the next use. A MapState built up in a reused one this way gets
+   * its tables once, at their final size: grown by doubling from empty, the tables dropped on the
+   * way were a seventh of what a full resolution allocated.
+   */
+  public MapState moveToSized() {
+    MapState sized =
+        new MapState(new LongObjectHashMap<>(ingress), new LongObjectHashMap<>(egress));
+    // A snapshot of this MapState holds the groups the new one gets.
+    sized.groupsShared = groupsShared || mapsShared;
+    clear();
+    return sized;
+  }
+
+  /** Removes every entry, keeping the tables for reuse unless a snapshot holds them. */
+  public void clear() {
+    if (mapsShared) {
+      ingress = new LongObjectHashMap<>();
+      egress = new LongObjectHashMap<>();
+      mapsShared = false;
+    } else {
+      ingress.clear();
+      egress.clear();
+    }
+    groupsShared = false;
+  }
 
   private LongObjectHashMap<Object> groups(Direction d) {
     return d == Direction.INGRESS ? ingress : egress;
@@ -129,16 +164,55 @@ public final class MapState {
       byIdentity.indexInsert(index, identity, slot(shape, entry));
       return;
     }
-    Object slot = byIdentity.indexGet(index);
-    if (isPlainAllow(entry) && shape.equals(slot)) {
-      return; // The same plain allow again.
+    merge(byIdentity, index, shape, entry);
+  }
+
+  /**
+   * The same as {@link #insert(long, MapStateKey, MapStateEntry)} with the shape and entry of
+   * {@code e}: a group that gets no other entry holds {@code e}'s, shared.
+   */
+  public void insert(long identity, ShapedEntry e) {
+    LongObjectHashMap<Object> byIdentity = writableGroups(e.shape().direction());
+    int index = byIdentity.indexOf(identity);
+    if (!byIdentity.indexExists(index)) {
+      byIdentity.indexInsert(index, identity, e.slot());
+      return;
     }
-    KeyGroup group = groupsShared && slot instanceof KeyGroup shared ? shared.copy() : group(slot);
+    merge(byIdentity, index, e.shape(), e.entry());
+  }
+
+  /** Adds an entry to the group at {@code index}, keeping the group conflict-free. */
+  private void merge(
+      LongObjectHashMap<Object> byIdentity, int index, MapStateKey shape, MapStateEntry entry) {
+    Object slot = byIdentity.indexGet(index);
+    if (slot instanceof MapStateKey allowed) {
+      // A group of one plain allow, decided without unpacking it into a KeyGroup first: most
+      // groups are one, and the group made only to be dropped was a tenth of a full resolution's
+      // allocation.
+      if (shape.equals(allowed)) {
+        if (!isPlainAllow(entry)) {
+          byIdentity.indexReplace(index, slot(shape, MapStateEntry.ALLOW.merge(entry)));
+        }
+        return;
+      }
+      if (allowed.isWithin(shape)) {
+        // Any verdict on the broader key swallows the narrower allow.
+        byIdentity.indexReplace(index, slot(shape, entry));
+        return;
+      }
+      if (isPlainAllow(entry) && shape.isWithin(allowed)) {
+        return; // Shadowed by the broader allow.
+      }
+    }
+    KeyGroup group = group(slot);
     int at = group.indexOf(shape);
     if (at >= 0) {
       entry = group.entry(at).merge(entry);
     } else if (isShadowed(group, shape, entry)) {
       return;
+    }
+    if (group == slot && (groupsShared || group.isShared())) {
+      group = group.copy(); // Others hold this group: change a copy.
     }
     removeNarrowerBelow(group, shape, entry.verdict());
     at = group.indexOf(shape);

@@ -1,7 +1,9 @@
 package io.palisade.policy.resolve;
 
 import com.carrotsearch.hppc.LongHashSet;
+import com.carrotsearch.hppc.LongObjectHashMap;
 import com.carrotsearch.hppc.cursors.LongCursor;
+import com.carrotsearch.hppc.cursors.ObjectCursor;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.Identity;
 import io.palisade.policy.identity.ReservedIdentity;
@@ -40,13 +42,18 @@ import java.util.stream.IntStream;
  */
 public final class PolicyEngine {
 
+  // One array for every loop over both directions: values() copies its array on each call.
+  private static final Direction[] DIRECTIONS = Direction.values();
+
   /** The rules in the order they came, each numbered once: a rule keeps its place for good. */
   private final TreeMap<Integer, PolicyRule> rules = new TreeMap<>();
 
   private int nextRuleIndex;
   private final SelectorCache cache = new SelectorCache();
   private final Map<IdentitySelector, List<RuleSection>> sectionsBySelector = new HashMap<>();
-  private final Map<Long, Set<NamedPort>> namedPorts = new HashMap<>();
+  // Primitive keys: looked up for every (subject, peer) of a section with named ports.
+  // Lists, each of distinct ports: walked by index for every (subject, peer) of such a section.
+  private final LongObjectHashMap<List<NamedPort>> namedPorts = new LongObjectHashMap<>();
   private final Map<Long, SubjectRules> subjects = new HashMap<>();
   private final Map<Long, EndpointPolicy> policies = new HashMap<>();
 
@@ -215,8 +222,9 @@ public final class PolicyEngine {
    * policy it affects. Returns the subjects whose policy changed.
    */
   public Set<Long> upsertIdentity(Identity identity, Collection<NamedPort> ports) {
-    Set<NamedPort> before = namedPorts.put(identity.id(), Set.copyOf(ports));
-    boolean portsChanged = before == null ? !ports.isEmpty() : !before.equals(Set.copyOf(ports));
+    Set<NamedPort> now = Set.copyOf(ports);
+    List<NamedPort> before = namedPorts.put(identity.id(), List.copyOf(now));
+    boolean portsChanged = before == null ? !ports.isEmpty() : !Set.copyOf(before).equals(now);
     Set<Long> relabelled = subjects.containsKey(identity.id()) ? Set.of(identity.id()) : Set.of();
     forget(identity.id());
     List<IdentitySelector> changed = cache.upsert(identity);
@@ -225,7 +233,7 @@ public final class PolicyEngine {
 
   /** Removes an identity and updates every computed policy it appeared in. */
   public Set<Long> removeIdentity(long id) {
-    Set<NamedPort> before = namedPorts.remove(id);
+    List<NamedPort> before = namedPorts.remove(id);
     forget(id);
     List<IdentitySelector> changed = cache.remove(id);
     return refresh(id, changed, before != null && !before.isEmpty(), Set.of());
@@ -282,7 +290,7 @@ public final class PolicyEngine {
       MapState fresh =
           peerGroup(
               subject, sr.enforcedOnly(), peer, sr.hasAudit() ? enforcedOnly(sections) : sections);
-      for (Direction d : Direction.values()) {
+      for (Direction d : DIRECTIONS) {
         policy.mapState().moveGroup(d, peer, fresh);
       }
       policy
@@ -290,7 +298,7 @@ public final class PolicyEngine {
           .ifPresent(
               a -> {
                 MapState all = peerGroup(subject, sr, peer, sections);
-                for (Direction d : Direction.values()) {
+                for (Direction d : DIRECTIONS) {
                   a.mapState().moveGroup(d, peer, all);
                 }
               });
@@ -396,7 +404,7 @@ public final class PolicyEngine {
    * call it from one thread at a time.
    */
   public Map<Long, EndpointPolicy> policiesFor(Collection<Long> subjects) {
-    Map<Long, EndpointPolicy> out = new HashMap<>();
+    Map<Long, EndpointPolicy> out = HashMap.newHashMap(subjects.size());
     List<Long> missing = new ArrayList<>();
     List<Identity> missingIdentities = new ArrayList<>();
     for (long subject : subjects) {
@@ -446,7 +454,7 @@ public final class PolicyEngine {
 
   private static Set<Direction> directions(SubjectRules sr) {
     Set<Direction> out = EnumSet.noneOf(Direction.class);
-    for (Direction d : Direction.values()) {
+    for (Direction d : DIRECTIONS) {
       if (sr.enforces(d)) {
         out.add(d);
       }
@@ -470,7 +478,7 @@ public final class PolicyEngine {
         continue;
       }
       String name = r.origin().kind() + " " + r.origin().qualifiedName();
-      for (Direction d : Direction.values()) {
+      for (Direction d : DIRECTIONS) {
         if (!r.appliesIn(d)) {
           continue;
         }
@@ -519,10 +527,24 @@ public final class PolicyEngine {
     return out;
   }
 
+  /**
+   * Each thread's MapState to build a subject's whole MapState in before it moves to one of its own
+   * size ({@link MapState#moveToSized}).
+   */
+  private static final ThreadLocal<MapState> SCRATCH = ThreadLocal.withInitial(MapState::new);
+
   /** Builds the MapState of a subject, or only its groups for {@code onlyPeer} when given. */
   private MapState build(long subject, SubjectRules sr, Long onlyPeer) {
-    MapState ms = new MapState();
-    for (Direction d : Direction.values()) {
+    if (onlyPeer != null) {
+      return build(new MapState(), subject, sr, onlyPeer);
+    }
+    MapState scratch = SCRATCH.get();
+    scratch.clear(); // Empty already, unless a build failed halfway.
+    return build(scratch, subject, sr, null).moveToSized();
+  }
+
+  private MapState build(MapState ms, long subject, SubjectRules sr, Long onlyPeer) {
+    for (Direction d : DIRECTIONS) {
       boolean defaultDeny = sr.defaultDenies(d);
       if (!defaultDeny && (onlyPeer == null || onlyPeer == MapStateKey.ANY_IDENTITY)) {
         ms.insert(MapStateKey.allPorts(d, MapStateKey.ANY_IDENTITY), MapStateEntry.ALLOW);
@@ -573,7 +595,7 @@ public final class PolicyEngine {
   /** The section's entries for {@code peer}, which it is known to select. */
   private void addEntries(
       MapState ms, long subject, SectionPorts ports, boolean defaultDeny, long peer) {
-    Collection<NamedPort> named =
+    List<NamedPort> named =
         ports.hasNamedPorts()
             ? namedPortsFor(ports.section().direction(), subject, peer)
             : List.of();
@@ -605,15 +627,17 @@ public final class PolicyEngine {
    * Named ports resolve through the subject's own pods on ingress, through the peer's pods on
    * egress, and through every pod when the peer is anyone.
    */
-  Collection<NamedPort> namedPortsFor(Direction d, long subject, long peer) {
+  List<NamedPort> namedPortsFor(Direction d, long subject, long peer) {
     if (d == Direction.INGRESS) {
-      return namedPorts.getOrDefault(subject, Set.of());
+      return namedPorts.getOrDefault(subject, List.of());
     }
     if (peer != MapStateKey.ANY_IDENTITY) {
-      return namedPorts.getOrDefault(peer, Set.of());
+      return namedPorts.getOrDefault(peer, List.of());
     }
     Set<NamedPort> all = new HashSet<>();
-    namedPorts.values().forEach(all::addAll);
-    return all;
+    for (ObjectCursor<List<NamedPort>> c : namedPorts.values()) {
+      all.addAll(c.value);
+    }
+    return List.copyOf(all);
   }
 }

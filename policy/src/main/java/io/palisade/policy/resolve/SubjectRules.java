@@ -4,17 +4,20 @@ import io.palisade.policy.Direction;
 import io.palisade.policy.rules.PolicyRule;
 import io.palisade.policy.rules.RuleSection;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /** The rules that select one subject identity, grouped by direction. */
 final class SubjectRules {
 
+  private static final Direction[] DIRECTIONS = Direction.values();
+
+  // By direction ordinal: made for every subject of a full resolution, where enum maps of boxed
+  // flags cost more than what they held.
   private final List<PolicyRule> rules = new ArrayList<>();
-  private final Map<Direction, List<RuleSection>> sections = new EnumMap<>(Direction.class);
-  private final Map<Direction, Boolean> enforced = new EnumMap<>(Direction.class);
-  private final Map<Direction, Boolean> defaultDeny = new EnumMap<>(Direction.class);
+  private final List<RuleSection> ingress = new ArrayList<>();
+  private final List<RuleSection> egress = new ArrayList<>();
+  private final boolean[] enforced = new boolean[DIRECTIONS.length];
+  private final boolean[] defaultDeny = new boolean[DIRECTIONS.length];
   private boolean namedPortPeers;
   private boolean anyPeerNamedPorts;
   private boolean hasAudit;
@@ -26,22 +29,17 @@ final class SubjectRules {
    */
   static SubjectRules ofSelecting(List<PolicyRule> selecting) {
     SubjectRules sr = new SubjectRules();
-    for (Direction d : Direction.values()) {
-      sr.sections.put(d, new ArrayList<>());
-      sr.enforced.put(d, false);
-      sr.defaultDeny.put(d, false);
-    }
     for (PolicyRule rule : selecting) {
       sr.rules.add(rule);
       sr.hasAudit |= rule.audited();
-      for (Direction d : Direction.values()) {
+      for (Direction d : DIRECTIONS) {
         if (rule.appliesIn(d)) {
-          sr.enforced.put(d, true);
-          sr.defaultDeny.merge(d, rule.defaultDenies(d), Boolean::logicalOr);
+          sr.enforced[d.ordinal()] = true;
+          sr.defaultDeny[d.ordinal()] |= rule.defaultDenies(d);
         }
       }
       for (RuleSection s : rule.sections()) {
-        sr.sections.get(s.direction()).add(s);
+        sr.sections(s.direction()).add(s);
         if (s.hasNamedPorts() && s.direction() == Direction.EGRESS) {
           sr.namedPortPeers |= !s.anyPeer();
           sr.anyPeerNamedPorts |= s.anyPeer();
@@ -75,16 +73,16 @@ final class SubjectRules {
   }
 
   List<RuleSection> sections(Direction d) {
-    return sections.get(d);
+    return d == Direction.INGRESS ? ingress : egress;
   }
 
   boolean enforces(Direction d) {
-    return enforced.get(d);
+    return enforced[d.ordinal()];
   }
 
   /** Unenforced directions allow everything, so they count as not default-deny. */
   boolean defaultDenies(Direction d) {
-    return enforced.get(d) && defaultDeny.get(d);
+    return enforced[d.ordinal()] && defaultDeny[d.ordinal()];
   }
 
   /** Whether an egress section with explicit peers uses named ports (they depend on the peer). */

@@ -1,9 +1,10 @@
 package io.palisade.policy.selector;
 
+import com.google.common.collect.ImmutableSortedSet;
 import io.palisade.policy.labels.Label;
 import io.palisade.policy.labels.Labels;
-import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -38,7 +39,28 @@ public record Requirement(Label key, Operator operator, SortedSet<String> values
 
   public Requirement {
     // A copy no caller can change: requirements are shared between selectors once built.
-    values = Collections.unmodifiableSortedSet(new TreeSet<>(values));
+    values = ImmutableSortedSet.copyOfSorted(new TreeSet<>(values));
+  }
+
+  // Walks the values by index: selectors are hashed on every lookup of their rules, and the set's
+  // own hashCode walks an iterator.
+  @Override
+  public int hashCode() {
+    List<String> v = ((ImmutableSortedSet<String>) values).asList();
+    int h = 0;
+    for (int i = 0; i < v.size(); i++) {
+      h += v.get(i).hashCode();
+    }
+    return (31 * key.hashCode() + operator.hashCode()) * 31 + h;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o
+        || (o instanceof Requirement r
+            && key.equals(r.key)
+            && operator == r.operator
+            && values.equals(r.values));
   }
 
   public boolean matches(Labels labels) {

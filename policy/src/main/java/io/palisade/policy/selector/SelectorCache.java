@@ -4,6 +4,7 @@ import com.carrotsearch.hppc.LongHashSet;
 import com.carrotsearch.hppc.cursors.LongCursor;
 import io.palisade.policy.identity.Identity;
 import io.palisade.policy.labels.Label;
+import io.palisade.policy.labels.Labels;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -24,18 +25,20 @@ public final class SelectorCache {
   // Selectors are deep records: they are hashed once, when registered, and their selection is
   // reached through these entries afterwards.
   private final Map<IdentitySelector, Entry> selected = new HashMap<>();
-  private final Map<String, List<Entry>> anchoredSelectors = new HashMap<>();
+  // By anchor label key, then value: looked up per label of every identity, so by the two strings
+  // as they are rather than a key made of both.
+  private final Map<String, Map<String, List<Entry>>> anchoredSelectors = new HashMap<>();
   private final List<Entry> unanchoredSelectors = new ArrayList<>();
 
   /** A selector, what it selects, and how many registrations hold it. */
   private static final class Entry {
     private final IdentitySelector selector;
-    private final String anchor;
+    private final Anchor anchor;
     private final LongHashSet ids = new LongHashSet();
     private final Selection view = new Selection(ids);
     private int holders;
 
-    Entry(IdentitySelector selector, String anchor) {
+    Entry(IdentitySelector selector, Anchor anchor) {
       this.selector = selector;
       this.anchor = anchor;
     }
@@ -52,7 +55,10 @@ public final class SelectorCache {
   private static final LongHashSet NO_IDS = new LongHashSet(0);
 
   private final Map<Long, Identity> identities = new HashMap<>();
-  private final Map<String, LongHashSet> identitiesByLabel = new HashMap<>();
+  private final Map<String, Map<String, LongHashSet>> identitiesByLabel = new HashMap<>();
+
+  /** The label key and value a selector requires. */
+  private record Anchor(String key, String value) {}
 
   /**
    * Registers a selector, computing its selection over the known identities the first time, and
@@ -64,7 +70,7 @@ public final class SelectorCache {
       existing.holders++;
       return existing.view;
     }
-    String anchor = anchor(selector);
+    Anchor anchor = anchor(selector);
     Entry entry = new Entry(selector, anchor);
     entry.holders = 1;
     if (anchor == null) {
@@ -74,7 +80,7 @@ public final class SelectorCache {
         }
       }
     } else {
-      for (LongCursor c : identitiesByLabel.getOrDefault(anchor, NO_IDS)) {
+      for (LongCursor c : labelled(anchor.key(), anchor.value())) {
         if (selector.selects(identities.get(c.value))) {
           entry.ids().add(c.value);
         }
@@ -84,7 +90,10 @@ public final class SelectorCache {
     if (anchor == null) {
       unanchoredSelectors.add(entry);
     } else {
-      anchoredSelectors.computeIfAbsent(anchor, a -> new ArrayList<>()).add(entry);
+      anchoredSelectors
+          .computeIfAbsent(anchor.key(), k -> new HashMap<>())
+          .computeIfAbsent(anchor.value(), v -> new ArrayList<>())
+          .add(entry);
     }
     return entry.view;
   }
@@ -99,12 +108,17 @@ public final class SelectorCache {
       return;
     }
     selected.remove(selector);
-    String anchor = e.anchor;
-    List<Entry> list = anchor == null ? unanchoredSelectors : anchoredSelectors.get(anchor);
+    Anchor anchor = e.anchor;
+    List<Entry> list =
+        anchor == null ? unanchoredSelectors : get(anchoredSelectors, anchor.key(), anchor.value());
     if (list != null) {
       list.removeIf(x -> x == e);
       if (anchor != null && list.isEmpty()) {
-        anchoredSelectors.remove(anchor);
+        Map<String, List<Entry>> byValue = anchoredSelectors.get(anchor.key());
+        byValue.remove(anchor.value());
+        if (byValue.isEmpty()) {
+          anchoredSelectors.remove(anchor.key());
+        }
       }
     }
   }
@@ -114,25 +128,83 @@ public final class SelectorCache {
    */
   public List<IdentitySelector> upsert(Identity identity) {
     Identity previous = identities.put(identity.id(), identity);
-    Set<Entry> candidates = Collections.newSetFromMap(new IdentityHashMap<>());
-    candidates.addAll(unanchoredSelectors);
+    List<IdentitySelector> changed = new ArrayList<>();
     if (previous != null) {
+      Set<Entry> candidates = Collections.newSetFromMap(new IdentityHashMap<>());
+      candidates.addAll(unanchoredSelectors);
       candidates.addAll(entriesSelecting(previous));
       unindex(previous);
+      Labels labels = identity.labels();
+      for (int i = 0; i < labels.size(); i++) {
+        Label l = labels.get(i);
+        index(l, identity.id());
+        candidates.addAll(anchoredOn(l.key(), l.value()));
+      }
+      for (Entry e : candidates) {
+        test(e, identity, changed);
+      }
+      return changed;
     }
-    for (Label l : identity.labels()) {
-      String key = labelAnchor(l.key(), l.value());
-      identitiesByLabel.computeIfAbsent(key, k -> new LongHashSet()).add(identity.id());
-      candidates.addAll(anchoredSelectors.getOrDefault(key, List.of()));
+    // A new identity: no selector holds it yet, and each is a candidate once, an anchored one under
+    // the one label it is anchored on, so no set of candidates is needed to test each once.
+    for (int i = 0; i < unanchoredSelectors.size(); i++) {
+      test(unanchoredSelectors.get(i), identity, changed);
     }
-    List<IdentitySelector> changed = new ArrayList<>();
-    for (Entry e : candidates) {
-      boolean now = e.selector().selects(identity);
-      if (now ? e.ids().add(identity.id()) : e.ids().remove(identity.id())) {
-        changed.add(e.selector());
+    Labels labels = identity.labels();
+    for (int i = 0; i < labels.size(); i++) {
+      Label l = labels.get(i);
+      index(l, identity.id());
+      if (!sameAnchorBefore(labels, i)) {
+        List<Entry> anchored = anchoredOn(l.key(), l.value());
+        for (int j = 0; j < anchored.size(); j++) {
+          test(anchored.get(j), identity, changed);
+        }
       }
     }
     return changed;
+  }
+
+  private void index(Label l, long id) {
+    identitiesByLabel
+        .computeIfAbsent(l.key(), k -> new HashMap<>())
+        .computeIfAbsent(l.value(), v -> new LongHashSet())
+        .add(id);
+  }
+
+  /** Whether a label before the {@code i}th has its key and value (under another source). */
+  private static boolean sameAnchorBefore(Labels labels, int i) {
+    Label l = labels.get(i);
+    for (int j = 0; j < i; j++) {
+      if (labels.get(j).key().equals(l.key()) && labels.get(j).value().equals(l.value())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Puts {@code identity} in or out of {@code e}'s selection, noting the selector if it changed.
+   */
+  private static void test(Entry e, Identity identity, List<IdentitySelector> changed) {
+    boolean now = e.selector().selects(identity);
+    if (now ? e.ids().add(identity.id()) : e.ids().remove(identity.id())) {
+      changed.add(e.selector());
+    }
+  }
+
+  private List<Entry> anchoredOn(String key, String value) {
+    List<Entry> entries = get(anchoredSelectors, key, value);
+    return entries == null ? List.of() : entries;
+  }
+
+  private LongHashSet labelled(String key, String value) {
+    LongHashSet ids = get(identitiesByLabel, key, value);
+    return ids == null ? NO_IDS : ids;
+  }
+
+  private static <V> V get(Map<String, Map<String, V>> byKey, String key, String value) {
+    Map<String, V> byValue = byKey.get(key);
+    return byValue == null ? null : byValue.get(value);
   }
 
   /** Removes an identity and returns the selectors that had selected it. */
@@ -152,7 +224,7 @@ public final class SelectorCache {
 
   private void unindex(Identity identity) {
     for (Label l : identity.labels()) {
-      LongHashSet ids = identitiesByLabel.get(labelAnchor(l.key(), l.value()));
+      LongHashSet ids = get(identitiesByLabel, l.key(), l.value());
       if (ids != null) {
         ids.remove(identity.id());
       }
@@ -167,21 +239,22 @@ public final class SelectorCache {
    * anchored on: rules usually come before the identities, when every label has none, and the first
    * label in order was then the cluster's, on every identity, for a tenth of the selectors.
    */
-  private String anchor(IdentitySelector selector) {
+  private Anchor anchor(IdentitySelector selector) {
     if (selector instanceof IpBlockPodSelector p) {
-      return labelAnchor(p.anchor().key(), p.anchor().value());
+      return new Anchor(p.anchor().key(), p.anchor().value());
     }
-    String best = null;
+    Anchor best = null;
     int fewest = Integer.MAX_VALUE;
     int fewestSelectors = Integer.MAX_VALUE;
     if (selector instanceof LabelSelectorMatcher m) {
       for (Requirement r : m.requirements()) {
         if (r.operator() == Requirement.Operator.IN && r.values().size() == 1) {
-          String a = labelAnchor(r.key().key(), r.values().first());
-          int n = identitiesByLabel.getOrDefault(a, NO_IDS).size();
-          int selectors = anchoredSelectors.getOrDefault(a, List.of()).size();
+          String key = r.key().key();
+          String value = r.values().first();
+          int n = labelled(key, value).size();
+          int selectors = anchoredOn(key, value).size();
           if (n < fewest || (n == fewest && selectors < fewestSelectors)) {
-            best = a;
+            best = new Anchor(key, value);
             fewest = n;
             fewestSelectors = selectors;
           }
@@ -189,10 +262,6 @@ public final class SelectorCache {
       }
     }
     return best;
-  }
-
-  private static String labelAnchor(String key, String value) {
-    return key + '\u0000' + value;
   }
 
   /**
@@ -218,10 +287,12 @@ public final class SelectorCache {
         out.add(e);
       }
     }
-    for (Label l : identity.labels()) {
-      for (Entry e : anchoredSelectors.getOrDefault(labelAnchor(l.key(), l.value()), List.of())) {
-        if (e.ids().contains(identity.id())) {
-          out.add(e);
+    Labels labels = identity.labels();
+    for (int i = 0; i < labels.size(); i++) {
+      List<Entry> anchored = anchoredOn(labels.get(i).key(), labels.get(i).value());
+      for (int j = 0; j < anchored.size(); j++) {
+        if (anchored.get(j).ids().contains(identity.id())) {
+          out.add(anchored.get(j));
         }
       }
     }
