@@ -5,7 +5,6 @@ import io.palisade.policy.Protocol;
 import io.palisade.policy.mapstate.MapStateKey;
 import io.palisade.policy.rules.PortMatch;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /** The MapState keys of one port entry toward one peer identity. */
@@ -14,20 +13,17 @@ final class PortKeys {
   private PortKeys() {}
 
   /**
-   * Keys for {@code match}: ANY expands to TCP, UDP and SCTP; port 0 covers the protocol; ranges
-   * become prefixes; a named port becomes every number {@code namedPorts} gives that name.
+   * Keys for {@code match}, a numbered port: ANY expands to TCP, UDP and SCTP; port 0 covers the
+   * protocol; ranges become prefixes. A named port's keys depend on the pods: {@link SectionPorts}
+   * finds them.
    */
-  static List<MapStateKey> keys(
-      Direction d, long peer, PortMatch match, Collection<NamedPort> namedPorts) {
+  static List<MapStateKey> keys(Direction d, long peer, PortMatch match) {
+    if (match.name().isPresent()) {
+      throw new IllegalArgumentException("a named port has no keys of its own: " + match);
+    }
     List<MapStateKey> out = new ArrayList<>();
     for (Protocol proto : match.protocols()) {
-      if (match.name().isPresent()) {
-        for (NamedPort np : namedPorts) {
-          if (np.name().equals(match.name().get()) && np.protocol() == proto) {
-            out.add(MapStateKey.port(d, peer, proto, np.port()));
-          }
-        }
-      } else if (match.port() == 0) {
+      if (match.port() == 0) {
         out.add(MapStateKey.protocol(d, peer, proto));
       } else {
         for (PortPrefixes.Block b : PortPrefixes.of(match.port(), match.endPort())) {

@@ -95,7 +95,7 @@ final class SectionPorts {
         named = true;
       } else {
         shapes =
-            PortKeys.keys(d, MapStateKey.ANY_IDENTITY, pm, List.of()).stream()
+            PortKeys.keys(d, MapStateKey.ANY_IDENTITY, pm).stream()
                 .map(MapState::shapeOf)
                 .toArray(MapStateKey[]::new);
       }
@@ -140,8 +140,8 @@ final class SectionPorts {
   }
 
   /**
-   * The keys {@link PortKeys#keys} gives a named port, in the same order, inserted as they are
-   * found rather than gathered in a list first.
+   * A named port's keys: for each of its protocols, every number {@code named} gives its name,
+   * inserted as found rather than gathered in a list first.
    */
   private void addNamed(
       MapState ms, long peer, Port p, MapStateEntry entry, List<NamedPort> named) {
