@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -100,7 +99,7 @@ public record DatapathState(
    * revision.
    */
   public static Map<CidrPrefix, Long> handedOver(Map<CidrPrefix, Long> ipcache) {
-    return ipcache instanceof HandedOver ? ipcache : new HandedOver(ipcache, 0, Set.of());
+    return ipcache instanceof HandedOver ? ipcache : new HandedOver(ipcache, Lineage.first());
   }
 
   /**
@@ -111,7 +110,7 @@ public record DatapathState(
   public static Map<CidrPrefix, Long> handedOver(
       Map<CidrPrefix, Long> ipcache, Map<CidrPrefix, Long> previous, Set<CidrPrefix> touched) {
     return previous instanceof HandedOver from
-        ? new HandedOver(ipcache, from.version, Set.copyOf(touched))
+        ? new HandedOver(ipcache, from.lineage.next(touched))
         : handedOver(ipcache);
   }
 
@@ -121,28 +120,19 @@ public record DatapathState(
    */
   public static Optional<Set<CidrPrefix>> movedSince(
       Map<CidrPrefix, Long> previous, Map<CidrPrefix, Long> next) {
-    return previous instanceof HandedOver from
-            && next instanceof HandedOver to
-            && to.madeFrom == from.version
-        ? Optional.of(to.touched)
+    return previous instanceof HandedOver from && next instanceof HandedOver to
+        ? to.lineage.movedSince(from.lineage)
         : Optional.empty();
   }
 
   /** A read-only view of a map no one changes any more. */
   private static final class HandedOver extends AbstractMap<CidrPrefix, Long> {
-    private static final AtomicLong VERSIONS = new AtomicLong();
-
     private final Map<CidrPrefix, Long> map;
-    // What it was made from by version, not by reference, so that a chain of ipcaches does not
-    // keep every earlier one alive.
-    private final long version = VERSIONS.incrementAndGet();
-    private final long madeFrom;
-    private final Set<CidrPrefix> touched;
+    private final Lineage lineage;
 
-    HandedOver(Map<CidrPrefix, Long> map, long madeFrom, Set<CidrPrefix> touched) {
+    HandedOver(Map<CidrPrefix, Long> map, Lineage lineage) {
       this.map = Collections.unmodifiableMap(map);
-      this.madeFrom = madeFrom;
-      this.touched = touched;
+      this.lineage = lineage;
     }
 
     @Override

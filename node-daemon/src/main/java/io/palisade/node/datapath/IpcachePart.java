@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -21,38 +20,26 @@ import java.util.function.BiConsumer;
  */
 final class IpcachePart extends AbstractMap<CidrPrefix, Long> {
 
-  private static final AtomicLong VERSIONS = new AtomicLong();
-
   private final Map<CidrPrefix, Long> ipcache;
   private final boolean hosts;
-  // Which part this one was made from, by version rather than by reference, so that a chain of
-  // parts does not keep every earlier ipcache alive; and the keys that may differ from it.
-  private final long version = VERSIONS.incrementAndGet();
-  private final long madeFrom;
-  private final Set<CidrPrefix> moved;
+  private final Lineage lineage;
   private int size;
 
-  private IpcachePart(
-      Map<CidrPrefix, Long> ipcache,
-      boolean hosts,
-      long madeFrom,
-      Set<CidrPrefix> moved,
-      int size) {
+  private IpcachePart(Map<CidrPrefix, Long> ipcache, boolean hosts, Lineage lineage, int size) {
     this.ipcache = ipcache;
     this.hosts = hosts;
-    this.madeFrom = madeFrom;
-    this.moved = moved;
+    this.lineage = lineage;
     this.size = size;
   }
 
   /** The host addresses of {@code ipcache}: a prefix as long as its address. */
   static IpcachePart hosts(Map<CidrPrefix, Long> ipcache) {
-    return new IpcachePart(ipcache, true, 0, Set.of(), -1);
+    return new IpcachePart(ipcache, true, Lineage.first(), -1);
   }
 
   /** The prefixes of {@code ipcache} that are not host addresses. */
   static IpcachePart cidrs(Map<CidrPrefix, Long> ipcache) {
-    return new IpcachePart(ipcache, false, 0, Set.of(), -1);
+    return new IpcachePart(ipcache, false, Lineage.first(), -1);
   }
 
   /**
@@ -74,7 +61,7 @@ final class IpcachePart extends AbstractMap<CidrPrefix, Long> {
         n--;
       }
     }
-    return new IpcachePart(ipcache, hosts, version, Set.copyOf(mine), n);
+    return new IpcachePart(ipcache, hosts, lineage.next(mine), n);
   }
 
   /**
@@ -82,9 +69,7 @@ final class IpcachePart extends AbstractMap<CidrPrefix, Long> {
    * it ({@link #after}); empty otherwise.
    */
   Optional<Set<CidrPrefix>> movedSince(IpcachePart previous) {
-    return previous.version == madeFrom && previous.hosts == hosts
-        ? Optional.of(moved)
-        : Optional.empty();
+    return previous.hosts == hosts ? lineage.movedSince(previous.lineage) : Optional.empty();
   }
 
   static boolean isHost(CidrPrefix prefix) {
