@@ -1,7 +1,6 @@
 package io.palisade.benchmarks.scale;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.palisade.proto.nodestate.v1.Ack;
 import io.palisade.proto.nodestate.v1.Hello;
@@ -29,11 +28,7 @@ final class AckingDaemon implements FleetMember {
   AckingDaemon(String node, String target, DaemonStats stats) {
     this.node = node;
     this.stats = stats;
-    this.channel =
-        NettyChannelBuilder.forTarget(target)
-            .usePlaintext() // insecure, as the benchmark's server allows: loopback only
-            .intercept(new TrafficInterceptor(stats, () -> readAt = System.nanoTime()))
-            .build();
+    this.channel = TrafficInterceptor.channel(target, stats, () -> readAt = System.nanoTime());
   }
 
   @Override

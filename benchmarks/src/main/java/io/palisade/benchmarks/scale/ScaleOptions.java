@@ -95,27 +95,9 @@ record ScaleOptions(
           case "--baseline-warmup" -> baselineWarmups = Integer.parseInt(v);
           case "--baseline-changes" -> baselineChanges = Integer.parseInt(v);
           case "--budget" -> budget = Long.parseLong(v);
-          case "--fleet" ->
-              fork =
-                  switch (v) {
-                    case "fork" -> true;
-                    case "in-process" -> false;
-                    default -> {
-                      errors.add("--fleet " + v + ": expected fork or in-process");
-                      yield true;
-                    }
-                  };
+          case "--fleet" -> fork = choice(a, v, List.of("fork", "in-process"), errors) != 1;
           case "--fleet-heap" -> fleetHeap = v;
-          case "--daemons" ->
-              ackOnly =
-                  switch (v) {
-                    case "client" -> false;
-                    case "ack" -> true;
-                    default -> {
-                      errors.add("--daemons " + v + ": expected client or ack");
-                      yield false;
-                    }
-                  };
+          case "--daemons" -> ackOnly = choice(a, v, List.of("client", "ack"), errors) == 1;
           default -> errors.add("unknown option " + a);
         }
       } catch (NumberFormatException e) {
@@ -148,5 +130,14 @@ record ScaleOptions(
         ackOnly,
         fleetHeap,
         heapOnly);
+  }
+
+  /** Which of {@code values} {@code v} is; -1, with an error naming them, when none. */
+  private static int choice(String option, String v, List<String> values, List<String> errors) {
+    int i = values.indexOf(v);
+    if (i < 0) {
+      errors.add(option + " " + v + ": expected " + String.join(" or ", values));
+    }
+    return i;
   }
 }

@@ -1,7 +1,6 @@
 package io.palisade.benchmarks.scale;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.palisade.node.datapath.DatapathState;
 import io.palisade.node.discovery.Placement;
 import io.palisade.node.stream.NodeStateClient;
@@ -30,10 +29,7 @@ final class SimulatedDaemon implements FleetMember {
     this.stats = stats;
     this.keepState = keepState;
     ManagedChannel channel =
-        NettyChannelBuilder.forTarget(target)
-            .usePlaintext() // insecure, as the benchmark's server allows: loopback only
-            .intercept(new TrafficInterceptor(stats, () -> readAt = System.nanoTime()))
-            .build();
+        TrafficInterceptor.channel(target, stats, () -> readAt = System.nanoTime());
     this.client =
         new NodeStateClient(
             node,

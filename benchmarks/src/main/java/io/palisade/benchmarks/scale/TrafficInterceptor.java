@@ -5,8 +5,10 @@ import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientStreamTracer;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
 /**
  * Counts a daemon's messages and their wire bytes as gRPC itself reports them (a stream tracer,
@@ -20,6 +22,14 @@ final class TrafficInterceptor implements ClientInterceptor {
   TrafficInterceptor(DaemonStats stats, Runnable onRead) {
     this.stats = stats;
     this.onRead = onRead;
+  }
+
+  /** A simulated daemon's own channel to {@code target}, its traffic counted in {@code stats}. */
+  static ManagedChannel channel(String target, DaemonStats stats, Runnable onRead) {
+    return NettyChannelBuilder.forTarget(target)
+        .usePlaintext() // insecure, as the benchmark's server allows: loopback only
+        .intercept(new TrafficInterceptor(stats, onRead))
+        .build();
   }
 
   @Override
