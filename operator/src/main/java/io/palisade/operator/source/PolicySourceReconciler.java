@@ -22,6 +22,7 @@ import io.palisade.gitops.SourceSync;
 import io.palisade.operator.source.SourceStatusBuilder.Sync;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,12 +33,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
  * Syncs each PolicySource: read the spec and its Secrets, keep its webhook receiver, then, when the
  * source is due, fetch and verify the revision, roll it out (apply, then prune) and write what
- * happened to status and events. Own status patches wake it too (annotations such as {@value
+ * happened to status and events. Own status writes wake it too (annotations such as {@value
  * #REQUESTED_AT} must), so the {@link SyncSchedule} decides whether a wake-up syncs.
  */
 // A singleton, not a proxied bean: the reconciler takes its parts in its constructor.
@@ -54,6 +56,9 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
   /** How soon deleting a source's objects is retried after the API refused. */
   static final Duration CLEANUP_RETRY = Duration.ofSeconds(5);
 
+  /** How soon a source is looked at again when the copy in hand predates a status write of ours. */
+  static final Duration STALE_RETRY = Duration.ofMillis(100);
+
   private static final Logger LOG = Logger.getLogger(PolicySourceReconciler.class);
 
   private final KubernetesClient client;
@@ -65,6 +70,14 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
   private final Clock clock;
   private final Optional<RevisionReachability> reachability;
   private final SyncSchedule schedule = new SyncSchedule();
+
+  /**
+   * Per source, the resourceVersion its last status write replaced. The informer's copy can lag
+   * behind that write; a reconcile handed the replaced version again would sync and count from a
+   * status that is no longer there, so it waits for the cache instead.
+   */
+  private final Map<String, String> writtenOver = new ConcurrentHashMap<>();
+
   private final SimpleInboundEventSource<PolicySource> calls =
       new SimpleInboundEventSource<>("webhook-calls");
 
@@ -126,6 +139,9 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
   public UpdateControl<PolicySource> reconcile(PolicySource source, Context<PolicySource> ctx) {
     SourceId id = SourceId.of(source);
     String key = id.toString();
+    if (Objects.equals(writtenOver.get(key), source.getMetadata().getResourceVersion())) {
+      return UpdateControl.<PolicySource>noUpdate().rescheduleAfter(STALE_RETRY);
+    }
     long generation = Optional.ofNullable(source.getMetadata().getGeneration()).orElse(0L);
     Optional<PolicySourceStatus> previous = Optional.ofNullable(source.getStatus());
     Optional<String> request = pendingRequest(source, previous);
@@ -156,12 +172,12 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
     List<ReachabilityChange> counted =
         reachability.map(r -> r.unrecorded(id, previous)).orElse(List.of());
     if (!schedule.due(key, generation, request.isPresent(), now)) {
-      UpdateControl<PolicySource> idle = UpdateControl.noUpdate();
+      Duration due = schedule.untilDue(key, now);
       if (!counted.isEmpty() && previous.isPresent()) {
-        source.setStatus(SourceStatusBuilder.withReachability(previous.get(), counted));
-        idle = UpdateControl.patchStatus(source);
+        return writeStatus(
+            source, SourceStatusBuilder.withReachability(previous.get(), counted), due);
       }
-      return idle.rescheduleAfter(schedule.untilDue(key, now));
+      return UpdateControl.<PolicySource>noUpdate().rescheduleAfter(due);
     }
     Optional<SyncSchedule.Pending> calls = schedule.pending(key);
     Sync result = syncOnce(source, id, spec, previous);
@@ -237,13 +253,36 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
       metrics.synced(SourceId.of(source), SourceStatusBuilder.readyReason(status));
     }
     SourceStatusBuilder.event(previous, status).ifPresent(e -> events.emit(source, e));
-    UpdateControl<PolicySource> control;
-    if (status.equals(source.getStatus())) {
-      control = UpdateControl.noUpdate();
-    } else {
-      source.setStatus(status);
-      control = UpdateControl.patchStatus(source);
+    if (!status.equals(source.getStatus())) {
+      return writeStatus(source, status, next);
     }
+    UpdateControl<PolicySource> control = UpdateControl.noUpdate();
+    return next == null ? control : control.rescheduleAfter(next);
+  }
+
+  /**
+   * Replaces the source's status, conditional on the resourceVersion in hand. JOSDK's status patch
+   * is a JSON patch computed against the cached copy without that condition, so over a copy that
+   * lagged behind a write its list operations land on the wrong entries (a count written twice). A
+   * write refused as stale (409) is not an error: the source is looked at again once the cache
+   * holds the newer version.
+   */
+  private UpdateControl<PolicySource> writeStatus(
+      PolicySource source, PolicySourceStatus status, Duration next) {
+    String key = SourceId.of(source).toString();
+    String over = source.getMetadata().getResourceVersion();
+    source.setStatus(status);
+    try {
+      client.resource(source).updateStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      LOG.debugf("status of PolicySource %s changed meanwhile; looking again", key);
+      return UpdateControl.<PolicySource>noUpdate().rescheduleAfter(STALE_RETRY);
+    }
+    writtenOver.put(key, over);
+    UpdateControl<PolicySource> control = UpdateControl.noUpdate();
     return next == null ? control : control.rescheduleAfter(next);
   }
 
@@ -256,6 +295,7 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
     SourceId id = SourceId.of(source);
     webhooks.unregister(id);
     schedule.forget(id.toString());
+    writtenOver.remove(id.toString());
     reachability.ifPresent(r -> r.forget(id));
     if (SourceSpecReader.deletionPolicyOf(source) == SourceSpec.DeletionPolicy.ORPHAN) {
       return DeleteControl.defaultDelete();

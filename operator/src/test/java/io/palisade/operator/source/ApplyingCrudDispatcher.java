@@ -46,22 +46,18 @@ final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
   }
 
   @Override
+  public MockResponse handleUpdate(RecordedRequest request) {
+    byte[] body = request.getBody().readByteArray();
+    return refused(request, body) ? refusal() : super.handleUpdate(rebuffered(request, body));
+  }
+
+  @Override
   public MockResponse handlePatch(RecordedRequest request) {
-    String refuse = refuseStatusWriteWith.get();
-    if (refuse != null && request.getPath().contains("/status")) {
-      byte[] body = request.getBody().readByteArray();
-      if (new String(body, StandardCharsets.UTF_8).contains(refuse)
-          && refuseStatusWriteWith.compareAndSet(refuse, null)) {
-        return new MockResponse().setResponseCode(409).setBody("status write refused once");
-      }
-      request =
-          new RecordedRequest(
-              request.getHttpVersion(),
-              request.method(),
-              request.getPath(),
-              request.getHeaders(),
-              new Buffer(body));
+    byte[] body = request.getBody().readByteArray();
+    if (refused(request, body)) {
+      return refusal();
     }
+    request = rebuffered(request, body);
     String type = request.getHeader("Content-Type");
     if (type == null || !type.startsWith("application/apply-patch")) {
       return super.handlePatch(request);
@@ -108,6 +104,29 @@ final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
     } catch (IOException | RuntimeException e) {
       return new MockResponse().setResponseCode(400).setBody(String.valueOf(e.getMessage()));
     }
+  }
+
+  /** Whether this is the one status write to refuse, which it then no longer is. */
+  private boolean refused(RecordedRequest request, byte[] body) {
+    String refuse = refuseStatusWriteWith.get();
+    return refuse != null
+        && request.getPath().contains("/status")
+        && new String(body, StandardCharsets.UTF_8).contains(refuse)
+        && refuseStatusWriteWith.compareAndSet(refuse, null);
+  }
+
+  private static MockResponse refusal() {
+    return new MockResponse().setResponseCode(409).setBody("status write refused once");
+  }
+
+  /** The request again, its body read once already. */
+  private static RecordedRequest rebuffered(RecordedRequest request, byte[] body) {
+    return new RecordedRequest(
+        request.getHttpVersion(),
+        request.method(),
+        request.getPath(),
+        request.getHeaders(),
+        new Buffer(body));
   }
 
   private static RecordedRequest request(HttpMethod method, String path, JsonNode body)

@@ -70,6 +70,10 @@ final class SourceCluster implements BeforeEachCallback, AfterEachCallback {
   final ClusterInventory inventory = new ClusterInventory();
 
   RevisionReachability reachability;
+
+  /** The reconciler the operator runs; tests may also hand it a copy of their own. */
+  PolicySourceReconciler reconciler;
+
   final Vertx vertx = Vertx.vertx();
   HttpServer http;
 
@@ -88,7 +92,7 @@ final class SourceCluster implements BeforeEachCallback, AfterEachCallback {
     operator = MockCluster.operator(client);
     reachability =
         new RevisionReachability(inventory, cache, RevisionReachability.DEFAULT_MAX_PAIRS);
-    operator.register(
+    reconciler =
         new PolicySourceReconciler(
             client,
             new SourceSync(cache),
@@ -96,7 +100,8 @@ final class SourceCluster implements BeforeEachCallback, AfterEachCallback {
             webhooks,
             metrics,
             Optional.of(reachability),
-            Clock.systemUTC()));
+            Clock.systemUTC());
+    operator.register(reconciler);
     operator.start();
     Router router = Router.router(vertx);
     WebhookRoutes.install(router, webhooks);
