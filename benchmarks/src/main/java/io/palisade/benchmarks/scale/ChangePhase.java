@@ -17,7 +17,7 @@ final class ChangePhase {
 
   static final Duration ACK_TIMEOUT = Duration.ofMinutes(5);
 
-  private record Timing(long changeToAcks, long publish, int nodes) {}
+  private record Timing(PolicyChanges.Kind kind, long changeToAcks, long publish, int nodes) {}
 
   private final ClusterInventory inventory;
   private final AckWaiter waiter;
@@ -46,16 +46,19 @@ final class ChangePhase {
       change(publication);
       warmed++;
     }
-    Map<PolicyChanges.Kind, Integer> before = changes.counts();
     Fleet.Traffic from = fleet.traffic();
     Samples toAcks = new Samples();
     Samples publish = new Samples();
     Samples nodes = new Samples();
+    Map<PolicyChanges.Kind, PhaseResult.OfKind> kinds = new EnumMap<>(PolicyChanges.Kind.class);
     while (toAcks.count() < count && elapsed(start) < budget.toNanos()) {
       Timing t = change(publication);
       toAcks.add(t.changeToAcks());
       publish.add(t.publish());
       nodes.add(t.nodes());
+      PhaseResult.OfKind ofKind = kinds.computeIfAbsent(t.kind(), k -> new PhaseResult.OfKind());
+      ofKind.changeToAcks().add(t.changeToAcks());
+      ofKind.publish().add(t.publish());
       if (toAcks.count() % 50 == 0 || t.changeToAcks() > 1_000_000_000L) {
         progress.printf(
             "  %s: %d/%d changes, last %.1f ms%n",
@@ -74,7 +77,7 @@ final class ChangePhase {
         to.messages() - from.messages(),
         to.bytes() - from.bytes(),
         applies,
-        since(before),
+        kinds,
         toAcks.count() < count);
   }
 
@@ -88,14 +91,7 @@ final class ChangePhase {
     long published = System.nanoTime();
     nodes.addAll(publication.nodesOf().apply(change.ref()));
     long acked = waiter.await(nodes, revision, ACK_TIMEOUT);
-    return new Timing(acked - start, published - start, nodes.size());
-  }
-
-  private Map<PolicyChanges.Kind, Integer> since(Map<PolicyChanges.Kind, Integer> before) {
-    Map<PolicyChanges.Kind, Integer> out = new EnumMap<>(PolicyChanges.Kind.class);
-    changes.counts().forEach((k, n) -> out.put(k, n - before.getOrDefault(k, 0)));
-    out.values().removeIf(n -> n == 0);
-    return out;
+    return new Timing(change.kind(), acked - start, published - start, nodes.size());
   }
 
   private static long elapsed(long start) {

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param messages messages the daemons received during the measured changes
  * @param bytes their wire bytes
  * @param applyNanos on the daemons: each message from read off the wire to applied
+ * @param kinds the same changes by kind, so that a tail can be told apart by what changed
  * @param budgetReached whether the phase stopped on its time budget before its count
  */
 record PhaseResult(
@@ -22,5 +23,13 @@ record PhaseResult(
     long messages,
     long bytes,
     Samples applyNanos,
-    Map<PolicyChanges.Kind, Integer> kinds,
-    boolean budgetReached) {}
+    Map<PolicyChanges.Kind, OfKind> kinds,
+    boolean budgetReached) {
+
+  /** The measured changes of one kind. */
+  record OfKind(Samples changeToAcks, Samples publish) {
+    OfKind() {
+      this(new Samples(), new Samples());
+    }
+  }
+}

@@ -6,9 +6,7 @@ import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.pipeline.model.PolicyRef;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
@@ -41,7 +39,6 @@ final class PolicyChanges {
   private final PolicyGenerator generator;
   private final PolicyValidation validation;
   private final Random random;
-  private final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
   private int additions;
 
   PolicyChanges(
@@ -63,17 +60,11 @@ final class PolicyChanges {
             : roll < 65
                 ? Kind.ADD_PEER
                 : roll < 80 ? Kind.REMOVE_PEER : roll < 90 ? Kind.ADD_POLICY : Kind.DELETE_POLICY;
-    counts.merge(kind, 1, Integer::sum);
     return switch (kind) {
       case ADD_POLICY -> add();
       case DELETE_POLICY -> delete();
       default -> modify(kind);
     };
-  }
-
-  /** How many changes of each kind were handed out. */
-  Map<Kind, Integer> counts() {
-    return Map.copyOf(counts);
   }
 
   private Change modify(Kind kind) {

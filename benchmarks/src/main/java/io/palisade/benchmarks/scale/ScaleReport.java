@@ -3,6 +3,7 @@ package io.palisade.benchmarks.scale;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /** Prints a scale run: set-up times, heap by structure, and each phase beside the baseline. */
 final class ScaleReport {
@@ -120,7 +121,20 @@ final class ScaleReport {
           p.applyNanos().percentile(0.5) / 1e6,
           p.applyNanos().percentile(0.99) / 1e6,
           p.budgetReached() ? "  (time budget reached)" : "");
-      out.println("    changes: " + p.kinds());
+      p.kinds()
+          .forEach(
+              (kind, of) ->
+                  out.printf(
+                      "  %-16s %5d %5s %9.2f %9.2f %9.2f %9.2f | %8.2f %8.2f |%n",
+                      kind.name().toLowerCase(Locale.ROOT),
+                      of.changeToAcks().count(),
+                      "",
+                      of.changeToAcks().percentile(0.5) / 1e6,
+                      of.changeToAcks().percentile(0.9) / 1e6,
+                      of.changeToAcks().percentile(0.99) / 1e6,
+                      of.changeToAcks().max() / 1e6,
+                      of.publish().percentile(0.5) / 1e6,
+                      of.publish().percentile(0.99) / 1e6));
     }
     if (phases.size() == 2 && phases.get(0).changeToAcks().count() > 0) {
       Samples measured = phases.get(0).changeToAcks();

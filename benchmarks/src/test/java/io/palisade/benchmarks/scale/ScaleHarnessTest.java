@@ -51,6 +51,8 @@ class ScaleHarnessTest {
       assertThat(pipeline.nodes().mean()).isPositive();
       assertThat(pipeline.messages()).isPositive();
       assertThat(pipeline.kinds().keySet()).contains(PolicyChanges.Kind.PORT);
+      assertThat(pipeline.kinds().values().stream().mapToInt(k -> k.changeToAcks().count()).sum())
+          .isEqualTo(pipeline.changeToAcks().count());
       assertThat(run.mismatches(true)).isEmpty();
 
       var store = run.store();
