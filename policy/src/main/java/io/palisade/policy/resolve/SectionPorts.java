@@ -68,6 +68,13 @@ final class SectionPorts {
   private static final ConcurrentHashMap<NamedPort, MapStateKey[]> NAMED_PORT_SHAPES =
       new ConcurrentHashMap<>();
 
+  /**
+   * How many named ports' shapes are kept at most. Port names and numbers come and go with the pods
+   * over an operator's life; past this the cache starts again rather than grow with them (a shape
+   * is cheap to find again, and stays the one instance {@link MapState#shapeOf} keeps).
+   */
+  static final int NAMED_PORT_SHAPES_MAX = 4096;
+
   private final RuleSection section;
   // An array, not a list: addTo walks it for every (subject, peer), and a list's iterator was a
   // quarter of what a full resolution allocated.
@@ -161,7 +168,7 @@ final class SectionPorts {
    * made for every (subject, peer) only to find its shared shape was a twentieth of what a full
    * resolution allocated, and a cluster declares few distinct named ports.
    */
-  private static MapStateKey shapeOf(NamedPort np, Direction d) {
+  static MapStateKey shapeOf(NamedPort np, Direction d) {
     MapStateKey[] shapes = NAMED_PORT_SHAPES.get(np);
     if (shapes == null) {
       shapes = new MapStateKey[Direction.values().length];
@@ -170,8 +177,16 @@ final class SectionPorts {
             MapState.shapeOf(
                 MapStateKey.port(each, MapStateKey.ANY_IDENTITY, np.protocol(), np.port()));
       }
+      if (NAMED_PORT_SHAPES.size() >= NAMED_PORT_SHAPES_MAX) {
+        NAMED_PORT_SHAPES.clear();
+      }
       NAMED_PORT_SHAPES.putIfAbsent(np, shapes);
     }
     return shapes[d.ordinal()];
+  }
+
+  /** How many named ports' shapes are kept now. */
+  static int namedPortShapesKept() {
+    return NAMED_PORT_SHAPES.size();
   }
 }
