@@ -140,7 +140,7 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
     SourceId id = SourceId.of(source);
     String key = id.toString();
     if (Objects.equals(writtenOver.get(key), source.getMetadata().getResourceVersion())) {
-      return UpdateControl.<PolicySource>noUpdate().rescheduleAfter(STALE_RETRY);
+      return lookAgainAfter(STALE_RETRY);
     }
     long generation = Optional.ofNullable(source.getMetadata().getGeneration()).orElse(0L);
     Optional<PolicySourceStatus> previous = Optional.ofNullable(source.getStatus());
@@ -177,7 +177,7 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
         return writeStatus(
             source, SourceStatusBuilder.withReachability(previous.get(), counted), due);
       }
-      return UpdateControl.<PolicySource>noUpdate().rescheduleAfter(due);
+      return lookAgainAfter(due);
     }
     Optional<SyncSchedule.Pending> calls = schedule.pending(key);
     Sync result = syncOnce(source, id, spec, previous);
@@ -256,8 +256,7 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
     if (!status.equals(source.getStatus())) {
       return writeStatus(source, status, next);
     }
-    UpdateControl<PolicySource> control = UpdateControl.noUpdate();
-    return next == null ? control : control.rescheduleAfter(next);
+    return lookAgainAfter(next);
   }
 
   /**
@@ -279,9 +278,16 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
         throw e;
       }
       LOG.debugf("status of PolicySource %s changed meanwhile; looking again", key);
-      return UpdateControl.<PolicySource>noUpdate().rescheduleAfter(STALE_RETRY);
+      return lookAgainAfter(STALE_RETRY);
     }
     writtenOver.put(key, over);
+    return lookAgainAfter(next);
+  }
+
+  /**
+   * Nothing to write; the source is looked at again after {@code next} (null: when an event says).
+   */
+  private static UpdateControl<PolicySource> lookAgainAfter(Duration next) {
     UpdateControl<PolicySource> control = UpdateControl.noUpdate();
     return next == null ? control : control.rescheduleAfter(next);
   }
