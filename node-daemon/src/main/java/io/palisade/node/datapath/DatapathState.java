@@ -6,10 +6,12 @@ import io.palisade.pipeline.model.EndpointState;
 import io.palisade.pipeline.model.IdentityPolicy;
 import io.palisade.pipeline.model.ServiceTable;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.proto.codec.CompactIpcache;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +32,10 @@ public record DatapathState(
     ServiceTable services) {
 
   public DatapathState {
-    ipcache = ipcache instanceof HandedOver ? ipcache : Map.copyOf(ipcache);
+    ipcache =
+        ipcache instanceof HandedOver || ipcache instanceof CompactIpcache
+            ? ipcache
+            : Map.copyOf(ipcache);
     endpoints = List.copyOf(endpoints);
     policies = Map.copyOf(policies);
     Objects.requireNonNull(services, "services");
@@ -87,7 +92,12 @@ public record DatapathState(
     if (local.isEmpty()) {
       return shared;
     }
-    Map<CidrPrefix, Long> out = new java.util.HashMap<>(shared);
+    if (shared instanceof CompactIpcache compact) {
+      Map<CidrPrefix, Long> own = HashMap.newHashMap(local.size());
+      local.forEach((p, id) -> own.put(prefix(p), id));
+      return compact.with(List.of(), own);
+    }
+    Map<CidrPrefix, Long> out = new HashMap<>(shared);
     local.forEach((p, id) -> out.put(prefix(p), id));
     return out;
   }

@@ -9,6 +9,7 @@ import io.palisade.pipeline.model.ServiceBackend;
 import io.palisade.pipeline.model.ServiceFrontend;
 import io.palisade.pipeline.model.ServiceTable;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.proto.codec.CompactIpcache;
 import io.palisade.proto.codec.IpcachePacking;
 import io.palisade.proto.codec.NodeStateCodec;
 import io.palisade.proto.codec.NodeStateDiff;
@@ -21,7 +22,6 @@ import io.palisade.proto.nodestate.v1.PolicyChange;
 import io.palisade.proto.nodestate.v1.ServiceEntry;
 import io.palisade.proto.nodestate.v1.Snapshot;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,7 +40,7 @@ import java.util.TreeMap;
 final class NodeView {
 
   // Never changed once a view is made: views share it. Parsed once, when it arrives.
-  private final Map<CidrPrefix, Long> ipcache;
+  private final CompactIpcache ipcache;
 
   /** The version of the shared ipcache this view holds (0: none it can name). */
   private final long ipcacheVersion;
@@ -86,7 +86,7 @@ final class NodeView {
   private Map<Long, io.palisade.pipeline.model.IdentityPolicy> resolvedAll;
 
   private NodeView(
-      Map<CidrPrefix, Long> ipcache,
+      CompactIpcache ipcache,
       long ipcacheVersion,
       Map<String, Long> localIpcache,
       Map<String, Endpoint> endpoints,
@@ -111,10 +111,10 @@ final class NodeView {
   }
 
   static NodeView empty() {
-    return empty(Map.of(), 0);
+    return empty(CompactIpcache.EMPTY, 0);
   }
 
-  private static NodeView empty(Map<CidrPrefix, Long> ipcache, long ipcacheVersion) {
+  private static NodeView empty(CompactIpcache ipcache, long ipcacheVersion) {
     return new NodeView(
         ipcache,
         ipcacheVersion,
@@ -145,14 +145,11 @@ final class NodeView {
       }
       v = empty(held.ipcache, held.ipcacheVersion);
     } else if (s.hasPackedIpcache()) {
-      v =
-          empty(
-              Collections.unmodifiableMap(IpcachePacking.unpack(s.getPackedIpcache())),
-              s.getPackedIpcache().getVersion());
+      v = empty(IpcachePacking.unpack(s.getPackedIpcache()), s.getPackedIpcache().getVersion());
     } else {
       Map<CidrPrefix, Long> ip = HashMap.newHashMap(s.getIpcacheCount());
       s.getIpcacheList().forEach(e -> ip.put(DatapathState.prefix(e.getPrefix()), e.getIdentity()));
-      v = empty(Collections.unmodifiableMap(ip), 0);
+      v = empty(CompactIpcache.of(ip), 0);
     }
     s.getLocalIpcacheList().forEach(e -> v.localIpcache.put(e.getPrefix(), e.getIdentity()));
     s.getEndpointsList().forEach(e -> v.endpoints.put(e.getId(), e));
@@ -193,22 +190,21 @@ final class NodeView {
    * @throws IllegalArgumentException on a Service frontend or backend the encoder never writes
    */
   NodeView with(Delta d) {
-    Map<CidrPrefix, Long> ip = ipcache;
+    CompactIpcache ip = ipcache;
     long version = d.getIpcacheVersion();
     Set<CidrPrefix> touched = new HashSet<>();
     if (d.getIpcacheDeletesCount() > 0 || d.getIpcacheUpsertsCount() > 0) {
-      Map<CidrPrefix, Long> p = new HashMap<>(ipcache);
+      List<CidrPrefix> deletes = new ArrayList<>();
       for (String prefix : d.getIpcacheDeletesList()) {
-        CidrPrefix parsed = DatapathState.prefix(prefix);
-        p.remove(parsed);
-        touched.add(parsed);
+        deletes.add(DatapathState.prefix(prefix));
       }
+      Map<CidrPrefix, Long> upserts = new HashMap<>();
       for (IpcacheEntry e : d.getIpcacheUpsertsList()) {
-        CidrPrefix parsed = DatapathState.prefix(e.getPrefix());
-        p.put(parsed, e.getIdentity());
-        touched.add(parsed);
+        upserts.put(DatapathState.prefix(e.getPrefix()), e.getIdentity());
       }
-      ip = Collections.unmodifiableMap(p);
+      touched.addAll(deletes);
+      touched.addAll(upserts.keySet());
+      ip = ipcache.with(deletes, upserts);
     } else if (version == 0) {
       version = ipcacheVersion; // unchanged, and the delta does not say otherwise
     }
@@ -379,10 +375,16 @@ final class NodeView {
     if (learned.isEmpty()) {
       all = merged();
     } else {
-      Map<CidrPrefix, Long> withLearned = new HashMap<>();
-      learned.forEach((p, id) -> withLearned.put(DatapathState.prefix(p), id));
-      withLearned.putAll(ipcache);
-      all = DatapathState.withLocal(withLearned, localIpcache);
+      // The operator's entries win over learned ones: only the prefixes it does not name go in.
+      Map<CidrPrefix, Long> extra = new HashMap<>();
+      learned.forEach(
+          (p, id) -> {
+            CidrPrefix parsed = DatapathState.prefix(p);
+            if (!ipcache.containsKey(parsed)) {
+              extra.put(parsed, id);
+            }
+          });
+      all = DatapathState.withLocal(ipcache.with(List.of(), extra), localIpcache);
     }
     return DatapathState.bind(all, endpointStates(), out, finder, pending).withServices(table);
   }

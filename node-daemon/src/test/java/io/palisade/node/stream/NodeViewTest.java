@@ -83,6 +83,34 @@ class NodeViewTest {
     }
   }
 
+  @Test
+  void learnedAddressesGoUnderTheOperatorsEntriesAndTheNodesOwn() {
+    NodeView view =
+        NodeView.of(
+            Snapshot.newBuilder()
+                .addIpcache(entry("10.0.0.1/32", 100))
+                .addIpcache(entry("10.0.0.2/32", 200))
+                .addLocalIpcache(entry("10.0.0.3/32", 1))
+                .build(),
+            NodeView.empty());
+
+    Map<CidrPrefix, Long> ipcache =
+        view.desired(
+                HERE,
+                new ArrayList<>(),
+                Map.of("10.0.0.1/32", 16777300L, "10.0.0.3/32", 16777301L, "10.0.0.9", 16777302L))
+            .ipcache();
+
+    assertThat(ipcache)
+        .isEqualTo(
+            Map.of(
+                prefix("10.0.0.1/32"), 100L,
+                prefix("10.0.0.2/32"), 200L,
+                prefix("10.0.0.3/32"), 1L,
+                prefix("10.0.0.9/32"), 16777302L));
+    assertThat(view.merged()).doesNotContainKey(prefix("10.0.0.9/32"));
+  }
+
   private static Set<CidrPrefix> moved(Map<CidrPrefix, Long> a, Map<CidrPrefix, Long> b) {
     Set<CidrPrefix> out = new HashSet<>();
     a.forEach((k, v) -> out.addAll(v.equals(b.get(k)) ? Set.of() : Set.of(k)));

@@ -1,8 +1,6 @@
 package io.palisade.policy.identity;
 
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
 
 /** An IPv4 or IPv6 prefix in canonical form (host bits cleared). */
@@ -88,7 +86,7 @@ public record CidrPrefix(byte[] address, int length) implements Comparable<CidrP
   }
 
   public static Optional<CidrPrefix> fromLabelKey(String key) {
-    return parse(key.indexOf('.') < 0 ? key.replace('-', ':') : key);
+    return parse(key.replace('-', ':')); // an IPv4 text has no dash to change
   }
 
   @Override
@@ -112,35 +110,9 @@ public record CidrPrefix(byte[] address, int length) implements Comparable<CidrP
     return java.util.Arrays.hashCode(address) * 31 + length;
   }
 
+  /** Go's {@code Prefix.String}, as Cilium writes prefixes: {@code fd00::1/128}. */
   @Override
   public String toString() {
-    try {
-      String a = InetAddress.getByAddress(address).getHostAddress();
-      if (!isIpv4()) {
-        a = compressIpv6(a);
-      }
-      return a + "/" + length;
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String compressIpv6(String full) {
-    String s = full.replaceAll("(^|:)0+([0-9a-f])", "$1$2");
-    String best = null;
-    for (String run :
-        new String[] {
-          "0:0:0:0:0:0:0:0", "0:0:0:0:0:0:0", "0:0:0:0:0:0", "0:0:0:0:0", "0:0:0:0", "0:0:0", "0:0"
-        }) {
-      if (s.contains(run)) {
-        best = run;
-        break;
-      }
-    }
-    if (best == null) {
-      return s;
-    }
-    String r = s.replaceFirst("(^|:)" + best + "(:|$)", "::");
-    return r;
+    return Netip.format(address) + "/" + length;
   }
 }

@@ -44,6 +44,65 @@ public final class Netip {
     return new CidrPrefix(address, length);
   }
 
+  /**
+   * {@code Addr.String}: dotted IPv4; IPv6 in RFC 5952's form (lower-case hex without leading
+   * zeros, the longest run of two or more zero fields as {@code ::}, the first of equal runs), an
+   * IPv4-mapped address as {@code ::ffff:} and its IPv4 text. Cilium's CIDR labels and prefixes are
+   * this text, so Palisade's must be too.
+   */
+  public static String format(byte[] address) {
+    if (address.length == 4) {
+      return (address[0] & 0xFF)
+          + "."
+          + (address[1] & 0xFF)
+          + "."
+          + (address[2] & 0xFF)
+          + "."
+          + (address[3] & 0xFF);
+    }
+    if (address.length != 16) {
+      throw new IllegalArgumentException("address must be 4 or 16 bytes");
+    }
+    int[] field = new int[8];
+    for (int i = 0; i < 8; i++) {
+      field[i] = (address[2 * i] & 0xFF) << 8 | address[2 * i + 1] & 0xFF;
+    }
+    if (field[0] == 0
+        && field[1] == 0
+        && field[2] == 0
+        && field[3] == 0
+        && field[4] == 0
+        && field[5] == 0xFFFF) {
+      return "::ffff:" + format(Arrays.copyOfRange(address, 12, 16));
+    }
+    int runStart = -1;
+    int runLength = 1; // a single zero field is written as 0, not ::
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && field[j] == 0) {
+        j++;
+      }
+      if (j - i > runLength) {
+        runStart = i;
+        runLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder out = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == runStart) {
+        out.append("::");
+        i += runLength - 1;
+        continue;
+      }
+      if (i > 0 && i != runStart + runLength) {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(field[i]));
+    }
+    return out.toString();
+  }
+
   /** {@code ParseAddr} without zones: 4 bytes for IPv4, 16 for IPv6. */
   public static byte[] parseAddr(String s) {
     for (int i = 0; i < s.length(); i++) {

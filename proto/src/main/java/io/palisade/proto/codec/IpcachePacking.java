@@ -2,6 +2,7 @@ package io.palisade.proto.codec;
 
 import com.google.protobuf.ByteString;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.identity.Netip;
 import io.palisade.proto.nodestate.v1.PackedIpcache;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -19,8 +20,9 @@ import java.util.zip.Inflater;
  * instead of a string and a tag each, so that a 30,000-pod cluster's ipcache is tens of KiB, built
  * once per version and sent as the same bytes to every node. The format is in {@code
  * nodestate.proto}. Unpacking refuses what the packer never writes (an unknown family, a prefix
- * length out of range, an entry twice or out of order, a count that does not match, more than
- * {@link #MAX_ENTRIES} entries), naming {@code snapshot.packed_ipcache}.
+ * length out of range, a group or an entry twice or out of order, a count that does not match, more
+ * than {@link #MAX_ENTRIES} entries), naming {@code snapshot.packed_ipcache}. It unpacks into a
+ * {@link CompactIpcache}, as the packer's groups already are: no prefix object per entry.
  */
 public final class IpcachePacking {
 
@@ -95,11 +97,11 @@ public final class IpcachePacking {
   }
 
   /**
-   * The entries of {@code packed}.
+   * The entries of {@code packed}, in the compact form a node keeps them in.
    *
    * @throws IllegalArgumentException on anything the packer never writes
    */
-  public static Map<CidrPrefix, Long> unpack(PackedIpcache packed) {
+  public static CompactIpcache unpack(PackedIpcache packed) {
     int count = packed.getEntries();
     if (count < 0 || count > MAX_ENTRIES) {
       throw bad(
@@ -110,7 +112,8 @@ public final class IpcachePacking {
               + " an ipcache may hold");
     }
     Reader in = new Reader(inflate(packed.getDeflated(), count * MAX_ENTRY_BYTES + 64));
-    Map<CidrPrefix, Long> out = HashMap.newHashMap(count);
+    CompactIpcache.Builder out = new CompactIpcache.Builder();
+    int lastKind = -1;
     while (in.more()) {
       long family = in.varint();
       if (family != 4 && family != 6) {
@@ -125,6 +128,13 @@ public final class IpcachePacking {
       if (size <= 0 || size > count - out.size()) {
         throw bad("a group of " + size + " entries where " + (count - out.size()) + " are left");
       }
+      int kind = CompactIpcache.kind(bytes, (int) length);
+      if (kind <= lastKind) {
+        throw bad(
+            "a group of IPv" + family + " /" + length + " out of order at entry " + out.size());
+      }
+      lastKind = kind;
+      out.group(bytes, (int) length, (int) size);
       long prevHi = 0;
       long prevLo = 0;
       for (long k = 0; k < size; k++) {
@@ -145,12 +155,15 @@ public final class IpcachePacking {
             throw bad("an IPv6 address out of order at entry " + out.size());
           }
         }
-        byte[] address = family == 4 ? ipv4(lo) : ipv6(hi, lo);
-        CidrPrefix prefix = new CidrPrefix(address, (int) length);
-        if (!Arrays.equals(prefix.address(), address)) {
-          throw bad(prefix + " written with host bits set at entry " + out.size());
+        if (hostBitsSet(bytes, (int) length, hi, lo)) {
+          throw bad(
+              Netip.format(bytes == 4 ? ipv4(lo) : ipv6(hi, lo))
+                  + "/"
+                  + length
+                  + " written with host bits set at entry "
+                  + out.size());
         }
-        out.put(prefix, in.varint());
+        out.add(hi, lo, in.varint());
         prevHi = hi;
         prevLo = lo;
       }
@@ -158,7 +171,17 @@ public final class IpcachePacking {
     if (out.size() != count) {
       throw bad("holds " + out.size() + " entries, not the " + count + " it says");
     }
-    return out;
+    return out.build();
+  }
+
+  private static boolean hostBitsSet(int bytes, int length, long hi, long lo) {
+    if (bytes == 4) {
+      return length < 32 && (lo & ((1L << (32 - length)) - 1)) != 0;
+    }
+    if (length <= 64) {
+      return lo != 0 || (length < 64 && (hi & (-1L >>> length)) != 0);
+    }
+    return length < 128 && (lo & (-1L >>> (length - 64))) != 0;
   }
 
   private static boolean sameGroup(CidrPrefix a, CidrPrefix b) {
@@ -173,11 +196,11 @@ public final class IpcachePacking {
     return w;
   }
 
-  private static byte[] ipv4(long v) {
+  static byte[] ipv4(long v) {
     return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
   }
 
-  private static byte[] ipv6(long hi, long lo) {
+  static byte[] ipv6(long hi, long lo) {
     byte[] a = new byte[16];
     for (int k = 0; k < 8; k++) {
       a[k] = (byte) (hi >>> (56 - 8 * k));

@@ -108,6 +108,49 @@ class IpcachePackingTest {
   }
 
   @Test
+  void aGroupTwiceOrOutOfOrderIsRefused() {
+    // Two groups of IPv4 /32, each of one entry: the packer writes one group per kind.
+    byte[] twice = {4, 32, 1, 1, 7, 4, 32, 1, 2, 7};
+    assertThatThrownBy(() -> IpcachePacking.unpack(packed(2, twice)))
+        .hasMessage("snapshot.packed_ipcache: a group of IPv4 /32 out of order at entry 1");
+    // IPv4 /32 before IPv4 /8: shorter prefixes come first.
+    byte[] longerFirst = {4, 32, 1, 1, 7, 4, 8, 1, 0, 7};
+    assertThatThrownBy(() -> IpcachePacking.unpack(packed(2, longerFirst)))
+        .hasMessageContaining("a group of IPv4 /8 out of order");
+  }
+
+  @Test
+  void anIpv6PrefixWithHostBitsIsRefusedAtEitherHalf() {
+    // fd00::/8 written as fd01::: a host bit in the high word.
+    assertThatThrownBy(() -> IpcachePacking.unpack(packed(1, v6(8, 0xFD01L << 48, 0))))
+        .hasMessage("snapshot.packed_ipcache: fd01::/8 written with host bits set at entry 0");
+    // fd00::/64 with a low word: host bits past the first 64.
+    assertThatThrownBy(() -> IpcachePacking.unpack(packed(1, v6(64, 0xFD00L << 48, 1))))
+        .hasMessageContaining("written with host bits set");
+    // fd00::1/127: the last bit is a host bit.
+    assertThatThrownBy(() -> IpcachePacking.unpack(packed(1, v6(127, 0xFD00L << 48, 1))))
+        .hasMessageContaining("written with host bits set");
+    // fd00::/128 and fd00::2/127 are prefixes the packer writes.
+    assertThat(IpcachePacking.unpack(packed(1, v6(128, 0xFD00L << 48, 1))))
+        .containsEntry(CidrPrefix.read("fd00::1/128"), 9L);
+    assertThat(IpcachePacking.unpack(packed(1, v6(127, 0xFD00L << 48, 2))))
+        .containsEntry(CidrPrefix.read("fd00::2/127"), 9L);
+  }
+
+  /** One IPv6 group of one entry, identity 9, as the packer lays it out before compression. */
+  private static byte[] v6(int length, long hi, long lo) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (long v : new long[] {6, length, 1, hi, lo, 9}) {
+      while ((v & ~0x7FL) != 0) {
+        out.write((int) ((v & 0x7F) | 0x80));
+        v >>>= 7;
+      }
+      out.write((int) v);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
   void aSmallMessageThatInflatesBeyondItsEntriesIsRefused() {
     // A megabyte of zeros compresses to about a kilobyte, but one entry takes at most 30 bytes.
     assertThatThrownBy(() -> IpcachePacking.unpack(packed(1, new byte[1 << 20])))
