@@ -80,9 +80,21 @@ public record CidrPrefix(byte[] address, int length) implements Comparable<CidrP
     return out;
   }
 
-  /** Cilium's label form: IPv6 colons become dashes ({@code cidr:fd00--/64}). */
+  /**
+   * Cilium's label form ({@code maskedIPToLabel}): IPv6 colons become dashes, and since a selector
+   * key may not start or end with a dash, a zero goes before a leading one and after a trailing one
+   * ({@code ::1/128} is {@code 0--1/128}, {@code fd00::/64} is {@code fd00--0/64}).
+   */
   public String labelKey() {
-    return toString().replace(':', '-');
+    String a = Netip.format(address);
+    if (a.indexOf(':') < 0) {
+      return a + "/" + length;
+    }
+    return (a.startsWith(":") ? "0" : "")
+        + a.replace(':', '-')
+        + (a.endsWith(":") ? "0" : "")
+        + "/"
+        + length;
   }
 
   public static Optional<CidrPrefix> fromLabelKey(String key) {

@@ -34,4 +34,21 @@ class CidrPrefixTest {
     assertThat(CidrPrefix.read(p.toString())).isEqualTo(p);
     assertThat(CidrPrefix.fromLabelKey(p.labelKey())).contains(p);
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "10.1.2.0/24, 10.1.2.0/24",
+    "::1/128, 0--1/128",
+    "::/0, 0--0/0",
+    "fd00::/64, fd00--0/64",
+    "fd00::1/128, fd00--1/128",
+    "2001:db8::1:0:0:1/128, 2001-db8--1-0-0-1/128",
+    "::ffff:10.1.2.3/128, 0--ffff-10.1.2.3/128",
+  })
+  void labelKeysAreCiliumsWithAZeroWhereADashWouldStartOrEnd(String prefix, String key) {
+    CidrPrefix p = CidrPrefix.read(prefix);
+
+    assertThat(p.labelKey()).isEqualTo(key);
+    assertThat(CidrPrefix.fromLabelKey(key)).contains(p);
+  }
 }
