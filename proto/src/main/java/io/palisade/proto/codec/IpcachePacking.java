@@ -128,6 +128,10 @@ public final class IpcachePacking {
       if (size <= 0 || size > count - out.size()) {
         throw bad("a group of " + size + " entries where " + (count - out.size()) + " are left");
       }
+      // Each entry takes two bytes or more: a group cannot make arrays its bytes could not fill.
+      if (size > in.remaining() / 2) {
+        throw bad("a group of " + size + " entries in the " + in.remaining() + " bytes left");
+      }
       int kind = CompactIpcache.kind(bytes, (int) length);
       if (kind <= lastKind) {
         throw bad(
@@ -288,6 +292,10 @@ public final class IpcachePacking {
 
     boolean more() {
       return pos < buf.length;
+    }
+
+    int remaining() {
+      return buf.length - pos;
     }
 
     long varint() {

@@ -85,7 +85,8 @@ class IpcachePackingTest {
         .hasMessage("snapshot.packed_ipcache: prefix length 33 in a group of IPv4");
     assertThatThrownBy(() -> IpcachePacking.unpack(packed(3, new byte[] {4, 32, 1, 1, 1})))
         .hasMessage("snapshot.packed_ipcache: holds 1 entries, not the 3 it says");
-    assertThatThrownBy(() -> IpcachePacking.unpack(packed(1, new byte[] {4, 32, 1, 1})))
+    assertThatThrownBy(
+            () -> IpcachePacking.unpack(packed(1, new byte[] {4, 32, 1, 1, (byte) 0x81})))
         .hasMessage("snapshot.packed_ipcache: the entries end inside a number");
     // 10.0.0.1/24 has host bits: the packer never writes it.
     assertThatThrownBy(
@@ -105,6 +106,14 @@ class IpcachePackingTest {
     assertThatThrownBy(
             () -> IpcachePacking.unpack(PackedIpcache.newBuilder().setEntries(-1).build()))
         .hasMessageContaining("more than the 4000000");
+  }
+
+  @Test
+  void aGroupLargerThanItsBytesIsRefusedBeforeItsArraysAreMade() {
+    // 4,000,000 entries said, and a group of as many, in three bytes.
+    byte[] raw = {4, 32, (byte) 0x80, (byte) 0x92, (byte) 0xF4, 0x01, 1, 7};
+    assertThatThrownBy(() -> IpcachePacking.unpack(packed(4_000_000, raw)))
+        .hasMessage("snapshot.packed_ipcache: a group of 4000000 entries in the 2 bytes left");
   }
 
   @Test
