@@ -32,7 +32,14 @@ final class PeerAddresses {
     record Union(List<AddressSet> parts) implements AddressSet {}
   }
 
-  private final TreeMap<CidrPrefix, Long> ipcache = new TreeMap<>();
+  private final Map<String, Long> source;
+
+  /**
+   * {@code source} parsed, when a peer set is first asked for: a node whose rules hold no HTTP or
+   * gRPC redirect never asks, and parsing a 30,000-entry ipcache for every revision of such a node
+   * was most of its proxy's update.
+   */
+  private volatile TreeMap<CidrPrefix, Long> ipcache;
 
   /**
    * Each peer set's addresses, worked out once: every node's rules name the same few peer sets, and
@@ -41,7 +48,24 @@ final class PeerAddresses {
   private final Map<Set<Long>, Optional<AddressSet>> resolved = new ConcurrentHashMap<>();
 
   PeerAddresses(Map<String, Long> ipcache) {
-    ipcache.forEach((prefix, id) -> this.ipcache.put(CidrPrefix.read(prefix), id));
+    this.source = ipcache;
+  }
+
+  private TreeMap<CidrPrefix, Long> ipcache() {
+    TreeMap<CidrPrefix, Long> parsed = ipcache;
+    if (parsed == null) {
+      synchronized (this) {
+        parsed = ipcache;
+        if (parsed == null) {
+          parsed = new TreeMap<>();
+          for (Map.Entry<String, Long> e : source.entrySet()) {
+            parsed.put(CidrPrefix.read(e.getKey()), e.getValue());
+          }
+          ipcache = parsed;
+        }
+      }
+    }
+    return parsed;
   }
 
   /**
@@ -64,12 +88,13 @@ final class PeerAddresses {
     }
     List<AddressSet> parts = new ArrayList<>();
     for (long id : identities.stream().sorted().toList()) {
-      ipcache.forEach(
-          (prefix, owner) -> {
-            if (owner == id) {
-              parts.add(minusOthers(prefix, id));
-            }
-          });
+      ipcache()
+          .forEach(
+              (prefix, owner) -> {
+                if (owner == id) {
+                  parts.add(minusOthers(prefix, id));
+                }
+              });
       if (id == ReservedIdentity.WORLD.id() || id == ReservedIdentity.WORLD_IPV4.id()) {
         parts.add(minusOthers(CidrPrefix.read("0.0.0.0/0"), id));
       }
@@ -89,7 +114,7 @@ final class PeerAddresses {
    */
   private AddressSet minusOthers(CidrPrefix prefix, long id) {
     List<CidrPrefix> except = new ArrayList<>();
-    for (Map.Entry<CidrPrefix, Long> e : ipcache.entrySet()) {
+    for (Map.Entry<CidrPrefix, Long> e : ipcache().entrySet()) {
       CidrPrefix inner = e.getKey();
       if (inner.length() > prefix.length()
           && prefix.contains(inner)

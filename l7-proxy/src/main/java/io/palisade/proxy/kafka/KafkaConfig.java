@@ -63,8 +63,11 @@ public record KafkaConfig(
       }
       endpoints.add(new Endpoint(addresses, grants));
     }
+    // Peers are resolved only for Kafka grants: a node without any does not parse the ipcache.
     TreeMap<CidrPrefix, Long> cache = new TreeMap<>();
-    ipcache.forEach((prefix, id) -> cache.put(CidrPrefix.read(prefix), id));
+    if (!endpoints.isEmpty()) {
+      ipcache.forEach((prefix, id) -> cache.put(CidrPrefix.read(prefix), id));
+    }
     return new KafkaConfig(listeners, endpoints, cache);
   }
 

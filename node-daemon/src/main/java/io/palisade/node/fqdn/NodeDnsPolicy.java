@@ -59,8 +59,11 @@ public final class NodeDnsPolicy implements DnsPolicy {
         grants.put(p.identity(), g);
       }
     }
+    // Peers are resolved only for DNS grants: a node without any does not parse the ipcache.
     List<Prefix> prefixes = new ArrayList<>();
-    ipcache.forEach((k, v) -> CidrPrefix.parse(k).ifPresent(c -> prefixes.add(new Prefix(c, v))));
+    if (!grants.isEmpty()) {
+      ipcache.forEach((k, v) -> CidrPrefix.parse(k).ifPresent(c -> prefixes.add(new Prefix(c, v))));
+    }
     prefixes.sort(Comparator.comparingInt((Prefix x) -> x.prefix().length()).reversed());
     return new NodeDnsPolicy(Map.copyOf(endpoints), Map.copyOf(grants), List.copyOf(prefixes));
   }

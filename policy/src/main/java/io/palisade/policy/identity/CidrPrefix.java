@@ -1,6 +1,6 @@
 package io.palisade.policy.identity;
 
-import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.Optional;
 
 /** An IPv4 or IPv6 prefix in canonical form (host bits cleared). */
@@ -64,7 +64,7 @@ public record CidrPrefix(byte[] address, int length) implements Comparable<CidrP
       return false;
     }
     byte[] cut = masked(other.address, length);
-    return java.util.Arrays.equals(cut, address);
+    return Arrays.equals(cut, address);
   }
 
   public boolean containsAddress(byte[] addr) {
@@ -105,21 +105,20 @@ public record CidrPrefix(byte[] address, int length) implements Comparable<CidrP
   public int compareTo(CidrPrefix o) {
     int c = Integer.compare(address.length, o.address.length);
     if (c == 0) {
-      c = new BigInteger(1, address).compareTo(new BigInteger(1, o.address));
+      // Big-endian arrays of one length: unsigned byte order is numeric order, with no BigInteger.
+      c = Arrays.compareUnsigned(address, o.address);
     }
     return c == 0 ? Integer.compare(length, o.length) : c;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CidrPrefix p
-        && p.length == length
-        && java.util.Arrays.equals(p.address, address);
+    return o instanceof CidrPrefix p && p.length == length && Arrays.equals(p.address, address);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Arrays.hashCode(address) * 31 + length;
+    return Arrays.hashCode(address) * 31 + length;
   }
 
   /** Go's {@code Prefix.String}, as Cilium writes prefixes: {@code fd00::1/128}. */
