@@ -8,13 +8,17 @@ import io.palisade.pipeline.model.NodeL7;
 import io.palisade.pipeline.model.NodeStateComputer;
 import io.palisade.policy.identity.CidrPrefix;
 import io.palisade.policy.identity.InMemoryIdentityAllocator;
+import io.palisade.policy.identity.ParsedIpcache;
+import io.palisade.proto.codec.CompactIpcache;
 import io.palisade.proxy.kafka.KafkaConfig;
 import io.palisade.xds.L7Translator;
 import io.palisade.xds.Target;
+import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,10 +40,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * What the embedded proxy's update costs a node on every revision, before its maps are written: the
  * Envoy-form translation of its HTTP rules, its Kafka config and its DNS policy, over peers of
- * Cilium's scale shape (30,000 pod addresses). A node without L7 rules, the same node with one HTTP
- * rule from a peer selector, and as the baseline of the same run, parsing the peers once: what each
- * of the three did on every revision of every node before they read the peers only for rules that
- * need them.
+ * Cilium's scale shape (30,000 pod addresses), handed over as a streaming node hands them: as text
+ * with their parsed form underneath ({@link ParsedIpcache}). A node without L7 rules, the same node
+ * with one HTTP rule from a peer selector, that rule over peers as text only (file mode), and as
+ * the baseline of the same run, parsing the peers once: what each of the three did on every
+ * revision of every node before they read the peers only for rules that need them, and parsed.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -50,6 +55,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public class ProxyUpdateBenchmark {
 
   private Map<String, Long> peers;
+  private Map<String, Long> nodePeers;
   private LocalState withoutL7;
   private LocalState withHttp;
 
@@ -65,6 +71,28 @@ public class ProxyUpdateBenchmark {
     }
     withoutL7 = deathstarNode(StarWars.RULE1);
     withHttp = deathstarNode(L7Policies.DEATHSTAR_L7);
+    nodePeers = new NodePeers(peers);
+  }
+
+  /** Peers as text with their parsed form underneath, as a node's stream hands them over. */
+  private static final class NodePeers extends AbstractMap<String, Long> implements ParsedIpcache {
+    private final Map<String, Long> text;
+    private final Map<CidrPrefix, Long> parsed;
+
+    NodePeers(Map<String, Long> text) {
+      this.text = Map.copyOf(text);
+      this.parsed = CompactIpcache.of(ParsedIpcache.of(text));
+    }
+
+    @Override
+    public Set<Entry<String, Long>> entrySet() {
+      return text.entrySet();
+    }
+
+    @Override
+    public Map<CidrPrefix, Long> parsed() {
+      return parsed;
+    }
   }
 
   private LocalState deathstarNode(String policy) {
@@ -75,7 +103,7 @@ public class ProxyUpdateBenchmark {
     return state.nodes().get("node-a");
   }
 
-  private void update(LocalState local, Blackhole out) {
+  private void update(LocalState local, Map<String, Long> peers, Blackhole out) {
     NodeL7 l7 = NodeL7.of(local);
     out.consume(L7Translator.translate(l7, peers, new Target.Envoy()));
     out.consume(KafkaConfig.of(l7, peers));
@@ -84,12 +112,17 @@ public class ProxyUpdateBenchmark {
 
   @Benchmark
   public void updateWithoutL7Rules(Blackhole out) {
-    update(withoutL7, out);
+    update(withoutL7, nodePeers, out);
   }
 
   @Benchmark
   public void updateWithAnHttpRule(Blackhole out) {
-    update(withHttp, out);
+    update(withHttp, nodePeers, out);
+  }
+
+  @Benchmark
+  public void updateWithAnHttpRuleFromText(Blackhole out) {
+    update(withHttp, peers, out);
   }
 
   @Benchmark
@@ -115,7 +148,12 @@ public class ProxyUpdateBenchmark {
     double baseline = micros.getOrDefault("parsePeersOnce", Double.NaN);
     System.out.printf(
         Locale.ROOT, "%n%-28s %14s %18s%n", "30,000 peers", "µs/revision", "× parsing once");
-    for (String m : List.of("parsePeersOnce", "updateWithoutL7Rules", "updateWithAnHttpRule")) {
+    for (String m :
+        List.of(
+            "parsePeersOnce",
+            "updateWithoutL7Rules",
+            "updateWithAnHttpRule",
+            "updateWithAnHttpRuleFromText")) {
       double us = micros.getOrDefault(m, Double.NaN);
       System.out.printf(Locale.ROOT, "%-28s %14.1f %18.3f%n", m, us, us / baseline);
     }

@@ -6,11 +6,13 @@ import io.palisade.pipeline.model.L7Grant;
 import io.palisade.pipeline.model.NodeL7;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.identity.ParsedIpcache;
 import io.palisade.policy.identity.ReservedIdentity;
 import io.palisade.policy.mapstate.L7Parser;
 import io.palisade.policy.mapstate.MapStateKey;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,11 +27,9 @@ import java.util.TreeSet;
  * the datapath, so the proxy admits exactly the peers the datapath sent it for.
  */
 public record KafkaConfig(
-    Map<Integer, Direction> listeners,
-    List<Endpoint> endpoints,
-    TreeMap<CidrPrefix, Long> ipcache) {
+    Map<Integer, Direction> listeners, List<Endpoint> endpoints, Map<CidrPrefix, Long> ipcache) {
 
-  public static final KafkaConfig EMPTY = new KafkaConfig(Map.of(), List.of(), new TreeMap<>());
+  public static final KafkaConfig EMPTY = new KafkaConfig(Map.of(), List.of(), Map.of());
 
   /** One local endpoint's Kafka grants, with its addresses. */
   public record Endpoint(List<CidrPrefix> addresses, List<L7Grant> grants) {
@@ -42,7 +42,8 @@ public record KafkaConfig(
   public KafkaConfig {
     listeners = Map.copyOf(listeners);
     endpoints = List.copyOf(endpoints);
-    ipcache = new TreeMap<>(ipcache);
+    // Not copied: a node's parsed peers are 30,000 entries that never change, handed over.
+    ipcache = Collections.unmodifiableMap(ipcache);
   }
 
   /** The Kafka part of {@code node}, peers resolving through {@code ipcache} (prefix → id). */
@@ -63,12 +64,9 @@ public record KafkaConfig(
       }
       endpoints.add(new Endpoint(addresses, grants));
     }
-    // Peers are resolved only for Kafka grants: a node without any does not parse the ipcache.
-    TreeMap<CidrPrefix, Long> cache = new TreeMap<>();
-    if (!endpoints.isEmpty()) {
-      ipcache.forEach((prefix, id) -> cache.put(CidrPrefix.read(prefix), id));
-    }
-    return new KafkaConfig(listeners, endpoints, cache);
+    // Peers are resolved only for Kafka grants, and from their parsed form when they have one.
+    Map<CidrPrefix, Long> peers = endpoints.isEmpty() ? Map.of() : ParsedIpcache.of(ipcache);
+    return new KafkaConfig(listeners, endpoints, peers);
   }
 
   /** The listener ports, sorted. */

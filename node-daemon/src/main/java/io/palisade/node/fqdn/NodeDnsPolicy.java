@@ -7,6 +7,7 @@ import io.palisade.pipeline.model.LocalState;
 import io.palisade.policy.Direction;
 import io.palisade.policy.fqdn.FqdnMatcher;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.identity.ParsedIpcache;
 import io.palisade.policy.mapstate.L7Parser;
 import io.palisade.policy.mapstate.L7Policy;
 import io.palisade.policy.mapstate.MapStateEntry;
@@ -59,10 +60,10 @@ public final class NodeDnsPolicy implements DnsPolicy {
         grants.put(p.identity(), g);
       }
     }
-    // Peers are resolved only for DNS grants: a node without any does not parse the ipcache.
+    // Peers are resolved only for DNS grants, and from their parsed form when they have one.
     List<Prefix> prefixes = new ArrayList<>();
     if (!grants.isEmpty()) {
-      ipcache.forEach((k, v) -> CidrPrefix.parse(k).ifPresent(c -> prefixes.add(new Prefix(c, v))));
+      ParsedIpcache.of(ipcache).forEach((c, v) -> prefixes.add(new Prefix(c, v)));
     }
     prefixes.sort(Comparator.comparingInt((Prefix x) -> x.prefix().length()).reversed());
     return new NodeDnsPolicy(Map.copyOf(endpoints), Map.copyOf(grants), List.copyOf(prefixes));

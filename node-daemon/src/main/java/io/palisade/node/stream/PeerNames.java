@@ -1,6 +1,7 @@
 package io.palisade.node.stream;
 
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.identity.ParsedIpcache;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
@@ -11,14 +12,20 @@ import java.util.Set;
  * The merged ipcache as the proxy's peers, prefix text to identity, read through rather than
  * copied: every revision hands the proxy its peers, and writing out 30,000 prefixes as text for a
  * node that runs no proxy (or for a delta that changed no address) was most of a delta's apply.
- * Unmodifiable; a key is found only in the form {@link CidrPrefix#toString} writes it.
+ * Unmodifiable; a key is found only in the form {@link CidrPrefix#toString} writes it. The proxy's
+ * readers take the prefixes themselves ({@link ParsedIpcache}), not their text.
  */
-final class PeerNames extends AbstractMap<String, Long> {
+final class PeerNames extends AbstractMap<String, Long> implements ParsedIpcache {
 
   private final Map<CidrPrefix, Long> merged;
 
   PeerNames(Map<CidrPrefix, Long> merged) {
     this.merged = merged;
+  }
+
+  @Override
+  public Map<CidrPrefix, Long> parsed() {
+    return merged;
   }
 
   @Override
