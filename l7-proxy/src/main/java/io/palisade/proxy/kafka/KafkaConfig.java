@@ -6,6 +6,7 @@ import io.palisade.pipeline.model.L7Grant;
 import io.palisade.pipeline.model.NodeL7;
 import io.palisade.policy.Direction;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.identity.LongestPrefix;
 import io.palisade.policy.identity.ParsedIpcache;
 import io.palisade.policy.identity.ReservedIdentity;
 import io.palisade.policy.mapstate.L7Parser;
@@ -112,13 +113,8 @@ public record KafkaConfig(
   }
 
   private long identityOf(byte[] address) {
-    CidrPrefix best = null;
-    for (CidrPrefix p : ipcache.keySet()) {
-      if (p.containsAddress(address) && (best == null || p.length() > best.length())) {
-        best = p;
-      }
-    }
-    return best != null ? ipcache.get(best) : ReservedIdentity.world(address.length == 4).id();
+    return LongestPrefix.identity(ipcache, address)
+        .orElse(ReservedIdentity.world(address.length == 4).id());
   }
 
   private static boolean isWorld(ReservedIdentity r) {

@@ -7,6 +7,7 @@ import io.palisade.pipeline.model.LocalState;
 import io.palisade.policy.Direction;
 import io.palisade.policy.fqdn.FqdnMatcher;
 import io.palisade.policy.identity.CidrPrefix;
+import io.palisade.policy.identity.LongestPrefix;
 import io.palisade.policy.identity.ParsedIpcache;
 import io.palisade.policy.mapstate.L7Parser;
 import io.palisade.policy.mapstate.L7Policy;
@@ -17,7 +18,6 @@ import io.palisade.proxy.dns.DnsPolicy;
 import io.palisade.proxy.dns.DnsVerdict;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +34,14 @@ public final class NodeDnsPolicy implements DnsPolicy {
 
   private record Grant(long peer, int firstPort, int lastPort, List<FqdnMatcher> rules) {}
 
-  private record Prefix(CidrPrefix prefix, long identity) {}
-
   private final Map<String, Long> endpointByAddress;
   private final Map<Long, List<Grant>> grants;
-  private final List<Prefix> ipcache;
+  private final Map<CidrPrefix, Long> ipcache;
 
   private NodeDnsPolicy(
-      Map<String, Long> endpointByAddress, Map<Long, List<Grant>> grants, List<Prefix> ipcache) {
+      Map<String, Long> endpointByAddress,
+      Map<Long, List<Grant>> grants,
+      Map<CidrPrefix, Long> ipcache) {
     this.endpointByAddress = endpointByAddress;
     this.grants = grants;
     this.ipcache = ipcache;
@@ -61,12 +61,8 @@ public final class NodeDnsPolicy implements DnsPolicy {
       }
     }
     // Peers are resolved only for DNS grants, and from their parsed form when they have one.
-    List<Prefix> prefixes = new ArrayList<>();
-    if (!grants.isEmpty()) {
-      ParsedIpcache.of(ipcache).forEach((c, v) -> prefixes.add(new Prefix(c, v)));
-    }
-    prefixes.sort(Comparator.comparingInt((Prefix x) -> x.prefix().length()).reversed());
-    return new NodeDnsPolicy(Map.copyOf(endpoints), Map.copyOf(grants), List.copyOf(prefixes));
+    Map<CidrPrefix, Long> peers = grants.isEmpty() ? Map.of() : ParsedIpcache.of(ipcache);
+    return new NodeDnsPolicy(Map.copyOf(endpoints), Map.copyOf(grants), peers);
   }
 
   /** Whether any endpoint of the revision has a DNS redirect, so the proxy must listen. */
@@ -116,12 +112,8 @@ public final class NodeDnsPolicy implements DnsPolicy {
   }
 
   private long peer(byte[] address) {
-    for (Prefix p : ipcache) {
-      if (p.prefix().isIpv4() == (address.length == 4) && p.prefix().containsAddress(address)) {
-        return p.identity();
-      }
-    }
-    return -1; // no identity: only rules for any peer apply
+    // No identity (-1): only rules for any peer apply.
+    return LongestPrefix.identity(ipcache, address).orElse(-1);
   }
 
   private static String normal(String address) {
