@@ -129,6 +129,12 @@ class ResponsePathTest {
 
     assertThat(answered.poll(0, TimeUnit.SECONDS)).as("staged before close: written").isNotNull();
     assertThat(responses.closed()).isTrue();
+    // A terminated executor's worker may still be returning from run(): give it a moment to end.
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("xds-responses-")) {
+        t.join(5_000);
+      }
+    }
     assertThat(Thread.getAllStackTraces().keySet())
         .noneMatch(t -> t.getName().startsWith("xds-responses-") && t.isAlive());
     assertThatThrownBy(
