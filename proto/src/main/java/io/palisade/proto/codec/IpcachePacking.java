@@ -75,8 +75,9 @@ public final class IpcachePacking {
       long prevLo = 0;
       for (int j = i; j < end; j++) {
         CidrPrefix p = prefixes.get(j);
-        long hi = first.isIpv4() ? 0 : word(p.address(), 0);
-        long lo = first.isIpv4() ? word(p.address(), 0) >>> 32 : word(p.address(), 8);
+        CompactIpcache.Address a = CompactIpcache.Address.of(p);
+        long hi = a.hi();
+        long lo = a.lo();
         if (first.isIpv4()) {
           out.varint(lo - prevLo);
         } else {
@@ -190,14 +191,6 @@ public final class IpcachePacking {
 
   private static boolean sameGroup(CidrPrefix a, CidrPrefix b) {
     return a.address().length == b.address().length && a.length() == b.length();
-  }
-
-  private static long word(byte[] address, int from) {
-    long w = 0;
-    for (int k = 0; k < 8; k++) {
-      w = (w << 8) | (from + k < address.length ? address[from + k] & 0xFF : 0);
-    }
-    return w;
   }
 
   static byte[] ipv4(long v) {
