@@ -96,6 +96,18 @@ final class ScaleReport {
         operator / MIB);
   }
 
+  /** Change to all acks (p50, p90, p99, max) and publish (p50, p99), in ms, as columns. */
+  private static String latencies(Samples changeToAcks, Samples publish) {
+    return String.format(
+        "%9.2f %9.2f %9.2f %9.2f | %8.2f %8.2f",
+        changeToAcks.percentile(0.5) / 1e6,
+        changeToAcks.percentile(0.9) / 1e6,
+        changeToAcks.percentile(0.99) / 1e6,
+        changeToAcks.max() / 1e6,
+        publish.percentile(0.5) / 1e6,
+        publish.percentile(0.99) / 1e6);
+  }
+
   private static void printPhases(PrintStream out, List<PhaseResult> phases) {
     out.println();
     out.println(
@@ -105,16 +117,11 @@ final class ScaleReport {
       Samples a = p.changeToAcks();
       int n = Math.max(1, a.count());
       out.printf(
-          "%-18s %5d %5d %9.2f %9.2f %9.2f %9.2f | %8.2f %8.2f | %5.1f | %5.1f %6.1f | %8.2f %8.2f%s%n",
+          "%-18s %5d %5d %s | %5.1f | %5.1f %6.1f | %8.2f %8.2f%s%n",
           p.name(),
           a.count(),
           p.warmups(),
-          a.percentile(0.5) / 1e6,
-          a.percentile(0.9) / 1e6,
-          a.percentile(0.99) / 1e6,
-          a.max() / 1e6,
-          p.publish().percentile(0.5) / 1e6,
-          p.publish().percentile(0.99) / 1e6,
+          latencies(a, p.publish()),
           p.nodes().mean(),
           (double) p.messages() / n,
           p.bytes() / 1024.0 / n,
@@ -125,16 +132,11 @@ final class ScaleReport {
           .forEach(
               (kind, of) ->
                   out.printf(
-                      "  %-16s %5d %5s %9.2f %9.2f %9.2f %9.2f | %8.2f %8.2f |%n",
+                      "  %-16s %5d %5s %s |%n",
                       kind.name().toLowerCase(Locale.ROOT),
                       of.changeToAcks().count(),
                       "",
-                      of.changeToAcks().percentile(0.5) / 1e6,
-                      of.changeToAcks().percentile(0.9) / 1e6,
-                      of.changeToAcks().percentile(0.99) / 1e6,
-                      of.changeToAcks().max() / 1e6,
-                      of.publish().percentile(0.5) / 1e6,
-                      of.publish().percentile(0.99) / 1e6));
+                      latencies(of.changeToAcks(), of.publish())));
     }
     if (phases.size() == 2 && phases.get(0).changeToAcks().count() > 0) {
       Samples measured = phases.get(0).changeToAcks();
