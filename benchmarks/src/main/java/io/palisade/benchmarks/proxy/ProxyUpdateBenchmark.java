@@ -1,6 +1,7 @@
 package io.palisade.benchmarks.proxy;
 
 import io.palisade.node.fqdn.NodeDnsPolicy;
+import io.palisade.node.stream.PeerNames;
 import io.palisade.pipeline.L7Policies;
 import io.palisade.pipeline.StarWars;
 import io.palisade.pipeline.model.LocalState;
@@ -13,12 +14,10 @@ import io.palisade.proto.codec.CompactIpcache;
 import io.palisade.proxy.kafka.KafkaConfig;
 import io.palisade.xds.L7Translator;
 import io.palisade.xds.Target;
-import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -40,11 +39,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * What the embedded proxy's update costs a node on every revision, before its maps are written: the
  * Envoy-form translation of its HTTP rules, its Kafka config and its DNS policy, over peers of
- * Cilium's scale shape (30,000 pod addresses), handed over as a streaming node hands them: as text
- * with their parsed form underneath ({@link ParsedIpcache}). A node without L7 rules, the same node
- * with one HTTP rule from a peer selector, that rule over peers as text only (file mode), and as
- * the baseline of the same run, parsing the peers once: what each of the three did on every
- * revision of every node before they read the peers only for rules that need them, and parsed.
+ * Cilium's scale shape (30,000 pod addresses), handed over as a streaming node hands them ({@link
+ * PeerNames}: text over the parsed form). A node without L7 rules, the same node with one HTTP rule
+ * from a peer selector, that rule over peers as text only (file mode), and as the baseline of the
+ * same run, parsing the peers once: what each of the three did on every revision of every node
+ * before they read the peers only for rules that need them, and parsed.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -71,28 +70,7 @@ public class ProxyUpdateBenchmark {
     }
     withoutL7 = deathstarNode(StarWars.RULE1);
     withHttp = deathstarNode(L7Policies.DEATHSTAR_L7);
-    nodePeers = new NodePeers(peers);
-  }
-
-  /** Peers as text with their parsed form underneath, as a node's stream hands them over. */
-  private static final class NodePeers extends AbstractMap<String, Long> implements ParsedIpcache {
-    private final Map<String, Long> text;
-    private final Map<CidrPrefix, Long> parsed;
-
-    NodePeers(Map<String, Long> text) {
-      this.text = Map.copyOf(text);
-      this.parsed = CompactIpcache.of(ParsedIpcache.of(text));
-    }
-
-    @Override
-    public Set<Entry<String, Long>> entrySet() {
-      return text.entrySet();
-    }
-
-    @Override
-    public Map<CidrPrefix, Long> parsed() {
-      return parsed;
-    }
+    nodePeers = new PeerNames(CompactIpcache.of(ParsedIpcache.of(peers)));
   }
 
   private LocalState deathstarNode(String policy) {

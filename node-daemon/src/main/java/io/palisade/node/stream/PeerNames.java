@@ -15,11 +15,12 @@ import java.util.Set;
  * Unmodifiable; a key is found only in the form {@link CidrPrefix#toString} writes it. The proxy's
  * readers take the prefixes themselves ({@link ParsedIpcache}), not their text.
  */
-final class PeerNames extends AbstractMap<String, Long> implements ParsedIpcache {
+public final class PeerNames extends AbstractMap<String, Long> implements ParsedIpcache {
 
   private final Map<CidrPrefix, Long> merged;
 
-  PeerNames(Map<CidrPrefix, Long> merged) {
+  /** The peers of {@code merged}, which never changes. */
+  public PeerNames(Map<CidrPrefix, Long> merged) {
     this.merged = merged;
   }
 
