@@ -94,7 +94,7 @@ record MockApiOperator(NodeStateStore store, NodeStateServer server, FlowRing fl
                     .withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     .withCloseClientOnStop(false));
-    operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation));
+    operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation, client));
     operator.start();
     cleanup.add(operator::stop);
     return new MockApiOperator(store, server, flows);

@@ -3,7 +3,6 @@ package io.palisade.operator.reconcile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
 import io.palisade.crds.cilium.PolicyStatus;
 import io.palisade.operator.status.ObjectEvents;
@@ -32,18 +31,21 @@ public class CiliumClusterwideNetworkPolicyReconciler
     this(
         pipeline,
         validation,
+        client,
         Clock.systemUTC(),
         Optional.of(new ObjectEvents(client, Clock.systemUTC(), EVENT_COMPONENT)));
   }
 
-  /** Without Events. */
-  public CiliumClusterwideNetworkPolicyReconciler(Pipeline pipeline, PolicyValidation validation) {
-    this(pipeline, validation, Clock.systemUTC(), Optional.empty());
-  }
-
+  /**
+   * @param events where Events about the policies go; empty: none are written
+   */
   public CiliumClusterwideNetworkPolicyReconciler(
-      Pipeline pipeline, PolicyValidation validation, Clock clock, Optional<ObjectEvents> events) {
-    super(CiliumClusterwideNetworkPolicy.class, pipeline, validation, clock, events);
+      Pipeline pipeline,
+      PolicyValidation validation,
+      KubernetesClient client,
+      Clock clock,
+      Optional<ObjectEvents> events) {
+    super(CiliumClusterwideNetworkPolicy.class, client, pipeline, validation, clock, events);
   }
 
   @Override
@@ -52,9 +54,7 @@ public class CiliumClusterwideNetworkPolicyReconciler
   }
 
   @Override
-  protected UpdateControl<CiliumClusterwideNetworkPolicy> write(
-      CiliumClusterwideNetworkPolicy policy, PolicyStatus status) {
-    policy.setStatus(status);
-    return UpdateControl.patchStatus(policy);
+  protected void write(CiliumClusterwideNetworkPolicy policy, PolicyStatus status) {
+    patchStatusSubresource(policy, status);
   }
 }

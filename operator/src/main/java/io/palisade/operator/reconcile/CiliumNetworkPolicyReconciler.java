@@ -3,7 +3,6 @@ package io.palisade.operator.reconcile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyStatus;
 import io.palisade.operator.status.ObjectEvents;
@@ -31,18 +30,21 @@ public class CiliumNetworkPolicyReconciler extends PolicyStatusReconciler<Cilium
     this(
         pipeline,
         validation,
+        client,
         Clock.systemUTC(),
         Optional.of(new ObjectEvents(client, Clock.systemUTC(), EVENT_COMPONENT)));
   }
 
-  /** Without Events. */
-  public CiliumNetworkPolicyReconciler(Pipeline pipeline, PolicyValidation validation) {
-    this(pipeline, validation, Clock.systemUTC(), Optional.empty());
-  }
-
+  /**
+   * @param events where Events about the policies go; empty: none are written
+   */
   public CiliumNetworkPolicyReconciler(
-      Pipeline pipeline, PolicyValidation validation, Clock clock, Optional<ObjectEvents> events) {
-    super(CiliumNetworkPolicy.class, pipeline, validation, clock, events);
+      Pipeline pipeline,
+      PolicyValidation validation,
+      KubernetesClient client,
+      Clock clock,
+      Optional<ObjectEvents> events) {
+    super(CiliumNetworkPolicy.class, client, pipeline, validation, clock, events);
   }
 
   @Override
@@ -51,9 +53,7 @@ public class CiliumNetworkPolicyReconciler extends PolicyStatusReconciler<Cilium
   }
 
   @Override
-  protected UpdateControl<CiliumNetworkPolicy> write(
-      CiliumNetworkPolicy policy, PolicyStatus status) {
-    policy.setStatus(status);
-    return UpdateControl.patchStatus(policy);
+  protected void write(CiliumNetworkPolicy policy, PolicyStatus status) {
+    patchStatusSubresource(policy, status);
   }
 }

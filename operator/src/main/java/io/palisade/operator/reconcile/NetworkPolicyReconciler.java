@@ -2,19 +2,21 @@ package io.palisade.operator.reconcile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.operator.status.ConditionalPatch;
 import io.palisade.operator.status.ObjectEvents;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -42,18 +44,21 @@ public class NetworkPolicyReconciler extends PolicyStatusReconciler<NetworkPolic
     this(
         pipeline,
         validation,
+        client,
         Clock.systemUTC(),
         Optional.of(new ObjectEvents(client, Clock.systemUTC(), EVENT_COMPONENT)));
   }
 
-  /** Without Events. */
-  public NetworkPolicyReconciler(Pipeline pipeline, PolicyValidation validation) {
-    this(pipeline, validation, Clock.systemUTC(), Optional.empty());
-  }
-
+  /**
+   * @param events where Events about the policies go; empty: none are written
+   */
   public NetworkPolicyReconciler(
-      Pipeline pipeline, PolicyValidation validation, Clock clock, Optional<ObjectEvents> events) {
-    super(NetworkPolicy.class, pipeline, validation, clock, events);
+      Pipeline pipeline,
+      PolicyValidation validation,
+      KubernetesClient client,
+      Clock clock,
+      Optional<ObjectEvents> events) {
+    super(NetworkPolicy.class, client, pipeline, validation, clock, events);
   }
 
   /** The status kept on a NetworkPolicy, if it has a readable one. */
@@ -75,16 +80,24 @@ public class NetworkPolicyReconciler extends PolicyStatusReconciler<NetworkPolic
     return statusOf(policy);
   }
 
+  /**
+   * A patch of the one annotation, conditional on the copy's resourceVersion: the policy's spec and
+   * its other annotations stay as the GitOps tool or kubectl left them.
+   */
   @Override
-  protected UpdateControl<NetworkPolicy> write(NetworkPolicy policy, PolicyStatus status) {
-    Map<String, String> annotations =
-        new HashMap<>(Optional.ofNullable(policy.getMetadata().getAnnotations()).orElse(Map.of()));
+  protected void write(NetworkPolicy policy, PolicyStatus status) {
+    TextNode value;
     try {
-      annotations.put(STATUS_ANNOTATION, JSON.writeValueAsString(status));
+      value = TextNode.valueOf(JSON.writeValueAsString(status));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a status always serializes", e);
     }
-    policy.getMetadata().setAnnotations(annotations);
-    return UpdateControl.patchResource(policy);
+    ConditionalPatch patch = ConditionalPatch.over(policy);
+    if (policy.getMetadata().getAnnotations() == null) {
+      patch.set("/metadata/annotations", JSON.createObjectNode().set(STATUS_ANNOTATION, value));
+    } else {
+      patch.set("/metadata/annotations/" + ConditionalPatch.step(STATUS_ANNOTATION), value);
+    }
+    client().resource(policy).patch(PatchContext.of(PatchType.JSON), patch.toString());
   }
 }

@@ -1,6 +1,11 @@
 package io.palisade.operator.reconcile;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -9,7 +14,9 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.palisade.crds.cilium.PolicyStatus;
+import io.palisade.operator.status.ConditionalPatch;
 import io.palisade.operator.status.ObjectEvents;
+import io.palisade.operator.status.OwnWrites;
 import io.palisade.operator.status.PolicyConditions;
 import io.palisade.operator.status.PolicyEvents;
 import io.palisade.pipeline.Enforcement;
@@ -18,6 +25,7 @@ import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.pipeline.model.PolicyRef;
 import io.palisade.policy.rules.PolicyMode;
+import java.lang.reflect.RecordComponent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +38,11 @@ import java.util.Set;
  * something new. A node's ack or new revision wakes the policies on that node; a generation not yet
  * enforced everywhere is also looked at again shortly, in case a wake-up came before the reconciler
  * ran. Each transition to a problem (invalid, last good kept, L7 not enforced) and the recovery
- * from one is also an Event on the policy.
+ * from one is also an Event on the policy, once the status that says it is written.
+ *
+ * <p>Each write is conditional on the resourceVersion of the copy it was computed from ({@link
+ * OwnWrites}): a status computed from a copy older than the operator's own last write would
+ * otherwise mix with it, and could say Enforced beside a message that says it is not.
  */
 public abstract class PolicyStatusReconciler<P extends HasMetadata> implements Reconciler<P> {
 
@@ -39,6 +51,9 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
   /** The component named on the Events about policies. */
   public static final String EVENT_COMPONENT = "palisade-operator";
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final KubernetesClient client;
   private final Pipeline pipeline;
   private final PolicyValidation validation;
   private final Clock clock;
@@ -46,17 +61,20 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
   private final Optional<ObjectEvents> events;
   private final Set<String> problemReported = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final SimpleInboundEventSource<P> nodeEvents = new SimpleInboundEventSource<>("nodes");
+  private final OwnWrites ownWrites = new OwnWrites();
 
   /**
    * @param events where Events about the policies go; empty: none are written
    */
   protected PolicyStatusReconciler(
       Class<P> type,
+      KubernetesClient client,
       Pipeline pipeline,
       PolicyValidation validation,
       Clock clock,
       Optional<ObjectEvents> events) {
     this.kind = HasMetadata.getKind(type);
+    this.client = client;
     this.events = events;
     this.pipeline = pipeline;
     this.validation = validation;
@@ -98,6 +116,9 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
 
   @Override
   public UpdateControl<P> reconcile(P policy, Context<P> context) {
+    if (ownWrites.replacedAlready(policy)) {
+      return UpdateControl.<P>noUpdate().rescheduleAfter(OwnWrites.STALE_RETRY);
+    }
     // The same answer the watch put into the inventory: each generation is validated once.
     PolicyValidation.Checked checked = validation.check(policy);
     Optional<Enforcement> enforcement =
@@ -121,10 +142,13 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
             clock.instant());
     boolean changed = previous.isEmpty() || !PolicyConditions.same(previous.get(), next);
     if (changed) {
+      if (!ownWrites.write(policy, () -> write(policy, next))) {
+        return UpdateControl.<P>noUpdate().rescheduleAfter(OwnWrites.STALE_RETRY);
+      }
       events.ifPresent(sink -> report(sink, policy, previous, next));
     }
-    UpdateControl<P> control = changed ? write(policy, next) : UpdateControl.noUpdate();
     boolean settled = !checked.valid() || enforcement.map(Enforcement::complete).orElse(false);
+    UpdateControl<P> control = UpdateControl.noUpdate();
     return settled ? control : control.rescheduleAfter(RECHECK);
   }
 
@@ -151,6 +175,43 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
   /** The status the object carries now, if any. */
   protected abstract Optional<PolicyStatus> currentStatus(P policy);
 
-  /** Puts {@code status} on the object and says how to patch it. */
-  protected abstract UpdateControl<P> write(P policy, PolicyStatus status);
+  /**
+   * Writes {@code status} for {@code policy}, conditional on the copy's resourceVersion.
+   *
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException as the API server refused it;
+   *     409 when the object changed since the copy
+   */
+  protected abstract void write(P policy, PolicyStatus status);
+
+  protected final KubernetesClient client() {
+    return client;
+  }
+
+  /**
+   * Writes {@code status} on the status subresource, conditional on the copy's resourceVersion: it
+   * replaces each field of a {@link PolicyStatus} (removing those it leaves empty) and the
+   * condition list, and leaves other fields of the status as they are.
+   */
+  protected final void patchStatusSubresource(P policy, PolicyStatus status) {
+    ConditionalPatch patch = ConditionalPatch.over(policy);
+    ObjectNode fields = JSON.valueToTree(status);
+    Optional<PolicyStatus> current = currentStatus(policy);
+    if (current.isEmpty()) {
+      patch.set("/status", fields);
+    } else {
+      ObjectNode was = JSON.valueToTree(current.get());
+      for (RecordComponent c : PolicyStatus.class.getRecordComponents()) {
+        String field = "/status/" + c.getName();
+        if (fields.has(c.getName())) {
+          patch.set(field, fields.get(c.getName()));
+        } else if (was.has(c.getName())) {
+          patch.remove(field);
+        }
+      }
+    }
+    client
+        .resource(policy)
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON), patch.toString());
+  }
 }

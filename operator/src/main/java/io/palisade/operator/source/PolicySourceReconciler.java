@@ -20,9 +20,9 @@ import io.palisade.gitops.ObjectRef;
 import io.palisade.gitops.PrunePlan;
 import io.palisade.gitops.SourceSync;
 import io.palisade.operator.source.SourceStatusBuilder.Sync;
+import io.palisade.operator.status.OwnWrites;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,9 +55,6 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
   /** How soon deleting a source's objects is retried after the API refused. */
   static final Duration CLEANUP_RETRY = Duration.ofSeconds(5);
 
-  /** How soon a source is looked at again when the copy in hand predates a status write of ours. */
-  static final Duration STALE_RETRY = Duration.ofMillis(100);
-
   private static final Logger LOG = Logger.getLogger(PolicySourceReconciler.class);
 
   private final KubernetesClient client;
@@ -72,11 +68,10 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
   private final SyncSchedule schedule = new SyncSchedule();
 
   /**
-   * Per source, the resourceVersion its last status write replaced. The informer's copy can lag
-   * behind that write; a reconcile handed the replaced version again would sync and count from a
-   * status that is no longer there, so it waits for the cache instead.
+   * Status writes conditional on the version read; a reconcile handed the version its own last
+   * write replaced would sync and count from a status that is no longer there, so it waits.
    */
-  private final Map<String, String> writtenOver = new ConcurrentHashMap<>();
+  private final OwnWrites ownWrites = new OwnWrites();
 
   private final SimpleInboundEventSource<PolicySource> calls =
       new SimpleInboundEventSource<>("webhook-calls");
@@ -139,8 +134,8 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
   public UpdateControl<PolicySource> reconcile(PolicySource source, Context<PolicySource> ctx) {
     SourceId id = SourceId.of(source);
     String key = id.toString();
-    if (Objects.equals(writtenOver.get(key), source.getMetadata().getResourceVersion())) {
-      return lookAgainAfter(STALE_RETRY);
+    if (ownWrites.replacedAlready(source)) {
+      return lookAgainAfter(OwnWrites.STALE_RETRY);
     }
     long generation = Optional.ofNullable(source.getMetadata().getGeneration()).orElse(0L);
     Optional<PolicySourceStatus> previous = Optional.ofNullable(source.getStatus());
@@ -260,27 +255,17 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
   }
 
   /**
-   * Replaces the source's status, conditional on the resourceVersion in hand. JOSDK's status patch
-   * is a JSON patch computed against the cached copy without that condition, so over a copy that
-   * lagged behind a write its list operations land on the wrong entries (a count written twice). A
-   * write refused as stale (409) is not an error: the source is looked at again once the cache
-   * holds the newer version.
+   * Replaces the source's status, conditional on the resourceVersion in hand (see {@link
+   * OwnWrites}). A write refused as stale is not an error: the source is looked at again once the
+   * cache holds the newer version.
    */
   private UpdateControl<PolicySource> writeStatus(
       PolicySource source, PolicySourceStatus status, Duration next) {
-    String key = SourceId.of(source).toString();
-    String over = source.getMetadata().getResourceVersion();
     source.setStatus(status);
-    try {
-      client.resource(source).updateStatus();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e;
-      }
-      LOG.debugf("status of PolicySource %s changed meanwhile; looking again", key);
-      return lookAgainAfter(STALE_RETRY);
+    if (!ownWrites.write(source, () -> client.resource(source).updateStatus())) {
+      LOG.debugf("status of PolicySource %s changed meanwhile; looking again", SourceId.of(source));
+      return lookAgainAfter(OwnWrites.STALE_RETRY);
     }
-    writtenOver.put(key, over);
     return lookAgainAfter(next);
   }
 
@@ -301,7 +286,7 @@ public class PolicySourceReconciler implements Reconciler<PolicySource>, Cleaner
     SourceId id = SourceId.of(source);
     webhooks.unregister(id);
     schedule.forget(id.toString());
-    writtenOver.remove(id.toString());
+    ownWrites.forget(source);
     reachability.ifPresent(r -> r.forget(id));
     if (SourceSpecReader.deletionPolicyOf(source) == SourceSpec.DeletionPolicy.ORPHAN) {
       return DeleteControl.defaultDelete();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds a policy's status from what is known of it, without I/O: {@code Valid} with every
@@ -49,6 +50,13 @@ public final class PolicyConditions {
 
   /** Ready's reason once every node holds the generation. */
   public static final String ENFORCED_REASON = "Enforced";
+
+  /**
+   * The condition types this class writes. A status keeps the conditions of other types that it
+   * finds, as another controller's, and writes over the conditions of these.
+   */
+  public static final Set<String> TYPES =
+      Set.of(VALID, READY, RECONCILING, STALLED, ENFORCED, AUDIT);
 
   private PolicyConditions() {}
 
@@ -218,6 +226,10 @@ public final class PolicyConditions {
     }
 
     PolicyStatus status(Enforcement e) {
+      previous.map(PolicyStatus::conditions).orElse(List.of()).stream()
+          // One without a type is nobody's: it is dropped.
+          .filter(c -> c != null && c.type() != null && !TYPES.contains(c.type()))
+          .forEach(conditions::add);
       return e == null
           ? new PolicyStatus(generation, List.copyOf(conditions))
           : new PolicyStatus(

@@ -131,7 +131,7 @@ class RealApiServerIT {
                 NodeStateSecurity.insecurePlainText());
         TestDaemon daemon = new TestDaemon(server.port(), true, false)) {
       loop.scheduleWithFixedDelay(pipeline::run, 0, 20, TimeUnit.MILLISECONDS);
-      operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation));
+      operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation, client));
       operator.start();
       for (var w : StarWars.workloads()) {
         var pod =

@@ -7,8 +7,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
 import io.palisade.crds.cilium.PolicyStatus;
@@ -20,14 +23,13 @@ import io.palisade.operator.nodestate.NodeStateSecurity;
 import io.palisade.operator.nodestate.NodeStateServer;
 import io.palisade.operator.nodestate.NodeStateStore;
 import io.palisade.operator.nodestate.TestDaemon;
-import io.palisade.operator.status.ObjectEvents;
+import io.palisade.operator.status.OwnWrites;
 import io.palisade.operator.status.PolicyConditions;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.StarWars;
 import io.palisade.pipeline.inventory.ClusterInventory;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -70,16 +72,9 @@ class PolicyReconcilersTest {
         NodeStateServer.start(
             new InetSocketAddress("127.0.0.1", 0), store, NodeStateSecurity.insecurePlainText());
     operator = MockCluster.operator(client);
-    operator.register(
-        new CiliumNetworkPolicyReconciler(
-            pipeline,
-            validation,
-            Clock.systemUTC(),
-            Optional.of(
-                new ObjectEvents(
-                    client, Clock.systemUTC(), PolicyStatusReconciler.EVENT_COMPONENT))));
-    operator.register(new CiliumClusterwideNetworkPolicyReconciler(pipeline, validation));
-    operator.register(new NetworkPolicyReconciler(pipeline, validation));
+    operator.register(new CiliumNetworkPolicyReconciler(pipeline, validation, client));
+    operator.register(new CiliumClusterwideNetworkPolicyReconciler(pipeline, validation, client));
+    operator.register(new NetworkPolicyReconciler(pipeline, validation, client));
     operator.start();
     for (var w : StarWars.workloads()) {
       client
@@ -368,6 +363,87 @@ class PolicyReconcilersTest {
                 .getMetadata()
                 .getResourceVersion())
         .isEqualTo(version);
+  }
+
+  @Test
+  void aStatusComputedFromACopyOlderThanTheObjectIsRefusedNotMixedIn() {
+    CiliumNetworkPolicy created =
+        client
+            .resources(CiliumNetworkPolicy.class)
+            .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
+            .create();
+    daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Ready")));
+    CiliumNetworkPolicy held = rule1();
+
+    // A reconciler whose cache still holds the object as created, without the status written
+    // since: its write must be refused, not laid over the newer status.
+    var lagging = new CiliumNetworkPolicyReconciler(pipeline, validation, client);
+    UpdateControl<CiliumNetworkPolicy> control = lagging.reconcile(created, null);
+
+    assertThat(control.isNoUpdate()).isTrue();
+    assertThat(control.getScheduleDelay()).contains(OwnWrites.STALE_RETRY.toMillis());
+    assertThat(rule1().getMetadata().getResourceVersion())
+        .isEqualTo(held.getMetadata().getResourceVersion());
+    assertThat(rule1().getStatus()).isEqualTo(held.getStatus());
+    // Handed the current copy, the same reconciler has nothing to write.
+    assertThat(lagging.reconcile(held, null).isNoUpdate()).isTrue();
+    assertThat(rule1().getMetadata().getResourceVersion())
+        .isEqualTo(held.getMetadata().getResourceVersion());
+  }
+
+  @Test
+  void anotherWritersConditionsAndStatusFieldsStayBesidePalisades() {
+    client
+        .resources(CiliumNetworkPolicy.class)
+        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
+        .create();
+    await()
+        .until(
+            () ->
+                CnpStatus.of(client, "rule1") != null
+                    && CnpStatus.of(client, "rule1").enforcedRevision() != null);
+    // Another controller's condition and field, added as a JSON patch to the status.
+    client
+        .genericKubernetesResources("cilium.io/v2", "CiliumNetworkPolicy")
+        .inNamespace("default")
+        .withName("rule1")
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON),
+            """
+            [{"op": "add", "path": "/status/conditions/-",
+              "value": {"type": "example.io/Scanned", "status": "True", "reason": "Scanned"}},
+             {"op": "add", "path": "/status/nodes", "value": {"node-a": {"enforcing": true}}}]
+            """);
+
+    daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Ready")));
+
+    PolicyStatus status = CnpStatus.of(client, "rule1");
+    assertThat(CnpStatus.condition(status, "Enforced")).isEqualTo("True");
+    assertThat(CnpStatus.condition(status, "example.io/Scanned")).isEqualTo("True");
+    assertThat(status.conditions()).extracting(c -> c.type()).doesNotHaveDuplicates();
+    Map<String, Object> raw =
+        client
+            .genericKubernetesResources("cilium.io/v2", "CiliumNetworkPolicy")
+            .inNamespace("default")
+            .withName("rule1")
+            .get()
+            .get("status");
+    assertThat(raw).containsEntry("nodes", Map.of("node-a", Map.of("enforcing", true)));
+  }
+
+  private CiliumNetworkPolicy rule1() {
+    return client
+        .resources(CiliumNetworkPolicy.class)
+        .inNamespace("default")
+        .withName("rule1")
+        .get();
   }
 
   @Test

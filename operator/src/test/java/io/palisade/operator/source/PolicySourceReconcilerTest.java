@@ -20,6 +20,7 @@ import io.palisade.gitops.PrunePlan;
 import io.palisade.gitops.SourceSync;
 import io.palisade.gitops.SshKeys;
 import io.palisade.node.harness.PrometheusText;
+import io.palisade.operator.status.OwnWrites;
 import io.palisade.pipeline.model.Workload;
 import io.palisade.policy.cluster.Namespace;
 import io.palisade.policy.cluster.Pod;
@@ -447,7 +448,7 @@ class PolicySourceReconcilerTest {
 
     assertThat(c.api.getRequestCount()).as("no apply, event or status write").isEqualTo(requests);
     assertThat(control.isNoUpdate()).isTrue();
-    assertThat(control.getScheduleDelay()).contains(PolicySourceReconciler.STALE_RETRY.toMillis());
+    assertThat(control.getScheduleDelay()).contains(OwnWrites.STALE_RETRY.toMillis());
     assertThat(c.status("src")).contains(written);
   }
 
