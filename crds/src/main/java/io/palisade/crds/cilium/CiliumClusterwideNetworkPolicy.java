@@ -1,16 +1,13 @@
 package io.palisade.crds.cilium;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
-import io.palisade.crds.api.Rule;
-import java.util.List;
 
 /** A cluster-scoped Cilium policy; it may select nodes as well as pods. */
 @Group("cilium.io")
@@ -32,16 +29,13 @@ import java.util.List;
     type = AdditionalPrinterColumn.Type.DATE,
     jsonPath = ".metadata.creationTimestamp")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class CiliumClusterwideNetworkPolicy extends CustomResource<Rule, PolicyStatus> {
+@JsonDeserialize(using = CiliumClusterwideNetworkPolicy.Reader.class)
+public class CiliumClusterwideNetworkPolicy extends CiliumPolicy {
 
-  @JsonProperty("specs")
-  private List<Rule> specs;
-
-  public List<Rule> getSpecs() {
-    return specs;
-  }
-
-  public void setSpecs(List<Rule> specs) {
-    this.specs = specs;
+  /** Jackson's reader of this kind (see {@link CiliumPolicy}). */
+  public static final class Reader extends CiliumPolicy.Reader<CiliumClusterwideNetworkPolicy> {
+    public Reader() {
+      super(CiliumClusterwideNetworkPolicy.class, CiliumClusterwideNetworkPolicy::new);
+    }
   }
 }

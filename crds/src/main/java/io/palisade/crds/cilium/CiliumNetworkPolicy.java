@@ -1,17 +1,14 @@
 package io.palisade.crds.cilium;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
-import io.palisade.crds.api.Rule;
-import java.util.List;
 
 /** A namespaced Cilium policy: {@code spec} and {@code specs} together are its rules. */
 @Group("cilium.io")
@@ -33,16 +30,13 @@ import java.util.List;
     type = AdditionalPrinterColumn.Type.DATE,
     jsonPath = ".metadata.creationTimestamp")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class CiliumNetworkPolicy extends CustomResource<Rule, PolicyStatus> implements Namespaced {
+@JsonDeserialize(using = CiliumNetworkPolicy.Reader.class)
+public class CiliumNetworkPolicy extends CiliumPolicy implements Namespaced {
 
-  @JsonProperty("specs")
-  private List<Rule> specs;
-
-  public List<Rule> getSpecs() {
-    return specs;
-  }
-
-  public void setSpecs(List<Rule> specs) {
-    this.specs = specs;
+  /** Jackson's reader of this kind (see {@link CiliumPolicy}). */
+  public static final class Reader extends CiliumPolicy.Reader<CiliumNetworkPolicy> {
+    public Reader() {
+      super(CiliumNetworkPolicy.class, CiliumNetworkPolicy::new);
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.palisade.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -436,6 +437,45 @@ class PolicyReconcilersTest {
             .get()
             .get("status");
     assertThat(raw).containsEntry("nodes", Map.of("node-a", Map.of("enforcing", true)));
+  }
+
+  @Test
+  void aPolicyWithAFieldPalisadeDoesNotKnowIsRefusedAndTheWatchGoesOn() {
+    // A field of a newer Cilium, which its CRD lets through the API server.
+    client
+        .genericKubernetesResources("cilium.io/v2", "CiliumNetworkPolicy")
+        .inNamespace("default")
+        .resource(
+            parse(
+                """
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata: {name: newer, namespace: default}
+                spec:
+                  endpointSelector: {matchLabels: {org: empire}}
+                  ingress:
+                    - fromEndpoints: [{matchLabels: {org: empire}}]
+                      fromSomewhereNew: [{name: x}]
+                """,
+                GenericKubernetesResource.class))
+        .create();
+    await()
+        .until(() -> "False".equals(CnpStatus.condition(CnpStatus.of(client, "newer"), "Valid")));
+    PolicyStatus refused = CnpStatus.of(client, "newer");
+    assertThat(CnpStatus.message(refused, "Valid"))
+        .contains("spec.ingress[0].fromSomewhereNew")
+        .contains("unknown field");
+    assertThat(CnpStatus.condition(refused, "Enforced")).isEqualTo("False");
+
+    // The watches read past it: the next policy is enforced.
+    client
+        .resources(CiliumNetworkPolicy.class)
+        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
+        .create();
+    daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Ready")));
   }
 
   private CiliumNetworkPolicy rule1() {
