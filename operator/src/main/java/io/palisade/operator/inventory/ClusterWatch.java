@@ -17,6 +17,8 @@ import io.palisade.pipeline.inventory.PodMapping;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -26,7 +28,9 @@ import org.jboss.logging.Logger;
  * CIDR groups and the policy kinds. They are the inventory's one writer; the policy reconcilers
  * only read what the pipeline made of each generation, validated once for both. A Node, Service or
  * EndpointSlice that cannot be read is logged with every error at its field path and changes
- * nothing: its last good version stays.
+ * nothing: its last good version stays. A watch that stops for good (an object its type cannot
+ * read) would leave the inventory behind the cluster without a sign, so it is logged and {@link
+ * #stopped()} says which, for the operator's liveness.
  */
 public final class ClusterWatch implements AutoCloseable {
 
@@ -38,6 +42,8 @@ public final class ClusterWatch implements AutoCloseable {
   private final ClusterInventory inventory;
   private final PolicyValidation validation;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final AtomicReference<String> stopped = new AtomicReference<>();
+  private volatile boolean closing;
 
   public ClusterWatch(
       KubernetesClient client, ClusterInventory inventory, PolicyValidation validation) {
@@ -49,6 +55,11 @@ public final class ClusterWatch implements AutoCloseable {
   /** Whether every informer has listed its objects once: the inventory is whole. */
   public boolean synced() {
     return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  /** Why a watch stopped for good, naming its kind; empty while every one runs. */
+  public Optional<String> stopped() {
+    return Optional.ofNullable(stopped.get());
   }
 
   public ClusterWatch start() {
@@ -126,7 +137,35 @@ public final class ClusterWatch implements AutoCloseable {
                     inventory::putCidrGroup,
                     g -> inventory.removeCidrGroup(g.getMetadata().getName())),
                 RESYNC_MILLIS));
+    informers.forEach(this::noticeStop);
     return this;
+  }
+
+  private void noticeStop(SharedIndexInformer<?> informer) {
+    informer
+        .stopped()
+        .whenComplete(
+            (done, cause) -> {
+              if (closing) {
+                return;
+              }
+              String why =
+                  "the watch of "
+                      + HasMetadata.getPlural(informer.getApiTypeClass())
+                      + " stopped: "
+                      + (cause == null ? "closed" : rootMessage(cause));
+              if (stopped.compareAndSet(null, why)) {
+                LOG.errorf("%s; the inventory no longer follows the cluster", why);
+              }
+            });
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage());
   }
 
   private static String id(HasMetadata o) {
@@ -134,7 +173,7 @@ public final class ClusterWatch implements AutoCloseable {
   }
 
   /** The object's record, or empty after logging every error: the last good one stays. */
-  private static <K extends HasMetadata, T> java.util.Optional<T> read(
+  private static <K extends HasMetadata, T> Optional<T> read(
       K object, Function<K, ClusterObjects.Read<T>> reader) {
     ClusterObjects.Read<T> r = reader.apply(object);
     if (!r.errors().isEmpty()) {
@@ -177,6 +216,7 @@ public final class ClusterWatch implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     informers.forEach(SharedIndexInformer::close);
     informers.clear();
   }

@@ -156,12 +156,16 @@ public class OperatorRuntime {
     if (watch == null || !watch.synced()) {
       return Optional.of("the informers have not listed the cluster yet");
     }
-    return Optional.empty();
+    return watch.stopped();
   }
 
-  /** The pipeline loop runs (it is restarted by nothing but a restart of the process). */
+  /**
+   * The pipeline loop runs and every watch follows the cluster: neither is restarted by anything
+   * but a restart of the process, and a stopped watch would leave enforcement behind the cluster.
+   */
   public boolean alive() {
-    return !enabled || (loop != null && loop.isAlive());
+    return !enabled
+        || (loop != null && loop.isAlive() && (watch == null || watch.stopped().isEmpty()));
   }
 
   /** Streams, acks and nacks, identities, and the pipeline's runs (timed in its loop). */

@@ -3,6 +3,7 @@ package io.palisade.operator.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -147,6 +148,37 @@ class ClusterWatchTest {
                     .containsEntry("10.0.0.2/32", ReservedIdentity.REMOTE_NODE.id())
                     .containsEntry("10.0.0.3/32", ReservedIdentity.REMOTE_NODE.id());
               });
+    }
+  }
+
+  @Test
+  void aWatchThatStopsForGoodSaysWhich() {
+    MockCluster.installCrds(client);
+    try (ClusterWatch watch =
+        new ClusterWatch(client, new ClusterInventory(), new PolicyValidation()).start()) {
+      await().atMost(Duration.ofSeconds(20)).until(watch::synced);
+      assertThat(watch.stopped()).isEmpty();
+
+      // A CIDR group with a field this model lacks: its informer cannot read it, and stops.
+      client
+          .genericKubernetesResources("cilium.io/v2", "CiliumCIDRGroup")
+          .resource(
+              client
+                  .getKubernetesSerialization()
+                  .unmarshal(
+                      """
+                      apiVersion: cilium.io/v2
+                      kind: CiliumCIDRGroup
+                      metadata: {name: partners}
+                      spec: {externalCIDRs: [192.0.2.0/24], somethingNewer: true}
+                      """,
+                      GenericKubernetesResource.class))
+          .create();
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> watch.stopped().isPresent());
+      assertThat(watch.stopped().get())
+          .startsWith("the watch of ciliumcidrgroups stopped: ")
+          .contains("somethingNewer");
     }
   }
 }
