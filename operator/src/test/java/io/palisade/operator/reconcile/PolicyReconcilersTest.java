@@ -148,16 +148,9 @@ class PolicyReconcilersTest {
 
   @Test
   void aNewPolicyIsReconcilingAtOnceAndEnforcedOnceItsNodeAcks() {
-    client
-        .resources(CiliumNetworkPolicy.class)
-        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
-        .create();
+    createRule1();
 
-    await()
-        .until(
-            () ->
-                CnpStatus.of(client, "rule1") != null
-                    && CnpStatus.of(client, "rule1").enforcedRevision() != null);
+    awaitRule1Published();
     PolicyStatus pending = CnpStatus.of(client, "rule1");
     assertThat(pending.observedGeneration()).isEqualTo(1);
     assertThat(CnpStatus.condition(pending, "Valid")).isEqualTo("True");
@@ -169,10 +162,7 @@ class PolicyReconcilersTest {
     assertThat(pending.desiredNodes()).isEqualTo(1);
 
     // The deathstar's node connects over gRPC, applies what it gets and acks it.
-    daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Ready")));
+    nodeAAcksAndRule1IsReady();
     PolicyStatus done = CnpStatus.of(client, "rule1");
     assertThat(CnpStatus.condition(done, "Enforced")).isEqualTo("True");
     assertThat(CnpStatus.condition(done, "Reconciling")).isEqualTo("False");
@@ -198,10 +188,7 @@ class PolicyReconcilersTest {
     CiliumNetworkPolicy audited = parse(StarWars.RULE1, CiliumNetworkPolicy.class);
     audited.getMetadata().setAnnotations(Map.of("palisade.io/enforcement", "audit"));
     client.resources(CiliumNetworkPolicy.class).resource(audited).create();
-    daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Ready")));
+    nodeAAcksAndRule1IsReady();
     PolicyStatus s = CnpStatus.of(client, "rule1");
     assertThat(CnpStatus.condition(s, PolicyConditions.AUDIT)).isEqualTo("True");
     assertThat(CnpStatus.message(s, PolicyConditions.AUDIT))
@@ -336,15 +323,8 @@ class PolicyReconcilersTest {
 
   @Test
   void statusIsPatchedOnlyWhenItChanges() throws Exception {
-    client
-        .resources(CiliumNetworkPolicy.class)
-        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
-        .create();
-    await()
-        .until(
-            () ->
-                CnpStatus.of(client, "rule1") != null
-                    && CnpStatus.of(client, "rule1").enforcedRevision() != null);
+    createRule1();
+    awaitRule1Published();
     String version =
         client
             .resources(CiliumNetworkPolicy.class)
@@ -373,10 +353,7 @@ class PolicyReconcilersTest {
             .resources(CiliumNetworkPolicy.class)
             .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
             .create();
-    daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Ready")));
+    nodeAAcksAndRule1IsReady();
     CiliumNetworkPolicy held = rule1();
 
     // A reconciler whose cache still holds the object as created, without the status written
@@ -397,15 +374,8 @@ class PolicyReconcilersTest {
 
   @Test
   void anotherWritersConditionsAndStatusFieldsStayBesidePalisades() {
-    client
-        .resources(CiliumNetworkPolicy.class)
-        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
-        .create();
-    await()
-        .until(
-            () ->
-                CnpStatus.of(client, "rule1") != null
-                    && CnpStatus.of(client, "rule1").enforcedRevision() != null);
+    createRule1();
+    awaitRule1Published();
     // Another controller's condition and field, added as a JSON patch to the status.
     client
         .genericKubernetesResources("cilium.io/v2", "CiliumNetworkPolicy")
@@ -420,10 +390,7 @@ class PolicyReconcilersTest {
              {"op": "add", "path": "/status/nodes", "value": {"node-a": {"enforcing": true}}}]
             """);
 
-    daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Ready")));
+    nodeAAcksAndRule1IsReady();
 
     PolicyStatus status = CnpStatus.of(client, "rule1");
     assertThat(CnpStatus.condition(status, "Enforced")).isEqualTo("True");
@@ -468,10 +435,28 @@ class PolicyReconcilersTest {
     assertThat(CnpStatus.condition(refused, "Enforced")).isEqualTo("False");
 
     // The watches read past it: the next policy is enforced.
+    createRule1();
+    nodeAAcksAndRule1IsReady();
+  }
+
+  private void createRule1() {
     client
         .resources(CiliumNetworkPolicy.class)
         .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
         .create();
+  }
+
+  /** Until rule1's status names the revision that carries it. */
+  private void awaitRule1Published() {
+    await()
+        .until(
+            () ->
+                CnpStatus.of(client, "rule1") != null
+                    && CnpStatus.of(client, "rule1").enforcedRevision() != null);
+  }
+
+  /** The deathstar's node connects over gRPC and acks; until rule1 is Ready. */
+  private void nodeAAcksAndRule1IsReady() {
     daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
     await()
         .atMost(Duration.ofSeconds(15))
@@ -488,10 +473,7 @@ class PolicyReconcilersTest {
 
   @Test
   void aNewGenerationIsObservedAndADeletedPolicyLeavesTheNodes() {
-    client
-        .resources(CiliumNetworkPolicy.class)
-        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
-        .create();
+    createRule1();
     await().until(() -> CnpStatus.of(client, "rule1") != null);
     updateRule1(StarWars.RULE1.replace("\"80\"", "\"8080\""));
     await().until(() -> CnpStatus.of(client, "rule1").observedGeneration() == 2);
@@ -510,10 +492,7 @@ class PolicyReconcilersTest {
 
   @Test
   void anInvalidUpdateLeavesTheLastValidGenerationInForce() {
-    client
-        .resources(CiliumNetworkPolicy.class)
-        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
-        .create();
+    createRule1();
     await()
         .until(
             () ->
@@ -541,14 +520,8 @@ class PolicyReconcilersTest {
 
   @Test
   void eachPolicyProblemIsOneEventAndTheRecoveryAnother() throws Exception {
-    client
-        .resources(CiliumNetworkPolicy.class)
-        .resource(parse(StarWars.RULE1, CiliumNetworkPolicy.class))
-        .create();
-    daemon = new TestDaemon(server.port(), true, false).hello("node-a", "", 0);
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> "True".equals(CnpStatus.condition(CnpStatus.of(client, "rule1"), "Ready")));
+    createRule1();
+    nodeAAcksAndRule1IsReady();
     assertThat(events()).as("enforced from the start: nothing to report").isEmpty();
 
     updateRule1(StarWars.RULE1.replace("\"80\"", "\"99999\""));
