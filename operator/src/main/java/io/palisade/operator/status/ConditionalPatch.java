@@ -3,6 +3,7 @@ package io.palisade.operator.status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
@@ -47,7 +48,7 @@ public final class ConditionalPatch {
     return key.replace("~", "~0").replace("/", "~1");
   }
 
-  private com.fasterxml.jackson.databind.node.ObjectNode op(String op, String path) {
+  private ObjectNode op(String op, String path) {
     return ops.addObject().put("op", op).put("path", path);
   }
 

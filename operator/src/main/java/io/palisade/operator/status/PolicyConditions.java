@@ -171,7 +171,7 @@ public final class PolicyConditions {
     if (status == null || status.conditions() == null) {
       return Optional.empty();
     }
-    return status.conditions().stream().filter(c -> type.equals(c.type())).findFirst();
+    return status.conditions().stream().filter(c -> c != null && type.equals(c.type())).findFirst();
   }
 
   /**
@@ -188,7 +188,8 @@ public final class PolicyConditions {
       String now) {
     String since =
         Optional.ofNullable(previous).orElse(List.of()).stream()
-            .filter(c -> type.equals(c.type()))
+            // Another writer's list may hold anything, null among it.
+            .filter(c -> c != null && type.equals(c.type()))
             .findFirst()
             .filter(c -> status.equals(c.status()) && c.lastTransitionTime() != null)
             .map(PolicyCondition::lastTransitionTime)

@@ -36,6 +36,31 @@ class PolicyConditionsTest {
   }
 
   @Test
+  void anotherWritersConditionsStayAndPalisadesAreWrittenOver() {
+    PolicyCondition scanned =
+        new PolicyCondition(
+            "example.io/Scanned", "True", "Scanned", "seen", "2026-01-01T00:00:00Z", null);
+    PolicyCondition untyped = new PolicyCondition(null, "True", "X", "no type", null, null);
+    PolicyCondition staleReady = new PolicyCondition("Ready", "False", "Old", "old", null, 1L);
+    PolicyStatus previous =
+        new PolicyStatus(1L, java.util.Arrays.asList(staleReady, scanned, untyped, null));
+
+    PolicyStatus s =
+        PolicyConditions.build(
+            2, List.of(), Optional.empty(), Optional.empty(), false, Optional.of(previous), T0);
+
+    assertThat(s.conditions()).contains(scanned).doesNotContain(untyped, staleReady, null);
+    assertThat(s.conditions().stream().filter(x -> x.type().equals("Ready"))).hasSize(1);
+    // Built again over itself, it is the same status: nothing to write.
+    assertThat(
+            PolicyConditions.same(
+                s,
+                PolicyConditions.build(
+                    2, List.of(), Optional.empty(), Optional.empty(), false, Optional.of(s), T0)))
+        .isTrue();
+  }
+
+  @Test
   void everyErrorIsInValidAndStalled() {
     List<FieldError> errors =
         List.of(
