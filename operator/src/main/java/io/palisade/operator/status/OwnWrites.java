@@ -24,21 +24,22 @@ public final class OwnWrites {
   /** How soon an object whose copy was stale is looked at again. */
   public static final Duration STALE_RETRY = Duration.ofMillis(100);
 
-  /** Per object, the resourceVersion its last write replaced, until the cache hands a newer one. */
+  /**
+   * Objects remembered at most; past that the memory starts over. Forgetting only costs a write
+   * that the API server then refuses (409), not a wrong one.
+   */
+  static final int MAX_REMEMBERED = 65_536;
+
+  /**
+   * Per object, the resourceVersion its last write replaced. It is kept after the cache catches up
+   * (a copy can still be handed over late), until the object is forgotten or written again.
+   */
   private final Map<String, String> replaced = new ConcurrentHashMap<>();
 
   /** Whether {@code copy} is the version that this reconciler's last write to it replaced. */
   public boolean replacedAlready(HasMetadata copy) {
-    String key = key(copy);
-    String over = replaced.get(key);
-    if (over == null) {
-      return false;
-    }
-    if (over.equals(copy.getMetadata().getResourceVersion())) {
-      return true;
-    }
-    replaced.remove(key, over); // The cache caught up: nothing to remember.
-    return false;
+    return copy.getMetadata().getResourceVersion() != null
+        && copy.getMetadata().getResourceVersion().equals(replaced.get(key(copy)));
   }
 
   /**
@@ -58,14 +59,14 @@ public final class OwnWrites {
       }
       throw e;
     }
+    if (replaced.size() >= MAX_REMEMBERED) {
+      replaced.clear();
+    }
     replaced.put(key(copy), over);
     return true;
   }
 
-  /**
-   * Forgets {@code object}, deleted. (An object deleted before the cache caught up with the last
-   * write to it and never forgotten leaves one entry behind.)
-   */
+  /** Forgets {@code object}, deleted. */
   public void forget(HasMetadata object) {
     replaced.remove(key(object));
   }
