@@ -1,6 +1,7 @@
 package io.palisade.operator.reconcile;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -189,24 +190,19 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
 
   /**
    * Writes {@code status} on the status subresource, conditional on the copy's resourceVersion: it
-   * replaces each field of a {@link PolicyStatus} (removing those it leaves empty) and the
-   * condition list, and leaves other fields of the status as they are.
+   * sets each field of a {@link PolicyStatus} (null for those it leaves empty, which the API server
+   * prunes, so that no operation fails on a field that is not there) and the condition list, and
+   * leaves other fields of the status as they are.
    */
   protected final void patchStatusSubresource(P policy, PolicyStatus status) {
     ConditionalPatch patch = ConditionalPatch.over(policy);
     ObjectNode fields = JSON.valueToTree(status);
-    Optional<PolicyStatus> current = currentStatus(policy);
-    if (current.isEmpty()) {
+    if (currentStatus(policy).isEmpty()) {
       patch.set("/status", fields);
     } else {
-      ObjectNode was = JSON.valueToTree(current.get());
       for (RecordComponent c : PolicyStatus.class.getRecordComponents()) {
-        String field = "/status/" + c.getName();
-        if (fields.has(c.getName())) {
-          patch.set(field, fields.get(c.getName()));
-        } else if (was.has(c.getName())) {
-          patch.remove(field);
-        }
+        String name = c.getName();
+        patch.set("/status/" + name, fields.has(name) ? fields.get(name) : NullNode.getInstance());
       }
     }
     client

@@ -34,12 +34,6 @@ public final class ConditionalPatch {
     return this;
   }
 
-  /** Removes the member at {@code pointer}, which must exist. */
-  public ConditionalPatch remove(String pointer) {
-    op("remove", pointer);
-    return this;
-  }
-
   /**
    * {@code key} as one step of a JSON pointer: {@code palisade.io/status} → {@code
    * palisade.io~1status}.
