@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.palisade.crds.cilium.CiliumClusterwideNetworkPolicy;
-import io.palisade.crds.cilium.PolicyStatus;
 import io.palisade.operator.status.ObjectEvents;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.PolicyValidation;
@@ -22,7 +21,7 @@ import java.util.concurrent.TimeUnit;
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
 public class CiliumClusterwideNetworkPolicyReconciler
-    extends PolicyStatusReconciler<CiliumClusterwideNetworkPolicy> {
+    extends CiliumPolicyStatusReconciler<CiliumClusterwideNetworkPolicy> {
 
   /** The operator's: Events are written through {@code client}. */
   @Inject
@@ -46,15 +45,5 @@ public class CiliumClusterwideNetworkPolicyReconciler
       Clock clock,
       Optional<ObjectEvents> events) {
     super(CiliumClusterwideNetworkPolicy.class, client, pipeline, validation, clock, events);
-  }
-
-  @Override
-  protected Optional<PolicyStatus> currentStatus(CiliumClusterwideNetworkPolicy policy) {
-    return Optional.ofNullable(policy.getStatus());
-  }
-
-  @Override
-  protected void write(CiliumClusterwideNetworkPolicy policy, PolicyStatus status) {
-    patchStatusSubresource(policy, status);
   }
 }

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.palisade.crds.cilium.CiliumNetworkPolicy;
-import io.palisade.crds.cilium.PolicyStatus;
 import io.palisade.operator.status.ObjectEvents;
 import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.PolicyValidation;
@@ -21,7 +20,8 @@ import java.util.concurrent.TimeUnit;
     name = "ciliumnetworkpolicy",
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
-public class CiliumNetworkPolicyReconciler extends PolicyStatusReconciler<CiliumNetworkPolicy> {
+public class CiliumNetworkPolicyReconciler
+    extends CiliumPolicyStatusReconciler<CiliumNetworkPolicy> {
 
   /** The operator's: Events are written through {@code client}. */
   @Inject
@@ -45,15 +45,5 @@ public class CiliumNetworkPolicyReconciler extends PolicyStatusReconciler<Cilium
       Clock clock,
       Optional<ObjectEvents> events) {
     super(CiliumNetworkPolicy.class, client, pipeline, validation, clock, events);
-  }
-
-  @Override
-  protected Optional<PolicyStatus> currentStatus(CiliumNetworkPolicy policy) {
-    return Optional.ofNullable(policy.getStatus());
-  }
-
-  @Override
-  protected void write(CiliumNetworkPolicy policy, PolicyStatus status) {
-    patchStatusSubresource(policy, status);
   }
 }

@@ -1,12 +1,7 @@
 package io.palisade.operator.reconcile;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -15,7 +10,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.palisade.crds.cilium.PolicyStatus;
-import io.palisade.operator.status.ConditionalPatch;
 import io.palisade.operator.status.ObjectEvents;
 import io.palisade.operator.status.OwnWrites;
 import io.palisade.operator.status.PolicyConditions;
@@ -26,7 +20,6 @@ import io.palisade.pipeline.Pipeline;
 import io.palisade.pipeline.inventory.PolicyValidation;
 import io.palisade.pipeline.model.PolicyRef;
 import io.palisade.policy.rules.PolicyMode;
-import java.lang.reflect.RecordComponent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -51,8 +44,6 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
 
   /** The component named on the Events about policies. */
   public static final String EVENT_COMPONENT = "palisade-operator";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KubernetesClient client;
   private final Pipeline pipeline;
@@ -184,30 +175,8 @@ public abstract class PolicyStatusReconciler<P extends HasMetadata> implements R
    */
   protected abstract void write(P policy, PolicyStatus status);
 
+  /** The client the status is written through. */
   protected final KubernetesClient client() {
     return client;
-  }
-
-  /**
-   * Writes {@code status} on the status subresource, conditional on the copy's resourceVersion: it
-   * sets each field of a {@link PolicyStatus} (null for those it leaves empty, which the API server
-   * prunes, so that no operation fails on a field that is not there) and the condition list, and
-   * leaves other fields of the status as they are.
-   */
-  protected final void patchStatusSubresource(P policy, PolicyStatus status) {
-    ConditionalPatch patch = ConditionalPatch.over(policy);
-    ObjectNode fields = JSON.valueToTree(status);
-    if (currentStatus(policy).isEmpty()) {
-      patch.set("/status", fields);
-    } else {
-      for (RecordComponent c : PolicyStatus.class.getRecordComponents()) {
-        String name = c.getName();
-        patch.set("/status/" + name, fields.has(name) ? fields.get(name) : NullNode.getInstance());
-      }
-    }
-    client
-        .resource(policy)
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON), patch.toString());
   }
 }
