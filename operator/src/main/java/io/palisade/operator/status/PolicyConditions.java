@@ -168,10 +168,15 @@ public final class PolicyConditions {
 
   /** The condition of {@code type}, if the status has one. */
   public static Optional<PolicyCondition> condition(PolicyStatus status, String type) {
-    if (status == null || status.conditions() == null) {
-      return Optional.empty();
-    }
-    return status.conditions().stream().filter(c -> c != null && type.equals(c.type())).findFirst();
+    return status == null ? Optional.empty() : ofType(status.conditions(), type);
+  }
+
+  /** The first condition of {@code type} in {@code conditions}, which may be null. */
+  private static Optional<PolicyCondition> ofType(List<PolicyCondition> conditions, String type) {
+    return Optional.ofNullable(conditions).orElse(List.of()).stream()
+        // Another writer's list may hold anything, null among it.
+        .filter(c -> c != null && type.equals(c.type()))
+        .findFirst();
   }
 
   /**
@@ -187,10 +192,7 @@ public final class PolicyConditions {
       long generation,
       String now) {
     String since =
-        Optional.ofNullable(previous).orElse(List.of()).stream()
-            // Another writer's list may hold anything, null among it.
-            .filter(c -> c != null && type.equals(c.type()))
-            .findFirst()
+        ofType(previous, type)
             .filter(c -> status.equals(c.status()) && c.lastTransitionTime() != null)
             .map(PolicyCondition::lastTransitionTime)
             .orElse(now);
